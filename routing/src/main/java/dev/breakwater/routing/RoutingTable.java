@@ -1,0 +1,55 @@
+package dev.breakwater.routing;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One complete, immutable routing table.
+ *
+ * @param version      monotonically increasing number assigned by the publisher (0 before publication)
+ * @param hash         SHA-256 (hex) of the table's content, version excluded; see {@link TableCodec#contentHash}
+ * @param virtualHosts hosts in match order: exact names first, then {@code *.} wildcards, then the catch-all {@code *}
+ * @param clusters     every backend the routes forward to, by unique name
+ */
+public record RoutingTable(long version, String hash, List<VirtualHost> virtualHosts, List<Cluster> clusters) {
+
+    public RoutingTable {
+        if (version < 0) {
+            throw new IllegalArgumentException("version: " + version + " (expected: >= 0)");
+        }
+        Objects.requireNonNull(hash, "hash");
+        virtualHosts = List.copyOf(virtualHosts);
+        clusters = List.copyOf(clusters);
+    }
+
+    /** A table with version 0 and its content hash computed. */
+    public static RoutingTable of(List<VirtualHost> virtualHosts, List<Cluster> clusters) {
+        RoutingTable unhashed = new RoutingTable(0, "", virtualHosts, clusters);
+        return new RoutingTable(0, TableCodec.contentHash(unhashed), virtualHosts, clusters);
+    }
+
+    /** The empty table: every request gets the built-in 404. */
+    public static RoutingTable empty() {
+        return of(List.of(), List.of());
+    }
+
+    /** The same content under another version number. */
+    public RoutingTable withVersion(long newVersion) {
+        return new RoutingTable(newVersion, hash, virtualHosts, clusters);
+    }
+
+    /** True when both tables route identically (their content hashes are equal). */
+    public boolean sameContentAs(RoutingTable other) {
+        return hash.equals(other.hash);
+    }
+
+    /** The cluster with this name, or null. */
+    public Cluster cluster(String name) {
+        for (Cluster c : clusters) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.breakwater.routing;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The wire format of a {@link RoutingTable}: JSON, with fields in declaration order so that equal
+ * tables encode to equal bytes.
+ */
+public final class TableCodec {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private TableCodec() {
+    }
+
+    public static byte[] encode(RoutingTable table) {
+        try {
+            return MAPPER.writeValueAsBytes(table);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode routing table", e);
+        }
+    }
+
+    public static String encodeToString(RoutingTable table) {
+        return new String(encode(table), StandardCharsets.UTF_8);
+    }
+
+    /** Human-readable JSON (for the admin {@code /table} endpoint). */
+    public static String encodePretty(RoutingTable table) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(table);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode routing table", e);
+        }
+    }
+
+    /**
+     * Decodes a table and checks that its content matches its hash.
+     *
+     * @throws IllegalArgumentException if the bytes are not a table or the hash does not match
+     */
+    public static RoutingTable decode(byte[] json) {
+        RoutingTable table;
+        try {
+            table = MAPPER.readValue(json, RoutingTable.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a routing table: " + e.getMessage(), e);
+        }
+        String expected = contentHash(table);
+        if (!expected.equals(table.hash())) {
+            throw new IllegalArgumentException("routing table v" + table.version() + ": hash " + table.hash()
+                    + " does not match its content (" + expected + ")");
+        }
+        return table;
+    }
+
+    /** SHA-256 (hex) of the table's content: everything but its version and hash. */
+    public static String contentHash(RoutingTable table) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(MAPPER.writeValueAsBytes(table.virtualHosts()));
+            sha.update((byte) 0);
+            sha.update(MAPPER.writeValueAsBytes(table.clusters()));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

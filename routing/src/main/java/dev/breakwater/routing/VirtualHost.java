@@ -1,0 +1,33 @@
+package dev.breakwater.routing;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The routes of one host name.
+ *
+ * @param hostname an exact lower-case DNS name ({@code foo.example.com}), a wildcard covering exactly one
+ *                 leading DNS label ({@code *.example.com}), or {@code *} for requests no other host matches
+ * @param routes   in precedence order: the first route whose match accepts a request serves it
+ */
+public record VirtualHost(String hostname, List<Route> routes) {
+
+    public static final String CATCH_ALL = "*";
+
+    public VirtualHost {
+        Objects.requireNonNull(hostname, "hostname");
+        if (!hostname.equals(hostname.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("hostname: " + hostname + " (expected: lower case)");
+        }
+        routes = List.copyOf(routes);
+    }
+
+    public boolean isCatchAll() {
+        return hostname.equals(CATCH_ALL);
+    }
+
+    public boolean isWildcard() {
+        return hostname.startsWith("*.");
+    }
+}

@@ -1,0 +1,98 @@
+package dev.breakwater.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TableCodecTest {
+
+    static RoutingTable sample() {
+        Route api = new Route("default/web:example.com/api", "Ingress/default/web",
+                new RouteMatch(PathMatch.prefix("/api"),
+                        List.of(new HeaderMatch("X-Canary", StringMatch.EXACT, "yes")),
+                        List.of(new QueryParamMatch("v", StringMatch.REGULAR_EXPRESSION, "[0-9]+")), "GET"),
+                new RouteAction.Forward(List.of(new RouteAction.BackendRef("default/api:http", 90),
+                        new RouteAction.BackendRef("default/api-canary:http", 10))),
+                new RoutePolicy(1000L, 30_000L, 1L << 20));
+        Route broken = new Route("default/web:example.com/broken", "Ingress/default/web",
+                RouteMatch.path(PathMatch.exact("/broken")),
+                new RouteAction.FixedResponse(503, "service default/missing not found"), null);
+        Route all = new Route("default/fallback:*/", "Ingress/default/fallback",
+                RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to("default/api:http"), null);
+        return RoutingTable.of(
+                List.of(new VirtualHost("example.com", List.of(api, broken)),
+                        new VirtualHost("*.example.com", List.of(api)),
+                        new VirtualHost("*", List.of(all))),
+                List.of(new Cluster("default/api:http", Cluster.Protocol.HTTP1,
+                                List.of(Endpoint.ready("10.0.0.1", 8080),
+                                        new Endpoint("10.0.0.2", 8080, 3, "zone-a", false, true, true))),
+                        new Cluster("default/api-canary:http", null,
+                                List.of(new Endpoint("fd00::1", 8080, 1, null, true, true, false)))));
+    }
+
+    @Test
+    void roundTripsEveryField() {
+        RoutingTable table = sample().withVersion(42);
+
+        RoutingTable decoded = TableCodec.decode(TableCodec.encode(table));
+
+        assertThat(decoded).isEqualTo(table);
+        assertThat(decoded.version()).isEqualTo(42);
+        assertThat(TableCodec.encodeToString(decoded)).isEqualTo(TableCodec.encodeToString(table));
+    }
+
+    @Test
+    void hashIgnoresVersionButNotContent() {
+        RoutingTable a = sample();
+        RoutingTable b = sample().withVersion(7);
+        RoutingTable c = RoutingTable.of(a.virtualHosts().subList(0, 2), a.clusters());
+
+        assertThat(a.hash()).hasSize(64).isEqualTo(b.hash());
+        assertThat(a.sameContentAs(b)).isTrue();
+        assertThat(c.hash()).isNotEqualTo(a.hash());
+        assertThat(RoutingTable.empty().hash()).isNotEqualTo(a.hash());
+    }
+
+    @Test
+    void rejectsATableWhoseHashDoesNotMatch() {
+        String json = TableCodec.encodeToString(sample()).replace("10.0.0.1", "10.0.0.9");
+
+        assertThatThrownBy(() -> TableCodec.decode(json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not match its content");
+    }
+
+    @Test
+    void rejectsWhatIsNotATable() {
+        assertThatThrownBy(() -> TableCodec.decode("{\"version\":".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not a routing table");
+    }
+
+    @Test
+    void recordsAreImmutable() {
+        RoutingTable table = sample();
+        assertThatThrownBy(() -> table.virtualHosts().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> table.clusters().get(0).endpoints().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void validatesArguments() {
+        assertThatThrownBy(() -> Endpoint.ready("10.0.0.1", 0)).hasMessage("port: 0 (expected: 1-65535)");
+        assertThatThrownBy(() -> PathMatch.prefix("api")).hasMessageContaining("expected: an absolute path");
+        assertThatThrownBy(() -> new VirtualHost("Example.com", List.of())).hasMessageContaining("lower case");
+        assertThatThrownBy(() -> new RoutePolicy(0L, null, null)).hasMessage("connectTimeoutMillis: 0 (expected: > 0)");
+    }
+
+    @Test
+    void normalizesPrefixes() {
+        assertThat(PathMatch.prefix("/").normalizedPrefix()).isEmpty();
+        assertThat(PathMatch.prefix("/foo/").normalizedPrefix()).isEqualTo("/foo");
+        assertThat(PathMatch.prefix("/foo").normalizedPrefix()).isEqualTo("/foo");
+        assertThat(Endpoint.ready("fd00::1", 80).authority()).isEqualTo("[fd00::1]:80");
+    }
+}
