@@ -1,0 +1,220 @@
+package dev.breakwater.dataplane;
+
+import dev.breakwater.dataplane.admin.AdminServer;
+import dev.breakwater.dataplane.backend.UpstreamEndpoint;
+import dev.breakwater.dataplane.backend.UpstreamPool;
+import dev.breakwater.dataplane.config.CompiledCluster;
+import dev.breakwater.dataplane.config.TableHolder;
+import dev.breakwater.dataplane.frontend.ProxyInitializer;
+import dev.breakwater.dataplane.frontend.ProxyServices;
+import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.Endpoint;
+import dev.breakwater.routing.RoutingTable;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane: an HTTP listener that proxies by the current routing table, and an admin listener.
+ * Made with {@link #builder()}, started with {@link #start()}, fed with {@link #apply(RoutingTable)}.
+ */
+public final class DataPlane implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
+
+    private final String bindAddress;
+    private final int requestedHttpPort;
+    private final int requestedAdminPort;
+    private final int workers;
+    private final ProxyConfig config;
+    private final Transport transport;
+    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final TableHolder table = new TableHolder(metrics);
+    private volatile boolean draining;
+
+    private EventLoopGroup workerGroup;
+    private EventLoopGroup adminGroup;
+    private DnsAddressResolverGroup resolver;
+    private final Map<EventLoop, UpstreamPool> pools = new IdentityHashMap<>();
+    private Channel httpChannel;
+    private AdminServer admin;
+
+    private DataPlane(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.requestedHttpPort = b.httpPort;
+        this.requestedAdminPort = b.adminPort;
+        this.workers = b.workers;
+        this.config = b.config;
+        this.transport = b.transport;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the listeners. Until a table is applied every request gets 404 and /readyz says not ready. */
+    public synchronized DataPlane start() throws InterruptedException {
+        if (workerGroup != null) {
+            throw new IllegalStateException("already started");
+        }
+        workerGroup = new MultiThreadIoEventLoopGroup(workers, transport.ioHandlerFactory());
+        adminGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(transport.datagramChannel()));
+        for (EventExecutor e : workerGroup) {
+            EventLoop loop = (EventLoop) e;
+            pools.put(loop, new UpstreamPool(loop, transport.channel(), config, resolver));
+        }
+        ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining);
+        httpChannel = new ServerBootstrap()
+                .group(workerGroup)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
+                .childHandler(new ProxyInitializer(services))
+                .bind(new InetSocketAddress(bindAddress, requestedHttpPort)).sync().channel();
+        admin = AdminServer.bind(adminGroup, transport, new InetSocketAddress(bindAddress, requestedAdminPort),
+                table, metrics, () -> draining);
+        LOG.info("data plane listening: http {}:{}, admin {}:{} ({} transport, {} event loops)",
+                bindAddress, httpPort(), bindAddress, adminPort(), transport, workers);
+        return this;
+    }
+
+    /**
+     * Serves a new table from now on. Requests in flight finish on the endpoints they have; idle pooled
+     * connections to endpoints the new table no longer has are closed.
+     *
+     * @throws IllegalArgumentException if the table is inconsistent; the current table keeps serving
+     */
+    public void apply(RoutingTable newTable) {
+        table.apply(newTable);
+        Set<String> live = new HashSet<>();
+        for (Cluster c : newTable.clusters()) {
+            for (Endpoint e : c.endpoints()) {
+                live.add(new UpstreamEndpoint(e).key());
+            }
+        }
+        for (UpstreamPool pool : pools.values()) {
+            pool.eventLoop().execute(() -> pool.retainOnly(live));
+        }
+    }
+
+    /** The table being served, or null before the first. */
+    public RoutingTable table() {
+        var r = table.router();
+        return r == null ? null : r.table();
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    public int httpPort() {
+        return ((InetSocketAddress) httpChannel.localAddress()).getPort();
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Stops accepting, closes client and upstream connections, and releases the event loops. */
+    @Override
+    public synchronized void close() {
+        if (workerGroup == null) {
+            return;
+        }
+        draining = true;
+        httpChannel.close().syncUninterruptibly();
+        admin.close();
+        for (UpstreamPool pool : pools.values()) {
+            pool.eventLoop().execute(pool::closeAll);
+        }
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        resolver.close();
+        workerGroup = null;
+    }
+
+    /** Settings of a {@link DataPlane}; every setter checks its argument. */
+    public static final class Builder {
+        private String bindAddress = "0.0.0.0";
+        private int httpPort = 8080;
+        private int adminPort = 9090;
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private ProxyConfig config = ProxyConfig.defaults();
+        private Transport transport = Transport.best();
+
+        private Builder() {
+        }
+
+        public Builder bindAddress(String value) {
+            this.bindAddress = Objects.requireNonNull(value, "bindAddress");
+            return this;
+        }
+
+        /** HTTP port; 0 picks a free one. */
+        public Builder httpPort(int value) {
+            this.httpPort = checkPort("httpPort", value);
+            return this;
+        }
+
+        /** Admin port; 0 picks a free one. */
+        public Builder adminPort(int value) {
+            this.adminPort = checkPort("adminPort", value);
+            return this;
+        }
+
+        /** Event-loop threads; each has its own upstream pools. */
+        public Builder workers(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("workers: " + value + " (expected: >= 1)");
+            }
+            this.workers = value;
+            return this;
+        }
+
+        public Builder config(ProxyConfig value) {
+            this.config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        public Builder transport(Transport value) {
+            this.transport = Objects.requireNonNull(value, "transport");
+            return this;
+        }
+
+        public DataPlane build() {
+            return new DataPlane(this);
+        }
+
+        private static int checkPort(String name, int value) {
+            if (value < 0 || value > 65535) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: 0-65535)");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.breakwater.dataplane;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every limit and timeout of the proxy. Routes may override the per-request ones through their
+ * {@link dev.breakwater.routing.RoutePolicy}. All values are explicit; {@link #defaults()} documents the
+ * defaults, which follow nginx's where nginx has one.
+ *
+ * @param connectTimeout          longest wait for a TCP connection to an endpoint (nginx proxy_connect_timeout)
+ * @param responseTimeout         longest silence from an endpoint once it has been sent a request: before the
+ *                                response head and between two reads of its body (nginx proxy_read_timeout)
+ * @param idleTimeout             a client connection with no request in flight is closed after this long
+ * @param upstreamIdleTimeout     pooled idle upstream connections are closed after this long; keep it below the
+ *                                backends' own keep-alive timeout
+ * @param maxInitialLineLength    longest request line, in bytes (414 beyond)
+ * @param maxHeaderSize           largest request or response header block, in bytes (431 beyond for requests)
+ * @param maxRequestBodyBytes     largest request body (413 beyond)
+ * @param maxIdlePerEndpoint      pooled idle connections kept per endpoint per event loop
+ * @param maxPipelinedRequests    HTTP/1.1 pipelined requests queued behind the one in flight before the proxy
+ *                                stops reading from that client
+ * @param trustForwardedHeaders   append to an incoming X-Forwarded-For (and keep X-Forwarded-Proto/Host/Port)
+ *                                instead of replacing them; only behind a trusted load balancer
+ */
+public record ProxyConfig(Duration connectTimeout,
+                          Duration responseTimeout,
+                          Duration idleTimeout,
+                          Duration upstreamIdleTimeout,
+                          int maxInitialLineLength,
+                          int maxHeaderSize,
+                          long maxRequestBodyBytes,
+                          int maxIdlePerEndpoint,
+                          int maxPipelinedRequests,
+                          boolean trustForwardedHeaders) {
+
+    public ProxyConfig {
+        requirePositive("connectTimeout", connectTimeout);
+        requirePositive("responseTimeout", responseTimeout);
+        requirePositive("idleTimeout", idleTimeout);
+        requirePositive("upstreamIdleTimeout", upstreamIdleTimeout);
+        requireAtLeast("maxInitialLineLength", maxInitialLineLength, 256);
+        requireAtLeast("maxHeaderSize", maxHeaderSize, 1024);
+        if (maxRequestBodyBytes < 0) {
+            throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: >= 0)");
+        }
+        requireAtLeast("maxIdlePerEndpoint", maxIdlePerEndpoint, 0);
+        requireAtLeast("maxPipelinedRequests", maxPipelinedRequests, 1);
+    }
+
+    public static ProxyConfig defaults() {
+        return new ProxyConfig(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75),
+                Duration.ofSeconds(50), 8192, 16384, 64L * 1024 * 1024, 256, 16, false);
+    }
+
+    public ProxyConfig withConnectTimeout(Duration value) {
+        return new ProxyConfig(value, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withResponseTimeout(Duration value) {
+        return new ProxyConfig(connectTimeout, value, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withIdleTimeout(Duration value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, value, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withUpstreamIdleTimeout(Duration value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, value, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withMaxInitialLineLength(int value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, value, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withMaxHeaderSize(int value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, value, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withMaxRequestBodyBytes(long value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, value, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withMaxIdlePerEndpoint(int value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, value, maxPipelinedRequests, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withMaxPipelinedRequests(int value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, value, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withTrustForwardedHeaders(boolean value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, value);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+        }
+    }
+
+    private static void requireAtLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= " + min + ")");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.breakwater.dataplane.backend;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One HTTP/1.1 connection to an endpoint, the last handler of its pipeline. While a request uses it, every
+ * event is handed to its {@link Owner}; while it idles in its {@link UpstreamPool}, anything it receives is
+ * unexpected and closes it. Lives on one event loop, the same as its owner's client connection.
+ */
+public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+
+    /** The party using a connection: the client connection whose request is being proxied. */
+    public interface Owner {
+        void upstreamRead(UpstreamConnection connection, Object msg);
+
+        void upstreamReadComplete(UpstreamConnection connection);
+
+        void upstreamWritabilityChanged(UpstreamConnection connection);
+
+        void upstreamClosed(UpstreamConnection connection);
+    }
+
+    private final UpstreamPool pool;
+    private final String key;
+    private Channel channel;
+    private Owner owner;
+    private long idleSinceNanos;
+    private boolean reused;
+
+    UpstreamConnection(UpstreamPool pool, String key) {
+        this.pool = pool;
+        this.key = key;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** The endpoint key ({@code address:port}) this connection goes to. */
+    public String key() {
+        return key;
+    }
+
+    /** True when this connection served an earlier request (so its peer may have closed it meanwhile). */
+    public boolean reused() {
+        return reused;
+    }
+
+    public void attach(Owner newOwner) {
+        assert channel.eventLoop().inEventLoop();
+        this.owner = newOwner;
+    }
+
+    /** Gives the connection back to its pool (or closes it if it cannot be reused). */
+    public void release() {
+        owner = null;
+        if (!channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+        }
+        reused = true;
+        pool.release(this);
+    }
+
+    /** Detaches the owner and closes the connection. */
+    public void discard() {
+        owner = null;
+        channel.close();
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    void idleSince(long nanos) {
+        this.idleSinceNanos = nanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Owner o = owner;
+        if (o != null) {
+            o.upstreamRead(this, msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Owner o = owner;
+        if (o != null) {
+            o.upstreamReadComplete(this);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Owner o = owner;
+        if (o != null) {
+            o.upstreamWritabilityChanged(this);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        pool.removeIdle(this);
+        Owner o = owner;
+        owner = null;
+        if (o != null) {
+            o.upstreamClosed(this);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        UpstreamPool.LOG.debug("upstream {}: {}", key, cause.toString());
+        ctx.close();
+    }
+}

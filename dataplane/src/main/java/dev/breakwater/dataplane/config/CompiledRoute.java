@@ -1,0 +1,163 @@
+package dev.breakwater.dataplane.config;
+
+import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.routing.HeaderMatch;
+import dev.breakwater.routing.PathMatch;
+import dev.breakwater.routing.QueryParamMatch;
+import dev.breakwater.routing.Route;
+import dev.breakwater.routing.RouteAction;
+import dev.breakwater.routing.StringMatch;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/** A route of the current table, ready for matching: regexes compiled, clusters resolved. */
+public final class CompiledRoute {
+
+    private final Route route;
+    private final PathMatch.Type pathType;
+    private final String pathValue;
+    private final Pattern pathPattern;
+    private final HeaderMatch[] headers;
+    private final Pattern[] headerPatterns;
+    private final QueryParamMatch[] queryParams;
+    private final Pattern[] queryPatterns;
+    private final String method;
+    private final CompiledCluster[] clusters;
+    private final int[] cumulativeWeights;
+    private final RouteAction.FixedResponse fixedResponse;
+    private final ProxyMetrics.RouteMeters meters;
+
+    CompiledRoute(Route route, Map<String, CompiledCluster> clustersByName, ProxyMetrics metrics) {
+        this.route = route;
+        PathMatch path = route.match().path();
+        this.pathType = path.type();
+        this.pathValue = path.type() == PathMatch.Type.PREFIX ? path.normalizedPrefix() : path.value();
+        this.pathPattern = path.type() == PathMatch.Type.REGULAR_EXPRESSION ? Pattern.compile(path.value()) : null;
+        List<HeaderMatch> hm = route.match().headers();
+        this.headers = hm.toArray(HeaderMatch[]::new);
+        this.headerPatterns = new Pattern[headers.length];
+        for (int i = 0; i < headers.length; i++) {
+            if (headers[i].type() == StringMatch.REGULAR_EXPRESSION) {
+                headerPatterns[i] = Pattern.compile(headers[i].value());
+            }
+        }
+        List<QueryParamMatch> qm = route.match().queryParams();
+        this.queryParams = qm.toArray(QueryParamMatch[]::new);
+        this.queryPatterns = new Pattern[queryParams.length];
+        for (int i = 0; i < queryParams.length; i++) {
+            if (queryParams[i].type() == StringMatch.REGULAR_EXPRESSION) {
+                queryPatterns[i] = Pattern.compile(queryParams[i].value());
+            }
+        }
+        this.method = route.match().method();
+        if (route.action() instanceof RouteAction.Forward forward) {
+            List<RouteAction.BackendRef> refs = forward.backends().stream().filter(b -> b.weight() > 0).toList();
+            this.clusters = new CompiledCluster[refs.size()];
+            this.cumulativeWeights = new int[refs.size()];
+            int sum = 0;
+            for (int i = 0; i < refs.size(); i++) {
+                CompiledCluster c = clustersByName.get(refs.get(i).cluster());
+                if (c == null) {
+                    throw new IllegalArgumentException("route " + route.name() + ": cluster "
+                            + refs.get(i).cluster() + " is not in the table");
+                }
+                clusters[i] = c;
+                sum += refs.get(i).weight();
+                cumulativeWeights[i] = sum;
+            }
+            this.fixedResponse = null;
+        } else {
+            this.clusters = new CompiledCluster[0];
+            this.cumulativeWeights = new int[0];
+            this.fixedResponse = (RouteAction.FixedResponse) route.action();
+        }
+        this.meters = metrics.route(route.name());
+    }
+
+    public String name() {
+        return route.name();
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public ProxyMetrics.RouteMeters meters() {
+        return meters;
+    }
+
+    /** The answer to give without a backend, or null when the route forwards. */
+    public RouteAction.FixedResponse fixedResponse() {
+        return fixedResponse;
+    }
+
+    /** The cluster for the next request, by weight; null when every backend has weight 0. */
+    public CompiledCluster pickCluster() {
+        int n = clusters.length;
+        if (n <= 1) {
+            return n == 0 ? null : clusters[0];
+        }
+        int r = ThreadLocalRandom.current().nextInt(cumulativeWeights[n - 1]);
+        for (int i = 0; i < n; i++) {
+            if (r < cumulativeWeights[i]) {
+                return clusters[i];
+            }
+        }
+        return clusters[n - 1];
+    }
+
+    boolean matches(String path, String query, String requestMethod, HttpHeaders requestHeaders) {
+        if (!matchesPath(path)) {
+            return false;
+        }
+        if (method != null && !method.equals(requestMethod)) {
+            return false;
+        }
+        for (int i = 0; i < headers.length; i++) {
+            if (!matchesHeader(i, requestHeaders)) {
+                return false;
+            }
+        }
+        if (queryParams.length > 0) {
+            Map<String, List<String>> params = new QueryStringDecoder(query == null ? "" : query, false).parameters();
+            for (int i = 0; i < queryParams.length; i++) {
+                if (!matchesValues(params.get(queryParams[i].name()), queryParams[i].value(), queryPatterns[i])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean matchesPath(String path) {
+        switch (pathType) {
+            case EXACT:
+                return path.equals(pathValue);
+            case PREFIX:
+                int n = pathValue.length();
+                return n == 0 || path.startsWith(pathValue) && (path.length() == n || path.charAt(n) == '/');
+            default:
+                return pathPattern.matcher(path).matches();
+        }
+    }
+
+    private boolean matchesHeader(int i, HttpHeaders requestHeaders) {
+        return matchesValues(requestHeaders.getAll(headers[i].name()), headers[i].value(), headerPatterns[i]);
+    }
+
+    private static boolean matchesValues(List<String> values, String expected, Pattern pattern) {
+        if (values == null) {
+            return false;
+        }
+        for (String v : values) {
+            if (pattern == null ? expected.equals(v) : pattern.matcher(v).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,783 @@
+package dev.breakwater.dataplane.frontend;
+
+import dev.breakwater.dataplane.backend.UpstreamConnection;
+import dev.breakwater.dataplane.backend.UpstreamEndpoint;
+import dev.breakwater.dataplane.backend.UpstreamPool;
+import dev.breakwater.dataplane.config.CompiledCluster;
+import dev.breakwater.dataplane.config.CompiledRoute;
+import dev.breakwater.dataplane.config.Router;
+import dev.breakwater.dataplane.metrics.ProxyMetrics.UpstreamError;
+import dev.breakwater.routing.RouteAction;
+import dev.breakwater.routing.RoutePolicy;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of one HTTP/1.1 connection: routes each request, relays it to an endpoint over a pooled
+ * upstream connection of the same event loop, and relays the response back, streaming bodies both ways.
+ *
+ * <p>One request is proxied at a time; pipelined requests wait in a small queue (reading stops when it is
+ * full) and are answered in order. Backpressure: a client is not read while its upstream connection is not
+ * writable, and an upstream connection is not read while its client is not writable. Everything here runs on
+ * the connection's event loop.
+ */
+public final class ProxyHandler extends ChannelInboundHandlerAdapter implements UpstreamConnection.Owner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
+    private static final int MAX_ATTEMPTS = 2;
+
+    private final ProxyServices services;
+    private final String scheme;
+    private ChannelHandlerContext ctx;
+    private UpstreamPool pool;
+    private String clientIp;
+    private String localPort;
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>(4);
+    private boolean closed;
+
+    // the request in flight
+    private boolean inFlight;
+    private HttpRequest request;
+    private boolean requestDone;
+    private boolean responseStarted;
+    private boolean responseDone;
+    private boolean keepAlive;
+    private boolean discardBody;
+    private boolean http10;
+    private boolean retryable;
+    private String requestId;
+    private long startNanos;
+    private long bodyBytes;
+    private long maxBodyBytes;
+    private int status;
+    private CompiledRoute route;
+    private CompiledCluster cluster;
+    private UpstreamEndpoint endpoint;
+    private UpstreamConnection upstream;
+    private boolean connecting;
+    private ArrayDeque<HttpContent> pendingBody;
+    private int attempts;
+    private int generation;
+    private boolean upstreamKeepAlive;
+    private boolean skipInterimBody;
+    private boolean wroteUpstream;
+    private long lastActivityNanos;
+    private long responseTimeoutNanos;
+    private int connectTimeoutMillis;
+    private ScheduledFuture<?> timer;
+
+    public ProxyHandler(ProxyServices services, String scheme) {
+        this.services = services;
+        this.scheme = scheme;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        pool = services.pool(ch.eventLoop());
+        clientIp = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
+        localPort = ch.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
+        services.metrics().connectionOpened();
+        ctx.fireChannelActive();
+    }
+
+    // ---------------------------------------------------------------- client side
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (inFlight && !requestDone) {
+            onRequestContent(msg);
+        } else if (inFlight || !pipelined.isEmpty()) {
+            pipelined.add(msg);
+            if (pipelined.size() >= services.config().maxPipelinedRequests() * 2) {
+                updateReading();
+            }
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (wroteUpstream) {
+            wroteUpstream = false;
+            UpstreamConnection u = upstream;
+            if (u != null) {
+                u.channel().flush();
+            }
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            startRequest(req);
+        } else {
+            // content of a request already answered and closed
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void startRequest(HttpRequest req) {
+        inFlight = true;
+        request = req;
+        requestDone = false;
+        responseStarted = false;
+        responseDone = false;
+        discardBody = false;
+        bodyBytes = 0;
+        status = 0;
+        attempts = 0;
+        route = null;
+        cluster = null;
+        endpoint = null;
+        startNanos = System.nanoTime();
+        http10 = req.protocolVersion().minorVersion() == 0;
+        HttpHeaders headers = req.headers();
+        requestId = requestId(headers.get("x-request-id"));
+
+        if (req.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(req);
+            requestDone = true;
+            keepAlive = false;
+            Throwable cause = req.decoderResult().cause();
+            if (cause instanceof TooLongHttpLineException) {
+                respondLocally(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+            } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+                respondLocally(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large");
+            } else {
+                respondLocally(HttpResponseStatus.BAD_REQUEST, "malformed request");
+            }
+            return;
+        }
+        keepAlive = HttpUtil.isKeepAlive(req) && !services.draining().getAsBoolean();
+        long contentLength = HttpUtil.getContentLength(req, -1L);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(req);
+        retryable = !chunked && contentLength <= 0;
+
+        String uri = req.uri();
+        String host = headers.get(HttpHeaderNames.HOST);
+        if (uri.startsWith("http://") || uri.startsWith("https://")) {
+            // absolute form: its authority replaces the Host header
+            int authorityStart = uri.indexOf("//") + 2;
+            int pathStart = uri.indexOf('/', authorityStart);
+            host = uri.substring(authorityStart, pathStart < 0 ? uri.length() : pathStart);
+            uri = pathStart < 0 ? "/" : uri.substring(pathStart);
+            req.setUri(uri);
+            headers.set(HttpHeaderNames.HOST, host);
+        }
+        if (host == null && !http10) {
+            respondLocally(HttpResponseStatus.BAD_REQUEST, "missing Host header");
+            return;
+        }
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        String query = q < 0 ? null : uri.substring(q + 1);
+
+        Router router = services.table().router();
+        CompiledRoute r = router == null ? null : router.route(host, path, query, req.method().name(), headers);
+        if (r == null) {
+            services.metrics().unrouted();
+            respondLocally(HttpResponseStatus.NOT_FOUND, "no route for this host and path");
+            return;
+        }
+        route = r;
+        RouteAction.FixedResponse fixed = r.fixedResponse();
+        if (fixed != null) {
+            respondLocally(HttpResponseStatus.valueOf(fixed.status()), fixed.body().strip());
+            return;
+        }
+        RoutePolicy policy = r.route().policy();
+        maxBodyBytes = policy.maxRequestBodyBytes() != null ? policy.maxRequestBodyBytes()
+                : services.config().maxRequestBodyBytes();
+        if (contentLength > maxBodyBytes) {
+            respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than "
+                    + maxBodyBytes + " bytes");
+            return;
+        }
+        if (headers.contains(HttpHeaderNames.EXPECT)) {
+            if (!HttpUtil.is100ContinueExpected(req)) {
+                respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation");
+                return;
+            }
+            headers.remove(HttpHeaderNames.EXPECT);
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER));
+        }
+        connectTimeoutMillis = (int) (policy.connectTimeoutMillis() != null ? policy.connectTimeoutMillis()
+                : services.config().connectTimeout().toMillis());
+        responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(policy.responseTimeoutMillis() != null
+                ? policy.responseTimeoutMillis() : services.config().responseTimeout().toMillis());
+        cluster = r.pickCluster();
+        endpoint = cluster == null ? null : cluster.pick(null);
+        if (endpoint == null) {
+            respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint");
+            return;
+        }
+        prepareUpstreamHeaders(req, headers, host);
+        UpstreamConnection c = pool.poll(endpoint.key());
+        if (c != null) {
+            attach(c, false);
+        } else {
+            connect();
+        }
+    }
+
+    private void prepareUpstreamHeaders(HttpRequest req, HttpHeaders headers, String host) {
+        HopByHop.strip(headers);
+        if (services.config().trustForwardedHeaders()) {
+            String prior = headers.get(ForwardedHeaders.X_FORWARDED_FOR);
+            headers.set(ForwardedHeaders.X_FORWARDED_FOR, prior == null ? clientIp : prior + ", " + clientIp);
+            setIfAbsent(headers, ForwardedHeaders.X_FORWARDED_PROTO, scheme);
+            setIfAbsent(headers, ForwardedHeaders.X_FORWARDED_HOST, host);
+            setIfAbsent(headers, ForwardedHeaders.X_FORWARDED_PORT, localPort);
+        } else {
+            headers.set(ForwardedHeaders.X_FORWARDED_FOR, clientIp);
+            headers.set(ForwardedHeaders.X_FORWARDED_PROTO, scheme);
+            if (host != null) {
+                headers.set(ForwardedHeaders.X_FORWARDED_HOST, host);
+            }
+            headers.set(ForwardedHeaders.X_FORWARDED_PORT, localPort);
+        }
+        headers.set(ForwardedHeaders.X_REAL_IP, clientIp);
+        headers.set(ForwardedHeaders.X_REQUEST_ID, requestId);
+        if (host == null) {
+            headers.set(HttpHeaderNames.HOST, endpoint.key());
+        }
+        req.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    private static void setIfAbsent(HttpHeaders headers, CharSequence name, String value) {
+        if (!headers.contains(name) && value != null) {
+            headers.set(name, value);
+        }
+    }
+
+    private void onRequestContent(Object msg) {
+        if (!(msg instanceof HttpContent content)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            requestDone = true;
+            keepAlive = false;
+            if (!responseStarted) {
+                abortUpstream();
+                respondLocally(HttpResponseStatus.BAD_REQUEST, "malformed request body");
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        if (last) {
+            requestDone = true;
+        }
+        if (discardBody) {
+            content.release();
+            if (last) {
+                finishIfDone();
+            }
+            return;
+        }
+        bodyBytes += content.content().readableBytes();
+        if (bodyBytes > maxBodyBytes) {
+            content.release();
+            requestDone = true;
+            keepAlive = false;
+            if (!responseStarted) {
+                abortUpstream();
+                respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than "
+                        + maxBodyBytes + " bytes");
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        if (bodyBytes > 0) {
+            retryable = false;
+        }
+        UpstreamConnection u = upstream;
+        if (u != null && !connecting) {
+            u.channel().write(content, u.channel().voidPromise());
+            wroteUpstream = true;
+            lastActivityNanos = System.nanoTime();
+            if (!u.channel().isWritable()) {
+                updateReading();
+            }
+        } else {
+            if (pendingBody == null) {
+                pendingBody = new ArrayDeque<>(4);
+            }
+            pendingBody.add(content);
+        }
+        if (last && responseDone) {
+            finishIfDone();
+        }
+    }
+
+    // ---------------------------------------------------------------- upstream side
+
+    private void connect() {
+        connecting = true;
+        updateReading();
+        int gen = ++generation;
+        UpstreamEndpoint target = endpoint;
+        ChannelFuture f = pool.connect(target, connectTimeoutMillis);
+        f.addListener((ChannelFutureListener) future -> onConnected(future, gen, target));
+    }
+
+    private void onConnected(ChannelFuture future, int gen, UpstreamEndpoint target) {
+        if (gen != generation || closed) {
+            if (future.isSuccess()) {
+                UpstreamPool.connectionOf(future.channel()).release();
+            }
+            return;
+        }
+        connecting = false;
+        if (!future.isSuccess()) {
+            services.metrics().upstreamError(cluster.name(), UpstreamError.CONNECT);
+            LOG.debug("connect to {} failed: {}", target, future.cause().toString());
+            if (++attempts < MAX_ATTEMPTS) {
+                UpstreamEndpoint other = cluster.pick(target);
+                if (other != null) {
+                    endpoint = other;
+                    connect();
+                    return;
+                }
+            }
+            updateReading();
+            respondLocally(HttpResponseStatus.BAD_GATEWAY, "could not connect to an endpoint");
+            return;
+        }
+        attach(UpstreamPool.connectionOf(future.channel()), true);
+        updateReading();
+    }
+
+    /**
+     * Sends the request head and any body received so far on a connection. Flushed now when called from a
+     * connect callback; otherwise the client's read-complete flushes it together with the body parts read in
+     * the same pass.
+     */
+    private void attach(UpstreamConnection c, boolean flushNow) {
+        upstream = c;
+        c.attach(this);
+        upstreamKeepAlive = true;
+        skipInterimBody = false;
+        Channel ch = c.channel();
+        ch.write(request, ch.voidPromise());
+        if (pendingBody != null) {
+            HttpContent part;
+            while ((part = pendingBody.poll()) != null) {
+                ch.write(part, ch.voidPromise());
+            }
+        }
+        if (flushNow) {
+            ch.flush();
+        } else {
+            wroteUpstream = true;
+        }
+        lastActivityNanos = System.nanoTime();
+        armTimer();
+    }
+
+    @Override
+    public void upstreamRead(UpstreamConnection c, Object msg) {
+        if (c != upstream) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        if (msg instanceof HttpResponse resp) {
+            if (resp.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                services.metrics().upstreamError(cluster.name(), UpstreamError.RESET);
+                abortUpstream();
+                if (!responseStarted) {
+                    respondLocally(HttpResponseStatus.BAD_GATEWAY, "invalid response from endpoint");
+                } else {
+                    ctx.close();
+                }
+                return;
+            }
+            int code = resp.status().code();
+            if (code < 200) {
+                // an interim response (103 Early Hints and the like): not relayed; its empty body follows
+                skipInterimBody = true;
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            onResponseHead(resp);
+            if (!(msg instanceof HttpContent)) {
+                return;
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            if (skipInterimBody) {
+                if (content instanceof LastHttpContent) {
+                    skipInterimBody = false;
+                }
+                content.release();
+                return;
+            }
+            if (content instanceof LastHttpContent) {
+                ctx.write(content, ctx.voidPromise());
+                onResponseComplete();
+            } else {
+                ctx.write(content, ctx.voidPromise());
+                if (!ctx.channel().isWritable()) {
+                    c.channel().config().setAutoRead(false);
+                }
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onResponseHead(HttpResponse resp) {
+        responseStarted = true;
+        status = resp.status().code();
+        HttpHeaders headers = resp.headers();
+        upstreamKeepAlive = HttpUtil.isKeepAlive(resp);
+        HopByHop.strip(headers);
+        if (http10 && HttpUtil.isTransferEncodingChunked(resp)) {
+            // an HTTP/1.0 client cannot read chunks: send the body as it comes and close to end it
+            HttpUtil.setTransferEncodingChunked(resp, false);
+            keepAlive = false;
+        }
+        if (!requestDone) {
+            // the endpoint answers before the request body is complete: finish this exchange and close
+            keepAlive = false;
+        }
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        resp.setProtocolVersion(HttpVersion.HTTP_1_1);
+        ctx.write(resp, ctx.voidPromise());
+    }
+
+    private void onResponseComplete() {
+        responseDone = true;
+        cancelTimer();
+        UpstreamConnection u = upstream;
+        upstream = null;
+        if (u != null) {
+            if (upstreamKeepAlive && requestDone) {
+                u.release();
+            } else {
+                u.discard();
+            }
+        }
+        route.meters().record(status, System.nanoTime() - startNanos);
+        if (keepAlive) {
+            ctx.flush();
+        } else {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (!requestDone) {
+                discardBody = true;
+            }
+        }
+        finishIfDone();
+    }
+
+    @Override
+    public void upstreamReadComplete(UpstreamConnection c) {
+        ctx.flush();
+    }
+
+    @Override
+    public void upstreamWritabilityChanged(UpstreamConnection c) {
+        if (c == upstream) {
+            updateReading();
+        }
+    }
+
+    @Override
+    public void upstreamClosed(UpstreamConnection c) {
+        if (c != upstream) {
+            return;
+        }
+        upstream = null;
+        if (responseDone) {
+            return;
+        }
+        services.metrics().upstreamError(cluster.name(), UpstreamError.RESET);
+        if (!responseStarted) {
+            if (c.reused() && retryable && ++attempts <= MAX_ATTEMPTS) {
+                // a pooled connection the endpoint closed while idle: the request never reached it
+                LOG.debug("pooled connection to {} was closed; retrying on a new one", endpoint);
+                cancelTimer();
+                if (requestDone) {
+                    if (pendingBody == null) {
+                        pendingBody = new ArrayDeque<>(1);
+                    }
+                    pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+                }
+                connect();
+                return;
+            }
+            respondLocally(HttpResponseStatus.BAD_GATEWAY, "endpoint closed the connection");
+        } else {
+            ctx.close();
+        }
+    }
+
+    private void abortUpstream() {
+        cancelTimer();
+        generation++;
+        connecting = false;
+        UpstreamConnection u = upstream;
+        upstream = null;
+        if (u != null) {
+            u.discard();
+        }
+        releasePendingBody();
+    }
+
+    // ---------------------------------------------------------------- timeouts
+
+    private void armTimer() {
+        if (timer == null) {
+            timer = ctx.executor().schedule(this::checkTimeout, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelTimer() {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            timer = null;
+            t.cancel(false);
+        }
+    }
+
+    private void checkTimeout() {
+        timer = null;
+        if (!inFlight || responseDone || upstream == null) {
+            return;
+        }
+        long idle = System.nanoTime() - lastActivityNanos;
+        if (idle < responseTimeoutNanos) {
+            timer = ctx.executor().schedule(this::checkTimeout, responseTimeoutNanos - idle, TimeUnit.NANOSECONDS);
+            return;
+        }
+        services.metrics().upstreamError(cluster.name(), UpstreamError.TIMEOUT);
+        abortUpstream();
+        if (!responseStarted) {
+            respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not answer in time");
+        } else {
+            ctx.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- answers and bookkeeping
+
+    /** Answers the request in flight without a backend, with a small text body naming the request id. */
+    private void respondLocally(HttpResponseStatus st, String message) {
+        status = st.code();
+        responseStarted = true;
+        releasePendingBody();
+        if (!requestDone) {
+            discardBody = true;
+            if (!retryable) {
+                // a body of unknown or large size is on its way: do not read it, close instead
+                keepAlive = false;
+            }
+        }
+        ByteBuf body = ctx.alloc().buffer(64 + message.length());
+        body.writeCharSequence(st.code() + " " + st.reasonPhrase() + ": " + message + "\nrequest-id: "
+                + requestId + "\n", StandardCharsets.UTF_8);
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
+        resp.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(ForwardedHeaders.X_REQUEST_ID, requestId);
+        if (!keepAlive) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        responseDone = true;
+        if (route != null) {
+            route.meters().record(status, System.nanoTime() - startNanos);
+        }
+        if (keepAlive) {
+            ctx.writeAndFlush(resp, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+        }
+        finishIfDone();
+    }
+
+    private boolean dispatching;
+
+    private void finishIfDone() {
+        if (!requestDone || !responseDone) {
+            return;
+        }
+        inFlight = false;
+        request = null;
+        route = null;
+        cluster = null;
+        endpoint = null;
+        if (!keepAlive) {
+            closed = true;
+            releaseQueued();
+            return;
+        }
+        if (dispatching) {
+            return;
+        }
+        dispatching = true;
+        try {
+            Object next;
+            while (!inFlight && (next = pipelined.poll()) != null) {
+                dispatch(next);
+                // the rest of its body, if already queued
+                while (inFlight && !requestDone && (next = pipelined.peek()) != null
+                        && !(next instanceof HttpRequest)) {
+                    onRequestContent(pipelined.poll());
+                }
+            }
+        } finally {
+            dispatching = false;
+        }
+        // requests taken from the queue were not read in this pass: nothing else will flush them
+        channelReadComplete(ctx);
+        updateReading();
+    }
+
+    private void updateReading() {
+        Channel ch = ctx.channel();
+        boolean read = !closed && !connecting
+                && pipelined.size() < services.config().maxPipelinedRequests() * 2
+                && (upstream == null || upstream.channel().isWritable());
+        if (ch.config().isAutoRead() != read) {
+            ch.config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        UpstreamConnection u = upstream;
+        if (u != null) {
+            u.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (!inFlight) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        generation++;
+        services.metrics().connectionClosed();
+        cancelTimer();
+        UpstreamConnection u = upstream;
+        upstream = null;
+        if (u != null) {
+            if (inFlight && !responseDone) {
+                u.discard();
+            } else {
+                u.release();
+            }
+        }
+        releasePendingBody();
+        releaseQueued();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private void releasePendingBody() {
+        if (pendingBody != null) {
+            HttpContent c;
+            while ((c = pendingBody.poll()) != null) {
+                c.release();
+            }
+        }
+    }
+
+    private void releaseQueued() {
+        Object m;
+        while ((m = pipelined.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    private static final String HEX = "0123456789abcdef";
+
+    /** The incoming id if it is a sane token (1-128 chars of [A-Za-z0-9._-]), else a new random one. */
+    static String requestId(String incoming) {
+        if (incoming != null && !incoming.isEmpty() && incoming.length() <= 128) {
+            boolean ok = true;
+            for (int i = 0; i < incoming.length() && ok; i++) {
+                char c = incoming.charAt(i);
+                ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                        || c == '-' || c == '_' || c == '.';
+            }
+            if (ok) {
+                return incoming;
+            }
+        }
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long a = r.nextLong();
+        long b = r.nextLong();
+        char[] out = new char[32];
+        for (int i = 0; i < 16; i++) {
+            out[i] = HEX.charAt((int) (a >>> (60 - 4 * i)) & 0xf);
+            out[16 + i] = HEX.charAt((int) (b >>> (60 - 4 * i)) & 0xf);
+        }
+        return new String(out);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.breakwater.dataplane.frontend;
+
+import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.backend.UpstreamPool;
+import dev.breakwater.dataplane.config.TableHolder;
+import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import io.netty.channel.EventLoop;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What every client connection shares: the table, the limits, the meters and the per-event-loop upstream
+ * pools.
+ *
+ * @param draining true once the proxy is shutting down: responses then carry {@code Connection: close}
+ */
+public record ProxyServices(TableHolder table, ProxyConfig config, ProxyMetrics metrics,
+                            Map<EventLoop, UpstreamPool> pools, BooleanSupplier draining) {
+
+    public UpstreamPool pool(EventLoop loop) {
+        UpstreamPool pool = pools.get(loop);
+        if (pool == null) {
+            throw new IllegalStateException("no upstream pool for event loop " + loop);
+        }
+        return pool;
+    }
+}

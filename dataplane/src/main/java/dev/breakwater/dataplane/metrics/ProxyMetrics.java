@@ -1,0 +1,119 @@
+package dev.breakwater.dataplane.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The data plane's meters, exposed in Prometheus text format on the admin port. Per-route meters are
+ * keyed by route name, so they survive table swaps.
+ */
+public final class ProxyMetrics {
+
+    /** Upstream failures by kind. */
+    public enum UpstreamError { CONNECT, RESET, TIMEOUT }
+
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30)
+    };
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
+    private final AtomicLong activeConnections = new AtomicLong();
+    private final AtomicLong tableVersion = new AtomicLong();
+    private final Counter tableSwaps;
+    private final Counter noRoute;
+
+    public ProxyMetrics() {
+        Gauge.builder("breakwater.downstream.connections.active", activeConnections, AtomicLong::get)
+                .description("Client connections open now").register(registry);
+        Gauge.builder("breakwater.table.version", tableVersion, AtomicLong::get)
+                .description("Version of the routing table being served").register(registry);
+        tableSwaps = Counter.builder("breakwater.table.swaps").description("Routing tables applied")
+                .register(registry);
+        noRoute = Counter.builder("breakwater.requests.unrouted")
+                .description("Requests that matched no route (answered 404)").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The meters of one route; the same object for the same name across tables. */
+    public RouteMeters route(String name) {
+        return routes.computeIfAbsent(name, n -> new RouteMeters(registry, n));
+    }
+
+    public void connectionOpened() {
+        activeConnections.incrementAndGet();
+    }
+
+    public void connectionClosed() {
+        activeConnections.decrementAndGet();
+    }
+
+    public long activeConnections() {
+        return activeConnections.get();
+    }
+
+    public void tableApplied(long version) {
+        tableVersion.set(version);
+        tableSwaps.increment();
+    }
+
+    public void unrouted() {
+        noRoute.increment();
+    }
+
+    public void upstreamError(String cluster, UpstreamError kind) {
+        upstreamErrors.computeIfAbsent(cluster + '\0' + kind, k -> Counter.builder("breakwater.upstream.errors")
+                .description("Failed attempts to reach or hear from an endpoint")
+                .tag("cluster", cluster).tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry)).increment();
+    }
+
+    /** Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Requests by status and their latency, for one route. */
+    public static final class RouteMeters {
+        private final MeterRegistry registry;
+        private final String route;
+        private final Timer latency;
+        private final ConcurrentHashMap<Integer, Counter> byStatus = new ConcurrentHashMap<>();
+
+        RouteMeters(MeterRegistry registry, String route) {
+            this.registry = registry;
+            this.route = route;
+            this.latency = Timer.builder("breakwater.request.duration")
+                    .description("Time from the request head to the last byte of the response")
+                    .tag("route", route)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry);
+        }
+
+        public void record(int status, long nanos) {
+            Counter c = byStatus.get(status);
+            if (c == null) {
+                c = byStatus.computeIfAbsent(status, s -> Counter.builder("breakwater.requests")
+                        .description("Requests answered, by route and status")
+                        .tag("route", route).tag("status", Integer.toString(s))
+                        .register(registry));
+            }
+            c.increment();
+            latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.breakwater.operator.cluster;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import java.util.List;
+
+/**
+ * Every watched Kubernetes object at one moment: the whole input of the compiler.
+ *
+ * <p>The lists are unmodifiable copies; the fabric8 objects inside are shared, so whoever builds a
+ * snapshot must not change them afterwards. List order carries no meaning: the compiler gives the
+ * same result for any order.
+ *
+ * @param ingresses      Ingresses ({@code networking.k8s.io/v1}) of every namespace and class
+ * @param ingressClasses IngressClasses of every controller
+ * @param services       Services of every namespace
+ * @param endpointSlices EndpointSlices ({@code discovery.k8s.io/v1}) of every namespace
+ * @param secrets        Secrets (TLS certificates; not yet used by the compiler)
+ */
+public record ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Service> services,
+                              List<EndpointSlice> endpointSlices, List<Secret> secrets) {
+
+    public ClusterSnapshot {
+        ingresses = copy(ingresses);
+        ingressClasses = copy(ingressClasses);
+        services = copy(services);
+        endpointSlices = copy(endpointSlices);
+        secrets = copy(secrets);
+    }
+
+    /** A snapshot without any object. */
+    public static ClusterSnapshot empty() {
+        return new ClusterSnapshot(List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    private static <T> List<T> copy(List<T> list) {
+        return list == null ? List.of() : List.copyOf(list);
+    }
+}

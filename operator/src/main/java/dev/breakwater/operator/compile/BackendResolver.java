@@ -1,0 +1,199 @@
+package dev.breakwater.operator.compile;
+
+import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.Endpoint;
+import dev.breakwater.routing.RouteAction;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.TypedLocalObjectReference;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPort;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns Ingress backends into clusters: finds the Service and its port, then the endpoints of that port in
+ * the Service's EndpointSlices. A backend that cannot be resolved yields a diagnostic and a 503 action, so
+ * that its requests fail clearly instead of falling through to another route.
+ */
+final class BackendResolver {
+
+    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    static final RouteAction UNAVAILABLE = new RouteAction.FixedResponse(503, "backend unavailable\n");
+
+    private final Map<String, Service> services = new HashMap<>();
+    private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
+    private final Map<String, Cluster> clusters = new HashMap<>();
+
+    BackendResolver(List<Service> services, List<EndpointSlice> endpointSlices) {
+        for (Service service : services) {
+            if (service.getMetadata() != null) {
+                this.services.putIfAbsent(key(service.getMetadata().getNamespace(), service.getMetadata().getName()),
+                        service);
+            }
+        }
+        for (EndpointSlice slice : endpointSlices) {
+            Map<String, String> labels = slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
+            String serviceName = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+            if (serviceName != null) {
+                slicesByService.computeIfAbsent(key(slice.getMetadata().getNamespace(), serviceName),
+                        k -> new ArrayList<>()).add(slice);
+            }
+        }
+        Comparator<EndpointSlice> byName = Comparator.comparing(s -> Objects.toString(s.getMetadata().getName(), ""));
+        slicesByService.values().forEach(list -> list.sort(byName));
+    }
+
+    /** The cluster of that name, built by an earlier successful {@link #resolve}. */
+    Cluster cluster(String name) {
+        return clusters.get(name);
+    }
+
+    /**
+     * The action for {@code backend}, written at {@code field} of {@code object} in {@code namespace};
+     * problems are added to {@code diagnostics}.
+     */
+    RouteAction resolve(String object, String namespace, IngressBackend backend, String field,
+                        List<Diagnostic> diagnostics) {
+        if (backend == null) {
+            diagnostics.add(Diagnostic.error(object, field, "a backend is required"));
+            return UNAVAILABLE;
+        }
+        TypedLocalObjectReference resource = backend.getResource();
+        if (resource != null) {
+            diagnostics.add(Diagnostic.error(object, field + ".resource", "resource backends ("
+                    + resource.getKind() + " " + resource.getName() + ") are not supported; use a Service backend"));
+            return UNAVAILABLE;
+        }
+        IngressServiceBackend ref = backend.getService();
+        if (ref == null || ref.getName() == null || ref.getName().isEmpty()) {
+            diagnostics.add(Diagnostic.error(object, field + ".service.name", "a Service name is required"));
+            return UNAVAILABLE;
+        }
+        String serviceField = field + ".service";
+        Service service = services.get(key(namespace, ref.getName()));
+        if (service == null) {
+            diagnostics.add(Diagnostic.error(object, serviceField + ".name",
+                    "Service " + key(namespace, ref.getName()) + " does not exist"));
+            return UNAVAILABLE;
+        }
+        ServicePort port = findPort(object, namespace, service, ref.getPort(), serviceField, diagnostics);
+        if (port == null) {
+            return UNAVAILABLE;
+        }
+        String portLabel = isEmpty(port.getName()) ? String.valueOf(port.getPort()) : port.getName();
+        String clusterName = key(namespace, ref.getName()) + ":" + portLabel;
+        Cluster cluster = clusters.get(clusterName);
+        if (cluster == null) {
+            cluster = new Cluster(clusterName, Cluster.Protocol.HTTP1, endpoints(namespace, service, port));
+            clusters.put(clusterName, cluster);
+        }
+        if (!isExternalName(service) && !slicesByService.containsKey(key(namespace, ref.getName()))) {
+            diagnostics.add(Diagnostic.warning(object, serviceField + ".name", "Service "
+                    + key(namespace, ref.getName()) + " has no EndpointSlice, so it has no endpoints yet"));
+        }
+        return RouteAction.Forward.to(clusterName);
+    }
+
+    private ServicePort findPort(String object, String namespace, Service service, ServiceBackendPort wanted,
+                                 String serviceField, List<Diagnostic> diagnostics) {
+        String serviceKey = key(namespace, service.getMetadata().getName());
+        List<ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null
+                ? List.of() : service.getSpec().getPorts();
+        if (wanted != null && wanted.getNumber() != null && wanted.getNumber() != 0) {
+            for (ServicePort port : ports) {
+                if (wanted.getNumber().equals(port.getPort())) {
+                    return port;
+                }
+            }
+            if (isExternalName(service) && ports.isEmpty()) {
+                // ExternalName Services often list no ports: the number written in the Ingress is the port.
+                ServicePort implicit = new ServicePort();
+                implicit.setPort(wanted.getNumber());
+                return implicit;
+            }
+            diagnostics.add(Diagnostic.error(object, serviceField + ".port.number",
+                    "Service " + serviceKey + " has no port " + wanted.getNumber()));
+            return null;
+        }
+        if (wanted != null && !isEmpty(wanted.getName())) {
+            for (ServicePort port : ports) {
+                if (wanted.getName().equals(port.getName())) {
+                    return port;
+                }
+            }
+            diagnostics.add(Diagnostic.error(object, serviceField + ".port.name",
+                    "Service " + serviceKey + " has no port named \"" + wanted.getName() + "\""));
+            return null;
+        }
+        diagnostics.add(Diagnostic.error(object, serviceField + ".port", "a port number or name is required"));
+        return null;
+    }
+
+    private List<Endpoint> endpoints(String namespace, Service service, ServicePort port) {
+        if (isExternalName(service)) {
+            return List.of(new Endpoint(service.getSpec().getExternalName(), port.getPort(), 1, null,
+                    true, true, false));
+        }
+        Map<String, Endpoint> byAuthority = new LinkedHashMap<>();
+        for (EndpointSlice slice : slicesByService.getOrDefault(key(namespace, service.getMetadata().getName()),
+                List.of())) {
+            Integer slicePort = slicePort(slice, port.getName());
+            if (slicePort == null || slicePort < 1 || slicePort > 65535 || slice.getEndpoints() == null) {
+                continue;
+            }
+            for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint endpoint : slice.getEndpoints()) {
+                EndpointConditions conditions = endpoint.getConditions();
+                boolean ready = conditions == null || conditions.getReady() == null || conditions.getReady();
+                boolean serving = conditions == null || conditions.getServing() == null
+                        ? ready : conditions.getServing();
+                boolean terminating = conditions != null && Boolean.TRUE.equals(conditions.getTerminating());
+                for (String address : endpoint.getAddresses() == null ? List.<String>of() : endpoint.getAddresses()) {
+                    Endpoint e = new Endpoint(address, slicePort, 1, endpoint.getZone(), ready, serving, terminating);
+                    byAuthority.putIfAbsent(e.authority(), e);
+                }
+            }
+        }
+        List<Endpoint> endpoints = new ArrayList<>(byAuthority.values());
+        endpoints.sort(Comparator.comparing(Endpoint::address).thenComparingInt(Endpoint::port));
+        return endpoints;
+    }
+
+    private static Integer slicePort(EndpointSlice slice, String servicePortName) {
+        if (slice.getPorts() == null) {
+            return null;
+        }
+        for (EndpointPort p : slice.getPorts()) {
+            if (Objects.equals(emptyToNull(p.getName()), emptyToNull(servicePortName))) {
+                return p.getPort();
+            }
+        }
+        return null;
+    }
+
+    private static boolean isExternalName(Service service) {
+        return service.getSpec() != null && "ExternalName".equals(service.getSpec().getType())
+                && !isEmpty(service.getSpec().getExternalName());
+    }
+
+    private static boolean isEmpty(String s) {
+        return s == null || s.isEmpty();
+    }
+
+    private static String emptyToNull(String s) {
+        return isEmpty(s) ? null : s;
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+}

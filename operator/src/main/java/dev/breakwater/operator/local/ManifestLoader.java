@@ -1,0 +1,218 @@
+package dev.breakwater.operator.local;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.breakwater.operator.cluster.ClusterSnapshot;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads the Kubernetes manifests of one folder for local mode.
+ *
+ * <p>Every {@code *.yaml} and {@code *.yml} file directly in the folder is read, in file-name order; a file
+ * may hold several {@code ---}-separated documents, and empty documents are skipped. Ingress and IngressClass
+ * ({@code networking.k8s.io/v1}), Service and Secret ({@code v1}) and EndpointSlice
+ * ({@code discovery.k8s.io/v1}) are kept; other kinds are skipped with a warning. A namespaced object without
+ * {@code metadata.namespace} goes to {@code default}. Problems never stop the loading: each bad document is
+ * reported as a {@link ManifestError} and left out.
+ */
+public final class ManifestLoader {
+
+    private static final String DEFAULT_NAMESPACE = "default";
+
+    private static final Map<String, Kind> KINDS = Map.of(
+            "Ingress", new Kind(Ingress.class, "networking.k8s.io/v1", true),
+            "IngressClass", new Kind(IngressClass.class, "networking.k8s.io/v1", false),
+            "Service", new Kind(Service.class, "v1", true),
+            "EndpointSlice", new Kind(EndpointSlice.class, "discovery.k8s.io/v1", true),
+            "Secret", new Kind(Secret.class, "v1", true));
+
+    private final YAMLMapper yaml = new YAMLMapper();
+    private final ObjectMapper json = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /**
+     * Reads {@code directory}.
+     *
+     * @throws IOException if the folder itself cannot be listed (unreadable files are reported as errors)
+     */
+    public Manifests load(Path directory) throws IOException {
+        Objects.requireNonNull(directory, "directory");
+        Run run = new Run();
+        for (Path file : manifestFiles(directory)) {
+            run.readFile(file);
+        }
+        return run.result();
+    }
+
+    private static List<Path> manifestFiles(Path directory) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*.{yaml,yml}")) {
+            for (Path file : stream) {
+                if (Files.isRegularFile(file)) {
+                    files.add(file);
+                }
+            }
+        }
+        files.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        return files;
+    }
+
+    /** A kind we read: its model class, the one apiVersion accepted, and whether it lives in a namespace. */
+    private record Kind(Class<? extends HasMetadata> type, String apiVersion, boolean namespaced) {
+    }
+
+    /** The state of one {@link #load}. */
+    private final class Run {
+        private final List<Ingress> ingresses = new ArrayList<>();
+        private final List<IngressClass> ingressClasses = new ArrayList<>();
+        private final List<Service> services = new ArrayList<>();
+        private final List<EndpointSlice> endpointSlices = new ArrayList<>();
+        private final List<Secret> secrets = new ArrayList<>();
+        private final Map<String, Path> fileOfObject = new HashMap<>();
+        private final List<ManifestError> errors = new ArrayList<>();
+        private final List<ManifestError> warnings = new ArrayList<>();
+
+        void readFile(Path file) {
+            int document = 0;
+            try (Reader reader = Files.newBufferedReader(file);
+                 MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class).readValues(reader)) {
+                while (true) {
+                    document++;
+                    if (!documents.hasNextValue()) {
+                        break;
+                    }
+                    readDocument(file, document, documents.nextValue());
+                }
+            } catch (JsonProcessingException e) {
+                errors.add(new ManifestError(file, document, null, "invalid YAML" + location(e) + ": "
+                        + firstLine(e.getOriginalMessage())));
+            } catch (IOException | RuntimeException e) {
+                errors.add(new ManifestError(file, Math.max(document, 1), null, "cannot read: " + e.getMessage()));
+            }
+        }
+
+        private void readDocument(Path file, int document, JsonNode node) {
+            if (node == null || node.isNull() || node.isMissingNode()) {
+                return;
+            }
+            if (!node.isObject()) {
+                errors.add(new ManifestError(file, document, null, "not a Kubernetes object (expected a mapping)"));
+                return;
+            }
+            String kindName = node.path("kind").asText("");
+            String name = node.path("metadata").path("name").asText("");
+            if (kindName.isEmpty()) {
+                errors.add(new ManifestError(file, document, null, "kind is missing"));
+                return;
+            }
+            Kind kind = KINDS.get(kindName);
+            if (kind == null) {
+                warnings.add(new ManifestError(file, document, name.isEmpty() ? kindName : kindName + "/" + name,
+                        "kind " + kindName + " is not read in local mode; ignored"));
+                return;
+            }
+            if (name.isEmpty()) {
+                errors.add(new ManifestError(file, document, null, kindName + " has no metadata.name"));
+                return;
+            }
+            String namespace = node.path("metadata").path("namespace").asText("");
+            if (kind.namespaced() && namespace.isEmpty()) {
+                namespace = DEFAULT_NAMESPACE;
+                ((ObjectNode) node.get("metadata")).put("namespace", namespace);
+            }
+            String object = kind.namespaced() ? kindName + "/" + namespace + "/" + name : kindName + "/" + name;
+            String apiVersion = node.path("apiVersion").asText("");
+            if (!kind.apiVersion().equals(apiVersion)) {
+                errors.add(new ManifestError(file, document, object, "apiVersion \"" + apiVersion
+                        + "\" is not supported for " + kindName + " (expected: " + kind.apiVersion() + ")"));
+                return;
+            }
+            HasMetadata value;
+            try {
+                value = json.treeToValue(node, kind.type());
+            } catch (JsonProcessingException e) {
+                errors.add(new ManifestError(file, document, object, "does not match the " + kindName + " schema"
+                        + fieldOf(e) + ": " + firstLine(e.getOriginalMessage())));
+                return;
+            }
+            Path earlier = fileOfObject.putIfAbsent(object, file);
+            if (earlier != null) {
+                errors.add(new ManifestError(file, document, object, object + " is defined twice, in " + earlier
+                        + " and in " + file + "; the first one is used"));
+                return;
+            }
+            keep(value);
+        }
+
+        private void keep(HasMetadata value) {
+            if (value instanceof Ingress ingress) {
+                ingresses.add(ingress);
+            } else if (value instanceof IngressClass ingressClass) {
+                ingressClasses.add(ingressClass);
+            } else if (value instanceof Service service) {
+                services.add(service);
+            } else if (value instanceof EndpointSlice slice) {
+                endpointSlices.add(slice);
+            } else if (value instanceof Secret secret) {
+                secrets.add(secret);
+            }
+        }
+
+        Manifests result() {
+            ClusterSnapshot snapshot = new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices,
+                    secrets);
+            return new Manifests(snapshot, fileOfObject, errors, warnings);
+        }
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                : " at line " + e.getLocation().getLineNr();
+    }
+
+    private static String fieldOf(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
+            return "";
+        }
+        StringBuilder field = new StringBuilder();
+        for (JsonMappingException.Reference ref : mapping.getPath()) {
+            if (ref.getFieldName() != null) {
+                field.append(field.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                field.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return " at " + field;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown problem";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

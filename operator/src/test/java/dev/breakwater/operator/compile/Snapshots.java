@@ -1,0 +1,48 @@
+package dev.breakwater.operator.compile;
+
+import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.operator.fixture.Fixtures;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds snapshots for compiler tests: Ingresses plus Services with one endpoint each. */
+final class Snapshots {
+
+    private final List<Ingress> ingresses = new ArrayList<>();
+    private final List<Service> services = new ArrayList<>();
+    private final List<EndpointSlice> slices = new ArrayList<>();
+
+    static Snapshots with(Ingress... ingresses) {
+        Snapshots snapshots = new Snapshots();
+        snapshots.ingresses.addAll(List.of(ingresses));
+        return snapshots;
+    }
+
+    /** Service {@code ns/name} with port 80 named "http" (target 8080) and one endpoint {@code address}. */
+    Snapshots service(String namespace, String name, String address) {
+        services.add(Fixtures.service(namespace, name).port("http", 80, 8080).build());
+        slices.add(Fixtures.endpointSlice(namespace, name + "-a1", name).port("http", 8080).endpoint(address).build());
+        return this;
+    }
+
+    Snapshots add(Service service) {
+        services.add(service);
+        return this;
+    }
+
+    Snapshots add(EndpointSlice slice) {
+        slices.add(slice);
+        return this;
+    }
+
+    ClusterSnapshot build() {
+        return new ClusterSnapshot(ingresses, List.of(), services, slices, List.of());
+    }
+
+    Compilation compile() {
+        return IngressCompiler.compile(build(), CompilerOptions.local());
+    }
+}

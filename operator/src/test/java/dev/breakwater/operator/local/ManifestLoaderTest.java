@@ -1,0 +1,210 @@
+package dev.breakwater.operator.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.operator.TableLookup;
+import dev.breakwater.operator.compile.CompilerOptions;
+import dev.breakwater.operator.compile.IngressCompiler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestLoaderTest {
+
+    private static final String INGRESS = """
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: web
+            spec:
+              rules:
+                - host: a.com
+                  http:
+                    paths:
+                      - path: /
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: app
+                            port:
+                              name: http
+            """;
+
+    private static final String SERVICE_AND_SLICE = """
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: app
+              namespace: default
+            spec:
+              ports:
+                - name: http
+                  port: 80
+                  targetPort: 8080
+            ---
+            # an empty document
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata:
+              name: app-x1
+              labels:
+                kubernetes.io/service-name: app
+            addressType: IPv4
+            ports:
+              - name: http
+                port: 8080
+            endpoints:
+              - addresses: ["10.0.0.1"]
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Manifests load() throws IOException {
+        return new ManifestLoader().load(dir);
+    }
+
+    @Test
+    void readsMultiDocumentYamlAndYmlFilesIntoOneSnapshot() throws IOException {
+        Files.writeString(dir.resolve("ingress.yml"), INGRESS);
+        Files.writeString(dir.resolve("backend.yaml"), SERVICE_AND_SLICE);
+        Files.writeString(dir.resolve("notes.txt"), "kind: Nothing");
+
+        Manifests manifests = load();
+
+        assertThat(manifests.errors()).isEmpty();
+        assertThat(manifests.warnings()).isEmpty();
+        assertThat(manifests.snapshot().ingresses()).hasSize(1);
+        assertThat(manifests.snapshot().services()).hasSize(1);
+        assertThat(manifests.snapshot().endpointSlices()).hasSize(1);
+        assertThat(manifests.fileOfObject()).containsEntry("Ingress/default/web", dir.resolve("ingress.yml"))
+                .containsEntry("Service/default/app", dir.resolve("backend.yaml"))
+                .containsEntry("EndpointSlice/default/app-x1", dir.resolve("backend.yaml"));
+        var table = IngressCompiler.compile(manifests.snapshot(), CompilerOptions.local()).table();
+        assertThat(TableLookup.route(table, "a.com", "/")).isEqualTo("default/app:http");
+        assertThat(table.cluster("default/app:http").endpoints()).hasSize(1);
+    }
+
+    @Test
+    void missingNamespaceDefaultsToDefaultButNotForClusterScopedKinds() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), INGRESS + """
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: IngressClass
+                metadata:
+                  name: breakwater
+                spec:
+                  controller: breakwater.dev/ingress-controller
+                """);
+
+        Manifests manifests = load();
+
+        assertThat(manifests.errors()).isEmpty();
+        assertThat(manifests.snapshot().ingresses().get(0).getMetadata().getNamespace()).isEqualTo("default");
+        assertThat(manifests.snapshot().ingressClasses().get(0).getMetadata().getNamespace()).isNull();
+        assertThat(manifests.fileOfObject()).containsKeys("Ingress/default/web", "IngressClass/breakwater");
+    }
+
+    @Test
+    void badYamlIsAnErrorNamingFileAndDocument() throws IOException {
+        Files.writeString(dir.resolve("broken.yaml"), INGRESS + "---\nkind: Service\nmetadata: {name: [x\n");
+
+        Manifests manifests = load();
+
+        assertThat(manifests.errors()).singleElement().satisfies(error -> {
+            assertThat(error.file()).isEqualTo(dir.resolve("broken.yaml"));
+            assertThat(error.document()).isEqualTo(2);
+            assertThat(error.object()).isNull();
+            assertThat(error.reason()).startsWith("invalid YAML");
+            assertThat(error.toString()).contains("broken.yaml (document 2)");
+        });
+        assertThat(manifests.snapshot().ingresses()).hasSize(1);
+    }
+
+    @Test
+    void schemaMismatchAndMissingNameAreErrors() throws IOException {
+        Files.writeString(dir.resolve("bad.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: web
+                spec:
+                  rules: "not a list"
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  namespace: default
+                """);
+
+        Manifests manifests = load();
+
+        assertThat(manifests.errors()).hasSize(2);
+        assertThat(manifests.errors().get(0).object()).isEqualTo("Ingress/default/web");
+        assertThat(manifests.errors().get(0).document()).isEqualTo(1);
+        assertThat(manifests.errors().get(0).reason()).startsWith("does not match the Ingress schema at spec.rules");
+        assertThat(manifests.errors().get(1).document()).isEqualTo(2);
+        assertThat(manifests.errors().get(1).reason()).isEqualTo("Service has no metadata.name");
+        assertThat(manifests.snapshot().ingresses()).isEmpty();
+    }
+
+    @Test
+    void sameObjectInTwoFilesIsAnErrorNamingBoth() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), INGRESS);
+        Files.writeString(dir.resolve("b.yaml"), INGRESS.replace("name: web", "name: web\n  namespace: default"));
+
+        Manifests manifests = load();
+
+        assertThat(manifests.errors()).singleElement().satisfies(error -> {
+            assertThat(error.file()).isEqualTo(dir.resolve("b.yaml"));
+            assertThat(error.object()).isEqualTo("Ingress/default/web");
+            assertThat(error.reason()).contains(dir.resolve("a.yaml").toString())
+                    .contains(dir.resolve("b.yaml").toString());
+        });
+        assertThat(manifests.snapshot().ingresses()).hasSize(1);
+        assertThat(manifests.fileOfObject()).containsEntry("Ingress/default/web", dir.resolve("a.yaml"));
+    }
+
+    @Test
+    void unknownKindIsAWarningNamingFileAndKind() throws IOException {
+        Files.writeString(dir.resolve("deploy.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: app
+                """);
+
+        Manifests manifests = load();
+
+        assertThat(manifests.errors()).isEmpty();
+        assertThat(manifests.warnings()).singleElement().satisfies(warning -> {
+            assertThat(warning.file()).isEqualTo(dir.resolve("deploy.yaml"));
+            assertThat(warning.document()).isEqualTo(1);
+            assertThat(warning.reason()).contains("Deployment");
+        });
+    }
+
+    @Test
+    void unsupportedApiVersionIsAnError() throws IOException {
+        Files.writeString(dir.resolve("old.yaml"), INGRESS.replace("networking.k8s.io/v1", "extensions/v1beta1"));
+
+        Manifests manifests = load();
+
+        assertThat(manifests.errors()).singleElement().satisfies(error -> {
+            assertThat(error.object()).isEqualTo("Ingress/default/web");
+            assertThat(error.reason()).contains("extensions/v1beta1").contains("networking.k8s.io/v1");
+        });
+    }
+
+    @Test
+    void emptyFolderGivesAnEmptySnapshot() throws IOException {
+        Manifests manifests = load();
+
+        assertThat(manifests.snapshot().ingresses()).isEmpty();
+        assertThat(manifests.errors()).isEmpty();
+    }
+}
