@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs Breakwater beside nginx and HAProxy on the shared harness (../shared/bench) over the same three
+# nginx backends, and prints requests/s, p99 and Breakwater's ratio to the better of the two per scenario.
+#
+#   bench/compare.sh                     # c64 c256 64k, 3 repetitions of 10 s each
+#   REPS=5 SCENARIOS="c64" bench/compare.sh
+#
+# Settings: REPS (3), DURATION (10), WARMUP (3 for the native peers), WARMUP_OURS (20: the JIT needs it),
+# SCENARIOS ("c64 c256 64k"), TARGETS ("direct nginx-ka320 haproxy breakwater"),
+# BENCH_DIR (../shared/bench). Generated state goes to bench/run/ (gitignored).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+project=$(cd "$here/.." && pwd)
+export BENCH_DIR=${BENCH_DIR:-$(cd "$project/../shared/bench" && pwd)}
+export RUN=${RUN:-$here/run}
+export BREAKWATER_DIR=$project
+export REPS=${REPS:-3} DURATION=${DURATION:-10} WARMUP=${WARMUP:-3} WARMUP_OURS=${WARMUP_OURS:-20}
+export SCENARIOS=${SCENARIOS:-"c64 c256 64k"}
+export TARGETS=${TARGETS:-"direct nginx-ka320 haproxy breakwater"}
+# Breakwater serves plain HTTP only so far: no TLS or cache scenarios for it yet
+export BREAKWATER_SCENARIOS=${BREAKWATER_SCENARIOS:-"c64 c256 64k"}
+
+mkdir -p "$RUN"
+[[ -f $RUN/.setup-done ]] || "$BENCH_DIR/setup.sh"
+# build before measuring, so that the launcher does not build inside the harness's start-up wait
+[[ -f $project/operator/target/breakwater-operator.jar ]] || (cd "$project" && mvn -q -B -DskipTests package)
+
+before=$(ls "$RUN"/results/matrix-*.txt 2>/dev/null | wc -l)
+"$BENCH_DIR/matrix.sh" >&2
+result=$(ls -t "$RUN"/results/matrix-*.txt | head -1)
+[[ $(ls "$RUN"/results/matrix-*.txt | wc -l) -gt $before ]] || { echo "no new results" >&2; exit 1; }
+python3 "$here/ratios.py" "$result"

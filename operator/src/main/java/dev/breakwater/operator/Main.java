@@ -1,0 +1,135 @@
+package dev.breakwater.operator;
+
+import dev.breakwater.dataplane.DataPlane;
+import dev.breakwater.operator.compile.CompilerOptions;
+import dev.breakwater.operator.local.LocalMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The command line: {@code breakwater local DIR [options]}.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: breakwater local DIR [--http-port 8080] [--https-port 8443] [--admin-port 9090]
+                                        [--bind 127.0.0.1] [--workers N] [--default-certificate NAMESPACE/NAME]
+
+              local DIR   serve the Ingress, IngressClass, Service and EndpointSlice manifests (*.yaml, *.yml)
+                          of DIR, and re-read DIR when a file in it changes
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        if (!args[0].equals("local")) {
+            fail("unknown command '" + args[0] + "'");
+        }
+        LocalOptions o = LocalOptions.parse(List.of(args).subList(1, args.length));
+        DataPlane dataPlane = DataPlane.builder().bindAddress(o.bind).httpPort(o.httpPort).adminPort(o.adminPort)
+                .workers(o.workers).build().start();
+        LocalMode local = new LocalMode(o.directory, dataPlane, CompilerOptions.local(),
+                message -> System.err.println("breakwater: " + message));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                local.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+            dataPlane.close();
+            stopped.countDown();
+        }, "breakwater-shutdown"));
+        local.reload();
+        local.watch(150);
+        System.err.printf("breakwater: serving %s on http://%s:%d (admin http://%s:%d)%n", o.directory, o.bind,
+                dataPlane.httpPort(), o.bind, dataPlane.adminPort());
+        if (o.httpsPort != null || o.defaultCertificate != null) {
+            System.err.println("breakwater: note: the HTTPS listener is not built yet; --https-port and "
+                    + "--default-certificate are accepted and ignored");
+        }
+        stopped.await();
+    }
+
+    static void fail(String message) {
+        System.err.println("breakwater: " + message);
+        System.err.print(USAGE);
+        System.exit(2);
+    }
+
+    /** Parsed options of {@code local}. */
+    record LocalOptions(Path directory, String bind, int httpPort, Integer httpsPort, int adminPort, int workers,
+                        String defaultCertificate) {
+
+        static LocalOptions parse(List<String> args) {
+            Path dir = null;
+            String bind = "127.0.0.1";
+            int http = 8080;
+            Integer https = null;
+            int admin = 9090;
+            int workers = Runtime.getRuntime().availableProcessors();
+            String cert = null;
+            List<String> rest = new ArrayList<>(args);
+            while (!rest.isEmpty()) {
+                String a = rest.remove(0);
+                if (!a.startsWith("--")) {
+                    if (dir != null) {
+                        fail("more than one folder given: " + dir + " and " + a);
+                    }
+                    dir = Path.of(a);
+                    continue;
+                }
+                if (rest.isEmpty()) {
+                    fail(a + " needs a value");
+                }
+                String v = rest.remove(0);
+                switch (a) {
+                    case "--http-port" -> http = port(a, v);
+                    case "--https-port" -> https = port(a, v);
+                    case "--admin-port" -> admin = port(a, v);
+                    case "--bind" -> bind = v;
+                    case "--workers" -> workers = number(a, v, 1, 256);
+                    case "--default-certificate" -> {
+                        if (!v.matches("[a-z0-9.-]+/[a-z0-9.-]+")) {
+                            fail("--default-certificate: '" + v + "' (expected: NAMESPACE/NAME)");
+                        }
+                        cert = v;
+                    }
+                    default -> fail("unknown option " + a);
+                }
+            }
+            if (dir == null) {
+                fail("local needs a folder of manifests");
+            }
+            if (!Files.isDirectory(dir)) {
+                fail(dir + " is not a folder");
+            }
+            return new LocalOptions(dir, bind, http, https, admin, workers, cert);
+        }
+
+        private static int port(String name, String v) {
+            return number(name, v, 0, 65535);
+        }
+
+        private static int number(String name, String v, int min, int max) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            fail(name + ": '" + v + "' (expected: a number from " + min + " to " + max + ")");
+            return -1;
+        }
+    }
+}

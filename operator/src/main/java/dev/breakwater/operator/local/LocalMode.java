@@ -1,0 +1,180 @@
+package dev.breakwater.operator.local;
+
+import dev.breakwater.dataplane.DataPlane;
+import dev.breakwater.operator.compile.Compilation;
+import dev.breakwater.operator.compile.CompilerOptions;
+import dev.breakwater.operator.compile.Diagnostic;
+import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.routing.RoutingTable;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Local mode: the compiler and the data plane in one process, fed by a folder of manifests instead of a
+ * Kubernetes API server. The folder is re-read when a file in it changes (debounced); a folder whose
+ * manifests cannot all be read is reported and the last good table keeps serving; a re-read that compiles
+ * to the table already served changes nothing.
+ */
+public final class LocalMode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalMode.class);
+
+    /** What one reading of the folder did. */
+    public enum Outcome {
+        /** A new table version is being served. */
+        APPLIED,
+        /** The manifests compile to the table already served. */
+        UNCHANGED,
+        /** Some manifests could not be read: the previous table keeps serving. */
+        REJECTED
+    }
+
+    /** The outcome of a reload and every message it reported. */
+    public record Reload(Outcome outcome, long version, List<String> messages) {
+    }
+
+    private final Path directory;
+    private final DataPlane dataPlane;
+    private final CompilerOptions options;
+    private final Consumer<String> reporter;
+    private final ManifestLoader loader = new ManifestLoader();
+    private long version;
+    private RoutingTable served;
+    private WatchService watcher;
+    private Thread watchThread;
+
+    /**
+     * @param reporter receives each problem as one line naming file, object, field and reason
+     */
+    public LocalMode(Path directory, DataPlane dataPlane, CompilerOptions options, Consumer<String> reporter) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.dataPlane = Objects.requireNonNull(dataPlane, "dataPlane");
+        this.options = Objects.requireNonNull(options, "options");
+        this.reporter = Objects.requireNonNull(reporter, "reporter");
+    }
+
+    /** Reads, compiles and (if it changed) serves the folder now. */
+    public synchronized Reload reload() {
+        long started = System.nanoTime();
+        List<String> messages = new ArrayList<>();
+        Manifests manifests;
+        try {
+            manifests = loader.load(directory);
+        } catch (IOException e) {
+            String m = directory + ": cannot read the folder: " + e.getMessage();
+            report(messages, m);
+            return new Reload(Outcome.REJECTED, version, messages);
+        }
+        for (ManifestError w : manifests.warnings()) {
+            report(messages, "warning: " + w);
+        }
+        if (!manifests.errors().isEmpty()) {
+            for (ManifestError e : manifests.errors()) {
+                report(messages, "error: " + e);
+            }
+            report(messages, served == null
+                    ? "nothing is served until the manifests above are fixed"
+                    : "still serving table v" + version + " until the manifests above are fixed");
+            return new Reload(Outcome.REJECTED, version, messages);
+        }
+        Compilation compilation = IngressCompiler.compile(manifests.snapshot(), options);
+        for (Diagnostic d : compilation.diagnostics()) {
+            Path file = manifests.fileOfObject().get(d.object());
+            report(messages, d.severity().name().toLowerCase(java.util.Locale.ROOT) + ": "
+                    + (file == null ? "" : file + ": ") + d);
+        }
+        RoutingTable table = compilation.table();
+        if (served != null && served.sameContentAs(table)) {
+            return new Reload(Outcome.UNCHANGED, version, messages);
+        }
+        RoutingTable next = table.withVersion(version + 1);
+        try {
+            dataPlane.apply(next);
+        } catch (IllegalArgumentException e) {
+            report(messages, "error: the compiled table was refused by the data plane: " + e.getMessage());
+            return new Reload(Outcome.REJECTED, version, messages);
+        }
+        version = next.version();
+        served = next;
+        long routes = next.virtualHosts().stream().mapToLong(v -> v.routes().size()).sum();
+        LOG.info("serving table v{} from {}: {} hosts, {} routes, {} clusters (compiled and applied in {} ms)",
+                version, directory, next.virtualHosts().size(), routes, next.clusters().size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return new Reload(Outcome.APPLIED, version, messages);
+    }
+
+    private void report(List<String> messages, String message) {
+        messages.add(message);
+        reporter.accept(message);
+    }
+
+    /** The table version served now (0 before the first). */
+    public synchronized long version() {
+        return version;
+    }
+
+    /**
+     * Watches the folder and reloads after changes, once no further change came for {@code quietMillis}
+     * (and at the latest {@code 5 * quietMillis} after the first one).
+     */
+    public synchronized void watch(long quietMillis) throws IOException {
+        if (watcher != null) {
+            throw new IllegalStateException("already watching");
+        }
+        watcher = FileSystems.getDefault().newWatchService();
+        directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+        WatchService w = watcher;
+        watchThread = new Thread(() -> watchLoop(w, quietMillis), "breakwater-local-watch");
+        watchThread.setDaemon(true);
+        watchThread.start();
+    }
+
+    private void watchLoop(WatchService w, long quietMillis) {
+        try {
+            while (true) {
+                WatchKey key = w.take();
+                key.pollEvents();
+                key.reset();
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5 * quietMillis);
+                // debounce: wait for a quiet period, bounded
+                while (System.nanoTime() < deadline) {
+                    WatchKey more = w.poll(quietMillis, TimeUnit.MILLISECONDS);
+                    if (more == null) {
+                        break;
+                    }
+                    more.pollEvents();
+                    more.reset();
+                }
+                try {
+                    reload();
+                } catch (RuntimeException e) {
+                    LOG.error("reloading {} failed; the last good table keeps serving", directory, e);
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closed
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (watcher != null) {
+            watcher.close();
+            watchThread.interrupt();
+            watcher = null;
+        }
+    }
+}
