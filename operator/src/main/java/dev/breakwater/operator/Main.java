@@ -3,6 +3,7 @@ package dev.breakwater.operator;
 import dev.breakwater.dataplane.DataPlane;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.local.LocalMode;
+import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +35,10 @@ public final class Main {
             fail("unknown command '" + args[0] + "'");
         }
         LocalOptions o = LocalOptions.parse(List.of(args).subList(1, args.length));
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // sampling leak detection costs every message a touch() in the pipeline; tests run it at paranoid
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         DataPlane dataPlane = DataPlane.builder().bindAddress(o.bind).httpPort(o.httpPort).adminPort(o.adminPort)
                 .workers(o.workers).build().start();
         LocalMode local = new LocalMode(o.directory, dataPlane, CompilerOptions.local(),

@@ -95,6 +95,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     private long responseTimeoutNanos;
     private int connectTimeoutMillis;
     private ScheduledFuture<?> timer;
+    private long timerDueNanos;
 
     public ProxyHandler(ProxyServices services, String scheme) {
         this.services = services;
@@ -495,7 +496,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
 
     private void onResponseComplete() {
         responseDone = true;
-        cancelTimer();
         UpstreamConnection u = upstream;
         upstream = null;
         if (u != null) {
@@ -543,8 +543,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             if (c.reused() && retryable && ++attempts <= MAX_ATTEMPTS) {
                 // a pooled connection the endpoint closed while idle: the request never reached it
                 LOG.debug("pooled connection to {} was closed; retrying on a new one", endpoint);
-                cancelTimer();
-                if (requestDone) {
+                        if (requestDone) {
                     if (pendingBody == null) {
                         pendingBody = new ArrayDeque<>(1);
                     }
@@ -560,7 +559,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     private void abortUpstream() {
-        cancelTimer();
         generation++;
         connecting = false;
         UpstreamConnection u = upstream;
@@ -573,13 +571,25 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
 
     // ---------------------------------------------------------------- timeouts
 
+    /**
+     * Makes sure the connection's response timer will look at the exchange in time. One timer per connection
+     * is kept armed while exchanges keep coming and is never cancelled: when it fires it checks the exchange
+     * in flight (if any) against its last activity and re-arms itself for the time left, so a request costs
+     * no timer operation at all in the common case.
+     */
     private void armTimer() {
-        if (timer == null) {
-            timer = ctx.executor().schedule(this::checkTimeout, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+        long due = lastActivityNanos + responseTimeoutNanos;
+        if (timer == null || due - timerDueNanos < 0) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            timerDueNanos = due;
+            timer = ctx.executor().schedule(this::checkTimeout, Math.max(0, due - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
         }
     }
 
-    private void cancelTimer() {
+    private void stopTimer() {
         ScheduledFuture<?> t = timer;
         if (t != null) {
             timer = null;
@@ -589,11 +599,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
 
     private void checkTimeout() {
         timer = null;
-        if (!inFlight || responseDone || upstream == null) {
+        if (closed || !inFlight || responseDone || upstream == null) {
             return;
         }
         long idle = System.nanoTime() - lastActivityNanos;
         if (idle < responseTimeoutNanos) {
+            timerDueNanos = lastActivityNanos + responseTimeoutNanos;
             timer = ctx.executor().schedule(this::checkTimeout, responseTimeoutNanos - idle, TimeUnit.NANOSECONDS);
             return;
         }
@@ -718,7 +729,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         closed = true;
         generation++;
         services.metrics().connectionClosed();
-        cancelTimer();
+        stopTimer();
         UpstreamConnection u = upstream;
         upstream = null;
         if (u != null) {
