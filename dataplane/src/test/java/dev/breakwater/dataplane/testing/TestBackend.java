@@ -46,8 +46,13 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public static TestBackend start(String name) {
+        return start(name, 0);
+    }
+
+    /** A backend on a given port of 127.0.0.1 (0: any free port). */
+    public static TestBackend start(String name, int port) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
             TestBackend b = new TestBackend(name, server);
             server.createContext("/", b::handle);
             server.setExecutor(b.executor);

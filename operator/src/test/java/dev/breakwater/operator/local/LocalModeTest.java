@@ -1,0 +1,167 @@
+package dev.breakwater.operator.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.dataplane.DataPlane;
+import dev.breakwater.dataplane.testing.TestBackend;
+import dev.breakwater.operator.compile.CompilerOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalModeTest {
+
+    @TempDir
+    Path dir;
+    private TestBackend web;
+    private TestBackend api;
+    private DataPlane proxy;
+    private LocalMode local;
+    private final List<String> reported = new CopyOnWriteArrayList<>();
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        web = TestBackend.start("web");
+        api = TestBackend.start("api");
+        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build().start();
+        local = new LocalMode(dir, proxy, CompilerOptions.local(), reported::add);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        local.close();
+        proxy.close();
+        web.close();
+        api.close();
+    }
+
+    private void writeServices() throws Exception {
+        Files.writeString(dir.resolve("services.yaml"), service("web", web.port()) + "---\n"
+                + service("api", api.port()));
+    }
+
+    private static String service(String name, int port) {
+        return """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: %1$s}
+                spec:
+                  ports: [{name: http, port: 80}]
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: %1$s-1, labels: {kubernetes.io/service-name: %1$s}}
+                addressType: IPv4
+                ports: [{name: http, port: %2$d}]
+                endpoints: [{addresses: ["127.0.0.1"]}]
+                """.formatted(name, port);
+    }
+
+    private static String ingress(String path, String service) {
+        return """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: site}
+                spec:
+                  rules:
+                  - host: site.example.com
+                    http:
+                      paths:
+                      - {path: %s, pathType: Prefix, backend: {service: {name: %s, port: {number: 80}}}}
+                """.formatted(path, service);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.httpPort() + path))
+                .header("Host", "site.example.com").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesTheFolderAndIgnoresARereadThatChangesNothing() throws Exception {
+        writeServices();
+        Files.writeString(dir.resolve("ingress.yml"), ingress("/", "web"));
+
+        assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+        assertThat(get("/x").headers().firstValue("x-backend")).hasValue("web");
+        Files.writeString(dir.resolve("ingress.yml"), "# a comment only\n" + ingress("/", "web"));
+        LocalMode.Reload again = local.reload();
+
+        assertThat(again.outcome()).isEqualTo(LocalMode.Outcome.UNCHANGED);
+        assertThat(again.version()).isEqualTo(1);
+        assertThat(proxy.table().version()).isEqualTo(1);
+    }
+
+    @Test
+    void keepsServingTheLastGoodTableWhenAManifestIsBroken() throws Exception {
+        writeServices();
+        Files.writeString(dir.resolve("ingress.yaml"), ingress("/", "web"));
+        local.reload();
+
+        Files.writeString(dir.resolve("broken.yaml"), "apiVersion: v1\nkind: Service\nmetadata: [oops\n");
+        Files.writeString(dir.resolve("ingress.yaml"), ingress("/", "api"));
+        LocalMode.Reload r = local.reload();
+
+        assertThat(r.outcome()).isEqualTo(LocalMode.Outcome.REJECTED);
+        assertThat(reported).anySatisfy(m -> assertThat(m).contains("broken.yaml").contains("document 1"));
+        assertThat(reported).anySatisfy(m -> assertThat(m).contains("still serving table v1"));
+        assertThat(get("/").headers().firstValue("x-backend")).hasValue("web");
+
+        Files.delete(dir.resolve("broken.yaml"));
+        assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+        assertThat(get("/").headers().firstValue("x-backend")).hasValue("api");
+    }
+
+    @Test
+    void reportsAnInvalidObjectWithItsFileAndServesTheRest() throws Exception {
+        writeServices();
+        Files.writeString(dir.resolve("ingress.yaml"), ingress("/", "web"));
+        Files.writeString(dir.resolve("other.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: other}
+                spec:
+                  rules:
+                  - host: other.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: missing, port: {name: http}}}}
+                """);
+
+        LocalMode.Reload r = local.reload();
+
+        assertThat(r.outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+        assertThat(r.messages()).anySatisfy(m -> assertThat(m)
+                .contains(dir.resolve("other.yaml").toString())
+                .contains("Ingress/default/other")
+                .contains("spec.rules[0].http.paths[0].backend.service")
+                .contains("missing"));
+        assertThat(get("/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void rereadsTheFolderWhenAFileChanges() throws Exception {
+        writeServices();
+        Files.writeString(dir.resolve("ingress.yaml"), ingress("/", "web"));
+        local.reload();
+        local.watch(50);
+
+        Files.writeString(dir.resolve("ingress.yaml"), ingress("/", "api"));
+
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (local.version() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(local.version()).isEqualTo(2);
+        assertThat(get("/").headers().firstValue("x-backend")).hasValue("api");
+    }
+}
