@@ -5,7 +5,11 @@ import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.CompiledCluster;
 import dev.breakwater.dataplane.config.TableHolder;
+import dev.breakwater.dataplane.frontend.HttpsInitializer;
 import dev.breakwater.dataplane.frontend.ProxyInitializer;
+import dev.breakwater.dataplane.tls.SelfSignedCertificate;
+import dev.breakwater.dataplane.tls.TlsContexts;
+import dev.breakwater.routing.Certificate;
 import dev.breakwater.dataplane.frontend.ProxyServices;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.Cluster;
@@ -46,7 +50,9 @@ public final class DataPlane implements AutoCloseable {
     private final ProxyConfig config;
     private final Transport transport;
     private final ProxyMetrics metrics = new ProxyMetrics();
-    private final TableHolder table = new TableHolder(metrics);
+    private final int requestedHttpsPort;
+    private final TlsContexts tls;
+    private final TableHolder table;
     private volatile boolean draining;
 
     private EventLoopGroup workerGroup;
@@ -54,6 +60,7 @@ public final class DataPlane implements AutoCloseable {
     private DnsAddressResolverGroup resolver;
     private final Map<EventLoop, UpstreamPool> pools = new IdentityHashMap<>();
     private Channel httpChannel;
+    private Channel httpsChannel;
     private AdminServer admin;
 
     private DataPlane(Builder b) {
@@ -63,6 +70,17 @@ public final class DataPlane implements AutoCloseable {
         this.workers = b.workers;
         this.config = b.config;
         this.transport = b.transport;
+        this.requestedHttpsPort = b.httpsPort;
+        if (b.httpsPort >= 0) {
+            this.tls = new TlsContexts();
+            Certificate fallback = b.defaultCertificate != null ? b.defaultCertificate
+                    : SelfSignedCertificate.generate("breakwater.invalid");
+            this.table = new TableHolder(metrics, tls, fallback);
+            metrics.tlsProvider(tls.provider().name());
+        } else {
+            this.tls = null;
+            this.table = new TableHolder(metrics, null, null);
+        }
     }
 
     public static Builder builder() {
@@ -92,6 +110,21 @@ public final class DataPlane implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .childHandler(new ProxyInitializer(services))
                 .bind(new InetSocketAddress(bindAddress, requestedHttpPort)).sync().channel();
+        if (tls != null) {
+            httpsChannel = new ServerBootstrap()
+                    .group(workerGroup)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(32 * 1024, 128 * 1024))
+                    .childHandler(new HttpsInitializer(services))
+                    .bind(new InetSocketAddress(bindAddress, requestedHttpsPort)).sync().channel();
+            String why = TlsContexts.openSslUnavailableReason();
+            LOG.info("HTTPS on {}:{} with the {} TLS provider{}", bindAddress, httpsPort(), tls.provider(),
+                    why == null ? " (BoringSSL)" : " (OpenSSL unavailable: " + why + ")");
+        }
         admin = AdminServer.bind(adminGroup, transport, new InetSocketAddress(bindAddress, requestedAdminPort),
                 table, metrics, () -> draining);
         LOG.info("data plane listening: http {}:{}, admin {}:{} ({} transport, {} event loops)",
@@ -132,6 +165,16 @@ public final class DataPlane implements AutoCloseable {
         return ((InetSocketAddress) httpChannel.localAddress()).getPort();
     }
 
+    /** The HTTPS port, or -1 without an HTTPS listener. */
+    public int httpsPort() {
+        return httpsChannel == null ? -1 : ((InetSocketAddress) httpsChannel.localAddress()).getPort();
+    }
+
+    /** The TLS provider in use ({@code OPENSSL} or {@code JDK}), or null without HTTPS. */
+    public String tlsProvider() {
+        return tls == null ? null : tls.provider().name();
+    }
+
     public int adminPort() {
         return admin.port();
     }
@@ -148,6 +191,9 @@ public final class DataPlane implements AutoCloseable {
         }
         draining = true;
         httpChannel.close().syncUninterruptibly();
+        if (httpsChannel != null) {
+            httpsChannel.close().syncUninterruptibly();
+        }
         admin.close();
         for (UpstreamPool pool : pools.values()) {
             pool.eventLoop().execute(pool::closeAll);
@@ -163,6 +209,8 @@ public final class DataPlane implements AutoCloseable {
         private String bindAddress = "0.0.0.0";
         private int httpPort = 8080;
         private int adminPort = 9090;
+        private int httpsPort = -1;
+        private Certificate defaultCertificate;
         private int workers = Runtime.getRuntime().availableProcessors();
         private ProxyConfig config = ProxyConfig.defaults();
         private Transport transport = Transport.best();
@@ -184,6 +232,18 @@ public final class DataPlane implements AutoCloseable {
         /** Admin port; 0 picks a free one. */
         public Builder adminPort(int value) {
             this.adminPort = checkPort("adminPort", value);
+            return this;
+        }
+
+        /** HTTPS port (0 picks a free one); -1, the default, means no HTTPS listener. */
+        public Builder httpsPort(int value) {
+            this.httpsPort = value == -1 ? -1 : checkPort("httpsPort", value);
+            return this;
+        }
+
+        /** The certificate served when no SNI name matches; a self-signed one is generated if unset. */
+        public Builder defaultCertificate(Certificate value) {
+            this.defaultCertificate = Objects.requireNonNull(value, "defaultCertificate");
             return this;
         }
 

@@ -20,6 +20,11 @@ import java.util.Objects;
  * @param maxIdlePerEndpoint      pooled idle connections kept per endpoint per event loop
  * @param maxPipelinedRequests    HTTP/1.1 pipelined requests queued behind the one in flight before the proxy
  *                                stops reading from that client
+ * @param webSocketIdleTimeout    an upgraded (WebSocket) connection silent both ways for this long is closed
+ * @param http2MaxConcurrentStreams streams a client may open at once on one HTTP/2 connection
+ * @param http2InitialWindowSize  HTTP/2 flow-control window of each stream, in bytes
+ * @param http2MaxResetsPerWindow RST_STREAM frames a client may send in 30 s before its connection is closed (rapid-reset protection)
+ * @param publicHttpsPort         the HTTPS port clients see, used in redirects to HTTPS (omitted from the URL when 443)
  * @param trustForwardedHeaders   append to an incoming X-Forwarded-For (and keep X-Forwarded-Proto/Host/Port)
  *                                instead of replacing them; only behind a trusted load balancer
  */
@@ -27,11 +32,16 @@ public record ProxyConfig(Duration connectTimeout,
                           Duration responseTimeout,
                           Duration idleTimeout,
                           Duration upstreamIdleTimeout,
+                          Duration webSocketIdleTimeout,
                           int maxInitialLineLength,
                           int maxHeaderSize,
                           long maxRequestBodyBytes,
                           int maxIdlePerEndpoint,
                           int maxPipelinedRequests,
+                          int http2MaxConcurrentStreams,
+                          int http2InitialWindowSize,
+                          int http2MaxResetsPerWindow,
+                          int publicHttpsPort,
                           boolean trustForwardedHeaders) {
 
     public ProxyConfig {
@@ -39,6 +49,7 @@ public record ProxyConfig(Duration connectTimeout,
         requirePositive("responseTimeout", responseTimeout);
         requirePositive("idleTimeout", idleTimeout);
         requirePositive("upstreamIdleTimeout", upstreamIdleTimeout);
+        requirePositive("webSocketIdleTimeout", webSocketIdleTimeout);
         requireAtLeast("maxInitialLineLength", maxInitialLineLength, 256);
         requireAtLeast("maxHeaderSize", maxHeaderSize, 1024);
         if (maxRequestBodyBytes < 0) {
@@ -46,51 +57,74 @@ public record ProxyConfig(Duration connectTimeout,
         }
         requireAtLeast("maxIdlePerEndpoint", maxIdlePerEndpoint, 0);
         requireAtLeast("maxPipelinedRequests", maxPipelinedRequests, 1);
+        requireAtLeast("http2MaxConcurrentStreams", http2MaxConcurrentStreams, 1);
+        requireAtLeast("http2InitialWindowSize", http2InitialWindowSize, 65535);
+        requireAtLeast("http2MaxResetsPerWindow", http2MaxResetsPerWindow, 1);
+        requireAtLeast("publicHttpsPort", publicHttpsPort, 1);
     }
 
     public static ProxyConfig defaults() {
-        return new ProxyConfig(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75),
-                Duration.ofSeconds(50), 8192, 16384, 64L * 1024 * 1024, 256, 16, false);
+        return new ProxyConfig(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(50), Duration.ofHours(1), 8192, 16384, 64L * 1024 * 1024, 256, 16, 128, 1024 * 1024, 200, 443, false);
     }
 
     public ProxyConfig withConnectTimeout(Duration value) {
-        return new ProxyConfig(value, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+        return new ProxyConfig(value, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withResponseTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, value, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, value, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, value, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, value, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withUpstreamIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, value, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, value, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withWebSocketIdleTimeout(Duration value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, value, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withMaxInitialLineLength(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, value, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, value, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withMaxHeaderSize(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, value, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, value, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withMaxRequestBodyBytes(long value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, value, maxIdlePerEndpoint, maxPipelinedRequests, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, value, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withMaxIdlePerEndpoint(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, value, maxPipelinedRequests, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, value, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withMaxPipelinedRequests(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, value, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, value, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withHttp2MaxConcurrentStreams(int value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, value, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withHttp2InitialWindowSize(int value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, value, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withHttp2MaxResetsPerWindow(int value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, value, publicHttpsPort, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withPublicHttpsPort(int value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, value, trustForwardedHeaders);
     }
 
     public ProxyConfig withTrustForwardedHeaders(boolean value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, value);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, value);
     }
 
     private static void requirePositive(String name, Duration value) {

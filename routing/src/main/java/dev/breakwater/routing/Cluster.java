@@ -9,15 +9,47 @@ import java.util.Objects;
  * @param name      unique within the table, e.g. {@code default/web:http}
  * @param protocol  what the endpoints speak
  * @param endpoints every known endpoint, ready or not; the data plane picks by their conditions
+ * @param tls       how to verify endpoints spoken to over TLS ({@link Protocol#HTTPS}, {@link Protocol#H2});
+ *                  null means TLS without verification, as ingress-nginx does by default
  */
-public record Cluster(String name, Protocol protocol, List<Endpoint> endpoints) {
+public record Cluster(String name, Protocol protocol, List<Endpoint> endpoints, UpstreamTls tls) {
 
     /** The protocol spoken to the endpoints. */
-    public enum Protocol { HTTP1 }
+    public enum Protocol {
+        /** HTTP/1.1 in clear text. */
+        HTTP1,
+        /** HTTP/2 in clear text with prior knowledge (gRPC). */
+        H2C,
+        /** HTTP/1.1 over TLS. */
+        HTTPS,
+        /** HTTP/2 over TLS (gRPC over TLS). */
+        H2;
+
+        public boolean tls() {
+            return this == HTTPS || this == H2;
+        }
+
+        public boolean http2() {
+            return this == H2C || this == H2;
+        }
+    }
 
     public Cluster {
         Objects.requireNonNull(name, "name");
         protocol = protocol == null ? Protocol.HTTP1 : protocol;
         endpoints = List.copyOf(endpoints);
+    }
+
+    public Cluster(String name, Protocol protocol, List<Endpoint> endpoints) {
+        this(name, protocol, endpoints, null);
+    }
+
+    /**
+     * Verification of endpoints' certificates.
+     *
+     * @param caCertificates PEM bundle of trusted CAs; null trusts any certificate (encryption only)
+     * @param serverName     SNI and the name the certificate must carry; null: the endpoint address
+     */
+    public record UpstreamTls(String caCertificates, String serverName) {
     }
 }

@@ -3,26 +3,60 @@ package dev.breakwater.routing;
 /**
  * Per-route settings. A null field means "the data plane's configured default".
  *
- * @param connectTimeoutMillis  longest wait for a TCP connection to an endpoint
- * @param responseTimeoutMillis longest wait for the response head after the request was sent, and
- *                              between two reads of the response body
- * @param maxRequestBodyBytes   largest request body accepted (413 beyond)
+ * @param connectTimeoutMillis   longest wait for a TCP connection to an endpoint
+ * @param responseTimeoutMillis  longest wait for the response head after the request was sent, and
+ *                               between two reads of the response body
+ * @param maxRequestBodyBytes    largest request body accepted (413 beyond)
+ * @param httpsRedirect          answer plain-HTTP requests with a 308 redirect to HTTPS (null: no)
+ * @param hsts                   Strict-Transport-Security added to HTTPS responses, or null for none
+ * @param webSocketIdleTimeoutMillis an upgraded (WebSocket) connection silent both ways this long is closed
  */
-public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes) {
+public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
+                          Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis) {
 
-    public static final RoutePolicy DEFAULTS = new RoutePolicy(null, null, null);
+    public static final RoutePolicy DEFAULTS = new RoutePolicy(null, null, null, null, null, null);
 
     public RoutePolicy {
         requirePositive("connectTimeoutMillis", connectTimeoutMillis);
         requirePositive("responseTimeoutMillis", responseTimeoutMillis);
+        requirePositive("webSocketIdleTimeoutMillis", webSocketIdleTimeoutMillis);
         if (maxRequestBodyBytes != null && maxRequestBodyBytes < 0) {
             throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: >= 0)");
         }
     }
 
+    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes) {
+        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, null, null, null);
+    }
+
+    public boolean redirectsToHttps() {
+        return Boolean.TRUE.equals(httpsRedirect);
+    }
+
     private static void requirePositive(String name, Long value) {
         if (value != null && value <= 0) {
             throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+        }
+    }
+
+    /**
+     * HTTP Strict Transport Security.
+     *
+     * @param maxAgeSeconds     {@code max-age}
+     * @param includeSubDomains add {@code includeSubDomains}
+     * @param preload           add {@code preload}
+     */
+    public record Hsts(long maxAgeSeconds, boolean includeSubDomains, boolean preload) {
+        public Hsts {
+            if (maxAgeSeconds < 0) {
+                throw new IllegalArgumentException("maxAgeSeconds: " + maxAgeSeconds + " (expected: >= 0)");
+            }
+        }
+
+        /** The header value. */
+        public String headerValue() {
+            return "max-age=" + maxAgeSeconds + (includeSubDomains ? "; includeSubDomains" : "")
+                    + (preload ? "; preload" : "");
         }
     }
 }

@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param hash         SHA-256 (hex) of the table's content, version excluded; see {@link TableCodec#contentHash}
  * @param virtualHosts hosts in match order: exact names first, then {@code *.} wildcards, then the catch-all {@code *}
  * @param clusters     every backend the routes forward to, by unique name
+ * @param certificates server certificates, chosen by SNI (exact name, then wildcard); PEM private keys
+ *                     included, so a table is a secret (see {@link TableCodec#encodeRedacted})
  */
-public record RoutingTable(long version, String hash, List<VirtualHost> virtualHosts, List<Cluster> clusters) {
+public record RoutingTable(long version, String hash, List<VirtualHost> virtualHosts, List<Cluster> clusters,
+                           List<Certificate> certificates) {
 
     public RoutingTable {
         if (version < 0) {
@@ -20,12 +23,19 @@ public record RoutingTable(long version, String hash, List<VirtualHost> virtualH
         Objects.requireNonNull(hash, "hash");
         virtualHosts = List.copyOf(virtualHosts);
         clusters = List.copyOf(clusters);
+        certificates = certificates == null ? List.of() : List.copyOf(certificates);
     }
 
     /** A table with version 0 and its content hash computed. */
     public static RoutingTable of(List<VirtualHost> virtualHosts, List<Cluster> clusters) {
-        RoutingTable unhashed = new RoutingTable(0, "", virtualHosts, clusters);
-        return new RoutingTable(0, TableCodec.contentHash(unhashed), virtualHosts, clusters);
+        return of(virtualHosts, clusters, List.of());
+    }
+
+    /** A table with version 0, certificates, and its content hash computed. */
+    public static RoutingTable of(List<VirtualHost> virtualHosts, List<Cluster> clusters,
+                                  List<Certificate> certificates) {
+        RoutingTable unhashed = new RoutingTable(0, "", virtualHosts, clusters, certificates);
+        return new RoutingTable(0, TableCodec.contentHash(unhashed), virtualHosts, clusters, certificates);
     }
 
     /** The empty table: every request gets the built-in 404. */
@@ -35,7 +45,7 @@ public record RoutingTable(long version, String hash, List<VirtualHost> virtualH
 
     /** The same content under another version number. */
     public RoutingTable withVersion(long newVersion) {
-        return new RoutingTable(newVersion, hash, virtualHosts, clusters);
+        return new RoutingTable(newVersion, hash, virtualHosts, clusters, certificates);
     }
 
     /** True when both tables route identically (their content hashes are equal). */

@@ -41,10 +41,12 @@ public final class TableCodec {
         return new String(encode(table), StandardCharsets.UTF_8);
     }
 
-    /** Human-readable JSON (for the admin {@code /table} endpoint). */
-    public static String encodePretty(RoutingTable table) {
+    /** Human-readable JSON with private keys redacted (for the admin {@code /table} endpoint). */
+    public static String encodeRedacted(RoutingTable table) {
+        RoutingTable redacted = new RoutingTable(table.version(), table.hash(), table.virtualHosts(),
+                table.clusters(), table.certificates().stream().map(Certificate::redacted).toList());
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(table);
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(redacted);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode routing table", e);
         }
@@ -77,6 +79,8 @@ public final class TableCodec {
             sha.update(MAPPER.writeValueAsBytes(table.virtualHosts()));
             sha.update((byte) 0);
             sha.update(MAPPER.writeValueAsBytes(table.clusters()));
+            sha.update((byte) 0);
+            sha.update(MAPPER.writeValueAsBytes(table.certificates()));
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

@@ -9,9 +9,10 @@ import java.util.Objects;
  *
  * @param hostname an exact lower-case DNS name ({@code foo.example.com}), a wildcard covering exactly one
  *                 leading DNS label ({@code *.example.com}), or {@code *} for requests no other host matches
- * @param routes   in precedence order: the first route whose match accepts a request serves it
+ * @param routes     in precedence order: the first route whose match accepts a request serves it
+ * @param clientAuth client certificates asked for in TLS handshakes for this host, or null for none
  */
-public record VirtualHost(String hostname, List<Route> routes) {
+public record VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth) {
 
     public static final String CATCH_ALL = "*";
 
@@ -21,6 +22,10 @@ public record VirtualHost(String hostname, List<Route> routes) {
             throw new IllegalArgumentException("hostname: " + hostname + " (expected: lower case)");
         }
         routes = List.copyOf(routes);
+    }
+
+    public VirtualHost(String hostname, List<Route> routes) {
+        this(hostname, routes, null);
     }
 
     public boolean isCatchAll() {

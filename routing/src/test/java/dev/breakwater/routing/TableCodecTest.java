@@ -16,21 +16,29 @@ class TableCodecTest {
                         List.of(new QueryParamMatch("v", StringMatch.REGULAR_EXPRESSION, "[0-9]+")), "GET"),
                 new RouteAction.Forward(List.of(new RouteAction.BackendRef("default/api:http", 90),
                         new RouteAction.BackendRef("default/api-canary:http", 10))),
-                new RoutePolicy(1000L, 30_000L, 1L << 20));
+                new RoutePolicy(1000L, 30_000L, 1L << 20, true, new RoutePolicy.Hsts(31536000, true, false),
+                        3_600_000L));
         Route broken = new Route("default/web:example.com/broken", "Ingress/default/web",
                 RouteMatch.path(PathMatch.exact("/broken")),
                 new RouteAction.FixedResponse(503, "service default/missing not found"), null);
         Route all = new Route("default/fallback:*/", "Ingress/default/fallback",
                 RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to("default/api:http"), null);
         return RoutingTable.of(
-                List.of(new VirtualHost("example.com", List.of(api, broken)),
+                List.of(new VirtualHost("example.com", List.of(api, broken),
+                                new ClientAuth("-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n", true)),
                         new VirtualHost("*.example.com", List.of(api)),
                         new VirtualHost("*", List.of(all))),
                 List.of(new Cluster("default/api:http", Cluster.Protocol.HTTP1,
                                 List.of(Endpoint.ready("10.0.0.1", 8080),
                                         new Endpoint("10.0.0.2", 8080, 3, "zone-a", false, true, true))),
                         new Cluster("default/api-canary:http", null,
-                                List.of(new Endpoint("fd00::1", 8080, 1, null, true, true, false)))));
+                                List.of(new Endpoint("fd00::1", 8080, 1, null, true, true, false))),
+                        new Cluster("default/grpc:grpc", Cluster.Protocol.H2,
+                                List.of(Endpoint.ready("10.0.0.3", 9000)),
+                                new Cluster.UpstreamTls("-----BEGIN CERTIFICATE-----\nX\n", "grpc.internal"))),
+                List.of(new Certificate("default/example-tls", List.of("example.com", "*.example.com"),
+                        "-----BEGIN CERTIFICATE-----\nLEAF\n-----END CERTIFICATE-----\n",
+                        "-----BEGIN PRIVATE KEY-----\nSECRET\n-----END PRIVATE KEY-----\n")));
     }
 
     @Test
@@ -45,14 +53,23 @@ class TableCodecTest {
     }
 
     @Test
+    void redactsPrivateKeysForDisplay() {
+        String shown = TableCodec.encodeRedacted(sample());
+
+        assertThat(shown).contains("LEAF").contains("REDACTED").doesNotContain("SECRET");
+    }
+
+    @Test
     void hashIgnoresVersionButNotContent() {
         RoutingTable a = sample();
         RoutingTable b = sample().withVersion(7);
-        RoutingTable c = RoutingTable.of(a.virtualHosts().subList(0, 2), a.clusters());
+        RoutingTable c = RoutingTable.of(a.virtualHosts().subList(0, 2), a.clusters(), a.certificates());
+        RoutingTable d = RoutingTable.of(a.virtualHosts(), a.clusters(), List.of());
 
         assertThat(a.hash()).hasSize(64).isEqualTo(b.hash());
         assertThat(a.sameContentAs(b)).isTrue();
         assertThat(c.hash()).isNotEqualTo(a.hash());
+        assertThat(d.hash()).isNotEqualTo(a.hash());
         assertThat(RoutingTable.empty().hash()).isNotEqualTo(a.hash());
     }
 

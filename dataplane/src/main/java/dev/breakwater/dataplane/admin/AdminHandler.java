@@ -69,7 +69,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     send(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain", "no routing table yet\n");
                 } else {
                     send(ctx, req, HttpResponseStatus.OK, "application/json",
-                            TableCodec.encodePretty(r.table()) + "\n");
+                            TableCodec.encodeRedacted(r.table()) + "\n");
                 }
             }
             default -> send(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain",

@@ -1,6 +1,7 @@
 package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.HeaderMatch;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.QueryParamMatch;
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
 public final class CompiledRoute {
 
     private final Route route;
+    private final ClientAuth clientAuth;
     private final PathMatch.Type pathType;
     private final String pathValue;
     private final Pattern pathPattern;
@@ -31,8 +33,10 @@ public final class CompiledRoute {
     private final RouteAction.FixedResponse fixedResponse;
     private final ProxyMetrics.RouteMeters meters;
 
-    CompiledRoute(Route route, Map<String, CompiledCluster> clustersByName, ProxyMetrics metrics) {
+    CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
+                  ProxyMetrics metrics) {
         this.route = route;
+        this.clientAuth = clientAuth;
         PathMatch path = route.match().path();
         this.pathType = path.type();
         this.pathValue = path.type() == PathMatch.Type.PREFIX ? path.normalizedPrefix() : path.value();
@@ -84,6 +88,11 @@ public final class CompiledRoute {
 
     public Route route() {
         return route;
+    }
+
+    /** The client certificates its virtual host asks for, or null. */
+    public ClientAuth clientAuth() {
+        return clientAuth;
     }
 
     public ProxyMetrics.RouteMeters meters() {

@@ -39,7 +39,7 @@ public final class Router {
             CompiledRoute[] routes = new CompiledRoute[vh.routes().size()];
             int i = 0;
             for (Route r : vh.routes()) {
-                routes[i++] = new CompiledRoute(r, clusters, metrics);
+                routes[i++] = new CompiledRoute(r, vh.clientAuth(), clusters, metrics);
             }
             if (vh.isCatchAll()) {
                 any = routes;

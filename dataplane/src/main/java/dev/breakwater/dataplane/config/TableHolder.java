@@ -1,26 +1,46 @@
 package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.tls.CertificateStore;
+import dev.breakwater.dataplane.tls.TlsContexts;
+import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.RoutingTable;
 import java.util.Objects;
 
 /**
- * The router being served. A swap compiles the new table on the caller's thread, then publishes it with one
- * volatile write: requests already routed keep the route and endpoint they have, new requests see the new
- * table, and no connection is touched.
+ * The router and certificates being served. A swap compiles the new table (routes, regexes, TLS contexts)
+ * on the caller's thread, then publishes it with volatile writes: requests already routed keep the route and
+ * endpoint they have, new requests and handshakes see the new table, and no connection is touched.
  */
 public final class TableHolder {
 
     private final ProxyMetrics metrics;
+    private final TlsContexts tls;
+    private final Certificate defaultCertificate;
     private volatile Router router;
+    private volatile CertificateStore certificates;
 
-    public TableHolder(ProxyMetrics metrics) {
+    /**
+     * @param tls                null when the data plane has no HTTPS listener
+     * @param defaultCertificate served when no SNI name matches; null when {@code tls} is null
+     */
+    public TableHolder(ProxyMetrics metrics, TlsContexts tls, Certificate defaultCertificate) {
         this.metrics = metrics;
+        this.tls = tls;
+        this.defaultCertificate = defaultCertificate;
+        if (tls != null) {
+            certificates = CertificateStore.build(RoutingTable.empty(), defaultCertificate, tls);
+        }
     }
 
     /** The current router, or null before the first table. */
     public Router router() {
         return router;
+    }
+
+    /** The current certificates, or null without an HTTPS listener. */
+    public CertificateStore certificates() {
+        return certificates;
     }
 
     public boolean loaded() {
@@ -32,11 +52,17 @@ public final class TableHolder {
      *
      * @return the router now served
      * @throws IllegalArgumentException if the table is inconsistent (a route names a missing cluster, a bad
-     *                                  regular expression); the current table keeps serving
+     *                                  regular expression, an unusable certificate); the current table keeps
+     *                                  serving
      */
     public synchronized Router apply(RoutingTable table) {
         Objects.requireNonNull(table, "table");
         Router next = new Router(table, metrics);
+        if (tls != null) {
+            CertificateStore store = CertificateStore.build(table, defaultCertificate, tls);
+            certificates = store;
+            tls.retainOnly(store.contexts());
+        }
         router = next;
         metrics.tableApplied(table.version());
         return next;

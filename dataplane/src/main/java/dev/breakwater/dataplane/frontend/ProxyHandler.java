@@ -16,6 +16,15 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
+import dev.breakwater.dataplane.tls.CertificateStore;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -55,6 +64,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     private static final int MAX_ATTEMPTS = 2;
+    static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
+    static final AsciiString CLIENT_VERIFY = AsciiString.cached("ssl-client-verify");
+    static final AsciiString CLIENT_SUBJECT = AsciiString.cached("ssl-client-subject-dn");
+    static final AsciiString CLIENT_ISSUER = AsciiString.cached("ssl-client-issuer-dn");
 
     private final ProxyServices services;
     private final String scheme;
@@ -95,6 +108,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     private long responseTimeoutNanos;
     private int connectTimeoutMillis;
     private ScheduledFuture<?> timer;
+    private boolean http2;
+    private boolean upgradeRequested;
+    private boolean tunneling;
     private long timerDueNanos;
 
     public ProxyHandler(ProxyServices services, String scheme) {
@@ -113,7 +129,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         pool = services.pool(ch.eventLoop());
         clientIp = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
         localPort = ch.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
-        services.metrics().connectionOpened();
+        http2 = ch instanceof Http2StreamChannel;
+        if (!http2) {
+            services.metrics().connectionOpened();
+        }
         ctx.fireChannelActive();
     }
 
@@ -121,6 +140,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (tunneling) {
+            relayToUpstream(msg);
+            return;
+        }
         if (inFlight && !requestDone) {
             onRequestContent(msg);
         } else if (inFlight || !pipelined.isEmpty()) {
@@ -166,6 +189,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         route = null;
         cluster = null;
         endpoint = null;
+        upgradeRequested = false;
         startNanos = System.nanoTime();
         http10 = req.protocolVersion().minorVersion() == 0;
         HttpHeaders headers = req.headers();
@@ -223,6 +247,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         RoutePolicy policy = r.route().policy();
+        if (policy.redirectsToHttps() && "http".equals(scheme)) {
+            redirectToHttps(host, uri);
+            return;
+        }
+        if (r.clientAuth() != null && !clientCertificateAccepted(r, headers)) {
+            return;
+        }
         maxBodyBytes = policy.maxRequestBodyBytes() != null ? policy.maxRequestBodyBytes()
                 : services.config().maxRequestBodyBytes();
         if (contentLength > maxBodyBytes) {
@@ -249,7 +280,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint");
             return;
         }
+        upgradeRequested = !http2 && isWebSocketUpgrade(headers);
         prepareUpstreamHeaders(req, headers, host);
+        if (upgradeRequested) {
+            retryable = false;
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        }
         UpstreamConnection c = pool.poll(endpoint.key());
         if (c != null) {
             attach(c, false);
@@ -260,6 +297,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
 
     private void prepareUpstreamHeaders(HttpRequest req, HttpHeaders headers, String host) {
         HopByHop.strip(headers);
+        if (http2) {
+            for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
+                headers.remove(n.text());
+            }
+        }
         if (services.config().trustForwardedHeaders()) {
             String prior = headers.get(ForwardedHeaders.X_FORWARDED_FOR);
             headers.set(ForwardedHeaders.X_FORWARDED_FOR, prior == null ? clientIp : prior + ", " + clientIp);
@@ -424,6 +466,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         lastActivityNanos = System.nanoTime();
+        if (tunneling) {
+            if (msg instanceof ByteBuf buf) {
+                ctx.write(buf, ctx.voidPromise());
+                if (!ctx.channel().isWritable()) {
+                    c.channel().config().setAutoRead(false);
+                }
+            } else {
+                ReferenceCountUtil.release(msg); // the empty end of the 101 response
+            }
+            return;
+        }
         if (msg instanceof HttpResponse resp) {
             if (resp.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
@@ -441,6 +494,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
                 // an interim response (103 Early Hints and the like): not relayed; its empty body follows
                 skipInterimBody = true;
                 ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (code == 101 && upgradeRequested) {
+                startTunnel(c, resp);
                 return;
             }
             onResponseHead(resp);
@@ -490,6 +547,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         } else if (http10) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
+        RoutePolicy.Hsts hsts = route.route().policy().hsts();
+        if (hsts != null && "https".equals(scheme) && !headers.contains(STRICT_TRANSPORT_SECURITY)) {
+            headers.set(STRICT_TRANSPORT_SECURITY, hsts.headerValue());
+        }
         resp.setProtocolVersion(HttpVersion.HTTP_1_1);
         ctx.write(resp, ctx.voidPromise());
     }
@@ -535,6 +596,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         upstream = null;
+        if (tunneling) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (responseDone) {
             return;
         }
@@ -599,7 +664,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
 
     private void checkTimeout() {
         timer = null;
-        if (closed || !inFlight || responseDone || upstream == null) {
+        if (closed || tunneling || !inFlight || responseDone || upstream == null) {
             return;
         }
         long idle = System.nanoTime() - lastActivityNanos;
@@ -621,6 +686,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
 
     /** Answers the request in flight without a backend, with a small text body naming the request id. */
     private void respondLocally(HttpResponseStatus st, String message) {
+        respondLocally(st, message, null, null);
+    }
+
+    private void respondLocally(HttpResponseStatus st, String message, CharSequence headerName, String headerValue) {
         status = st.code();
         responseStarted = true;
         releasePendingBody();
@@ -639,6 +708,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(ForwardedHeaders.X_REQUEST_ID, requestId);
+        if (headerName != null) {
+            resp.headers().set(headerName, headerValue);
+        }
         if (!keepAlive) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (http10) {
@@ -654,6 +726,104 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
         }
         finishIfDone();
+    }
+
+    private void redirectToHttps(String host, String uri) {
+        String name = host == null ? "" : host;
+        if (name.startsWith("[")) {
+            name = name.substring(0, name.indexOf(']') + 1);
+        } else if (name.indexOf(':') >= 0) {
+            name = name.substring(0, name.indexOf(':'));
+        }
+        int port = services.config().publicHttpsPort();
+        String location = "https://" + name + (port == 443 ? "" : ":" + port) + uri;
+        keepAlive = keepAlive && retryable;
+        respondLocally(HttpResponseStatus.PERMANENT_REDIRECT, "moved to " + location,
+                HttpHeaderNames.LOCATION, location);
+    }
+
+    /**
+     * For a route whose host asks for client certificates: checks that this connection's handshake asked
+     * for the same ones (so that SNI for one host cannot be used to reach another), and passes what was
+     * verified upstream in ingress-nginx's headers. Answers the request itself (421, 400) when not accepted.
+     */
+    private boolean clientCertificateAccepted(CompiledRoute r, HttpHeaders headers) {
+        headers.remove(CLIENT_VERIFY);
+        headers.remove(CLIENT_SUBJECT);
+        headers.remove(CLIENT_ISSUER);
+        CertificateStore.Entry entry = TlsSession.entry(ctx.channel());
+        if (entry == null || !r.clientAuth().equals(entry.clientAuth())) {
+            respondLocally(HttpResponseStatus.MISDIRECTED_REQUEST,
+                    "this host needs a TLS connection made for it (SNI) with a client certificate");
+            return false;
+        }
+        X509Certificate peer = null;
+        try {
+            SslHandler ssl = TlsSession.sslHandler(ctx.channel());
+            java.security.cert.Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate x) {
+                peer = x;
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            // no client certificate
+        }
+        if (peer == null) {
+            if (r.clientAuth().required()) {
+                respondLocally(HttpResponseStatus.BAD_REQUEST, "a client certificate is required");
+                return false;
+            }
+            headers.set(CLIENT_VERIFY, "NONE");
+            return true;
+        }
+        headers.set(CLIENT_VERIFY, "SUCCESS");
+        headers.set(CLIENT_SUBJECT, peer.getSubjectX500Principal().getName());
+        headers.set(CLIENT_ISSUER, peer.getIssuerX500Principal().getName());
+        return true;
+    }
+
+    private static boolean isWebSocketUpgrade(HttpHeaders headers) {
+        return headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    /**
+     * The endpoint accepted a WebSocket upgrade: relays its 101 answer, then turns both connections into a
+     * byte tunnel (HTTP codecs removed) with the route's WebSocket idle timeout. The upstream connection is
+     * never pooled again; a table swap does not touch the tunnel.
+     */
+    private void startTunnel(UpstreamConnection c, HttpResponse resp) {
+        tunneling = true;
+        responseStarted = true;
+        status = 101;
+        HttpHeaders h = resp.headers();
+        HopByHop.strip(h);
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        ctx.writeAndFlush(resp, ctx.voidPromise());
+        route.meters().record(101, System.nanoTime() - startNanos);
+        Long idle = route.route().policy().webSocketIdleTimeoutMillis();
+        long idleMillis = idle != null ? idle : services.config().webSocketIdleTimeout().toMillis();
+        ChannelPipeline p = ctx.pipeline();
+        if (p.get("idle") != null) {
+            p.replace("idle", "idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+        }
+        // removing the codecs hands any bytes they still hold to the tunnel
+        p.remove("http");
+        c.channel().pipeline().remove("http");
+        updateReading();
+    }
+
+    private void relayToUpstream(Object msg) {
+        UpstreamConnection u = upstream;
+        if (u == null || !(msg instanceof ByteBuf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        u.channel().write(msg, u.channel().voidPromise());
+        wroteUpstream = true;
+        if (!u.channel().isWritable()) {
+            updateReading();
+        }
     }
 
     private boolean dispatching;
@@ -716,7 +886,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
-            if (!inFlight) {
+            if (!inFlight || tunneling) {
                 ctx.close();
             }
             return;
@@ -728,12 +898,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         generation++;
-        services.metrics().connectionClosed();
+        if (!http2) {
+            services.metrics().connectionClosed();
+        }
         stopTimer();
         UpstreamConnection u = upstream;
         upstream = null;
         if (u != null) {
-            if (inFlight && !responseDone) {
+            if (tunneling || inFlight && !responseDone) {
                 u.discard();
             } else {
                 u.release();

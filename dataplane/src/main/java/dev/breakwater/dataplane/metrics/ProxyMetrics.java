@@ -33,6 +33,8 @@ public final class ProxyMetrics {
     private final AtomicLong tableVersion = new AtomicLong();
     private final Counter tableSwaps;
     private final Counter noRoute;
+    private final ConcurrentHashMap<String, Counter> handshakes = new ConcurrentHashMap<>();
+    private final Counter handshakeFailures;
 
     public ProxyMetrics() {
         Gauge.builder("breakwater.downstream.connections.active", activeConnections, AtomicLong::get)
@@ -41,6 +43,8 @@ public final class ProxyMetrics {
                 .description("Version of the routing table being served").register(registry);
         tableSwaps = Counter.builder("breakwater.table.swaps").description("Routing tables applied")
                 .register(registry);
+        handshakeFailures = Counter.builder("breakwater.tls.handshake.failures")
+                .description("TLS handshakes that failed").register(registry);
         noRoute = Counter.builder("breakwater.requests.unrouted")
                 .description("Requests that matched no route (answered 404)").register(registry);
     }
@@ -69,6 +73,23 @@ public final class ProxyMetrics {
     public void tableApplied(long version) {
         tableVersion.set(version);
         tableSwaps.increment();
+    }
+
+    /** A completed TLS handshake, by the protocol ALPN chose. */
+    public void handshake(String protocol) {
+        handshakes.computeIfAbsent(protocol, p -> Counter.builder("breakwater.tls.handshakes")
+                .description("Completed TLS handshakes, by negotiated protocol").tag("protocol", p)
+                .register(registry)).increment();
+    }
+
+    public void handshakeFailed() {
+        handshakeFailures.increment();
+    }
+
+    /** Records which TLS implementation serves handshakes ({@code OPENSSL} or {@code JDK}). */
+    public void tlsProvider(String provider) {
+        Gauge.builder("breakwater.tls.provider", () -> 1).description("The TLS implementation in use")
+                .tag("provider", provider).register(registry);
     }
 
     public void unrouted() {

@@ -1,0 +1,103 @@
+package dev.breakwater.dataplane.frontend;
+
+import dev.breakwater.dataplane.config.TableHolder;
+import dev.breakwater.dataplane.tls.CertificateStore;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.Mapping;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline of a TLS client connection: SNI picks the certificate from the current table, ALPN picks
+ * HTTP/2 (one child channel per stream, each with its own {@link ProxyHandler}) or HTTP/1.1.
+ */
+public final class HttpsInitializer extends ChannelInitializer<Channel> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpsInitializer.class);
+
+    private final ProxyServices services;
+
+    public HttpsInitializer(ProxyServices services) {
+        this.services = services;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        TableHolder table = services.table();
+        Mapping<String, SslContext> mapping = host -> table.certificates().lookup(host).context();
+        ch.pipeline()
+                .addLast("idle", new IdleStateHandler(services.config().idleTimeout().toMillis(), 0, 0,
+                        TimeUnit.MILLISECONDS))
+                .addLast("sni", new SniHandler(mapping, services.config().maxHeaderSize(),
+                        services.config().connectTimeout().toMillis()) {
+                    @Override
+                    protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext context)
+                            throws Exception {
+                        CertificateStore.Entry entry = table.certificates().lookup(hostname);
+                        // the entry that matches the context chosen (the table may have swapped meanwhile)
+                        ctx.channel().attr(TlsSession.ENTRY).set(entry.context() == context ? entry
+                                : new CertificateStore.Entry(context, "unknown", null));
+                        super.replaceHandler(ctx, hostname, context);
+                    }
+                })
+                .addLast("alpn", new Alpn());
+    }
+
+    private final class Alpn extends ApplicationProtocolNegotiationHandler {
+        Alpn() {
+            super(ApplicationProtocolNames.HTTP_1_1);
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            services.metrics().handshake(protocol);
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                ctx.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer()
+                        .initialSettings(Http2Settings.defaultSettings()
+                                .maxConcurrentStreams(services.config().http2MaxConcurrentStreams())
+                                .maxHeaderListSize(services.config().maxHeaderSize())
+                                .initialWindowSize(services.config().http2InitialWindowSize()))
+                        .decoderEnforceMaxRstFramesPerWindow(services.config().http2MaxResetsPerWindow(), 30)
+                        .validateHeaders(true)
+                        .build());
+                ctx.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
+                        stream.pipeline().addLast("proxy", new ProxyHandler(services, "https"));
+                    }
+                }));
+                ctx.pipeline().addLast("h2-idle", new Http2IdleCloser());
+            } else {
+                HttpDecoderConfig decoder = new HttpDecoderConfig()
+                        .setMaxInitialLineLength(services.config().maxInitialLineLength())
+                        .setMaxHeaderSize(services.config().maxHeaderSize())
+                        .setMaxChunkSize(65536);
+                ctx.pipeline().addLast("http", new HttpServerCodec(decoder));
+                ctx.pipeline().addLast("proxy", new ProxyHandler(services, "https"));
+            }
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            services.metrics().handshakeFailed();
+            LOG.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+}

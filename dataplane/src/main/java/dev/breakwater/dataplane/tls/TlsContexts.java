@@ -1,0 +1,98 @@
+package dev.breakwater.dataplane.tls;
+
+import dev.breakwater.routing.Certificate;
+import dev.breakwater.routing.ClientAuth;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
+
+/**
+ * Builds server {@link SslContext}s: TLS 1.3 and 1.2 only, modern AEAD cipher suites with forward secrecy,
+ * ALPN h2 then http/1.1, session resumption by tickets. OpenSSL (BoringSSL through netty-tcnative) where it
+ * loads, the JDK's provider otherwise. Contexts are cached by content so that a table swap that keeps a
+ * certificate keeps its context (and its session-ticket keys).
+ */
+public final class TlsContexts {
+
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private final SslProvider provider;
+    private final ConcurrentHashMap<Key, SslContext> cache = new ConcurrentHashMap<>();
+
+    private record Key(String chain, String privateKey, ClientAuth clientAuth) {
+    }
+
+    public TlsContexts() {
+        this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+    }
+
+    public TlsContexts(SslProvider provider) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+    }
+
+    /** The provider in use: {@code OPENSSL} (BoringSSL) or {@code JDK}. */
+    public SslProvider provider() {
+        return provider;
+    }
+
+    /** Why OpenSSL is not used, or null when it is. */
+    public static String openSslUnavailableReason() {
+        return OpenSsl.isAvailable() ? null : String.valueOf(OpenSsl.unavailabilityCause());
+    }
+
+    /**
+     * The server context for a certificate, asking for client certificates when {@code clientAuth} is set.
+     *
+     * @throws IllegalArgumentException if the certificate or key cannot be used
+     */
+    public SslContext server(Certificate certificate, ClientAuth clientAuth) {
+        Key key = new Key(certificate.certificateChain(), certificate.privateKey(), clientAuth);
+        SslContext ctx = cache.get(key);
+        if (ctx == null) {
+            ctx = build(certificate, clientAuth);
+            SslContext prior = cache.putIfAbsent(key, ctx);
+            if (prior != null) {
+                ctx = prior;
+            }
+        }
+        return ctx;
+    }
+
+    /** Forgets contexts that the latest table no longer uses. */
+    public void retainOnly(java.util.Set<SslContext> live) {
+        cache.values().removeIf(c -> !live.contains(c));
+    }
+
+    private SslContext build(Certificate certificate, ClientAuth clientAuth) {
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(PemKeys.privateKey(certificate.privateKey()),
+                            PemKeys.certificates(certificate.certificateChain()))
+                    .sslProvider(provider)
+                    .protocols(PROTOCOLS)
+                    .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(
+                            ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                    .sessionCacheSize(20_000)
+                    .sessionTimeout(3600);
+            if (clientAuth != null) {
+                b.trustManager(PemKeys.certificates(clientAuth.caCertificates()))
+                        .clientAuth(clientAuth.required() ? io.netty.handler.ssl.ClientAuth.REQUIRE
+                                : io.netty.handler.ssl.ClientAuth.OPTIONAL);
+            }
+            return b.build();
+        } catch (SSLException | RuntimeException e) {
+            throw new IllegalArgumentException("certificate " + certificate.name() + ": " + e.getMessage(), e);
+        }
+    }
+}
