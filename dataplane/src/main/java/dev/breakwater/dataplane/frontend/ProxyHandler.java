@@ -27,6 +27,9 @@ import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -121,11 +124,21 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            // added after the TLS handshake (ALPN): the channel became active before this handler existed
+            connectionStarted(ctx.channel());
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        Channel ch = ctx.channel();
+        if (pool == null) {
+            connectionStarted(ctx.channel());
+        }
+        ctx.fireChannelActive();
+    }
+
+    private void connectionStarted(Channel ch) {
         pool = services.pool(ch.eventLoop());
         clientIp = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
         localPort = ch.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
@@ -133,7 +146,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         if (!http2) {
             services.metrics().connectionOpened();
         }
-        ctx.fireChannelActive();
     }
 
     // ---------------------------------------------------------------- client side
@@ -168,7 +180,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     private void dispatch(Object msg) {
-        if (msg instanceof HttpRequest req) {
+        if (msg instanceof FullHttpRequest full) {
+            // HTTP/2 streams (and bad requests) arrive whole: handle the head, then the body as its last part
+            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(),
+                    full.headers());
+            head.setDecoderResult(full.decoderResult());
+            LastHttpContent last = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+            startRequest(head);
+            if (inFlight && !requestDone) {
+                onRequestContent(last);
+            } else {
+                last.release();
+            }
+        } else if (msg instanceof HttpRequest req) {
             startRequest(req);
         } else {
             // content of a request already answered and closed
@@ -196,7 +220,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         requestId = requestId(headers.get("x-request-id"));
 
         if (req.decoderResult().isFailure()) {
-            ReferenceCountUtil.release(req);
             requestDone = true;
             keepAlive = false;
             Throwable cause = req.decoderResult().cause();

@@ -21,6 +21,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * The certificate served when no SNI name matches and none was configured: self-signed ECDSA P-256,
@@ -50,7 +51,8 @@ public final class SelfSignedCertificate {
                     new GeneralNames(new GeneralName(GeneralName.dNSName, commonName)));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
                     b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-            return new Certificate(NAME, List.of(), pem(cert), pem(pair.getPrivate()));
+            return new Certificate(NAME, List.of(), pem(cert),
+                    pem(new PemObject("PRIVATE KEY", pair.getPrivate().getEncoded())));
         } catch (Exception e) {
             throw new IllegalStateException("cannot generate the default certificate", e);
         }

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.testing;
 
+import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Endpoint;
 import dev.breakwater.routing.PathMatch;
@@ -54,8 +55,12 @@ public final class Tables {
     }
 
     public RoutingTable build() {
+        return build(List.of());
+    }
+
+    public RoutingTable build(List<Certificate> certificates) {
         List<VirtualHost> vhosts = new ArrayList<>();
         hosts.forEach((h, r) -> vhosts.add(new VirtualHost(h, r)));
-        return RoutingTable.of(vhosts, List.copyOf(clusters.values()));
+        return RoutingTable.of(vhosts, List.copyOf(clusters.values()), certificates);
     }
 }
