@@ -513,14 +513,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
                 return;
             }
             int code = resp.status().code();
+            if (code == 101 && upgradeRequested) {
+                startTunnel(c, resp);
+                return;
+            }
             if (code < 200) {
                 // an interim response (103 Early Hints and the like): not relayed; its empty body follows
                 skipInterimBody = true;
                 ReferenceCountUtil.release(msg);
-                return;
-            }
-            if (code == 101 && upgradeRequested) {
-                startTunnel(c, resp);
                 return;
             }
             onResponseHead(resp);
