@@ -13,7 +13,6 @@ import dev.breakwater.routing.Certificate;
 import dev.breakwater.dataplane.frontend.ProxyServices;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.Cluster;
-import dev.breakwater.routing.Endpoint;
 import dev.breakwater.routing.RoutingTable;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -52,6 +51,7 @@ public final class DataPlane implements AutoCloseable {
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final int requestedHttpsPort;
     private final TlsContexts tls;
+    private final TlsContexts clientTls = new TlsContexts();
     private final TableHolder table;
     private volatile boolean draining;
 
@@ -98,7 +98,7 @@ public final class DataPlane implements AutoCloseable {
                 .datagramChannelType(transport.datagramChannel()));
         for (EventExecutor e : workerGroup) {
             EventLoop loop = (EventLoop) e;
-            pools.put(loop, new UpstreamPool(loop, transport.channel(), config, resolver));
+            pools.put(loop, new UpstreamPool(loop, transport.channel(), config, resolver, clientTls));
         }
         ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining);
         httpChannel = new ServerBootstrap()
@@ -142,9 +142,7 @@ public final class DataPlane implements AutoCloseable {
         table.apply(newTable);
         Set<String> live = new HashSet<>();
         for (Cluster c : newTable.clusters()) {
-            for (Endpoint e : c.endpoints()) {
-                live.add(new UpstreamEndpoint(e).key());
-            }
+            live.addAll(UpstreamEndpoint.keys(c));
         }
         for (UpstreamPool pool : pools.values()) {
             pool.eventLoop().execute(() -> pool.retainOnly(live));

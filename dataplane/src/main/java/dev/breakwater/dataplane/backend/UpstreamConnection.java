@@ -25,14 +25,21 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     private final UpstreamPool pool;
     private final String key;
+    private final boolean stream;
     private Channel channel;
     private Owner owner;
     private long idleSinceNanos;
     private boolean reused;
 
-    UpstreamConnection(UpstreamPool pool, String key) {
+    UpstreamConnection(UpstreamPool pool, String key, boolean stream) {
         this.pool = pool;
         this.key = key;
+        this.stream = stream;
+    }
+
+    /** True for an HTTP/2 stream: one request, never pooled (its connection is shared instead). */
+    public boolean isStream() {
+        return stream;
     }
 
     public Channel channel() {
@@ -59,6 +66,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         owner = null;
         if (!channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
+        }
+        if (stream) {
+            channel.close();
+            return;
         }
         reused = true;
         pool.release(this);

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.backend;
 
+import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Endpoint;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
@@ -14,13 +15,44 @@ import java.net.UnknownHostException;
 public final class UpstreamEndpoint {
 
     private final Endpoint endpoint;
+    private final Cluster.Protocol protocol;
+    private final Cluster.UpstreamTls tls;
     private final String key;
     private final InetSocketAddress socketAddress;
 
-    public UpstreamEndpoint(Endpoint endpoint) {
+    public UpstreamEndpoint(Endpoint endpoint, Cluster.Protocol protocol, Cluster.UpstreamTls tls) {
         this.endpoint = endpoint;
-        this.key = endpoint.authority();
+        this.protocol = protocol;
+        this.tls = tls;
+        String k = protocol.name().toLowerCase(java.util.Locale.ROOT) + "://" + endpoint.authority();
+        if (tls != null) {
+            k += "#" + Integer.toHexString(tls.hashCode());
+        }
+        this.key = k;
         this.socketAddress = socketAddress(endpoint.address(), endpoint.port());
+    }
+
+    /** The pool keys of every endpoint of a cluster. */
+    public static java.util.List<String> keys(Cluster cluster) {
+        return cluster.endpoints().stream()
+                .map(e -> new UpstreamEndpoint(e, cluster.protocol(), cluster.tls()).key()).toList();
+    }
+
+    public Cluster.Protocol protocol() {
+        return protocol;
+    }
+
+    /** Verification settings for TLS endpoints, or null. */
+    public Cluster.UpstreamTls tls() {
+        return tls;
+    }
+
+    /** The name to send as SNI and to verify: the configured server name, else a DNS address, else null. */
+    public String serverName() {
+        if (tls != null && tls.serverName() != null) {
+            return tls.serverName();
+        }
+        return socketAddress.isUnresolved() ? endpoint.address() : null;
     }
 
     private static InetSocketAddress socketAddress(String address, int port) {
@@ -39,7 +71,7 @@ public final class UpstreamEndpoint {
         return endpoint;
     }
 
-    /** {@code address:port}: the identity of the endpoint and the key of its connection pool. */
+    /** {@code protocol://address:port}: the identity of the endpoint and the key of its connection pool. */
     public String key() {
         return key;
     }

@@ -9,6 +9,19 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import dev.breakwater.dataplane.tls.TlsContexts;
 import io.netty.resolver.AddressResolverGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -33,12 +46,15 @@ public final class UpstreamPool {
     private final Bootstrap bootstrap;
     private final ProxyConfig config;
     private final Map<String, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+    private final Map<String, Http2Parent> http2Parents = new HashMap<>();
+    private final TlsContexts clientTls;
     private int idleCount;
 
     public UpstreamPool(EventLoop loop, Class<? extends Channel> channelClass, ProxyConfig config,
-                        AddressResolverGroup<InetSocketAddress> resolver) {
+                        AddressResolverGroup<InetSocketAddress> resolver, TlsContexts clientTls) {
         this.loop = loop;
         this.config = config;
+        this.clientTls = clientTls;
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
@@ -70,29 +86,159 @@ public final class UpstreamPool {
         return null;
     }
 
-    /** Opens a new connection; its {@link UpstreamConnection} is the pipeline's last handler. */
-    public ChannelFuture connect(UpstreamEndpoint endpoint, int connectTimeoutMillis) {
+    /**
+     * A new connection ready for one request: for HTTP/1.1 endpoints a new TCP (and TLS) connection, for
+     * HTTP/2 endpoints a new stream on the loop's shared connection to the endpoint (opened if needed).
+     */
+    public Future<UpstreamConnection> connect(UpstreamEndpoint endpoint, int connectTimeoutMillis) {
         assert loop.inEventLoop();
-        UpstreamConnection handler = new UpstreamConnection(this, endpoint.key());
+        Promise<UpstreamConnection> promise = loop.newPromise();
+        if (endpoint.protocol().http2()) {
+            openStream(endpoint, connectTimeoutMillis, promise);
+        } else {
+            connectHttp1(endpoint, connectTimeoutMillis, promise);
+        }
+        return promise;
+    }
+
+    private void connectHttp1(UpstreamEndpoint endpoint, int connectTimeoutMillis,
+                              Promise<UpstreamConnection> promise) {
+        UpstreamConnection handler = new UpstreamConnection(this, endpoint.key(), false);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineLength())
                 .setMaxHeaderSize(config.maxHeaderSize() * 4)
                 .setMaxChunkSize(65536);
-        return bootstrap.clone()
+        SslHandler[] ssl = new SslHandler[1];
+        ChannelFuture f = bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (endpoint.protocol().tls()) {
+                            ssl[0] = sslHandler(ch, endpoint, connectTimeoutMillis, false);
+                            ch.pipeline().addLast("tls", ssl[0]);
+                        }
                         ch.pipeline().addLast("http", new HttpClientCodec(decoder, false, false));
                         ch.pipeline().addLast("upstream", handler);
                     }
                 })
                 .connect(endpoint.socketAddress());
+        f.addListener((ChannelFutureListener) cf -> {
+            if (!cf.isSuccess()) {
+                promise.tryFailure(cf.cause());
+            } else if (ssl[0] == null) {
+                promise.trySuccess(handler);
+            } else {
+                ssl[0].handshakeFuture().addListener(hs -> {
+                    if (hs.isSuccess()) {
+                        promise.trySuccess(handler);
+                    } else {
+                        cf.channel().close();
+                        promise.tryFailure(hs.cause());
+                    }
+                });
+            }
+        });
     }
 
-    /** The connection handler of a channel opened by {@link #connect}. */
-    public static UpstreamConnection connectionOf(Channel channel) {
-        return (UpstreamConnection) channel.pipeline().get("upstream");
+    private SslHandler sslHandler(Channel ch, UpstreamEndpoint endpoint, int timeoutMillis, boolean http2) {
+        SslContext ctx = clientTls.client(endpoint.tls(), http2);
+        String name = endpoint.serverName();
+        SslHandler h = name != null
+                ? ctx.newHandler(ch.alloc(), name, endpoint.socketAddress().getPort())
+                : ctx.newHandler(ch.alloc(), endpoint.endpoint().address(), endpoint.socketAddress().getPort());
+        h.setHandshakeTimeoutMillis(timeoutMillis);
+        return h;
+    }
+
+    /** The loop's HTTP/2 connection to an endpoint: ready once connected (and, over TLS, handshaken). */
+    private static final class Http2Parent {
+        final Channel channel;
+        final Promise<Channel> ready;
+
+        Http2Parent(Channel channel, Promise<Channel> ready) {
+            this.channel = channel;
+            this.ready = ready;
+        }
+    }
+
+    private void openStream(UpstreamEndpoint endpoint, int connectTimeoutMillis, Promise<UpstreamConnection> promise) {
+        Http2Parent parent = http2Parents.get(endpoint.key());
+        if (parent == null || (parent.ready.isDone() && !parent.channel.isActive())) {
+            parent = connectHttp2(endpoint, connectTimeoutMillis);
+            http2Parents.put(endpoint.key(), parent);
+        }
+        parent.ready.addListener(ready -> {
+            if (!ready.isSuccess()) {
+                promise.tryFailure(ready.cause());
+                return;
+            }
+            Channel conn = (Channel) ready.getNow();
+            UpstreamConnection handler = new UpstreamConnection(this, endpoint.key(), true);
+            new Http2StreamChannelBootstrap(conn)
+                    .handler(new ChannelInitializer<Http2StreamChannel>() {
+                        @Override
+                        protected void initChannel(Http2StreamChannel stream) {
+                            stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(false));
+                            stream.pipeline().addLast("upstream", handler);
+                        }
+                    })
+                    .open()
+                    .addListener(opened -> {
+                        if (opened.isSuccess()) {
+                            promise.trySuccess(handler);
+                        } else {
+                            promise.tryFailure(opened.cause());
+                        }
+                    });
+        });
+    }
+
+    private Http2Parent connectHttp2(UpstreamEndpoint endpoint, int connectTimeoutMillis) {
+        Promise<Channel> ready = loop.newPromise();
+        SslHandler[] ssl = new SslHandler[1];
+        ChannelFuture f = bootstrap.clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (endpoint.protocol().tls()) {
+                            ssl[0] = sslHandler(ch, endpoint, connectTimeoutMillis, true);
+                            ch.pipeline().addLast("tls", ssl[0]);
+                        }
+                        ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
+                                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)
+                                        .initialWindowSize(config.http2InitialWindowSize()))
+                                .validateHeaders(false)
+                                .build());
+                        ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(
+                                new ChannelInboundHandlerAdapter()));
+                    }
+                })
+                .connect(endpoint.socketAddress());
+        Http2Parent parent = new Http2Parent(f.channel(), ready);
+        f.channel().closeFuture().addListener(closed -> {
+            if (http2Parents.get(endpoint.key()) == parent) {
+                http2Parents.remove(endpoint.key());
+            }
+        });
+        f.addListener((ChannelFutureListener) cf -> {
+            if (!cf.isSuccess()) {
+                ready.tryFailure(cf.cause());
+            } else if (ssl[0] == null) {
+                ready.trySuccess(cf.channel());
+            } else {
+                ssl[0].handshakeFuture().addListener(hs -> {
+                    if (hs.isSuccess()) {
+                        ready.trySuccess(cf.channel());
+                    } else {
+                        cf.channel().close();
+                        ready.tryFailure(hs.cause());
+                    }
+                });
+            }
+        });
+        return parent;
     }
 
     void release(UpstreamConnection c) {
@@ -126,6 +272,14 @@ public final class UpstreamPool {
     /** Closes idle connections to endpoints not in {@code liveKeys}; must run on the pool's loop. */
     public void retainOnly(Set<String> liveKeys) {
         assert loop.inEventLoop();
+        Iterator<Map.Entry<String, Http2Parent>> parents = http2Parents.entrySet().iterator();
+        while (parents.hasNext()) {
+            Map.Entry<String, Http2Parent> e = parents.next();
+            if (!liveKeys.contains(e.getKey())) {
+                parents.remove();
+                e.getValue().channel.close();
+            }
+        }
         Iterator<Map.Entry<String, ArrayDeque<UpstreamConnection>>> it = idle.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, ArrayDeque<UpstreamConnection>> e = it.next();

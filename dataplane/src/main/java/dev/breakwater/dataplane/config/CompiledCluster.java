@@ -12,7 +12,7 @@ public final class CompiledCluster {
 
     CompiledCluster(Cluster cluster) {
         this.cluster = cluster;
-        this.balancer = new RoundRobinBalancer(cluster.endpoints());
+        this.balancer = new RoundRobinBalancer(cluster);
     }
 
     public String name() {

@@ -6,7 +6,8 @@ import io.netty.util.AsciiString;
 
 /**
  * Removes the hop-by-hop headers of RFC 9110 section 7.6.1 from a message being forwarded: those listed in
- * its Connection header, and Connection, Keep-Alive, Proxy-Connection, TE, Trailer and Upgrade.
+ * its Connection header, and Connection, Keep-Alive, Proxy-Connection, TE (but {@code TE: trailers}), Trailer and
+ * Upgrade.
  * Transfer-Encoding is kept: it frames the body, and the outgoing encoder re-frames with it.
  */
 final class HopByHop {
@@ -36,7 +37,10 @@ final class HopByHop {
         }
         headers.remove(HttpHeaderNames.KEEP_ALIVE);
         headers.remove(PROXY_CONNECTION);
-        headers.remove(HttpHeaderNames.TE);
+        String te = headers.get(HttpHeaderNames.TE);
+        if (te != null && !te.trim().equalsIgnoreCase("trailers")) {
+            headers.remove(HttpHeaderNames.TE); // "TE: trailers" is kept: gRPC endpoints require it
+        }
         headers.remove(HttpHeaderNames.TRAILER);
         headers.remove(HttpHeaderNames.UPGRADE);
     }

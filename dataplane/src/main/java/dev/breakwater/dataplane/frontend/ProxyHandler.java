@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -45,6 +46,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +116,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     private boolean http2;
     private boolean upgradeRequested;
     private boolean tunneling;
+    private boolean wholeRequest;
     private long timerDueNanos;
 
     public ProxyHandler(ProxyServices services, String scheme) {
@@ -186,6 +189,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
                     full.headers());
             head.setDecoderResult(full.decoderResult());
             LastHttpContent last = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+            wholeRequest = true;
             startRequest(head);
             if (inFlight && !requestDone) {
                 onRequestContent(last);
@@ -193,6 +197,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
                 last.release();
             }
         } else if (msg instanceof HttpRequest req) {
+            wholeRequest = false;
             startRequest(req);
         } else {
             // content of a request already answered and closed
@@ -339,6 +344,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             }
             headers.set(ForwardedHeaders.X_FORWARDED_PORT, localPort);
         }
+        if (endpoint.protocol().http2()) {
+            // HTTP/2 upstream: the stream codec takes :scheme from this header
+            headers.set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), endpoint.protocol().tls() ? "https" : "http");
+        } else if (http2 && !wholeRequest && !HttpUtil.isContentLengthSet(req)) {
+            // an HTTP/2 request body of unknown length, to an HTTP/1.1 endpoint: chunk it
+            HttpUtil.setTransferEncodingChunked(req, true);
+        }
         headers.set(ForwardedHeaders.X_REAL_IP, clientIp);
         headers.set(ForwardedHeaders.X_REQUEST_ID, requestId);
         if (host == null) {
@@ -424,14 +436,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         updateReading();
         int gen = ++generation;
         UpstreamEndpoint target = endpoint;
-        ChannelFuture f = pool.connect(target, connectTimeoutMillis);
-        f.addListener((ChannelFutureListener) future -> onConnected(future, gen, target));
+        Future<UpstreamConnection> f = pool.connect(target, connectTimeoutMillis);
+        f.addListener(future -> onConnected(f, gen, target));
     }
 
-    private void onConnected(ChannelFuture future, int gen, UpstreamEndpoint target) {
+    private void onConnected(Future<UpstreamConnection> future, int gen, UpstreamEndpoint target) {
         if (gen != generation || closed) {
             if (future.isSuccess()) {
-                UpstreamPool.connectionOf(future.channel()).release();
+                future.getNow().release();
             }
             return;
         }
@@ -451,7 +463,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             respondLocally(HttpResponseStatus.BAD_GATEWAY, "could not connect to an endpoint");
             return;
         }
-        attach(UpstreamPool.connectionOf(future.channel()), true);
+        attach(future.getNow(), true);
         updateReading();
     }
 
@@ -489,6 +501,19 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         lastActivityNanos = System.nanoTime();
+        if (msg instanceof FullHttpResponse full && !tunneling) {
+            // a whole response (HTTP/2 HEADERS with end of stream, as gRPC "trailers only"): kept whole so
+            // that an HTTP/2 client gets it the same way
+            if (full.decoderResult().isSuccess() && full.status().code() < 200) {
+                full.release();
+                return;
+            }
+            if (full.decoderResult().isSuccess()) {
+                onResponseHead(full);
+                onResponseComplete();
+                return;
+            }
+        }
         if (tunneling) {
             if (msg instanceof ByteBuf buf) {
                 ctx.write(buf, ctx.voidPromise());
@@ -556,6 +581,16 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         HttpHeaders headers = resp.headers();
         upstreamKeepAlive = HttpUtil.isKeepAlive(resp);
         HopByHop.strip(headers);
+        if (endpoint.protocol().http2()) {
+            for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
+                headers.remove(n.text());
+            }
+        }
+        if (!http2 && !http10 && !HttpUtil.isContentLengthSet(resp) && !HttpUtil.isTransferEncodingChunked(resp)
+                && status != 204 && status != 304 && !request.method().equals(HttpMethod.HEAD)) {
+            // a body of unknown length (from HTTP/2, or close-delimited): frame it for the client
+            HttpUtil.setTransferEncodingChunked(resp, true);
+        }
         if (http10 && HttpUtil.isTransferEncodingChunked(resp)) {
             // an HTTP/1.0 client cannot read chunks: send the body as it comes and close to end it
             HttpUtil.setTransferEncodingChunked(resp, false);

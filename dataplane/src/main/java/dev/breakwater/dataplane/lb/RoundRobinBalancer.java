@@ -1,6 +1,7 @@
 package dev.breakwater.dataplane.lb;
 
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
+import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Endpoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +17,15 @@ public final class RoundRobinBalancer {
     private final UpstreamEndpoint[] fallback;
     private final AtomicInteger next = new AtomicInteger();
 
-    public RoundRobinBalancer(List<Endpoint> endpoints) {
+    public RoundRobinBalancer(Cluster cluster) {
+        List<Endpoint> endpoints = cluster.endpoints();
         List<UpstreamEndpoint> r = new ArrayList<>();
         List<UpstreamEndpoint> f = new ArrayList<>();
         for (Endpoint e : endpoints) {
             if (e.ready() && !e.terminating()) {
-                r.add(new UpstreamEndpoint(e));
+                r.add(new UpstreamEndpoint(e, cluster.protocol(), cluster.tls()));
             } else if (e.serving()) {
-                f.add(new UpstreamEndpoint(e));
+                f.add(new UpstreamEndpoint(e, cluster.protocol(), cluster.tls()));
             }
         }
         this.ready = r.toArray(UpstreamEndpoint[]::new);

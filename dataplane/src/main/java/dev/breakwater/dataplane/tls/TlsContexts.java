@@ -2,6 +2,8 @@ package dev.breakwater.dataplane.tls;
 
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.ClientAuth;
+import dev.breakwater.routing.Cluster;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -29,6 +31,11 @@ public final class TlsContexts {
 
     private record Key(String chain, String privateKey, ClientAuth clientAuth) {
     }
+
+    private record ClientKey(Cluster.UpstreamTls tls, boolean http2) {
+    }
+
+    private final ConcurrentHashMap<ClientKey, SslContext> clientCache = new ConcurrentHashMap<>();
 
     public TlsContexts() {
         this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
@@ -64,6 +71,46 @@ public final class TlsContexts {
             }
         }
         return ctx;
+    }
+
+    /**
+     * A client context for endpoints spoken to over TLS: verifying against the cluster's CA bundle (and the
+     * endpoint's name) when one is set, encrypting without verification otherwise (ingress-nginx's default).
+     * {@code http2} offers ALPN h2 only.
+     */
+    public SslContext client(Cluster.UpstreamTls tls, boolean http2) {
+        ClientKey key = new ClientKey(tls, http2);
+        SslContext ctx = clientCache.get(key);
+        if (ctx == null) {
+            ctx = buildClient(tls, http2);
+            SslContext prior = clientCache.putIfAbsent(key, ctx);
+            if (prior != null) {
+                ctx = prior;
+            }
+        }
+        return ctx;
+    }
+
+    private SslContext buildClient(Cluster.UpstreamTls tls, boolean http2) {
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider).protocols(PROTOCOLS);
+            if (tls == null || tls.caCertificates() == null) {
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+            } else {
+                b.trustManager(PemKeys.certificates(tls.caCertificates())).endpointIdentificationAlgorithm("HTTPS");
+            }
+            if (http2) {
+                b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                        .applicationProtocolConfig(new ApplicationProtocolConfig(
+                                ApplicationProtocolConfig.Protocol.ALPN,
+                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                ApplicationProtocolNames.HTTP_2));
+            }
+            return b.build();
+        } catch (SSLException | RuntimeException e) {
+            throw new IllegalArgumentException("upstream TLS settings: " + e.getMessage(), e);
+        }
     }
 
     /** Forgets contexts that the latest table no longer uses. */
