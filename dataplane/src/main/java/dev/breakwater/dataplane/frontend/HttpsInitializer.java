@@ -75,6 +75,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                         .decoderEnforceMaxRstFramesPerWindow(services.config().http2MaxResetsPerWindow(), 30)
                         .validateHeaders(true)
                         .build());
+                ctx.pipeline().addLast("h2-validate", new Http2RequestValidator());
                 ctx.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
