@@ -72,7 +72,7 @@ public final class DataPlane implements AutoCloseable {
         this.transport = b.transport;
         this.requestedHttpsPort = b.httpsPort;
         if (b.httpsPort >= 0) {
-            this.tls = new TlsContexts();
+            this.tls = new TlsContexts(TlsContexts.defaultProvider(), b.tlsSessionResumption);
             Certificate fallback = b.defaultCertificate != null ? b.defaultCertificate
                     : SelfSignedCertificate.generate("breakwater.invalid");
             this.table = new TableHolder(metrics, tls, fallback);
@@ -119,7 +119,7 @@ public final class DataPlane implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                    .childHandler(new HttpsInitializer(services))
+                    .childHandler(new HttpsInitializer(services, tls))
                     .bind(new InetSocketAddress(bindAddress, requestedHttpsPort)).sync().channel();
             String why = TlsContexts.openSslUnavailableReason();
             LOG.info("HTTPS on {}:{} with the {} TLS provider{}", bindAddress, httpsPort(), tls.provider(),
@@ -209,6 +209,7 @@ public final class DataPlane implements AutoCloseable {
         private int adminPort = 9090;
         private int httpsPort = -1;
         private Certificate defaultCertificate;
+        private boolean tlsSessionResumption = !"false".equals(System.getProperty("breakwater.tls.sessionResumption"));
         private int workers = Runtime.getRuntime().availableProcessors();
         private ProxyConfig config = ProxyConfig.defaults();
         private Transport transport = Transport.best();
@@ -242,6 +243,15 @@ public final class DataPlane implements AutoCloseable {
         /** The certificate served when no SNI name matches; a self-signed one is generated if unset. */
         public Builder defaultCertificate(Certificate value) {
             this.defaultCertificate = Objects.requireNonNull(value, "defaultCertificate");
+            return this;
+        }
+
+        /**
+         * TLS session resumption (tickets and cache), on by default; off makes every connection a full
+         * handshake. The system property {@code breakwater.tls.sessionResumption=false} sets the default.
+         */
+        public Builder tlsSessionResumption(boolean value) {
+            this.tlsSessionResumption = value;
             return this;
         }
 

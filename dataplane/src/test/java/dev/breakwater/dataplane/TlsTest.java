@@ -252,6 +252,35 @@ class TlsTest {
         return ctx;
     }
 
+    /** Whether openssl s_client resumes the session of a first connection on a second one. */
+    private static boolean resumes(int port) throws Exception {
+        java.nio.file.Path sess = java.nio.file.Files.createTempFile("sess", ".pem");
+        Process first = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername",
+                "a.example.com", "-sess_out", sess.toString(), "-ign_eof").redirectErrorStream(true).start();
+        first.getOutputStream().write("GET / HTTP/1.1\r\nHost: a.example.com\r\nConnection: close\r\n\r\n".getBytes());
+        first.getOutputStream().close();
+        first.getInputStream().readAllBytes();
+        first.waitFor();
+        Process second = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername",
+                "a.example.com", "-sess_in", sess.toString()).redirectErrorStream(true).start();
+        second.getOutputStream().close();
+        String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        second.waitFor();
+        return out.lines().anyMatch(l -> l.startsWith("Reused,"));
+    }
+
+    @Test
+    void resumesSessionsByDefaultAndCanTurnResumptionOff() throws Exception {
+        proxy.apply(site().build(List.of(pki.server("a.example.com").forHosts("default/a", "a.example.com"))));
+        assertThat(resumes(proxy.httpsPort())).as("resumed with defaults").isTrue();
+
+        try (DataPlane full = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0)
+                .tlsSessionResumption(false).build().start()) {
+            full.apply(site().build(List.of(pki.server("a.example.com").forHosts("default/a", "a.example.com"))));
+            assertThat(resumes(full.httpsPort())).as("resumed with resumption off").isFalse();
+        }
+    }
+
     @Test
     void aBadCertificateIsRefusedAndTheCurrentTableKeepsServing() throws Exception {
         proxy.apply(site().build(List.of(pki.server("a.example.com").forHosts("default/a", "a.example.com"))));

@@ -16,6 +16,9 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.buffer.ByteBufAllocator;
+import dev.breakwater.dataplane.tls.TlsContexts;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.Mapping;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +34,11 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpsInitializer.class);
 
     private final ProxyServices services;
+    private final TlsContexts tls;
 
-    public HttpsInitializer(ProxyServices services) {
+    public HttpsInitializer(ProxyServices services, TlsContexts tls) {
         this.services = services;
+        this.tls = tls;
     }
 
     @Override
@@ -45,6 +50,11 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                         TimeUnit.MILLISECONDS))
                 .addLast("sni", new SniHandler(mapping, services.config().maxHeaderSize(),
                         services.config().connectTimeout().toMillis()) {
+                    @Override
+                    protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
+                        return tls.newServerHandler(context, allocator);
+                    }
+
                     @Override
                     protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext context)
                             throws Exception {

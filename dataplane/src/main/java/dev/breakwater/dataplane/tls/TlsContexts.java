@@ -8,6 +8,10 @@ import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -37,12 +41,29 @@ public final class TlsContexts {
 
     private final ConcurrentHashMap<ClientKey, SslContext> clientCache = new ConcurrentHashMap<>();
 
+    private final boolean sessionResumption;
+
     public TlsContexts() {
-        this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
+        this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK, true);
     }
 
-    public TlsContexts(SslProvider provider) {
+    /**
+     * @param sessionResumption false turns session tickets and the session cache off, so that every
+     *                          connection makes a full handshake (for benchmarks comparing handshakes)
+     */
+    public TlsContexts(SslProvider provider, boolean sessionResumption) {
         this.provider = Objects.requireNonNull(provider, "provider");
+        this.sessionResumption = sessionResumption;
+    }
+
+    /** Whether servers offer session resumption (tickets and cache). */
+    public boolean sessionResumption() {
+        return sessionResumption;
+    }
+
+    /** OpenSSL (BoringSSL) where it loads, else the JDK's. */
+    public static SslProvider defaultProvider() {
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
     /** The provider in use: {@code OPENSSL} (BoringSSL) or {@code JDK}. */
@@ -113,6 +134,28 @@ public final class TlsContexts {
         }
     }
 
+    private static void disableResumption(SslContext ctx) {
+        if (ctx instanceof ReferenceCountedOpenSslContext openSsl) {
+            openSsl.sessionContext().setSessionCacheEnabled(false);
+            // tickets are refused per connection, see newServerHandler
+        } else {
+            ctx.sessionContext().setSessionCacheSize(1);
+            ctx.sessionContext().setSessionTimeout(1);
+        }
+    }
+
+    /**
+     * The TLS handler for one client connection. With resumption off, session tickets are refused on the
+     * connection's OpenSSL engine (BoringSSL's SSL_OP_NO_TICKET, which takes effect per connection).
+     */
+    public SslHandler newServerHandler(SslContext ctx, ByteBufAllocator alloc) {
+        SslHandler handler = ctx.newHandler(alloc);
+        if (!sessionResumption && handler.engine() instanceof ReferenceCountedOpenSslEngine engine) {
+            io.netty.internal.tcnative.SSL.setOptions(engine.sslPointer(), io.netty.internal.tcnative.SSL.SSL_OP_NO_TICKET);
+        }
+        return handler;
+    }
+
     /** Forgets contexts that the latest table no longer uses. */
     public void retainOnly(java.util.Set<SslContext> live) {
         cache.values().removeIf(c -> !live.contains(c));
@@ -137,7 +180,11 @@ public final class TlsContexts {
                         .clientAuth(clientAuth.required() ? io.netty.handler.ssl.ClientAuth.REQUIRE
                                 : io.netty.handler.ssl.ClientAuth.OPTIONAL);
             }
-            return b.build();
+            SslContext built = b.build();
+            if (!sessionResumption) {
+                disableResumption(built);
+            }
+            return built;
         } catch (SSLException | RuntimeException e) {
             throw new IllegalArgumentException("certificate " + certificate.name() + ": " + e.getMessage(), e);
         }
