@@ -4,15 +4,16 @@ import dev.breakwater.dataplane.admin.AdminServer;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.CompiledCluster;
+import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.frontend.HttpsInitializer;
+import dev.breakwater.dataplane.lb.EndpointRegistry;
 import dev.breakwater.dataplane.frontend.ProxyInitializer;
 import dev.breakwater.dataplane.tls.SelfSignedCertificate;
 import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.dataplane.frontend.ProxyServices;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
-import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.RoutingTable;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -25,6 +26,7 @@ import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -49,6 +51,7 @@ public final class DataPlane implements AutoCloseable {
     private final ProxyConfig config;
     private final Transport transport;
     private final ProxyMetrics metrics = new ProxyMetrics();
+    private final EndpointRegistry registry = new EndpointRegistry();
     private final int requestedHttpsPort;
     private final TlsContexts tls;
     private final TlsContexts clientTls = new TlsContexts();
@@ -75,11 +78,11 @@ public final class DataPlane implements AutoCloseable {
             this.tls = new TlsContexts(TlsContexts.defaultProvider(), b.tlsSessionResumption);
             Certificate fallback = b.defaultCertificate != null ? b.defaultCertificate
                     : SelfSignedCertificate.generate("breakwater.invalid");
-            this.table = new TableHolder(metrics, tls, fallback);
+            this.table = new TableHolder(metrics, tls, fallback, registry);
             metrics.tlsProvider(tls.provider().name());
         } else {
             this.tls = null;
-            this.table = new TableHolder(metrics, null, null);
+            this.table = new TableHolder(metrics, null, null, registry);
         }
     }
 
@@ -139,15 +142,30 @@ public final class DataPlane implements AutoCloseable {
      * @throws IllegalArgumentException if the table is inconsistent; the current table keeps serving
      */
     public void apply(RoutingTable newTable) {
-        table.apply(newTable);
-        Set<String> live = new HashSet<>();
-        for (Cluster c : newTable.clusters()) {
-            live.addAll(UpstreamEndpoint.keys(c));
+        Router router = table.apply(newTable);
+        Set<String> known = new HashSet<>();
+        Set<String> serving = new HashSet<>();
+        Map<String, Long> drainMillis = new HashMap<>();
+        for (CompiledCluster c : router.clusters()) {
+            known.addAll(UpstreamEndpoint.keys(c.cluster()));
+            serving.addAll(c.servingKeys());
+            for (UpstreamEndpoint e : c.endpoints()) {
+                drainMillis.merge(e.key(), c.drainTimeoutMillis(), Math::max);
+            }
+            for (String k : UpstreamEndpoint.keys(c.cluster())) {
+                drainMillis.merge(k, c.drainTimeoutMillis(), Math::max);
+            }
         }
+        registry.retainOnly(known);
+        Set<String> servingNow = Set.copyOf(serving);
+        Map<String, Long> drainNow = Map.copyOf(drainMillis);
         for (UpstreamPool pool : pools.values()) {
-            pool.eventLoop().execute(() -> pool.retainOnly(live));
+            pool.eventLoop().execute(() -> pool.drainOthers(servingNow, drainNow, DEFAULT_DRAIN_MILLIS));
         }
     }
+
+    /** Drain timeout of endpoints that left the table (the default of {@code ClusterPolicy.drainTimeoutMillis}). */
+    static final long DEFAULT_DRAIN_MILLIS = 30_000;
 
     /** The table being served, or null before the first. */
     public RoutingTable table() {

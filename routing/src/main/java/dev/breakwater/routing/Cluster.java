@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param endpoints every known endpoint, ready or not; the data plane picks by their conditions
  * @param tls       how to verify endpoints spoken to over TLS ({@link Protocol#HTTPS}, {@link Protocol#H2});
  *                  null means TLS without verification, as ingress-nginx does by default
+ * @param policy    balancing, health and draining ({@link ClusterPolicy#DEFAULTS} when null)
  */
-public record Cluster(String name, Protocol protocol, List<Endpoint> endpoints, UpstreamTls tls) {
+public record Cluster(String name, Protocol protocol, List<Endpoint> endpoints, UpstreamTls tls,
+                      ClusterPolicy policy) {
 
     /** The protocol spoken to the endpoints. */
     public enum Protocol {
@@ -38,10 +40,15 @@ public record Cluster(String name, Protocol protocol, List<Endpoint> endpoints, 
         Objects.requireNonNull(name, "name");
         protocol = protocol == null ? Protocol.HTTP1 : protocol;
         endpoints = List.copyOf(endpoints);
+        policy = policy == null ? ClusterPolicy.DEFAULTS : policy;
     }
 
     public Cluster(String name, Protocol protocol, List<Endpoint> endpoints) {
-        this(name, protocol, endpoints, null);
+        this(name, protocol, endpoints, null, null);
+    }
+
+    public Cluster(String name, Protocol protocol, List<Endpoint> endpoints, UpstreamTls tls) {
+        this(name, protocol, endpoints, tls, null);
     }
 
     /**

@@ -10,11 +10,14 @@ package dev.breakwater.routing;
  * @param httpsRedirect          answer plain-HTTP requests with a 308 redirect to HTTPS (null: no)
  * @param hsts                   Strict-Transport-Security added to HTTPS responses, or null for none
  * @param webSocketIdleTimeoutMillis an upgraded (WebSocket) connection silent both ways this long is closed
+ * @param retries                when failed attempts are tried again (null: {@link Retries#DEFAULTS})
+ * @param affinity               cookie session affinity, or null for none
  */
 public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
-                          Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis) {
+                          Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
+                          SessionAffinity affinity) {
 
-    public static final RoutePolicy DEFAULTS = new RoutePolicy(null, null, null, null, null, null);
+    public static final RoutePolicy DEFAULTS = new RoutePolicy(null, null, null, null, null, null, null, null);
 
     public RoutePolicy {
         requirePositive("connectTimeoutMillis", connectTimeoutMillis);
@@ -26,7 +29,18 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
     }
 
     public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes) {
-        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, null, null, null);
+        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, null, null, null, null, null);
+    }
+
+    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
+                       Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis) {
+        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, null, null);
+    }
+
+    /** The retry settings in force. */
+    public Retries retriesOrDefault() {
+        return retries == null ? Retries.DEFAULTS : retries;
     }
 
     public boolean redirectsToHttps() {

@@ -59,11 +59,13 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     public void attach(Owner newOwner) {
         assert channel.eventLoop().inEventLoop();
         this.owner = newOwner;
+        pool.busy(this);
     }
 
     /** Gives the connection back to its pool (or closes it if it cannot be reused). */
     public void release() {
         owner = null;
+        pool.notBusy(this);
         if (!channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
         }
@@ -78,6 +80,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     /** Detaches the owner and closes the connection. */
     public void discard() {
         owner = null;
+        pool.notBusy(this);
         channel.close();
     }
 
@@ -124,6 +127,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         pool.removeIdle(this);
+        pool.notBusy(this);
         Owner o = owner;
         owner = null;
         if (o != null) {

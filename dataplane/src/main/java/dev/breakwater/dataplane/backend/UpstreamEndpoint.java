@@ -1,5 +1,7 @@
 package dev.breakwater.dataplane.backend;
 
+import dev.breakwater.dataplane.lb.EndpointRegistry;
+import dev.breakwater.dataplane.lb.EndpointState;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Endpoint;
 import io.netty.util.NetUtil;
@@ -20,7 +22,10 @@ public final class UpstreamEndpoint {
     private final String key;
     private final InetSocketAddress socketAddress;
 
-    public UpstreamEndpoint(Endpoint endpoint, Cluster.Protocol protocol, Cluster.UpstreamTls tls) {
+    private final EndpointState state;
+
+    public UpstreamEndpoint(Endpoint endpoint, Cluster.Protocol protocol, Cluster.UpstreamTls tls,
+                            EndpointRegistry registry) {
         this.endpoint = endpoint;
         this.protocol = protocol;
         this.tls = tls;
@@ -30,12 +35,23 @@ public final class UpstreamEndpoint {
         }
         this.key = k;
         this.socketAddress = socketAddress(endpoint.address(), endpoint.port());
+        this.state = registry.state(k);
+    }
+
+    /** Requests in flight and health of this endpoint, shared across event loops and tables. */
+    public EndpointState state() {
+        return state;
     }
 
     /** The pool keys of every endpoint of a cluster. */
     public static java.util.List<String> keys(Cluster cluster) {
-        return cluster.endpoints().stream()
-                .map(e -> new UpstreamEndpoint(e, cluster.protocol(), cluster.tls()).key()).toList();
+        return cluster.endpoints().stream().map(e -> key(e, cluster)).toList();
+    }
+
+    /** The pool key of an endpoint of a cluster. */
+    public static String key(Endpoint e, Cluster cluster) {
+        String k = cluster.protocol().name().toLowerCase(java.util.Locale.ROOT) + "://" + e.authority();
+        return cluster.tls() == null ? k : k + "#" + Integer.toHexString(cluster.tls().hashCode());
     }
 
     public Cluster.Protocol protocol() {

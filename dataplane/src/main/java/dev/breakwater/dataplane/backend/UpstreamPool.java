@@ -27,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,8 @@ public final class UpstreamPool {
     private final ProxyConfig config;
     private final Map<String, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     private final Map<String, Http2Parent> http2Parents = new HashMap<>();
+    private final Set<UpstreamConnection> busy = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private Set<String> serving;
     private final TlsContexts clientTls;
     private int idleCount;
 
@@ -241,9 +244,48 @@ public final class UpstreamPool {
         return parent;
     }
 
+    void busy(UpstreamConnection c) {
+        busy.add(c);
+    }
+
+    void notBusy(UpstreamConnection c) {
+        busy.remove(c);
+    }
+
+    /** Connections carrying a request (or a tunnel) now. */
+    public int busyCount() {
+        return busy.size();
+    }
+
+    /**
+     * Applies a new table's endpoints (on the pool's loop): idle connections to endpoints that get no new
+     * requests (removed, terminating, not ready) are closed; busy ones finish their request and are then
+     * closed, or are closed at their cluster's drain timeout if still busy.
+     *
+     * @param servingKeys    endpoints that get new requests
+     * @param drainMillisOf  drain timeout of each endpoint still in the table (others: {@code defaultDrainMillis})
+     */
+    public void drainOthers(Set<String> servingKeys, Map<String, Long> drainMillisOf, long defaultDrainMillis) {
+        assert loop.inEventLoop();
+        serving = servingKeys;
+        retainOnly(servingKeys);
+        for (UpstreamConnection c : List.copyOf(busy)) {
+            if (!servingKeys.contains(c.key())) {
+                long millis = drainMillisOf.getOrDefault(c.key(), defaultDrainMillis);
+                loop.schedule(() -> {
+                    if (busy.contains(c) && (serving == null || !serving.contains(c.key()))) {
+                        LOG.debug("drain timeout: closing the connection to {}", c.key());
+                        c.channel().close();
+                    }
+                }, millis, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
     void release(UpstreamConnection c) {
         assert loop.inEventLoop();
-        if (!c.channel().isActive() || config.maxIdlePerEndpoint() == 0) {
+        if (!c.channel().isActive() || config.maxIdlePerEndpoint() == 0
+                || serving != null && !serving.contains(c.key())) {
             c.channel().close();
             return;
         }

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.config;
 
+import dev.breakwater.dataplane.lb.EndpointRegistry;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Route;
@@ -29,10 +30,10 @@ public final class Router {
     private final CompiledRoute[] catchAll;
     private final Map<String, CompiledCluster> clusters = new LinkedHashMap<>();
 
-    public Router(RoutingTable table, ProxyMetrics metrics) {
+    public Router(RoutingTable table, ProxyMetrics metrics, EndpointRegistry registry) {
         this.table = table;
         for (Cluster c : table.clusters()) {
-            clusters.put(c.name(), new CompiledCluster(c));
+            clusters.put(c.name(), new CompiledCluster(c, registry));
         }
         CompiledRoute[] any = NONE;
         for (VirtualHost vh : table.virtualHosts()) {
@@ -50,6 +51,10 @@ public final class Router {
             }
         }
         this.catchAll = any;
+    }
+
+    public java.util.Collection<CompiledCluster> clusters() {
+        return clusters.values();
     }
 
     public RoutingTable table() {

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.config;
 
+import dev.breakwater.dataplane.lb.EndpointRegistry;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.tls.CertificateStore;
 import dev.breakwater.dataplane.tls.TlsContexts;
@@ -15,6 +16,7 @@ import java.util.Objects;
 public final class TableHolder {
 
     private final ProxyMetrics metrics;
+    private final EndpointRegistry registry;
     private final TlsContexts tls;
     private final Certificate defaultCertificate;
     private volatile Router router;
@@ -24,8 +26,10 @@ public final class TableHolder {
      * @param tls                null when the data plane has no HTTPS listener
      * @param defaultCertificate served when no SNI name matches; null when {@code tls} is null
      */
-    public TableHolder(ProxyMetrics metrics, TlsContexts tls, Certificate defaultCertificate) {
+    public TableHolder(ProxyMetrics metrics, TlsContexts tls, Certificate defaultCertificate,
+                       EndpointRegistry registry) {
         this.metrics = metrics;
+        this.registry = registry;
         this.tls = tls;
         this.defaultCertificate = defaultCertificate;
         if (tls != null) {
@@ -57,7 +61,7 @@ public final class TableHolder {
      */
     public synchronized Router apply(RoutingTable table) {
         Objects.requireNonNull(table, "table");
-        Router next = new Router(table, metrics);
+        Router next = new Router(table, metrics, registry);
         if (tls != null) {
             CertificateStore store = CertificateStore.build(table, defaultCertificate, tls);
             certificates = store;

@@ -9,6 +9,11 @@ import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.metrics.ProxyMetrics.UpstreamError;
 import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RoutePolicy;
+import dev.breakwater.routing.Retries;
+import dev.breakwater.routing.SessionAffinity;
+import dev.breakwater.dataplane.lb.PickContext;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -65,10 +70,12 @@ import org.slf4j.LoggerFactory;
  * writable, and an upstream connection is not read while its client is not writable. Everything here runs on
  * the connection's event loop.
  */
-public final class ProxyHandler extends ChannelInboundHandlerAdapter implements UpstreamConnection.Owner {
+public final class ProxyHandler extends ChannelInboundHandlerAdapter
+        implements UpstreamConnection.Owner, PickContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
-    private static final int MAX_ATTEMPTS = 2;
+    private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
+            "DELETE");
     static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
     static final AsciiString CLIENT_VERIFY = AsciiString.cached("ssl-client-verify");
     static final AsciiString CLIENT_SUBJECT = AsciiString.cached("ssl-client-subject-dn");
@@ -105,6 +112,16 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     private boolean connecting;
     private ArrayDeque<HttpContent> pendingBody;
     private int attempts;
+    private boolean staleRetried;
+    private int maxAttempts;
+    private Retries retries;
+    private SessionAffinity affinity;
+    private String affinityCookie;
+    private boolean attemptActive;
+    private boolean clusterCounted;
+    private int retriesTaken;
+    private long perTryTimeoutNanos;
+    private boolean idempotent;
     private int generation;
     private boolean upstreamKeepAlive;
     private boolean skipInterimBody;
@@ -215,6 +232,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         bodyBytes = 0;
         status = 0;
         attempts = 0;
+        staleRetried = false;
+        affinityCookie = null;
         route = null;
         cluster = null;
         endpoint = null;
@@ -303,11 +322,29 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(policy.responseTimeoutMillis() != null
                 ? policy.responseTimeoutMillis() : services.config().responseTimeout().toMillis());
         cluster = r.pickCluster();
-        endpoint = cluster == null ? null : cluster.pick(null);
+        if (cluster == null) {
+            respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint");
+            return;
+        }
+        retries = policy.retriesOrDefault();
+        maxAttempts = retries.attempts();
+        perTryTimeoutNanos = retries.perTryTimeoutMillis() == null ? responseTimeoutNanos
+                : Math.min(responseTimeoutNanos, TimeUnit.MILLISECONDS.toNanos(retries.perTryTimeoutMillis()));
+        idempotent = IDEMPOTENT.contains(req.method().name());
+        affinity = policy.affinity();
+        endpoint = affinity == null ? null : cluster.byAffinity(cookie(affinity.cookieName()));
+        if (endpoint == null) {
+            endpoint = cluster.pick(this, null);
+            if (endpoint != null && affinity != null) {
+                affinityCookie = affinityCookie(cluster.affinityId(endpoint));
+            }
+        }
         if (endpoint == null) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint");
             return;
         }
+        cluster.requestStarted();
+        clusterCounted = true;
         upgradeRequested = !http2 && isWebSocketUpgrade(headers);
         prepareUpstreamHeaders(req, headers, host);
         if (upgradeRequested) {
@@ -315,12 +352,103 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         }
+        beginAttempt(false);
+    }
+
+    /** Sends the request to {@link #endpoint}: on a pooled connection when there is one, else a new one. */
+    private void beginAttempt(boolean flushNow) {
+        endpoint.state().requestStarted();
+        attemptActive = true;
         UpstreamConnection c = pool.poll(endpoint.key());
         if (c != null) {
-            attach(c, false);
+            attach(c, flushNow);
         } else {
             connect();
         }
+    }
+
+    /** Ends the attempt on {@link #endpoint}: its in-flight count goes down (once). */
+    private void endAttempt() {
+        if (attemptActive) {
+            attemptActive = false;
+            endpoint.state().requestEnded();
+        }
+    }
+
+    /**
+     * Tries the request again on another endpoint (where one exists) if attempts are left and the cluster's
+     * retry budget allows. The attempt that failed must have been ended.
+     */
+    private boolean retry(String why) {
+        if (attempts + 1 >= maxAttempts || closed) {
+            return false;
+        }
+        if (!cluster.tryStartRetry(retries.budgetPercent(), retries.minRetryConcurrency())) {
+            services.metrics().retryBudgetExhausted(cluster.name());
+            return false;
+        }
+        retriesTaken++;
+        attempts++;
+        UpstreamEndpoint previous = endpoint;
+        UpstreamEndpoint next = cluster.pick(this, previous);
+        if (next == null) {
+            return false;
+        }
+        endpoint = next;
+        if (affinity != null && next != previous) {
+            affinityCookie = affinityCookie(cluster.affinityId(next));
+        }
+        services.metrics().retry(cluster.name());
+        LOG.debug("retrying {} on {} after {} from {}", request.uri(), next, why, previous);
+        if (requestDone && retryable) {
+            if (pendingBody == null) {
+                pendingBody = new ArrayDeque<>(1);
+            }
+            if (pendingBody.isEmpty()) {
+                pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+        }
+        beginAttempt(true);
+        return true;
+    }
+
+    private String affinityCookie(String id) {
+        StringBuilder c = new StringBuilder(affinity.cookieName()).append('=').append(id)
+                .append("; Path=").append(affinity.path() == null ? "/" : affinity.path());
+        if (affinity.maxAgeSeconds() != null) {
+            c.append("; Max-Age=").append(affinity.maxAgeSeconds());
+        }
+        if ("https".equals(scheme)) {
+            c.append("; Secure");
+        }
+        return c.append("; HttpOnly").toString();
+    }
+
+    // ---------------------------------------------------------------- PickContext (hash keys)
+
+    @Override
+    public String header(String name) {
+        return request == null ? null : request.headers().get(name);
+    }
+
+    @Override
+    public String cookie(String name) {
+        if (request == null) {
+            return null;
+        }
+        for (String header : request.headers().getAll(HttpHeaderNames.COOKIE)) {
+            for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
+                if (c.name().equals(name)) {
+                    return c.value();
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String sourceIp() {
+        return clientIp;
     }
 
     private void prepareUpstreamHeaders(HttpRequest req, HttpHeaders headers, String host) {
@@ -451,13 +579,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         if (!future.isSuccess()) {
             services.metrics().upstreamError(cluster.name(), UpstreamError.CONNECT);
             LOG.debug("connect to {} failed: {}", target, future.cause().toString());
-            if (++attempts < MAX_ATTEMPTS) {
-                UpstreamEndpoint other = cluster.pick(target);
-                if (other != null) {
-                    endpoint = other;
-                    connect();
-                    return;
-                }
+            endAttempt();
+            cluster.failed(target);
+            // the request never reached the endpoint: always worth another one (at least one retry)
+            maxAttempts = Math.max(maxAttempts, 2);
+            if (retry("connect failure")) {
+                return;
             }
             updateReading();
             respondLocally(HttpResponseStatus.BAD_GATEWAY, "could not connect to an endpoint");
@@ -548,6 +675,24 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            if (code >= 500) {
+                cluster.failed(endpoint);
+                if ((code == 502 || code == 503 || code == 504) && retries.on5xx() && mayRetryAfterSending()
+                        && retryAfterAllows(resp)) {
+                    ReferenceCountUtil.release(msg);
+                    UpstreamConnection failed = upstream;
+                    upstream = null;
+                    failed.discard();
+                    endAttempt();
+                    if (retry("status " + code)) {
+                        return;
+                    }
+                    respondLocally(HttpResponseStatus.valueOf(code), "endpoint answered " + code);
+                    return;
+                }
+            } else {
+                cluster.succeeded(endpoint);
+            }
             onResponseHead(resp);
             if (!(msg instanceof HttpContent)) {
                 return;
@@ -572,6 +717,24 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             }
         } else {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** A request that already went to an endpoint may be sent again: idempotent, bodyless and complete. */
+    private boolean mayRetryAfterSending() {
+        return idempotent && retryable && requestDone && !upgradeRequested;
+    }
+
+    /** A {@code Retry-After} of more than a second means the endpoint asks for a pause: pass its answer on. */
+    private static boolean retryAfterAllows(HttpResponse resp) {
+        String after = resp.headers().get(HttpHeaderNames.RETRY_AFTER);
+        if (after == null) {
+            return true;
+        }
+        try {
+            return Long.parseLong(after.trim()) <= 1;
+        } catch (NumberFormatException e) {
+            return false; // an HTTP date: a pause, surely longer than a retry should wait
         }
     }
 
@@ -605,6 +768,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         } else if (http10) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
+        if (affinityCookie != null) {
+            headers.add(HttpHeaderNames.SET_COOKIE, affinityCookie);
+        }
         RoutePolicy.Hsts hsts = route.route().policy().hsts();
         if (hsts != null && "https".equals(scheme) && !headers.contains(STRICT_TRANSPORT_SECURITY)) {
             headers.set(STRICT_TRANSPORT_SECURITY, hsts.headerValue());
@@ -615,6 +781,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
 
     private void onResponseComplete() {
         responseDone = true;
+        endAttempt();
         UpstreamConnection u = upstream;
         upstream = null;
         if (u != null) {
@@ -663,16 +830,24 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         }
         services.metrics().upstreamError(cluster.name(), UpstreamError.RESET);
         if (!responseStarted) {
-            if (c.reused() && retryable && ++attempts <= MAX_ATTEMPTS) {
+            endAttempt();
+            if (c.reused() && retryable && !staleRetried) {
                 // a pooled connection the endpoint closed while idle: the request never reached it
+                staleRetried = true;
                 LOG.debug("pooled connection to {} was closed; retrying on a new one", endpoint);
-                        if (requestDone) {
+                if (requestDone) {
                     if (pendingBody == null) {
                         pendingBody = new ArrayDeque<>(1);
                     }
                     pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
                 }
+                endpoint.state().requestStarted();
+                attemptActive = true;
                 connect();
+                return;
+            }
+            cluster.failed(endpoint);
+            if (retries.onReset() && mayRetryAfterSending() && retry("reset")) {
                 return;
             }
             respondLocally(HttpResponseStatus.BAD_GATEWAY, "endpoint closed the connection");
@@ -682,6 +857,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     private void abortUpstream() {
+        endAttempt();
         generation++;
         connecting = false;
         UpstreamConnection u = upstream;
@@ -701,7 +877,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
      * no timer operation at all in the common case.
      */
     private void armTimer() {
-        long due = lastActivityNanos + responseTimeoutNanos;
+        long due = lastActivityNanos + (responseStarted ? responseTimeoutNanos : perTryTimeoutNanos);
         if (timer == null || due - timerDueNanos < 0) {
             if (timer != null) {
                 timer.cancel(false);
@@ -726,12 +902,24 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         long idle = System.nanoTime() - lastActivityNanos;
-        if (idle < responseTimeoutNanos) {
-            timerDueNanos = lastActivityNanos + responseTimeoutNanos;
-            timer = ctx.executor().schedule(this::checkTimeout, responseTimeoutNanos - idle, TimeUnit.NANOSECONDS);
+        long limit = responseStarted ? responseTimeoutNanos : perTryTimeoutNanos;
+        if (idle < limit) {
+            timerDueNanos = lastActivityNanos + limit;
+            timer = ctx.executor().schedule(this::checkTimeout, limit - idle, TimeUnit.NANOSECONDS);
             return;
         }
         services.metrics().upstreamError(cluster.name(), UpstreamError.TIMEOUT);
+        if (!responseStarted && limit < responseTimeoutNanos && (retries.on5xx() || retries.onReset())
+                && mayRetryAfterSending()) {
+            UpstreamConnection slow = upstream;
+            upstream = null;
+            slow.discard();
+            endAttempt();
+            cluster.failed(endpoint);
+            if (retry("per-try timeout")) {
+                return;
+            }
+        }
         abortUpstream();
         if (!responseStarted) {
             respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not answer in time");
@@ -891,6 +1079,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         inFlight = false;
+        endRequestAccounting();
         request = null;
         route = null;
         cluster = null;
@@ -920,6 +1109,18 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
         // requests taken from the queue were not read in this pass: nothing else will flush them
         channelReadComplete(ctx);
         updateReading();
+    }
+
+    /** Gives back what the request held in its cluster: its place in the budget and any retries taken. */
+    private void endRequestAccounting() {
+        endAttempt();
+        if (clusterCounted) {
+            clusterCounted = false;
+            cluster.requestEnded();
+        }
+        for (; retriesTaken > 0; retriesTaken--) {
+            cluster.retryEnded();
+        }
     }
 
     private void updateReading() {
@@ -956,6 +1157,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter implements 
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         generation++;
+        if (inFlight) {
+            endRequestAccounting();
+        }
         if (!http2) {
             services.metrics().connectionClosed();
         }

@@ -1,59 +1,75 @@
 package dev.breakwater.dataplane.lb;
 
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
-import dev.breakwater.routing.Cluster;
-import dev.breakwater.routing.Endpoint;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Round-robin over a cluster's ready endpoints. Endpoints that are serving but terminating are used only
- * when no ready endpoint is left; endpoints that are neither get no requests.
+ * Smooth weighted round-robin (nginx's algorithm): the order is computed once per table, interleaving
+ * endpoints by weight (weights 5,1,1 give a,a,b,a,c,a,a rather than a,a,a,a,a,b,c), and walked with one
+ * atomic counter.
  */
-public final class RoundRobinBalancer {
+final class RoundRobinBalancer extends Balancer {
 
-    private final UpstreamEndpoint[] ready;
-    private final UpstreamEndpoint[] fallback;
+    private static final int MAX_SEQUENCE = 4096;
+
+    private final int[] sequence;
     private final AtomicInteger next = new AtomicInteger();
 
-    public RoundRobinBalancer(Cluster cluster) {
-        List<Endpoint> endpoints = cluster.endpoints();
-        List<UpstreamEndpoint> r = new ArrayList<>();
-        List<UpstreamEndpoint> f = new ArrayList<>();
-        for (Endpoint e : endpoints) {
-            if (e.ready() && !e.terminating()) {
-                r.add(new UpstreamEndpoint(e, cluster.protocol(), cluster.tls()));
-            } else if (e.serving()) {
-                f.add(new UpstreamEndpoint(e, cluster.protocol(), cluster.tls()));
-            }
-        }
-        this.ready = r.toArray(UpstreamEndpoint[]::new);
-        this.fallback = f.toArray(UpstreamEndpoint[]::new);
+    RoundRobinBalancer(UpstreamEndpoint[] endpoints, Long slowStartWindowMillis) {
+        super(endpoints, slowStartWindowMillis);
+        this.sequence = smoothSequence(endpoints);
     }
 
-    /**
-     * The next endpoint, avoiding {@code exclude} when another one exists; null when the cluster has no
-     * endpoint that may serve.
-     */
-    public UpstreamEndpoint pick(UpstreamEndpoint exclude) {
-        UpstreamEndpoint[] candidates = ready.length > 0 ? ready : fallback;
-        int n = candidates.length;
+    static int[] smoothSequence(UpstreamEndpoint[] endpoints) {
+        int n = endpoints.length;
         if (n == 0) {
+            return new int[0];
+        }
+        long total = 0;
+        int[] weights = new int[n];
+        for (int i = 0; i < n; i++) {
+            weights[i] = endpoints[i].endpoint().weight();
+            total += weights[i];
+        }
+        if (total > MAX_SEQUENCE) {
+            // scale down, keeping every endpoint at least once
+            for (int i = 0; i < n; i++) {
+                weights[i] = (int) Math.max(1, weights[i] * MAX_SEQUENCE / total);
+            }
+            total = 0;
+            for (int w : weights) {
+                total += w;
+            }
+        }
+        int[] seq = new int[(int) total];
+        long[] current = new long[n];
+        for (int s = 0; s < seq.length; s++) {
+            int best = 0;
+            for (int i = 0; i < n; i++) {
+                current[i] += weights[i];
+                if (current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            seq[s] = best;
+        }
+        return seq;
+    }
+
+    @Override
+    public UpstreamEndpoint pick(PickContext ctx, UpstreamEndpoint exclude, long nowNanos) {
+        int len = sequence.length;
+        if (len == 0) {
             return null;
         }
-        int start = next.getAndIncrement() & Integer.MAX_VALUE;
-        for (int i = 0; i < n; i++) {
-            UpstreamEndpoint e = candidates[(start + i) % n];
-            if (exclude == null || !e.key().equals(exclude.key())) {
+        for (int tries = 0; tries < Math.min(len, 64); tries++) {
+            int i = (next.getAndIncrement() & Integer.MAX_VALUE) % len;
+            UpstreamEndpoint e = endpoints[sequence[i]];
+            if (usable(e, exclude, nowNanos)) {
                 return e;
             }
         }
-        return candidates[start % n];
-    }
-
-    /** Number of endpoints that may get new requests. */
-    public int available() {
-        return ready.length > 0 ? ready.length : fallback.length;
+        return scan(exclude, nowNanos);
     }
 }

@@ -29,6 +29,8 @@ public final class ProxyMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> budgetExhausted = new ConcurrentHashMap<>();
     private final AtomicLong activeConnections = new AtomicLong();
     private final AtomicLong tableVersion = new AtomicLong();
     private final Counter tableSwaps;
@@ -101,6 +103,24 @@ public final class ProxyMetrics {
                 .description("Failed attempts to reach or hear from an endpoint")
                 .tag("cluster", cluster).tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
                 .register(registry)).increment();
+    }
+
+    /** A retry sent to another endpoint. */
+    public void retry(String cluster) {
+        perCluster(retries, "breakwater.upstream.retries", "Attempts sent again after a failure", cluster)
+                .increment();
+    }
+
+    /** A retry that the cluster's retry budget refused. */
+    public void retryBudgetExhausted(String cluster) {
+        perCluster(budgetExhausted, "breakwater.upstream.retry.budget.exhausted",
+                "Retries refused because the cluster's retry budget was used up", cluster).increment();
+    }
+
+    private Counter perCluster(ConcurrentHashMap<String, Counter> map, String name, String description,
+                               String cluster) {
+        return map.computeIfAbsent(cluster, c -> Counter.builder(name).description(description)
+                .tag("cluster", c).register(registry));
     }
 
     /** Prometheus text exposition of every meter. */

@@ -1,0 +1,97 @@
+package dev.breakwater.dataplane.lb;
+
+import dev.breakwater.dataplane.backend.UpstreamEndpoint;
+import dev.breakwater.routing.ClusterPolicy;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Chooses an endpoint for a request among one tier of a cluster's endpoints (the ready ones, or the
+ * serving-but-terminating ones when no ready one is left). Every algorithm skips endpoints that are ejected
+ * or failing health checks, and the one to avoid on a retry; {@link #pick} returns null when none is left.
+ * Immutable apart from lock-free counters: one instance serves every event loop.
+ */
+public abstract class Balancer {
+
+    protected final UpstreamEndpoint[] endpoints;
+    private final long slowStartNanos;
+
+    protected Balancer(UpstreamEndpoint[] endpoints, Long slowStartWindowMillis) {
+        this.endpoints = endpoints;
+        this.slowStartNanos = slowStartWindowMillis == null ? 0 : slowStartWindowMillis * 1_000_000L;
+    }
+
+    /** A balancer of the given kind (null: weighted round-robin). */
+    public static Balancer create(ClusterPolicy.LoadBalancer lb, UpstreamEndpoint[] endpoints,
+                                  Long slowStartWindowMillis) {
+        ClusterPolicy.LoadBalancer.Type type = lb == null ? ClusterPolicy.LoadBalancer.Type.ROUND_ROBIN : lb.type();
+        return switch (type) {
+            case ROUND_ROBIN -> new RoundRobinBalancer(endpoints, slowStartWindowMillis);
+            case LEAST_REQUEST -> new LeastRequestBalancer(endpoints, slowStartWindowMillis);
+            case RANDOM -> new RandomBalancer(endpoints, slowStartWindowMillis);
+            case RING_HASH -> new RingHashBalancer(endpoints, lb.hashKey(), slowStartWindowMillis);
+            case MAGLEV -> new MaglevBalancer(endpoints, lb.hashKey(), slowStartWindowMillis);
+        };
+    }
+
+    public final int size() {
+        return endpoints.length;
+    }
+
+    public final UpstreamEndpoint[] endpoints() {
+        return endpoints;
+    }
+
+    /** An available endpoint other than {@code exclude} (where one exists), or null when none is available. */
+    public abstract UpstreamEndpoint pick(PickContext ctx, UpstreamEndpoint exclude, long nowNanos);
+
+    /** Any endpoint, ignoring health (Envoy's "panic" mode, when every endpoint looks unhealthy). */
+    public final UpstreamEndpoint pickIgnoringHealth(UpstreamEndpoint exclude) {
+        int n = endpoints.length;
+        if (n == 0) {
+            return null;
+        }
+        int start = ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            UpstreamEndpoint e = endpoints[(start + i) % n];
+            if (!same(e, exclude)) {
+                return e;
+            }
+        }
+        return endpoints[start];
+    }
+
+    /** Available, not excluded, and (during its slow start) admitted in proportion to its age. */
+    protected final boolean usable(UpstreamEndpoint e, UpstreamEndpoint exclude, long nowNanos) {
+        if (same(e, exclude) || !e.state().available(nowNanos)) {
+            return false;
+        }
+        if (slowStartNanos > 0) {
+            long age = nowNanos - e.state().firstSeenNanos();
+            if (age < slowStartNanos) {
+                double share = Math.max(0.05, (double) age / slowStartNanos);
+                return ThreadLocalRandom.current().nextDouble() < share;
+            }
+        }
+        return true;
+    }
+
+    protected static boolean same(UpstreamEndpoint a, UpstreamEndpoint b) {
+        return b != null && (a == b || a.key().equals(b.key()));
+    }
+
+    /** Scans every endpoint from a random start for a usable one (the fallback of every algorithm). */
+    protected final UpstreamEndpoint scan(UpstreamEndpoint exclude, long nowNanos) {
+        int n = endpoints.length;
+        if (n == 0) {
+            return null;
+        }
+        int start = ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            UpstreamEndpoint e = endpoints[(start + i) % n];
+            if (!same(e, exclude) && e.state().available(nowNanos)) {
+                return e;
+            }
+        }
+        return null;
+    }
+}

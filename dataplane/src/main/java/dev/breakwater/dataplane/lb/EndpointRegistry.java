@@ -1,0 +1,24 @@
+package dev.breakwater.dataplane.lb;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The {@link EndpointState} of every endpoint the current table knows, by pool key. */
+public final class EndpointRegistry {
+
+    private final ConcurrentHashMap<String, EndpointState> states = new ConcurrentHashMap<>();
+
+    /** The state of an endpoint, created the first time it is seen. */
+    public EndpointState state(String key) {
+        return states.computeIfAbsent(key, k -> new EndpointState(k, System.nanoTime()));
+    }
+
+    /** Forgets endpoints that are gone, unless requests are still in flight on them. */
+    public void retainOnly(Set<String> keys) {
+        states.values().removeIf(s -> !keys.contains(s.key()) && s.active() == 0);
+    }
+
+    public Iterable<EndpointState> all() {
+        return states.values();
+    }
+}

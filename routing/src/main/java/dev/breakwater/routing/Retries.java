@@ -1,0 +1,34 @@
+package dev.breakwater.routing;
+
+/**
+ * When a failed attempt is tried again, on another endpoint where one exists. Attempts that never reached
+ * an endpoint (connect failure, HTTP/2 REFUSED_STREAM) are always retried; the rest only as configured, for
+ * idempotent methods, and within a budget so that retries cannot amplify an outage.
+ *
+ * @param attempts            total tries per request, including the first (>= 1)
+ * @param on5xx               retry answers 502, 503 and 504 (idempotent requests without a body)
+ * @param onReset             retry a connection reset before the response head (idempotent requests)
+ * @param perTryTimeoutMillis response timeout of each try (null: the route's response timeout)
+ * @param budgetPercent       retries in flight may be at most this share of the cluster's requests in flight
+ * @param minRetryConcurrency retries always allowed in flight per cluster, whatever the budget says
+ */
+public record Retries(int attempts, boolean on5xx, boolean onReset, Long perTryTimeoutMillis, int budgetPercent,
+                      int minRetryConcurrency) {
+
+    public static final Retries DEFAULTS = new Retries(2, false, false, null, 20, 3);
+
+    public Retries {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts: " + attempts + " (expected: >= 1)");
+        }
+        if (budgetPercent < 0 || budgetPercent > 100) {
+            throw new IllegalArgumentException("budgetPercent: " + budgetPercent + " (expected: 0-100)");
+        }
+        if (minRetryConcurrency < 0) {
+            throw new IllegalArgumentException("minRetryConcurrency: " + minRetryConcurrency + " (expected: >= 0)");
+        }
+        if (perTryTimeoutMillis != null && perTryTimeoutMillis <= 0) {
+            throw new IllegalArgumentException("perTryTimeoutMillis: " + perTryTimeoutMillis + " (expected: > 0)");
+        }
+    }
+}
