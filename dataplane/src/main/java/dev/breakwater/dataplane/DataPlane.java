@@ -6,7 +6,9 @@ import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.CompiledCluster;
 import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.config.TableHolder;
+import dev.breakwater.dataplane.frontend.DrainEvent;
 import dev.breakwater.dataplane.frontend.HttpsInitializer;
+import dev.breakwater.dataplane.health.HealthChecker;
 import dev.breakwater.dataplane.lb.EndpointRegistry;
 import dev.breakwater.dataplane.frontend.ProxyInitializer;
 import dev.breakwater.dataplane.tls.SelfSignedCertificate;
@@ -22,6 +24,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
@@ -65,6 +70,8 @@ public final class DataPlane implements AutoCloseable {
     private Channel httpChannel;
     private Channel httpsChannel;
     private AdminServer admin;
+    private HealthChecker healthChecker;
+    private ChannelGroup connections;
 
     private DataPlane(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -103,7 +110,9 @@ public final class DataPlane implements AutoCloseable {
             EventLoop loop = (EventLoop) e;
             pools.put(loop, new UpstreamPool(loop, transport.channel(), config, resolver, clientTls));
         }
-        ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining);
+        connections = new DefaultChannelGroup("client-connections", GlobalEventExecutor.INSTANCE);
+        ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining,
+                connections);
         httpChannel = new ServerBootstrap()
                 .group(workerGroup)
                 .channel(transport.serverChannel())
@@ -128,6 +137,11 @@ public final class DataPlane implements AutoCloseable {
             LOG.info("HTTPS on {}:{} with the {} TLS provider{}", bindAddress, httpsPort(), tls.provider(),
                     why == null ? " (BoringSSL)" : " (OpenSSL unavailable: " + why + ")");
         }
+        healthChecker = new HealthChecker(adminGroup.next(), transport, metrics.registry());
+        Router current = table.router();
+        if (current != null) {
+            healthChecker.update(current);
+        }
         admin = AdminServer.bind(adminGroup, transport, new InetSocketAddress(bindAddress, requestedAdminPort),
                 table, metrics, () -> draining);
         LOG.info("data plane listening: http {}:{}, admin {}:{} ({} transport, {} event loops)",
@@ -143,6 +157,9 @@ public final class DataPlane implements AutoCloseable {
      */
     public void apply(RoutingTable newTable) {
         Router router = table.apply(newTable);
+        if (healthChecker != null) {
+            healthChecker.update(router);
+        }
         Set<String> known = new HashSet<>();
         Set<String> serving = new HashSet<>();
         Map<String, Long> drainMillis = new HashMap<>();
@@ -199,6 +216,40 @@ public final class DataPlane implements AutoCloseable {
         return transport;
     }
 
+    /**
+     * Stops gracefully, as a data-plane pod must on SIGTERM: {@code /readyz} fails at once and every response
+     * from then on carries {@code Connection: close}; the listeners keep accepting for {@code grace} (so that
+     * the load balancer in front notices); then they stop accepting, idle connections close, HTTP/2
+     * connections get GOAWAY, and requests in flight have until {@code deadline} (counted from the end of the
+     * grace period) to finish. Returns the number of client connections still open at the deadline, which are
+     * then closed.
+     */
+    public int drainAndClose(java.time.Duration grace, java.time.Duration deadline) throws InterruptedException {
+        draining = true;
+        LOG.info("draining: not ready; still accepting for {} ms", grace.toMillis());
+        Thread.sleep(grace.toMillis());
+        httpChannel.close().syncUninterruptibly();
+        if (httpsChannel != null) {
+            httpsChannel.close().syncUninterruptibly();
+        }
+        for (Channel c : connections) {
+            c.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        int left = connections.size();
+        LOG.info("drained: {} client connection(s) left at the deadline", left);
+        close();
+        return left;
+    }
+
+    /** True once {@link #drainAndClose} has begun. */
+    public boolean draining() {
+        return draining;
+    }
+
     /** Stops accepting, closes client and upstream connections, and releases the event loops. */
     @Override
     public synchronized void close() {
@@ -207,10 +258,12 @@ public final class DataPlane implements AutoCloseable {
         }
         draining = true;
         httpChannel.close().syncUninterruptibly();
+        connections.close();
         if (httpsChannel != null) {
             httpsChannel.close().syncUninterruptibly();
         }
         admin.close();
+        healthChecker.close();
         for (UpstreamPool pool : pools.values()) {
             pool.eventLoop().execute(pool::closeAll);
         }

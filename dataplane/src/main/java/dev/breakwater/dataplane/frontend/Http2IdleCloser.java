@@ -10,6 +10,10 @@ final class Http2IdleCloser extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof DrainEvent) {
+            ctx.close(); // GOAWAY; open streams may finish (up to the codec's graceful shutdown timeout)
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
             if (codec == null || codec.connection().numActiveStreams() == 0) {

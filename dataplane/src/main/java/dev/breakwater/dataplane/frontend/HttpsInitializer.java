@@ -43,6 +43,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        services.connections().add(ch);
         TableHolder table = services.table();
         Mapping<String, SslContext> mapping = host -> table.certificates().lookup(host).context();
         ch.pipeline()

@@ -763,6 +763,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             // the endpoint answers before the request body is complete: finish this exchange and close
             keepAlive = false;
         }
+        if (keepAlive && services.draining().getAsBoolean()) {
+            keepAlive = false;
+        }
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (http10) {
@@ -1147,6 +1150,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (evt instanceof IdleStateEvent) {
             if (!inFlight || tunneling) {
                 ctx.close();
+            }
+            return;
+        }
+        if (evt instanceof DrainEvent) {
+            if (!inFlight) {
+                ctx.close();
+            } else {
+                keepAlive = false; // the response in flight says Connection: close, then the connection closes
             }
             return;
         }

@@ -18,6 +18,7 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        services.connections().add(ch);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(services.config().maxInitialLineLength())
                 .setMaxHeaderSize(services.config().maxHeaderSize())

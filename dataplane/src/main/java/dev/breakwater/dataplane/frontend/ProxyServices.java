@@ -5,6 +5,7 @@ import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -12,10 +13,12 @@ import java.util.function.BooleanSupplier;
  * What every client connection shares: the table, the limits, the meters and the per-event-loop upstream
  * pools.
  *
- * @param draining true once the proxy is shutting down: responses then carry {@code Connection: close}
+ * @param draining    true once the proxy is shutting down: responses then carry {@code Connection: close}
+ * @param connections every open client connection (for draining)
  */
 public record ProxyServices(TableHolder table, ProxyConfig config, ProxyMetrics metrics,
-                            Map<EventLoop, UpstreamPool> pools, BooleanSupplier draining) {
+                            Map<EventLoop, UpstreamPool> pools, BooleanSupplier draining,
+                            ChannelGroup connections) {
 
     public UpstreamPool pool(EventLoop loop) {
         UpstreamPool pool = pools.get(loop);

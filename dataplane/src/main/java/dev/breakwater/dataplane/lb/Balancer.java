@@ -15,9 +15,16 @@ public abstract class Balancer {
     protected final UpstreamEndpoint[] endpoints;
     private final long slowStartNanos;
 
+    private final long oldestNanos;
+
     protected Balancer(UpstreamEndpoint[] endpoints, Long slowStartWindowMillis) {
         this.endpoints = endpoints;
         this.slowStartNanos = slowStartWindowMillis == null ? 0 : slowStartWindowMillis * 1_000_000L;
+        long oldest = Long.MAX_VALUE;
+        for (UpstreamEndpoint e : endpoints) {
+            oldest = Math.min(oldest, e.state().firstSeenNanos());
+        }
+        this.oldestNanos = oldest;
     }
 
     /** A balancer of the given kind (null: weighted round-robin). */
@@ -65,7 +72,8 @@ public abstract class Balancer {
         if (same(e, exclude) || !e.state().available(nowNanos)) {
             return false;
         }
-        if (slowStartNanos > 0) {
+        // slow start: only for endpoints that joined after the others (a new cluster is not throttled whole)
+        if (slowStartNanos > 0 && e.state().firstSeenNanos() - oldestNanos > 1_000_000_000L) {
             long age = nowNanos - e.state().firstSeenNanos();
             if (age < slowStartNanos) {
                 double share = Math.max(0.05, (double) age / slowStartNanos);

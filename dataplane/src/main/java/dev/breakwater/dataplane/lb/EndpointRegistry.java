@@ -10,7 +10,12 @@ public final class EndpointRegistry {
 
     /** The state of an endpoint, created the first time it is seen. */
     public EndpointState state(String key) {
-        return states.computeIfAbsent(key, k -> new EndpointState(k, System.nanoTime()));
+        return state(key, System.nanoTime());
+    }
+
+    /** The state of an endpoint; if new, first seen at {@code nowNanos}. */
+    public EndpointState state(String key, long nowNanos) {
+        return states.computeIfAbsent(key, k -> new EndpointState(k, nowNanos));
     }
 
     /** Forgets endpoints that are gone, unless requests are still in flight on them. */

@@ -68,8 +68,27 @@ public final class EndpointState {
         return healthy;
     }
 
-    void healthy(boolean value) {
-        this.healthy = value;
+    /**
+     * Counts an active health check result; flips the endpoint after the policy's streak of results.
+     * Called by the health checker only (one thread).
+     *
+     * @return the health after this result
+     */
+    public boolean checked(boolean passed, int healthyThreshold, int unhealthyThreshold) {
+        if (passed) {
+            checkFailures = 0;
+            if (!healthy && ++checkSuccesses >= healthyThreshold) {
+                healthy = true;
+                checkSuccesses = 0;
+            }
+        } else {
+            checkSuccesses = 0;
+            if (healthy && ++checkFailures >= unhealthyThreshold) {
+                healthy = false;
+                checkFailures = 0;
+            }
+        }
+        return healthy;
     }
 
     /** Times this endpoint was ejected. */
