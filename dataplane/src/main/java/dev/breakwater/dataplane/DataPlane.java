@@ -71,6 +71,7 @@ public final class DataPlane implements AutoCloseable {
     private Channel httpsChannel;
     private AdminServer admin;
     private HealthChecker healthChecker;
+    private volatile Map<String, Long> previousDrainMillis = Map.of();
     private ChannelGroup connections;
 
     private DataPlane(Builder b) {
@@ -174,6 +175,10 @@ public final class DataPlane implements AutoCloseable {
             }
         }
         registry.retainOnly(known);
+        // endpoints that just left the table drain by their former cluster's timeout
+        Map<String, Long> thisTable = Map.copyOf(drainMillis);
+        previousDrainMillis.forEach(drainMillis::putIfAbsent);
+        previousDrainMillis = thisTable;
         Set<String> servingNow = Set.copyOf(serving);
         Map<String, Long> drainNow = Map.copyOf(drainMillis);
         for (UpstreamPool pool : pools.values()) {

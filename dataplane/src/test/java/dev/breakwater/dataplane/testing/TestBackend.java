@@ -39,6 +39,7 @@ public final class TestBackend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicInteger requests = new AtomicInteger();
+    private volatile int failWith;
 
     private TestBackend(String name, HttpServer server) {
         this.name = name;
@@ -71,6 +72,11 @@ public final class TestBackend implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** From now on answers every request (but {@code /healthz-ok}) with this status; 0 to stop. */
+    public void failWith(int status) {
+        this.failWith = status;
+    }
+
     /** Requests answered so far. */
     public int requests() {
         return requests.get();
@@ -81,6 +87,12 @@ public final class TestBackend implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             ex.getResponseHeaders().set("X-Backend", name);
+            int failing = failWith;
+            if (failing != 0 && !path.equals("/healthz-ok")) {
+                ex.getRequestBody().readAllBytes();
+                send(ex, failing, "failing on purpose\n");
+                return;
+            }
             if (path.startsWith("/slow/")) {
                 sleep(Long.parseLong(path.substring("/slow/".length())));
             }
