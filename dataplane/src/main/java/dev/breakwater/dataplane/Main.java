@@ -1,0 +1,118 @@
+package dev.breakwater.dataplane;
+
+import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.TableCodec;
+import io.netty.util.ResourceLeakDetector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * The data plane on its own: {@code java -jar breakwater-dataplane.jar [options]}. Until the operator's push
+ * channel exists, it serves a routing table read from a JSON file ({@code --table}).
+ *
+ * <p>On SIGTERM (or SIGINT) it drains as a Kubernetes pod must: {@code /readyz} fails at once, it keeps
+ * serving for {@code --shutdown-grace}, then stops accepting and gives requests in flight up to
+ * {@code --shutdown-timeout}, and exits 0.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: java -jar breakwater-dataplane.jar --table FILE [--bind 0.0.0.0] [--http-port 8080]
+                   [--https-port 8443 | -1] [--admin-port 9090] [--workers N]
+                   [--shutdown-grace 5s] [--shutdown-timeout 30s]
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bind = "0.0.0.0";
+        int http = 8080;
+        int https = 8443;
+        int admin = 9090;
+        int workers = Runtime.getRuntime().availableProcessors();
+        Path tableFile = null;
+        Duration grace = Duration.ofSeconds(5);
+        Duration timeout = Duration.ofSeconds(30);
+        List<String> rest = new ArrayList<>(List.of(args));
+        while (!rest.isEmpty()) {
+            String a = rest.remove(0);
+            if (a.equals("-h") || a.equals("--help")) {
+                System.out.print(USAGE);
+                return;
+            }
+            if (rest.isEmpty()) {
+                fail(a + " needs a value");
+            }
+            String v = rest.remove(0);
+            switch (a) {
+                case "--table" -> tableFile = Path.of(v);
+                case "--bind" -> bind = v;
+                case "--http-port" -> http = Integer.parseInt(v);
+                case "--https-port" -> https = Integer.parseInt(v);
+                case "--admin-port" -> admin = Integer.parseInt(v);
+                case "--workers" -> workers = Integer.parseInt(v);
+                case "--shutdown-grace" -> grace = duration(a, v);
+                case "--shutdown-timeout" -> timeout = duration(a, v);
+                default -> fail("unknown option " + a);
+            }
+        }
+        if (tableFile == null) {
+            fail("--table is required (the push channel from the operator is not built yet)");
+        }
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
+        RoutingTable table = TableCodec.decode(Files.readAllBytes(tableFile));
+        DataPlane dataPlane = DataPlane.builder().bindAddress(bind).httpPort(http).httpsPort(https)
+                .adminPort(admin).workers(workers).build().start();
+        dataPlane.apply(table);
+        System.err.printf("breakwater-dataplane: serving table v%d from %s on %s:%d%n", table.version(), tableFile,
+                bind, dataPlane.httpPort());
+        drainOnSignals(dataPlane, grace, timeout);
+        new CountDownLatch(1).await();
+    }
+
+    /** SIGTERM and SIGINT drain the data plane, then the process exits 0. */
+    static void drainOnSignals(DataPlane dataPlane, Duration grace, Duration timeout) {
+        sun.misc.SignalHandler handler = signal -> new Thread(() -> {
+            try {
+                int left = dataPlane.drainAndClose(grace, timeout);
+                System.err.printf("breakwater-dataplane: SIG%s: drained (%d connection(s) cut at the deadline)%n",
+                        signal.getName(), left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                Runtime.getRuntime().halt(0);
+            }
+        }, "breakwater-drain").start();
+        Signal.handle(new Signal("TERM"), handler);
+        Signal.handle(new Signal("INT"), handler);
+    }
+
+    static Duration duration(String name, String v) {
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            fail(name + ": '" + v + "' (expected: a duration such as 500ms or 5s)");
+            return null;
+        }
+    }
+
+    static void fail(String message) {
+        System.err.println("breakwater-dataplane: " + message);
+        System.err.print(USAGE);
+        System.exit(2);
+    }
+}
