@@ -380,6 +380,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
      * retry budget allows. The attempt that failed must have been ended.
      */
     private boolean retry(String why) {
+        return reserveRetry() && startRetry(why);
+    }
+
+    /** Takes an attempt and a place in the cluster's retry budget, if both are left. */
+    private boolean reserveRetry() {
         if (attempts + 1 >= maxAttempts || closed) {
             return false;
         }
@@ -389,6 +394,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         retriesTaken++;
         attempts++;
+        return true;
+    }
+
+    /** Sends the request again, to another endpoint where one exists; a retry must have been reserved. */
+    private boolean startRetry(String why) {
         UpstreamEndpoint previous = endpoint;
         UpstreamEndpoint next = cluster.pick(this, previous);
         if (next == null) {
@@ -678,16 +688,16 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             if (code >= 500) {
                 cluster.failed(endpoint);
                 if ((code == 502 || code == 503 || code == 504) && retries.on5xx() && mayRetryAfterSending()
-                        && retryAfterAllows(resp)) {
+                        && retryAfterAllows(resp) && reserveRetry()) {
+                    // this answer is dropped (and its connection with it) for another attempt
                     ReferenceCountUtil.release(msg);
                     UpstreamConnection failed = upstream;
                     upstream = null;
                     failed.discard();
                     endAttempt();
-                    if (retry("status " + code)) {
-                        return;
+                    if (!startRetry("status " + code)) {
+                        respondLocally(HttpResponseStatus.valueOf(code), "endpoint answered " + code);
                     }
-                    respondLocally(HttpResponseStatus.valueOf(code), "endpoint answered " + code);
                     return;
                 }
             } else {
