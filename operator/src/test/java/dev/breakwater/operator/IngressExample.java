@@ -85,7 +85,33 @@ public record IngressExample(String source, String description, List<Ingress> in
             slices.add(Fixtures.endpointSlice(NAMESPACE, name + "-1", name)
                     .port(PORT_NAME, endpoint.getPort()).endpoint(endpoint.getHostString()).build());
         }
-        return new ClusterSnapshot(ingresses, ingressClasses, services, slices, List.of());
+        return new ClusterSnapshot(ingresses, ingressClasses, services, slices, tlsSecrets());
+    }
+
+    private static final dev.breakwater.dataplane.testing.TestPki PKI =
+            dev.breakwater.dataplane.testing.TestPki.create("Ingress examples CA");
+
+    /** For each Secret named in spec.tls: a kubernetes.io/tls Secret with a certificate for its hosts. */
+    private List<io.fabric8.kubernetes.api.model.Secret> tlsSecrets() {
+        java.util.Map<String, java.util.Set<String>> hostsBySecret = new java.util.TreeMap<>();
+        for (Ingress ingress : ingresses) {
+            if (ingress.getSpec().getTls() == null) {
+                continue;
+            }
+            for (io.fabric8.kubernetes.api.model.networking.v1.IngressTLS t : ingress.getSpec().getTls()) {
+                hostsBySecret.computeIfAbsent(t.getSecretName(), s -> new java.util.TreeSet<>()).addAll(t.getHosts());
+            }
+        }
+        List<io.fabric8.kubernetes.api.model.Secret> secrets = new ArrayList<>();
+        hostsBySecret.forEach((name, hosts) -> {
+            dev.breakwater.dataplane.testing.TestPki.Issued cert = PKI.server(hosts.toArray(String[]::new));
+            secrets.add(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                    .withNewMetadata().withNamespace(NAMESPACE).withName(name).endMetadata()
+                    .withType("kubernetes.io/tls")
+                    .addToStringData("tls.crt", cert.chainPem()).addToStringData("tls.key", cert.keyPem())
+                    .build());
+        });
+        return secrets;
     }
 
     @Override

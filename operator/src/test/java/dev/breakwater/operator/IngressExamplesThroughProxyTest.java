@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * selection) through real sockets: each row's manifests are compiled, served by a real data plane, and the
  * row's request is sent with a real HTTP client to real backends, one per Service, which name themselves.
  *
- * <p>Rows marked https are sent over plain HTTP: the routing is the same, TLS comes with its own listener.
+ * <p>Rows marked https are sent over TLS (SNI = the row's host). A plain-HTTP request for a host with TLS is
+ * answered with a 308 redirect, which is followed over TLS, as the conformance suite's client does.
  */
 class IngressExamplesThroughProxyTest {
 
@@ -36,7 +37,8 @@ class IngressExamplesThroughProxyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(2).build().start();
+        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0).workers(2)
+                .build().start();
     }
 
     @AfterAll
@@ -58,22 +60,74 @@ class IngressExamplesThroughProxyTest {
         }), row.options()).table();
         proxy.apply(table.withVersion(version.incrementAndGet()));
 
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + proxy.httpPort() + row.path()));
-        if (!row.host().isEmpty()) {
-            request.header("Host", row.host());
-        }
-        HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-
-        if (row.expectedService() == null) {
-            assertThat(response.statusCode()).as(row.toString()).isEqualTo(404);
-            assertThat(response.headers().firstValue("x-backend")).as(row.toString()).isEmpty();
+        Answer response;
+        if (row.https()) {
+            response = overTls(row.host(), row.path());
         } else {
-            assertThat(response.statusCode()).as(row.toString()).isEqualTo(200);
-            assertThat(response.headers().firstValue("x-backend")).as(row.toString())
-                    .hasValue(row.expectedService());
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + proxy.httpPort() + row.path()));
+            if (!row.host().isEmpty()) {
+                request.header("Host", row.host());
+            }
+            HttpResponse<String> plain = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = new Answer(plain.statusCode(), plain.headers().firstValue("x-backend").orElse(null),
+                    plain.body());
+            if (plain.statusCode() == 308) {
+                String location = plain.headers().firstValue("location").orElseThrow();
+                assertThat(location).as(row.toString()).isEqualTo("https://" + row.host() + row.path());
+                response = overTls(row.host(), row.path());
+            }
+        }
+        if (row.expectedService() == null) {
+            assertThat(response.status()).as(row.toString()).isEqualTo(404);
+            assertThat(response.backend()).as(row.toString()).isNull();
+        } else {
+            assertThat(response.status()).as(row.toString()).isEqualTo(200);
+            assertThat(response.backend()).as(row.toString()).isEqualTo(row.expectedService());
             assertThat(TestBackend.parse(response.body())).as(row.toString())
                     .containsEntry("uri", row.path());
+        }
+    }
+
+    /** Status, X-Backend and body of an answer. */
+    record Answer(int status, String backend, String body) {
+    }
+
+    /** GET over TLS to the proxy, with the host as SNI and Host (no DNS needed), trusting any certificate. */
+    private static Answer overTls(String host, String path) throws Exception {
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                .createSocket("127.0.0.1", proxy.httpsPort())) {
+            s.setSoTimeout(10_000);
+            if (!host.isEmpty()) {
+                javax.net.ssl.SSLParameters p = s.getSSLParameters();
+                p.setServerNames(List.of(new javax.net.ssl.SNIHostName(host)));
+                s.setSSLParameters(p);
+            }
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + (host.isEmpty() ? "127.0.0.1" : host)
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            int status = Integer.parseInt(all.substring(9, 12));
+            String head = all.substring(0, all.indexOf("\r\n\r\n"));
+            String backend = null;
+            for (String line : head.split("\r\n")) {
+                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("x-backend:")) {
+                    backend = line.substring(10).trim();
+                }
+            }
+            String body = all.substring(all.indexOf("\r\n\r\n") + 4);
+            return new Answer(status, backend, body);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.breakwater.operator.compile;
 
 import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.ClusterPolicy;
 import dev.breakwater.routing.Endpoint;
 import dev.breakwater.routing.RouteAction;
 import io.fabric8.kubernetes.api.model.Service;
@@ -64,6 +65,18 @@ final class BackendResolver {
      */
     RouteAction resolve(String object, String namespace, IngressBackend backend, String field,
                         List<Diagnostic> diagnostics) {
+        return resolve(object, namespace, backend, field, diagnostics, Cluster.Protocol.HTTP1, null,
+                ClusterPolicy.DEFAULTS);
+    }
+
+    /**
+     * As {@link #resolve(String, String, IngressBackend, String, List)}, for a cluster spoken to with
+     * {@code protocol} under {@code policy}; a Service port used with other settings gets another cluster,
+     * whose name carries the protocol and a digest of the settings.
+     */
+    RouteAction resolve(String object, String namespace, IngressBackend backend, String field,
+                        List<Diagnostic> diagnostics, Cluster.Protocol protocol, Cluster.UpstreamTls tls,
+                        ClusterPolicy policy) {
         if (backend == null) {
             diagnostics.add(Diagnostic.error(object, field, "a backend is required"));
             return UNAVAILABLE;
@@ -92,9 +105,15 @@ final class BackendResolver {
         }
         String portLabel = isEmpty(port.getName()) ? String.valueOf(port.getPort()) : port.getName();
         String clusterName = key(namespace, ref.getName()) + ":" + portLabel;
+        if (protocol != Cluster.Protocol.HTTP1) {
+            clusterName += "|" + protocol.name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (tls != null || !ClusterPolicy.DEFAULTS.equals(policy)) {
+            clusterName += "|" + Integer.toHexString((tls + "|" + policy).hashCode()); // record texts: stable across runs
+        }
         Cluster cluster = clusters.get(clusterName);
         if (cluster == null) {
-            cluster = new Cluster(clusterName, Cluster.Protocol.HTTP1, endpoints(namespace, service, port));
+            cluster = new Cluster(clusterName, protocol, endpoints(namespace, service, port), tls, policy);
             clusters.put(clusterName, cluster);
         }
         if (!isExternalName(service) && !slicesByService.containsKey(key(namespace, ref.getName()))) {

@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -9,8 +10,10 @@ import java.util.Objects;
  * @param implicitDefaultClass when the snapshot holds none of our IngressClasses, behave as though an
  *                             IngressClass named {@value #IMPLICIT_CLASS_NAME} of ours exists and is the
  *                             cluster's default class (local mode, where nobody creates IngressClasses)
+ * @param now                  the time certificates are checked against (the compiler reads no clock);
+ *                             null skips the validity check
  */
-public record CompilerOptions(String controllerName, boolean implicitDefaultClass) {
+public record CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now) {
 
     /** Our controller name, written in the {@code spec.controller} of our IngressClasses. */
     public static final String DEFAULT_CONTROLLER_NAME = "breakwater.dev/ingress-controller";
@@ -25,13 +28,22 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
         }
     }
 
-    /** In a cluster: our controller name, classes taken only from the snapshot. */
-    public static CompilerOptions defaults() {
-        return new CompilerOptions(DEFAULT_CONTROLLER_NAME, false);
+    public CompilerOptions(String controllerName, boolean implicitDefaultClass) {
+        this(controllerName, implicitDefaultClass, null);
     }
 
-    /** Local mode: our controller name, and an implicit default class when the manifests define none. */
+    /** In a cluster: our controller name, classes taken only from the snapshot, certificates checked now. */
+    public static CompilerOptions defaults() {
+        return new CompilerOptions(DEFAULT_CONTROLLER_NAME, false, Instant.now());
+    }
+
+    /** Local mode: our controller name, an implicit default class when the manifests define none. */
     public static CompilerOptions local() {
-        return new CompilerOptions(DEFAULT_CONTROLLER_NAME, true);
+        return new CompilerOptions(DEFAULT_CONTROLLER_NAME, true, Instant.now());
+    }
+
+    /** The same options, checking certificates against {@code time}. */
+    public CompilerOptions at(Instant time) {
+        return new CompilerOptions(controllerName, implicitDefaultClass, time);
     }
 }

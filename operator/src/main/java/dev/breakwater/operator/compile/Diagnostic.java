@@ -23,11 +23,11 @@ public record Diagnostic(Severity severity, String object, String field, String 
         Objects.requireNonNull(reason, "reason");
     }
 
-    static Diagnostic error(String object, String field, String reason) {
+    public static Diagnostic error(String object, String field, String reason) {
         return new Diagnostic(Severity.ERROR, object, field, reason);
     }
 
-    static Diagnostic warning(String object, String field, String reason) {
+    public static Diagnostic warning(String object, String field, String reason) {
         return new Diagnostic(Severity.WARNING, object, field, reason);
     }
 

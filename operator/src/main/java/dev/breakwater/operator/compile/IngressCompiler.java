@@ -1,6 +1,9 @@
 package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.operator.annotation.IngressAnnotations;
+import dev.breakwater.routing.Certificate;
+import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.Route;
@@ -10,6 +13,8 @@ import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.VirtualHost;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
@@ -21,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -57,13 +63,30 @@ public final class IngressCompiler {
     private final Map<String, Route> hostFallbacks = new HashMap<>();
     private Ingress clusterDefaultOwner;
     private RouteAction clusterDefault;
+    private Settings current;
 
-    private IngressCompiler(ClusterSnapshot snapshot) {
+    private final TlsSecrets tlsSecrets;
+    /** Certificates by Secret, with the hosts they serve; hosts claimed by a Secret, oldest Ingress first. */
+    private final Map<String, Certificate> certificates = new TreeMap<>();
+    private final Map<String, String> certificateOfHost = new HashMap<>();
+    private final Map<String, ClientAuth> clientAuthByHost = new HashMap<>();
+    private final Map<String, String> clientAuthOwner = new HashMap<>();
+
+    private IngressCompiler(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous) {
         this.backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices());
+        this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous);
     }
 
     /** Compiles {@code snapshot}; never throws for bad objects, which are reported as diagnostics instead. */
     public static Compilation compile(ClusterSnapshot snapshot, CompilerOptions options) {
+        return compile(snapshot, options, null);
+    }
+
+    /**
+     * Compiles {@code snapshot}; a Secret that turned bad keeps serving the certificate {@code previous}
+     * (the table served so far, may be null) held for it.
+     */
+    public static Compilation compile(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous) {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(options, "options");
         IngressClassFilter classes = new IngressClassFilter(snapshot.ingressClasses(), options);
@@ -72,7 +95,7 @@ public final class IngressCompiler {
                 .filter(classes::isOurs)
                 .sorted(IngressAge.OLDEST_FIRST)
                 .toList();
-        IngressCompiler compiler = new IngressCompiler(snapshot);
+        IngressCompiler compiler = new IngressCompiler(snapshot, options, previous);
         for (int rank = 0; rank < ours.size(); rank++) {
             compiler.add(ours.get(rank), rank);
         }
@@ -86,10 +109,16 @@ public final class IngressCompiler {
         }
         String namespace = namespace(ingress);
         String object = objectName(ingress);
+        IngressAnnotations settings = IngressAnnotations.read(object, namespace,
+                ingress.getMetadata().getAnnotations(), diagnostics);
+        Set<String> tlsHosts = addTls(ingress, spec, object, namespace);
+        boolean[] backendFailClosed = new boolean[1];
+        Cluster.UpstreamTls upstreamTls = upstreamTls(object, settings, backendFailClosed);
+        current = new Settings(settings, tlsHosts, upstreamTls, backendFailClosed[0],
+                clientAuth(spec, object, settings, tlsHosts));
         RouteAction ownDefault = null;
         if (spec.getDefaultBackend() != null) {
-            ownDefault = backends.resolve(object, namespace, spec.getDefaultBackend(), "spec.defaultBackend",
-                    diagnostics);
+            ownDefault = resolveBackend(object, namespace, spec.getDefaultBackend(), "spec.defaultBackend");
             if (clusterDefault == null) {
                 clusterDefault = ownDefault;
                 clusterDefaultOwner = ingress;
@@ -109,7 +138,7 @@ public final class IngressCompiler {
                     continue;
                 }
                 if (ownDefault != null && !hostFallbacks.containsKey(host)) {
-                    hostFallbacks.put(host, fallback(ingress, host, ownDefault));
+                    hostFallbacks.put(host, fallback(ingress, host, ownDefault, current.policyFor(host)));
                 }
             }
             if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
@@ -139,11 +168,11 @@ public final class IngressCompiler {
             return;
         }
         claims.put(key, new Claim(object, field));
-        RouteAction action = backends.resolve(object, namespace(ingress), path.getBackend(), field + ".backend",
-                diagnostics);
+        RouteAction action = current.failClosedHosts().contains(host) ? BackendResolver.UNAVAILABLE
+                : resolveBackend(object, namespace(ingress), path.getBackend(), field + ".backend");
         String name = uniqueName(namespace(ingress) + "/" + ingress.getMetadata().getName() + ":" + host + match.value(),
                 match.type());
-        Route route = new Route(name, object, RouteMatch.path(match), action, RoutePolicy.DEFAULTS);
+        Route route = new Route(name, object, RouteMatch.path(match), action, current.policyFor(host));
         routesByHost.computeIfAbsent(host, h -> new ArrayList<>()).add(new RouteCandidate(route, rank, r, p));
     }
 
@@ -188,9 +217,9 @@ public final class IngressCompiler {
         return name;
     }
 
-    private Route fallback(Ingress owner, String host, RouteAction action) {
+    private Route fallback(Ingress owner, String host, RouteAction action, RoutePolicy policy) {
         return new Route(namespace(owner) + "/" + owner.getMetadata().getName() + ":" + host + "#default-backend",
-                objectName(owner), RouteMatch.path(PathMatch.prefix("/")), action, RoutePolicy.DEFAULTS);
+                objectName(owner), RouteMatch.path(PathMatch.prefix("/")), action, policy);
     }
 
     private Compilation finish() {
@@ -209,7 +238,7 @@ public final class IngressCompiler {
                     .forEach(c -> routes.add(c.route()));
             Route fallback = hostFallbacks.get(host);
             if (fallback == null && clusterDefault != null) {
-                fallback = fallback(clusterDefaultOwner, host, clusterDefault);
+                fallback = fallback(clusterDefaultOwner, host, clusterDefault, RoutePolicy.DEFAULTS);
             }
             if (fallback != null) {
                 routes.add(fallback);
@@ -219,10 +248,164 @@ public final class IngressCompiler {
                     forward.backends().forEach(b -> clusterNames.add(b.cluster()));
                 }
             }
-            virtualHosts.add(new VirtualHost(host, routes));
+            virtualHosts.add(new VirtualHost(host, routes, clientAuthByHost.get(host)));
         }
         List<Cluster> clusters = clusterNames.stream().map(backends::cluster).toList();
-        return new Compilation(RoutingTable.of(virtualHosts, clusters), diagnostics);
+        List<Certificate> certs = certificates.values().stream().filter(c -> !c.hosts().isEmpty()).toList();
+        return new Compilation(RoutingTable.of(virtualHosts, clusters, certs), diagnostics);
+    }
+
+    /** What one Ingress's annotations and TLS section say about its routes and backends. */
+    private record Settings(IngressAnnotations annotations, Set<String> tlsHosts, Cluster.UpstreamTls upstreamTls,
+                            boolean backendFailClosed, Set<String> failClosedHosts) {
+
+        /** The policy of this Ingress's routes on {@code host}. */
+        RoutePolicy policyFor(String host) {
+            RoutePolicy base = annotations.route();
+            boolean redirect = annotations.forceSslRedirect()
+                    || !Boolean.FALSE.equals(annotations.sslRedirect()) && tlsHosts.contains(host);
+            return new RoutePolicy(base.connectTimeoutMillis(), base.responseTimeoutMillis(),
+                    base.maxRequestBodyBytes(), redirect ? Boolean.TRUE : null, base.hsts(),
+                    base.webSocketIdleTimeoutMillis(), base.retries(), base.affinity());
+        }
+    }
+
+    private RouteAction resolveBackend(String object, String namespace, IngressBackend backend, String field) {
+        if (current.backendFailClosed()) {
+            return BackendResolver.UNAVAILABLE;
+        }
+        IngressAnnotations a = current.annotations();
+        return backends.resolve(object, namespace, backend, field, diagnostics, a.protocol(), current.upstreamTls(),
+                a.cluster());
+    }
+
+    /** The hosts of an Ingress's rules (lower case, without the catch-all). */
+    private static List<String> ruleHosts(IngressSpec spec) {
+        List<String> hosts = new ArrayList<>();
+        for (IngressRule rule : spec.getRules() == null ? List.<IngressRule>of() : spec.getRules()) {
+            if (rule.getHost() != null && !rule.getHost().isEmpty()) {
+                hosts.add(rule.getHost().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return hosts;
+    }
+
+    /**
+     * Reads {@code spec.tls}: each Secret's certificate, checked, for the hosts it lists (all the rules' hosts
+     * when it lists none). A host keeps the certificate of the oldest Ingress that names it.
+     *
+     * @return the hosts this Ingress says are served over TLS
+     */
+    private Set<String> addTls(Ingress ingress, IngressSpec spec, String object, String namespace) {
+        Set<String> tlsHosts = new TreeSet<>();
+        List<IngressTLS> sections = spec.getTls() == null ? List.of() : spec.getTls();
+        for (int i = 0; i < sections.size(); i++) {
+            IngressTLS t = sections.get(i);
+            String field = "spec.tls[" + i + "]";
+            List<String> hosts = t.getHosts() == null || t.getHosts().isEmpty() ? ruleHosts(spec)
+                    : t.getHosts().stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+            tlsHosts.addAll(hosts);
+            if (t.getSecretName() == null || t.getSecretName().isEmpty()) {
+                diagnostics.add(Diagnostic.warning(object, field + ".secretName",
+                        "no secretName: " + hosts + " get the default certificate"));
+                continue;
+            }
+            String ref = namespace + "/" + t.getSecretName();
+            List<String> wanted = new ArrayList<>();
+            for (String h : hosts) {
+                String owner = certificateOfHost.get(h);
+                if (owner != null && !owner.equals(ref)) {
+                    diagnostics.add(Diagnostic.warning(object, field + ".hosts", "host " + h + " already has the "
+                            + "certificate of Secret " + owner + " (from an older Ingress); Secret " + ref
+                            + " is not used for it"));
+                } else {
+                    wanted.add(h);
+                }
+            }
+            TlsSecrets.Loaded loaded = tlsSecrets.certificate(ref, wanted);
+            if (loaded.problem() != null) {
+                diagnostics.add(Diagnostic.error(object, field + ".secretName", loaded.problem()
+                        + (loaded.fromPrevious() ? "; its previous certificate keeps serving"
+                        : "; " + wanted + " get the default certificate")));
+            }
+            for (String h : loaded.uncovered()) {
+                diagnostics.add(Diagnostic.warning(object, field + ".hosts", "the certificate of Secret " + ref
+                        + " does not cover " + h + "; that host gets the default certificate"));
+            }
+            Certificate cert = loaded.certificate();
+            if (cert != null) {
+                cert.hosts().forEach(h -> certificateOfHost.putIfAbsent(h, ref));
+                certificates.merge(ref, cert, (a, b) -> new Certificate(a.name(),
+                        new TreeSet<>(concat(a.hosts(), b.hosts())).stream().toList(), a.certificateChain(),
+                        a.privateKey()));
+            }
+        }
+        return tlsHosts;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Verification of TLS backends, from the CA Secret an annotation names; null when not asked for. */
+    private Cluster.UpstreamTls upstreamTls(String object, IngressAnnotations a, boolean[] failClosed) {
+        if (!a.protocol().tls()) {
+            return null;
+        }
+        if (a.backendCaSecret() != null && a.backendVerify()) {
+            try {
+                return new Cluster.UpstreamTls(tlsSecrets.caBundle(a.backendCaSecret()), a.backendServerName());
+            } catch (IllegalArgumentException e) {
+                diagnostics.add(Diagnostic.error(object, "metadata.annotations['" + IngressAnnotations.BREAKWATER
+                        + "backend-ca-secret']", e.getMessage() + "; its routes answer 503 rather than talk to "
+                        + "endpoints that cannot be verified"));
+                failClosed[0] = true;
+                return null;
+            }
+        }
+        return a.backendServerName() == null ? null : new Cluster.UpstreamTls(null, a.backendServerName());
+    }
+
+    /**
+     * Client certificates for this Ingress's TLS hosts, from the CA Secret an annotation names.
+     *
+     * @return hosts whose CA could not be read: their routes answer 503 rather than serve unverified clients
+     */
+    private Set<String> clientAuth(IngressSpec spec, String object, IngressAnnotations a, Set<String> tlsHosts) {
+        if (a.clientCaSecret() == null) {
+            return Set.of();
+        }
+        String field = "metadata.annotations['" + IngressAnnotations.BREAKWATER + "client-ca-secret']";
+        ClientAuth auth = null;
+        try {
+            auth = new ClientAuth(tlsSecrets.caBundle(a.clientCaSecret()), a.clientCertRequired());
+        } catch (IllegalArgumentException e) {
+            diagnostics.add(Diagnostic.error(object, field, e.getMessage()
+                    + "; its TLS hosts answer 503 rather than serve clients that cannot be verified"));
+        }
+        Set<String> failClosed = new TreeSet<>();
+        for (String h : ruleHosts(spec)) {
+            if (!tlsHosts.contains(h)) {
+                diagnostics.add(Diagnostic.warning(object, field, "host " + h + " has no TLS (spec.tls), so no "
+                        + "client certificate can be asked for it"));
+                continue;
+            }
+            if (auth == null) {
+                failClosed.add(h);
+                continue;
+            }
+            ClientAuth existing = clientAuthByHost.get(h);
+            if (existing == null) {
+                clientAuthByHost.put(h, auth);
+                clientAuthOwner.put(h, object);
+            } else if (!existing.equals(auth)) {
+                diagnostics.add(Diagnostic.warning(object, field, "host " + h + " already asks for client "
+                        + "certificates as " + clientAuthOwner.get(h) + " (older) says; this one is not used"));
+            }
+        }
+        return failClosed;
     }
 
     private static String namespace(Ingress ingress) {

@@ -1,0 +1,441 @@
+package dev.breakwater.operator.annotation;
+
+import dev.breakwater.operator.compile.Diagnostic;
+import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.ClusterPolicy;
+import dev.breakwater.routing.Retries;
+import dev.breakwater.routing.RoutePolicy;
+import dev.breakwater.routing.SessionAffinity;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The annotations of one Ingress, read as typed settings. Every key is read under both prefixes,
+ * {@value #BREAKWATER} and ingress-nginx's {@value #NGINX} (ours wins when both are set), except where a key
+ * exists under one prefix only. A value that does not parse is reported (a WARNING naming the annotation) and
+ * the default applies. No annotation value is ever interpreted as configuration text: {@code *-snippet}
+ * annotations are refused.
+ *
+ * @param sslRedirect      {@code ssl-redirect}: null when not set (default: redirect hosts that have TLS)
+ * @param forceSslRedirect {@code force-ssl-redirect}: redirect to HTTPS even without TLS for the host
+ * @param hsts             {@code breakwater.dev/hsts*}, or null
+ * @param protocol         {@code backend-protocol} (HTTP1 when not set)
+ * @param backendCaSecret  {@code proxy-ssl-secret} / {@code breakwater.dev/backend-ca-secret} as ns/name, or null
+ * @param backendVerify    {@code proxy-ssl-verify} / {@code breakwater.dev/backend-verify}
+ * @param backendServerName {@code proxy-ssl-name} / {@code breakwater.dev/backend-server-name}, or null
+ * @param clientCaSecret   {@code auth-tls-secret} / {@code breakwater.dev/client-ca-secret} as ns/name, or null
+ * @param clientCertRequired {@code auth-tls-verify-client} / {@code breakwater.dev/client-verify}: on (true) or
+ *                         optional (false)
+ * @param route            timeouts, body limit, retries and affinity for the routes of this Ingress
+ * @param cluster          balancing, health, outlier detection, draining and slow start for its backends
+ */
+public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, RoutePolicy.Hsts hsts,
+                                 Cluster.Protocol protocol, String backendCaSecret, boolean backendVerify,
+                                 String backendServerName, String clientCaSecret, boolean clientCertRequired,
+                                 RoutePolicy route, ClusterPolicy cluster) {
+
+    public static final String BREAKWATER = "breakwater.dev/";
+    public static final String NGINX = "nginx.ingress.kubernetes.io/";
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
+
+    /** Reads the annotations of {@code object} (in {@code namespace}); problems go to {@code diagnostics}. */
+    public static IngressAnnotations read(String object, String namespace, Map<String, String> annotations,
+                                          List<Diagnostic> diagnostics) {
+        Reader r = new Reader(object, namespace, annotations == null ? Map.of() : annotations, diagnostics);
+        return r.read();
+    }
+
+    /** Parses one Ingress's annotations. */
+    private static final class Reader {
+        private final String object;
+        private final String namespace;
+        private final Map<String, String> a;
+        private final List<Diagnostic> diagnostics;
+
+        Reader(String object, String namespace, Map<String, String> a, List<Diagnostic> diagnostics) {
+            this.object = object;
+            this.namespace = namespace;
+            this.a = a;
+            this.diagnostics = diagnostics;
+        }
+
+        IngressAnnotations read() {
+            for (String key : a.keySet()) {
+                if ((key.startsWith(NGINX) || key.startsWith(BREAKWATER)) && key.endsWith("-snippet")) {
+                    warn(key, "snippets are not supported: no annotation value is ever used as configuration "
+                            + "text; this annotation is ignored");
+                }
+            }
+            Boolean sslRedirect = bool("ssl-redirect", null);
+            boolean force = bool("force-ssl-redirect", false);
+            RoutePolicy.Hsts hsts = null;
+            if (boolOnly(BREAKWATER + "hsts", false)) {
+                Long maxAge = duration(BREAKWATER + "hsts-max-age", 31_536_000_000L);
+                hsts = new RoutePolicy.Hsts(maxAge / 1000, boolOnly(BREAKWATER + "hsts-include-subdomains", false),
+                        boolOnly(BREAKWATER + "hsts-preload", false));
+            }
+            Cluster.Protocol protocol = protocol();
+            String backendCa = secretRef(either(BREAKWATER + "backend-ca-secret", NGINX + "proxy-ssl-secret"));
+            boolean backendVerify = onOff(either(BREAKWATER + "backend-verify", NGINX + "proxy-ssl-verify"),
+                    backendCa != null && a.containsKey(BREAKWATER + "backend-ca-secret"));
+            String serverName = value(either(BREAKWATER + "backend-server-name", NGINX + "proxy-ssl-name"));
+            String clientCa = secretRef(either(BREAKWATER + "client-ca-secret", NGINX + "auth-tls-secret"));
+            boolean required = clientVerify();
+            if ("off".equalsIgnoreCase(value(either(BREAKWATER + "client-verify", NGINX + "auth-tls-verify-client")))) {
+                clientCa = null;
+            }
+
+            Long connect = duration(either(BREAKWATER + "connect-timeout", NGINX + "proxy-connect-timeout"), null);
+            Long read = duration(either(BREAKWATER + "response-timeout", NGINX + "proxy-read-timeout"), null);
+            Long body = size(either(BREAKWATER + "max-body-size", NGINX + "proxy-body-size"));
+            RoutePolicy route = new RoutePolicy(connect, read, body, null, hsts, null, retries(), affinity());
+            ClusterPolicy cluster = new ClusterPolicy(loadBalancer(), healthCheck(), outlier(),
+                    duration(BREAKWATER + "drain-timeout", null), duration(BREAKWATER + "slow-start", null));
+            return new IngressAnnotations(sslRedirect, force, hsts, protocol, backendCa, backendVerify, serverName,
+                    clientCa, required, route, cluster);
+        }
+
+        // ---- the settings
+
+        private Cluster.Protocol protocol() {
+            String key = either(BREAKWATER + "backend-protocol", NGINX + "backend-protocol");
+            String v = value(key);
+            if (v == null) {
+                return Cluster.Protocol.HTTP1;
+            }
+            switch (v.trim().toUpperCase(Locale.ROOT)) {
+                case "HTTP":
+                    return Cluster.Protocol.HTTP1;
+                case "HTTPS":
+                    return Cluster.Protocol.HTTPS;
+                case "GRPC":
+                case "H2C":
+                    return Cluster.Protocol.H2C;
+                case "GRPCS":
+                    return Cluster.Protocol.H2;
+                default:
+                    warn(key, "\"" + v + "\" is not one of HTTP, HTTPS, GRPC, GRPCS, H2C; using HTTP");
+                    return Cluster.Protocol.HTTP1;
+            }
+        }
+
+        private boolean clientVerify() {
+            String key = either(BREAKWATER + "client-verify", NGINX + "auth-tls-verify-client");
+            String v = value(key);
+            if (v == null) {
+                return true;
+            }
+            switch (v.trim().toLowerCase(Locale.ROOT)) {
+                case "on":
+                    return true;
+                case "optional":
+                case "optional_no_ca":
+                    return false;
+                case "off":
+                    return false;
+                default:
+                    warn(key, "\"" + v + "\" is not one of on, optional, optional_no_ca, off; using on");
+                    return true;
+            }
+        }
+
+        private SessionAffinity affinity() {
+            String key = either(BREAKWATER + "affinity", NGINX + "affinity");
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            if (!v.trim().equalsIgnoreCase("cookie")) {
+                warn(key, "\"" + v + "\" is not a supported affinity (only \"cookie\"); no affinity");
+                return null;
+            }
+            boolean ours = key.startsWith(BREAKWATER);
+            String nameKey = either(BREAKWATER + "session-cookie-name", NGINX + "session-cookie-name");
+            String name = value(nameKey);
+            if (name == null) {
+                name = ours ? "BREAKWATER" : "INGRESSCOOKIE";
+            }
+            Long maxAgeMillis = duration(either(BREAKWATER + "session-cookie-max-age",
+                    NGINX + "session-cookie-max-age"), null);
+            String path = value(either(BREAKWATER + "session-cookie-path", NGINX + "session-cookie-path"));
+            try {
+                return new SessionAffinity(name, maxAgeMillis == null ? null : maxAgeMillis / 1000, path);
+            } catch (IllegalArgumentException e) {
+                warn(nameKey, e.getMessage() + "; no affinity");
+                return null;
+            }
+        }
+
+        private ClusterPolicy.LoadBalancer loadBalancer() {
+            String hashKey = either(BREAKWATER + "hash-by", NGINX + "upstream-hash-by");
+            String hashBy = value(hashKey);
+            String lbKey = either(BREAKWATER + "load-balance", NGINX + "load-balance");
+            String lb = value(lbKey);
+            ClusterPolicy.HashKey key = hashBy == null ? null : hashKey(hashKey, hashBy);
+            if (lb == null) {
+                return key == null ? null : new ClusterPolicy.LoadBalancer(ClusterPolicy.LoadBalancer.Type.RING_HASH, key);
+            }
+            ClusterPolicy.LoadBalancer.Type type;
+            switch (lb.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
+                case "round-robin" -> type = ClusterPolicy.LoadBalancer.Type.ROUND_ROBIN;
+                case "least-request", "ewma" -> type = ClusterPolicy.LoadBalancer.Type.LEAST_REQUEST;
+                case "random" -> type = ClusterPolicy.LoadBalancer.Type.RANDOM;
+                case "ring-hash" -> type = ClusterPolicy.LoadBalancer.Type.RING_HASH;
+                case "maglev" -> type = ClusterPolicy.LoadBalancer.Type.MAGLEV;
+                default -> {
+                    warn(lbKey, "\"" + lb + "\" is not one of round-robin, least-request, random, ring-hash, "
+                            + "maglev; using round-robin");
+                    return null;
+                }
+            }
+            if ((type == ClusterPolicy.LoadBalancer.Type.RING_HASH || type == ClusterPolicy.LoadBalancer.Type.MAGLEV)
+                    && key == null) {
+                warn(lbKey, type.name().toLowerCase(Locale.ROOT).replace('_', '-') + " needs "
+                        + BREAKWATER + "hash-by; using round-robin");
+                return null;
+            }
+            return new ClusterPolicy.LoadBalancer(type, key);
+        }
+
+        /** {@code header:NAME}, {@code cookie:NAME}, {@code source-ip}, or nginx's {@code $http_x}, {@code $cookie_x}, {@code $remote_addr}. */
+        private ClusterPolicy.HashKey hashKey(String key, String v) {
+            String s = v.trim();
+            if (s.equals("source-ip") || s.equals("$remote_addr") || s.equals("$binary_remote_addr")) {
+                return new ClusterPolicy.HashKey(ClusterPolicy.HashKey.Source.SOURCE_IP, null);
+            }
+            if (s.startsWith("header:") && s.length() > 7) {
+                return new ClusterPolicy.HashKey(ClusterPolicy.HashKey.Source.HEADER, s.substring(7));
+            }
+            if (s.startsWith("cookie:") && s.length() > 7) {
+                return new ClusterPolicy.HashKey(ClusterPolicy.HashKey.Source.COOKIE, s.substring(7));
+            }
+            if (s.startsWith("$http_") && s.length() > 6) {
+                return new ClusterPolicy.HashKey(ClusterPolicy.HashKey.Source.HEADER,
+                        s.substring(6).replace('_', '-'));
+            }
+            if (s.startsWith("$cookie_") && s.length() > 8) {
+                return new ClusterPolicy.HashKey(ClusterPolicy.HashKey.Source.COOKIE, s.substring(8));
+            }
+            warn(key, "\"" + v + "\" is not header:NAME, cookie:NAME or source-ip (nor $http_NAME, $cookie_NAME, "
+                    + "$remote_addr); no hashing");
+            return null;
+        }
+
+        private Retries retries() {
+            Integer attempts = integer(BREAKWATER + "retries", 1, 10);
+            String on = value(BREAKWATER + "retry-on");
+            String nginxNext = value(NGINX + "proxy-next-upstream");
+            Integer nginxTries = integer(NGINX + "proxy-next-upstream-tries", 1, 10);
+            Integer budget = integer(BREAKWATER + "retry-budget-percent", 0, 100);
+            Long perTry = duration(BREAKWATER + "per-try-timeout", null);
+            if (attempts == null && on == null && nginxNext == null && nginxTries == null && budget == null
+                    && perTry == null) {
+                return null;
+            }
+            boolean on5xx = false;
+            boolean onReset = false;
+            if (on != null) {
+                for (String t : on.split(",")) {
+                    switch (t.trim().toLowerCase(Locale.ROOT)) {
+                        case "5xx" -> on5xx = true;
+                        case "reset" -> onReset = true;
+                        case "" -> { }
+                        default -> warn(BREAKWATER + "retry-on", "\"" + t.trim() + "\" is not 5xx or reset; ignored");
+                    }
+                }
+            } else if (nginxNext != null) {
+                for (String t : nginxNext.trim().split("\\s+")) {
+                    if (t.startsWith("http_50")) {
+                        on5xx = true;
+                    } else if (t.equals("error") || t.equals("timeout")) {
+                        onReset = true;
+                    }
+                }
+            }
+            Retries d = Retries.DEFAULTS;
+            int n = attempts != null ? attempts : nginxTries != null ? nginxTries : Math.max(d.attempts(),
+                    on5xx || onReset ? 3 : d.attempts());
+            return new Retries(n, on5xx, onReset, perTry, budget != null ? budget : d.budgetPercent(),
+                    d.minRetryConcurrency());
+        }
+
+        private ClusterPolicy.HealthCheck healthCheck() {
+            String path = value(BREAKWATER + "health-check-path");
+            if (path == null) {
+                return null;
+            }
+            if (!path.startsWith("/")) {
+                warn(BREAKWATER + "health-check-path", "\"" + path + "\" must start with /; no health check");
+                return null;
+            }
+            long interval = duration(BREAKWATER + "health-check-interval", 5_000L);
+            long timeout = duration(BREAKWATER + "health-check-timeout", 1_000L);
+            Integer healthy = integer(BREAKWATER + "healthy-threshold", 1, 100);
+            Integer unhealthy = integer(BREAKWATER + "unhealthy-threshold", 1, 100);
+            return new ClusterPolicy.HealthCheck(path, Math.max(1, interval), Math.max(1, timeout),
+                    healthy == null ? 2 : healthy, unhealthy == null ? 3 : unhealthy);
+        }
+
+        private ClusterPolicy.OutlierDetection outlier() {
+            Integer failures = integer(BREAKWATER + "outlier-consecutive-failures", 1, 1000);
+            Long base = duration(BREAKWATER + "outlier-base-ejection", null);
+            Integer percent = integer(BREAKWATER + "outlier-max-ejection-percent", 0, 100);
+            if (failures == null && base == null && percent == null) {
+                return null;
+            }
+            ClusterPolicy.OutlierDetection d = ClusterPolicy.OutlierDetection.DEFAULTS;
+            long b = base == null ? d.baseEjectionMillis() : Math.max(1, base);
+            return new ClusterPolicy.OutlierDetection(failures == null ? d.consecutiveFailures() : failures, b,
+                    Math.max(b, d.maxEjectionMillis()), percent == null ? d.maxEjectionPercent() : percent);
+        }
+
+        // ---- typed readers
+
+        /** The key that is set, ours first; ours when neither is. */
+        private String either(String ours, String nginx) {
+            return a.containsKey(ours) || !a.containsKey(nginx) ? ours : nginx;
+        }
+
+        private String value(String key) {
+            String v = a.get(key);
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        private Boolean bool(String suffix, Boolean dflt) {
+            String key = either(BREAKWATER + suffix, NGINX + suffix);
+            String v = value(key);
+            if (v == null) {
+                return dflt;
+            }
+            if (v.equalsIgnoreCase("true")) {
+                return true;
+            }
+            if (v.equalsIgnoreCase("false")) {
+                return false;
+            }
+            warn(key, "\"" + v + "\" is not true or false; ignored");
+            return dflt;
+        }
+
+        private boolean boolOnly(String key, boolean dflt) {
+            String v = value(key);
+            if (v == null) {
+                return dflt;
+            }
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            warn(key, "\"" + v + "\" is not true or false; ignored");
+            return dflt;
+        }
+
+        private boolean onOff(String key, boolean dflt) {
+            String v = value(key);
+            if (v == null) {
+                return dflt;
+            }
+            switch (v.toLowerCase(Locale.ROOT)) {
+                case "on", "true" -> {
+                    return true;
+                }
+                case "off", "false" -> {
+                    return false;
+                }
+                default -> {
+                    warn(key, "\"" + v + "\" is not on or off; ignored");
+                    return dflt;
+                }
+            }
+        }
+
+        private Integer integer(String key, int min, int max) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            warn(key, "\"" + v + "\" is not a whole number from " + min + " to " + max + "; ignored");
+            return null;
+        }
+
+        /** Milliseconds: "500ms", "5s", "2m", "1h", or a plain number of seconds (as ingress-nginx writes them). */
+        private Long duration(String key, Long dflt) {
+            String v = value(key);
+            if (v == null) {
+                return dflt;
+            }
+            Matcher m = DURATION.matcher(v);
+            if (!m.matches()) {
+                warn(key, "\"" + v + "\" is not a duration such as 500ms, 30s, 5m or a number of seconds; ignored");
+                return dflt;
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            long ms = switch (unit) {
+                case "ms" -> n;
+                case "s" -> n * 1000;
+                case "m" -> n * 60_000;
+                default -> n * 3_600_000;
+            };
+            if (ms <= 0) {
+                warn(key, "\"" + v + "\" must be more than zero; ignored");
+                return dflt;
+            }
+            return ms;
+        }
+
+        /** Bytes: "0" (no limit), "8k", "10m", "1g" (ingress-nginx's proxy-body-size). */
+        private Long size(String key) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            Matcher m = SIZE.matcher(v);
+            if (!m.matches()) {
+                warn(key, "\"" + v + "\" is not a size such as 8k, 10m or 1g; ignored");
+                return null;
+            }
+            long n = Long.parseLong(m.group(1));
+            long bytes = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                case "k" -> n << 10;
+                case "m" -> n << 20;
+                case "g" -> n << 30;
+                default -> n;
+            };
+            return bytes == 0 ? Long.MAX_VALUE : bytes;
+        }
+
+        /** "name" (this namespace) or "namespace/name". */
+        private String secretRef(String key) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            String[] parts = v.split("/");
+            if (parts.length == 1) {
+                return namespace + "/" + parts[0];
+            }
+            if (parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
+                return v;
+            }
+            warn(key, "\"" + v + "\" is not NAME or NAMESPACE/NAME; ignored");
+            return null;
+        }
+
+        private void warn(String key, String reason) {
+            diagnostics.add(Diagnostic.warning(object, "metadata.annotations['" + key + "']", reason));
+        }
+    }
+}

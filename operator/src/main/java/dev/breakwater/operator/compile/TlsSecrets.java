@@ -1,0 +1,251 @@
+package dev.breakwater.operator.compile;
+
+import dev.breakwater.routing.Certificate;
+import dev.breakwater.routing.RoutingTable;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+
+/**
+ * Reads {@code kubernetes.io/tls} Secrets into certificates, checked with BouncyCastle the way a TLS client
+ * would check them: the chain parses, the key (PKCS#1, PKCS#8 or SEC1; RSA or ECDSA; not encrypted) belongs
+ * to the leaf, the leaf is valid now, and it covers each host it is meant to serve. Also reads CA bundles
+ * ({@code ca.crt}) for client and backend verification.
+ */
+final class TlsSecrets {
+
+    private final Map<String, Secret> secrets = new HashMap<>();
+    private final Instant now;
+    private final Map<String, Certificate> previous = new HashMap<>();
+
+    TlsSecrets(List<Secret> secrets, Instant now, RoutingTable previousTable) {
+        for (Secret s : secrets) {
+            if (s.getMetadata() != null && s.getMetadata().getName() != null) {
+                String ns = s.getMetadata().getNamespace() == null ? "default" : s.getMetadata().getNamespace();
+                this.secrets.putIfAbsent(ns + "/" + s.getMetadata().getName(), s);
+            }
+        }
+        this.now = now;
+        if (previousTable != null) {
+            previousTable.certificates().forEach(c -> previous.put(c.name(), c));
+        }
+    }
+
+    /** A checked certificate and the hosts it may serve, or why there is none. */
+    record Loaded(Certificate certificate, List<String> uncovered, String problem, boolean fromPrevious) {
+    }
+
+    /**
+     * The certificate of Secret {@code ref} ("ns/name") for {@code hosts}. When the Secret is unusable and a
+     * previous table held a good certificate of that name, that one is kept.
+     */
+    Loaded certificate(String ref, Collection<String> hosts) {
+        String problem;
+        try {
+            Secret s = secrets.get(ref);
+            if (s == null) {
+                throw new IllegalArgumentException("Secret " + ref + " does not exist");
+            }
+            if (!"kubernetes.io/tls".equals(s.getType())) {
+                throw new IllegalArgumentException("Secret " + ref + " has type \"" + s.getType()
+                        + "\" (expected: kubernetes.io/tls)");
+            }
+            String chain = field(s, "tls.crt", ref);
+            String key = field(s, "tls.key", ref);
+            X509Certificate[] certs = certificates(chain, ref + " tls.crt");
+            PrivateKey privateKey = privateKey(key, ref);
+            if (!matches(privateKey, certs[0].getPublicKey())) {
+                throw new IllegalArgumentException("Secret " + ref + ": tls.key does not belong to the certificate "
+                        + "in tls.crt");
+            }
+            if (now != null) {
+                try {
+                    certs[0].checkValidity(Date.from(now));
+                } catch (CertificateExpiredException e) {
+                    throw new IllegalArgumentException("Secret " + ref + ": the certificate expired on "
+                            + certs[0].getNotAfter().toInstant());
+                } catch (CertificateNotYetValidException e) {
+                    throw new IllegalArgumentException("Secret " + ref + ": the certificate is not valid before "
+                            + certs[0].getNotBefore().toInstant());
+                }
+            }
+            List<String> names = dnsNames(certs[0]);
+            List<String> covered = new ArrayList<>();
+            List<String> uncovered = new ArrayList<>();
+            for (String h : hosts) {
+                (covers(names, h) ? covered : uncovered).add(h);
+            }
+            return new Loaded(new Certificate(ref, covered.stream().sorted().toList(), chain, key), uncovered,
+                    null, false);
+        } catch (IllegalArgumentException e) {
+            problem = e.getMessage();
+        }
+        Certificate old = previous.get(ref);
+        if (old != null) {
+            List<String> keep = hosts.stream().filter(old.hosts()::contains).sorted().toList();
+            return new Loaded(new Certificate(ref, keep, old.certificateChain(), old.privateKey()), List.of(),
+                    problem, true);
+        }
+        return new Loaded(null, List.of(), problem, false);
+    }
+
+    /** The PEM CA bundle ({@code ca.crt}) of Secret {@code ref}; throws with the reason when unusable. */
+    String caBundle(String ref) {
+        Secret s = secrets.get(ref);
+        if (s == null) {
+            throw new IllegalArgumentException("Secret " + ref + " does not exist");
+        }
+        String pem = field(s, "ca.crt", ref);
+        certificates(pem, ref + " ca.crt");
+        return pem;
+    }
+
+    private static String field(Secret s, String name, String ref) {
+        if (s.getStringData() != null && s.getStringData().get(name) != null) {
+            return s.getStringData().get(name);
+        }
+        String b64 = s.getData() == null ? null : s.getData().get(name);
+        if (b64 == null || b64.isBlank()) {
+            throw new IllegalArgumentException("Secret " + ref + " has no " + name);
+        }
+        try {
+            return new String(Base64.getMimeDecoder().decode(b64), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Secret " + ref + ": " + name + " is not valid base64");
+        }
+    }
+
+    static X509Certificate[] certificates(String pem, String what) {
+        List<X509Certificate> out = new ArrayList<>();
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            Object o;
+            JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
+            while ((o = p.readObject()) != null) {
+                if (o instanceof X509CertificateHolder h) {
+                    out.add(conv.getCertificate(h));
+                }
+            }
+        } catch (IOException | java.security.cert.CertificateException | RuntimeException e) {
+            throw new IllegalArgumentException(what + " is not a PEM certificate chain: " + e.getMessage());
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(what + " holds no PEM certificate");
+        }
+        return out.toArray(X509Certificate[]::new);
+    }
+
+    private static PrivateKey privateKey(String pem, String ref) {
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            Object o;
+            JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+            while ((o = p.readObject()) != null) {
+                if (o instanceof PEMKeyPair pair) {
+                    return conv.getPrivateKey(pair.getPrivateKeyInfo());
+                }
+                if (o instanceof PrivateKeyInfo info) {
+                    return conv.getPrivateKey(info);
+                }
+                if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
+                    throw new IllegalArgumentException("Secret " + ref + ": tls.key is encrypted (it must not be)");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith("Secret")) {
+                throw iae;
+            }
+            throw new IllegalArgumentException("Secret " + ref + ": tls.key is not a PEM private key: "
+                    + e.getMessage());
+        }
+        throw new IllegalArgumentException("Secret " + ref + ": tls.key holds no PEM private key");
+    }
+
+    /** True when the key signs what the public key verifies. */
+    private static boolean matches(PrivateKey key, PublicKey pub) {
+        String alg = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC", "ECDSA" -> "SHA256withECDSA";
+            default -> null;
+        };
+        if (alg == null || !alg.endsWith(pub.getAlgorithm().equals("EC") ? "ECDSA" : pub.getAlgorithm())) {
+            return false;
+        }
+        try {
+            byte[] probe = "breakwater key check".getBytes(StandardCharsets.US_ASCII);
+            Signature s = Signature.getInstance(alg);
+            s.initSign(key);
+            s.update(probe);
+            byte[] sig = s.sign();
+            Signature v = Signature.getInstance(alg);
+            v.initVerify(pub);
+            v.update(probe);
+            return v.verify(sig);
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static List<String> dnsNames(X509Certificate cert) {
+        List<String> names = new ArrayList<>();
+        try {
+            if (cert.getSubjectAlternativeNames() != null) {
+                for (List<?> san : cert.getSubjectAlternativeNames()) {
+                    if (Integer.valueOf(2).equals(san.get(0))) {
+                        names.add(san.get(1).toString().toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            // fall back to the CN
+        }
+        if (names.isEmpty()) {
+            String dn = cert.getSubjectX500Principal().getName();
+            for (String part : dn.split(",")) {
+                if (part.trim().startsWith("CN=")) {
+                    names.add(part.trim().substring(3).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** A certificate name covers a host exactly, or as a wildcard over exactly its first label. */
+    static boolean covers(List<String> names, String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        for (String n : names) {
+            if (n.equals(h)) {
+                return true;
+            }
+            if (n.startsWith("*.") && !h.startsWith("*.")) {
+                int dot = h.indexOf('.');
+                if (dot > 0 && h.substring(dot + 1).equals(n.substring(2))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
