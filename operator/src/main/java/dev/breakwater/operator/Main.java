@@ -1,6 +1,11 @@
 package dev.breakwater.operator;
 
 import dev.breakwater.dataplane.DataPlane;
+import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.operator.compile.DefaultCertificate;
+import dev.breakwater.operator.local.ManifestLoader;
+import java.time.Duration;
+import java.time.Instant;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.local.LocalMode;
 import io.netty.util.ResourceLeakDetector;
@@ -39,29 +44,28 @@ public final class Main {
             // sampling leak detection costs every message a touch() in the pipeline; tests run it at paranoid
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        DataPlane dataPlane = DataPlane.builder().bindAddress(o.bind).httpPort(o.httpPort).adminPort(o.adminPort)
-                .workers(o.workers).build().start();
+        DataPlane.Builder builder = DataPlane.builder().bindAddress(o.bind).httpPort(o.httpPort)
+                .httpsPort(o.httpsPort).adminPort(o.adminPort).workers(o.workers)
+                .config(ProxyConfig.defaults().withPublicHttpsPort(o.httpsPort == 0 ? 443 : o.httpsPort));
+        if (o.defaultCertificate != null) {
+            try {
+                builder.defaultCertificate(DefaultCertificate.from(new ManifestLoader().load(o.directory).snapshot(),
+                        o.defaultCertificate, Instant.now()));
+            } catch (IllegalArgumentException e) {
+                fail(e.getMessage());
+            }
+        }
+        DataPlane dataPlane = builder.build().start();
         LocalMode local = new LocalMode(o.directory, dataPlane, CompilerOptions.local(),
                 message -> System.err.println("breakwater: " + message));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                local.close();
-            } catch (Exception ignored) {
-                // stopping anyway
-            }
-            dataPlane.close();
-            stopped.countDown();
-        }, "breakwater-shutdown"));
+        // SIGTERM/SIGINT: not ready at once, stop accepting, let requests in flight finish (10 s), exit 0
+        dev.breakwater.dataplane.Main.drainOnSignals(dataPlane, Duration.ZERO, Duration.ofSeconds(10));
         local.reload();
         local.watch(150);
-        System.err.printf("breakwater: serving %s on http://%s:%d (admin http://%s:%d)%n", o.directory, o.bind,
-                dataPlane.httpPort(), o.bind, dataPlane.adminPort());
-        if (o.httpsPort != null || o.defaultCertificate != null) {
-            System.err.println("breakwater: note: the HTTPS listener is not built yet; --https-port and "
-                    + "--default-certificate are accepted and ignored");
-        }
-        stopped.await();
+        System.err.printf("breakwater: serving %s on http://%s:%d and https://%s:%d (TLS by %s; admin http://%s:%d)%n",
+                o.directory, o.bind, dataPlane.httpPort(), o.bind, dataPlane.httpsPort(), dataPlane.tlsProvider(),
+                o.bind, dataPlane.adminPort());
+        new CountDownLatch(1).await();
     }
 
     static void fail(String message) {
@@ -71,14 +75,14 @@ public final class Main {
     }
 
     /** Parsed options of {@code local}. */
-    record LocalOptions(Path directory, String bind, int httpPort, Integer httpsPort, int adminPort, int workers,
+    record LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
                         String defaultCertificate) {
 
         static LocalOptions parse(List<String> args) {
             Path dir = null;
             String bind = "127.0.0.1";
             int http = 8080;
-            Integer https = null;
+            int https = 8443;
             int admin = 9090;
             int workers = Runtime.getRuntime().availableProcessors();
             String cert = null;

@@ -25,11 +25,13 @@ class QuickstartLauncherIT {
     void theLauncherServesTheQuickstartToCurl() throws Exception {
         int http = freePort();
         int admin = freePort();
+        int https = freePort();
         Path log = Files.createTempFile("breakwater-launcher", ".log");
         List<TestBackend> backends = List.of(TestBackend.start("backend-1", 9001),
                 TestBackend.start("backend-2", 9002), TestBackend.start("api", 9003));
         ProcessBuilder pb = new ProcessBuilder(REPO.resolve("breakwater").toString(), "local",
                 REPO.resolve("examples/quickstart").toString(), "--http-port", Integer.toString(http),
+                "--https-port", Integer.toString(https),
                 "--admin-port", Integer.toString(admin))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("BREAKWATER_NO_BUILD", "1");
@@ -58,6 +60,7 @@ class QuickstartLauncherIT {
             }
             backends.forEach(TestBackend::close);
             assertThat(exited).as("the JVM stops on SIGTERM").isTrue();
+            assertThat(breakwater.exitValue()).as("exit code after SIGTERM").isZero();
         }
     }
 

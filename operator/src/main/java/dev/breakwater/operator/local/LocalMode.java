@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -89,7 +90,7 @@ public final class LocalMode implements AutoCloseable {
                     : "still serving table v" + version + " until the manifests above are fixed");
             return new Reload(Outcome.REJECTED, version, messages);
         }
-        Compilation compilation = IngressCompiler.compile(manifests.snapshot(), options);
+        Compilation compilation = IngressCompiler.compile(manifests.snapshot(), options.at(Instant.now()), served);
         for (Diagnostic d : compilation.diagnostics()) {
             Path file = manifests.fileOfObject().get(d.object());
             report(messages, d.severity().name().toLowerCase(java.util.Locale.ROOT) + ": "
