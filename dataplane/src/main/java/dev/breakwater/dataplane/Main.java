@@ -79,7 +79,7 @@ public final class Main {
     }
 
     /** SIGTERM and SIGINT drain the data plane, then the process exits 0. */
-    static void drainOnSignals(DataPlane dataPlane, Duration grace, Duration timeout) {
+    public static void drainOnSignals(DataPlane dataPlane, Duration grace, Duration timeout) {
         sun.misc.SignalHandler handler = signal -> new Thread(() -> {
             try {
                 int left = dataPlane.drainAndClose(grace, timeout);

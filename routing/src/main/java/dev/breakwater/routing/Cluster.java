@@ -27,10 +27,12 @@ public record Cluster(String name, Protocol protocol, List<Endpoint> endpoints, 
         /** HTTP/2 over TLS (gRPC over TLS). */
         H2;
 
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean tls() {
             return this == HTTPS || this == H2;
         }
 
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean http2() {
             return this == H2C || this == H2;
         }

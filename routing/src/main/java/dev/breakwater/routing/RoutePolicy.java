@@ -39,10 +39,12 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
     }
 
     /** The retry settings in force. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public Retries retriesOrDefault() {
         return retries == null ? Retries.DEFAULTS : retries;
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean redirectsToHttps() {
         return Boolean.TRUE.equals(httpsRedirect);
     }

@@ -1,5 +1,6 @@
 package dev.breakwater.routing;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -28,10 +29,12 @@ public record VirtualHost(String hostname, List<Route> routes, ClientAuth client
         this(hostname, routes, null);
     }
 
+    @JsonIgnore
     public boolean isCatchAll() {
         return hostname.equals(CATCH_ALL);
     }
 
+    @JsonIgnore
     public boolean isWildcard() {
         return hostname.startsWith("*.");
     }

@@ -49,6 +49,9 @@ public final class UpstreamPool {
     private final Map<String, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     private final Map<String, Http2Parent> http2Parents = new HashMap<>();
     private final Set<UpstreamConnection> busy = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Busy connections with a drain deadline already set (one timer per connection, whatever the swaps). */
+    private final Set<UpstreamConnection> drainScheduled =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private Set<String> serving;
     private final TlsContexts clientTls;
     private int idleCount;
@@ -270,9 +273,10 @@ public final class UpstreamPool {
         serving = servingKeys;
         retainOnly(servingKeys);
         for (UpstreamConnection c : List.copyOf(busy)) {
-            if (!servingKeys.contains(c.key())) {
+            if (!servingKeys.contains(c.key()) && drainScheduled.add(c)) {
                 long millis = drainMillisOf.getOrDefault(c.key(), defaultDrainMillis);
                 loop.schedule(() -> {
+                    drainScheduled.remove(c);
                     if (busy.contains(c) && (serving == null || !serving.contains(c.key()))) {
                         LOG.debug("drain timeout: closing the connection to {}", c.key());
                         c.channel().close();
