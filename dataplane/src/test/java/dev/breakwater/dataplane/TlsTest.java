@@ -108,6 +108,31 @@ class TlsTest {
         assertThat(proxy.tlsProvider()).isIn("OPENSSL", "JDK");
     }
 
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    @Test
+    void opensslSeesTheCertificateOfTheSniNameAndCurlSpeaksHttp2() throws Exception {
+        proxy.apply(site().build(List.of(pki.server("a.example.com").forHosts("default/a", "a.example.com"),
+                pki.server("*.wild.example.com").forHosts("default/wild", "*.wild.example.com"))));
+        String port = Integer.toString(proxy.httpsPort());
+
+        assertThat(run("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", "a.example.com"))
+                .contains("s:CN = a.example.com");
+        assertThat(run("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", "x.wild.example.com"))
+                .contains("s:CN = *.wild.example.com");
+        assertThat(run("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", "nobody.example.org"))
+                .contains("s:CN = breakwater.invalid");
+        String curl = run("curl", "-sk", "--http2", "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
+                "--resolve", "a.example.com:" + port + ":127.0.0.1", "https://a.example.com:" + port + "/");
+        assertThat(curl).isEqualTo("2 200");
+    }
+
     @Test
     void readsKeysInEveryPemForm() throws Exception {
         for (TestPki.KeyForm form : TestPki.KeyForm.values()) {
