@@ -14,6 +14,7 @@ final class Snapshots {
     private final List<Ingress> ingresses = new ArrayList<>();
     private final List<Service> services = new ArrayList<>();
     private final List<EndpointSlice> slices = new ArrayList<>();
+    private final List<io.fabric8.kubernetes.api.model.Secret> secrets = new ArrayList<>();
 
     static Snapshots with(Ingress... ingresses) {
         Snapshots snapshots = new Snapshots();
@@ -38,8 +39,19 @@ final class Snapshots {
         return this;
     }
 
+    /** A Secret of {@code type} with the given string data. */
+    Snapshots secret(String namespace, String name, String type, String... keyValues) {
+        io.fabric8.kubernetes.api.model.SecretBuilder b = new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata().withType(type);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            b.addToStringData(keyValues[i], keyValues[i + 1]);
+        }
+        secrets.add(b.build());
+        return this;
+    }
+
     ClusterSnapshot build() {
-        return new ClusterSnapshot(ingresses, List.of(), services, slices, List.of());
+        return new ClusterSnapshot(ingresses, List.of(), services, slices, secrets);
     }
 
     Compilation compile() {
