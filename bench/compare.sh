@@ -6,7 +6,8 @@
 #   REPS=5 SCENARIOS="c64" bench/compare.sh
 #
 # Settings: REPS (3), DURATION (10), WARMUP (3 for the native peers), WARMUP_OURS (20: the JIT needs it),
-# SCENARIOS ("c64 c256 64k"), TARGETS ("direct nginx-ka320 haproxy breakwater"),
+# SCENARIOS ("c64 c256 64k tls-h1 tls-h2 tls-hs"), TARGETS ("direct nginx-ka320 haproxy breakwater"),
+# JAVA_OPTS for Breakwater's JVM ("-Dbreakwater.tls.sessionResumption=false"),
 # BENCH_DIR (../shared/bench). Generated state goes to bench/run/ (gitignored).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,18 +16,22 @@ export BENCH_DIR=${BENCH_DIR:-$(cd "$project/../shared/bench" && pwd)}
 export RUN=${RUN:-$here/run}
 export BREAKWATER_DIR=$project
 export REPS=${REPS:-3} DURATION=${DURATION:-10} WARMUP=${WARMUP:-3} WARMUP_OURS=${WARMUP_OURS:-20}
-export SCENARIOS=${SCENARIOS:-"c64 c256 64k"}
+export SCENARIOS=${SCENARIOS:-"c64 c256 64k tls-h1 tls-h2 tls-hs"}
 export TARGETS=${TARGETS:-"direct nginx-ka320 haproxy breakwater"}
-# Breakwater serves plain HTTP only so far: no TLS or cache scenarios for it yet
-export BREAKWATER_SCENARIOS=${BREAKWATER_SCENARIOS:-"c64 c256 64k"}
+# no response cache yet: no cache scenario for Breakwater
+export BREAKWATER_SCENARIOS=${BREAKWATER_SCENARIOS:-"c64 c256 64k tls-h1 tls-h2 tls-hs"}
+# the peers run without TLS session resumption (every tls-hs connection is a full handshake): so does Breakwater
+export JAVA_OPTS=${JAVA_OPTS:-"-Dbreakwater.tls.sessionResumption=false"}
 
 mkdir -p "$RUN"
 [[ -f $RUN/.setup-done ]] || "$BENCH_DIR/setup.sh"
 # build before measuring, so that the launcher does not build inside the harness's start-up wait
 [[ -f $project/operator/target/breakwater-operator.jar ]] || (cd "$project" && mvn -q -B -DskipTests package)
 
-before=$(ls "$RUN"/results/matrix-*.txt 2>/dev/null | wc -l)
+shopt -s nullglob
+earlier=("$RUN"/results/matrix-*.txt)
 "$BENCH_DIR/matrix.sh" >&2
+now=("$RUN"/results/matrix-*.txt)
+(( ${#now[@]} > ${#earlier[@]} )) || { echo "no new results" >&2; exit 1; }
 result=$(ls -t "$RUN"/results/matrix-*.txt | head -1)
-[[ $(ls "$RUN"/results/matrix-*.txt | wc -l) -gt $before ]] || { echo "no new results" >&2; exit 1; }
 python3 "$here/ratios.py" "$result"

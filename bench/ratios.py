@@ -24,7 +24,8 @@ def main(path):
             kv = dict(t.split("=", 1) for t in line.split()[1:] if "=" in t)
             if "rps" in kv:
                 runs[(kv["scenario"], kv["target"])].append(kv)
-    scenarios = sorted({s for s, _ in runs}, key=lambda s: ["c64", "c256", "64k"].index(s) if s in ["c64", "c256", "64k"] else 9)
+    order = ["c64", "c256", "64k", "cache", "tls-h1", "tls-h2", "tls-hs"]
+    scenarios = sorted({s for s, _ in runs}, key=lambda s: order.index(s) if s in order else 99)
     print("| scenario | target | runs | req/s (median) | p99 ms (median) | SUT CPU us/req | vs best peer |")
     print("|---|---|---|---|---|---|---|")
     for s in scenarios:
