@@ -129,20 +129,13 @@ public final class UpstreamPool {
                     }
                 })
                 .connect(endpoint.socketAddress());
-        f.addListener((ChannelFutureListener) cf -> {
-            if (!cf.isSuccess()) {
-                promise.tryFailure(cf.cause());
-            } else if (ssl[0] == null) {
+        Promise<Channel> ready = loop.newPromise();
+        whenReady(f, ssl, ready);
+        ready.addListener(r -> {
+            if (r.isSuccess()) {
                 promise.trySuccess(handler);
             } else {
-                ssl[0].handshakeFuture().addListener(hs -> {
-                    if (hs.isSuccess()) {
-                        promise.trySuccess(handler);
-                    } else {
-                        cf.channel().close();
-                        promise.tryFailure(hs.cause());
-                    }
-                });
+                promise.tryFailure(r.cause());
             }
         });
     }
@@ -228,7 +221,13 @@ public final class UpstreamPool {
                 http2Parents.remove(endpoint.key());
             }
         });
-        f.addListener((ChannelFutureListener) cf -> {
+        whenReady(f, ssl, ready);
+        return parent;
+    }
+
+    /** Completes {@code ready} once the connection is made and, over TLS, its handshake is done. */
+    private static void whenReady(ChannelFuture connect, SslHandler[] ssl, Promise<Channel> ready) {
+        connect.addListener((ChannelFutureListener) cf -> {
             if (!cf.isSuccess()) {
                 ready.tryFailure(cf.cause());
             } else if (ssl[0] == null) {
@@ -244,7 +243,6 @@ public final class UpstreamPool {
                 });
             }
         });
-        return parent;
     }
 
     void busy(UpstreamConnection c) {

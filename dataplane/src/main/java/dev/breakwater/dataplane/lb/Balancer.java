@@ -16,9 +16,16 @@ public abstract class Balancer {
     private final long slowStartNanos;
 
     private final long oldestNanos;
+    private final long[] cumulativeWeights;
 
     protected Balancer(UpstreamEndpoint[] endpoints, Long slowStartWindowMillis) {
         this.endpoints = endpoints;
+        this.cumulativeWeights = new long[endpoints.length];
+        long sum = 0;
+        for (int i = 0; i < endpoints.length; i++) {
+            sum += endpoints[i].endpoint().weight();
+            cumulativeWeights[i] = sum;
+        }
         this.slowStartNanos = slowStartWindowMillis == null ? 0 : slowStartWindowMillis * 1_000_000L;
         long oldest = Long.MAX_VALUE;
         for (UpstreamEndpoint e : endpoints) {
@@ -85,6 +92,22 @@ public abstract class Balancer {
 
     protected static boolean same(UpstreamEndpoint a, UpstreamEndpoint b) {
         return b != null && (a == b || a.key().equals(b.key()));
+    }
+
+    /** An endpoint drawn at random with probability proportional to its weight; there must be one. */
+    protected final UpstreamEndpoint drawByWeight(ThreadLocalRandom rnd) {
+        long r = rnd.nextLong(cumulativeWeights[cumulativeWeights.length - 1]);
+        int lo = 0;
+        int hi = cumulativeWeights.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cumulativeWeights[mid] > r) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return endpoints[lo];
     }
 
     /** Scans every endpoint from a random start for a usable one (the fallback of every algorithm). */

@@ -9,32 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class LeastRequestBalancer extends Balancer {
 
-    private final long[] cumulative;
-
     LeastRequestBalancer(UpstreamEndpoint[] endpoints, Long slowStartWindowMillis) {
         super(endpoints, slowStartWindowMillis);
-        cumulative = new long[endpoints.length];
-        long sum = 0;
-        for (int i = 0; i < endpoints.length; i++) {
-            sum += endpoints[i].endpoint().weight();
-            cumulative[i] = sum;
-        }
-    }
-
-    /** An endpoint drawn with probability proportional to its weight. */
-    private UpstreamEndpoint draw(ThreadLocalRandom rnd) {
-        long r = rnd.nextLong(cumulative[cumulative.length - 1]);
-        int lo = 0;
-        int hi = cumulative.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cumulative[mid] > r) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return endpoints[lo];
     }
 
     @Override
@@ -48,8 +24,8 @@ final class LeastRequestBalancer extends Balancer {
         }
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int tries = 0; tries < 8; tries++) {
-            UpstreamEndpoint a = draw(rnd);
-            UpstreamEndpoint b = draw(rnd);
+            UpstreamEndpoint a = drawByWeight(rnd);
+            UpstreamEndpoint b = drawByWeight(rnd);
             boolean ua = usable(a, exclude, nowNanos);
             boolean ub = b != a && usable(b, exclude, nowNanos);
             if (ua && ub) {
