@@ -24,8 +24,8 @@ public final class Main {
             usage: breakwater local DIR [--http-port 8080] [--https-port 8443] [--admin-port 9090]
                                         [--bind 127.0.0.1] [--workers N] [--default-certificate NAMESPACE/NAME]
 
-              local DIR   serve the Ingress, IngressClass, Service and EndpointSlice manifests (*.yaml, *.yml)
-                          of DIR, and re-read DIR when a file in it changes
+              local DIR   serve the Ingress, IngressClass, Service, EndpointSlice and Secret manifests
+                          (*.yaml, *.yml) of DIR over HTTP and HTTPS, and re-read DIR when a file in it changes
             """;
 
     private Main() {
@@ -53,6 +53,9 @@ public final class Main {
                         o.defaultCertificate, Instant.now()));
             } catch (IllegalArgumentException e) {
                 fail(e.getMessage());
+            } catch (java.io.IOException e) {
+                fail("--default-certificate " + o.defaultCertificate + ": cannot read " + o.directory + ": "
+                        + e.getMessage());
             }
         }
         DataPlane dataPlane = builder.build().start();

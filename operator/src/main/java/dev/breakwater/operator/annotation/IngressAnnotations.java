@@ -24,21 +24,45 @@ import java.util.regex.Pattern;
  * @param hsts             {@code breakwater.dev/hsts*}, or null
  * @param protocol         {@code backend-protocol} (HTTP1 when not set)
  * @param backendCaSecret  {@code proxy-ssl-secret} / {@code breakwater.dev/backend-ca-secret} as ns/name, or null
+ * @param backendCaKey     the annotation that named {@code backendCaSecret} (for diagnostics), or null
  * @param backendVerify    {@code proxy-ssl-verify} / {@code breakwater.dev/backend-verify}
  * @param backendServerName {@code proxy-ssl-name} / {@code breakwater.dev/backend-server-name}, or null
  * @param clientCaSecret   {@code auth-tls-secret} / {@code breakwater.dev/client-ca-secret} as ns/name, or null
+ * @param clientCaKey      the annotation that named {@code clientCaSecret} (for diagnostics), or null
  * @param clientCertRequired {@code auth-tls-verify-client} / {@code breakwater.dev/client-verify}: on (true) or
  *                         optional (false)
  * @param route            timeouts, body limit, retries and affinity for the routes of this Ingress
  * @param cluster          balancing, health, outlier detection, draining and slow start for its backends
  */
 public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, RoutePolicy.Hsts hsts,
-                                 Cluster.Protocol protocol, String backendCaSecret, boolean backendVerify,
-                                 String backendServerName, String clientCaSecret, boolean clientCertRequired,
-                                 RoutePolicy route, ClusterPolicy cluster) {
+                                 Cluster.Protocol protocol, String backendCaSecret, String backendCaKey,
+                                 boolean backendVerify, String backendServerName, String clientCaSecret,
+                                 String clientCaKey, boolean clientCertRequired, RoutePolicy route,
+                                 ClusterPolicy cluster) {
 
     public static final String BREAKWATER = "breakwater.dev/";
     public static final String NGINX = "nginx.ingress.kubernetes.io/";
+
+    /**
+     * Every key read under {@value #BREAKWATER} (without the prefix). Any other key under our prefix is a typo
+     * or a setting of a newer version, and gets a warning instead of being silently ignored.
+     */
+    public static final java.util.Set<String> KEYS = java.util.Set.of(
+            "ssl-redirect", "force-ssl-redirect",
+            "hsts", "hsts-max-age", "hsts-include-subdomains", "hsts-preload",
+            "backend-protocol", "backend-ca-secret", "backend-verify", "backend-server-name",
+            "client-ca-secret", "client-verify",
+            "connect-timeout", "response-timeout", "max-body-size",
+            "affinity", "session-cookie-name", "session-cookie-max-age", "session-cookie-path",
+            "load-balance", "hash-by",
+            "retries", "retry-on", "retry-budget-percent", "per-try-timeout",
+            "health-check-path", "health-check-interval", "health-check-timeout", "healthy-threshold",
+            "unhealthy-threshold",
+            "outlier-consecutive-failures", "outlier-base-ejection", "outlier-max-ejection-percent",
+            "drain-timeout", "slow-start");
+
+    /** The HSTS max-age when {@code breakwater.dev/hsts} is on and no max-age is given: one year. */
+    public static final long DEFAULT_HSTS_MAX_AGE_SECONDS = 31_536_000L;
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
@@ -69,22 +93,41 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                 if ((key.startsWith(NGINX) || key.startsWith(BREAKWATER)) && key.endsWith("-snippet")) {
                     warn(key, "snippets are not supported: no annotation value is ever used as configuration "
                             + "text; this annotation is ignored");
+                } else if (key.startsWith(BREAKWATER) && !KEYS.contains(key.substring(BREAKWATER.length()))) {
+                    warn(key, "unknown annotation (a typo?); it is ignored");
                 }
             }
             Boolean sslRedirect = bool("ssl-redirect", null);
             boolean force = bool("force-ssl-redirect", false);
             RoutePolicy.Hsts hsts = null;
             if (boolOnly(BREAKWATER + "hsts", false)) {
-                Long maxAge = duration(BREAKWATER + "hsts-max-age", 31_536_000_000L);
-                hsts = new RoutePolicy.Hsts(maxAge / 1000, boolOnly(BREAKWATER + "hsts-include-subdomains", false),
+                hsts = new RoutePolicy.Hsts(seconds(BREAKWATER + "hsts-max-age", DEFAULT_HSTS_MAX_AGE_SECONDS),
+                        boolOnly(BREAKWATER + "hsts-include-subdomains", false),
                         boolOnly(BREAKWATER + "hsts-preload", false));
+            } else {
+                for (String k : List.of("hsts-max-age", "hsts-include-subdomains", "hsts-preload")) {
+                    if (value(BREAKWATER + k) != null) {
+                        warn(BREAKWATER + k, "has no effect unless " + BREAKWATER + "hsts is \"true\"");
+                    }
+                }
             }
             Cluster.Protocol protocol = protocol();
-            String backendCa = secretRef(either(BREAKWATER + "backend-ca-secret", NGINX + "proxy-ssl-secret"));
-            boolean backendVerify = onOff(either(BREAKWATER + "backend-verify", NGINX + "proxy-ssl-verify"),
-                    backendCa != null && a.containsKey(BREAKWATER + "backend-ca-secret"));
-            String serverName = value(either(BREAKWATER + "backend-server-name", NGINX + "proxy-ssl-name"));
-            String clientCa = secretRef(either(BREAKWATER + "client-ca-secret", NGINX + "auth-tls-secret"));
+            String backendCaKey = either(BREAKWATER + "backend-ca-secret", NGINX + "proxy-ssl-secret");
+            String backendCa = secretRef(backendCaKey);
+            String verifyKey = either(BREAKWATER + "backend-verify", NGINX + "proxy-ssl-verify");
+            // our own CA annotation means "verify with it"; ingress-nginx's needs proxy-ssl-verify: on, as there
+            boolean backendVerify = onOff(verifyKey, backendCa != null && backendCaKey.startsWith(BREAKWATER));
+            String serverKey = either(BREAKWATER + "backend-server-name", NGINX + "proxy-ssl-name");
+            String serverName = value(serverKey);
+            if (!protocol.tls()) {
+                for (String k : List.of(backendCaKey, verifyKey, serverKey)) {
+                    if (value(k) != null) {
+                        warn(k, "has no effect: the backend protocol is not HTTPS or GRPCS");
+                    }
+                }
+            }
+            String clientCaKey = either(BREAKWATER + "client-ca-secret", NGINX + "auth-tls-secret");
+            String clientCa = secretRef(clientCaKey);
             boolean required = clientVerify();
             if ("off".equalsIgnoreCase(value(either(BREAKWATER + "client-verify", NGINX + "auth-tls-verify-client")))) {
                 clientCa = null;
@@ -96,8 +139,9 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             RoutePolicy route = new RoutePolicy(connect, read, body, null, hsts, null, retries(), affinity());
             ClusterPolicy cluster = new ClusterPolicy(loadBalancer(), healthCheck(), outlier(),
                     duration(BREAKWATER + "drain-timeout", null), duration(BREAKWATER + "slow-start", null));
-            return new IngressAnnotations(sslRedirect, force, hsts, protocol, backendCa, backendVerify, serverName,
-                    clientCa, required, route, cluster);
+            return new IngressAnnotations(sslRedirect, force, hsts, protocol, backendCa,
+                    backendCa == null ? null : backendCaKey, backendVerify, serverName, clientCa,
+                    clientCa == null ? null : clientCaKey, required, route, cluster);
         }
 
         // ---- the settings
@@ -394,6 +438,19 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                 return dflt;
             }
             return ms;
+        }
+
+        /** A whole number of seconds, zero allowed (HSTS max-age=0 tells browsers to forget the host). */
+        private long seconds(String key, long dflt) {
+            String v = value(key);
+            if (v == null) {
+                return dflt;
+            }
+            if (v.matches("\\d{1,10}")) {
+                return Long.parseLong(v);
+            }
+            warn(key, "\"" + v + "\" is not a whole number of seconds (0 or more); using " + dflt);
+            return dflt;
         }
 
         /** Bytes: "0" (no limit), "8k", "10m", "1g" (ingress-nginx's proxy-body-size). */

@@ -32,14 +32,30 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
         this(controllerName, implicitDefaultClass, null);
     }
 
-    /** In a cluster: our controller name, classes taken only from the snapshot, certificates checked now. */
+    /**
+     * In a cluster: our controller name, classes taken only from the snapshot, certificates checked against the
+     * time of this call (read here, never inside the pure {@link IngressCompiler#compile}).
+     */
     public static CompilerOptions defaults() {
         return new CompilerOptions(DEFAULT_CONTROLLER_NAME, false, Instant.now());
     }
 
-    /** Local mode: our controller name, an implicit default class when the manifests define none. */
+    /**
+     * Local mode: our controller name, an implicit default class when the manifests define none, certificates
+     * checked against the time of this call.
+     */
     public static CompilerOptions local() {
         return new CompilerOptions(DEFAULT_CONTROLLER_NAME, true, Instant.now());
+    }
+
+    /** In a cluster, certificates checked against {@code now}. */
+    public static CompilerOptions defaults(Instant now) {
+        return new CompilerOptions(DEFAULT_CONTROLLER_NAME, false, now);
+    }
+
+    /** Local mode, certificates checked against {@code now}. */
+    public static CompilerOptions local(Instant now) {
+        return new CompilerOptions(DEFAULT_CONTROLLER_NAME, true, now);
     }
 
     /** The same options, checking certificates against {@code time}. */

@@ -71,6 +71,8 @@ public final class IngressCompiler {
     private final Map<String, String> certificateOfHost = new HashMap<>();
     private final Map<String, ClientAuth> clientAuthByHost = new HashMap<>();
     private final Map<String, String> clientAuthOwner = new HashMap<>();
+    /** Hosts some Ingress asked client certificates for with a CA that could not be read. */
+    private final Set<String> clientAuthFailed = new TreeSet<>();
 
     private IngressCompiler(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous) {
         this.backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices());
@@ -138,7 +140,8 @@ public final class IngressCompiler {
                     continue;
                 }
                 if (ownDefault != null && !hostFallbacks.containsKey(host)) {
-                    hostFallbacks.put(host, fallback(ingress, host, ownDefault, current.policyFor(host)));
+                    hostFallbacks.put(host, fallback(ingress, host, current.failClosedHosts().contains(host)
+                            ? BackendResolver.UNAVAILABLE : ownDefault, current.policyFor(host)));
                 }
             }
             if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
@@ -243,6 +246,11 @@ public final class IngressCompiler {
             if (fallback != null) {
                 routes.add(fallback);
             }
+            if (clientAuthFailed.contains(host) && !clientAuthByHost.containsKey(host)) {
+                // fail closed: no route of this host may serve clients that were meant to be verified
+                routes.replaceAll(r -> new Route(r.name(), r.source(), r.match(), BackendResolver.UNAVAILABLE,
+                        r.policy()));
+            }
             for (Route route : routes) {
                 if (route.action() instanceof RouteAction.Forward forward) {
                     forward.backends().forEach(b -> clusterNames.add(b.cluster()));
@@ -322,6 +330,9 @@ public final class IngressCompiler {
                     wanted.add(h);
                 }
             }
+            // the oldest Ingress naming a Secret for a host owns it, even while that Secret is unusable: a newer
+            // Ingress (maybe of another namespace) cannot take a host over by breaking or waiting out its owner
+            wanted.forEach(h -> certificateOfHost.putIfAbsent(h, ref));
             TlsSecrets.Loaded loaded = tlsSecrets.certificate(ref, wanted);
             if (loaded.problem() != null) {
                 diagnostics.add(Diagnostic.error(object, field + ".secretName", loaded.problem()
@@ -334,7 +345,6 @@ public final class IngressCompiler {
             }
             Certificate cert = loaded.certificate();
             if (cert != null) {
-                cert.hosts().forEach(h -> certificateOfHost.putIfAbsent(h, ref));
                 certificates.merge(ref, cert, (a, b) -> new Certificate(a.name(),
                         new TreeSet<>(concat(a.hosts(), b.hosts())).stream().toList(), a.certificateChain(),
                         a.privateKey()));
@@ -358,8 +368,8 @@ public final class IngressCompiler {
             try {
                 return new Cluster.UpstreamTls(tlsSecrets.caBundle(a.backendCaSecret()), a.backendServerName());
             } catch (IllegalArgumentException e) {
-                diagnostics.add(Diagnostic.error(object, "metadata.annotations['" + IngressAnnotations.BREAKWATER
-                        + "backend-ca-secret']", e.getMessage() + "; its routes answer 503 rather than talk to "
+                diagnostics.add(Diagnostic.error(object, "metadata.annotations['" + a.backendCaKey()
+                        + "']", e.getMessage() + "; its routes answer 503 rather than talk to "
                         + "endpoints that cannot be verified"));
                 failClosed[0] = true;
                 return null;
@@ -377,7 +387,7 @@ public final class IngressCompiler {
         if (a.clientCaSecret() == null) {
             return Set.of();
         }
-        String field = "metadata.annotations['" + IngressAnnotations.BREAKWATER + "client-ca-secret']";
+        String field = "metadata.annotations['" + a.clientCaKey() + "']";
         ClientAuth auth = null;
         try {
             auth = new ClientAuth(tlsSecrets.caBundle(a.clientCaSecret()), a.clientCertRequired());
@@ -386,6 +396,9 @@ public final class IngressCompiler {
                     + "; its TLS hosts answer 503 rather than serve clients that cannot be verified"));
         }
         Set<String> failClosed = new TreeSet<>();
+        if (auth == null) {
+            clientAuthFailed.addAll(ruleHosts(spec).stream().filter(tlsHosts::contains).toList());
+        }
         for (String h : ruleHosts(spec)) {
             if (!tlsHosts.contains(h)) {
                 diagnostics.add(Diagnostic.warning(object, field, "host " + h + " has no TLS (spec.tls), so no "

@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
@@ -76,8 +80,12 @@ final class TlsSecrets {
             }
             String chain = field(s, "tls.crt", ref);
             String key = field(s, "tls.key", ref);
-            X509Certificate[] certs = certificates(chain, ref + " tls.crt");
+            X509Certificate[] certs = certificates(chain, "Secret " + ref + ": tls.crt");
             PrivateKey privateKey = privateKey(key, ref);
+            if (!isRsaOrEc(privateKey.getAlgorithm())) {
+                throw new IllegalArgumentException("Secret " + ref + ": tls.key is a " + privateKey.getAlgorithm()
+                        + " key (expected: RSA or ECDSA)");
+            }
             if (!matches(privateKey, certs[0].getPublicKey())) {
                 throw new IllegalArgumentException("Secret " + ref + ": tls.key does not belong to the certificate "
                         + "in tls.crt");
@@ -93,7 +101,7 @@ final class TlsSecrets {
                             + certs[0].getNotBefore().toInstant());
                 }
             }
-            List<String> names = dnsNames(certs[0]);
+            List<String> names = dnsNames(certs[0], ref);
             List<String> covered = new ArrayList<>();
             List<String> uncovered = new ArrayList<>();
             for (String h : hosts) {
@@ -120,7 +128,7 @@ final class TlsSecrets {
             throw new IllegalArgumentException("Secret " + ref + " does not exist");
         }
         String pem = field(s, "ca.crt", ref);
-        certificates(pem, ref + " ca.crt");
+        certificates(pem, "Secret " + ref + ": ca.crt");
         return pem;
     }
 
@@ -183,7 +191,15 @@ final class TlsSecrets {
         throw new IllegalArgumentException("Secret " + ref + ": tls.key holds no PEM private key");
     }
 
-    /** True when the key signs what the public key verifies. */
+    private static boolean isRsaOrEc(String algorithm) {
+        return algorithm.equals("RSA") || algorithm.equals("EC") || algorithm.equals("ECDSA");
+    }
+
+    /**
+     * True when the private key belongs to the public key: both of one type, and a signature made with the
+     * private key verifies with the public one (this compares the key pair whatever the PEM form held, even a
+     * PKCS#8 EC key written without its public point).
+     */
     private static boolean matches(PrivateKey key, PublicKey pub) {
         String alg = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
@@ -208,26 +224,27 @@ final class TlsSecrets {
         }
     }
 
-    private static List<String> dnsNames(X509Certificate cert) {
+    /** The DNS names of the SAN extension; the subject's CN only when the certificate has no SAN at all. */
+    private static List<String> dnsNames(X509Certificate cert, String ref) {
         List<String> names = new ArrayList<>();
+        Collection<List<?>> sans;
         try {
-            if (cert.getSubjectAlternativeNames() != null) {
-                for (List<?> san : cert.getSubjectAlternativeNames()) {
-                    if (Integer.valueOf(2).equals(san.get(0))) {
-                        names.add(san.get(1).toString().toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
+            sans = cert.getSubjectAlternativeNames();
         } catch (java.security.cert.CertificateParsingException e) {
-            // fall back to the CN
+            throw new IllegalArgumentException("Secret " + ref + ": the subjectAltName of the certificate in tls.crt "
+                    + "cannot be parsed");
         }
-        if (names.isEmpty()) {
-            String dn = cert.getSubjectX500Principal().getName();
-            for (String part : dn.split(",")) {
-                if (part.trim().startsWith("CN=")) {
-                    names.add(part.trim().substring(3).toLowerCase(Locale.ROOT));
+        if (sans != null) {
+            for (List<?> san : sans) {
+                if (Integer.valueOf(2).equals(san.get(0))) {
+                    names.add(san.get(1).toString().toLowerCase(Locale.ROOT));
                 }
             }
+            return names;
+        }
+        X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
+        for (RDN rdn : subject.getRDNs(BCStyle.CN)) {
+            names.add(IETFUtils.valueToString(rdn.getFirst().getValue()).toLowerCase(Locale.ROOT));
         }
         return names;
     }
