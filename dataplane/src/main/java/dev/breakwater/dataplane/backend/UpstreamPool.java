@@ -114,23 +114,11 @@ public final class UpstreamPool {
                 .setMaxInitialLineLength(config.maxInitialLineLength())
                 .setMaxHeaderSize(config.maxHeaderSize() * 4)
                 .setMaxChunkSize(65536);
-        SslHandler[] ssl = new SslHandler[1];
-        ChannelFuture f = bootstrap.clone()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (endpoint.protocol().tls()) {
-                            ssl[0] = sslHandler(ch, endpoint, connectTimeoutMillis, false);
-                            ch.pipeline().addLast("tls", ssl[0]);
-                        }
-                        ch.pipeline().addLast("http", new HttpClientCodec(decoder, false, false));
-                        ch.pipeline().addLast("upstream", handler);
-                    }
-                })
-                .connect(endpoint.socketAddress());
         Promise<Channel> ready = loop.newPromise();
-        whenReady(f, ssl, ready);
+        open(endpoint, connectTimeoutMillis, false, ready, p -> {
+            p.addLast("http", new HttpClientCodec(decoder, false, false));
+            p.addLast("upstream", handler);
+        });
         ready.addListener(r -> {
             if (r.isSuccess()) {
                 promise.trySuccess(handler);
@@ -195,6 +183,30 @@ public final class UpstreamPool {
 
     private Http2Parent connectHttp2(UpstreamEndpoint endpoint, int connectTimeoutMillis) {
         Promise<Channel> ready = loop.newPromise();
+        Channel channel = open(endpoint, connectTimeoutMillis, true, ready, p -> {
+            p.addLast("h2", Http2FrameCodecBuilder.forClient()
+                    .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)
+                            .initialWindowSize(config.http2InitialWindowSize()))
+                    .validateHeaders(false)
+                    .build());
+            p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+        }).channel();
+        Http2Parent parent = new Http2Parent(channel, ready);
+        channel.closeFuture().addListener(closed -> {
+            if (http2Parents.get(endpoint.key()) == parent) {
+                http2Parents.remove(endpoint.key());
+            }
+        });
+        return parent;
+    }
+
+    /**
+     * Opens a connection to an endpoint: TLS first when its protocol says so (ALPN h2 for HTTP/2), then the
+     * handlers {@code protocol} adds. {@code ready} completes once connected and, over TLS, handshaken.
+     */
+    private ChannelFuture open(UpstreamEndpoint endpoint, int connectTimeoutMillis, boolean http2,
+                               Promise<Channel> ready,
+                               java.util.function.Consumer<io.netty.channel.ChannelPipeline> protocol) {
         SslHandler[] ssl = new SslHandler[1];
         ChannelFuture f = bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
@@ -202,27 +214,15 @@ public final class UpstreamPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (endpoint.protocol().tls()) {
-                            ssl[0] = sslHandler(ch, endpoint, connectTimeoutMillis, true);
+                            ssl[0] = sslHandler(ch, endpoint, connectTimeoutMillis, http2);
                             ch.pipeline().addLast("tls", ssl[0]);
                         }
-                        ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
-                                .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)
-                                        .initialWindowSize(config.http2InitialWindowSize()))
-                                .validateHeaders(false)
-                                .build());
-                        ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(
-                                new ChannelInboundHandlerAdapter()));
+                        protocol.accept(ch.pipeline());
                     }
                 })
                 .connect(endpoint.socketAddress());
-        Http2Parent parent = new Http2Parent(f.channel(), ready);
-        f.channel().closeFuture().addListener(closed -> {
-            if (http2Parents.get(endpoint.key()) == parent) {
-                http2Parents.remove(endpoint.key());
-            }
-        });
         whenReady(f, ssl, ready);
-        return parent;
+        return f;
     }
 
     /** Completes {@code ready} once the connection is made and, over TLS, its handshake is done. */
