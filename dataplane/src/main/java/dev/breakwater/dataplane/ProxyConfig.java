@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param responseTimeout         longest silence from an endpoint once it has been sent a request: before the
  *                                response head and between two reads of its body (nginx proxy_read_timeout)
  * @param idleTimeout             a client connection with no request in flight is closed after this long
+ * @param requestHeaderTimeout    longest time a client may take to send a complete request head once it has
+ *                                started one (slow-loris protection; 408 and close beyond)
  * @param upstreamIdleTimeout     pooled idle upstream connections are closed after this long; keep it below the
  *                                backends' own keep-alive timeout
  * @param maxInitialLineLength    longest request line, in bytes (414 beyond)
@@ -31,6 +33,7 @@ import java.util.Objects;
 public record ProxyConfig(Duration connectTimeout,
                           Duration responseTimeout,
                           Duration idleTimeout,
+                          Duration requestHeaderTimeout,
                           Duration upstreamIdleTimeout,
                           Duration webSocketIdleTimeout,
                           int maxInitialLineLength,
@@ -48,6 +51,7 @@ public record ProxyConfig(Duration connectTimeout,
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("responseTimeout", responseTimeout);
         requirePositive("idleTimeout", idleTimeout);
+        requirePositive("requestHeaderTimeout", requestHeaderTimeout);
         requirePositive("upstreamIdleTimeout", upstreamIdleTimeout);
         requirePositive("webSocketIdleTimeout", webSocketIdleTimeout);
         requireAtLeast("maxInitialLineLength", maxInitialLineLength, 256);
@@ -64,67 +68,86 @@ public record ProxyConfig(Duration connectTimeout,
     }
 
     public static ProxyConfig defaults() {
-        return new ProxyConfig(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(50), Duration.ofHours(1), 8192, 16384, 64L * 1024 * 1024, 256, 16, 128, 1024 * 1024, 200, 443, false);
+        return new ProxyConfig(Duration.ofSeconds(5),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(75),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(50),
+                Duration.ofHours(1),
+                8192,
+                16384,
+                64L * 1024 * 1024,
+                256,
+                16,
+                128,
+                1024 * 1024,
+                200,
+                443,
+                false);
     }
 
     public ProxyConfig withConnectTimeout(Duration value) {
-        return new ProxyConfig(value, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(value, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withResponseTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, value, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, value, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, value, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, value, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+    }
+
+    public ProxyConfig withRequestHeaderTimeout(Duration value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, value, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withUpstreamIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, value, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, value, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withWebSocketIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, value, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, value, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withMaxInitialLineLength(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, value, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, value, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withMaxHeaderSize(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, value, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, value, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withMaxRequestBodyBytes(long value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, value, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, value, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withMaxIdlePerEndpoint(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, value, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, value, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withMaxPipelinedRequests(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, value, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, value, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withHttp2MaxConcurrentStreams(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, value, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, value, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withHttp2InitialWindowSize(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, value, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, value, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withHttp2MaxResetsPerWindow(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, value, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, value, publicHttpsPort, trustForwardedHeaders);
     }
 
     public ProxyConfig withPublicHttpsPort(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, value, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, value, trustForwardedHeaders);
     }
 
     public ProxyConfig withTrustForwardedHeaders(boolean value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, value);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, value);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -347,6 +347,30 @@ class ProxyTest {
     }
 
     @Test
+    void aClientTooSlowToSendItsRequestHeadGets408() throws Exception {
+        try (DataPlane strict = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1)
+                .config(ProxyConfig.defaults().withRequestHeaderTimeout(Duration.ofMillis(300))).build().start()) {
+            strict.apply(Tables.builder().cluster("a", a).prefix("a.example.com", "/", "a").build());
+            try (RawHttp raw = new RawHttp(strict.httpPort())) {
+                // a head in two parts, well within the timeout, then an idle keep-alive pause longer than it
+                raw.send("GET /one HTTP/1.1\r\nHost: a.exa");
+                Thread.sleep(100);
+                raw.send("mple.com\r\n\r\n");
+                assertThat(raw.read().status()).isEqualTo(200);
+                Thread.sleep(500);
+                raw.send("GET /two HTTP/1.1\r\nHost: a.example.com\r\n\r\n");
+                assertThat(raw.read().status()).as("idle between requests is not a slow head").isEqualTo(200);
+
+                raw.send("GET /three HTTP/1.1\r\nHost: a.ex"); // ...and nothing more
+                RawHttp.Response r = raw.read();
+                assertThat(r.status()).isEqualTo(408);
+                assertThat(r.header("connection")).isEqualTo("close");
+                assertThat(raw.closedByPeer()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void requiresAHostForHttp11AndServesHttp10ClientsWithCloseDelimitedBodies() throws Exception {
         proxy.apply(Tables.builder().cluster("a", a).prefix("*", "/", "a").build());
         try (RawHttp raw = new RawHttp(proxy.httpPort())) {

@@ -100,6 +100,8 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                         .setMaxInitialLineLength(services.config().maxInitialLineLength())
                         .setMaxHeaderSize(services.config().maxHeaderSize())
                         .setMaxChunkSize(65536);
+                ctx.pipeline().addLast("head-timeout",
+                        new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()));
                 ctx.pipeline().addLast("http", new HttpServerCodec(decoder));
                 ctx.pipeline().addLast("proxy", new ProxyHandler(services, "https"));
             }

@@ -158,7 +158,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         ctx.fireChannelActive();
     }
 
+    private RequestHeadTimeout headTimeout;
+
     private void connectionStarted(Channel ch) {
+        headTimeout = ch.pipeline().get(RequestHeadTimeout.class);
         pool = services.pool(ch.eventLoop());
         clientIp = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
         localPort = ch.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
@@ -223,6 +226,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private void startRequest(HttpRequest req) {
+        if (headTimeout != null) {
+            headTimeout.headDecoded();
+        }
         inFlight = true;
         request = req;
         requestDone = false;
@@ -1092,6 +1098,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         inFlight = false;
+        if (headTimeout != null) {
+            headTimeout.exchangeEnded();
+        }
         endRequestAccounting();
         request = null;
         route = null;

@@ -26,6 +26,7 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
         ch.pipeline()
                 .addLast("idle", new IdleStateHandler(services.config().idleTimeout().toMillis(), 0, 0,
                         TimeUnit.MILLISECONDS))
+                .addLast("head-timeout", new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()))
                 .addLast("http", new HttpServerCodec(decoder))
                 .addLast("proxy", new ProxyHandler(services, "http"));
     }
