@@ -1072,6 +1072,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (p.get("idle") != null) {
             p.replace("idle", "idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
         }
+        if (p.get("head-timeout") != null) {
+            p.remove("head-timeout"); // a tunnel has no request heads
+            headTimeout = null;
+        }
         // removing the codecs hands any bytes they still hold to the tunnel
         p.remove("http");
         c.channel().pipeline().remove("http");
