@@ -34,6 +34,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -165,12 +166,10 @@ public final class DataPlane implements AutoCloseable {
         Set<String> serving = new HashSet<>();
         Map<String, Long> drainMillis = new HashMap<>();
         for (CompiledCluster c : router.clusters()) {
-            known.addAll(UpstreamEndpoint.keys(c.cluster()));
+            List<String> keys = UpstreamEndpoint.keys(c.cluster());
+            known.addAll(keys);
             serving.addAll(c.servingKeys());
-            for (UpstreamEndpoint e : c.endpoints()) {
-                drainMillis.merge(e.key(), c.drainTimeoutMillis(), Math::max);
-            }
-            for (String k : UpstreamEndpoint.keys(c.cluster())) {
+            for (String k : keys) {
                 drainMillis.merge(k, c.drainTimeoutMillis(), Math::max);
             }
         }

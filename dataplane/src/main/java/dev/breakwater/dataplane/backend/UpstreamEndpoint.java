@@ -29,13 +29,9 @@ public final class UpstreamEndpoint {
         this.endpoint = endpoint;
         this.protocol = protocol;
         this.tls = tls;
-        String k = protocol.name().toLowerCase(java.util.Locale.ROOT) + "://" + endpoint.authority();
-        if (tls != null) {
-            k += "#" + Integer.toHexString(tls.hashCode());
-        }
-        this.key = k;
+        this.key = key(endpoint, protocol, tls);
         this.socketAddress = socketAddress(endpoint.address(), endpoint.port());
-        this.state = registry.state(k);
+        this.state = registry.state(key);
     }
 
     /** Requests in flight and health of this endpoint, shared across event loops and tables. */
@@ -50,8 +46,12 @@ public final class UpstreamEndpoint {
 
     /** The pool key of an endpoint of a cluster. */
     public static String key(Endpoint e, Cluster cluster) {
-        String k = cluster.protocol().name().toLowerCase(java.util.Locale.ROOT) + "://" + e.authority();
-        return cluster.tls() == null ? k : k + "#" + Integer.toHexString(cluster.tls().hashCode());
+        return key(e, cluster.protocol(), cluster.tls());
+    }
+
+    private static String key(Endpoint e, Cluster.Protocol protocol, Cluster.UpstreamTls tls) {
+        String k = protocol.name().toLowerCase(java.util.Locale.ROOT) + "://" + e.authority();
+        return tls == null ? k : k + "#" + Integer.toHexString(tls.hashCode());
     }
 
     public Cluster.Protocol protocol() {

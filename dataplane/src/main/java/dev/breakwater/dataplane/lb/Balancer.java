@@ -60,18 +60,11 @@ public abstract class Balancer {
 
     /** Any endpoint, ignoring health (Envoy's "panic" mode, when every endpoint looks unhealthy). */
     public final UpstreamEndpoint pickIgnoringHealth(UpstreamEndpoint exclude) {
-        int n = endpoints.length;
-        if (n == 0) {
+        if (endpoints.length == 0) {
             return null;
         }
-        int start = ThreadLocalRandom.current().nextInt(n);
-        for (int i = 0; i < n; i++) {
-            UpstreamEndpoint e = endpoints[(start + i) % n];
-            if (!same(e, exclude)) {
-                return e;
-            }
-        }
-        return endpoints[start];
+        UpstreamEndpoint e = scan(exclude, 0, false);
+        return e != null ? e : endpoints[ThreadLocalRandom.current().nextInt(endpoints.length)];
     }
 
     /** Available, not excluded, and (during its slow start) admitted in proportion to its age. */
@@ -112,6 +105,10 @@ public abstract class Balancer {
 
     /** Scans every endpoint from a random start for a usable one (the fallback of every algorithm). */
     protected final UpstreamEndpoint scan(UpstreamEndpoint exclude, long nowNanos) {
+        return scan(exclude, nowNanos, true);
+    }
+
+    private UpstreamEndpoint scan(UpstreamEndpoint exclude, long nowNanos, boolean healthyOnly) {
         int n = endpoints.length;
         if (n == 0) {
             return null;
@@ -119,7 +116,7 @@ public abstract class Balancer {
         int start = ThreadLocalRandom.current().nextInt(n);
         for (int i = 0; i < n; i++) {
             UpstreamEndpoint e = endpoints[(start + i) % n];
-            if (!same(e, exclude) && e.state().available(nowNanos)) {
+            if (!same(e, exclude) && (!healthyOnly || e.state().available(nowNanos))) {
                 return e;
             }
         }
