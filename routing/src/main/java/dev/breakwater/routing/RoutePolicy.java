@@ -12,10 +12,12 @@ package dev.breakwater.routing;
  * @param webSocketIdleTimeoutMillis an upgraded (WebSocket) connection silent both ways this long is closed
  * @param retries                when failed attempts are tried again (null: {@link Retries#DEFAULTS})
  * @param affinity               cookie session affinity, or null for none
+ * @param cache                  the response cache, or null when responses of this route are never cached
+ * @param compression            response compression, or null for none
  */
 public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
                           Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
-                          SessionAffinity affinity) {
+                          SessionAffinity affinity, CachePolicy cache, Compression compression) {
 
     public static final RoutePolicy DEFAULTS = new RoutePolicy(null, null, null, null, null, null, null, null);
 
@@ -28,6 +30,13 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
         }
     }
 
+    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
+                       Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
+                       SessionAffinity affinity) {
+        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, null, null);
+    }
+
     public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes) {
         this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, null, null, null, null, null);
     }
@@ -36,6 +45,18 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
                        Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis) {
         this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
                 webSocketIdleTimeoutMillis, null, null);
+    }
+
+    /** This policy with the given cache (null: none). */
+    public RoutePolicy withCache(CachePolicy newCache) {
+        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, newCache, compression);
+    }
+
+    /** This policy with the given compression (null: none). */
+    public RoutePolicy withCompression(Compression newCompression) {
+        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, cache, newCompression);
     }
 
     /** The retry settings in force. */

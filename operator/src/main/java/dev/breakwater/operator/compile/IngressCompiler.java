@@ -274,7 +274,7 @@ public final class IngressCompiler {
                     || !Boolean.FALSE.equals(annotations.sslRedirect()) && tlsHosts.contains(host);
             return new RoutePolicy(base.connectTimeoutMillis(), base.responseTimeoutMillis(),
                     base.maxRequestBodyBytes(), redirect ? Boolean.TRUE : null, base.hsts(),
-                    base.webSocketIdleTimeoutMillis(), base.retries(), base.affinity());
+                    base.webSocketIdleTimeoutMillis(), base.retries(), base.affinity(), base.cache(), base.compression());
         }
     }
 
