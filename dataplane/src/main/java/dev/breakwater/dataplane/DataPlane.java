@@ -1,5 +1,8 @@
 package dev.breakwater.dataplane;
 
+import dev.breakwater.dataplane.cache.CacheConfig;
+import dev.breakwater.dataplane.cache.ResponseCache;
+
 import dev.breakwater.dataplane.admin.AdminServer;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
@@ -74,6 +77,9 @@ public final class DataPlane implements AutoCloseable {
     private HealthChecker healthChecker;
     private volatile Map<String, Long> previousDrainMillis = Map.of();
     private ChannelGroup connections;
+    private final CacheConfig cacheConfig;
+    private final ResponseCache cache;
+    private final String adminToken;
 
     private DataPlane(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -83,6 +89,14 @@ public final class DataPlane implements AutoCloseable {
         this.config = b.config;
         this.transport = b.transport;
         this.requestedHttpsPort = b.httpsPort;
+        this.cacheConfig = b.cache;
+        this.adminToken = b.adminToken;
+        if (b.cache.maxBytes() > 0) {
+            this.cache = new ResponseCache(b.cache, route -> metrics.cache(route).evicted());
+            metrics.bindCache(cache::weightedBytes, cache::size, cache::evictions);
+        } else {
+            this.cache = null;
+        }
         if (b.httpsPort >= 0) {
             this.tls = new TlsContexts(TlsContexts.defaultProvider(), b.tlsSessionResumption);
             Certificate fallback = b.defaultCertificate != null ? b.defaultCertificate
@@ -114,7 +128,7 @@ public final class DataPlane implements AutoCloseable {
         }
         connections = new DefaultChannelGroup("client-connections", GlobalEventExecutor.INSTANCE);
         ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining,
-                connections);
+                connections, cache);
         httpChannel = new ServerBootstrap()
                 .group(workerGroup)
                 .channel(transport.serverChannel())
@@ -145,7 +159,7 @@ public final class DataPlane implements AutoCloseable {
             healthChecker.update(current);
         }
         admin = AdminServer.bind(adminGroup, transport, new InetSocketAddress(bindAddress, requestedAdminPort),
-                table, metrics, () -> draining);
+                table, metrics, () -> draining, cache, adminToken);
         LOG.info("data plane listening: http {}:{}, admin {}:{} ({} transport, {} event loops)",
                 bindAddress, httpPort(), bindAddress, adminPort(), transport, workers);
         return this;
@@ -192,6 +206,11 @@ public final class DataPlane implements AutoCloseable {
     public RoutingTable table() {
         var r = table.router();
         return r == null ? null : r.table();
+    }
+
+    /** The response cache, or null when it is off. */
+    public ResponseCache cache() {
+        return cache;
     }
 
     public ProxyMetrics metrics() {
@@ -288,8 +307,28 @@ public final class DataPlane implements AutoCloseable {
         private int workers = Runtime.getRuntime().availableProcessors();
         private ProxyConfig config = ProxyConfig.defaults();
         private Transport transport = Transport.best();
+        private CacheConfig cache = CacheConfig.DEFAULTS;
+        private String adminToken;
 
         private Builder() {
+        }
+
+        /** The response cache's limits and defaults (routes turn it on); {@code maxBytes} 0 turns it off. */
+        public Builder cache(CacheConfig value) {
+            this.cache = Objects.requireNonNull(value, "cache");
+            return this;
+        }
+
+        /**
+         * The bearer token the admin port requires for changes (cache purges). Without one, such requests are
+         * refused.
+         */
+        public Builder adminToken(String value) {
+            if (value != null && value.isBlank()) {
+                throw new IllegalArgumentException("adminToken: blank (expected: a secret, or null for none)");
+            }
+            this.adminToken = value;
+            return this;
         }
 
         public Builder bindAddress(String value) {

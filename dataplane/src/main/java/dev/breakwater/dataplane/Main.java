@@ -25,7 +25,7 @@ public final class Main {
             usage: java -jar breakwater-dataplane.jar --table FILE [--bind 0.0.0.0] [--http-port 8080]
                    [--https-port 8443 | -1] [--admin-port 9090] [--workers N]
                    [--shutdown-grace 5s] [--shutdown-timeout 30s]
-            """;
+            """ + EdgeOptions.USAGE;
 
     private Main() {
     }
@@ -39,6 +39,7 @@ public final class Main {
         Path tableFile = null;
         Duration grace = Duration.ofSeconds(5);
         Duration timeout = Duration.ofSeconds(30);
+        EdgeOptions edge = new EdgeOptions();
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String a = rest.remove(0);
@@ -59,7 +60,15 @@ public final class Main {
                 case "--workers" -> workers = Integer.parseInt(v);
                 case "--shutdown-grace" -> grace = duration(a, v);
                 case "--shutdown-timeout" -> timeout = duration(a, v);
-                default -> fail("unknown option " + a);
+                default -> {
+                    try {
+                        if (!edge.accept(a, v)) {
+                            fail("unknown option " + a);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        fail(e.getMessage());
+                    }
+                }
             }
         }
         if (tableFile == null) {
@@ -69,8 +78,8 @@ public final class Main {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
         RoutingTable table = TableCodec.decode(Files.readAllBytes(tableFile));
-        DataPlane dataPlane = DataPlane.builder().bindAddress(bind).httpPort(http).httpsPort(https)
-                .adminPort(admin).workers(workers).build().start();
+        DataPlane dataPlane = edge.applyTo(DataPlane.builder().bindAddress(bind).httpPort(http).httpsPort(https)
+                .adminPort(admin).workers(workers)).build().start();
         dataPlane.apply(table);
         System.err.printf("breakwater-dataplane: serving table v%d from %s on %s:%d%n", table.version(), tableFile,
                 bind, dataPlane.httpPort());

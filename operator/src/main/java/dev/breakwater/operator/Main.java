@@ -23,6 +23,8 @@ public final class Main {
     static final String USAGE = """
             usage: breakwater local DIR [--http-port 8080] [--https-port 8443] [--admin-port 9090]
                                         [--bind 127.0.0.1] [--workers N] [--default-certificate NAMESPACE/NAME]
+                                        [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
+                                        [--cache-lock-timeout 5s] [--admin-token-file FILE]
 
               local DIR   serve the Ingress, IngressClass, Service, EndpointSlice and Secret manifests
                           (*.yaml, *.yml) of DIR over HTTP and HTTPS, and re-read DIR when a file in it changes
@@ -58,7 +60,7 @@ public final class Main {
                         + e.getMessage());
             }
         }
-        DataPlane dataPlane = builder.build().start();
+        DataPlane dataPlane = o.edge().applyTo(builder).build().start();
         LocalMode local = new LocalMode(o.directory, dataPlane, CompilerOptions.local(),
                 message -> System.err.println("breakwater: " + message));
         // SIGTERM/SIGINT: not ready at once, stop accepting, let requests in flight finish (10 s), exit 0
@@ -79,7 +81,7 @@ public final class Main {
 
     /** Parsed options of {@code local}. */
     record LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
-                        String defaultCertificate) {
+                        String defaultCertificate, dev.breakwater.dataplane.EdgeOptions edge) {
 
         static LocalOptions parse(List<String> args) {
             Path dir = null;
@@ -89,6 +91,7 @@ public final class Main {
             int admin = 9090;
             int workers = Runtime.getRuntime().availableProcessors();
             String cert = null;
+            dev.breakwater.dataplane.EdgeOptions edge = new dev.breakwater.dataplane.EdgeOptions();
             List<String> rest = new ArrayList<>(args);
             while (!rest.isEmpty()) {
                 String a = rest.remove(0);
@@ -115,7 +118,15 @@ public final class Main {
                         }
                         cert = v;
                     }
-                    default -> fail("unknown option " + a);
+                    default -> {
+                        try {
+                            if (!edge.accept(a, v)) {
+                                fail("unknown option " + a);
+                            }
+                        } catch (IllegalArgumentException e) {
+                            fail(e.getMessage());
+                        }
+                    }
                 }
             }
             if (dir == null) {
@@ -124,7 +135,7 @@ public final class Main {
             if (!Files.isDirectory(dir)) {
                 fail(dir + " is not a folder");
             }
-            return new LocalOptions(dir, bind, http, https, admin, workers, cert);
+            return new LocalOptions(dir, bind, http, https, admin, workers, cert, edge);
         }
 
         private static int port(String name, String v) {

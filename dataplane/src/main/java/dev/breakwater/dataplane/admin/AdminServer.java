@@ -1,6 +1,7 @@
 package dev.breakwater.dataplane.admin;
 
 import dev.breakwater.dataplane.Transport;
+import dev.breakwater.dataplane.cache.ResponseCache;
 import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import io.netty.bootstrap.ServerBootstrap;
@@ -22,9 +23,10 @@ public final class AdminServer {
     }
 
     public static AdminServer bind(EventLoopGroup group, Transport transport, InetSocketAddress address,
-                                   TableHolder table, ProxyMetrics metrics, BooleanSupplier draining)
+                                   TableHolder table, ProxyMetrics metrics, BooleanSupplier draining,
+                                   ResponseCache cache, String adminToken)
             throws InterruptedException {
-        AdminHandler handler = new AdminHandler(table, metrics, draining);
+        AdminHandler handler = new AdminHandler(table, metrics, draining, cache, adminToken);
         Channel ch = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())

@@ -1,5 +1,7 @@
 package dev.breakwater.dataplane.config;
 
+import dev.breakwater.dataplane.compress.ResponseCompressor;
+
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.HeaderMatch;
@@ -32,6 +34,8 @@ public final class CompiledRoute {
     private final int[] cumulativeWeights;
     private final RouteAction.FixedResponse fixedResponse;
     private final ProxyMetrics.RouteMeters meters;
+    private final ProxyMetrics.CacheMeters cacheMeters;
+    private final ResponseCompressor compressor;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
                   ProxyMetrics metrics) {
@@ -80,6 +84,19 @@ public final class CompiledRoute {
             this.fixedResponse = (RouteAction.FixedResponse) route.action();
         }
         this.meters = metrics.route(route.name());
+        this.cacheMeters = route.policy().cache() == null ? null : metrics.cache(route.name());
+        this.compressor = route.policy().compression() == null ? null
+                : new ResponseCompressor(route.policy().compression());
+    }
+
+    /** The route's cache meters, or null when its responses are not cached. */
+    public ProxyMetrics.CacheMeters cacheMeters() {
+        return cacheMeters;
+    }
+
+    /** The route's response compressor, or null when it does not compress. */
+    public ResponseCompressor compressor() {
+        return compressor;
     }
 
     public String name() {

@@ -6,7 +6,23 @@ import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.CompiledCluster;
 import dev.breakwater.dataplane.config.CompiledRoute;
 import dev.breakwater.dataplane.config.Router;
+import dev.breakwater.dataplane.cache.CacheControl;
+import dev.breakwater.dataplane.cache.CacheKey;
+import dev.breakwater.dataplane.cache.CacheSettings;
+import dev.breakwater.dataplane.cache.CachedBody;
+import dev.breakwater.dataplane.cache.CachedResponse;
+import dev.breakwater.dataplane.cache.ResponseCache;
+import dev.breakwater.dataplane.compress.ResponseCompressor;
+import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.metrics.ProxyMetrics.UpstreamError;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.List;
 import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.Retries;
@@ -135,6 +151,26 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private boolean tunneling;
     private boolean wholeRequest;
     private long timerDueNanos;
+    private String requestHost;
+
+    // response cache: set for requests a caching route may answer from the cache
+    private CacheSettings cacheSettings;
+    private CacheKey cacheKey;
+    private CacheControl requestCc;
+    /** A stored response that is not fresh: revalidated, or served if the origin fails (stale-if-error). */
+    private CachedResponse cachedEntry;
+    private boolean revalidating;
+    private ResponseCache.Fill fill;
+    private CachedBody fillBody;
+    private int fillStatus;
+    private HttpHeaders fillHeaders;
+    private boolean swallowBody;
+    private boolean awaitingFill;
+    private int awaitToken;
+    private ScheduledFuture<?> awaitTimer;
+    private long fetchStartMillis;
+    private String cacheStatus;
+    private ResponseCompressor.BodyEncoder encoder;
 
     public ProxyHandler(ProxyServices services, String scheme) {
         this.services = services;
@@ -244,6 +280,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         cluster = null;
         endpoint = null;
         upgradeRequested = false;
+        cacheSettings = null;
+        cachedEntry = null;
+        revalidating = false;
+        swallowBody = false;
+        cacheStatus = null;
         startNanos = System.nanoTime();
         http10 = req.protocolVersion().minorVersion() == 0;
         HttpHeaders headers = req.headers();
@@ -282,6 +323,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             respondLocally(HttpResponseStatus.BAD_REQUEST, "missing Host header");
             return;
         }
+        requestHost = host;
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         String query = q < 0 ? null : uri.substring(q + 1);
@@ -327,6 +369,27 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 : services.config().connectTimeout().toMillis());
         responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(policy.responseTimeoutMillis() != null
                 ? policy.responseTimeoutMillis() : services.config().responseTimeout().toMillis());
+        if (policy.cache() != null && services.cache() != null && !isWebSocketUpgrade(headers)
+                && (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD))) {
+            ResponseCache cache = services.cache();
+            cacheSettings = CacheSettings.resolve(policy.cache(), cache.config());
+            cacheKey = CacheKey.of(r.name(), cacheSettings.purgeGeneration(), scheme, host, uri);
+            List<String> cc = headers.getAll(HttpHeaderNames.CACHE_CONTROL);
+            requestCc = cc.isEmpty() && headers.containsValue(HttpHeaderNames.PRAGMA, "no-cache", true)
+                    ? CacheControl.parse("no-cache") : CacheControl.parse(cc);
+            if (consultCache(true)) {
+                return;
+            }
+        }
+        forward();
+    }
+
+    /** Sends the request in flight to an endpoint of the route's cluster (the route is chosen, checks passed). */
+    private void forward() {
+        CompiledRoute r = route;
+        RoutePolicy policy = r.route().policy();
+        HttpRequest req = request;
+        HttpHeaders headers = req.headers();
         cluster = r.pickCluster();
         if (cluster == null) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint");
@@ -352,7 +415,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         cluster.requestStarted();
         clusterCounted = true;
         upgradeRequested = !http2 && isWebSocketUpgrade(headers);
-        prepareUpstreamHeaders(req, headers, host);
+        prepareUpstreamHeaders(req, headers, requestHost, endpoint, http2 && !wholeRequest);
         if (upgradeRequested) {
             retryable = false;
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
@@ -467,7 +530,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         return clientIp;
     }
 
-    private void prepareUpstreamHeaders(HttpRequest req, HttpHeaders headers, String host) {
+    private void prepareUpstreamHeaders(HttpRequest req, HttpHeaders headers, String host, UpstreamEndpoint endpoint,
+                                        boolean bodyOfUnknownLength) {
         HopByHop.strip(headers);
         if (http2) {
             for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
@@ -491,7 +555,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (endpoint.protocol().http2()) {
             // HTTP/2 upstream: the stream codec takes :scheme from this header
             headers.set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), endpoint.protocol().tls() ? "https" : "http");
-        } else if (http2 && !wholeRequest && !HttpUtil.isContentLengthSet(req)) {
+        } else if (bodyOfUnknownLength && !HttpUtil.isContentLengthSet(req)) {
             // an HTTP/2 request body of unknown length, to an HTTP/1.1 endpoint: chunk it
             HttpUtil.setTransferEncodingChunked(req, true);
         }
@@ -644,6 +708,25 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         lastActivityNanos = System.nanoTime();
+        if (swallowBody && !tunneling) {
+            // the rest of a 304 that refreshed a stored response
+            boolean last = msg instanceof LastHttpContent;
+            ReferenceCountUtil.release(msg);
+            if (last) {
+                finishRevalidation();
+            }
+            return;
+        }
+        if (revalidating && msg instanceof HttpResponse r304 && r304.decoderResult().isSuccess()
+                && r304.status().code() == 304) {
+            revalidated(r304);
+            boolean last = msg instanceof LastHttpContent;
+            ReferenceCountUtil.release(msg);
+            if (last) {
+                finishRevalidation();
+            }
+            return;
+        }
         if (msg instanceof FullHttpResponse full && !tunneling) {
             // a whole response (HTTP/2 HEADERS with end of stream, as gRPC "trailers only"): kept whole so
             // that an HTTP/2 client gets it the same way
@@ -652,6 +735,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 return;
             }
             if (full.decoderResult().isSuccess()) {
+                if (full.status().code() >= 500 && staleInsteadOfError(full)) {
+                    return;
+                }
                 onResponseHead(full);
                 onResponseComplete();
                 return;
@@ -706,6 +792,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                     }
                     return;
                 }
+                if (staleInsteadOfError(msg)) {
+                    return;
+                }
             } else {
                 cluster.succeeded(endpoint);
             }
@@ -723,10 +812,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 return;
             }
             if (content instanceof LastHttpContent) {
-                ctx.write(content, ctx.voidPromise());
+                writeBody(content, true);
                 onResponseComplete();
             } else {
-                ctx.write(content, ctx.voidPromise());
+                writeBody(content, false);
                 if (!ctx.channel().isWritable()) {
                     c.channel().config().setAutoRead(false);
                 }
@@ -734,6 +823,42 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         } else {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * Writes a part of the response body to the client: through the compressor when the response is being
+     * compressed, and into the cache entry being filled (what the client gets is what is stored).
+     */
+    private void writeBody(HttpContent content, boolean last) {
+        if (encoder != null) {
+            ByteBuf encoded = encoder.encode(content.content().retain());
+            if (last) {
+                ByteBuf tail = encoder.finish();
+                encoder = null;
+                encoded = tail.isReadable() ? Unpooled.wrappedBuffer(encoded, tail) : releaseAndKeep(tail, encoded);
+                HttpHeaders trailers = ((LastHttpContent) content).trailingHeaders();
+                content.release();
+                content = new DefaultLastHttpContent(encoded, trailers);
+            } else {
+                content.release();
+                if (!encoded.isReadable()) {
+                    encoded.release();
+                    return;
+                }
+                content = new DefaultHttpContent(encoded);
+            }
+        }
+        if (fillBody != null && !fillBody.append(content.content())) {
+            // larger than the route stores: passed through, not stored
+            fillBody = null;
+            endFill();
+        }
+        ctx.write(content, ctx.voidPromise());
+    }
+
+    private static ByteBuf releaseAndKeep(ByteBuf drop, ByteBuf keep) {
+        drop.release();
+        return keep;
     }
 
     /** A request that already went to an endpoint may be sent again: idempotent, bodyless and complete. */
@@ -765,6 +890,20 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 headers.remove(n.text());
             }
         }
+        boolean head = request.method().equals(HttpMethod.HEAD);
+        ResponseCompressor compressor = route.compressor();
+        if (compressor != null && !head) {
+            String coding = compressor.begin(status, headers, request.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
+            if (coding != null) {
+                encoder = ResponseCompressor.encoder(coding);
+            }
+        }
+        if (fill != null) {
+            beginFill(headers);
+        }
+        if (cacheStatus != null) {
+            headers.set(X_CACHE_STATUS, cacheStatus);
+        }
         if (!http2 && !http10 && !HttpUtil.isContentLengthSet(resp) && !HttpUtil.isTransferEncodingChunked(resp)
                 && status != 204 && status != 304 && !request.method().equals(HttpMethod.HEAD)) {
             // a body of unknown length (from HTTP/2, or close-delimited): frame it for the client
@@ -795,11 +934,21 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             headers.set(STRICT_TRANSPORT_SECURITY, hsts.headerValue());
         }
         resp.setProtocolVersion(HttpVersion.HTTP_1_1);
-        ctx.write(resp, ctx.voidPromise());
+        if (resp instanceof FullHttpResponse full && (encoder != null || fillBody != null)) {
+            // a whole response whose body is compressed or stored: its head, then its body as the last part
+            ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, full.status(), full.headers()), ctx.voidPromise());
+            writeBody(new DefaultLastHttpContent(full.content(), full.trailingHeaders()), true);
+        } else {
+            ctx.write(resp, ctx.voidPromise());
+        }
     }
 
     private void onResponseComplete() {
         responseDone = true;
+        if (fillBody != null) {
+            storeFilled();
+        }
+        endFill();
         endAttempt();
         UpstreamConnection u = upstream;
         upstream = null;
@@ -848,6 +997,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         services.metrics().upstreamError(cluster.name(), UpstreamError.RESET);
+        dropFill();
         if (!responseStarted) {
             endAttempt();
             if (c.reused() && retryable && !staleRetried) {
@@ -876,6 +1026,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private void abortUpstream() {
+        dropFill();
         endAttempt();
         generation++;
         connecting = false;
@@ -886,6 +1037,294 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         releasePendingBody();
     }
+
+    // ---------------------------------------------------------------- response cache
+
+    /**
+     * Answers the request from the cache when it can (fresh, or stale within stale-while-revalidate), else
+     * prepares the fetch: joins another request's fetch of the same key (when {@code mayWait}), or becomes the
+     * fetch that fills the cache, revalidating a stale entry with its validators. Returns true when the request
+     * is answered or waiting.
+     */
+    private boolean consultCache(boolean mayWait) {
+        ResponseCache cache = services.cache();
+        ProxyMetrics.CacheMeters meters = route.cacheMeters();
+        HttpHeaders headers = request.headers();
+        long now = cache.now();
+        CachedResponse e = cache.lookup(cacheKey, headers);
+        if (e != null && !requestCc.has("no-cache")) {
+            if (e.freshFor(requestCc, now)) {
+                meters.hit();
+                serveCached(e, "HIT");
+                return true;
+            }
+            if (e.withinStaleWhileRevalidate(now)) {
+                meters.stale();
+                refreshInBackground(e);
+                serveCached(e, "UPDATING");
+                return true;
+            }
+        }
+        if (requestCc.has("only-if-cached")) {
+            respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, "not in the cache (the request said only-if-cached)");
+            return true;
+        }
+        cachedEntry = e;
+        if (!request.method().equals(HttpMethod.HEAD) && !headers.contains(HttpHeaderNames.RANGE)) {
+            if (mayWait) {
+                int token = ++awaitToken;
+                EventExecutor loop = ctx.executor();
+                fill = cache.joinOrStart(cacheKey, () -> loop.execute(() -> fillEnded(token)));
+                if (fill == null) {
+                    awaitingFill = true;
+                    meters.coalesced();
+                    awaitTimer = loop.schedule(() -> fillEnded(token), cache.config().lockTimeout().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    return true;
+                }
+            } else {
+                fill = cache.joinOrStart(cacheKey, null);
+            }
+            if (e != null && e.hasValidators() && !headers.contains(HttpHeaderNames.IF_NONE_MATCH)
+                    && !headers.contains(HttpHeaderNames.IF_MODIFIED_SINCE)) {
+                if (e.etag() != null) {
+                    headers.set(HttpHeaderNames.IF_NONE_MATCH, e.etag());
+                }
+                if (e.lastModified() != null) {
+                    headers.set(HttpHeaderNames.IF_MODIFIED_SINCE, e.lastModified());
+                }
+                revalidating = true;
+            }
+        }
+        meters.miss();
+        cacheStatus = e == null ? "MISS" : "EXPIRED";
+        fetchStartMillis = now;
+        return false;
+    }
+
+    /** The fetch this request waited for ended (or the wait timed out): look again, else fetch. */
+    private void fillEnded(int token) {
+        if (!awaitingFill || token != awaitToken || closed) {
+            return;
+        }
+        awaitingFill = false;
+        if (awaitTimer != null) {
+            awaitTimer.cancel(false);
+            awaitTimer = null;
+        }
+        if (!consultCache(false)) {
+            forward();
+            channelReadComplete(ctx); // nothing else flushes what was written upstream
+        }
+    }
+
+    /** Answers the request with a stored response (304 when the client's own validators match). */
+    private void serveCached(CachedResponse e, String how) {
+        HttpHeaders h = new DefaultHttpHeaders().add(e.headers());
+        h.set(HttpHeaderNames.AGE, e.currentAgeMillis(services.cache().now()) / 1000);
+        h.set(X_CACHE_STATUS, how);
+        int code = e.status();
+        ByteBuf body = Unpooled.EMPTY_BUFFER;
+        if (!revalidating && notModified(e, request.headers())) {
+            code = 304;
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            h.remove(HttpHeaderNames.CONTENT_TYPE);
+        } else if (!request.method().equals(HttpMethod.HEAD)) {
+            body = Unpooled.wrappedBuffer(e.body());
+        }
+        RoutePolicy.Hsts hsts = route.route().policy().hsts();
+        if (hsts != null && "https".equals(scheme) && !h.contains(STRICT_TRANSPORT_SECURITY)) {
+            h.set(STRICT_TRANSPORT_SECURITY, hsts.headerValue());
+        }
+        status = code;
+        responseStarted = true;
+        releasePendingBody();
+        if (!requestDone) {
+            discardBody = true;
+            if (!retryable) {
+                keepAlive = false;
+            }
+        }
+        sendWhole(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), body, h,
+                EmptyHttpHeaders.INSTANCE));
+    }
+
+    /** RFC 9110 section 13.1.2 and 13.1.3: the client's validators match the stored response. */
+    private static boolean notModified(CachedResponse e, HttpHeaders request) {
+        String inm = request.get(HttpHeaderNames.IF_NONE_MATCH);
+        if (inm != null) {
+            if (e.etag() == null) {
+                return false;
+            }
+            String stored = weakForm(e.etag());
+            for (String part : inm.split(",")) {
+                String tag = part.trim();
+                if (tag.equals("*") || weakForm(tag).equals(stored)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String ims = request.get(HttpHeaderNames.IF_MODIFIED_SINCE);
+        if (ims != null) {
+            String lm = e.lastModified() != null ? e.lastModified() : e.headers().get(HttpHeaderNames.DATE);
+            java.util.Date since = DateFormatter.parseHttpDate(ims);
+            java.util.Date last = lm == null ? null : DateFormatter.parseHttpDate(lm);
+            return since != null && last != null && !last.after(since);
+        }
+        return false;
+    }
+
+    private static String weakForm(String etag) {
+        return etag.startsWith("W/") ? etag.substring(2) : etag;
+    }
+
+    /** The origin failed: serves the stale entry instead, if its stale-if-error window allows. */
+    private boolean serveStaleOnError() {
+        CachedResponse e = cachedEntry;
+        if (!e.withinStaleIfError(services.cache().now())) {
+            return false;
+        }
+        cachedEntry = null;
+        if (upstream != null) {
+            abortUpstream();
+        }
+        route.cacheMeters().stale();
+        serveCached(e, "STALE");
+        return true;
+    }
+
+    /** A 5xx from the origin: replaced by the stale entry where stale-if-error allows. */
+    private boolean staleInsteadOfError(Object msg) {
+        if (cachedEntry == null || !cachedEntry.withinStaleIfError(services.cache().now())) {
+            return false;
+        }
+        ReferenceCountUtil.release(msg);
+        abortUpstream();
+        return serveStaleOnError();
+    }
+
+    /** The origin answered our revalidation with 304: the stored response is current again. */
+    private void revalidated(HttpResponse notModified) {
+        upstreamKeepAlive = HttpUtil.isKeepAlive(notModified);
+        HttpHeaders h = notModified.headers();
+        HopByHop.strip(h);
+        for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
+            h.remove(n.text());
+        }
+        ResponseCache cache = services.cache();
+        CachedResponse refreshed = cachedEntry.refreshedBy(h, fetchStartMillis, cache.now(), cacheSettings);
+        cache.store(cacheKey, request.headers(), refreshed);
+        route.cacheMeters().revalidated();
+        cluster.succeeded(endpoint);
+        cachedEntry = refreshed;
+        endFill();
+        swallowBody = true;
+    }
+
+    private void finishRevalidation() {
+        swallowBody = false;
+        UpstreamConnection u = upstream;
+        upstream = null;
+        endAttempt();
+        if (u != null) {
+            if (upstreamKeepAlive && requestDone) {
+                u.release();
+            } else {
+                u.discard();
+            }
+        }
+        serveCached(cachedEntry, "REVALIDATED");
+    }
+
+    /** The response head of this request's fetch: starts storing it when it may be stored. */
+    private void beginFill(HttpHeaders headers) {
+        String why = CachedResponse.whyNotStorable(request.method().name(), requestCc,
+                request.headers().contains(HttpHeaderNames.AUTHORIZATION), status, headers, cacheSettings);
+        long length = HttpUtil.getContentLength(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                headers), -1L);
+        if (why == null && length > cacheSettings.maxObjectBytes()) {
+            why = "larger than " + cacheSettings.maxObjectBytes() + " bytes";
+        }
+        if (why != null) {
+            LOG.debug("not storing {}: {}", cacheKey.url(), why);
+            endFill();
+            return;
+        }
+        fillStatus = status;
+        fillHeaders = new DefaultHttpHeaders().add(headers);
+        fillBody = new CachedBody(cacheSettings.maxObjectBytes());
+    }
+
+    private void storeFilled() {
+        byte[] body = fillBody.toArray();
+        fillBody = null;
+        ResponseCache cache = services.cache();
+        CachedResponse entry = CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(),
+                cacheSettings);
+        fillHeaders = null;
+        cache.store(cacheKey, request.headers(), entry);
+        route.cacheMeters().stored(body.length);
+    }
+
+    /** Ends this request's part in filling the cache (stored or not) and wakes the requests waiting for it. */
+    private void endFill() {
+        fillBody = null;
+        fillHeaders = null;
+        ResponseCache.Fill f = fill;
+        if (f != null) {
+            fill = null;
+            f.finish();
+        }
+    }
+
+    /** The response is abandoned: nothing is stored, and a compressor in progress is closed. */
+    private void dropFill() {
+        endFill();
+        if (encoder != null) {
+            encoder.close();
+            encoder = null;
+        }
+    }
+
+    /**
+     * stale-while-revalidate: fetches the response again in the background (one fetch per key at a time),
+     * while this request is answered with the stale one.
+     */
+    private void refreshInBackground(CachedResponse e) {
+        ResponseCache cache = services.cache();
+        ResponseCache.Fill f = cache.joinOrStart(cacheKey, null);
+        if (f == null) {
+            return; // another request is fetching it already
+        }
+        CompiledCluster c = route.pickCluster();
+        UpstreamEndpoint target = c == null ? null : c.pick(this, null);
+        if (target == null) {
+            f.finish();
+            return;
+        }
+        HttpHeaders copy = new DefaultHttpHeaders().add(request.headers());
+        for (CharSequence conditional : CONDITIONAL_HEADERS) {
+            copy.remove(conditional);
+        }
+        HttpRequest fetch = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri(),
+                Unpooled.EMPTY_BUFFER, copy, EmptyHttpHeaders.INSTANCE);
+        prepareUpstreamHeaders(fetch, copy, requestHost, target, false);
+        if (e.etag() != null) {
+            copy.set(HttpHeaderNames.IF_NONE_MATCH, e.etag());
+        }
+        if (e.lastModified() != null) {
+            copy.set(HttpHeaderNames.IF_MODIFIED_SINCE, e.lastModified());
+        }
+        RoutePolicy policy = route.route().policy();
+        new BackgroundRefresh(pool, target, fetch, cache, f, cacheKey, e, cacheSettings, route.cacheMeters(),
+                route.compressor(), request.headers().get(HttpHeaderNames.ACCEPT_ENCODING), connectTimeoutMillis,
+                responseTimeoutNanos).start();
+    }
+
+    private static final CharSequence[] CONDITIONAL_HEADERS = {HttpHeaderNames.IF_NONE_MATCH,
+        HttpHeaderNames.IF_MODIFIED_SINCE, HttpHeaderNames.IF_MATCH, HttpHeaderNames.IF_UNMODIFIED_SINCE,
+        HttpHeaderNames.IF_RANGE, HttpHeaderNames.RANGE};
 
     // ---------------------------------------------------------------- timeouts
 
@@ -955,6 +1394,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private void respondLocally(HttpResponseStatus st, String message, CharSequence headerName, String headerValue) {
+        if (st.code() >= 500 && cachedEntry != null && serveStaleOnError()) {
+            return;
+        }
         status = st.code();
         responseStarted = true;
         releasePendingBody();
@@ -976,11 +1418,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (headerName != null) {
             resp.headers().set(headerName, headerValue);
         }
+        sendWhole(resp);
+    }
+
+    /** Sends a whole response made here (not relayed), ending the exchange. */
+    private void sendWhole(FullHttpResponse resp) {
         if (!keepAlive) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (http10) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
+        dropFill();
         responseDone = true;
         if (route != null) {
             route.meters().record(status, System.nanoTime() - startNanos);
@@ -1139,6 +1587,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
 
     /** Gives back what the request held in its cluster: its place in the budget and any retries taken. */
     private void endRequestAccounting() {
+        dropFill();
+        awaitingFill = false;
+        if (awaitTimer != null) {
+            awaitTimer.cancel(false);
+            awaitTimer = null;
+        }
         endAttempt();
         if (clusterCounted) {
             clusterCounted = false;
@@ -1235,6 +1689,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private static final String HEX = "0123456789abcdef";
+    /** Says what the cache did, on every response of a caching route (as nginx's upstream_cache_status). */
+    static final AsciiString X_CACHE_STATUS = AsciiString.cached("x-cache-status");
 
     /** The incoming id if it is a sane token (1-128 chars of [A-Za-z0-9._-]), else a new random one. */
     static String requestId(String incoming) {

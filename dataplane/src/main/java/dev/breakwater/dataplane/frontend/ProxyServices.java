@@ -1,6 +1,7 @@
 package dev.breakwater.dataplane.frontend;
 
 import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.cache.ResponseCache;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
@@ -15,10 +16,11 @@ import java.util.function.BooleanSupplier;
  *
  * @param draining    true once the proxy is shutting down: responses then carry {@code Connection: close}
  * @param connections every open client connection (for draining)
+ * @param cache       the response cache, or null when it is off
  */
 public record ProxyServices(TableHolder table, ProxyConfig config, ProxyMetrics metrics,
                             Map<EventLoop, UpstreamPool> pools, BooleanSupplier draining,
-                            ChannelGroup connections) {
+                            ChannelGroup connections, ResponseCache cache) {
 
     public UpstreamPool pool(EventLoop loop) {
         UpstreamPool pool = pools.get(loop);

@@ -1,5 +1,7 @@
 package dev.breakwater.dataplane.metrics;
 
+import java.util.function.LongSupplier;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -123,9 +125,97 @@ public final class ProxyMetrics {
                 .tag("cluster", c).register(registry));
     }
 
+    private final ConcurrentHashMap<String, CacheMeters> caches = new ConcurrentHashMap<>();
+
+    /** The cache meters of one route; the same object for the same name across tables. */
+    public CacheMeters cache(String route) {
+        CacheMeters m = caches.get(route);
+        return m != null ? m : caches.computeIfAbsent(route, r -> new CacheMeters(registry, r));
+    }
+
+    /** Gauges of the whole cache: bytes and entries held, evictions since start. */
+    public void bindCache(java.util.function.LongSupplier bytes, java.util.function.LongSupplier entries,
+                          java.util.function.LongSupplier evictions) {
+        Gauge.builder("breakwater.cache.bytes", bytes, LongSupplier::getAsLong)
+                .description("Bytes held by the response cache (bodies and headers)").baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("breakwater.cache.entries", entries, LongSupplier::getAsLong)
+                .description("Keys held by the response cache").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("breakwater.cache.evictions", evictions,
+                        LongSupplier::getAsLong)
+                .description("Keys dropped from the response cache to stay within its byte limit")
+                .register(registry);
+    }
+
     /** Prometheus text exposition of every meter. */
     public String scrape() {
         return registry.scrape();
+    }
+
+    /**
+     * What the response cache did for one route's requests: {@code hit} (fresh from cache), {@code miss}
+     * (fetched), {@code stale} (served stale: while revalidating or because the origin failed),
+     * {@code revalidated} (the origin answered 304), {@code coalesced} (waited for another request's fetch),
+     * and the responses and bytes it stored.
+     */
+    public static final class CacheMeters {
+        private final Counter hits;
+        private final Counter misses;
+        private final Counter stale;
+        private final Counter revalidated;
+        private final Counter coalesced;
+        private final Counter stored;
+        private final Counter storedBytes;
+        private final Counter evicted;
+
+        CacheMeters(MeterRegistry registry, String route) {
+            hits = result(registry, route, "hit");
+            misses = result(registry, route, "miss");
+            stale = result(registry, route, "stale");
+            revalidated = result(registry, route, "revalidated");
+            coalesced = result(registry, route, "coalesced");
+            stored = Counter.builder("breakwater.cache.stored").description("Responses stored in the cache")
+                    .tag("route", route).register(registry);
+            storedBytes = Counter.builder("breakwater.cache.stored.bytes").baseUnit("bytes")
+                    .description("Body bytes stored in the cache").tag("route", route).register(registry);
+            evicted = Counter.builder("breakwater.cache.evicted")
+                    .description("Keys of this route dropped to keep the cache within its byte limit")
+                    .tag("route", route).register(registry);
+        }
+
+        private static Counter result(MeterRegistry registry, String route, String result) {
+            return Counter.builder("breakwater.cache.requests").description("Cacheable requests, by outcome")
+                    .tag("route", route).tag("result", result).register(registry);
+        }
+
+        public void hit() {
+            hits.increment();
+        }
+
+        public void miss() {
+            misses.increment();
+        }
+
+        public void stale() {
+            stale.increment();
+        }
+
+        public void revalidated() {
+            revalidated.increment();
+        }
+
+        public void coalesced() {
+            coalesced.increment();
+        }
+
+        public void stored(long bytes) {
+            stored.increment();
+            storedBytes.increment(bytes);
+        }
+
+        public void evicted() {
+            evicted.increment();
+        }
     }
 
     /** Requests by status and their latency, for one route. */

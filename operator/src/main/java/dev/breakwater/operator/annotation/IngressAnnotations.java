@@ -4,6 +4,8 @@ import dev.breakwater.operator.compile.Diagnostic;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.ClusterPolicy;
 import dev.breakwater.routing.Retries;
+import dev.breakwater.routing.CachePolicy;
+import dev.breakwater.routing.Compression;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.SessionAffinity;
 import java.util.List;
@@ -59,7 +61,10 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "health-check-path", "health-check-interval", "health-check-timeout", "healthy-threshold",
             "unhealthy-threshold",
             "outlier-consecutive-failures", "outlier-base-ejection", "outlier-max-ejection-percent",
-            "drain-timeout", "slow-start");
+            "drain-timeout", "slow-start",
+            "cache", "cache-default-ttl", "cache-max-object-size", "cache-stale-while-revalidate",
+            "cache-stale-if-error", "cache-store-set-cookie", "cache-purge-generation",
+            "compression", "compression-min-size", "compression-types");
 
     /** The HSTS max-age when {@code breakwater.dev/hsts} is on and no max-age is given: one year. */
     public static final long DEFAULT_HSTS_MAX_AGE_SECONDS = 31_536_000L;
@@ -136,7 +141,8 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             Long connect = duration(either(BREAKWATER + "connect-timeout", NGINX + "proxy-connect-timeout"), null);
             Long read = duration(either(BREAKWATER + "response-timeout", NGINX + "proxy-read-timeout"), null);
             Long body = size(either(BREAKWATER + "max-body-size", NGINX + "proxy-body-size"));
-            RoutePolicy route = new RoutePolicy(connect, read, body, null, hsts, null, retries(), affinity());
+            RoutePolicy route = new RoutePolicy(connect, read, body, null, hsts, null, retries(), affinity(),
+                    cache(), compression());
             ClusterPolicy cluster = new ClusterPolicy(loadBalancer(), healthCheck(), outlier(),
                     duration(BREAKWATER + "drain-timeout", null), duration(BREAKWATER + "slow-start", null));
             return new IngressAnnotations(sslRedirect, force, hsts, protocol, backendCa,
@@ -336,6 +342,70 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             long b = base == null ? d.baseEjectionMillis() : Math.max(1, base);
             return new ClusterPolicy.OutlierDetection(failures == null ? d.consecutiveFailures() : failures, b,
                     Math.max(b, d.maxEjectionMillis()), percent == null ? d.maxEjectionPercent() : percent);
+        }
+
+        /** {@code breakwater.dev/cache: "true"} and its settings; null when the cache is off. */
+        private CachePolicy cache() {
+            boolean on = boolOnly(BREAKWATER + "cache", false);
+            if (!on) {
+                for (String k : List.of("cache-default-ttl", "cache-max-object-size", "cache-stale-while-revalidate",
+                        "cache-stale-if-error", "cache-store-set-cookie", "cache-purge-generation")) {
+                    if (a.containsKey(BREAKWATER + k)) {
+                        warn(BREAKWATER + k, "has no effect without " + BREAKWATER + "cache: \"true\"");
+                    }
+                }
+                return null;
+            }
+            Long ttl = wholeSeconds(BREAKWATER + "cache-default-ttl");
+            Long maxObject = size(BREAKWATER + "cache-max-object-size");
+            Long swr = wholeSeconds(BREAKWATER + "cache-stale-while-revalidate");
+            Long sie = wholeSeconds(BREAKWATER + "cache-stale-if-error");
+            boolean setCookie = boolOnly(BREAKWATER + "cache-store-set-cookie", false);
+            Integer generation = integer(BREAKWATER + "cache-purge-generation", 0, Integer.MAX_VALUE);
+            return new CachePolicy(ttl, maxObject == null || maxObject == Long.MAX_VALUE ? null : maxObject, swr, sie,
+                    setCookie, generation == null ? 0 : generation);
+        }
+
+        /** {@code breakwater.dev/compression: "true"} and its settings; null when off. */
+        private Compression compression() {
+            if (!boolOnly(BREAKWATER + "compression", false)) {
+                for (String k : List.of("compression-min-size", "compression-types")) {
+                    if (a.containsKey(BREAKWATER + k)) {
+                        warn(BREAKWATER + k, "has no effect without " + BREAKWATER + "compression: \"true\"");
+                    }
+                }
+                return null;
+            }
+            Long min = size(BREAKWATER + "compression-min-size");
+            String typesKey = BREAKWATER + "compression-types";
+            List<String> types = null;
+            String v = value(typesKey);
+            if (v != null) {
+                types = new java.util.ArrayList<>();
+                for (String t : v.split(",")) {
+                    String type = t.trim().toLowerCase(Locale.ROOT);
+                    if (type.matches("[a-z0-9!#$&^_.+-]+/([a-z0-9!#$&^_.+-]+|\\*|\\*\\+[a-z0-9.-]+)")) {
+                        types.add(type);
+                    } else if (!type.isEmpty()) {
+                        warn(typesKey, "\"" + type + "\" is not a media type such as text/html, text/* or "
+                                + "application/*+json; left out");
+                    }
+                }
+            }
+            return new Compression(min == null || min == Long.MAX_VALUE ? null : min, types);
+        }
+
+        /** A duration rounded down to whole seconds, zero allowed; null when unset or bad (warned). */
+        private Long wholeSeconds(String key) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            if (v.equals("0") || v.equals("0s")) {
+                return 0L;
+            }
+            Long ms = duration(key, null);
+            return ms == null ? null : ms / 1000;
         }
 
         // ---- typed readers

@@ -1,0 +1,108 @@
+package dev.breakwater.dataplane;
+
+import dev.breakwater.dataplane.cache.CacheConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The command-line options of the response cache and the admin token, shared by the data plane's and local
+ * mode's {@code main}: {@code --cache-size}, {@code --cache-default-ttl}, {@code --cache-max-object-size},
+ * {@code --cache-lock-timeout}, {@code --admin-token-file}.
+ */
+public final class EdgeOptions {
+
+    public static final String USAGE = """
+                   [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
+                   [--cache-lock-timeout 5s] [--admin-token-file FILE]
+            """;
+
+    private CacheConfig cache = CacheConfig.DEFAULTS;
+    private String adminToken;
+
+    /**
+     * Takes the option if it is one of these.
+     *
+     * @return true when taken
+     * @throws IllegalArgumentException naming the option and what was expected, for a bad value
+     */
+    public boolean accept(String name, String value) {
+        switch (name) {
+            case "--cache-size" -> cache = cache.withMaxBytes(bytes(name, value, true));
+            case "--cache-max-object-size" -> cache = cache.withMaxObjectBytes(bytes(name, value, false));
+            case "--cache-default-ttl" -> cache = cache.withDefaultTtl(duration(name, value));
+            case "--cache-lock-timeout" -> cache = cache.withLockTimeout(duration(name, value));
+            case "--admin-token-file" -> adminToken = token(name, value);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public DataPlane.Builder applyTo(DataPlane.Builder builder) {
+        return builder.cache(cache).adminToken(adminToken);
+    }
+
+    /** Bytes: a number with an optional binary (Ki, Mi, Gi) or decimal-ish (k, m, g: powers of 1024) suffix. */
+    static long bytes(String name, String value, boolean zeroAllowed) {
+        String v = value.trim();
+        long unit = 1;
+        String lower = v.toLowerCase(Locale.ROOT);
+        for (String[] s : new String[][] {{"ki", "1024"}, {"mi", "1048576"}, {"gi", "1073741824"},
+            {"k", "1024"}, {"m", "1048576"}, {"g", "1073741824"}}) {
+            if (lower.endsWith(s[0])) {
+                unit = Long.parseLong(s[1]);
+                v = v.substring(0, v.length() - s[0].length());
+                break;
+            }
+        }
+        try {
+            long n = Long.parseLong(v) * unit;
+            if (n > 0 || n == 0 && zeroAllowed) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": '" + value + "' (expected: a size such as 512Ki, 64Mi or 1Gi"
+                + (zeroAllowed ? "; 0 turns it off)" : ")"));
+    }
+
+    static Duration duration(String name, String value) {
+        try {
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            if (value.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+            if (value.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+            if (value.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + value
+                    + "' (expected: a duration such as 500ms, 5s, 10m or 1h)");
+        }
+    }
+
+    private static String token(String name, String file) {
+        try {
+            String t = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            if (t.length() < 16) {
+                throw new IllegalArgumentException(name + ": " + file + " holds " + t.length()
+                        + " characters (expected: a secret of at least 16)");
+            }
+            return t;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(name + ": cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.breakwater.dataplane.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.breakwater.dataplane.compress.ContentCoding;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The data plane's shared response cache: every stored response, bounded by bytes (Caffeine, weighed by body
+ * and header size, least-recently/frequently used evicted first), with the requests now fetching a key
+ * (so that concurrent misses for it make one origin request).
+ *
+ * <p>Entries are grouped by primary key ({@link CacheKey}); within a key, by the values of the request
+ * header fields the response's {@code Vary} names (secondary key). {@code Accept-Encoding} counts by the
+ * coding a request would get (br, gzip or identity), not by its exact text.
+ *
+ * <p>Thread-safe; called from every event loop, never blocks beyond Caffeine's short per-key locks.
+ */
+public final class ResponseCache {
+
+    private final CacheConfig config;
+    private final Cache<CacheKey, Variants> store;
+    private final ConcurrentHashMap<CacheKey, Fill> filling = new ConcurrentHashMap<>();
+    private final LongAdder evictions = new LongAdder();
+
+    public ResponseCache(CacheConfig config) {
+        this(config, route -> { });
+    }
+
+    /** @param onEvicted told the route name of every key evicted for space */
+    public ResponseCache(CacheConfig config, java.util.function.Consumer<String> onEvicted) {
+        this.config = config;
+        this.store = Caffeine.newBuilder()
+                .maximumWeight(config.maxBytes())
+                .weigher((CacheKey k, Variants v) -> v.weight)
+                .removalListener((CacheKey k, Variants v, RemovalCause cause) -> {
+                    if (cause == RemovalCause.SIZE) {
+                        evictions.increment();
+                        if (k != null) {
+                            onEvicted.accept(k.route());
+                        }
+                    }
+                })
+                .executor(Runnable::run)
+                .build();
+    }
+
+    public CacheConfig config() {
+        return config;
+    }
+
+    /** Wall-clock milliseconds, from the configured clock. */
+    public long now() {
+        return config.clock().millis();
+    }
+
+    /** The stored response for this key whose variant matches the request, or null. */
+    public CachedResponse lookup(CacheKey key, HttpHeaders request) {
+        Variants v = store.getIfPresent(key);
+        if (v == null) {
+            return null;
+        }
+        CachedResponse r = v.entries.get(secondaryKey(v.vary, request));
+        if (r == null) {
+            return null;
+        }
+        String coding = r.contentEncoding();
+        if (coding != null && !ContentCoding.accepts(request.get(HttpHeaderNames.ACCEPT_ENCODING), coding)) {
+            return null; // stored in a coding this client cannot read
+        }
+        return r;
+    }
+
+    /** Stores a response for the request that fetched it, replacing the variant it matches. */
+    public void store(CacheKey key, HttpHeaders request, CachedResponse response) {
+        String secondary = secondaryKey(response.vary(), request);
+        store.asMap().compute(key, (k, old) -> {
+            Map<String, CachedResponse> entries = new HashMap<>(4);
+            if (old != null && old.vary.equals(response.vary())) {
+                entries.putAll(old.entries);
+            }
+            entries.put(secondary, response);
+            return new Variants(response.vary(), entries);
+        });
+    }
+
+    /** Drops every variant of a key (a response said it must not be reused, or a purge). */
+    public void invalidate(CacheKey key) {
+        store.invalidate(key);
+    }
+
+    /**
+     * Joins the fetch already in flight for this key, or starts one. Returns the new {@link Fill} when the
+     * caller is to fetch (and must {@link Fill#finish()} it whatever happens), or null when it joined another
+     * request's fetch: {@code onDone} then runs once that fetch ends (on the fetching request's thread).
+     */
+    public Fill joinOrStart(CacheKey key, Runnable onDone) {
+        for (;;) {
+            Fill fresh = new Fill(key);
+            Fill existing = filling.putIfAbsent(key, fresh);
+            if (existing == null) {
+                return fresh;
+            }
+            if (onDone == null || existing.addWaiter(onDone)) {
+                return null;
+            }
+            filling.remove(key, existing); // finished meanwhile: try again
+        }
+    }
+
+    /** True when a request is fetching this key now. */
+    public boolean fetching(CacheKey key) {
+        return filling.containsKey(key);
+    }
+
+    /** Removes every entry for this URL (any route), by scheme, host and target. Returns how many keys. */
+    public int purgeUrl(String scheme, String host, String target) {
+        String h = CacheKey.normaliseHost(scheme, host);
+        String t = CacheKey.normaliseTarget(target);
+        return purgeWhere(k -> k.scheme().equals(scheme) && k.host().equals(h) && k.target().equals(t));
+    }
+
+    /** Removes every entry of a host (either scheme, any route) whose path starts with the prefix. */
+    public int purgePrefix(String host, String pathPrefix) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        String p = CacheKey.normaliseTarget(pathPrefix);
+        return purgeWhere(k -> (k.host().equals(h) || k.host().equals(CacheKey.normaliseHost(k.scheme(), h)))
+                && k.path().startsWith(p));
+    }
+
+    private int purgeWhere(java.util.function.Predicate<CacheKey> test) {
+        List<CacheKey> matched = new ArrayList<>();
+        for (CacheKey k : store.asMap().keySet()) {
+            if (test.test(k)) {
+                matched.add(k);
+            }
+        }
+        store.invalidateAll(matched);
+        return matched.size();
+    }
+
+    /** Bytes counted against the limit now. */
+    public long weightedBytes() {
+        return store.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+    }
+
+    /** Entries (primary keys) stored now. */
+    public long size() {
+        return store.estimatedSize();
+    }
+
+    /** Primary keys dropped to stay within the byte limit, since start. */
+    public long evictions() {
+        return evictions.sum();
+    }
+
+    /** Runs pending evictions now (for tests and the admin view). */
+    public void cleanUp() {
+        store.cleanUp();
+    }
+
+    static String secondaryKey(List<String> vary, HttpHeaders request) {
+        if (vary.isEmpty()) {
+            return "";
+        }
+        StringBuilder key = new StringBuilder();
+        for (String name : vary) {
+            key.append(name).append('=');
+            if (name.equals("accept-encoding")) {
+                key.append(ContentCoding.preferred(request.get(HttpHeaderNames.ACCEPT_ENCODING)));
+            } else {
+                List<String> values = request.getAll(name);
+                for (int i = 0; i < values.size(); i++) {
+                    if (i > 0) {
+                        key.append(',');
+                    }
+                    key.append(values.get(i).trim());
+                }
+            }
+            key.append('\n');
+        }
+        return key.toString();
+    }
+
+    /** Every variant stored under one primary key; immutable, replaced as a whole. */
+    private static final class Variants {
+        final List<String> vary;
+        final Map<String, CachedResponse> entries;
+        final int weight;
+
+        Variants(List<String> vary, Map<String, CachedResponse> entries) {
+            this.vary = vary;
+            this.entries = Map.copyOf(entries);
+            long w = 64;
+            for (CachedResponse r : entries.values()) {
+                w += r.weight();
+            }
+            this.weight = (int) Math.min(Integer.MAX_VALUE, w);
+        }
+    }
+
+    /** One request's fetch of a key, with the requests waiting for it. */
+    public final class Fill {
+        private final CacheKey key;
+        private List<Runnable> waiters;
+        private boolean done;
+
+        Fill(CacheKey key) {
+            this.key = key;
+        }
+
+        synchronized boolean addWaiter(Runnable r) {
+            if (done) {
+                return false;
+            }
+            if (waiters == null) {
+                waiters = new ArrayList<>(4);
+            }
+            waiters.add(r);
+            return true;
+        }
+
+        /** Ends the fetch (stored or not) and wakes every waiting request; idempotent. */
+        public void finish() {
+            List<Runnable> toRun;
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                toRun = waiters;
+                waiters = null;
+            }
+            filling.remove(key, this);
+            if (toRun != null) {
+                for (Runnable r : toRun) {
+                    r.run();
+                }
+            }
+        }
+
+        public CacheKey key() {
+            return key;
+        }
+    }
+}
