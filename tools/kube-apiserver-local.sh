@@ -78,7 +78,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 etcd_healthy() {
     local resp
-    resp=$(exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && timeout 5 cat <&3) 2>/dev/null || return 1
+    resp=$(exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && timeout 5 cat <&3) || return 1
     [[ $resp == *'"health":"true"'* ]]
 }
 
@@ -168,11 +168,11 @@ start() {
 
     local nofsync=()
     [[ ${ETCD_UNSAFE_NO_FSYNC:-1} == 1 ]] && nofsync=(--unsafe-no-fsync)
-    mkdir -p "$dir/etcd-data"
-    setsid "$KUBE_BIN_DIR/etcd" --name=default --data-dir="$dir/etcd-data" \
+    mkdir -p -m 700 "$dir/etcd-data"
+    setsid "$KUBE_BIN_DIR/etcd" --name=local --data-dir="$dir/etcd-data" \
         --listen-client-urls="http://127.0.0.1:$etcd_port" --advertise-client-urls="http://127.0.0.1:$etcd_port" \
         --listen-peer-urls="http://127.0.0.1:$peer_port" --initial-advertise-peer-urls="http://127.0.0.1:$peer_port" \
-        --initial-cluster="default=http://127.0.0.1:$peer_port" --initial-cluster-state=new \
+        --initial-cluster="local=http://127.0.0.1:$peer_port" --initial-cluster-state=new \
         --log-level=warn "${nofsync[@]}" </dev/null >"$dir/etcd.log" 2>&1 &
     echo $! >"$dir/etcd.pid"
     log "etcd pid $! on 127.0.0.1:$etcd_port"
@@ -186,6 +186,9 @@ start() {
     [[ -n ${KUBE_APISERVER_EXTRA_ARGS:-} ]] && read -r -a extra <<<"$KUBE_APISERVER_EXTRA_ARGS"
     local c=$dir/pki
     mkdir -p "$dir/apiserver-certs"
+    # No controller-manager runs, so no "default" service account is ever made: the ServiceAccount admission
+    # plugin would refuse every pod. The advertise address is loopback, which the endpoints of the "kubernetes"
+    # service may not hold: without --endpoint-reconciler-type=none the server re-tries writing them every 10 s.
     setsid "$KUBE_BIN_DIR/kube-apiserver" \
         --etcd-servers="http://127.0.0.1:$etcd_port" \
         --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" \
@@ -195,7 +198,7 @@ start() {
         --service-account-issuer=https://kubernetes.default.svc.cluster.local \
         --service-account-key-file="$c/sa.pub" --service-account-signing-key-file="$c/sa.key" \
         --service-cluster-ip-range=10.0.0.0/24 \
-        --disable-admission-plugins=ServiceAccount \
+        --disable-admission-plugins=ServiceAccount --endpoint-reconciler-type=none \
         --allow-privileged=true --profiling=false \
         "${extra[@]}" </dev/null >"$dir/kube-apiserver.log" 2>&1 &
     echo $! >"$dir/kube-apiserver.pid"

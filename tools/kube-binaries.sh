@@ -42,9 +42,11 @@ esac
 install_dir=$KUBE_API_TEST_DIR/k8s/${KUBE_VERSION#v}-$os-$arch
 
 # --- what is already installed and right ------------------------------------------------------------------------
-apiserver_ok() { [[ -x $install_dir/kube-apiserver ]] && [[ $("$install_dir/kube-apiserver" --version 2>/dev/null) == "Kubernetes $KUBE_VERSION" ]]; }
-kubectl_ok() { [[ -x $install_dir/kubectl ]] && "$install_dir/kubectl" version --client 2>/dev/null | grep -qx "Client Version: $KUBE_VERSION"; }
-etcd_ok() { [[ -x $install_dir/etcd ]] && "$install_dir/etcd" --version 2>/dev/null | grep -qx "etcd Version: ${ETCD_VERSION#v}"; }
+# (output captured, not piped into grep -q: with pipefail, a SIGPIPE'd binary would fail the check at random)
+reports() { local v; v=$("$@" 2>/dev/null) || return 1; [[ $'\n'$v$'\n' == *$'\n'$want$'\n'* ]]; }
+apiserver_ok() { [[ -x $install_dir/kube-apiserver ]] && want="Kubernetes $KUBE_VERSION" reports "$install_dir/kube-apiserver" --version; }
+kubectl_ok() { [[ -x $install_dir/kubectl ]] && want="Client Version: $KUBE_VERSION" reports "$install_dir/kubectl" version --client; }
+etcd_ok() { [[ -x $install_dir/etcd ]] && want="etcd Version: ${ETCD_VERSION#v}" reports "$install_dir/etcd" --version; }
 
 need_kube=1 need_etcd=1
 if [[ $KUBE_BINARIES_FORCE != 1 ]]; then
@@ -115,7 +117,7 @@ if (( need_kube )); then
     ldflags="-s -w"
     for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
         ldflags+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$kube_minor"
-        ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
+        ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date -X $pkg.gitCommit="  # no commit in module zips
     done
     for cmd in kube-apiserver kubectl; do
         log "building $cmd $KUBE_VERSION (nice $KUBE_BUILD_NICE; takes a while on 2 cores)"
