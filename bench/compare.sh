@@ -4,6 +4,7 @@
 #
 #   bench/compare.sh                     # c64 c256 64k, 3 repetitions of 10 s each
 #   REPS=5 SCENARIOS="c64" bench/compare.sh
+#   SCENARIOS=cache TARGETS="direct nginx haproxy varnish breakwater" bench/compare.sh   # hot cache
 #
 # Settings: REPS (3), DURATION (10), WARMUP (3 for the native peers), WARMUP_OURS (20: the JIT needs it),
 # SCENARIOS ("c64 c256 64k tls-h1 tls-h2 tls-hs"), TARGETS ("direct nginx-ka320 haproxy breakwater"),
@@ -18,8 +19,7 @@ export BREAKWATER_DIR=$project
 export REPS=${REPS:-3} DURATION=${DURATION:-10} WARMUP=${WARMUP:-3} WARMUP_OURS=${WARMUP_OURS:-20}
 export SCENARIOS=${SCENARIOS:-"c64 c256 64k tls-h1 tls-h2 tls-hs"}
 export TARGETS=${TARGETS:-"direct nginx-ka320 haproxy breakwater"}
-# no response cache yet: no cache scenario for Breakwater
-export BREAKWATER_SCENARIOS=${BREAKWATER_SCENARIOS:-"c64 c256 64k tls-h1 tls-h2 tls-hs"}
+export BREAKWATER_SCENARIOS=${BREAKWATER_SCENARIOS:-"c64 c256 64k cache tls-h1 tls-h2 tls-hs"}
 # the peers run without TLS session resumption (every tls-hs connection is a full handshake): so does Breakwater
 export JAVA_OPTS=${JAVA_OPTS:-"-Dbreakwater.tls.sessionResumption=false"}
 

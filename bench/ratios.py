@@ -3,14 +3,14 @@
 
 usage: ratios.py RESULTS_FILE
 Prints, per scenario: each target's median req/s, median p99, median SUT CPU us/req, and for
-breakwater the ratio of its median req/s to the best peer's (nginx, nginx-ka320, haproxy) and
+breakwater the ratio of its median req/s to the best peer's (nginx, nginx-ka320, haproxy, varnish) and
 whether its p99 is no worse.
 """
 import statistics
 import sys
 from collections import defaultdict
 
-PEERS = ("nginx", "nginx-ka320", "haproxy")
+PEERS = ("nginx", "nginx-ka320", "haproxy", "varnish")
 
 
 def main(path):
