@@ -466,6 +466,7 @@ class ResponseCacheTest {
         assertThat(first.body()).hasSize(10_000);
         assertThat(second.body()).hasSize(10_000);
         assertThat(origin.hits("/big")).isEqualTo(2);
+        assertThat(proxy.cache().fillingBytes()).isZero();
     }
 
     @Test
@@ -500,6 +501,7 @@ class ResponseCacheTest {
                 }
             }
             assertThat(served.get()).as("the cut response was not stored").isEqualTo(2);
+            assertThat(proxy.cache().fillingBytes()).as("the budget of bodies in flight is given back").isZero();
         }
     }
 
@@ -513,6 +515,7 @@ class ResponseCacheTest {
         proxy.cache().cleanUp();
         assertThat(proxy.cache().weightedBytes()).isLessThanOrEqualTo(4L << 20);
         assertThat(proxy.cache().evictions()).isPositive();
+        assertThat(proxy.cache().fillingBytes()).isZero();
         String metrics = scrape();
         assertThat(metrics).contains("breakwater_cache_evictions_total");
         assertThat(metrics).containsPattern("breakwater_cache_evicted_total\\{route=\"cached\"} [1-9]");

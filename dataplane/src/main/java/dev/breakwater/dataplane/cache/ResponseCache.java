@@ -30,6 +30,7 @@ public final class ResponseCache {
     private final Cache<CacheKey, Variants> store;
     private final ConcurrentHashMap<CacheKey, Fill> filling = new ConcurrentHashMap<>();
     private final LongAdder evictions = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicLong fillingBytes = new java.util.concurrent.atomic.AtomicLong();
 
     public ResponseCache(CacheConfig config) {
         this(config, route -> { });
@@ -145,6 +146,29 @@ public final class ResponseCache {
         }
         store.invalidateAll(matched);
         return matched.size();
+    }
+
+    /**
+     * Takes {@code n} bytes from the budget of bodies being copied into the cache now (as large as the cache:
+     * many large responses filling at once cannot take more memory than the cache itself). False when the
+     * budget is spent: that response is then not stored.
+     */
+    public boolean reserveFillBytes(long n) {
+        long now = fillingBytes.addAndGet(n);
+        if (now > config.maxBytes()) {
+            fillingBytes.addAndGet(-n);
+            return false;
+        }
+        return true;
+    }
+
+    public void releaseFillBytes(long n) {
+        fillingBytes.addAndGet(-n);
+    }
+
+    /** Bytes of bodies being copied into the cache now. */
+    public long fillingBytes() {
+        return fillingBytes.get();
     }
 
     /** Bytes counted against the limit now. */

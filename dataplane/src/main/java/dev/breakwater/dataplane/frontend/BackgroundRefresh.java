@@ -134,7 +134,7 @@ final class BackgroundRefresh implements UpstreamConnection.Owner {
                     meters.revalidated();
                 } else if (CachedResponse.whyNotStorable("GET", CacheControl.NONE, false, status, h, settings) == null) {
                     headers = h;
-                    body = new CachedBody(settings.maxObjectBytes());
+                    body = new CachedBody(settings.maxObjectBytes(), cache);
                 }
             }
             if (msg instanceof HttpContent content && status != 0) {
@@ -155,6 +155,8 @@ final class BackgroundRefresh implements UpstreamConnection.Owner {
 
     private void storeRefreshed() {
         byte[] bytes = body.toArray();
+        body.release();
+        body = null;
         if (compressor != null) {
             String coding = compressor.begin(status, headers, acceptEncoding);
             if (coding != null) {
@@ -185,6 +187,10 @@ final class BackgroundRefresh implements UpstreamConnection.Owner {
             return;
         }
         done = true;
+        if (body != null) {
+            body.release();
+            body = null;
+        }
         if (timer != null) {
             timer.cancel(false);
         }

@@ -849,8 +849,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             }
         }
         if (fillBody != null && !fillBody.append(content.content())) {
-            // larger than the route stores: passed through, not stored
-            fillBody = null;
+            // larger than the route stores (or the cache's budget for bodies in flight): passed on, not stored
             endFill();
         }
         ctx.write(content, ctx.voidPromise());
@@ -1253,11 +1252,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         fillStatus = status;
         fillHeaders = new DefaultHttpHeaders().add(headers);
-        fillBody = new CachedBody(cacheSettings.maxObjectBytes());
+        fillBody = new CachedBody(cacheSettings.maxObjectBytes(), services.cache());
     }
 
     private void storeFilled() {
         byte[] body = fillBody.toArray();
+        fillBody.release();
         fillBody = null;
         ResponseCache cache = services.cache();
         CachedResponse entry = CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(),
@@ -1269,7 +1269,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
 
     /** Ends this request's part in filling the cache (stored or not) and wakes the requests waiting for it. */
     private void endFill() {
-        fillBody = null;
+        if (fillBody != null) {
+            fillBody.release();
+            fillBody = null;
+        }
         fillHeaders = null;
         ResponseCache.Fill f = fill;
         if (f != null) {
