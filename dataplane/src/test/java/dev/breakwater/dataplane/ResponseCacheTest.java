@@ -522,6 +522,33 @@ class ResponseCacheTest {
         assertThat(metrics).contains("breakwater_cache_stored_bytes_total{route=\"cached\"}");
     }
 
+    @Test
+    void http2ClientsGetCachedAnswersToo() throws Exception {
+        origin.on("/h2", 200, "over h2\n", "Cache-Control", "max-age=60", "ETag", "\"h\"");
+        try (DataPlane tls = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0)
+                .workers(1).cache(CacheConfig.DEFAULTS.withClock(clock)).build().start()) {
+            tls.apply(table(CachePolicy.DEFAULTS, origin.port()));
+            String first = curlHttp2(tls.httpsPort(), "/h2");
+            String second = curlHttp2(tls.httpsPort(), "/h2");
+            String conditional = curlHttp2(tls.httpsPort(), "/h2", "-H", "If-None-Match: \"h\"");
+            assertThat(first).startsWith("HTTP/2 200").containsIgnoringCase("x-cache-status: MISS").endsWith("over h2\n");
+            assertThat(second).startsWith("HTTP/2 200").containsIgnoringCase("x-cache-status: HIT").endsWith("over h2\n");
+            assertThat(conditional).startsWith("HTTP/2 304");
+            assertThat(origin.hits("/h2")).isEqualTo(1);
+        }
+    }
+
+    private static String curlHttp2(int port, String path, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sk", "--http2", "--max-time", "20", "-D", "-",
+                "--resolve", "cache.test:" + port + ":127.0.0.1"));
+        cmd.addAll(List.of(extra));
+        cmd.add("https://cache.test:" + port + path);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out.replace("\r\n", "\n");
+    }
+
     // ---------------------------------------------------------------- purge
 
     @Test
