@@ -24,7 +24,7 @@ public final class Main {
             usage: breakwater local DIR [--http-port 8080] [--https-port 8443] [--admin-port 9090]
                                         [--bind 127.0.0.1] [--workers N] [--default-certificate NAMESPACE/NAME]
 
-              local DIR   serve the Ingress, IngressClass, Service, EndpointSlice and Secret manifests
+              local DIR   serve the Ingress, Route, IngressClass, Service, EndpointSlice and Secret manifests
                           (*.yaml, *.yml) of DIR over HTTP and HTTPS, and re-read DIR when a file in it changes
             """;
 

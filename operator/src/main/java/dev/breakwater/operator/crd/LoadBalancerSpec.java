@@ -1,6 +1,7 @@
 package dev.breakwater.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -20,5 +21,11 @@ public class LoadBalancerSpec {
     public RequestKeySpec hashOn;
 
     /** The algorithms. */
-    public enum Type { RoundRobin, LeastRequest, Random, RingHash, Maglev }
+    public enum Type {
+        @JsonProperty("RoundRobin") ROUND_ROBIN,
+        @JsonProperty("LeastRequest") LEAST_REQUEST,
+        @JsonProperty("Random") RANDOM,
+        @JsonProperty("RingHash") RING_HASH,
+        @JsonProperty("Maglev") MAGLEV
+    }
 }

@@ -1,6 +1,7 @@
 package dev.breakwater.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -29,5 +30,9 @@ public class RateLimitSpec {
     public RequestKeySpec key;
 
     /** Units of a rate. */
-    public enum Unit { Second, Minute, Hour }
+    public enum Unit {
+        @JsonProperty("Second") SECOND,
+        @JsonProperty("Minute") MINUTE,
+        @JsonProperty("Hour") HOUR
+    }
 }

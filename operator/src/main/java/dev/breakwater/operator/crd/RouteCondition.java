@@ -1,6 +1,7 @@
 package dev.breakwater.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -42,5 +43,9 @@ public class RouteCondition {
     public String message;
 
     /** The status of a condition. */
-    public enum Status { True, False, Unknown }
+    public enum Status {
+        @JsonProperty("True") TRUE,
+        @JsonProperty("False") FALSE,
+        @JsonProperty("Unknown") UNKNOWN
+    }
 }
