@@ -42,4 +42,24 @@ class RouteExampleTest {
         assertThat(shop.routes().get(0).policy().retries().on5xx()).isTrue();
         assertThat(shop.routes().get(0).policy().hsts().maxAgeSeconds()).isEqualTo(86_400L);
     }
+
+    @Test
+    void theReadmeRouteReadsAndCompiles(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("## Routes");
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String yaml = readme.substring(start, readme.indexOf("```", start));
+        java.nio.file.Files.writeString(dir.resolve("route.yaml"), yaml);
+
+        Manifests manifests = new ManifestLoader().load(dir);
+
+        assertThat(manifests.errors()).isEmpty();
+        Compilation c = IngressCompiler.compile(manifests.snapshot(), CompilerOptions.local());
+        // no Services nor Secret beside it: only references fail
+        assertThat(c.diagnostics()).allSatisfy(d -> assertThat(d.field()).matches(
+                "spec\\.tls\\.secretName|spec\\.rules\\[\\d]\\.backends\\[\\d]\\.name"));
+        assertThat(c.table().virtualHosts()).extracting(VirtualHost::hostname)
+                .containsExactly("shop.example.com", "*.shop.example.com");
+        assertThat(c.table().virtualHosts().get(0).routes()).hasSize(4);
+    }
 }
