@@ -8,13 +8,11 @@ import dev.breakwater.operator.crd.CacheSpec;
 import dev.breakwater.operator.crd.CompressionSpec;
 import dev.breakwater.operator.crd.FilterSpec;
 import dev.breakwater.operator.crd.Formats;
-import dev.breakwater.operator.crd.HeaderMatchSpec;
 import dev.breakwater.operator.crd.HealthCheckSpec;
 import dev.breakwater.operator.crd.LoadBalancerSpec;
 import dev.breakwater.operator.crd.MatchSpec;
 import dev.breakwater.operator.crd.OutlierDetectionSpec;
 import dev.breakwater.operator.crd.PathMatchSpec;
-import dev.breakwater.operator.crd.QueryParamMatchSpec;
 import dev.breakwater.operator.crd.RequestKeySpec;
 import dev.breakwater.operator.crd.RetriesSpec;
 import dev.breakwater.operator.crd.RouteSpec;
@@ -23,6 +21,7 @@ import dev.breakwater.operator.crd.SessionAffinitySpec;
 import dev.breakwater.operator.crd.StringMatchType;
 import dev.breakwater.operator.crd.TimeoutsSpec;
 import dev.breakwater.operator.crd.TlsSpec;
+import dev.breakwater.operator.crd.ValueMatchSpec;
 import dev.breakwater.routing.CachePolicy;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.ClusterPolicy;
@@ -253,24 +252,10 @@ final class RouteCompiler {
         }
         int errors = diagnostics.size();
         PathMatch path = path(c, field + ".path", spec.path);
-        List<HeaderMatch> headers = new ArrayList<>();
-        List<HeaderMatchSpec> hs = spec.headers == null ? List.of() : spec.headers;
-        for (int k = 0; k < hs.size(); k++) {
-            HeaderMatchSpec h = hs.get(k);
-            String f = field + ".headers[" + k + "]";
-            if (h != null && checkName(c, f, h.name) && checkValue(c, f, h.type, h.value)) {
-                headers.add(new HeaderMatch(h.name, stringMatch(h.type), h.value));
-            }
-        }
-        List<QueryParamMatch> query = new ArrayList<>();
-        List<QueryParamMatchSpec> qs = spec.queryParams == null ? List.of() : spec.queryParams;
-        for (int k = 0; k < qs.size(); k++) {
-            QueryParamMatchSpec q = qs.get(k);
-            String f = field + ".queryParams[" + k + "]";
-            if (q != null && checkName(c, f, q.name) && checkValue(c, f, q.type, q.value)) {
-                query.add(new QueryParamMatch(q.name, stringMatch(q.type), q.value));
-            }
-        }
+        List<HeaderMatch> headers = values(c, field + ".headers", spec.headers).stream()
+                .map(h -> new HeaderMatch(h.name, stringMatch(h.type), h.value)).toList();
+        List<QueryParamMatch> query = values(c, field + ".queryParams", spec.queryParams).stream()
+                .map(q -> new QueryParamMatch(q.name, stringMatch(q.type), q.value)).toList();
         if (diagnostics.size() > errors || path == null) {
             return null; // a match with a condition left out would accept more than it says
         }
@@ -304,6 +289,19 @@ final class RouteCompiler {
                         : null;
             }
         }
+    }
+
+    /** The header or query conditions that are usable; the others are reported. */
+    private List<ValueMatchSpec> values(Context c, String field, List<ValueMatchSpec> specs) {
+        List<ValueMatchSpec> usable = new ArrayList<>();
+        for (int k = 0; specs != null && k < specs.size(); k++) {
+            ValueMatchSpec v = specs.get(k);
+            String f = field + "[" + k + "]";
+            if (v != null && checkName(c, f, v.name) && checkValue(c, f, v.type, v.value)) {
+                usable.add(v);
+            }
+        }
+        return usable;
     }
 
     private boolean checkName(Context c, String field, String name) {

@@ -14,11 +14,11 @@ public class MatchSpec {
 
     @JsonPropertyDescription("Header conditions, all of which must hold.")
     @Size(max = 16)
-    public List<HeaderMatchSpec> headers;
+    public List<ValueMatchSpec> headers;
 
     @JsonPropertyDescription("Query-parameter conditions, all of which must hold.")
     @Size(max = 16)
-    public List<QueryParamMatchSpec> queryParams;
+    public List<ValueMatchSpec> queryParams;
 
     @JsonPropertyDescription("The request method; any when absent.")
     public HttpMethod method;
