@@ -26,7 +26,7 @@ public final class Main {
                                         [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
                                         [--cache-lock-timeout 5s] [--admin-token-file FILE]
 
-              local DIR   serve the Ingress, IngressClass, Service, EndpointSlice and Secret manifests
+              local DIR   serve the Ingress, Route, IngressClass, Service, EndpointSlice and Secret manifests
                           (*.yaml, *.yml) of DIR over HTTP and HTTPS, and re-read DIR when a file in it changes
             """;
 

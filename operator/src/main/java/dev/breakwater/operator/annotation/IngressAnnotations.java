@@ -67,9 +67,8 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "compression", "compression-min-size", "compression-types");
 
     /** The HSTS max-age when {@code breakwater.dev/hsts} is on and no max-age is given: one year. */
-    public static final long DEFAULT_HSTS_MAX_AGE_SECONDS = 31_536_000L;
+    public static final long DEFAULT_HSTS_MAX_AGE_SECONDS = PolicyDefaults.HSTS_MAX_AGE_SECONDS;
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
 
     /** Reads the annotations of {@code object} (in {@code namespace}); problems go to {@code diagnostics}. */
@@ -307,11 +306,8 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                     }
                 }
             }
-            Retries d = Retries.DEFAULTS;
-            int n = attempts != null ? attempts : nginxTries != null ? nginxTries : Math.max(d.attempts(),
-                    on5xx || onReset ? 3 : d.attempts());
-            return new Retries(n, on5xx, onReset, perTry, budget != null ? budget : d.budgetPercent(),
-                    d.minRetryConcurrency());
+            return PolicyDefaults.retries(attempts != null ? attempts : nginxTries, on5xx, onReset, perTry, budget,
+                    null);
         }
 
         private ClusterPolicy.HealthCheck healthCheck() {
@@ -323,25 +319,16 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                 warn(BREAKWATER + "health-check-path", "\"" + path + "\" must start with /; no health check");
                 return null;
             }
-            long interval = duration(BREAKWATER + "health-check-interval", 5_000L);
-            long timeout = duration(BREAKWATER + "health-check-timeout", 1_000L);
-            Integer healthy = integer(BREAKWATER + "healthy-threshold", 1, 100);
-            Integer unhealthy = integer(BREAKWATER + "unhealthy-threshold", 1, 100);
-            return new ClusterPolicy.HealthCheck(path, Math.max(1, interval), Math.max(1, timeout),
-                    healthy == null ? 2 : healthy, unhealthy == null ? 3 : unhealthy);
+            return PolicyDefaults.healthCheck(path, duration(BREAKWATER + "health-check-interval", null),
+                    duration(BREAKWATER + "health-check-timeout", null),
+                    integer(BREAKWATER + "healthy-threshold", 1, 100),
+                    integer(BREAKWATER + "unhealthy-threshold", 1, 100));
         }
 
         private ClusterPolicy.OutlierDetection outlier() {
-            Integer failures = integer(BREAKWATER + "outlier-consecutive-failures", 1, 1000);
-            Long base = duration(BREAKWATER + "outlier-base-ejection", null);
-            Integer percent = integer(BREAKWATER + "outlier-max-ejection-percent", 0, 100);
-            if (failures == null && base == null && percent == null) {
-                return null;
-            }
-            ClusterPolicy.OutlierDetection d = ClusterPolicy.OutlierDetection.DEFAULTS;
-            long b = base == null ? d.baseEjectionMillis() : Math.max(1, base);
-            return new ClusterPolicy.OutlierDetection(failures == null ? d.consecutiveFailures() : failures, b,
-                    Math.max(b, d.maxEjectionMillis()), percent == null ? d.maxEjectionPercent() : percent);
+            return PolicyDefaults.outlierDetection(integer(BREAKWATER + "outlier-consecutive-failures", 1, 1000),
+                    duration(BREAKWATER + "outlier-base-ejection", null), null,
+                    integer(BREAKWATER + "outlier-max-ejection-percent", 0, 100));
         }
 
         /** {@code breakwater.dev/cache: "true"} and its settings; null when the cache is off. */
@@ -484,25 +471,19 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             return null;
         }
 
-        /** Milliseconds: "500ms", "5s", "2m", "1h", or a plain number of seconds (as ingress-nginx writes them). */
+        /** Milliseconds: "500ms", "5s", "2m", "1h", "1m30s", or a plain number of seconds (see {@link Durations}). */
         private Long duration(String key, Long dflt) {
             String v = value(key);
             if (v == null) {
                 return dflt;
             }
-            Matcher m = DURATION.matcher(v);
-            if (!m.matches()) {
-                warn(key, "\"" + v + "\" is not a duration such as 500ms, 30s, 5m or a number of seconds; ignored");
+            long ms;
+            try {
+                ms = Durations.millis(v);
+            } catch (IllegalArgumentException e) {
+                warn(key, e.getMessage() + "; ignored");
                 return dflt;
             }
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            long ms = switch (unit) {
-                case "ms" -> n;
-                case "s" -> n * 1000;
-                case "m" -> n * 60_000;
-                default -> n * 3_600_000;
-            };
             if (ms <= 0) {
                 warn(key, "\"" + v + "\" must be more than zero; ignored");
                 return dflt;

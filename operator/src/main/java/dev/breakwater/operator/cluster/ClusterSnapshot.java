@@ -1,5 +1,6 @@
 package dev.breakwater.operator.cluster;
 
+import dev.breakwater.operator.crd.Route;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -18,10 +19,11 @@ import java.util.List;
  * @param ingressClasses IngressClasses of every controller
  * @param services       Services of every namespace
  * @param endpointSlices EndpointSlices ({@code discovery.k8s.io/v1}) of every namespace
- * @param secrets        Secrets (TLS certificates; not yet used by the compiler)
+ * @param secrets        Secrets (TLS certificates, CA bundles) of every namespace
+ * @param routes         Routes ({@code breakwater.dev/v1alpha1}) of every namespace
  */
 public record ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Service> services,
-                              List<EndpointSlice> endpointSlices, List<Secret> secrets) {
+                              List<EndpointSlice> endpointSlices, List<Secret> secrets, List<Route> routes) {
 
     public ClusterSnapshot {
         ingresses = copy(ingresses);
@@ -29,11 +31,23 @@ public record ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingres
         services = copy(services);
         endpointSlices = copy(endpointSlices);
         secrets = copy(secrets);
+        routes = copy(routes);
+    }
+
+    /** A snapshot without Routes. */
+    public ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Service> services,
+                           List<EndpointSlice> endpointSlices, List<Secret> secrets) {
+        this(ingresses, ingressClasses, services, endpointSlices, secrets, List.of());
     }
 
     /** A snapshot without any object. */
     public static ClusterSnapshot empty() {
-        return new ClusterSnapshot(List.of(), List.of(), List.of(), List.of(), List.of());
+        return new ClusterSnapshot(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** The same snapshot with these Routes instead of its own. */
+    public ClusterSnapshot withRoutes(List<Route> newRoutes) {
+        return new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices, secrets, newRoutes);
     }
 
     private static <T> List<T> copy(List<T> list) {

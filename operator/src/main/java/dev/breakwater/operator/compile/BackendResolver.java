@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns Ingress backends into clusters: finds the Service and its port, then the endpoints of that port in
- * the Service's EndpointSlices. A backend that cannot be resolved yields a diagnostic and a 503 action, so
+ * Turns Ingress and Route backends into clusters: finds the Service and its port, then the endpoints of that port
+ * in the Service's EndpointSlices. A backend that cannot be resolved yields a diagnostic and a 503 action, so
  * that its requests fail clearly instead of falling through to another route.
  */
 final class BackendResolver {
@@ -92,19 +92,41 @@ final class BackendResolver {
             diagnostics.add(Diagnostic.error(object, field + ".service.name", "a Service name is required"));
             return UNAVAILABLE;
         }
-        String serviceField = field + ".service";
-        Service service = services.get(key(namespace, ref.getName()));
+        String port = field + ".service.port";
+        return resolve(object, namespace, ref.getName(), ref.getPort(), field + ".service.name",
+                new PortFields(port + ".number", port + ".name", port), diagnostics, protocol, tls, policy);
+    }
+
+    /** Where a backend writes its Service port, for diagnostics: as a number, as a name, or neither. */
+    record PortFields(String number, String name, String missing) {
+
+        /** One field holding either (a Route backend's {@code port}: a number or a name). */
+        static PortFields of(String field) {
+            return new PortFields(field, field, field);
+        }
+    }
+
+    /**
+     * The cluster of port {@code wanted} of Service {@code serviceName} in {@code namespace}, spoken to with
+     * {@code protocol} under {@code policy} (a Service port used with other settings gets another cluster, whose
+     * name carries the protocol and a digest of the settings); problems go to {@code diagnostics}, naming
+     * {@code nameField} or the port's field.
+     */
+    RouteAction resolve(String object, String namespace, String serviceName, ServiceBackendPort wanted,
+                        String nameField, PortFields portFields, List<Diagnostic> diagnostics,
+                        Cluster.Protocol protocol, Cluster.UpstreamTls tls, ClusterPolicy policy) {
+        Service service = services.get(key(namespace, serviceName));
         if (service == null) {
-            diagnostics.add(Diagnostic.error(object, serviceField + ".name",
-                    "Service " + key(namespace, ref.getName()) + " does not exist"));
+            diagnostics.add(Diagnostic.error(object, nameField,
+                    "Service " + key(namespace, serviceName) + " does not exist"));
             return UNAVAILABLE;
         }
-        ServicePort port = findPort(object, namespace, service, ref.getPort(), serviceField, diagnostics);
+        ServicePort port = findPort(object, namespace, service, wanted, portFields, diagnostics);
         if (port == null) {
             return UNAVAILABLE;
         }
         String portLabel = isEmpty(port.getName()) ? String.valueOf(port.getPort()) : port.getName();
-        String clusterName = key(namespace, ref.getName()) + ":" + portLabel;
+        String clusterName = key(namespace, serviceName) + ":" + portLabel;
         if (protocol != Cluster.Protocol.HTTP1) {
             clusterName += "|" + protocol.name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -116,15 +138,24 @@ final class BackendResolver {
             cluster = new Cluster(clusterName, protocol, endpoints(namespace, service, port), tls, policy);
             clusters.put(clusterName, cluster);
         }
-        if (!isExternalName(service) && !slicesByService.containsKey(key(namespace, ref.getName()))) {
-            diagnostics.add(Diagnostic.warning(object, serviceField + ".name", "Service "
-                    + key(namespace, ref.getName()) + " has no EndpointSlice, so it has no endpoints yet"));
+        if (!isExternalName(service) && !slicesByService.containsKey(key(namespace, serviceName))) {
+            diagnostics.add(Diagnostic.warning(object, nameField, "Service "
+                    + key(namespace, serviceName) + " has no EndpointSlice, so it has no endpoints yet"));
         }
         return RouteAction.Forward.to(clusterName);
     }
 
+    /**
+     * A cluster without endpoints named {@code name} (requests sent to it get 503): the share of a weighted split
+     * whose backend could not be resolved, so that this share fails instead of going to the other backends.
+     */
+    String unavailableCluster(String name) {
+        clusters.computeIfAbsent(name, n -> new Cluster(n, Cluster.Protocol.HTTP1, List.of()));
+        return name;
+    }
+
     private ServicePort findPort(String object, String namespace, Service service, ServiceBackendPort wanted,
-                                 String serviceField, List<Diagnostic> diagnostics) {
+                                 PortFields fields, List<Diagnostic> diagnostics) {
         String serviceKey = key(namespace, service.getMetadata().getName());
         List<ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null
                 ? List.of() : service.getSpec().getPorts();
@@ -140,7 +171,7 @@ final class BackendResolver {
                 implicit.setPort(wanted.getNumber());
                 return implicit;
             }
-            diagnostics.add(Diagnostic.error(object, serviceField + ".port.number",
+            diagnostics.add(Diagnostic.error(object, fields.number(),
                     "Service " + serviceKey + " has no port " + wanted.getNumber()));
             return null;
         }
@@ -150,11 +181,11 @@ final class BackendResolver {
                     return port;
                 }
             }
-            diagnostics.add(Diagnostic.error(object, serviceField + ".port.name",
+            diagnostics.add(Diagnostic.error(object, fields.name(),
                     "Service " + serviceKey + " has no port named \"" + wanted.getName() + "\""));
             return null;
         }
-        diagnostics.add(Diagnostic.error(object, serviceField + ".port", "a port number or name is required"));
+        diagnostics.add(Diagnostic.error(object, fields.missing(), "a port number or name is required"));
         return null;
     }
 

@@ -3,18 +3,26 @@ package dev.breakwater.operator.compile;
 import dev.breakwater.routing.RoutingTable;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the compiler made of a snapshot.
  *
- * @param table       the routing table (version 0; the publisher numbers it)
- * @param diagnostics problems found, in a deterministic order
+ * @param table         the routing table (version 0; the publisher numbers it)
+ * @param diagnostics   problems found, in a deterministic order
+ * @param routeStatuses the status facts of every Route compiled (Accepted, ResolvedRefs), oldest Route first,
+ *                      for the operator to write into their {@code status}
  */
-public record Compilation(RoutingTable table, List<Diagnostic> diagnostics) {
+public record Compilation(RoutingTable table, List<Diagnostic> diagnostics, List<RouteStatusReport> routeStatuses) {
 
     public Compilation {
         Objects.requireNonNull(table, "table");
         diagnostics = List.copyOf(diagnostics);
+        routeStatuses = routeStatuses == null ? List.of() : List.copyOf(routeStatuses);
+    }
+
+    public Compilation(RoutingTable table, List<Diagnostic> diagnostics) {
+        this(table, diagnostics, List.of());
     }
 
     /** The diagnostics of one object, {@code Kind/namespace/name}. */
@@ -25,5 +33,11 @@ public record Compilation(RoutingTable table, List<Diagnostic> diagnostics) {
     /** True when some diagnostic is an error. */
     public boolean hasErrors() {
         return diagnostics.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+    }
+
+    /** The status facts of Route {@code namespace/name}, if it was compiled. */
+    public Optional<RouteStatusReport> routeStatus(String namespace, String name) {
+        return routeStatuses.stream().filter(r -> r.namespace().equals(namespace) && r.name().equals(name))
+                .findFirst();
     }
 }

@@ -2,7 +2,6 @@ package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.annotation.IngressAnnotations;
-import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.PathMatch;
@@ -12,6 +11,7 @@ import dev.breakwater.routing.RouteMatch;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.VirtualHost;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
@@ -21,17 +21,19 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Compiles the Ingresses of a {@link ClusterSnapshot} into a {@link RoutingTable}, following Ingress v1
- * semantics. A pure function: no I/O, no clock, and the same objects in any list order give the same table.
+ * Compiles the Ingresses and Routes of a {@link ClusterSnapshot} into a {@link RoutingTable}: the one pure
+ * function from snapshot to table (no I/O, no clock, and the same objects in any list order give the same
+ * table). Ingresses follow Ingress v1 semantics, read here; Routes ({@code breakwater.dev/v1alpha1}) are read by
+ * {@link RouteCompiler}. Both go through the same precedence ({@link RouteCandidate#PRECEDENCE}), backends
+ * ({@link BackendResolver}) and certificates ({@link HostCertificates}), objects oldest first, so that where an
+ * Ingress and a Route claim the same thing, the older object keeps it.
  *
  * <ul>
  *   <li>Only Ingresses of our IngressClasses are compiled (see {@link CompilerOptions}); the others belong to
@@ -41,8 +43,9 @@ import java.util.TreeSet;
  *   <li>{@code pathType: Exact} becomes an exact match and {@code Prefix} an element-wise prefix match.
  *       {@code ImplementationSpecific} is treated as {@code Prefix} (and a missing path under it as
  *       {@code /}).</li>
- *   <li>Routes are ordered longest match first, Exact before Prefix, then oldest Ingress; an equal match
- *       already served by an older Ingress is dropped with a warning.</li>
+ *   <li>Routes are ordered as {@link RouteCandidate#PRECEDENCE} says (for Ingress paths: longest match first,
+ *       Exact before Prefix, then oldest object); an equal match already served by an older object is dropped
+ *       with a warning.</li>
  *   <li>The oldest {@code spec.defaultBackend} is the cluster default, the last route of every virtual host;
  *       an Ingress's own default backend is the last route of the hosts named in its rules.</li>
  *   <li>A backend that cannot be resolved (missing Service, unknown port, resource backend) is reported and
@@ -57,18 +60,14 @@ public final class IngressCompiler {
 
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final BackendResolver backends;
-    private final Map<String, List<RouteCandidate>> routesByHost = new HashMap<>();
-    private final Map<MatchKey, Claim> claims = new HashMap<>();
-    private final Set<String> routeNames = new HashSet<>();
+    private final HostRoutes routes = new HostRoutes();
     private final Map<String, Route> hostFallbacks = new HashMap<>();
     private Ingress clusterDefaultOwner;
     private RouteAction clusterDefault;
     private Settings current;
 
     private final TlsSecrets tlsSecrets;
-    /** Certificates by Secret, with the hosts they serve; hosts claimed by a Secret, oldest Ingress first. */
-    private final Map<String, Certificate> certificates = new TreeMap<>();
-    private final Map<String, String> certificateOfHost = new HashMap<>();
+    private final HostCertificates certificates;
     private final Map<String, ClientAuth> clientAuthByHost = new HashMap<>();
     private final Map<String, String> clientAuthOwner = new HashMap<>();
     /** Hosts some Ingress asked client certificates for with a CA that could not be read. */
@@ -77,6 +76,7 @@ public final class IngressCompiler {
     private IngressCompiler(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous) {
         this.backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices());
         this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous);
+        this.certificates = new HostCertificates(tlsSecrets);
     }
 
     /** Compiles {@code snapshot}; never throws for bad objects, which are reported as diagnostics instead. */
@@ -92,16 +92,25 @@ public final class IngressCompiler {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(options, "options");
         IngressClassFilter classes = new IngressClassFilter(snapshot.ingressClasses(), options);
-        List<Ingress> ours = snapshot.ingresses().stream()
-                .filter(i -> i.getMetadata() != null && i.getMetadata().getName() != null)
-                .filter(classes::isOurs)
-                .sorted(IngressAge.OLDEST_FIRST)
-                .toList();
+        List<HasMetadata> ours = new ArrayList<>();
+        snapshot.ingresses().stream().filter(IngressCompiler::named).filter(classes::isOurs).forEach(ours::add);
+        snapshot.routes().stream().filter(IngressCompiler::named).forEach(ours::add);
+        ours.sort(ObjectAge.OLDEST_FIRST);
         IngressCompiler compiler = new IngressCompiler(snapshot, options, previous);
+        RouteCompiler routeCompiler = new RouteCompiler(compiler.backends, compiler.routes, compiler.certificates,
+                compiler.diagnostics);
         for (int rank = 0; rank < ours.size(); rank++) {
-            compiler.add(ours.get(rank), rank);
+            if (ours.get(rank) instanceof Ingress ingress) {
+                compiler.add(ingress, rank);
+            } else {
+                routeCompiler.add((dev.breakwater.operator.crd.Route) ours.get(rank), rank);
+            }
         }
-        return compiler.finish();
+        return compiler.finish(routeCompiler.statusReports());
+    }
+
+    private static boolean named(HasMetadata object) {
+        return object.getMetadata() != null && object.getMetadata().getName() != null;
     }
 
     private void add(Ingress ingress, int rank) {
@@ -158,25 +167,15 @@ public final class IngressCompiler {
         String object = objectName(ingress);
         String field = "spec.rules[" + r + "].http.paths[" + p + "]";
         PathMatch match = pathMatch(object, field, path);
-        if (match == null) {
+        if (match == null || !routes.claim(host, RouteMatch.path(match), object, field, diagnostics)) {
             return;
         }
-        MatchKey key = new MatchKey(host, match.type(),
-                match.type() == PathMatch.Type.PREFIX ? match.normalizedPrefix() : match.value());
-        Claim owner = claims.get(key);
-        if (owner != null) {
-            diagnostics.add(Diagnostic.warning(object, field, owner.object().equals(object)
-                    ? "duplicates " + owner.field() + " (the same host, path type and path), which serves it"
-                    : "conflicts with " + owner.object() + ", which is older and serves it"));
-            return;
-        }
-        claims.put(key, new Claim(object, field));
         RouteAction action = current.failClosedHosts().contains(host) ? BackendResolver.UNAVAILABLE
                 : resolveBackend(object, namespace(ingress), path.getBackend(), field + ".backend");
-        String name = uniqueName(namespace(ingress) + "/" + ingress.getMetadata().getName() + ":" + host + match.value(),
-                match.type());
+        String name = routes.uniqueName(namespace(ingress) + "/" + ingress.getMetadata().getName() + ":" + host
+                + match.value(), match.type());
         Route route = new Route(name, object, RouteMatch.path(match), action, current.policyFor(host));
-        routesByHost.computeIfAbsent(host, h -> new ArrayList<>()).add(new RouteCandidate(route, rank, r, p));
+        routes.add(host, new RouteCandidate(route, rank, r, p));
     }
 
     private PathMatch pathMatch(String object, String field, HTTPIngressPath path) {
@@ -208,26 +207,14 @@ public final class IngressCompiler {
         }
     }
 
-    private String uniqueName(String base, PathMatch.Type type) {
-        String name = base;
-        if (routeNames.contains(name) && type == PathMatch.Type.EXACT) {
-            name = base + "#exact";
-        }
-        for (int n = 2; routeNames.contains(name); n++) {
-            name = base + "#" + n;
-        }
-        routeNames.add(name);
-        return name;
-    }
-
     private Route fallback(Ingress owner, String host, RouteAction action, RoutePolicy policy) {
         return new Route(namespace(owner) + "/" + owner.getMetadata().getName() + ":" + host + "#default-backend",
                 objectName(owner), RouteMatch.path(PathMatch.prefix("/")), action, policy);
     }
 
-    private Compilation finish() {
+    private Compilation finish(List<RouteStatusReport> routeStatuses) {
         TreeSet<String> hosts = new TreeSet<>(HOST_ORDER);
-        hosts.addAll(routesByHost.keySet());
+        hosts.addAll(routes.hosts());
         hosts.addAll(hostFallbacks.keySet());
         if (clusterDefault != null) {
             hosts.add(VirtualHost.CATCH_ALL);
@@ -235,10 +222,7 @@ public final class IngressCompiler {
         List<VirtualHost> virtualHosts = new ArrayList<>();
         TreeSet<String> clusterNames = new TreeSet<>();
         for (String host : hosts) {
-            List<Route> routes = new ArrayList<>();
-            routesByHost.getOrDefault(host, List.of()).stream()
-                    .sorted(RouteCandidate.PRECEDENCE)
-                    .forEach(c -> routes.add(c.route()));
+            List<Route> routes = new ArrayList<>(this.routes.ordered(host));
             Route fallback = hostFallbacks.get(host);
             if (fallback == null && clusterDefault != null) {
                 fallback = fallback(clusterDefaultOwner, host, clusterDefault, RoutePolicy.DEFAULTS);
@@ -259,8 +243,8 @@ public final class IngressCompiler {
             virtualHosts.add(new VirtualHost(host, routes, clientAuthByHost.get(host)));
         }
         List<Cluster> clusters = clusterNames.stream().map(backends::cluster).toList();
-        List<Certificate> certs = certificates.values().stream().filter(c -> !c.hosts().isEmpty()).toList();
-        return new Compilation(RoutingTable.of(virtualHosts, clusters, certs), diagnostics);
+        return new Compilation(RoutingTable.of(virtualHosts, clusters, certificates.certificates()), diagnostics,
+                routeStatuses);
     }
 
     /** What one Ingress's annotations and TLS section say about its routes and backends. */
@@ -318,45 +302,10 @@ public final class IngressCompiler {
                         "no secretName: " + hosts + " get the default certificate"));
                 continue;
             }
-            String ref = namespace + "/" + t.getSecretName();
-            List<String> wanted = new ArrayList<>();
-            for (String h : hosts) {
-                String owner = certificateOfHost.get(h);
-                if (owner != null && !owner.equals(ref)) {
-                    diagnostics.add(Diagnostic.warning(object, field + ".hosts", "host " + h + " already has the "
-                            + "certificate of Secret " + owner + " (from an older Ingress); Secret " + ref
-                            + " is not used for it"));
-                } else {
-                    wanted.add(h);
-                }
-            }
-            // the oldest Ingress naming a Secret for a host owns it, even while that Secret is unusable: a newer
-            // Ingress (maybe of another namespace) cannot take a host over by breaking or waiting out its owner
-            wanted.forEach(h -> certificateOfHost.putIfAbsent(h, ref));
-            TlsSecrets.Loaded loaded = tlsSecrets.certificate(ref, wanted);
-            if (loaded.problem() != null) {
-                diagnostics.add(Diagnostic.error(object, field + ".secretName", loaded.problem()
-                        + (loaded.fromPrevious() ? "; its previous certificate keeps serving"
-                        : "; " + wanted + " get the default certificate")));
-            }
-            for (String h : loaded.uncovered()) {
-                diagnostics.add(Diagnostic.warning(object, field + ".hosts", "the certificate of Secret " + ref
-                        + " does not cover " + h + "; that host gets the default certificate"));
-            }
-            Certificate cert = loaded.certificate();
-            if (cert != null) {
-                certificates.merge(ref, cert, (a, b) -> new Certificate(a.name(),
-                        new TreeSet<>(concat(a.hosts(), b.hosts())).stream().toList(), a.certificateChain(),
-                        a.privateKey()));
-            }
+            certificates.use(object, namespace + "/" + t.getSecretName(), hosts, field + ".secretName",
+                    field + ".hosts", diagnostics);
         }
         return tlsHosts;
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     /** Verification of TLS backends, from the CA Secret an annotation names; null when not asked for. */
@@ -430,11 +379,4 @@ public final class IngressCompiler {
         return "Ingress/" + namespace(ingress) + "/" + ingress.getMetadata().getName();
     }
 
-    /** What makes two paths equal matches: one host, one type, one normalized path. */
-    private record MatchKey(String host, PathMatch.Type type, String path) {
-    }
-
-    /** Who serves a match first. */
-    private record Claim(String object, String field) {
-    }
 }

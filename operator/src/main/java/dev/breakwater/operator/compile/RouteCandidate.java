@@ -7,24 +7,31 @@ import java.util.Comparator;
 /**
  * A route on its way into a virtual host, with what decides its place there.
  *
- * @param route       the route itself
- * @param ingressRank the position of its Ingress among ours, oldest first
- * @param rule        index in {@code spec.rules}
- * @param path        index in {@code http.paths}
+ * @param route      the route itself
+ * @param objectRank the position of its object (Ingress or Route) among all compiled objects, oldest first
+ * @param rule       index in {@code spec.rules}
+ * @param match      index in the rule: {@code http.paths} of an Ingress rule, {@code matches} of a Route rule
  */
-record RouteCandidate(Route route, int ingressRank, int rule, int path) {
+record RouteCandidate(Route route, int objectRank, int rule, int match) {
 
     /**
-     * Precedence within a virtual host, first match wins: the longer path first (the normalized prefix for
-     * Prefix, the whole path for Exact), Exact before Prefix of the same length, then the older Ingress, then
-     * rule and path index.
+     * Precedence within a virtual host, first match wins, as HTTPRoute orders matches, for Ingress paths and Route
+     * matches alike: Exact paths first, then regular expressions (longer first), then prefixes (the longer
+     * normalized prefix first); then a match naming a method, then more header matches, then more query
+     * matches; then the older object, then rule and match index.
+     *
+     * <p>For Ingress paths this is Ingress v1's "longest match wins, Exact before Prefix on a tie": an Exact path
+     * and a longer prefix never accept the same request path.
      */
     static final Comparator<RouteCandidate> PRECEDENCE = Comparator
-            .comparingInt((RouteCandidate c) -> -c.matchLength())
-            .thenComparingInt(c -> c.pathMatch().type() == PathMatch.Type.EXACT ? 0 : 1)
-            .thenComparingInt(RouteCandidate::ingressRank)
+            .comparingInt((RouteCandidate c) -> pathClass(c.pathMatch().type()))
+            .thenComparingInt(c -> -c.matchLength())
+            .thenComparingInt(c -> c.route().match().method() == null ? 1 : 0)
+            .thenComparingInt(c -> -c.route().match().headers().size())
+            .thenComparingInt(c -> -c.route().match().queryParams().size())
+            .thenComparingInt(RouteCandidate::objectRank)
             .thenComparingInt(RouteCandidate::rule)
-            .thenComparingInt(RouteCandidate::path);
+            .thenComparingInt(RouteCandidate::match);
 
     PathMatch pathMatch() {
         return route.match().path();
@@ -33,5 +40,13 @@ record RouteCandidate(Route route, int ingressRank, int rule, int path) {
     int matchLength() {
         PathMatch match = pathMatch();
         return match.type() == PathMatch.Type.PREFIX ? match.normalizedPrefix().length() : match.value().length();
+    }
+
+    private static int pathClass(PathMatch.Type type) {
+        return switch (type) {
+            case EXACT -> 0;
+            case REGULAR_EXPRESSION -> 1;
+            case PREFIX -> 2;
+        };
     }
 }

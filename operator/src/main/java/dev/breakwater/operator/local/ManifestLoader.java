@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.operator.crd.Route;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -32,8 +33,9 @@ import java.util.Objects;
  *
  * <p>Every {@code *.yaml} and {@code *.yml} file directly in the folder is read, in file-name order; a file
  * may hold several {@code ---}-separated documents, and empty documents are skipped. Ingress and IngressClass
- * ({@code networking.k8s.io/v1}), Service and Secret ({@code v1}) and EndpointSlice
- * ({@code discovery.k8s.io/v1}) are kept; other kinds are skipped with a warning. A namespaced object without
+ * ({@code networking.k8s.io/v1}), Service and Secret ({@code v1}), EndpointSlice ({@code discovery.k8s.io/v1})
+ * and Route ({@code breakwater.dev/v1alpha1}) are kept; other kinds are skipped with a warning. A Route is read
+ * strictly, as {@code kubectl apply} validates it: a field the Route schema does not know (a typo) is an error. A namespaced object without
  * {@code metadata.namespace} goes to {@code default}. Problems never stop the loading: each bad document is
  * reported as a {@link ManifestError} and left out.
  */
@@ -46,11 +48,16 @@ public final class ManifestLoader {
             "IngressClass", new Kind(IngressClass.class, "networking.k8s.io/v1", false),
             "Service", new Kind(Service.class, "v1", true),
             "EndpointSlice", new Kind(EndpointSlice.class, "discovery.k8s.io/v1", true),
-            "Secret", new Kind(Secret.class, "v1", true));
+            "Secret", new Kind(Secret.class, "v1", true),
+            Route.KIND, new Kind(Route.class, Route.API_VERSION, true));
 
     private final YAMLMapper yaml = new YAMLMapper();
     private final ObjectMapper json = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    /** For our own kinds, whose every field we know: an unknown field is a mistake worth reporting. */
+    private final ObjectMapper strictJson = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
     /**
@@ -91,6 +98,7 @@ public final class ManifestLoader {
         private final List<Service> services = new ArrayList<>();
         private final List<EndpointSlice> endpointSlices = new ArrayList<>();
         private final List<Secret> secrets = new ArrayList<>();
+        private final List<Route> routes = new ArrayList<>();
         private final Map<String, Path> fileOfObject = new HashMap<>();
         private final List<ManifestError> errors = new ArrayList<>();
         private final List<ManifestError> warnings = new ArrayList<>();
@@ -152,7 +160,7 @@ public final class ManifestLoader {
             }
             HasMetadata value;
             try {
-                value = json.treeToValue(node, kind.type());
+                value = (kind.type() == Route.class ? strictJson : json).treeToValue(node, kind.type());
             } catch (JsonProcessingException e) {
                 errors.add(new ManifestError(file, document, object, "does not match the " + kindName + " schema"
                         + fieldOf(e) + ": " + firstLine(e.getOriginalMessage())));
@@ -178,12 +186,14 @@ public final class ManifestLoader {
                 endpointSlices.add(slice);
             } else if (value instanceof Secret secret) {
                 secrets.add(secret);
+            } else if (value instanceof Route route) {
+                routes.add(route);
             }
         }
 
         Manifests result() {
             ClusterSnapshot snapshot = new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices,
-                    secrets);
+                    secrets, routes);
             return new Manifests(snapshot, fileOfObject, errors, warnings);
         }
     }

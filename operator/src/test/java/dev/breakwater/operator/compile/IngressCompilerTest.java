@@ -32,7 +32,7 @@ class IngressCompilerTest {
     }
 
     @Test
-    void rulesForOneHostFromSeveralIngressesMergeLongestFirstThenOldest() {
+    void rulesForOneHostFromSeveralIngressesMergeExactFirstThenLongestThenOldest() {
         Ingress older = Fixtures.ingress("default", "b-old").created("2024-01-01T00:00:00Z")
                 .host("a.com").prefix("/", "root", 80).prefix("/api", "api", 80).build();
         Ingress newer = Fixtures.ingress("default", "a-new").created("2024-02-01T00:00:00Z")
@@ -44,12 +44,17 @@ class IngressCompilerTest {
 
         assertThat(c.diagnostics()).isEmpty();
         assertThat(c.table().virtualHosts()).hasSize(1);
+        // HTTPRoute's order (Exact, then the longest prefix) routes as Ingress v1's (longest, Exact first on a tie):
+        // an Exact path and a longer prefix never accept the same request
         assertThat(c.table().virtualHosts().get(0).routes()).extracting(Route::name).containsExactly(
-                "default/a-new:a.com/api/v1", "default/a-new:a.com/api", "default/b-old:a.com/api",
+                "default/a-new:a.com/api", "default/a-new:a.com/api/v1", "default/b-old:a.com/api",
                 "default/a-new:a.com/web", "default/b-old:a.com/");
         assertThat(c.table().virtualHosts().get(0).routes()).extracting(Route::source).containsExactly(
                 "Ingress/default/a-new", "Ingress/default/a-new", "Ingress/default/b-old",
                 "Ingress/default/a-new", "Ingress/default/b-old");
+        assertThat(TableLookup.service(c.table(), "a.com", "/api")).isEqualTo("exact");
+        assertThat(TableLookup.service(c.table(), "a.com", "/api/v1/x")).isEqualTo("v1");
+        assertThat(TableLookup.service(c.table(), "a.com", "/api/x")).isEqualTo("api");
     }
 
     @Test

@@ -8,13 +8,14 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds snapshots for compiler tests: Ingresses plus Services with one endpoint each. */
+/** Builds snapshots for compiler tests: Ingresses and Routes, plus Services with one endpoint each. */
 final class Snapshots {
 
     private final List<Ingress> ingresses = new ArrayList<>();
     private final List<Service> services = new ArrayList<>();
     private final List<EndpointSlice> slices = new ArrayList<>();
     private final List<io.fabric8.kubernetes.api.model.Secret> secrets = new ArrayList<>();
+    private final List<dev.breakwater.operator.crd.Route> routes = new ArrayList<>();
 
     static Snapshots with(Ingress... ingresses) {
         Snapshots snapshots = new Snapshots();
@@ -26,6 +27,22 @@ final class Snapshots {
     Snapshots service(String namespace, String name, String address) {
         services.add(Fixtures.service(namespace, name).port("http", 80, 8080).build());
         slices.add(Fixtures.endpointSlice(namespace, name + "-a1", name).port("http", 8080).endpoint(address).build());
+        return this;
+    }
+
+    static Snapshots with(dev.breakwater.operator.crd.Route... routes) {
+        Snapshots snapshots = new Snapshots();
+        snapshots.routes.addAll(List.of(routes));
+        return snapshots;
+    }
+
+    Snapshots add(Ingress ingress) {
+        ingresses.add(ingress);
+        return this;
+    }
+
+    Snapshots add(dev.breakwater.operator.crd.Route route) {
+        routes.add(route);
         return this;
     }
 
@@ -51,7 +68,7 @@ final class Snapshots {
     }
 
     ClusterSnapshot build() {
-        return new ClusterSnapshot(ingresses, List.of(), services, slices, secrets);
+        return new ClusterSnapshot(ingresses, List.of(), services, slices, secrets, routes);
     }
 
     Compilation compile() {

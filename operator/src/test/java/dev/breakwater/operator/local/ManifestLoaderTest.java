@@ -207,4 +207,68 @@ class ManifestLoaderTest {
         assertThat(manifests.snapshot().ingresses()).isEmpty();
         assertThat(manifests.errors()).isEmpty();
     }
+
+    private static final String ROUTE = """
+            apiVersion: breakwater.dev/v1alpha1
+            kind: Route
+            metadata:
+              name: shop
+            spec:
+              hostnames: [shop.example.com]
+              rules:
+              - matches:
+                - path: {type: PathPrefix, value: /api}
+                  headers: [{name: x-canary, value: "1"}]
+                  method: GET
+                backends:
+                - {name: app, port: http, weight: 80}
+                - {name: app, port: 80, weight: 20}
+                retries: {attempts: 3, on: [5xx, reset]}
+                timeouts: {connect: 250ms}
+                cache: {maxObjectSize: 1Mi}
+            """;
+
+    @Test
+    void readsRoutesIntoTheSnapshotAndTheyCompile() throws IOException {
+        Files.writeString(dir.resolve("route.yaml"), ROUTE + SERVICE_AND_SLICE);
+
+        Manifests manifests = load();
+
+        assertThat(manifests.errors()).isEmpty();
+        assertThat(manifests.snapshot().routes()).singleElement().satisfies(r -> {
+            assertThat(r.getMetadata().getNamespace()).isEqualTo("default");
+            assertThat(r.getSpec().rules.get(0).backends.get(0).port.getStrVal()).isEqualTo("http");
+            assertThat(r.getSpec().rules.get(0).backends.get(1).port.getIntVal()).isEqualTo(80);
+        });
+        assertThat(manifests.fileOfObject()).containsEntry("Route/default/shop", dir.resolve("route.yaml"));
+        var compilation = IngressCompiler.compile(manifests.snapshot(), CompilerOptions.local());
+        assertThat(compilation.diagnostics()).isEmpty();
+        assertThat(compilation.table().virtualHosts().get(0).routes().get(0).policy().retries().on5xx()).isTrue();
+    }
+
+    @Test
+    void anUnknownRouteFieldOrValueIsAnErrorNamingIt() throws IOException {
+        Files.writeString(dir.resolve("route.yaml"), ROUTE.replace("retries:", "retry:") + "---\n"
+                + ROUTE.replace("name: shop", "name: other").replace("PathPrefix", "Prefix"));
+
+        Manifests manifests = load();
+
+        assertThat(manifests.errors()).hasSize(2);
+        assertThat(manifests.errors().get(0).object()).isEqualTo("Route/default/shop");
+        assertThat(manifests.errors().get(0).reason()).startsWith("does not match the Route schema at spec.rules[0]")
+                .contains("\"retry\"");
+        assertThat(manifests.errors().get(1).object()).isEqualTo("Route/default/other");
+        assertThat(manifests.errors().get(1).reason())
+                .startsWith("does not match the Route schema at spec.rules[0].matches[0].path.type")
+                .contains("Prefix");
+    }
+
+    @Test
+    void aRouteOfAnotherVersionIsAnError() throws IOException {
+        Files.writeString(dir.resolve("route.yaml"), ROUTE.replace("v1alpha1", "v1"));
+
+        assertThat(load().errors()).singleElement().satisfies(e -> assertThat(e.reason())
+                .isEqualTo("apiVersion \"breakwater.dev/v1\" is not supported for Route (expected: "
+                        + "breakwater.dev/v1alpha1)"));
+    }
 }

@@ -1,0 +1,42 @@
+package dev.breakwater.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.kubernetes.api.model.Quantity;
+
+/**
+ * The response cache of a rule (RFC 9111, shared cache). The origin's {@code Cache-Control} decides what is stored
+ * and for how long; these settings fill in what it leaves open.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CacheSpec {
+
+    @JsonPropertyDescription("Freshness of a storable response without explicit freshness (`s-maxage`, `max-age`, "
+            + "`Expires`), in whole seconds; `0s`: such responses are not stored. Default: the data plane's.")
+    @Pattern(Formats.DURATION)
+    public String defaultTTL;
+
+    @JsonPropertyDescription("Largest body stored, as a quantity (`1Mi`); bigger responses pass unstored. Default: "
+            + "the data plane's.")
+    public Quantity maxObjectSize;
+
+    @JsonPropertyDescription("How long past freshness a stale entry is served while one request refreshes it, when "
+            + "the response does not say.")
+    @Pattern(Formats.DURATION)
+    public String staleWhileRevalidate;
+
+    @JsonPropertyDescription("How long past freshness a stale entry is served when the origin fails, when the "
+            + "response does not say.")
+    @Pattern(Formats.DURATION)
+    public String staleIfError;
+
+    @JsonPropertyDescription("Store responses that carry Set-Cookie (the stored copy drops the cookie). Default: "
+            + "false.")
+    public Boolean storeWithSetCookie;
+
+    @JsonPropertyDescription("Change it (e.g. increment it) to drop every entry stored for this rule. Default: 0.")
+    @Min(0)
+    public Long purgeGeneration;
+}
