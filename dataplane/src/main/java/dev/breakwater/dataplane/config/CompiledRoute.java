@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.config;
 
+import dev.breakwater.dataplane.filter.RequestFilters;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.HeaderMatch;
@@ -32,6 +33,7 @@ public final class CompiledRoute {
     private final int[] cumulativeWeights;
     private final RouteAction.FixedResponse fixedResponse;
     private final ProxyMetrics.RouteMeters meters;
+    private final RequestFilters filters;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
                   ProxyMetrics metrics) {
@@ -80,6 +82,7 @@ public final class CompiledRoute {
             this.fixedResponse = (RouteAction.FixedResponse) route.action();
         }
         this.meters = metrics.route(route.name());
+        this.filters = RequestFilters.of(route);
     }
 
     public String name() {
@@ -97,6 +100,11 @@ public final class CompiledRoute {
 
     public ProxyMetrics.RouteMeters meters() {
         return meters;
+    }
+
+    /** Its filters, allowlist and CORS, or null when it has none. */
+    public RequestFilters filters() {
+        return filters;
     }
 
     /** The answer to give without a backend, or null when the route forwards. */
