@@ -11,13 +11,15 @@ import java.util.Comparator;
  * @param ingressRank the position of its Ingress among ours, oldest first
  * @param rule        index in {@code spec.rules}
  * @param path        index in {@code http.paths}
+ * @param matchLength the length that orders it: the normalized prefix for Prefix, the path as written otherwise
+ *                    (a regular expression counts as its source)
  */
-record RouteCandidate(Route route, int ingressRank, int rule, int path) {
+record RouteCandidate(Route route, int ingressRank, int rule, int path, int matchLength) {
 
     /**
      * Precedence within a virtual host, first match wins: the longer path first (the normalized prefix for
-     * Prefix, the whole path for Exact), Exact before Prefix of the same length, then the older Ingress, then
-     * rule and path index.
+     * Prefix, the whole path for Exact and regular expressions), Exact before the others of the same length, then
+     * the older Ingress, then rule and path index.
      */
     static final Comparator<RouteCandidate> PRECEDENCE = Comparator
             .comparingInt((RouteCandidate c) -> -c.matchLength())
@@ -28,10 +30,5 @@ record RouteCandidate(Route route, int ingressRank, int rule, int path) {
 
     PathMatch pathMatch() {
         return route.match().path();
-    }
-
-    int matchLength() {
-        PathMatch match = pathMatch();
-        return match.type() == PathMatch.Type.PREFIX ? match.normalizedPrefix().length() : match.value().length();
     }
 }
