@@ -44,29 +44,21 @@ final class HeaderModifier {
     void applyToRequest(HttpHeaders headers) {
         String connection = headers.get(HttpHeaderNames.CONNECTION);
         if (connection != null) {
-            StringBuilder kept = null;
+            StringBuilder kept = new StringBuilder();
+            boolean changed = false;
             for (String token : connection.split(",")) {
                 String t = token.trim();
                 if (named(t)) {
                     headers.remove(t);
-                    if (kept == null) {
-                        kept = new StringBuilder();
-                    }
+                    changed = true;
                 } else if (!t.isEmpty()) {
-                    if (kept == null) {
-                        kept = new StringBuilder();
-                    } else if (kept.length() > 0) {
-                        kept.append(", ");
-                    }
-                    kept.append(t);
+                    kept.append(kept.length() == 0 ? "" : ", ").append(t);
                 }
             }
-            if (kept != null && !kept.toString().equals(connection)) {
-                if (kept.length() == 0) {
-                    headers.remove(HttpHeaderNames.CONNECTION);
-                } else {
-                    headers.set(HttpHeaderNames.CONNECTION, kept.toString());
-                }
+            if (changed && kept.length() == 0) {
+                headers.remove(HttpHeaderNames.CONNECTION);
+            } else if (changed) {
+                headers.set(HttpHeaderNames.CONNECTION, kept.toString());
             }
         }
         apply(headers);
