@@ -32,10 +32,11 @@ import java.util.function.Function;
  * @param host            the request's Host, may be empty
  * @param path            the request path
  * @param expectedService the Service that must answer, or null for 404
+ * @param expectedUri     the request target the Service must see, or null for the path as sent
  */
 public record IngressExample(String source, String description, List<Ingress> ingresses,
                              List<IngressClass> ingressClasses, boolean https, String host, String path,
-                             String expectedService) {
+                             String expectedService, String expectedUri) {
 
     public static final String NAMESPACE = "default";
     public static final String PORT_NAME = "http";
@@ -44,6 +45,17 @@ public record IngressExample(String source, String description, List<Ingress> in
     public IngressExample {
         ingresses = List.copyOf(ingresses);
         ingressClasses = List.copyOf(ingressClasses);
+    }
+
+    public IngressExample(String source, String description, List<Ingress> ingresses,
+                          List<IngressClass> ingressClasses, boolean https, String host, String path,
+                          String expectedService) {
+        this(source, description, ingresses, ingressClasses, https, host, path, expectedService, null);
+    }
+
+    /** The request target the Service sees. */
+    public String uriAtBackend() {
+        return expectedUri != null ? expectedUri : path;
     }
 
     /** The options to compile this row with. */
@@ -117,7 +129,8 @@ public record IngressExample(String source, String description, List<Ingress> in
     @Override
     public String toString() {
         return source + ": " + description + " [" + (https ? "https" : "http") + "://" + host + path + " -> "
-                + (expectedService == null ? "404" : expectedService) + "]";
+                + (expectedService == null ? "404" : expectedService + (expectedUri == null ? "" : " " + expectedUri))
+                + "]";
     }
 
     private static void addService(Set<String> names, IngressBackend backend) {

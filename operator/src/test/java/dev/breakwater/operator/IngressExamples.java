@@ -32,7 +32,7 @@ public final class IngressExamples {
     /** Every row. */
     public static List<IngressExample> all() {
         return Stream.of(pathMatching(), defaultBackend(), hostRules(), pathRules(), ingressClass(),
-                classSelection()).flatMap(List::stream).toList();
+                classSelection(), rewrites()).flatMap(List::stream).toList();
     }
 
     /** The "Examples" table of kubernetes.io/docs/concepts/services-networking/ingress, one row per request. */
@@ -166,6 +166,42 @@ public final class IngressExamples {
                 .build());
         return List.of(row(source, "an Ingress of an unknown class is not served", ingress, "ingress-class", "/",
                 null));
+    }
+
+    /**
+     * The rewrite example of ingress-nginx's documentation (docs/examples/rewrite: {@code use-regex},
+     * {@code rewrite-target: /$2} on {@code /something(/|$)(.*)}), and the older {@code rewrite-target: /} form.
+     */
+    public static List<IngressExample> rewrites() {
+        String source = "ingress-nginx rewrite example";
+        String nginx = "nginx.ingress.kubernetes.io/";
+        List<Ingress> groups = List.of(Fixtures.ingress(NAMESPACE, "rewrite")
+                .annotation(nginx + "use-regex", "true").annotation(nginx + "rewrite-target", "/$2")
+                .host("rewrite.bar.com").implementationSpecific("/something(/|$)(.*)", "http-svc", SERVICE_PORT)
+                .build());
+        List<Ingress> root = List.of(Fixtures.ingress(NAMESPACE, "rewrite-root")
+                .annotation(nginx + "rewrite-target", "/")
+                .host("root.bar.com").prefix("/api", "api-svc", SERVICE_PORT).build());
+        return List.of(
+                rewriteRow(source, "/something is rewritten to /", groups, "rewrite.bar.com", "/something", "/"),
+                rewriteRow(source, "/something/ is rewritten to /", groups, "rewrite.bar.com", "/something/", "/"),
+                rewriteRow(source, "/something/new is rewritten to /new", groups, "rewrite.bar.com", "/something/new",
+                        "/new"),
+                rewriteRow(source, "the query is kept", groups, "rewrite.bar.com", "/something/new?x=1&y=%20",
+                        "/new?x=1&y=%20"),
+                rewriteRow(source, "regex paths match case-insensitively", groups, "rewrite.bar.com", "/SomeThing/a/b",
+                        "/a/b"),
+                row(source, "/somethingelse does not match /something(/|$)", groups, "rewrite.bar.com",
+                        "/somethingelse", null),
+                rewriteRow(source, "rewrite-target / replaces the whole path", root, "root.bar.com", "/api/users/7",
+                        "/"));
+    }
+
+    private static IngressExample rewriteRow(String source, String description, List<Ingress> ingresses, String host,
+                                             String path, String uri) {
+        String service = ingresses.get(0).getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend()
+                .getService().getName();
+        return new IngressExample(source, description, ingresses, List.of(), false, host, path, service, uri);
     }
 
     /** Which Ingresses are ours, by class name, deprecated annotation or default class. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Ingress examples (Kubernetes docs path table, ingress-controller-conformance scenarios, class
- * selection) through real sockets: each row's manifests are compiled, served by a real data plane, and the
+ * selection, ingress-nginx rewrites) through real sockets: each row's manifests are compiled, served by a real data plane, and the
  * row's request is sent with a real HTTP client to real backends, one per Service, which name themselves.
  *
  * <p>Rows marked https are sent over TLS (SNI = the row's host). A plain-HTTP request for a host with TLS is
@@ -85,7 +85,7 @@ class IngressExamplesThroughProxyTest {
             assertThat(response.status()).as(row.toString()).isEqualTo(200);
             assertThat(response.backend()).as(row.toString()).isEqualTo(row.expectedService());
             assertThat(TestBackend.parse(response.body())).as(row.toString())
-                    .containsEntry("uri", row.path());
+                    .containsEntry("uri", row.uriAtBackend());
         }
     }
 

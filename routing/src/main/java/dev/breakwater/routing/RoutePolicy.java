@@ -14,10 +14,13 @@ package dev.breakwater.routing;
  * @param affinity               cookie session affinity, or null for none
  * @param cache                  the response cache, or null when responses of this route are never cached
  * @param compression            response compression, or null for none
+ * @param sourceAllowlist        client addresses served (others get 403), or null for every client
+ * @param cors                   CORS answered by the proxy, or null for none (requests pass unchanged)
  */
 public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
                           Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
-                          SessionAffinity affinity, CachePolicy cache, Compression compression) {
+                          SessionAffinity affinity, CachePolicy cache, Compression compression,
+                          SourceAllowlist sourceAllowlist, Cors cors) {
 
     public static final RoutePolicy DEFAULTS = new RoutePolicy(null, null, null, null, null, null, null, null);
 
@@ -28,6 +31,13 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
         if (maxRequestBodyBytes != null && maxRequestBodyBytes < 0) {
             throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: >= 0)");
         }
+    }
+
+    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
+                       Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
+                       SessionAffinity affinity, CachePolicy cache, Compression compression) {
+        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, null, null);
     }
 
     public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
@@ -50,13 +60,31 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
     /** This policy with the given cache (null: none). */
     public RoutePolicy withCache(CachePolicy newCache) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, newCache, compression);
+                webSocketIdleTimeoutMillis, retries, affinity, newCache, compression, sourceAllowlist, cors);
     }
 
     /** This policy with the given compression (null: none). */
     public RoutePolicy withCompression(Compression newCompression) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, newCompression);
+                webSocketIdleTimeoutMillis, retries, affinity, cache, newCompression, sourceAllowlist, cors);
+    }
+
+    /** This policy with the given client allowlist (null: every client). */
+    public RoutePolicy withSourceAllowlist(SourceAllowlist newAllowlist) {
+        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, newAllowlist, cors);
+    }
+
+    /** This policy with the given CORS settings (null: none). */
+    public RoutePolicy withCors(Cors newCors) {
+        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, newCors);
+    }
+
+    /** This policy with the given HTTPS redirect (null: none). */
+    public RoutePolicy withHttpsRedirect(Boolean newHttpsRedirect) {
+        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, newHttpsRedirect,
+                hsts, webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors);
     }
 
     /** The retry settings in force. */

@@ -1,7 +1,7 @@
 package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.compress.ResponseCompressor;
-
+import dev.breakwater.dataplane.filter.RequestFilters;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.HeaderMatch;
@@ -36,6 +36,7 @@ public final class CompiledRoute {
     private final ProxyMetrics.RouteMeters meters;
     private final ProxyMetrics.CacheMeters cacheMeters;
     private final ResponseCompressor compressor;
+    private final RequestFilters filters;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
                   ProxyMetrics metrics) {
@@ -84,6 +85,7 @@ public final class CompiledRoute {
             this.fixedResponse = (RouteAction.FixedResponse) route.action();
         }
         this.meters = metrics.route(route.name());
+        this.filters = RequestFilters.of(route);
         this.cacheMeters = route.policy().cache() == null ? null : metrics.cache(route.name());
         this.compressor = route.policy().compression() == null ? null
                 : new ResponseCompressor(route.policy().compression());
@@ -114,6 +116,11 @@ public final class CompiledRoute {
 
     public ProxyMetrics.RouteMeters meters() {
         return meters;
+    }
+
+    /** Its filters, allowlist and CORS, or null when it has none. */
+    public RequestFilters filters() {
+        return filters;
     }
 
     /** The answer to give without a backend, or null when the route forwards. */

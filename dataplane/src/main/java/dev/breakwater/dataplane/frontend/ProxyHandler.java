@@ -14,6 +14,8 @@ import dev.breakwater.dataplane.cache.CachedResponse;
 import dev.breakwater.dataplane.cache.ResponseCache;
 import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.filter.LocalAnswer;
+import dev.breakwater.dataplane.filter.RequestFilters;
 import dev.breakwater.dataplane.metrics.ProxyMetrics.UpstreamError;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -48,6 +50,7 @@ import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -336,6 +339,16 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         route = r;
+        // ---- route filters (package filter): allowlist, CORS preflight, redirect; header and URL rewrites
+        RequestFilters filters = r.filters();
+        if (filters != null) {
+            LocalAnswer answer = filters.onRequest(req, scheme, host, path, query, clientIp, services.config());
+            if (answer != null) {
+                respondLocally(answer.status(), answer.message(), answer.headers());
+                return;
+            }
+        }
+        // ----
         RouteAction.FixedResponse fixed = r.fixedResponse();
         if (fixed != null) {
             respondLocally(HttpResponseStatus.valueOf(fixed.status()), fixed.body().strip());
@@ -932,6 +945,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (hsts != null && "https".equals(scheme) && !headers.contains(STRICT_TRANSPORT_SECURITY)) {
             headers.set(STRICT_TRANSPORT_SECURITY, hsts.headerValue());
         }
+        if (route.filters() != null) {
+            route.filters().onResponse(request, resp); // route filters: CORS headers, response header modifier
+        }
         resp.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (resp instanceof FullHttpResponse full && (encoder != null || fillBody != null)) {
             // a whole response whose body is compressed or stored: its head, then its body as the last part
@@ -1393,10 +1409,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
 
     /** Answers the request in flight without a backend, with a small text body naming the request id. */
     private void respondLocally(HttpResponseStatus st, String message) {
-        respondLocally(st, message, null, null);
+        respondLocally(st, message, null);
     }
 
     private void respondLocally(HttpResponseStatus st, String message, CharSequence headerName, String headerValue) {
+        respondLocally(st, message, new DefaultHttpHeaders().set(headerName, headerValue));
+    }
+
+    /** As above, plus {@code extra} headers; no body (and no request id in it) when {@code message} is null. */
+    private void respondLocally(HttpResponseStatus st, String message, HttpHeaders extra) {
         if (st.code() >= 500 && cachedEntry != null && serveStaleOnError()) {
             return;
         }
@@ -1410,16 +1431,22 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 keepAlive = false;
             }
         }
-        ByteBuf body = ctx.alloc().buffer(64 + message.length());
-        body.writeCharSequence(st.code() + " " + st.reasonPhrase() + ": " + message + "\nrequest-id: "
-                + requestId + "\n", StandardCharsets.UTF_8);
+        ByteBuf body = Unpooled.EMPTY_BUFFER;
+        if (message != null) {
+            body = ctx.alloc().buffer(64 + message.length());
+            body.writeCharSequence(st.code() + " " + st.reasonPhrase() + ": " + message + "\nrequest-id: "
+                    + requestId + "\n", StandardCharsets.UTF_8);
+        }
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, st, body);
-        resp.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-                .set(ForwardedHeaders.X_REQUEST_ID, requestId);
-        if (headerName != null) {
-            resp.headers().set(headerName, headerValue);
+        if (message != null) {
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        }
+        if (message != null || st.code() != 204 && st.code() != 304) {
+            resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        }
+        resp.headers().set(ForwardedHeaders.X_REQUEST_ID, requestId);
+        if (extra != null) {
+            resp.headers().add(extra);
         }
         sendWhole(resp);
     }

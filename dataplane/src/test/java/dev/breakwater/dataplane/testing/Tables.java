@@ -6,6 +6,7 @@ import dev.breakwater.routing.Endpoint;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
+import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RouteMatch;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.RoutingTable;
@@ -48,9 +49,14 @@ public final class Tables {
     }
 
     public Tables route(String host, PathMatch path, RouteAction action, RoutePolicy policy) {
+        return route(host, path, action, policy, new RouteFilter[0]);
+    }
+
+    /** A route with filters. */
+    public Tables route(String host, PathMatch path, RouteAction action, RoutePolicy policy, RouteFilter... filters) {
         List<Route> routes = hosts.computeIfAbsent(host, h -> new ArrayList<>());
         routes.add(new Route(host + path.value() + "#" + routes.size(), "test", RouteMatch.path(path), action,
-                policy));
+                policy, List.of(filters)));
         return this;
     }
 

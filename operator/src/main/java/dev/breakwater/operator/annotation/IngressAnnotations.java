@@ -3,11 +3,18 @@ package dev.breakwater.operator.annotation;
 import dev.breakwater.operator.compile.Diagnostic;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.ClusterPolicy;
+import dev.breakwater.routing.Cors;
+import dev.breakwater.routing.PathModifier;
 import dev.breakwater.routing.Retries;
 import dev.breakwater.routing.CachePolicy;
 import dev.breakwater.routing.Compression;
+import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.SessionAffinity;
+import dev.breakwater.routing.SourceAllowlist;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,14 +40,52 @@ import java.util.regex.Pattern;
  * @param clientCaKey      the annotation that named {@code clientCaSecret} (for diagnostics), or null
  * @param clientCertRequired {@code auth-tls-verify-client} / {@code breakwater.dev/client-verify}: on (true) or
  *                         optional (false)
- * @param route            timeouts, body limit, retries and affinity for the routes of this Ingress
+ * @param route            timeouts, body limit, retries, affinity, source allowlist and CORS for the routes of
+ *                         this Ingress
  * @param cluster          balancing, health, outlier detection, draining and slow start for its backends
+ * @param paths            redirect, rewrite and regex paths for the routes of this Ingress
  */
 public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, RoutePolicy.Hsts hsts,
                                  Cluster.Protocol protocol, String backendCaSecret, String backendCaKey,
                                  boolean backendVerify, String backendServerName, String clientCaSecret,
                                  String clientCaKey, boolean clientCertRequired, RoutePolicy route,
-                                 ClusterPolicy cluster) {
+                                 ClusterPolicy cluster, Paths paths) {
+
+    /**
+     * What the annotations say about the paths of an Ingress and the requests they accept.
+     *
+     * @param redirect          {@code temporal-redirect} or {@code permanent-redirect} (with its code), or null
+     * @param rewriteTarget     {@code rewrite-target}: what a path is rewritten to, groups {@code $1..$9} allowed,
+     *                          or null
+     * @param useRegex          {@code use-regex}: the Ingress's paths are regular expressions
+     * @param forwardedPrefix   {@code x-forwarded-prefix}: the X-Forwarded-Prefix sent with rewritten requests, or
+     *                          null
+     * @param allowlistKey      the annotation that named the source allowlist (for diagnostics), or null
+     * @param allowlistInvalid  the source allowlist could not be read: the Ingress's routes answer 503 (fail
+     *                          closed, as ingress-nginx denies such locations)
+     */
+    public record Paths(RouteFilter.RequestRedirect redirect, String rewriteTarget, boolean useRegex,
+                        String forwardedPrefix, String allowlistKey, boolean allowlistInvalid) {
+
+        public static final Paths NONE = new Paths(null, null, false, null, null, false);
+
+        /**
+         * True when this Ingress's Prefix and ImplementationSpecific paths are regular expressions, matched
+         * case-insensitively from the start of the request path: with {@code use-regex}, or with a
+         * {@code rewrite-target} that changes some path (ingress-nginx's rule).
+         */
+        public boolean regexPaths(List<String> pathValues) {
+            return useRegex || rewriteTarget != null && pathValues.stream().anyMatch(p -> !p.equals(rewriteTarget));
+        }
+    }
+
+    /** ingress-nginx's default {@code cors-allow-methods}. */
+    public static final String DEFAULT_CORS_METHODS = "GET, PUT, POST, DELETE, PATCH, OPTIONS";
+    /** ingress-nginx's default {@code cors-allow-headers}. */
+    public static final String DEFAULT_CORS_HEADERS =
+            "DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization";
+    /** ingress-nginx's default {@code cors-max-age}, in seconds (20 days). */
+    public static final long DEFAULT_CORS_MAX_AGE = 1_728_000L;
 
     public static final String BREAKWATER = "breakwater.dev/";
     public static final String NGINX = "nginx.ingress.kubernetes.io/";
@@ -64,12 +109,22 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "drain-timeout", "slow-start",
             "cache", "cache-default-ttl", "cache-max-object-size", "cache-stale-while-revalidate",
             "cache-stale-if-error", "cache-store-set-cookie", "cache-purge-generation",
-            "compression", "compression-min-size", "compression-types");
+            "compression", "compression-min-size", "compression-types",
+            "rewrite-target", "use-regex", "x-forwarded-prefix",
+            "permanent-redirect", "permanent-redirect-code", "temporal-redirect", "temporal-redirect-code",
+            "allowlist-source-range",
+            "enable-cors", "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
+            "cors-allow-credentials", "cors-max-age");
 
     /** The HSTS max-age when {@code breakwater.dev/hsts} is on and no max-age is given: one year. */
     public static final long DEFAULT_HSTS_MAX_AGE_SECONDS = PolicyDefaults.HSTS_MAX_AGE_SECONDS;
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
+    // the items of the CORS lists, as ingress-nginx checks them (item by item: no backtracking on long values)
+    private static final Pattern CORS_METHOD = Pattern.compile("[A-Za-z]+");
+    private static final Pattern CORS_HEADER = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Pattern CORS_EXPOSED = Pattern.compile("[A-Za-z0-9_-]+|\\*");
+    private static final java.util.Set<Integer> REDIRECT_CODES = java.util.Set.of(301, 302, 303, 307, 308);
 
     /** Reads the annotations of {@code object} (in {@code namespace}); problems go to {@code diagnostics}. */
     public static IngressAnnotations read(String object, String namespace, Map<String, String> annotations,
@@ -140,13 +195,278 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             Long connect = duration(either(BREAKWATER + "connect-timeout", NGINX + "proxy-connect-timeout"), null);
             Long read = duration(either(BREAKWATER + "response-timeout", NGINX + "proxy-read-timeout"), null);
             Long body = size(either(BREAKWATER + "max-body-size", NGINX + "proxy-body-size"));
-            RoutePolicy route = new RoutePolicy(connect, read, body, null, hsts, null, retries(), affinity(),
-                    cache(), compression());
+            String allowlistKey = allowlistKey();
+            boolean[] allowlistInvalid = new boolean[1];
+            RoutePolicy route = new RoutePolicy(connect, read, body, null, hsts, null, retries(), affinity())
+                    .withCache(cache())
+                    .withCompression(compression())
+                    .withSourceAllowlist(allowlist(allowlistKey, allowlistInvalid))
+                    .withCors(cors());
             ClusterPolicy cluster = new ClusterPolicy(loadBalancer(), healthCheck(), outlier(),
                     duration(BREAKWATER + "drain-timeout", null), duration(BREAKWATER + "slow-start", null));
             return new IngressAnnotations(sslRedirect, force, hsts, protocol, backendCa,
                     backendCa == null ? null : backendCaKey, backendVerify, serverName, clientCa,
-                    clientCa == null ? null : clientCaKey, required, route, cluster);
+                    clientCa == null ? null : clientCaKey, required, route, cluster,
+                    paths(value(allowlistKey) == null ? null : allowlistKey, allowlistInvalid[0]));
+        }
+
+        // ---- paths: redirect, rewrite, regex
+
+        private Paths paths(String allowlistKey, boolean allowlistInvalid) {
+            RouteFilter.RequestRedirect redirect = redirect();
+            String targetKey = either(BREAKWATER + "rewrite-target", NGINX + "rewrite-target");
+            String target = rewriteTarget(targetKey);
+            if (redirect != null && target != null) {
+                warn(targetKey, "has no effect: the Ingress redirects (as in ingress-nginx, the redirect wins)");
+                target = null;
+            }
+            boolean useRegex = bool("use-regex", false);
+            String prefixKey = either(BREAKWATER + "x-forwarded-prefix", NGINX + "x-forwarded-prefix");
+            String prefix = value(prefixKey);
+            if (prefix != null) {
+                if (target == null) {
+                    warn(prefixKey, "has no effect without rewrite-target (as in ingress-nginx)");
+                    prefix = null;
+                } else if (prefix.chars().anyMatch(c -> c < 32 || c == 127)) {
+                    warn(prefixKey, "holds control characters; ignored");
+                    prefix = null;
+                }
+            }
+            if (redirect == null && target == null && !useRegex && allowlistKey == null) {
+                return Paths.NONE;
+            }
+            return new Paths(redirect, target, useRegex, prefix, allowlistKey, allowlistInvalid);
+        }
+
+        /** {@code rewrite-target}: a path, maybe with groups $1..$9 (and a query), as nginx's rewrite takes it. */
+        private String rewriteTarget(String key) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            if (v.startsWith("http://") || v.startsWith("https://")) {
+                warn(key, "\"" + v + "\" is a URL, which nginx turns into a redirect; use permanent-redirect or "
+                        + "temporal-redirect for that; no rewrite");
+                return null;
+            }
+            for (int i = v.indexOf('$'); i >= 0; i = v.indexOf('$', i + 1)) {
+                if (i + 1 >= v.length() || v.charAt(i + 1) < '1' || v.charAt(i + 1) > '9') {
+                    warn(key, "\"" + v + "\" uses an nginx variable; only the groups $1 to $9 are supported; no "
+                            + "rewrite");
+                    return null;
+                }
+            }
+            try {
+                PathModifier.regex("/", v);
+                return v;
+            } catch (IllegalArgumentException e) {
+                warn(key, "\"" + v + "\" is not a path (" + e.getMessage() + "); no rewrite");
+                return null;
+            }
+        }
+
+        /** {@code temporal-redirect} (302, or its code), else {@code permanent-redirect} (301, or its code). */
+        private RouteFilter.RequestRedirect redirect() {
+            String temporalKey = either(BREAKWATER + "temporal-redirect", NGINX + "temporal-redirect");
+            String permanentKey = either(BREAKWATER + "permanent-redirect", NGINX + "permanent-redirect");
+            String temporalCodeKey = either(BREAKWATER + "temporal-redirect-code", NGINX + "temporal-redirect-code");
+            String permanentCodeKey = either(BREAKWATER + "permanent-redirect-code", NGINX + "permanent-redirect-code");
+            boolean temporal = value(temporalKey) != null;
+            boolean permanent = value(permanentKey) != null;
+            if (temporal && permanent) {
+                warn(permanentKey, "is ignored: temporal-redirect is set too, and wins (as in ingress-nginx)");
+            }
+            if (!temporal && value(temporalCodeKey) != null) {
+                warn(temporalCodeKey, "has no effect without temporal-redirect");
+            }
+            if (!permanent && value(permanentCodeKey) != null) {
+                warn(permanentCodeKey, "has no effect without permanent-redirect");
+            }
+            if (temporal) {
+                return redirectTo(temporalKey, redirectCode(temporalCodeKey, 302));
+            }
+            return permanent ? redirectTo(permanentKey, redirectCode(permanentCodeKey, 301)) : null;
+        }
+
+        private int redirectCode(String key, int dflt) {
+            String v = value(key);
+            if (v == null) {
+                return dflt;
+            }
+            if (v.matches("\\d{3}") && REDIRECT_CODES.contains(Integer.parseInt(v))) {
+                return Integer.parseInt(v);
+            }
+            warn(key, "\"" + v + "\" is not one of 301, 302, 303, 307, 308; using " + dflt);
+            return dflt;
+        }
+
+        /**
+         * The redirect to an http(s) URL. As nginx's {@code return}, the Location is the URL as written, without
+         * the request's path or query; a URL ending in {@code $request_uri} gets the request's path and query
+         * appended.
+         */
+        private RouteFilter.RequestRedirect redirectTo(String key, int code) {
+            String v = value(key);
+            boolean appendRequest = v.endsWith("$request_uri");
+            String url = appendRequest ? v.substring(0, v.length() - "$request_uri".length()) : v;
+            if (url.indexOf('$') >= 0) {
+                warn(key, "\"" + v + "\" uses an nginx variable; only a trailing $request_uri is supported; no "
+                        + "redirect");
+                return null;
+            }
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                warn(key, "\"" + v + "\" is not a URL (" + e.getReason() + "); no redirect");
+                return null;
+            }
+            String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!"http".equals(scheme) && !"https".equals(scheme) || uri.getHost() == null) {
+                warn(key, "\"" + v + "\" is not an http:// or https:// URL with a host; no redirect");
+                return null;
+            }
+            if (uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                warn(key, "\"" + v + "\" has a fragment or user information, which a redirect does not carry; no "
+                        + "redirect");
+                return null;
+            }
+            int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            PathModifier modifier;
+            if (appendRequest) {
+                if (uri.getRawQuery() != null) {
+                    warn(key, "\"" + v + "\" has a query before $request_uri; no redirect");
+                    return null;
+                }
+                modifier = path.isEmpty() ? null : PathModifier.regex("^(.*)$", path + "$1");
+            } else {
+                // the URL as written; the trailing ? drops the request's query
+                String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+                modifier = PathModifier.fullPath((path.isEmpty() ? "/" : path) + query + "?");
+            }
+            try {
+                return new RouteFilter.RequestRedirect(scheme, uri.getHost(), port, modifier, code);
+            } catch (IllegalArgumentException e) {
+                warn(key, "\"" + v + "\" cannot be a redirect (" + e.getMessage() + "); no redirect");
+                return null;
+            }
+        }
+
+        // ---- source allowlist
+
+        /** Ours, else ingress-nginx's allowlist-source-range, else its older name whitelist-source-range. */
+        private String allowlistKey() {
+            String key = either(BREAKWATER + "allowlist-source-range", NGINX + "allowlist-source-range");
+            return a.containsKey(key) || !a.containsKey(NGINX + "whitelist-source-range") ? key
+                    : NGINX + "whitelist-source-range";
+        }
+
+        private SourceAllowlist allowlist(String key, boolean[] invalid) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            List<String> cidrs = new ArrayList<>();
+            for (String part : v.split(",")) {
+                String cidr = part.trim();
+                if (cidr.isEmpty()) {
+                    continue;
+                }
+                try {
+                    dev.breakwater.routing.Cidr.parse(cidr);
+                    cidrs.add(cidr);
+                } catch (IllegalArgumentException e) {
+                    invalid[0] = true;
+                    diagnostics.add(Diagnostic.error(object, "metadata.annotations['" + key + "']", e.getMessage()
+                            + "; the Ingress's routes answer 503 rather than serve every client"));
+                }
+            }
+            if (cidrs.isEmpty() && !invalid[0]) {
+                invalid[0] = true;
+                diagnostics.add(Diagnostic.error(object, "metadata.annotations['" + key + "']", "\"" + v
+                        + "\" names no address range; the Ingress's routes answer 503 rather than serve every client"));
+            }
+            return invalid[0] ? null : new SourceAllowlist(cidrs);
+        }
+
+        // ---- CORS
+
+        private Cors cors() {
+            String enableKey = either(BREAKWATER + "enable-cors", NGINX + "enable-cors");
+            List<String> settingKeys = List.of("cors-allow-origin", "cors-allow-methods", "cors-allow-headers",
+                    "cors-expose-headers", "cors-allow-credentials", "cors-max-age");
+            if (!bool("enable-cors", false)) {
+                for (String k : settingKeys) {
+                    String key = either(BREAKWATER + k, NGINX + k);
+                    if (value(key) != null) {
+                        warn(key, "has no effect unless " + enableKey + " is \"true\"");
+                    }
+                }
+                return null;
+            }
+            String originKey = either(BREAKWATER + "cors-allow-origin", NGINX + "cors-allow-origin");
+            List<String> origins = new ArrayList<>();
+            String originValue = value(originKey);
+            for (String part : originValue == null ? new String[] {"*"} : originValue.split(",")) {
+                String o = part.trim();
+                if (o.equals("*")) {
+                    origins = new ArrayList<>(List.of("*"));
+                    break;
+                }
+                if (o.isEmpty()) {
+                    continue;
+                }
+                try {
+                    new Cors(List.of(o), null, null, null, false, null);
+                    origins.add(o);
+                } catch (IllegalArgumentException e) {
+                    warn(originKey, "\"" + o + "\" is not *, http(s)://host[:port] nor http(s)://*.host[:port]; "
+                            + "this origin is skipped");
+                }
+            }
+            if (origins.isEmpty()) {
+                warn(originKey, "no usable origin; CORS is off");
+                return null;
+            }
+            List<String> methods = list("cors-allow-methods", CORS_METHOD, DEFAULT_CORS_METHODS);
+            List<String> headers = list("cors-allow-headers", CORS_HEADER, DEFAULT_CORS_HEADERS);
+            List<String> expose = list("cors-expose-headers", CORS_EXPOSED, "");
+            boolean credentials = bool("cors-allow-credentials", true);
+            String maxAgeKey = either(BREAKWATER + "cors-max-age", NGINX + "cors-max-age");
+            long maxAge = seconds(maxAgeKey, DEFAULT_CORS_MAX_AGE);
+            return new Cors(origins, methods, headers, expose, credentials, maxAge);
+        }
+
+        /** A comma-separated CORS list checked as ingress-nginx checks it; a bad one gets the default. */
+        private List<String> list(String suffix, Pattern item, String dflt) {
+            String key = either(BREAKWATER + suffix, NGINX + suffix);
+            String v = value(key);
+            List<String> out = new ArrayList<>();
+            if (v != null) {
+                for (String t : v.split(",")) {
+                    if (t.isBlank()) {
+                        continue;
+                    }
+                    if (item.matcher(t.trim()).matches()) {
+                        out.add(t.trim());
+                    } else {
+                        warn(key, "\"" + v + "\" is not a comma-separated list of "
+                                + (item == CORS_METHOD ? "methods" : "header names") + "; using "
+                                + (dflt.isEmpty() ? "none" : "\"" + dflt + "\""));
+                        out.clear();
+                        break;
+                    }
+                }
+            }
+            if (out.isEmpty()) {
+                for (String t : dflt.split(",")) {
+                    if (!t.isBlank()) {
+                        out.add(t.trim());
+                    }
+                }
+            }
+            return out;
         }
 
         // ---- the settings

@@ -5,8 +5,10 @@ import dev.breakwater.operator.annotation.IngressAnnotations;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.PathMatch;
+import dev.breakwater.routing.PathModifier;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
+import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RouteMatch;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.RoutingTable;
@@ -26,6 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Compiles the Ingresses and Routes of a {@link ClusterSnapshot} into a {@link RoutingTable}: the one pure
@@ -125,8 +129,9 @@ public final class IngressCompiler {
         Set<String> tlsHosts = addTls(ingress, spec, object, namespace);
         boolean[] backendFailClosed = new boolean[1];
         Cluster.UpstreamTls upstreamTls = upstreamTls(object, settings, backendFailClosed);
-        current = new Settings(settings, tlsHosts, upstreamTls, backendFailClosed[0],
-                clientAuth(spec, object, settings, tlsHosts));
+        current = new Settings(settings, tlsHosts, upstreamTls,
+                backendFailClosed[0] || settings.paths().allowlistInvalid(),
+                clientAuth(spec, object, settings, tlsHosts), settings.paths().regexPaths(pathValues(spec)));
         RouteAction ownDefault = null;
         if (spec.getDefaultBackend() != null) {
             ownDefault = resolveBackend(object, namespace, spec.getDefaultBackend(), "spec.defaultBackend");
@@ -150,7 +155,8 @@ public final class IngressCompiler {
                 }
                 if (ownDefault != null && !hostFallbacks.containsKey(host)) {
                     hostFallbacks.put(host, fallback(ingress, host, current.failClosedHosts().contains(host)
-                            ? BackendResolver.UNAVAILABLE : ownDefault, current.policyFor(host)));
+                            ? BackendResolver.UNAVAILABLE : ownDefault, current.policyFor(host))
+                            .withFilters(current.filtersFor("/")));
                 }
             }
             if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
@@ -170,12 +176,41 @@ public final class IngressCompiler {
         if (match == null || !routes.claim(host, RouteMatch.path(match), object, field, diagnostics)) {
             return;
         }
+        String written = writtenPath(path);
+        List<RouteFilter> filters;
+        try {
+            filters = current.filtersFor(written);
+        } catch (IllegalArgumentException e) {
+            diagnostics.add(Diagnostic.error(object, field + ".path", "path \"" + written + "\" cannot be rewritten as "
+                    + "rewrite-target says: " + e.getMessage()));
+            return;
+        }
         RouteAction action = current.failClosedHosts().contains(host) ? BackendResolver.UNAVAILABLE
                 : resolveBackend(object, namespace(ingress), path.getBackend(), field + ".backend");
         String name = routes.uniqueName(namespace(ingress) + "/" + ingress.getMetadata().getName() + ":" + host
-                + match.value(), match.type());
-        Route route = new Route(name, object, RouteMatch.path(match), action, current.policyFor(host));
+                + written, match.type());
+        Route route = new Route(name, object, RouteMatch.path(match), action, current.policyFor(host), filters);
         routes.add(host, new RouteCandidate(route, rank, r, p));
+    }
+
+    /** The path as the Ingress writes it ({@code /} for an ImplementationSpecific path left out). */
+    private static String writtenPath(HTTPIngressPath path) {
+        String value = path.getPath();
+        return (value == null || value.isEmpty()) && "ImplementationSpecific".equals(path.getPathType()) ? "/" : value;
+    }
+
+    /** Every path the Ingress writes, and {@code /} for its own default backend. */
+    private static List<String> pathValues(IngressSpec spec) {
+        List<String> values = new ArrayList<>();
+        if (spec.getDefaultBackend() != null) {
+            values.add("/");
+        }
+        for (IngressRule rule : spec.getRules() == null ? List.<IngressRule>of() : spec.getRules()) {
+            if (rule.getHttp() != null && rule.getHttp().getPaths() != null) {
+                rule.getHttp().getPaths().forEach(p -> values.add(Objects.toString(writtenPath(p), "")));
+            }
+        }
+        return values;
     }
 
     private PathMatch pathMatch(String object, String field, HTTPIngressPath path) {
@@ -185,10 +220,7 @@ public final class IngressCompiler {
                     "pathType is required: Exact, Prefix or ImplementationSpecific"));
             return null;
         }
-        String value = path.getPath();
-        if ((value == null || value.isEmpty()) && type.equals("ImplementationSpecific")) {
-            value = "/";
-        }
+        String value = writtenPath(path);
         if (value == null || !value.startsWith("/")) {
             diagnostics.add(Diagnostic.error(object, field + ".path",
                     "path \"" + Objects.toString(value, "") + "\" must start with \"/\""));
@@ -199,12 +231,31 @@ public final class IngressCompiler {
                 return PathMatch.exact(value);
             case "Prefix":
             case "ImplementationSpecific":
+                if (current.regexPaths()) {
+                    return regexPath(object, field, value);
+                }
                 return PathMatch.prefix(value);
             default:
                 diagnostics.add(Diagnostic.error(object, field + ".pathType",
                         "pathType \"" + type + "\" is not one of Exact, Prefix, ImplementationSpecific"));
                 return null;
         }
+    }
+
+    /**
+     * A path of an Ingress with {@code use-regex} (or a {@code rewrite-target}): as ingress-nginx's
+     * {@code location ~* "^path"}, a case-insensitive regular expression matched from the start of the request
+     * path.
+     */
+    private PathMatch regexPath(String object, String field, String value) {
+        try {
+            Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+            diagnostics.add(Diagnostic.error(object, field + ".path", "path \"" + value + "\" is not a regular "
+                    + "expression (the Ingress uses use-regex or rewrite-target): " + e.getDescription()));
+            return null;
+        }
+        return new PathMatch(PathMatch.Type.REGULAR_EXPRESSION, "(?i)(?:" + value + ").*");
     }
 
     private Route fallback(Ingress owner, String host, RouteAction action, RoutePolicy policy) {
@@ -247,18 +298,45 @@ public final class IngressCompiler {
                 routeStatuses);
     }
 
-    /** What one Ingress's annotations and TLS section say about its routes and backends. */
+    /**
+     * What one Ingress's annotations and TLS section say about its routes and backends.
+     *
+     * @param backendFailClosed its routes answer 503: a backend CA or the source allowlist could not be read
+     * @param regexPaths        its Prefix and ImplementationSpecific paths are regular expressions
+     */
     private record Settings(IngressAnnotations annotations, Set<String> tlsHosts, Cluster.UpstreamTls upstreamTls,
-                            boolean backendFailClosed, Set<String> failClosedHosts) {
+                            boolean backendFailClosed, Set<String> failClosedHosts, boolean regexPaths) {
 
         /** The policy of this Ingress's routes on {@code host}. */
         RoutePolicy policyFor(String host) {
-            RoutePolicy base = annotations.route();
             boolean redirect = annotations.forceSslRedirect()
                     || !Boolean.FALSE.equals(annotations.sslRedirect()) && tlsHosts.contains(host);
-            return new RoutePolicy(base.connectTimeoutMillis(), base.responseTimeoutMillis(),
-                    base.maxRequestBodyBytes(), redirect ? Boolean.TRUE : null, base.hsts(),
-                    base.webSocketIdleTimeoutMillis(), base.retries(), base.affinity(), base.cache(), base.compression());
+            return annotations.route().withHttpsRedirect(redirect ? Boolean.TRUE : null);
+        }
+
+        /**
+         * The filters of this Ingress's route for a path as written: its redirect, or the rewrite of a path
+         * other than the target (nginx's {@code rewrite "(?i)path" target}) with its X-Forwarded-Prefix.
+         *
+         * @throws IllegalArgumentException when the path cannot be the rewrite's regular expression
+         */
+        List<RouteFilter> filtersFor(String path) {
+            IngressAnnotations.Paths p = annotations.paths();
+            if (backendFailClosed) {
+                return List.of();
+            }
+            if (p.redirect() != null) {
+                return List.of(p.redirect());
+            }
+            if (p.rewriteTarget() == null || p.rewriteTarget().equals(path)) {
+                return List.of();
+            }
+            RouteFilter rewrite = new RouteFilter.URLRewrite(null, PathModifier.regex("(?i)" + path, p.rewriteTarget()));
+            if (p.forwardedPrefix() == null) {
+                return List.of(rewrite);
+            }
+            return List.of(rewrite, new RouteFilter.RequestHeaderModifier(
+                    List.of(new RouteFilter.Header("X-Forwarded-Prefix", p.forwardedPrefix())), null, null));
         }
     }
 
