@@ -61,7 +61,7 @@ public final class Main {
             }
         }
         DataPlane dataPlane = o.edge().applyTo(builder).build().start();
-        LocalMode local = new LocalMode(o.directory, dataPlane, CompilerOptions.local(),
+        LocalMode local = new LocalMode(o.directory, dataPlane::apply, CompilerOptions.local(),
                 message -> System.err.println("breakwater: " + message));
         // SIGTERM/SIGINT: not ready at once, stop accepting, let requests in flight finish (10 s), exit 0
         dev.breakwater.dataplane.Main.drainOnSignals(dataPlane, Duration.ZERO, Duration.ofSeconds(10));
