@@ -68,10 +68,10 @@ public final class ChannelPipelines {
      */
     public static String describe(Throwable failure) {
         StringBuilder out = new StringBuilder();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (Throwable t = failure; t != null && seen.size() < 8; t = t.getCause()) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 8; t = t.getCause(), depth++) {
             String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            if (seen.add(m)) {
+            if (out.indexOf(m) < 0) {
                 out.append(out.length() == 0 ? "" : ": ").append(m);
             }
         }

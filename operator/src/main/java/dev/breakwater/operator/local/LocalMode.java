@@ -122,7 +122,7 @@ public final class LocalMode implements AutoCloseable {
         version = next.version();
         served = next;
         long routes = next.virtualHosts().stream().mapToLong(v -> v.routes().size()).sum();
-        LOG.info("serving table v{} from {}: {} hosts, {} routes, {} clusters (compiled and handed over in {} ms)",
+        LOG.info("table v{} from {}: {} hosts, {} routes, {} clusters (compiled and handed over in {} ms)",
                 version, directory, next.virtualHosts().size(), routes, next.clusters().size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return new Reload(Outcome.APPLIED, version, messages);
