@@ -62,7 +62,7 @@ public final class TableServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TableServer.class);
     /** Data planes send small messages only (a NACK's reason is at most a few KiB). */
     private static final int MAX_INBOUND_FRAME_BYTES = 1024 * 1024;
-    /** Published versions remembered for latency and hashes (ACKs come for recent versions). */
+    /** Publication times remembered for the push latency (ACKs come for recent versions). */
     private static final int RECENT_VERSIONS = 256;
 
     /** Told of each ACK and NACK, on a thread of the server's own (so it may block). */
@@ -92,9 +92,10 @@ public final class TableServer implements AutoCloseable {
     /** The served-version gauge's value per data-plane id; changed with {@link #peers}. */
     private final Map<String, AtomicLong> servedVersions = new ConcurrentHashMap<>();
     private final Map<String, Gauge> servedVersionGauges = new ConcurrentHashMap<>();
-    private final Map<Long, Published> recent = new LinkedHashMap<>() {
+    /** When each recent version was published ({@link System#nanoTime()}), by version; guarded by itself. */
+    private final Map<Long, Long> recent = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Published> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
             return size() > RECENT_VERSIONS;
         }
     };
@@ -186,7 +187,7 @@ public final class TableServer implements AutoCloseable {
                         + " (expected: above the last published, " + last.version() + ")");
             }
             Published p = new Published(message, System.nanoTime());
-            recent.put(table.version(), p);
+            recent.put(table.version(), p.publishedNanos());
             latest = p;
         }
         for (Peer peer : peers.values()) {
@@ -245,7 +246,8 @@ public final class TableServer implements AutoCloseable {
         group = null;
     }
 
-    private Published published(long version) {
+    /** When a version was published, or null if it is not a recent one. */
+    private Long publishedNanos(long version) {
         synchronized (recent) {
             return recent.get(version);
         }
@@ -386,10 +388,10 @@ public final class TableServer implements AutoCloseable {
             }
             DataPlaneStatus.Answer answer = new DataPlaneStatus.Answer(version, acked, reason, Instant.now());
             if (acked) {
-                Published p = published(version);
-                if (p != null) {
-                    pushLatency.record(System.nanoTime() - Math.max(p.publishedNanos(), helloNanos),
-                            TimeUnit.NANOSECONDS);
+                Long published = publishedNanos(version);
+                if (published != null) {
+                    long from = published - helloNanos < 0 ? helloNanos : published; // nanoTime: compare by difference
+                    pushLatency.record(System.nanoTime() - from, TimeUnit.NANOSECONDS);
                 }
                 if (version > servedVersion) {
                     servedVersion = version;
