@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.local.LocalMode;
+import dev.breakwater.operator.publish.ChannelCredentials;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The command line: {@code breakwater local DIR [options]}.
+ * The command line: {@code breakwater local DIR [options]}, {@code breakwater serve-tables DIR [options]} and
+ * {@code breakwater credentials DIR [options]}.
  */
 public final class Main {
 
@@ -26,8 +28,18 @@ public final class Main {
                                         [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
                                         [--cache-lock-timeout 5s] [--admin-token-file FILE]
 
-              local DIR   serve the Ingress, Route, IngressClass, Service, EndpointSlice and Secret manifests
-                          (*.yaml, *.yml) of DIR over HTTP and HTTPS, and re-read DIR when a file in it changes
+                   breakwater serve-tables DIR --channel-ca FILE --channel-cert FILE --channel-key FILE
+                                        [--port 9400] [--bind 0.0.0.0]
+                   breakwater credentials DIR [--server-name NAME]...
+
+              local DIR         serve the Ingress, Route, IngressClass, Service, EndpointSlice and Secret manifests
+                                (*.yaml, *.yml) of DIR over HTTP and HTTPS, and re-read DIR when a file in it changes
+              serve-tables DIR  compile DIR as local does, and publish each table over the push channel to the
+                                data planes that connect (java -jar breakwater-dataplane.jar --operator HOST:PORT ...)
+              credentials DIR   write a new push-channel CA, server certificate and data-plane client certificate
+                                (ca.crt ca.key server.crt server.key client.crt client.key) into DIR; the server
+                                certificate is for each --server-name (default: breakwater-operator, localhost,
+                                127.0.0.1)
             """;
 
     private Main() {
@@ -38,8 +50,17 @@ public final class Main {
             System.out.print(USAGE);
             return;
         }
-        if (!args[0].equals("local")) {
-            fail("unknown command '" + args[0] + "'");
+        switch (args[0]) {
+            case "local" -> { }
+            case "serve-tables" -> {
+                ServeTables.run(List.of(args).subList(1, args.length));
+                return;
+            }
+            case "credentials" -> {
+                credentials(List.of(args).subList(1, args.length));
+                return;
+            }
+            default -> fail("unknown command '" + args[0] + "'");
         }
         LocalOptions o = LocalOptions.parse(List.of(args).subList(1, args.length));
         if (System.getProperty("io.netty.leakDetection.level") == null) {
@@ -61,7 +82,7 @@ public final class Main {
             }
         }
         DataPlane dataPlane = o.edge().applyTo(builder).build().start();
-        LocalMode local = new LocalMode(o.directory, dataPlane, CompilerOptions.local(),
+        LocalMode local = new LocalMode(o.directory, dataPlane::apply, CompilerOptions.local(),
                 message -> System.err.println("breakwater: " + message));
         // SIGTERM/SIGINT: not ready at once, stop accepting, let requests in flight finish (10 s), exit 0
         dev.breakwater.dataplane.Main.drainOnSignals(dataPlane, Duration.ZERO, Duration.ofSeconds(10));
@@ -71,6 +92,42 @@ public final class Main {
                 o.directory, o.bind, dataPlane.httpPort(), o.bind, dataPlane.httpsPort(), dataPlane.tlsProvider(),
                 o.bind, dataPlane.adminPort());
         new CountDownLatch(1).await();
+    }
+
+    /** {@code credentials DIR [--server-name NAME]...}: a new CA, server and client certificate, as PEM files. */
+    private static void credentials(List<String> args) {
+        Path dir = null;
+        List<String> names = new ArrayList<>();
+        List<String> rest = new ArrayList<>(args);
+        while (!rest.isEmpty()) {
+            String a = rest.remove(0);
+            if (a.equals("--server-name")) {
+                if (rest.isEmpty()) {
+                    fail("--server-name needs a value");
+                }
+                names.add(rest.remove(0));
+            } else if (a.startsWith("--")) {
+                fail("unknown option " + a);
+            } else if (dir != null) {
+                fail("more than one folder given: " + dir + " and " + a);
+            } else {
+                dir = Path.of(a);
+            }
+        }
+        if (dir == null) {
+            fail("credentials needs a folder to write to");
+        }
+        try {
+            ChannelCredentials.generate(names.isEmpty() ? ChannelCredentials.DEFAULT_SERVER_NAMES : names).writeTo(dir);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            fail(e.getFile() + " exists; credentials are never overwritten");
+        } catch (java.io.IOException e) {
+            fail(dir + ": " + e);
+        }
+        System.err.printf("breakwater: push-channel credentials written to %s (server names: %s)%n", dir,
+                names.isEmpty() ? ChannelCredentials.DEFAULT_SERVER_NAMES : names);
     }
 
     static void fail(String message) {

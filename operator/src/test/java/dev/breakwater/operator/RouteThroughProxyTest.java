@@ -88,7 +88,7 @@ class RouteThroughProxyTest {
                     outlierDetection: {consecutiveFailures: 1000}
                 """);
         proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build().start();
-        local = new LocalMode(dir, proxy, CompilerOptions.local(), reported::add);
+        local = new LocalMode(dir, proxy::apply, CompilerOptions.local(), reported::add);
         LocalMode.Reload reload = local.reload();
         assertThat(reload.outcome()).as(reported.toString()).isEqualTo(LocalMode.Outcome.APPLIED);
         assertThat(reported).isEmpty();

@@ -1,6 +1,5 @@
 package dev.breakwater.operator.local;
 
-import dev.breakwater.dataplane.DataPlane;
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.compile.Diagnostic;
@@ -23,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Local mode: the compiler and the data plane in one process, fed by a folder of manifests instead of a
- * Kubernetes API server. The folder is re-read when a file in it changes (debounced); a folder whose
- * manifests cannot all be read is reported and the last good table keeps serving; a re-read that compiles
- * to the table already served changes nothing.
+ * Local mode: the compiler fed by a folder of manifests instead of a Kubernetes API server, each table it
+ * compiles handed to a {@link TableSink}: a data plane in the same process ({@code breakwater local}), or the
+ * push channel's table server ({@code breakwater serve-tables}). The folder is re-read when a file in it
+ * changes (debounced); a folder whose manifests cannot all be read is reported and the last good table keeps
+ * serving; a re-read that compiles to the table already served changes nothing.
  */
 public final class LocalMode implements AutoCloseable {
 
@@ -42,12 +42,23 @@ public final class LocalMode implements AutoCloseable {
         REJECTED
     }
 
+    /** Where compiled tables go: {@code DataPlane::apply}, or {@code TableServer::publish}. */
+    @FunctionalInterface
+    public interface TableSink {
+        /**
+         * Serves (or publishes) a table with a version above the previous one.
+         *
+         * @throws IllegalArgumentException if the table is refused; the previous one stays current
+         */
+        void accept(RoutingTable table);
+    }
+
     /** The outcome of a reload and every message it reported. */
     public record Reload(Outcome outcome, long version, List<String> messages) {
     }
 
     private final Path directory;
-    private final DataPlane dataPlane;
+    private final TableSink sink;
     private final CompilerOptions options;
     private final Consumer<String> reporter;
     private final ManifestLoader loader = new ManifestLoader();
@@ -57,11 +68,12 @@ public final class LocalMode implements AutoCloseable {
     private Thread watchThread;
 
     /**
+     * @param sink     receives each new table
      * @param reporter receives each problem as one line naming file, object, field and reason
      */
-    public LocalMode(Path directory, DataPlane dataPlane, CompilerOptions options, Consumer<String> reporter) {
+    public LocalMode(Path directory, TableSink sink, CompilerOptions options, Consumer<String> reporter) {
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.dataPlane = Objects.requireNonNull(dataPlane, "dataPlane");
+        this.sink = Objects.requireNonNull(sink, "sink");
         this.options = Objects.requireNonNull(options, "options");
         this.reporter = Objects.requireNonNull(reporter, "reporter");
     }
@@ -102,15 +114,15 @@ public final class LocalMode implements AutoCloseable {
         }
         RoutingTable next = table.withVersion(version + 1);
         try {
-            dataPlane.apply(next);
+            sink.accept(next);
         } catch (IllegalArgumentException e) {
-            report(messages, "error: the compiled table was refused by the data plane: " + e.getMessage());
+            report(messages, "error: the compiled table was refused: " + e.getMessage());
             return new Reload(Outcome.REJECTED, version, messages);
         }
         version = next.version();
         served = next;
         long routes = next.virtualHosts().stream().mapToLong(v -> v.routes().size()).sum();
-        LOG.info("serving table v{} from {}: {} hosts, {} routes, {} clusters (compiled and applied in {} ms)",
+        LOG.info("table v{} from {}: {} hosts, {} routes, {} clusters (compiled and handed over in {} ms)",
                 version, directory, next.virtualHosts().size(), routes, next.clusters().size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return new Reload(Outcome.APPLIED, version, messages);

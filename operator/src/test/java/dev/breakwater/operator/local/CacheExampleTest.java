@@ -32,7 +32,7 @@ class CacheExampleTest {
                     Files.readString(example).replace("port: 9004", "port: " + origin.port()));
             DataPlane proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1)
                     .build().start();
-            try (LocalMode local = new LocalMode(dir, proxy, CompilerOptions.local(), reported::add)) {
+            try (LocalMode local = new LocalMode(dir, proxy::apply, CompilerOptions.local(), reported::add)) {
                 assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
                 assertThat(reported).isEmpty();
                 List<String> statuses = new ArrayList<>();

@@ -34,7 +34,7 @@ class LocalModeTest {
         web = TestBackend.start("web");
         api = TestBackend.start("api");
         proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build().start();
-        local = new LocalMode(dir, proxy, CompilerOptions.local(), reported::add);
+        local = new LocalMode(dir, proxy::apply, CompilerOptions.local(), reported::add);
     }
 
     @AfterEach

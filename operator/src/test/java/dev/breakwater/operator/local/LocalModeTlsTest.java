@@ -76,7 +76,7 @@ class LocalModeTlsTest {
     private void startProxy(DataPlane.Builder builder) throws Exception {
         proxy = builder.bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0).workers(1)
                 .config(ProxyConfig.defaults().withPublicHttpsPort(PUBLIC_HTTPS_PORT)).build().start();
-        local = new LocalMode(dir, proxy, CompilerOptions.local(), reported::add);
+        local = new LocalMode(dir, proxy::apply, CompilerOptions.local(), reported::add);
     }
 
     @AfterEach

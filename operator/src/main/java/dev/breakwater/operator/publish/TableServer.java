@@ -1,0 +1,540 @@
+package dev.breakwater.operator.publish;
+
+import dev.breakwater.dataplane.Transport;
+import dev.breakwater.dataplane.channel.ChannelMessage;
+import dev.breakwater.dataplane.channel.ChannelPipelines;
+import dev.breakwater.routing.RoutingTable;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's end of the push channel: data planes connect over mutual TLS (a peer without a certificate
+ * of the channel's CA fails the handshake and is sent nothing), say {@code HELLO}, and are sent the latest
+ * table, then each table {@link #publish}ed, answering each with {@code ACK} or {@code NACK}.
+ *
+ * <p>Publishing never waits for a data plane: the table is encoded once, and each connection is sent it from
+ * its own event loop. A connection holds at most one table in flight and, behind it, only the latest one
+ * published, so a slow data plane skips versions instead of holding up the others or piling up tables. A data
+ * plane whose {@code HELLO} names the hash of the latest table is not sent it again, and counts as serving it.
+ *
+ * <p>Meters: {@code breakwater.channel.dataplanes.connected} (gauge), {@code
+ * breakwater.channel.dataplane.table.version{dataplane}} (gauge, the version each serves),
+ * {@code breakwater.channel.push.latency} (timer, from publication, or from the data plane's {@code HELLO} if
+ * later, to its ACK) and {@code breakwater.channel.nacks} (counter).
+ */
+public final class TableServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TableServer.class);
+    /** Data planes send small messages only (a NACK's reason is at most a few KiB). */
+    private static final int MAX_INBOUND_FRAME_BYTES = 1024 * 1024;
+    /** Publication times remembered for the push latency (ACKs come for recent versions). */
+    private static final int RECENT_VERSIONS = 256;
+
+    /** Told of each ACK and NACK, on a thread of the server's own (so it may block). */
+    @FunctionalInterface
+    public interface Listener {
+        void answered(DataPlaneStatus dataPlane, DataPlaneStatus.Answer answer);
+    }
+
+    private record Published(ChannelMessage.Table message, long publishedNanos) {
+        long version() {
+            return message.version();
+        }
+    }
+
+    private final String bindAddress;
+    private final int requestedPort;
+    private final SslContext ssl;
+    private final int maxFrameBytes;
+    private final Duration keepAlive;
+    private final MeterRegistry registry;
+    private final Listener listener;
+    private final Transport transport;
+    private final int threads;
+
+    /** Connections that said HELLO, by data-plane id; guarded by itself for changes. */
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    /** The served-version gauge's value per data-plane id; changed with {@link #peers}. */
+    private final Map<String, AtomicLong> servedVersions = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> servedVersionGauges = new ConcurrentHashMap<>();
+    /** When each recent version was published ({@link System#nanoTime()}), by version; guarded by itself. */
+    private final Map<Long, Long> recent = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > RECENT_VERSIONS;
+        }
+    };
+    private volatile Published latest;
+    private final Gauge connectedGauge;
+    private final Timer pushLatency;
+    private final Counter nacks;
+
+    private EventLoopGroup group;
+    private ChannelGroup channels;
+    private Channel serverChannel;
+    private ExecutorService events;
+
+    private TableServer(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.requestedPort = b.port;
+        this.ssl = b.ssl;
+        this.maxFrameBytes = b.maxFrameBytes;
+        this.keepAlive = b.keepAlive;
+        this.registry = b.registry;
+        this.listener = b.listener;
+        this.transport = b.transport;
+        this.threads = b.threads;
+        this.connectedGauge = Gauge.builder("breakwater.channel.dataplanes.connected", peers, Map::size)
+                .description("Data planes connected to the push channel").register(registry);
+        this.pushLatency = Timer.builder("breakwater.channel.push.latency")
+                .description("From a table's publication to a data plane's ACK").register(registry);
+        this.nacks = Counter.builder("breakwater.channel.nacks")
+                .description("Tables refused by a data plane").register(registry);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port. */
+    public synchronized TableServer start() throws InterruptedException {
+        if (group != null) {
+            throw new IllegalStateException("already started");
+        }
+        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("breakwater-tables", true),
+                transport.ioHandlerFactory());
+        channels = new DefaultChannelGroup("push-channel", GlobalEventExecutor.INSTANCE);
+        events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "breakwater-table-answers");
+            t.setDaemon(true);
+            return t;
+        });
+        serverChannel = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        channels.add(ch);
+                        ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                        ch.pipeline().addLast("handshake", new HandshakeGate());
+                    }
+                })
+                .bind(new InetSocketAddress(bindAddress, requestedPort)).sync().channel();
+        LOG.info("push channel: table service on {}:{}", bindAddress, port());
+        return this;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * Makes this table the latest and sends it to every connected data plane; returns at once.
+     *
+     * @throws IllegalArgumentException if its version is not above the last one published, or it does not fit
+     *                                  in a frame
+     */
+    public void publish(RoutingTable table) {
+        Objects.requireNonNull(table, "table");
+        ChannelMessage.Table message = ChannelMessage.Table.of(table);
+        long bytes = ChannelPipelines.frameBytes(message);
+        if (bytes > maxFrameBytes) {
+            throw new IllegalArgumentException("table v" + table.version() + " is " + bytes
+                    + " bytes, more than the push channel's largest frame (" + maxFrameBytes + " bytes)");
+        }
+        synchronized (recent) {
+            Published last = latest;
+            if (last != null && table.version() <= last.version()) {
+                throw new IllegalArgumentException("table version " + table.version()
+                        + " (expected: above the last published, " + last.version() + ")");
+            }
+            Published p = new Published(message, System.nanoTime());
+            recent.put(table.version(), p.publishedNanos());
+            latest = p;
+        }
+        for (Peer peer : peers.values()) {
+            peer.offer();
+        }
+    }
+
+    /** The version published last, or -1 before the first. */
+    public long latestVersion() {
+        Published p = latest;
+        return p == null ? -1 : p.version();
+    }
+
+    /** The data planes connected now, by id. */
+    public List<DataPlaneStatus> dataPlanes() {
+        List<DataPlaneStatus> out = new ArrayList<>();
+        for (Peer p : peers.values()) {
+            out.add(p.status);
+        }
+        out.sort(Comparator.comparing(DataPlaneStatus::id));
+        return out;
+    }
+
+    /**
+     * True when at least one data plane is connected and every connected one has ACKed a version of at least
+     * {@code version} (on its current connection, or by naming the latest table's hash in its HELLO).
+     */
+    public boolean allAcked(long version) {
+        List<DataPlaneStatus> now = dataPlanes();
+        return !now.isEmpty() && now.stream().allMatch(d -> d.servedVersion() >= version);
+    }
+
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** Closes every connection and the port. Data planes keep serving their tables and try to reconnect. */
+    @Override
+    public synchronized void close() {
+        if (group == null) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        channels.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        events.shutdown();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Meter m : List.of(connectedGauge, pushLatency, nacks)) {
+            registry.remove(m);
+        }
+        servedVersionGauges.values().forEach(registry::remove);
+        group = null;
+    }
+
+    /** When a version was published, or null if it is not a recent one. */
+    private Long publishedNanos(long version) {
+        synchronized (recent) {
+            return recent.get(version);
+        }
+    }
+
+    /** Lets a connection talk only once its handshake verified the peer's certificate. */
+    private final class HandshakeGate extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent done) {
+                if (!done.isSuccess()) {
+                    LOG.info("push channel: refused {}: {}", ctx.channel().remoteAddress(),
+                            ChannelPipelines.describe(done.cause()));
+                    ctx.close();
+                    return;
+                }
+                ChannelPipelines.addMessaging(ctx.pipeline(), MAX_INBOUND_FRAME_BYTES, keepAlive);
+                ctx.pipeline().addLast("dataPlane", new Peer(ctx.channel()));
+                ctx.pipeline().remove(this);
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // before the handshake: a plain-TCP peer, a bad certificate; the handshake event says which
+            ctx.close();
+        }
+    }
+
+    /** One data plane's connection. Its fields are confined to the connection's event loop, but {@link #status}. */
+    private final class Peer extends ChannelInboundHandlerAdapter {
+        private final Channel channel;
+        private ChannelMessage.Hello hello;
+        private Instant since;
+        private long helloNanos;
+        private boolean writing;
+        private long sentVersion = -1;
+        private long servedVersion = -1;
+        private DataPlaneStatus.Answer lastAnswer;
+        private AtomicLong servedGauge;
+        /** The latest snapshot, read by any thread. */
+        volatile DataPlaneStatus status;
+
+        Peer(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (hello == null) {
+                if (msg instanceof ChannelMessage.Hello h) {
+                    onHello(h);
+                } else if (!(msg instanceof ChannelMessage.Ping) && !(msg instanceof ChannelMessage.Pong)) {
+                    refuse("sent " + msg + " before HELLO");
+                }
+                return;
+            }
+            if (msg instanceof ChannelMessage.Ack a) {
+                onAnswer(a.version(), true, null);
+            } else if (msg instanceof ChannelMessage.Nack n) {
+                onAnswer(n.version(), false, n.reason());
+            } else if (!(msg instanceof ChannelMessage.Ping) && !(msg instanceof ChannelMessage.Pong)) {
+                refuse("sent " + msg);
+            }
+        }
+
+        private void refuse(String why) {
+            LOG.warn("push channel: closing {} ({}): {}", hello == null ? "?" : hello.id(), channel.remoteAddress(),
+                    why);
+            channel.close();
+        }
+
+        private void onHello(ChannelMessage.Hello h) {
+            if (h.protocol() != ChannelMessage.PROTOCOL) {
+                refuse("protocol " + h.protocol() + " (this operator speaks " + ChannelMessage.PROTOCOL + ")");
+                return;
+            }
+            hello = h;
+            since = Instant.now();
+            helloNanos = System.nanoTime();
+            Published p = latest;
+            if (p != null && p.message().hash().equals(h.lastHash())) {
+                servedVersion = p.version();
+                sentVersion = p.version();
+            }
+            updateStatus();
+            Peer replaced;
+            synchronized (peers) {
+                replaced = peers.put(h.id(), this);
+                servedGauge = servedVersions.computeIfAbsent(h.id(), id -> {
+                    AtomicLong v = new AtomicLong(-1);
+                    servedVersionGauges.put(id, Gauge.builder("breakwater.channel.dataplane.table.version", v,
+                                    AtomicLong::get).tag("dataplane", id)
+                            .description("Version of the table a data plane serves").register(registry));
+                    return v;
+                });
+            }
+            if (replaced != null) {
+                LOG.info("push channel: {} reconnected from {}; closing its older connection", h.id(),
+                        channel.remoteAddress());
+                replaced.channel.close();
+            }
+            servedGauge.set(servedVersion);
+            LOG.info("push channel: data plane {} connected from {} (serving {})", h.id(), channel.remoteAddress(),
+                    h.lastHash() == null ? "no table" : "v" + h.lastVersion() + ", " + h.lastHash());
+            if (servedVersion >= 0) {
+                answered(new DataPlaneStatus.Answer(servedVersion, true, null, since));
+            }
+            offer();
+        }
+
+        /** Sends the latest table unless one is being written or it was sent already; any thread. */
+        void offer() {
+            if (!channel.eventLoop().inEventLoop()) {
+                channel.eventLoop().execute(this::offer);
+                return;
+            }
+            Published p = latest;
+            if (hello == null || writing || !channel.isActive() || p == null || p.version() <= sentVersion) {
+                return;
+            }
+            writing = true;
+            sentVersion = p.version();
+            channel.writeAndFlush(p.message()).addListener((ChannelFuture f) -> {
+                writing = false;
+                if (f.isSuccess()) {
+                    offer(); // a later table may have been published meanwhile
+                }
+            });
+        }
+
+        private void onAnswer(long version, boolean acked, String reason) {
+            if (version > sentVersion) {
+                refuse((acked ? "ACK" : "NACK") + " for v" + version + ", never sent to it");
+                return;
+            }
+            DataPlaneStatus.Answer answer = new DataPlaneStatus.Answer(version, acked, reason, Instant.now());
+            if (acked) {
+                Long published = publishedNanos(version);
+                if (published != null) {
+                    long from = published - helloNanos < 0 ? helloNanos : published; // nanoTime: compare by difference
+                    pushLatency.record(System.nanoTime() - from, TimeUnit.NANOSECONDS);
+                }
+                if (version > servedVersion) {
+                    servedVersion = version;
+                    servedGauge.set(version);
+                }
+            } else {
+                nacks.increment();
+                LOG.warn("push channel: data plane {} refused table v{}: {}", hello.id(), version, reason);
+            }
+            lastAnswer = answer;
+            updateStatus();
+            answered(answer);
+        }
+
+        private void answered(DataPlaneStatus.Answer answer) {
+            if (listener == null) {
+                return;
+            }
+            DataPlaneStatus snapshot = status;
+            events.execute(() -> {
+                try {
+                    listener.answered(snapshot, answer);
+                } catch (RuntimeException e) {
+                    LOG.error("push channel: the answer listener failed", e);
+                }
+            });
+        }
+
+        private void updateStatus() {
+            status = new DataPlaneStatus(hello.id(), hello.node(), hello.pod(),
+                    String.valueOf(channel.remoteAddress()), since, servedVersion, lastAnswer);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (hello != null) {
+                synchronized (peers) {
+                    if (peers.remove(hello.id(), this)) {
+                        servedVersions.remove(hello.id());
+                        Gauge g = servedVersionGauges.remove(hello.id());
+                        if (g != null) {
+                            registry.remove(g);
+                        }
+                    }
+                }
+                LOG.info("push channel: data plane {} disconnected", hello.id());
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            refuse(ChannelPipelines.describe(cause));
+        }
+    }
+
+    /** Settings of a {@link TableServer}; every setter checks its argument. */
+    public static final class Builder {
+        private String bindAddress = "0.0.0.0";
+        private int port = 9400;
+        private SslContext ssl;
+        private int maxFrameBytes = ChannelPipelines.DEFAULT_MAX_FRAME_BYTES;
+        private Duration keepAlive = ChannelPipelines.DEFAULT_KEEP_ALIVE;
+        private MeterRegistry registry = new SimpleMeterRegistry();
+        private Listener listener;
+        private Transport transport = Transport.best();
+        private int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
+
+        private Builder() {
+        }
+
+        public Builder bindAddress(String value) {
+            this.bindAddress = Objects.requireNonNull(value, "bindAddress");
+            return this;
+        }
+
+        /** The port (default 9400); 0 picks a free one. */
+        public Builder port(int value) {
+            if (value < 0 || value > 65535) {
+                throw new IllegalArgumentException("port: " + value + " (expected: 0-65535)");
+            }
+            this.port = value;
+            return this;
+        }
+
+        /** From {@code ChannelTls.server}: it requires client certificates. */
+        public Builder tls(SslContext value) {
+            Objects.requireNonNull(value, "tls");
+            if (value.isClient()) {
+                throw new IllegalArgumentException("tls: a client context (expected: ChannelTls.server(...))");
+            }
+            this.ssl = value;
+            return this;
+        }
+
+        /** The largest table frame sent (default 64 MiB); a larger table is refused by {@link #publish}. */
+        public Builder maxFrameBytes(int value) {
+            if (value < 1024) {
+                throw new IllegalArgumentException("maxFrameBytes: " + value + " (expected: >= 1024)");
+            }
+            this.maxFrameBytes = value;
+            return this;
+        }
+
+        /** A PING after this long without writing; a silent data plane is dropped after three times as long. */
+        public Builder keepAlive(Duration value) {
+            if (value.toMillis() < 10) {
+                throw new IllegalArgumentException("keepAlive: " + value + " (expected: >= 10 ms)");
+            }
+            this.keepAlive = value;
+            return this;
+        }
+
+        /** Where the meters go (default: a registry of its own). */
+        public Builder meterRegistry(MeterRegistry value) {
+            this.registry = Objects.requireNonNull(value, "meterRegistry");
+            return this;
+        }
+
+        public Builder listener(Listener value) {
+            this.listener = Objects.requireNonNull(value, "listener");
+            return this;
+        }
+
+        /** Event-loop threads (default: the CPUs, at most 4). */
+        public Builder threads(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("threads: " + value + " (expected: >= 1)");
+            }
+            this.threads = value;
+            return this;
+        }
+
+        public Builder transport(Transport value) {
+            this.transport = Objects.requireNonNull(value, "transport");
+            return this;
+        }
+
+        public TableServer build() {
+            if (ssl == null) {
+                throw new IllegalStateException("tls is required: the push channel carries private keys");
+            }
+            return new TableServer(this);
+        }
+    }
+}
