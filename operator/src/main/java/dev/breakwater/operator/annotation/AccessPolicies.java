@@ -1,5 +1,6 @@
 package dev.breakwater.operator.annotation;
 
+import dev.breakwater.operator.crd.Formats;
 import dev.breakwater.routing.Cidr;
 import dev.breakwater.routing.Cors;
 import dev.breakwater.routing.SourceAllowlist;
@@ -24,14 +25,14 @@ public final class AccessPolicies {
     /** ingress-nginx's default {@code cors-max-age}, in seconds (20 days), also a Route's. */
     public static final long DEFAULT_CORS_MAX_AGE_SECONDS = 1_728_000L;
 
-    /** The CORS lists and what one entry of each may be, as ingress-nginx checks them. */
+    /** The CORS lists and what one entry of each may be, as ingress-nginx checks them (the Route schema's patterns). */
     public enum CorsList {
         /** {@code Access-Control-Allow-Methods}: method names. */
-        METHODS(Pattern.compile("[A-Za-z]+"), "a method name (letters)"),
+        METHODS(Pattern.compile(Formats.CORS_METHOD), "a method name (letters)"),
         /** {@code Access-Control-Allow-Headers}: header names. */
-        HEADERS(Pattern.compile("[A-Za-z0-9_-]+"), "a header name (letters, digits, - and _)"),
+        HEADERS(Pattern.compile(Formats.CORS_HEADER), "a header name (letters, digits, - and _)"),
         /** {@code Access-Control-Expose-Headers}: header names, or {@code *}. */
-        EXPOSED(Pattern.compile("[A-Za-z0-9_-]+|\\*"), "a header name (letters, digits, - and _) or *");
+        EXPOSED(Pattern.compile(Formats.CORS_EXPOSED_HEADER), "a header name (letters, digits, - and _) or *");
 
         private final Pattern item;
         private final String expected;
