@@ -42,12 +42,12 @@ class RouteThroughProxyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        for (String name : List.of("stable", "canary", "writer", "reader", "flaky-bad", "flaky-good")) {
+        for (String name : List.of("stable", "canary", "writer", "reader", "flaky-bad", "flaky-good", "app")) {
             backends.put(name, TestBackend.start(name));
         }
         backends.get("flaky-bad").failWith(503);
         StringBuilder services = new StringBuilder();
-        for (String service : List.of("stable", "canary", "writer", "reader")) {
+        for (String service : List.of("stable", "canary", "writer", "reader", "app")) {
             services.append(service(service, service, backends.get(service).port()));
         }
         services.append(service("flaky", "flaky-bad", backends.get("flaky-bad").port()));
@@ -86,6 +86,60 @@ class RouteThroughProxyTest {
                     matches: [{path: {type: PathPrefix, value: /not-retried}}]
                     backends: [{name: flaky, port: http}]
                     outlierDetection: {consecutiveFailures: 1000}
+                  - name: headers
+                    matches: [{path: {type: PathPrefix, value: /headers}}]
+                    backends: [{name: app, port: http}]
+                    filters:
+                    - type: RequestHeaderModifier
+                      requestHeaderModifier:
+                        set: [{name: X-Tenant, value: shop}]
+                        add: [{name: X-Trace, value: route}]
+                        remove: [X-Debug]
+                    - type: ResponseHeaderModifier
+                      responseHeaderModifier:
+                        set: [{name: Cache-Control, value: no-store}]
+                        add: [{name: X-Route, value: headers}]
+                        remove: [X-Backend]
+                  - name: rewrite-full
+                    matches: [{path: {type: Exact, value: /home}}]
+                    backends: [{name: app, port: http}]
+                    filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /index.html}}}]
+                  - name: rewrite-prefix
+                    matches: [{path: {type: PathPrefix, value: /v1}}]
+                    backends: [{name: app, port: http}]
+                    filters:
+                    - type: URLRewrite
+                      urlRewrite:
+                        hostname: internal.shop
+                        path: {type: ReplacePrefixMatch, replacePrefixMatch: /api/v2}
+                  - name: docs-moved
+                    matches: [{path: {type: PathPrefix, value: /docs}}]
+                    filters:
+                    - type: RequestRedirect
+                      requestRedirect:
+                        scheme: https
+                        hostname: docs.example.com
+                        port: 8443
+                        path: {type: ReplacePrefixMatch, replacePrefixMatch: /manual}
+                        statusCode: 301
+                  - name: internal
+                    matches: [{path: {type: PathPrefix, value: /internal}}]
+                    backends: [{name: app, port: http}]
+                    sourceAllowlist: [10.0.0.0/8, "fd00::/8"]
+                  - name: local-only
+                    matches: [{path: {type: PathPrefix, value: /local}}]
+                    backends: [{name: app, port: http}]
+                    sourceAllowlist: [127.0.0.1/32, "::1"]
+                  - name: cors
+                    matches: [{path: {type: PathPrefix, value: /cors}}]
+                    backends: [{name: app, port: http}]
+                    cors:
+                      allowOrigins: ["https://app.example.com"]
+                      allowMethods: [GET, DELETE]
+                      allowHeaders: [X-Token]
+                      exposeHeaders: [X-Total]
+                      allowCredentials: true
+                      maxAge: 10m
                 """);
         proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build().start();
         local = new LocalMode(dir, proxy::apply, CompilerOptions.local(), reported::add);
@@ -194,5 +248,87 @@ class RouteThroughProxyTest {
             assertThat(backend(r)).isEqualTo("flaky-good");
         }
         assertThat(bad.requests()).as("the failing endpoint was tried, and its 503s retried").isGreaterThan(badBefore);
+    }
+
+    // ---- filters, allowlists and CORS
+
+    @Test
+    void headerModifiersChangeTheRequestAndTheResponse() throws Exception {
+        HttpResponse<String> r = send("GET", "/headers/a", "X-Tenant", "evil", "X-Debug", "1");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        Map<String, String> seen = TestBackend.parse(r.body());
+        assertThat(seen).containsEntry("backend", "app").containsEntry("header.x-tenant", "shop")
+                .containsEntry("header.x-trace", "route").doesNotContainKey("header.x-debug");
+        assertThat(r.headers().firstValue("cache-control")).hasValue("no-store");
+        assertThat(r.headers().allValues("x-route")).containsExactly("headers");
+        assertThat(r.headers().firstValue("x-backend")).as("removed from the response").isEmpty();
+    }
+
+    @Test
+    void urlRewriteReplacesTheFullPathOrTheMatchedPrefixAndKeepsTheQuery() throws Exception {
+        Map<String, String> full = TestBackend.parse(send("GET", "/home?lang=fr").body());
+        Map<String, String> prefix = TestBackend.parse(send("GET", "/v1/users/7?full=1").body());
+        Map<String, String> bare = TestBackend.parse(send("GET", "/v1").body());
+
+        assertThat(full).containsEntry("backend", "app").containsEntry("uri", "/index.html?lang=fr")
+                .containsEntry("header.host", HOST);
+        assertThat(prefix).containsEntry("uri", "/api/v2/users/7?full=1").containsEntry("header.host", "internal.shop");
+        assertThat(bare).containsEntry("uri", "/api/v2");
+    }
+
+    @Test
+    void aRuleWithoutBackendsRedirects() throws Exception {
+        int before = backends.values().stream().mapToInt(TestBackend::requests).sum();
+        HttpResponse<String> intro = send("GET", "/docs/intro?v=2");
+        HttpResponse<String> post = send("POST", "/docs");
+
+        assertThat(intro.statusCode()).isEqualTo(301);
+        assertThat(intro.headers().firstValue("location")).hasValue("https://docs.example.com:8443/manual/intro?v=2");
+        assertThat(post.statusCode()).isEqualTo(301);
+        assertThat(post.headers().firstValue("location")).hasValue("https://docs.example.com:8443/manual");
+        assertThat(backends.values().stream().mapToInt(TestBackend::requests).sum()).isEqualTo(before);
+    }
+
+    @Test
+    void aSourceAllowlistDeniesOtherClients() throws Exception {
+        TestBackend app = backends.get("app");
+        int before = app.requests();
+        HttpResponse<String> denied = send("GET", "/internal/report");
+
+        assertThat(denied.statusCode()).as("127.0.0.1 is not in 10.0.0.0/8 nor fd00::/8").isEqualTo(403);
+        assertThat(app.requests()).isEqualTo(before);
+        HttpResponse<String> allowed = send("GET", "/local/report");
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(backend(allowed)).isEqualTo("app");
+    }
+
+    @Test
+    void corsPreflightsAreAnsweredByTheProxyAndResponsesGetTheHeaders() throws Exception {
+        TestBackend app = backends.get("app");
+        int before = app.requests();
+        HttpResponse<String> preflight = send("OPTIONS", "/cors/items/3", "Origin", "https://app.example.com",
+                "Access-Control-Request-Method", "DELETE", "Access-Control-Request-Headers", "X-Token");
+
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().map())
+                .containsEntry("access-control-allow-origin", List.of("https://app.example.com"))
+                .containsEntry("access-control-allow-methods", List.of("GET, DELETE"))
+                .containsEntry("access-control-allow-headers", List.of("X-Token"))
+                .containsEntry("access-control-allow-credentials", List.of("true"))
+                .containsEntry("access-control-max-age", List.of("600"))
+                .containsEntry("vary", List.of("origin"));
+        assertThat(app.requests()).as("the backend never sees a preflight").isEqualTo(before);
+
+        HttpResponse<String> actual = send("GET", "/cors/items/3", "Origin", "https://app.example.com");
+        assertThat(actual.statusCode()).isEqualTo(200);
+        assertThat(actual.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+        assertThat(actual.headers().firstValue("access-control-expose-headers")).hasValue("X-Total");
+        assertThat(actual.headers().allValues("vary")).anySatisfy(v -> assertThat(v).containsIgnoringCase("origin"));
+
+        HttpResponse<String> stranger = send("OPTIONS", "/cors/items/3", "Origin", "https://evil.example",
+                "Access-Control-Request-Method", "DELETE");
+        assertThat(backend(stranger)).as("not an allowed origin: passed to the backend").isEqualTo("app");
+        assertThat(stranger.headers().firstValue("access-control-allow-origin")).isEmpty();
     }
 }

@@ -79,13 +79,12 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
         }
     }
 
-    /** ingress-nginx's default {@code cors-allow-methods}. */
-    public static final String DEFAULT_CORS_METHODS = "GET, PUT, POST, DELETE, PATCH, OPTIONS";
-    /** ingress-nginx's default {@code cors-allow-headers}. */
-    public static final String DEFAULT_CORS_HEADERS =
-            "DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization";
+    /** ingress-nginx's default {@code cors-allow-methods} (see {@link AccessPolicies#DEFAULT_CORS_METHODS}). */
+    public static final String DEFAULT_CORS_METHODS = String.join(", ", AccessPolicies.DEFAULT_CORS_METHODS);
+    /** ingress-nginx's default {@code cors-allow-headers} (see {@link AccessPolicies#DEFAULT_CORS_HEADERS}). */
+    public static final String DEFAULT_CORS_HEADERS = String.join(",", AccessPolicies.DEFAULT_CORS_HEADERS);
     /** ingress-nginx's default {@code cors-max-age}, in seconds (20 days). */
-    public static final long DEFAULT_CORS_MAX_AGE = 1_728_000L;
+    public static final long DEFAULT_CORS_MAX_AGE = AccessPolicies.DEFAULT_CORS_MAX_AGE_SECONDS;
 
     public static final String BREAKWATER = "breakwater.dev/";
     public static final String NGINX = "nginx.ingress.kubernetes.io/";
@@ -120,10 +119,6 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
     public static final long DEFAULT_HSTS_MAX_AGE_SECONDS = PolicyDefaults.HSTS_MAX_AGE_SECONDS;
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
-    // the items of the CORS lists, as ingress-nginx checks them (item by item: no backtracking on long values)
-    private static final Pattern CORS_METHOD = Pattern.compile("[A-Za-z]+");
-    private static final Pattern CORS_HEADER = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final Pattern CORS_EXPOSED = Pattern.compile("[A-Za-z0-9_-]+|\\*");
     private static final java.util.Set<Integer> REDIRECT_CODES = java.util.Set.of(301, 302, 303, 307, 308);
 
     /** Reads the annotations of {@code object} (in {@code namespace}); problems go to {@code diagnostics}. */
@@ -367,27 +362,12 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             if (v == null) {
                 return null;
             }
-            List<String> cidrs = new ArrayList<>();
-            for (String part : v.split(",")) {
-                String cidr = part.trim();
-                if (cidr.isEmpty()) {
-                    continue;
-                }
-                try {
-                    dev.breakwater.routing.Cidr.parse(cidr);
-                    cidrs.add(cidr);
-                } catch (IllegalArgumentException e) {
-                    invalid[0] = true;
-                    diagnostics.add(Diagnostic.error(object, "metadata.annotations['" + key + "']", e.getMessage()
-                            + "; the Ingress's routes answer 503 rather than serve every client"));
-                }
-            }
-            if (cidrs.isEmpty() && !invalid[0]) {
-                invalid[0] = true;
-                diagnostics.add(Diagnostic.error(object, "metadata.annotations['" + key + "']", "\"" + v
-                        + "\" names no address range; the Ingress's routes answer 503 rather than serve every client"));
-            }
-            return invalid[0] ? null : new SourceAllowlist(cidrs);
+            SourceAllowlist allowlist = AccessPolicies.allowlist(AccessPolicies.commaSeparated(v), (i, reason) ->
+                    diagnostics.add(Diagnostic.error(object, "metadata.annotations['" + key + "']", (i < 0 ? "\""
+                            + v + "\" " : "") + reason + "; the Ingress's routes answer 503 rather than serve every "
+                            + "client")));
+            invalid[0] = allowlist == null;
+            return allowlist;
         }
 
         // ---- CORS
@@ -406,67 +386,43 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                 return null;
             }
             String originKey = either(BREAKWATER + "cors-allow-origin", NGINX + "cors-allow-origin");
-            List<String> origins = new ArrayList<>();
             String originValue = value(originKey);
-            for (String part : originValue == null ? new String[] {"*"} : originValue.split(",")) {
-                String o = part.trim();
-                if (o.equals("*")) {
-                    origins = new ArrayList<>(List.of("*"));
-                    break;
-                }
-                if (o.isEmpty()) {
-                    continue;
-                }
-                try {
-                    new Cors(List.of(o), null, null, null, false, null);
-                    origins.add(o);
-                } catch (IllegalArgumentException e) {
-                    warn(originKey, "\"" + o + "\" is not *, http(s)://host[:port] nor http(s)://*.host[:port]; "
-                            + "this origin is skipped");
-                }
-            }
+            List<String> origins = AccessPolicies.origins(originValue == null ? List.of("*")
+                    : AccessPolicies.commaSeparated(originValue), (i, reason) ->
+                    warn(originKey, reason + "; this origin is skipped"));
             if (origins.isEmpty()) {
                 warn(originKey, "no usable origin; CORS is off");
                 return null;
             }
-            List<String> methods = list("cors-allow-methods", CORS_METHOD, DEFAULT_CORS_METHODS);
-            List<String> headers = list("cors-allow-headers", CORS_HEADER, DEFAULT_CORS_HEADERS);
-            List<String> expose = list("cors-expose-headers", CORS_EXPOSED, "");
+            List<String> methods = list("cors-allow-methods", AccessPolicies.CorsList.METHODS, DEFAULT_CORS_METHODS);
+            List<String> headers = list("cors-allow-headers", AccessPolicies.CorsList.HEADERS, DEFAULT_CORS_HEADERS);
+            List<String> expose = list("cors-expose-headers", AccessPolicies.CorsList.EXPOSED, "");
             boolean credentials = bool("cors-allow-credentials", true);
             String maxAgeKey = either(BREAKWATER + "cors-max-age", NGINX + "cors-max-age");
             long maxAge = seconds(maxAgeKey, DEFAULT_CORS_MAX_AGE);
-            return new Cors(origins, methods, headers, expose, credentials, maxAge);
+            return AccessPolicies.cors(origins, methods, headers, expose, credentials, maxAge);
         }
 
-        /** A comma-separated CORS list checked as ingress-nginx checks it; a bad one gets the default. */
-        private List<String> list(String suffix, Pattern item, String dflt) {
+        /**
+         * A comma-separated CORS list checked as ingress-nginx checks it: one bad entry and the whole list gets the
+         * default (null: {@link AccessPolicies#cors} fills it in).
+         */
+        private List<String> list(String suffix, AccessPolicies.CorsList kind, String dflt) {
             String key = either(BREAKWATER + suffix, NGINX + suffix);
             String v = value(key);
-            List<String> out = new ArrayList<>();
-            if (v != null) {
-                for (String t : v.split(",")) {
-                    if (t.isBlank()) {
-                        continue;
-                    }
-                    if (item.matcher(t.trim()).matches()) {
-                        out.add(t.trim());
-                    } else {
-                        warn(key, "\"" + v + "\" is not a comma-separated list of "
-                                + (item == CORS_METHOD ? "methods" : "header names") + "; using "
-                                + (dflt.isEmpty() ? "none" : "\"" + dflt + "\""));
-                        out.clear();
-                        break;
-                    }
-                }
+            if (v == null) {
+                return null;
             }
-            if (out.isEmpty()) {
-                for (String t : dflt.split(",")) {
-                    if (!t.isBlank()) {
-                        out.add(t.trim());
-                    }
-                }
+            boolean[] bad = new boolean[1];
+            List<String> entries = AccessPolicies.corsEntries(kind, AccessPolicies.commaSeparated(v),
+                    (i, reason) -> bad[0] = true);
+            if (bad[0]) {
+                warn(key, "\"" + v + "\" is not a comma-separated list of "
+                        + (kind == AccessPolicies.CorsList.METHODS ? "methods" : "header names") + "; using "
+                        + (dflt.isEmpty() ? "none" : "\"" + dflt + "\""));
+                return null;
             }
-            return out;
+            return entries;
         }
 
         // ---- the settings

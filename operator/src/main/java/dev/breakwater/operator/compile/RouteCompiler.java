@@ -1,12 +1,10 @@
 package dev.breakwater.operator.compile;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.breakwater.operator.annotation.Durations;
 import dev.breakwater.operator.annotation.PolicyDefaults;
 import dev.breakwater.operator.crd.BackendSpec;
 import dev.breakwater.operator.crd.CacheSpec;
 import dev.breakwater.operator.crd.CompressionSpec;
-import dev.breakwater.operator.crd.FilterSpec;
 import dev.breakwater.operator.crd.Formats;
 import dev.breakwater.operator.crd.HealthCheckSpec;
 import dev.breakwater.operator.crd.LoadBalancerSpec;
@@ -31,6 +29,7 @@ import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.QueryParamMatch;
 import dev.breakwater.routing.Retries;
 import dev.breakwater.routing.Route;
+import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RouteMatch;
 import dev.breakwater.routing.RoutePolicy;
@@ -69,7 +68,10 @@ import java.util.stream.Collectors;
  *       reported here too, because local mode has no API server: the match or setting is left out and named in an
  *       ERROR diagnostic ({@code spec.rules[1].matches[0].path.value}); the rest of the Route and every other
  *       object are served.</li>
- *   <li>Filters and rate limits are not yet applied: each is reported ("filter URLRewrite not yet supported").</li>
+ *   <li>Filters become the routes' {@link RouteFilter}s, the source allowlist and CORS their policy's (see
+ *       {@link RouteFilters}); a rule whose filters or allowlist cannot be used answers 503 ({@link #FAIL_CLOSED}). A
+ *       rule that redirects needs no backend ({@link #REDIRECT_ONLY}).</li>
+ *   <li>Rate limits are not implemented by the data plane: each is reported as a warning, not enforced.</li>
  * </ul>
  */
 final class RouteCompiler {
@@ -78,6 +80,17 @@ final class RouteCompiler {
     /** Characters that say a path was meant as a regular expression. */
     private static final Pattern REGEX_META = Pattern.compile("[*?^$|(){}\\[\\]\\\\]");
     private static final int MAX_WEIGHT = 1_000_000;
+    /**
+     * The action of a rule whose filters or source allowlist cannot be used: it answers 503 rather than serve its
+     * requests without them (unrewritten, unredirected, from every client).
+     */
+    static final RouteAction FAIL_CLOSED = new RouteAction.FixedResponse(503,
+            "route unavailable: its filters or source allowlist cannot be used\n");
+    /**
+     * The action of a rule that only redirects. Its RequestRedirect filter answers every request first (after the
+     * allowlist and CORS preflights, which answer too), so this is never reached.
+     */
+    static final RouteAction REDIRECT_ONLY = new RouteAction.FixedResponse(500, "no backend: the route redirects\n");
 
     private final BackendResolver backends;
     private final HostRoutes routes;
@@ -210,17 +223,30 @@ final class RouteCompiler {
             c.error(field, "a rule is required");
             return 0;
         }
-        List<FilterSpec> filters = rule.filters == null ? List.of() : rule.filters;
-        for (int j = 0; j < filters.size(); j++) {
-            FilterSpec f = filters.get(j);
-            c.warning(field + ".filters[" + j + "]", "filter " + (f == null || f.type == null ? "" : wireName(f.type)
-                    + " ") + "not yet supported; ignored");
-        }
+        RouteFilters access = RouteFilters.read(field, rule.filters, rule.sourceAllowlist, rule.cors, c::error,
+                (f, text) -> seconds(c, f, text));
         if (rule.rateLimit != null) {
-            c.warning(field + ".rateLimit", "rateLimit not yet supported; not enforced");
+            c.warning(field + ".rateLimit", "rateLimit is not supported: the data plane does not implement rate "
+                    + "limiting; not enforced");
         }
-        RouteAction action = action(c, field, rule.backends, clusterPolicy(c, field, rule));
-        RoutePolicy policy = routePolicy(c, field, rule, tls);
+        ClusterPolicy clusterPolicy = clusterPolicy(c, field, rule);
+        RouteAction action;
+        if (access.redirects()) {
+            if (rule.backends != null && !rule.backends.isEmpty()) {
+                c.warning(field + ".backends", "not used: the rule redirects (RequestRedirect), so no request reaches "
+                        + "a backend");
+            }
+            action = REDIRECT_ONLY;
+        } else if (access.redirectAsked() && (rule.backends == null || rule.backends.isEmpty())) {
+            action = FAIL_CLOSED; // its redirect is reported; no backend to complain about
+        } else {
+            action = action(c, field, rule.backends, clusterPolicy);
+        }
+        if (access.failClosed()) {
+            action = FAIL_CLOSED;
+        }
+        RoutePolicy policy = routePolicy(c, field, rule, tls).withSourceAllowlist(access.allowlist())
+                .withCors(access.cors());
         String label = rule.name != null && !rule.name.isEmpty() ? rule.name : String.valueOf(i);
         int added = 0;
         List<MatchSpec> matches = rule.matches == null ? List.of() : rule.matches;
@@ -231,13 +257,28 @@ final class RouteCompiler {
             if (match == null) {
                 continue;
             }
+            RouteAction matchAction = action;
+            List<RouteFilter> filters = access.filters();
+            if (access.prefixField() != null && match.path().type() != PathMatch.Type.PREFIX) {
+                c.error(access.prefixField(), "ReplacePrefixMatch needs PathPrefix matches, and matches[" + m + "] is "
+                        + wireName(matches.get(m).path.type) + "; that match answers 503");
+                matchAction = FAIL_CLOSED;
+                filters = List.of();
+            }
             for (String host : hosts) {
                 if (!routes.claim(host, match, c.object, matchField, diagnostics)) {
                     continue;
                 }
                 String name = routes.uniqueName(c.namespace + "/" + c.name + ":" + host + match.path().value() + "#"
                         + label, match.path().type());
-                routes.add(host, new RouteCandidate(new Route(name, c.object, match, action, policy), c.rank, i, m));
+                Route route;
+                try {
+                    route = new Route(name, c.object, match, matchAction, policy, filters);
+                } catch (IllegalArgumentException e) { // the checks above should have caught it: fail closed
+                    c.error(field + ".filters", e.getMessage() + "; the rule answers 503");
+                    route = new Route(name, c.object, match, FAIL_CLOSED, policy);
+                }
+                routes.add(host, new RouteCandidate(route, c.rank, i, m));
                 added++;
             }
         }
@@ -341,7 +382,8 @@ final class RouteCompiler {
 
     private RouteAction action(Context c, String field, List<BackendSpec> specs, ClusterPolicy policy) {
         if (specs == null || specs.isEmpty()) {
-            c.error(field + ".backends", "at least one backend is required; the rule answers 503");
+            c.error(field + ".backends", "at least one backend is required (or a RequestRedirect filter); the rule "
+                    + "answers 503");
             return BackendResolver.UNAVAILABLE;
         }
         List<RouteAction.BackendRef> refs = new ArrayList<>();
@@ -615,12 +657,7 @@ final class RouteCompiler {
 
     /** The name a Route manifest writes for {@code value} (its {@code @JsonProperty}). */
     private static String wireName(Enum<?> value) {
-        try {
-            JsonProperty p = value.getDeclaringClass().getField(value.name()).getAnnotation(JsonProperty.class);
-            return p == null ? value.name() : p.value();
-        } catch (NoSuchFieldException e) {
-            return value.name();
-        }
+        return RouteFilters.wireName(value);
     }
 
     // ---- status

@@ -7,8 +7,8 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * A filter, shaped like HTTPRoute's: {@code type} names it and the field of that name holds its settings.
- * Not yet applied by the data plane (compiled into nothing, with a warning).
+ * A filter, shaped like HTTPRoute's: {@code type} names it and the field of that name holds its settings. The
+ * compiler turns it into the routing table's {@code RouteFilter}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "(self.type == 'RequestHeaderModifier') == has(self.requestHeaderModifier)",

@@ -24,6 +24,35 @@ public final class Formats {
     /** A cookie name (an RFC 6265 token). */
     public static final String COOKIE_NAME = "^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$";
 
+    /** A path written by a filter: starts with {@code /}; no whitespace, control characters or {@code #}. */
+    public static final String FILTER_PATH = "^/[^\\x00-\\x20\\x7F#]*$";
+
+    /** A header value: no control characters but tab (no CR or LF: no header injection). */
+    public static final String HEADER_VALUE = "^[^\\x00-\\x08\\x0A-\\x1F\\x7F]*$";
+
+    /**
+     * The headers no filter may set, add or remove, as a CEL list of lower-case names: hop-by-hop headers, the body's
+     * framing and {@code Host} (the routing table refuses them too).
+     */
+    public static final String RESERVED_HEADERS_CEL = "['connection', 'keep-alive', 'proxy-connection', 'te', "
+            + "'trailer', 'transfer-encoding', 'upgrade', 'content-length', 'host']";
+
+    /**
+     * A CORS origin: {@code *}, or {@code http(s)://host[:port]} whose host may start with one {@code *.} label
+     * wildcard.
+     */
+    public static final String CORS_ORIGIN =
+            "^(\\*|https?://(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?)$";
+
+    /** An entry of a CORS method list (ingress-nginx's check). */
+    public static final String CORS_METHOD = "^[A-Za-z]+$";
+
+    /** An entry of a CORS allowed-headers list (ingress-nginx's check). */
+    public static final String CORS_HEADER = "^[A-Za-z0-9_-]+$";
+
+    /** An entry of a CORS exposed-headers list (ingress-nginx's check). */
+    public static final String CORS_EXPOSED_HEADER = "^([A-Za-z0-9_-]+|\\*)$";
+
     private Formats() {
     }
 }

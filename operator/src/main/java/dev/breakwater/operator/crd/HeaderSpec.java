@@ -16,8 +16,9 @@ public class HeaderSpec {
     @Pattern(Formats.HEADER_NAME)
     public String name;
 
-    @JsonPropertyDescription("The header value.")
+    @JsonPropertyDescription("The header value (no control characters).")
     @Required
     @Size(max = 4096)
+    @Pattern(Formats.HEADER_VALUE)
     public String value;
 }

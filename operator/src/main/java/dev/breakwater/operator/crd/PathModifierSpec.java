@@ -20,14 +20,17 @@ public class PathModifierSpec {
     @Required
     public Type type;
 
-    @JsonPropertyDescription("The path that replaces the whole request path.")
+    @JsonPropertyDescription("The path that replaces the whole request path (the query is kept; a `?` in it starts "
+            + "a query of its own). Starts with `/`; no whitespace, control characters or `#`.")
     @Size(min = 1, max = 1024)
-    @Pattern("^/")
+    @Pattern(Formats.FILTER_PATH)
     public String replaceFullPath;
 
-    @JsonPropertyDescription("The path that replaces the prefix the rule's PathPrefix match accepted.")
+    @JsonPropertyDescription("The path that replaces the prefix the rule's PathPrefix match accepted, the rest of "
+            + "the path kept (`/foo` to `/bar`: `/foo/x` becomes `/bar/x`). Only for rules whose matches are all "
+            + "PathPrefix. Starts with `/`; no whitespace, control characters or `#`.")
     @Size(min = 1, max = 1024)
-    @Pattern("^/")
+    @Pattern(Formats.FILTER_PATH)
     public String replacePrefixMatch;
 
     /** How the path is replaced. */

@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
-/** Request rate limiting per client key (token bucket). Not yet supported: reported, not enforced. */
+/** Request rate limiting per client key (token bucket). Not supported by the data plane: reported, NOT enforced. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RateLimitSpec {
 

@@ -3,17 +3,30 @@ package dev.breakwater.operator.crd;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
 
-/** One rule: which requests (matches), what to do to them (filters), where they go (backends), and how. */
+/**
+ * One rule: which requests (matches), who may send them (sourceAllowlist, cors), what to do to them (filters), where
+ * they go (backends), and how.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.filters) || !(self.filters.exists(f, f.type == 'RequestRedirect') "
         + "&& self.filters.exists(f, f.type == 'URLRewrite'))",
         message = "a rule may not both redirect (RequestRedirect) and rewrite (URLRewrite)")
+@ValidationRule(value = "!has(self.filters) || self.filters.all(f, self.filters.exists_one(g, g.type == f.type))",
+        message = "a rule has at most one filter of each type")
+@ValidationRule(value = "(has(self.backends) && size(self.backends) > 0) "
+        + "|| (has(self.filters) && self.filters.exists(f, f.type == 'RequestRedirect'))",
+        message = "backends are required, unless the rule redirects (a RequestRedirect filter)")
+@ValidationRule(value = "!has(self.filters) || !has(self.matches) || self.matches.all(m, !has(m.path) "
+        + "|| m.path.type == 'PathPrefix') || !self.filters.exists(f, "
+        + "(has(f.urlRewrite) && has(f.urlRewrite.path) && f.urlRewrite.path.type == 'ReplacePrefixMatch') "
+        + "|| (has(f.requestRedirect) && has(f.requestRedirect.path) "
+        + "&& f.requestRedirect.path.type == 'ReplacePrefixMatch'))",
+        message = "ReplacePrefixMatch needs every match of the rule to be a PathPrefix match")
 public class RuleSpec {
 
     @JsonPropertyDescription("A name for the rule, used in route names and metrics. Default: its index.")
@@ -29,10 +42,22 @@ public class RuleSpec {
     @Size(max = 16)
     public List<FilterSpec> filters;
 
-    @JsonPropertyDescription("The Services that get the requests, each with its share (weight).")
-    @Required
-    @Size(min = 1, max = 16)
+    @JsonPropertyDescription("The Services that get the requests, each with its share (weight). Required unless the "
+            + "rule redirects (a RequestRedirect filter), which needs none.")
+    @Size(max = 16)
     public List<BackendSpec> backends;
+
+    @JsonPropertyDescription("Client addresses served: IPv4 and IPv6 addresses and CIDR ranges (`10.0.0.0/8`, "
+            + "`192.168.1.7`, `2001:db8::/32`); other clients get 403, before anything else of the rule. Default: "
+            + "every client.")
+    @Size(min = 1, max = 64)
+    @ValidationRule(value = "self.all(c, isIP(c) || isCIDR(c))",
+            message = "an entry is an IPv4 or IPv6 address or CIDR range (10.0.0.0/8, 2001:db8::/32)")
+    public List<@Size(min = 1, max = 64) String> sourceAllowlist;
+
+    @JsonPropertyDescription("CORS answered by the proxy: preflights from allowed origins get 204, responses to them "
+            + "the CORS headers. Default: none (requests pass unchanged).")
+    public CorsSpec cors;
 
     @JsonPropertyDescription("Timeouts towards the backends.")
     public TimeoutsSpec timeouts;
@@ -59,7 +84,8 @@ public class RuleSpec {
     @JsonPropertyDescription("The response cache (RFC 9111 shared cache); off when absent.")
     public CacheSpec cache;
 
-    @JsonPropertyDescription("Request rate limiting. Not yet supported: accepted and reported, not enforced.")
+    @JsonPropertyDescription("Request rate limiting. Not supported: the data plane does not implement it; accepted "
+            + "and reported as a warning, NOT enforced.")
     public RateLimitSpec rateLimit;
 
     @JsonPropertyDescription("Response compression (gzip, brotli); off when absent.")

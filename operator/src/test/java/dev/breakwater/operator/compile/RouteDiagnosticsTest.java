@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.TableLookup;
 import dev.breakwater.operator.compile.Diagnostic.Severity;
-import dev.breakwater.operator.crd.FilterSpec;
 import dev.breakwater.operator.crd.LoadBalancerSpec;
 import dev.breakwater.operator.crd.PathMatchSpec;
-import dev.breakwater.operator.crd.RateLimitSpec;
 import dev.breakwater.operator.crd.StringMatchType;
 import dev.breakwater.operator.crd.TimeoutsSpec;
 import dev.breakwater.operator.fixture.Fixtures;
@@ -148,28 +146,6 @@ class RouteDiagnosticsTest {
         assertThat(route.policy().responseTimeoutMillis()).isNull();
         assertThat(route.policy().maxRequestBodyBytes()).isNull();
         assertThat(c.table().clusters()).extracting(Cluster::name).containsExactly("default/web:http");
-    }
-
-    @Test
-    void filtersAndRateLimitsAreReportedAsNotYetSupported() {
-        Compilation c = withWeb(Fixtures.route("default", "shop").rule().backend("web", 80).with(rule -> {
-            FilterSpec rewrite = new FilterSpec();
-            rewrite.type = FilterSpec.Type.URL_REWRITE;
-            FilterSpec headers = new FilterSpec();
-            headers.type = FilterSpec.Type.REQUEST_HEADER_MODIFIER;
-            rule.filters = List.of(headers, rewrite);
-            rule.rateLimit = new RateLimitSpec();
-            rule.rateLimit.requests = 10;
-            rule.rateLimit.per = RateLimitSpec.Unit.SECOND;
-        }).build()).compile();
-
-        assertThat(c.diagnostics()).containsExactly(
-                Diagnostic.warning(SHOP, "spec.rules[0].filters[0]", "filter RequestHeaderModifier not yet supported; "
-                        + "ignored"),
-                Diagnostic.warning(SHOP, "spec.rules[0].filters[1]", "filter URLRewrite not yet supported; ignored"),
-                Diagnostic.warning(SHOP, "spec.rules[0].rateLimit", "rateLimit not yet supported; not enforced"));
-        assertThat(c.table().virtualHosts().get(0).routes()).hasSize(1);
-        assertThat(c.routeStatus("default", "shop").orElseThrow().accepted().message()).isEqualTo("served");
     }
 
     @Test

@@ -58,13 +58,26 @@ class CrdUpToDateTest {
         assertThat(spec.getRequired()).containsExactly("rules");
         assertThat(spec.getProperties().get("hostnames").getMaxItems()).isEqualTo(16);
         JSONSchemaProps rule = spec.getProperties().get("rules").getItems().getSchema();
+        assertThat(rule.getRequired()).as("backends may be left out by a rule that redirects").isNullOrEmpty();
         JSONSchemaProps backends = rule.getProperties().get("backends");
-        assertThat(backends.getMinItems()).isEqualTo(1);
+        assertThat(backends.getMinItems()).isNull();
+        assertThat(backends.getMaxItems()).isEqualTo(16);
         JSONSchemaProps weight = backends.getItems().getSchema().getProperties().get("weight");
         assertThat(weight.getMinimum()).isEqualTo(0.0);
         assertThat(weight.getMaximum()).isEqualTo(1_000_000.0);
         assertThat(rule.getXKubernetesValidations()).extracting(ValidationRule::getMessage)
-                .anySatisfy(m -> assertThat(m).contains("RequestRedirect").contains("URLRewrite"));
+                .anySatisfy(m -> assertThat(m).contains("RequestRedirect").contains("URLRewrite"))
+                .anySatisfy(m -> assertThat(m).startsWith("backends are required, unless the rule redirects"))
+                .anySatisfy(m -> assertThat(m).contains("at most one filter of each type"))
+                .anySatisfy(m -> assertThat(m).contains("ReplacePrefixMatch needs every match"));
+        JSONSchemaProps allowlist = rule.getProperties().get("sourceAllowlist");
+        assertThat(allowlist.getMinItems()).isEqualTo(1);
+        assertThat(allowlist.getXKubernetesValidations()).extracting(ValidationRule::getRule)
+                .containsExactly("self.all(c, isIP(c) || isCIDR(c))");
+        JSONSchemaProps cors = rule.getProperties().get("cors");
+        assertThat(cors.getRequired()).containsExactly("allowOrigins");
+        assertThat(cors.getProperties()).containsOnlyKeys("allowOrigins", "allowMethods", "allowHeaders",
+                "exposeHeaders", "allowCredentials", "maxAge");
         JSONSchemaProps path = rule.getProperties().get("matches").getItems().getSchema().getProperties().get("path");
         assertThat(path.getProperties().get("value").getPattern()).isEqualTo("^/");
         assertThat(path.getProperties().get("type").getEnum()).extracting(Object::toString)

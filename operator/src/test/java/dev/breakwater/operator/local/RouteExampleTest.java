@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.routing.PathModifier;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
+import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.VirtualHost;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,16 +33,26 @@ class RouteExampleTest {
                 .containsExactly("shop.localhost"));
         VirtualHost shop = c.table().virtualHosts().get(0);
         assertThat(shop.hostname()).isEqualTo("shop.localhost");
-        assertThat(shop.routes()).extracting(Route::name).containsExactly("default/shop:shop.localhost/api#api",
+        assertThat(shop.routes()).extracting(Route::name).containsExactly("default/shop:shop.localhost/admin#admin",
+                "default/shop:shop.localhost/api#api", "default/shop:shop.localhost/old#old-links",
                 "default/shop:shop.localhost/#canary-opt-in", "default/shop:shop.localhost/#storefront");
-        Route storefront = shop.routes().get(2);
+        Route storefront = shop.routes().get(4);
         assertThat(storefront.action()).isInstanceOfSatisfying(RouteAction.Forward.class, f -> assertThat(
                 f.backends()).extracting(RouteAction.BackendRef::weight).containsExactly(80, 20));
         assertThat(storefront.policy().cache()).isNotNull();
         assertThat(storefront.policy().compression().contentTypes()).hasSize(4);
         assertThat(storefront.policy().redirectsToHttps()).isTrue();
-        assertThat(shop.routes().get(0).policy().retries().on5xx()).isTrue();
-        assertThat(shop.routes().get(0).policy().hsts().maxAgeSeconds()).isEqualTo(86_400L);
+        Route api = shop.routes().get(1);
+        assertThat(api.policy().retries().on5xx()).isTrue();
+        assertThat(api.policy().hsts().maxAgeSeconds()).isEqualTo(86_400L);
+        assertThat(api.filters()).extracting(f -> f.getClass().getSimpleName())
+                .containsExactly("RequestHeaderModifier", "ResponseHeaderModifier");
+        assertThat(api.policy().cors().allowOrigins()).hasSize(2);
+        Route oldLinks = shop.routes().get(2);
+        assertThat(oldLinks.filters()).singleElement().isEqualTo(new RouteFilter.RequestRedirect(null, null, null,
+                PathModifier.prefixMatch("/"), 301));
+        assertThat(oldLinks.action()).as("no backend").isInstanceOf(RouteAction.FixedResponse.class);
+        assertThat(shop.routes().get(0).policy().sourceAllowlist().cidrs()).containsExactly("127.0.0.1/32", "::1");
     }
 
     @Test
@@ -60,6 +72,12 @@ class RouteExampleTest {
                 "spec\\.tls\\.secretName|spec\\.rules\\[\\d]\\.backends\\[\\d]\\.name"));
         assertThat(c.table().virtualHosts()).extracting(VirtualHost::hostname)
                 .containsExactly("shop.example.com", "*.shop.example.com");
-        assertThat(c.table().virtualHosts().get(0).routes()).hasSize(4);
+        assertThat(c.table().virtualHosts().get(0).routes()).extracting(Route::name).containsExactlyInAnyOrder(
+                "default/shop:shop.example.com/orders#orders", "default/shop:shop.example.com/orders/[0-9]+#orders",
+                "default/shop:shop.example.com/catalog#catalog-moved",
+                "default/shop:shop.example.com/back-office#back-office",
+                "default/shop:shop.example.com/#canary-opt-in", "default/shop:shop.example.com/#storefront");
+        assertThat(c.table().virtualHosts().get(0).routes()).filteredOn(r -> !r.filters().isEmpty())
+                .extracting(r -> r.filters().size()).containsExactlyInAnyOrder(2, 2, 1);
     }
 }
