@@ -334,6 +334,23 @@ class ResponseCacheTest {
     }
 
     @Test
+    void aSuccessfulUnsafeRequestInvalidatesTheStoredResponse() throws Exception {
+        origin.on("/doc", 200, "document\n", "Cache-Control", "max-age=60");
+        get("/doc");
+        get("/doc");
+        assertThat(origin.hits("/doc")).isEqualTo(1);
+        assertThat(send("POST", "cache.test", "/doc").statusCode()).isEqualTo(200);
+        get("/doc");
+        assertThat(origin.hits("/doc")).as("GET, POST, then GET again from the origin").isEqualTo(3);
+
+        origin.on("/doc", 500, "nope\n", "Content-Type", "text/plain");
+        send("DELETE", "cache.test", "/doc"); // an error answer invalidates nothing
+        origin.on("/doc", 200, "document\n", "Cache-Control", "max-age=60");
+        get("/doc");
+        assertThat(origin.hits("/doc")).isEqualTo(4);
+    }
+
+    @Test
     void onlyIfCachedAnswers504WhenNotStored() throws Exception {
         origin.on("/oic", 200, "x\n", "Cache-Control", "max-age=60");
         assertThat(get("/oic", "Cache-Control", "only-if-cached").statusCode()).isEqualTo(504);

@@ -173,6 +173,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private ScheduledFuture<?> awaitTimer;
     private long fetchStartMillis;
     private String cacheStatus;
+    /** An unsafe request on a caching route: a non-error answer invalidates the stored GET (RFC 9111 4.4). */
+    private CacheKey invalidates;
     private ResponseCompressor.BodyEncoder encoder;
 
     public ProxyHandler(ProxyServices services, String scheme) {
@@ -284,6 +286,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         endpoint = null;
         upgradeRequested = false;
         cacheSettings = null;
+        invalidates = null;
         cachedEntry = null;
         revalidating = false;
         swallowBody = false;
@@ -393,6 +396,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             if (consultCache(true)) {
                 return;
             }
+        } else if (policy.cache() != null && services.cache() != null && !SAFE_METHODS.contains(req.method().name())) {
+            invalidates = CacheKey.of(r.name(), policy.cache().purgeGeneration(), scheme, host, uri);
         }
         forward();
     }
@@ -913,6 +918,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (fill != null) {
             beginFill(headers);
         }
+        if (invalidates != null && status < 400) {
+            services.cache().invalidate(invalidates);
+        }
         if (cacheStatus != null) {
             headers.set(X_CACHE_STATUS, cacheStatus);
         }
@@ -1340,6 +1348,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 route.compressor(), request.headers().get(HttpHeaderNames.ACCEPT_ENCODING), connectTimeoutMillis,
                 responseTimeoutNanos).start();
     }
+
+    /** Methods that never invalidate stored responses. */
+    private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private static final CharSequence[] CONDITIONAL_HEADERS = {HttpHeaderNames.IF_NONE_MATCH,
         HttpHeaderNames.IF_MODIFIED_SINCE, HttpHeaderNames.IF_MATCH, HttpHeaderNames.IF_UNMODIFIED_SINCE,
