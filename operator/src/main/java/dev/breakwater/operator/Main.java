@@ -26,8 +26,14 @@ public final class Main {
                                         [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
                                         [--cache-lock-timeout 5s] [--admin-token-file FILE]
 
+                   breakwater run [--kubeconfig FILE] [--namespaces NS,...] [--ingress-class NAME,...]
+                                  [--status-address ADDR,... | --status-service NS/NAME | --status-pods SELECTOR]
+                                  [...; `run --help` lists every option]
+
               local DIR   serve the Ingress, IngressClass, Service, EndpointSlice and Secret manifests
                           (*.yaml, *.yml) of DIR over HTTP and HTTPS, and re-read DIR when a file in it changes
+              run         the in-cluster operator: watch the Kubernetes API, compile, publish tables to the data
+                          planes (leader only), write Ingress status and Events
             """;
 
     private Main() {
@@ -36,6 +42,15 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
             System.out.print(USAGE);
+            return;
+        }
+        if (args[0].equals("run")) {
+            List<String> rest = List.of(args).subList(1, args.length);
+            if (rest.contains("-h") || rest.contains("--help")) {
+                System.out.print(dev.breakwater.operator.run.RunMode.usage());
+                return;
+            }
+            dev.breakwater.operator.run.RunMode.main(rest);
             return;
         }
         if (!args[0].equals("local")) {
