@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>No controllers run: nothing turns Pods into EndpointSlices or schedules anything, so tests write
  * EndpointSlices, Nodes and statuses themselves.
  */
-public final class KubeApiServer implements BeforeAllCallback, ParameterResolver {
+public final class KubeApiServer implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
 
     static final String VERSION = "1.34.4";
 
@@ -92,6 +94,19 @@ public final class KubeApiServer implements BeforeAllCallback, ParameterResolver
         public void close() throws Exception {
             run(script, List.of("stop", dir.toString()), binDir, 60);
         }
+    }
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (binaries() != null) {
+            return ConditionEvaluationResult.enabled("kube-apiserver binaries found");
+        }
+        String why = "SKIPPED: no kube-apiserver, etcd and kubectl " + VERSION + " binaries in " + defaultBinDir()
+                + " (nor in $KUBE_BIN_DIR); run tools/kube-binaries.sh to build them (CI does)";
+        if (context.getTestMethod().isEmpty()) {
+            System.err.println(context.getDisplayName() + ": " + why);
+        }
+        return ConditionEvaluationResult.disabled(why);
     }
 
     @Override

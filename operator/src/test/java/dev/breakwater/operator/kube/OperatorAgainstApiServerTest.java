@@ -2,6 +2,7 @@ package dev.breakwater.operator.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.breakwater.dataplane.testing.TestPki;
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.operator.publish.RecordingPublisher;
 import dev.breakwater.operator.run.RunMode;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -256,6 +258,46 @@ class OperatorAgainstApiServerTest {
                 .anyMatch(e -> e.address().equals("10.1.0.3") && e.terminating()) ? tables.last() : null);
         assertThat(operator.stats().fullCompilations()).isEqualTo(full);
         assertThat(table.version()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void certificatesAndCaBundlesComeFromTheirSecrets() {
+        TestPki pki = TestPki.create("Operator test CA");
+        TestPki.Issued first = pki.server("shop.example.com");
+        apply(service("web"));
+        apply(slice("web-1", "web", "10.1.0.1"));
+        apply(tlsSecret("shop-tls", first));
+        apply(new SecretBuilder().withNewMetadata().withName("clients").endMetadata().withType("Opaque")
+                .addToStringData("ca.crt", pki.caPem()).addToStringData("password", "hunter2").build());
+        apply(new SecretBuilder().withNewMetadata().withName("login").endMetadata().withType("kubernetes.io/basic-auth")
+                .addToStringData("username", "u").addToStringData("password", "p").build());
+        apply(Fixtures.ingress(ns, "shop").className(CLASS).annotation("breakwater.dev/client-ca-secret", "clients")
+                .host("shop.example.com").prefix("/", "web", 80).tls("shop-tls", "shop.example.com").build());
+        RecordingPublisher tables = new RecordingPublisher();
+        operator("op-a", tables, lease());
+
+        RoutingTable table = await("the certificate of shop-tls", () -> tables.last() != null
+                && !tables.last().certificates().isEmpty() ? tables.last() : null);
+        assertThat(table.certificates()).singleElement().satisfies(c -> {
+            assertThat(c.name()).isEqualTo(ns + "/shop-tls");
+            assertThat(c.hosts()).containsExactly("shop.example.com");
+            assertThat(c.certificateChain()).isEqualTo(first.chainPem());
+        });
+        VirtualHost shop = table.virtualHosts().stream().filter(v -> v.hostname().equals("shop.example.com"))
+                .findFirst().orElseThrow();
+        assertThat(shop.clientAuth()).isNotNull();
+        assertThat(shop.clientAuth().caCertificates()).contains(pki.caPem().strip());
+
+        // a rotated certificate is served from the next table
+        TestPki.Issued second = pki.server("shop.example.com");
+        apply(tlsSecret("shop-tls", second));
+        await("the rotated certificate", () -> tables.last().certificates().get(0).certificateChain()
+                .equals(second.chainPem()));
+    }
+
+    private io.fabric8.kubernetes.api.model.Secret tlsSecret(String name, TestPki.Issued cert) {
+        return new SecretBuilder().withNewMetadata().withName(name).endMetadata().withType("kubernetes.io/tls")
+                .addToStringData("tls.crt", cert.chainPem()).addToStringData("tls.key", cert.keyPem()).build();
     }
 
     @Test
