@@ -31,6 +31,9 @@ public final class Main {
                    breakwater serve-tables DIR --channel-ca FILE --channel-cert FILE --channel-key FILE
                                         [--port 9400] [--bind 0.0.0.0]
                    breakwater credentials DIR [--server-name NAME]...
+                   breakwater run [--kubeconfig FILE] [--namespaces NS,...] [--ingress-class NAME,...]
+                                  [--status-address ADDR,... | --status-service NS/NAME | --status-pods SELECTOR]
+                                  [...; `run --help` lists every option]
 
               local DIR         serve the Ingress, Route, IngressClass, Service, EndpointSlice and Secret manifests
                                 (*.yaml, *.yml) of DIR over HTTP and HTTPS, and re-read DIR when a file in it changes
@@ -40,6 +43,8 @@ public final class Main {
                                 (ca.crt ca.key server.crt server.key client.crt client.key) into DIR; the server
                                 certificate is for each --server-name (default: breakwater-operator, localhost,
                                 127.0.0.1)
+              run               the in-cluster operator: watch the Kubernetes API, compile, publish tables to the
+                                data planes (leader only), write Ingress status and Events
             """;
 
     private Main() {
@@ -58,6 +63,15 @@ public final class Main {
             }
             case "credentials" -> {
                 credentials(List.of(args).subList(1, args.length));
+                return;
+            }
+            case "run" -> {
+                List<String> rest = List.of(args).subList(1, args.length);
+                if (rest.contains("-h") || rest.contains("--help")) {
+                    System.out.print(dev.breakwater.operator.run.RunMode.usage());
+                    return;
+                }
+                dev.breakwater.operator.run.RunMode.main(rest);
                 return;
             }
             default -> fail("unknown command '" + args[0] + "'");

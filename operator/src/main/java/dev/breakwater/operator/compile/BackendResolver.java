@@ -54,6 +54,68 @@ final class BackendResolver {
         slicesByService.values().forEach(list -> list.sort(byName));
     }
 
+    /** The Service {@code namespace/name}, or null. */
+    Service service(String serviceKey) {
+        return services.get(serviceKey);
+    }
+
+    /** True when some EndpointSlice names the Service {@code namespace/name}. */
+    boolean hasSlices(String serviceKey) {
+        return slicesByService.containsKey(serviceKey);
+    }
+
+    /**
+     * The Service port a cluster named by {@link #resolve} serves: its name, or for an unnamed port its number
+     * ({@code portLabel} of {@link ClusterSource}); null when the Service has no such port any more.
+     */
+    static ServicePort portByLabel(Service service, String portLabel) {
+        if (isExternalName(service)) {
+            for (ServicePort port : service.getSpec().getPorts() == null ? List.<ServicePort>of()
+                    : service.getSpec().getPorts()) {
+                if (portLabel.equals(isEmpty(port.getName()) ? String.valueOf(port.getPort()) : port.getName())) {
+                    return port;
+                }
+            }
+            if (!portLabel.matches("[0-9]{1,5}")) {
+                return null;
+            }
+            ServicePort implicit = new ServicePort();
+            implicit.setPort(Integer.valueOf(portLabel));
+            return implicit;
+        }
+        List<ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null
+                ? List.of() : service.getSpec().getPorts();
+        for (ServicePort port : ports) {
+            if (portLabel.equals(isEmpty(port.getName()) ? String.valueOf(port.getPort()) : port.getName())) {
+                return port;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where the endpoints of a cluster come from, read back from the cluster's name ({@code ns/svc:port}, then
+     * {@code |protocol} and {@code |digest} as {@link #resolve} writes them; Kubernetes names and port names
+     * hold neither {@code /}, {@code :} nor {@code |}).
+     */
+    record ClusterSource(String namespace, String service, String portLabel) {
+
+        static ClusterSource of(String clusterName) {
+            int slash = clusterName.indexOf('/');
+            int colon = clusterName.indexOf(':', slash + 1);
+            if (slash <= 0 || colon < 0) {
+                return null;
+            }
+            int bar = clusterName.indexOf('|', colon);
+            return new ClusterSource(clusterName.substring(0, slash), clusterName.substring(slash + 1, colon),
+                    clusterName.substring(colon + 1, bar < 0 ? clusterName.length() : bar));
+        }
+
+        String serviceKey() {
+            return namespace + "/" + service;
+        }
+    }
+
     /** The cluster of that name, built by an earlier successful {@link #resolve}. */
     Cluster cluster(String name) {
         return clusters.get(name);
@@ -189,7 +251,7 @@ final class BackendResolver {
         return null;
     }
 
-    private List<Endpoint> endpoints(String namespace, Service service, ServicePort port) {
+    List<Endpoint> endpoints(String namespace, Service service, ServicePort port) {
         if (isExternalName(service)) {
             return List.of(new Endpoint(service.getSpec().getExternalName(), port.getPort(), 1, null,
                     true, true, false));

@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code spec.ingressClassName}; without it, the deprecated {@code kubernetes.io/ingress.class} annotation;
  * without either, the IngressClass marked {@code ingressclass.kubernetes.io/is-default-class: "true"}.
  */
-final class IngressClassFilter {
+public final class IngressClassFilter {
 
     static final String CLASS_ANNOTATION = "kubernetes.io/ingress.class";
     static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
@@ -20,7 +20,7 @@ final class IngressClassFilter {
     private final Set<String> ourClasses = new HashSet<>();
     private final boolean oursIsDefault;
 
-    IngressClassFilter(List<IngressClass> classes, CompilerOptions options) {
+    public IngressClassFilter(List<IngressClass> classes, CompilerOptions options) {
         boolean isDefault = false;
         for (IngressClass ingressClass : classes) {
             if (ingressClass.getSpec() == null || ingressClass.getMetadata() == null
@@ -40,7 +40,8 @@ final class IngressClassFilter {
         this.oursIsDefault = isDefault;
     }
 
-    boolean isOurs(Ingress ingress) {
+    /** True when {@code ingress} belongs to one of our IngressClasses (the compiler serves it). */
+    public boolean isOurs(Ingress ingress) {
         String className = ingress.getSpec() == null ? null : ingress.getSpec().getIngressClassName();
         if (className != null) {
             return ourClasses.contains(className);

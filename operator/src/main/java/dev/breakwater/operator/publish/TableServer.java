@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * {@code breakwater.channel.push.latency} (timer, from publication, or from the data plane's {@code HELLO} if
  * later, to its ACK) and {@code breakwater.channel.nacks} (counter).
  */
-public final class TableServer implements AutoCloseable {
+public final class TableServer implements TablePublisher, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableServer.class);
     /** Data planes send small messages only (a NACK's reason is at most a few KiB). */
@@ -172,6 +172,7 @@ public final class TableServer implements AutoCloseable {
      * @throws IllegalArgumentException if its version is not above the last one published, or it does not fit
      *                                  in a frame
      */
+    @Override
     public void publish(RoutingTable table) {
         Objects.requireNonNull(table, "table");
         ChannelMessage.Table message = ChannelMessage.Table.of(table);
@@ -215,9 +216,32 @@ public final class TableServer implements AutoCloseable {
      * True when at least one data plane is connected and every connected one has ACKed a version of at least
      * {@code version} (on its current connection, or by naming the latest table's hash in its HELLO).
      */
+    @Override
     public boolean allAcked(long version) {
         List<DataPlaneStatus> now = dataPlanes();
         return !now.isEmpty() && now.stream().allMatch(d -> d.servedVersion() >= version);
+    }
+
+    /** The highest version each connected data plane serves, by its {@code node/pod} id (-1: none yet). */
+    @Override
+    public Map<String, Long> ackedVersions() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (DataPlaneStatus d : dataPlanes()) {
+            out.put(d.id(), d.servedVersion());
+        }
+        return out;
+    }
+
+    /**
+     * This replica stopped leading: every data-plane connection is closed (they keep serving and reconnect,
+     * through the channel Service, to the new leader); the port stays open for when it leads again.
+     */
+    @Override
+    public void withdraw() {
+        ChannelGroup open = channels;
+        if (open != null) {
+            open.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 
     public MeterRegistry meterRegistry() {

@@ -1,0 +1,265 @@
+package dev.breakwater.operator.run;
+
+import dev.breakwater.operator.compile.CompilerOptions;
+import dev.breakwater.operator.publish.TablePipeline;
+import dev.breakwater.dataplane.channel.ChannelTls;
+import dev.breakwater.operator.publish.TablePublisher;
+import dev.breakwater.operator.publish.TableServer;
+import dev.breakwater.operator.publish.TableVersions;
+import dev.breakwater.operator.status.DiagnosticEvents;
+import dev.breakwater.operator.status.RouteStatusWriter;
+import dev.breakwater.operator.status.StatusBook;
+import dev.breakwater.operator.watch.ClusterWatch;
+import dev.breakwater.operator.watch.LeaderEndpoint;
+import dev.breakwater.operator.watch.Leadership;
+import dev.breakwater.operator.watch.WatchSettings;
+import dev.breakwater.routing.RoutingTable;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-cluster operator, wired in one place: the {@link ClusterWatch} (informers, status reconciler) feeds the
+ * {@link TablePipeline} (debounce, compile or endpoint fast path, publish), whose compilations feed the
+ * {@link StatusBook} (Ingress status and Events) and the {@link RouteStatusWriter}; {@link Leadership} decides
+ * whether this replica compiles, publishes and writes. Every replica watches (warm caches); only the leader
+ * does the rest.
+ */
+public final class RunMode implements AutoCloseable, Leadership.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunMode.class);
+
+    private final RunOptions options;
+    private final KubernetesClient client;
+    private final StatusBook book;
+    private final DiagnosticEvents events;
+    private final ClusterWatch watch;
+    private final TablePipeline pipeline;
+    private final Leadership leadership;
+    private final RouteStatusWriter routeStatus = RouteStatusWriter.NONE;
+    private final LeaderEndpoint leaderEndpoint;
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "breakwater-leader-endpoint");
+        t.setDaemon(true);
+        return t;
+    });
+    private HealthServer health;
+    private volatile boolean synced;
+
+    private RunMode(RunOptions options, KubernetesClient client, TablePublisher publisher, boolean embedded) {
+        this.options = options;
+        this.client = client;
+        String namespace = options.namespace() != null ? options.namespace()
+                : client.getConfiguration().getNamespace() != null ? client.getConfiguration().getNamespace()
+                : "default";
+        CompilerOptions compilerOptions = new CompilerOptions(options.controllerName(), false);
+        this.book = new StatusBook(compilerOptions);
+        this.events = new DiagnosticEvents(client, options.identity(), Clock.systemUTC());
+        this.leadership = new Leadership(client, new Leadership.Settings(namespace, options.leaseName(),
+                options.identity(), options.leaseDuration(), options.renewDeadline(), options.retryPeriod()), this);
+        WatchSettings settings = WatchSettings.defaults().withNamespaces(options.namespaces())
+                .withIngressClassNames(options.ingressClasses()).withAddressSource(options.statusAddress())
+                .withExitOnInformerLoss(!embedded);
+        settings = new WatchSettings(settings.namespaces(), settings.ingressClassNames(), settings.addressSource(),
+                options.fieldManager(), settings.cacheSyncTimeout(), settings.exitOnInformerLoss());
+        this.watch = new ClusterWatch(client, settings, book, events, leadership::isLeader);
+        this.pipeline = TablePipeline.builder().view(watch).options(compilerOptions).clock(Clock.systemUTC())
+                .publisher(publisher).debounce(options.debounce(), options.debounceMax()).resync(options.resync())
+                .listener((snapshot, compilation, version) -> {
+                    watch.triggerStatus(book.compiled(snapshot, compilation));
+                    routeStatus.compiled(compilation, version);
+                })
+                .build();
+        this.leaderEndpoint = options.channelService() == null ? null
+                : new LeaderEndpoint(namespace, options.channelService(), options.podIp(), options.channelPort());
+    }
+
+    /**
+     * Starts watching, waits until every informer has synced, then becomes a candidate for leadership.
+     *
+     * @param embedded several operators share this JVM (tests): never exit the process on an informer failure
+     */
+    public static RunMode start(RunOptions options, KubernetesClient client, TablePublisher publisher,
+                                boolean embedded) {
+        Objects.requireNonNull(options, "options");
+        RunMode run = new RunMode(options, client, Objects.requireNonNull(publisher, "publisher"), embedded);
+        try {
+            run.watch.start(run.pipeline);
+            run.synced = true;
+            run.pipeline.synced();
+            run.leadership.start();
+            if (options.healthPort() > 0 || embedded) {
+                run.health = new HealthServer(options.healthBind(), options.healthPort(), () -> run.synced,
+                        run::describe);
+            }
+        } catch (IOException e) {
+            run.close();
+            throw new UncheckedIOException("health port " + options.healthPort() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
+        return run;
+    }
+
+    @Override
+    public void startedLeading(long term) {
+        events.reset();
+        book.reset();
+        pipeline.startLeading(term);
+        if (leaderEndpoint != null) {
+            background.execute(this::claimChannel);
+        }
+    }
+
+    @Override
+    public void stoppedLeading() {
+        pipeline.stopLeading();
+    }
+
+    private void claimChannel() {
+        for (int attempt = 1; leadership.isLeader(); attempt++) {
+            try {
+                leaderEndpoint.claim(client, options.fieldManager(), options.identity());
+                LOG.info("channel Service {}/{} now points at this replica ({}:{})", leaderEndpoint.namespace(),
+                        leaderEndpoint.service(), leaderEndpoint.podIp(), leaderEndpoint.port());
+                return;
+            } catch (KubernetesClientException e) {
+                LOG.warn("cannot point the channel Service at this replica (attempt {}): {}", attempt, e.getMessage());
+                try {
+                    Thread.sleep(Math.min(5000, 200L * attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    public boolean isLeader() {
+        return leadership.isLeader();
+    }
+
+    public String identity() {
+        return leadership.identity();
+    }
+
+    public TablePipeline.Stats stats() {
+        return pipeline.stats();
+    }
+
+    /** The table this replica published last in its current term, or null. */
+    public RoutingTable published() {
+        return pipeline.published();
+    }
+
+    /** The health port (after start); -1 when off. */
+    public int healthPort() {
+        return health == null ? -1 : health.port();
+    }
+
+    private String describe() {
+        RoutingTable t = pipeline.published();
+        return (leadership.isLeader() ? "leader" : "standby") + (t == null ? ""
+                : ", table v" + TableVersions.describe(t.version()));
+    }
+
+    /** Stops leading first (nothing more is written), releases the Lease, then stops watching. */
+    @Override
+    public void close() {
+        leadership.close();
+        pipeline.close();
+        watch.close();
+        background.shutdownNow();
+        if (health != null) {
+            health.close();
+        }
+    }
+
+    /** The options of {@code run}. */
+    public static String usage() {
+        return RunOptions.USAGE;
+    }
+
+    /** {@code breakwater-operator run [options]}: runs until SIGTERM. */
+    public static void main(List<String> args) throws InterruptedException {
+        RunOptions options;
+        try {
+            options = RunOptions.parse(args, System::getenv);
+        } catch (IllegalArgumentException e) {
+            System.err.println("breakwater-operator: " + e.getMessage());
+            System.err.print(RunOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        Config config;
+        try {
+            config = options.kubeconfig() == null ? Config.autoConfigure(null)
+                    : Config.fromKubeconfig(Files.readString(options.kubeconfig()));
+        } catch (IOException e) {
+            System.err.println("breakwater-operator: --kubeconfig: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        TablePublisher publisher = TablePublisher.logging();
+        TableServer channel = null;
+        if (options.channel() != null) {
+            try {
+                RunOptions.ChannelFiles f = options.channel();
+                channel = TableServer.builder().bindAddress("0.0.0.0").port(options.channelPort())
+                        .tls(ChannelTls.server(f.cert(), f.key(), f.ca()))
+                        .listener((dataPlane, answer) -> {
+                            if (answer.acked()) {
+                                LOG.info("data plane {} serves v{}", dataPlane.id(), answer.version());
+                            } else {
+                                LOG.warn("data plane {} refused v{}: {}", dataPlane.id(), answer.version(),
+                                        answer.reason());
+                            }
+                        })
+                        .build().start();
+                publisher = channel;
+            } catch (RuntimeException e) {
+                System.err.println("breakwater-operator: push channel: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+        }
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        RunMode run;
+        try {
+            run = start(options, client, publisher, false);
+        } catch (RuntimeException e) {
+            LOG.error("cannot start: {}", e.getMessage(), e);
+            client.close();
+            if (channel != null) {
+                channel.close();
+            }
+            System.exit(1);
+            return;
+        }
+        TableServer channelToClose = channel;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: releasing leadership");
+            run.close();
+            client.close();
+            if (channelToClose != null) {
+                channelToClose.close();
+            }
+            stopped.countDown();
+        }, "breakwater-shutdown"));
+        stopped.await();
+    }
+}

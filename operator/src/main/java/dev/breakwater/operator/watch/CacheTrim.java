@@ -1,0 +1,98 @@
+package dev.breakwater.operator.watch;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the informer caches keep of objects read only in part: the fields the operator reads, nothing else, so
+ * that memory holds neither other keys of Secrets nor the bulk of Nodes and Pods.
+ */
+final class CacheTrim {
+
+    private static final Set<String> TLS_KEYS = Set.of("tls.crt", "tls.key", "ca.crt");
+    private static final Set<String> OPAQUE_KEYS = Set.of("ca.crt");
+
+    private CacheTrim() {
+    }
+
+    /** A {@code kubernetes.io/tls} Secret: its certificate, key and CA bundle. */
+    static Secret tls(Secret secret) {
+        return secret(secret, TLS_KEYS);
+    }
+
+    /** An {@code Opaque} Secret: its {@code ca.crt} only. */
+    static Secret opaque(Secret secret) {
+        return secret(secret, OPAQUE_KEYS);
+    }
+
+    private static Secret secret(Secret secret, Set<String> keys) {
+        Secret out = new Secret();
+        out.setApiVersion(secret.getApiVersion());
+        out.setKind(secret.getKind());
+        out.setMetadata(meta(secret.getMetadata()));
+        out.setType(secret.getType());
+        if (secret.getData() != null) {
+            Map<String, String> data = new TreeMap<>();
+            secret.getData().forEach((k, v) -> {
+                if (keys.contains(k)) {
+                    data.put(k, v);
+                }
+            });
+            out.setData(data);
+        }
+        return out;
+    }
+
+    static boolean sameContent(Secret a, Secret b) {
+        return Objects.equals(a.getType(), b.getType()) && Objects.equals(a.getData(), b.getData());
+    }
+
+    /** A Pod: where it runs and whether it finished. */
+    static Pod pod(Pod pod) {
+        Pod out = new Pod();
+        out.setApiVersion(pod.getApiVersion());
+        out.setKind(pod.getKind());
+        ObjectMeta meta = meta(pod.getMetadata());
+        meta.setDeletionTimestamp(pod.getMetadata().getDeletionTimestamp());
+        out.setMetadata(meta);
+        PodSpec spec = new PodSpec();
+        spec.setNodeName(pod.getSpec() == null ? null : pod.getSpec().getNodeName());
+        out.setSpec(spec);
+        PodStatus status = new PodStatus();
+        status.setPhase(pod.getStatus() == null ? null : pod.getStatus().getPhase());
+        out.setStatus(status);
+        return out;
+    }
+
+    /** A Node: its addresses. */
+    static Node node(Node node) {
+        Node out = new Node();
+        out.setApiVersion(node.getApiVersion());
+        out.setKind(node.getKind());
+        out.setMetadata(meta(node.getMetadata()));
+        NodeStatus status = new NodeStatus();
+        status.setAddresses(node.getStatus() == null ? null : node.getStatus().getAddresses());
+        out.setStatus(status);
+        return out;
+    }
+
+    private static ObjectMeta meta(ObjectMeta in) {
+        ObjectMeta meta = new ObjectMeta();
+        meta.setName(in.getName());
+        meta.setNamespace(in.getNamespace());
+        meta.setUid(in.getUid());
+        meta.setResourceVersion(in.getResourceVersion());
+        meta.setCreationTimestamp(in.getCreationTimestamp());
+        meta.setLabels(in.getLabels());
+        return meta;
+    }
+}

@@ -1,0 +1,295 @@
+package dev.breakwater.operator.watch;
+
+import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.operator.publish.ChangeSink;
+import dev.breakwater.operator.publish.ClusterView;
+import dev.breakwater.operator.status.AddressSource;
+import dev.breakwater.operator.status.DiagnosticEvents;
+import dev.breakwater.operator.status.LoadBalancerAddress;
+import dev.breakwater.operator.status.StatusAddresses;
+import dev.breakwater.operator.status.StatusBook;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's view of the cluster: JOSDK manages the informers (Ingress as the primary resource of the
+ * status reconciler; IngressClass, Service, EndpointSlice and Secret as its event sources; plus what the address
+ * source needs), reports relevant changes to a {@link ChangeSink} and reads its caches as a {@link ClusterView}.
+ *
+ * <p>Secrets: two informers with a field selector on {@code type}, {@code kubernetes.io/tls} (certificates) and
+ * {@code Opaque} (CA bundles for client and backend verification); their caches keep only the keys the compiler
+ * reads ({@code tls.crt}, {@code tls.key}, {@code ca.crt}; {@code ca.crt} of Opaque ones) and no annotations, so
+ * other secrets' values are not held in memory. Other Secret types are never listed.
+ */
+public final class ClusterWatch implements ClusterView, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterWatch.class);
+    static final String SERVICE_INDEX = "service";
+    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+    private final KubernetesClient client;
+    private final WatchSettings settings;
+    private final StatusBook book;
+    private final DiagnosticEvents events;
+    private final BooleanSupplier leader;
+
+    private volatile ChangeSink sink;
+    private Operator operator;
+    // set in eventSources(), before the operator starts
+    private IndexerResourceCache<Ingress> ingresses;
+    private WatchedInformer<IngressClass> ingressClasses;
+    private WatchedInformer<Service> services;
+    private WatchedInformer<EndpointSlice> endpointSlices;
+    private WatchedInformer<Secret> tlsSecrets;
+    private WatchedInformer<Secret> opaqueSecrets;
+    private WatchedInformer<Service> statusService;
+    private WatchedInformer<Pod> statusPods;
+    private WatchedInformer<Node> nodes;
+    private StatusTrigger trigger;
+    private volatile boolean started;
+
+    /**
+     * @param leader whether this replica leads now: only then are Events and status written
+     */
+    public ClusterWatch(KubernetesClient client, WatchSettings settings, StatusBook book, DiagnosticEvents events,
+                        BooleanSupplier leader) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.book = Objects.requireNonNull(book, "book");
+        this.events = Objects.requireNonNull(events, "events");
+        this.leader = Objects.requireNonNull(leader, "leader");
+    }
+
+    /**
+     * Starts every informer and returns once all of them have listed what they watch (or throws, e.g. when RBAC
+     * forbids a list).
+     */
+    public void start(ChangeSink changeSink) {
+        this.sink = Objects.requireNonNull(changeSink, "changeSink");
+        operator = new Operator(o -> o.withKubernetesClient(client)
+                .withCloseClientOnStop(false)
+                .withStopOnInformerErrorDuringStartup(true)
+                .withCacheSyncTimeout(settings.cacheSyncTimeout())
+                .withConcurrentReconciliationThreads(4)
+                .withInformerStoppedHandler((informer, e) -> {
+                    if (e != null && informer.hasSynced()) {
+                        LOG.error("informer {} failed for good", informer, e);
+                        if (settings.exitOnInformerLoss()) {
+                            System.exit(1);
+                        }
+                    }
+                }));
+        IngressStatusReconciler reconciler = new IngressStatusReconciler(book, events, leader, this::eventSources);
+        operator.register(reconciler, o -> {
+            o.withName("breakwater-ingress-status");
+            o.withFieldManager(settings.fieldManager());
+            o.withGenerationAware(false);
+            if (settings.namespaces().isEmpty()) {
+                o.watchingAllNamespaces();
+            } else {
+                o.settingNamespaces(settings.namespaces());
+            }
+        });
+        operator.start();
+        started = true;
+        refreshAddresses();
+        LOG.info("watching {} (Ingress classes: {}); caches synced",
+                settings.namespaces().isEmpty() ? "all namespaces" : "namespaces " + settings.namespaces(),
+                settings.ingressClassNames().isEmpty() ? "every class of ours" : settings.ingressClassNames());
+    }
+
+    /** Reconcile the status of these Ingresses ({@code Ingress/namespace/name}) soon. */
+    public void triggerStatus(Set<String> objects) {
+        if (trigger != null && !objects.isEmpty()) {
+            trigger.trigger(objects);
+        }
+    }
+
+    private List<EventSource<?, Ingress>> eventSources(EventSourceContext<Ingress> context) {
+        ingresses = context.getPrimaryCache();
+        List<EventSource<?, Ingress>> sources = new ArrayList<>();
+        trigger = new StatusTrigger(this::ingressChanged);
+        sources.add(trigger);
+
+        ingressClasses = new WatchedInformer<>(InformerEventSourceConfiguration.from(IngressClass.class, Ingress.class)
+                .withName("ingress-classes").withSecondaryToPrimaryMapper(r -> Set.of())
+                .withWatchAllNamespaces().build(), context, (before, after) -> {
+                    if (before == null || after == null || !Objects.equals(before.getSpec(), after.getSpec())
+                            || !Objects.equals(before.getMetadata().getAnnotations(),
+                            after.getMetadata().getAnnotations())) {
+                        sink.objectsChanged();
+                    }
+                });
+        sources.add(ingressClasses);
+
+        services = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration.from(Service.class, Ingress.class)
+                .withName("services")).build(), context, (before, after) -> {
+                    if (before == null || after == null || !Objects.equals(before.getSpec(), after.getSpec())) {
+                        sink.objectsChanged();
+                    }
+                });
+        sources.add(services);
+
+        endpointSlices = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
+                .from(EndpointSlice.class, Ingress.class).withName("endpoint-slices")).build(), context,
+                this::sliceChanged);
+        endpointSlices.addIndexers(Map.of(SERVICE_INDEX, slice -> {
+            String service = serviceOf(slice);
+            return service == null ? List.of() : List.of(slice.getMetadata().getNamespace() + "/" + service);
+        }));
+        sources.add(endpointSlices);
+
+        tlsSecrets = secrets(context, "tls-secrets", "kubernetes.io/tls", CacheTrim::tls);
+        opaqueSecrets = secrets(context, "opaque-secrets", "Opaque", CacheTrim::opaque);
+        sources.add(tlsSecrets);
+        sources.add(opaqueSecrets);
+
+        AddressSource source = settings.addressSource();
+        if (source instanceof AddressSource.FromService s) {
+            statusService = new WatchedInformer<>(InformerEventSourceConfiguration.from(Service.class, Ingress.class)
+                    .withName("status-service").withSecondaryToPrimaryMapper(r -> Set.of())
+                    .withNamespaces(s.namespace())
+                    .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", s.name())))
+                    .build(), context, (before, after) -> refreshAddresses());
+            sources.add(statusService);
+        } else if (source instanceof AddressSource.FromPods p) {
+            statusPods = new WatchedInformer<>(InformerEventSourceConfiguration.from(Pod.class, Ingress.class)
+                    .withName("status-pods").withSecondaryToPrimaryMapper(r -> Set.of())
+                    .withNamespaces(p.namespace()).withLabelSelector(p.labelSelector())
+                    .withItemStore(new TransformingItemStore<>(CacheTrim::pod))
+                    .build(), context, (before, after) -> refreshAddresses());
+            nodes = new WatchedInformer<>(InformerEventSourceConfiguration.from(Node.class, Ingress.class)
+                    .withName("nodes").withSecondaryToPrimaryMapper(r -> Set.of()).withWatchAllNamespaces()
+                    .withItemStore(new TransformingItemStore<>(CacheTrim::node))
+                    .build(), context, (before, after) -> refreshAddresses());
+            sources.add(statusPods);
+            sources.add(nodes);
+        }
+        return sources;
+    }
+
+    private <R extends HasMetadata> InformerEventSourceConfiguration.Builder<R> namespaced(
+            InformerEventSourceConfiguration.Builder<R> builder) {
+        builder.withSecondaryToPrimaryMapper(r -> Set.of());
+        return settings.namespaces().isEmpty() ? builder.withWatchAllNamespaces()
+                : builder.withNamespaces(settings.namespaces());
+    }
+
+    private WatchedInformer<Secret> secrets(EventSourceContext<Ingress> context, String name, String type,
+                                            UnaryOperator<Secret> trim) {
+        return new WatchedInformer<>(namespaced(InformerEventSourceConfiguration.from(Secret.class, Ingress.class)
+                .withName(name))
+                .withFieldSelector(new FieldSelector(new FieldSelector.Field("type", type)))
+                .withItemStore(new TransformingItemStore<>(trim))
+                .build(), context, (before, after) -> {
+                    // the cache holds trimmed copies; a change of keys we do not read changes nothing
+                    if (before == null || after == null || !CacheTrim.sameContent(before, trim.apply(after))) {
+                        sink.objectsChanged();
+                    }
+                });
+    }
+
+    private void ingressChanged(Ingress before, Ingress after) {
+        if (after == null) {
+            events.forget(before.getMetadata().getUid());
+        }
+        // status-only changes (ours included) cannot change the table
+        if (before == null || after == null || !Objects.equals(before.getSpec(), after.getSpec())
+                || !Objects.equals(before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations())) {
+            sink.objectsChanged();
+        }
+    }
+
+    private void sliceChanged(EndpointSlice before, EndpointSlice after) {
+        if (before != null && after != null && Objects.equals(before.getEndpoints(), after.getEndpoints())
+                && Objects.equals(before.getPorts(), after.getPorts())
+                && Objects.equals(serviceOf(before), serviceOf(after))) {
+            return;
+        }
+        for (EndpointSlice slice : new EndpointSlice[] {before, after}) {
+            String service = slice == null ? null : serviceOf(slice);
+            if (service != null) {
+                sink.endpointSlicesChanged(slice.getMetadata().getNamespace() + "/" + service);
+            }
+        }
+    }
+
+    private static String serviceOf(EndpointSlice slice) {
+        Map<String, String> labels = slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
+        return labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+    }
+
+    private void refreshAddresses() {
+        if (!started) {
+            return; // start() computes them once every informer has synced
+        }
+        AddressSource source = settings.addressSource();
+        List<LoadBalancerAddress> addresses;
+        if (source instanceof AddressSource.Fixed f) {
+            addresses = f.addresses();
+        } else if (source instanceof AddressSource.FromService s) {
+            addresses = StatusAddresses.ofService(statusService.get(new ResourceID(s.name(), s.namespace()))
+                    .orElse(null));
+        } else if (source instanceof AddressSource.FromPods) {
+            addresses = StatusAddresses.ofNodes(statusPods.list(p -> true).toList(), nodes.list(n -> true).toList());
+        } else {
+            return;
+        }
+        Set<String> changed = book.addresses(addresses);
+        if (!changed.isEmpty()) {
+            LOG.info("Ingress status address now {}", addresses);
+            triggerStatus(changed);
+        }
+    }
+
+    @Override
+    public ClusterSnapshot snapshot() {
+        List<IngressClass> classes = ingressClasses.list(c -> settings.ingressClassNames().isEmpty()
+                || settings.ingressClassNames().contains(c.getMetadata().getName())).toList();
+        List<Secret> secrets = new ArrayList<>(tlsSecrets.list(s -> true).toList());
+        secrets.addAll(opaqueSecrets.list(s -> true).toList());
+        return new ClusterSnapshot(ingresses.list().toList(), classes, services.list(s -> true).toList(),
+                endpointSlices.list(s -> true).toList(), secrets);
+    }
+
+    @Override
+    public Service service(String namespace, String name) {
+        return services.get(new ResourceID(name, namespace)).orElse(null);
+    }
+
+    @Override
+    public List<EndpointSlice> endpointSlices(String namespace, String service) {
+        return endpointSlices.byIndex(SERVICE_INDEX, namespace + "/" + service);
+    }
+
+    @Override
+    public void close() {
+        if (operator != null) {
+            operator.stop();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.breakwater.operator.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.breakwater.operator.status.AddressSource;
+import dev.breakwater.operator.status.LoadBalancerAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RunOptionsTest {
+
+    private static RunOptions parse(Map<String, String> env, String... args) {
+        return RunOptions.parse(List.of(args), env::get);
+    }
+
+    private static RunOptions parse(String... args) {
+        return parse(Map.of(), args);
+    }
+
+    @Test
+    void defaults() {
+        RunOptions o = parse(Map.of("POD_NAME", "op-0", "POD_NAMESPACE", "breakwater"));
+        assertThat(o.namespaces()).isEmpty();
+        assertThat(o.ingressClasses()).isEmpty();
+        assertThat(o.controllerName()).isEqualTo("breakwater.dev/ingress-controller");
+        assertThat(o.statusAddress()).isInstanceOf(AddressSource.None.class);
+        assertThat(o.identity()).isEqualTo("op-0");
+        assertThat(o.namespace()).isEqualTo("breakwater");
+        assertThat(o.leaseName()).isEqualTo("breakwater-operator");
+        assertThat(o.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(o.debounce()).isEqualTo(Duration.ofMillis(50));
+        assertThat(o.debounceMax()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.healthPort()).isEqualTo(8081);
+        assertThat(parse().identity()).startsWith("breakwater-operator-");
+    }
+
+    @Test
+    void everyOption() {
+        RunOptions o = parse(Map.of("POD_IP", "10.1.1.1"), "--namespaces", "a,b", "--ingress-class", "breakwater",
+                "--controller-name", "example.com/ic", "--status-service", "infra/edge", "--namespace", "ops",
+                "--lease-name", "l", "--identity", "me", "--lease-duration", "6s", "--renew-deadline", "4s",
+                "--retry-period", "500ms", "--debounce", "20ms", "--debounce-max", "1s", "--resync", "0",
+                "--health-bind", "127.0.0.1", "--health-port", "0", "--channel-service", "breakwater-channel",
+                "--channel-port", "18001", "--field-manager", "bw");
+        assertThat(o.namespaces()).isEqualTo(Set.of("a", "b"));
+        assertThat(o.ingressClasses()).isEqualTo(Set.of("breakwater"));
+        assertThat(o.controllerName()).isEqualTo("example.com/ic");
+        assertThat(o.statusAddress()).isEqualTo(new AddressSource.FromService("infra", "edge"));
+        assertThat(o.retryPeriod()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.resync()).isZero();
+        assertThat(o.podIp()).isEqualTo("10.1.1.1");
+        assertThat(o.channelPort()).isEqualTo(18001);
+        assertThat(o.fieldManager()).isEqualTo("bw");
+    }
+
+    @Test
+    void statusSources() {
+        assertThat(parse("--status-address", "203.0.113.1,lb.example.com").statusAddress())
+                .isEqualTo(new AddressSource.Fixed(List.of(LoadBalancerAddress.parse("203.0.113.1"),
+                        LoadBalancerAddress.parse("lb.example.com"))));
+        assertThat(parse(Map.of("POD_NAMESPACE", "bw"), "--status-pods", "app=dataplane").statusAddress())
+                .isEqualTo(new AddressSource.FromPods("bw", "app=dataplane"));
+        assertThat(parse("--status-pods", "app=dataplane", "--status-pods-namespace", "edge").statusAddress())
+                .isEqualTo(new AddressSource.FromPods("edge", "app=dataplane"));
+    }
+
+    @Test
+    void mistakesAreNamed() {
+        assertThatThrownBy(() -> parse("--status-address", "1.2.3.4", "--status-service", "a/b"))
+                .hasMessageContaining("exclude each other");
+        assertThatThrownBy(() -> parse("--status-address", "no way")).hasMessageContaining("--status-address");
+        assertThatThrownBy(() -> parse("--status-service", "edge")).hasMessageContaining("NAMESPACE/NAME");
+        assertThatThrownBy(() -> parse("--debounce", "fast")).hasMessageContaining("--debounce");
+        assertThatThrownBy(() -> parse("--debounce", "1s", "--debounce-max", "100ms")).hasMessageContaining("shorter");
+        assertThatThrownBy(() -> parse("--lease-duration", "5s")).hasMessageContaining("--lease-duration");
+        assertThatThrownBy(() -> parse("--channel-service", "c")).hasMessageContaining("POD_IP");
+        assertThatThrownBy(() -> parse("--namespaces", "A_b")).hasMessageContaining("not a Kubernetes name");
+        assertThatThrownBy(() -> parse("--bogus", "1")).hasMessageContaining("unknown option --bogus");
+        assertThatThrownBy(() -> parse("--namespaces")).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> parse("--kubeconfig", "/nonexistent")).hasMessageContaining("cannot read");
+    }
+}
