@@ -100,29 +100,42 @@ class ChartValuesTest {
         Chart.Rendering r = Chart.render(values("channel.credentialsJob.helmHooks", false));
         Job job = r.get(Job.class, "breakwater-channel-credentials");
         PodSpec pod = job.getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
 
         assertThat(job.getMetadata().getAnnotations()).isNullOrEmpty();
-        assertThat(pod.getInitContainers()).extracting(Container::getName).containsExactly("generate", "store");
-        Container generate = pod.getInitContainers().get(0);
-        assertThat(generate.getImage()).isEqualTo("breakwater-operator:0.1.0");
-        assertThat(generate.getArgs()).containsSubsequence("credentials", "/credentials")
-                .containsSubsequence("--server-name", "breakwater-operator.breakwater.svc")
-                .containsSubsequence("--server-name", "breakwater-operator.breakwater.svc.cluster.local");
-        assertThat(pod.getInitContainers().get(1).getArgs()).containsExactly("create", "secret", "generic",
-                "breakwater-channel", "--namespace", "breakwater", "--from-file=/credentials");
-        assertThat(pod.getContainers()).singleElement().satisfies(label -> assertThat(label.getArgs())
-                .startsWith("label", "secret", "breakwater-channel").contains("app.kubernetes.io/instance=breakwater"));
+        assertThat(job.getSpec().getTtlSecondsAfterFinished()).isPositive();
+        assertThat(pod.getInitContainers()).isNullOrEmpty();
+        assertThat(c.getImage()).isEqualTo("breakwater-operator:0.1.0");
+        assertThat(c.getCommand()).containsExactly("/bin/sh");
+        assertThat(c.getArgs()).hasSize(2).first().isEqualTo("-ec");
+        assertThat(c.getArgs().get(1))
+                .contains("java -jar /opt/breakwater/breakwater-operator.jar credentials \"$dir/pem\" "
+                        + "--server-name breakwater-operator --server-name breakwater-operator.breakwater "
+                        + "--server-name breakwater-operator.breakwater.svc "
+                        + "--server-name breakwater-operator.breakwater.svc.cluster.local\n")
+                .contains("200) echo \"Secret $NAMESPACE/$SECRET exists: kept\"; exit 0");
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("SECRET");
+            assertThat(e.getValue()).isEqualTo("breakwater-channel");
+        }).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("LABELS");
+            assertThat(e.getValue()).contains("\"app.kubernetes.io/instance\":\"breakwater\"");
+        });
         assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("credentials")).singleElement()
                 .satisfies(v -> assertThat(v.getEmptyDir().getMedium()).isEqualTo("Memory"));
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(pod.getServiceAccountName()).isEqualTo("breakwater-channel-credentials");
         Role role = r.get(Role.class, "breakwater-channel-credentials");
-        assertThat(role.getRules()).allSatisfy(rule -> {
-            assertThat(rule.getResources()).containsExactly("secrets");
-            if (!rule.getVerbs().equals(List.of("create"))) {
-                assertThat(rule.getResourceNames()).containsExactly("breakwater-channel");
-            }
-        });
+        assertThat(role.getRules()).satisfiesExactlyInAnyOrder(
+                rule -> {
+                    assertThat(rule.getVerbs()).containsExactly("create");
+                    assertThat(rule.getResources()).containsExactly("secrets");
+                },
+                rule -> {
+                    assertThat(rule.getVerbs()).containsExactly("get", "delete");
+                    assertThat(rule.getResourceNames()).containsExactly("breakwater-channel");
+                });
         assertThat(r.get(RoleBinding.class, "breakwater-channel-credentials").getSubjects()).singleElement()
                 .satisfies(s -> assertThat(s.getName()).isEqualTo("breakwater-channel-credentials"));
     }
@@ -208,7 +221,7 @@ class ChartValuesTest {
                 .getContainers().get(0).getArgs()).containsSubsequence("--operator",
                 "edge-breakwater-operator.edge-system.svc:9400");
         assertThat(r.get(Job.class, "edge-breakwater-channel-credentials").getSpec().getTemplate().getSpec()
-                .getInitContainers().get(0).getArgs()).contains("edge-breakwater-operator.edge-system.svc");
+                .getContainers().get(0).getArgs().get(1)).contains("--server-name edge-breakwater-operator.edge-system.svc ");
         assertThat(operatorArgs(r, "edge-breakwater-operator")).containsSubsequence("--leader-election-lease",
                 "edge-system/edge-breakwater-operator");
     }
