@@ -13,8 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -22,10 +22,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * A real kube-apiserver (with etcd, no controllers, no nodes) on 127.0.0.1, started by
  * {@code tools/kube-apiserver-local.sh} in a temporary folder, once per test JVM, and stopped when the JVM's tests
- * are done. Test methods and constructors get a {@link Cluster}. When the binaries are not installed (CI builds
- * them with {@code tools/kube-binaries.sh}) the tests are skipped, saying so; they are never built from here.
+ * are done. Test methods (and {@code @BeforeAll} methods) get a {@link Cluster}. When the binaries are not
+ * installed (CI builds them with {@code tools/kube-binaries.sh}) the tests are skipped, saying so; they are never
+ * built from here.
  */
-final class KubeApiServer implements BeforeAllCallback, ParameterResolver {
+final class KubeApiServer implements ExecutionCondition, ParameterResolver {
 
     static final String VERSION = "1.34.4";
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(KubeApiServer.class);
@@ -55,9 +56,17 @@ final class KubeApiServer implements BeforeAllCallback, ParameterResolver {
     record Result(int exitCode, String output) {
     }
 
+    /** Skips the tests, saying why, when a binary is missing. */
     @Override
-    public void beforeAll(ExtensionContext context) {
-        server(context);
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        List<String> missing = missing();
+        if (missing.isEmpty()) {
+            return ConditionEvaluationResult.enabled("kube-apiserver binaries in " + binaries());
+        }
+        String reason = "skipped: no " + String.join(", ", missing) + " in " + binaries() + " (a real API server "
+                + VERSION + " is needed; tools/kube-binaries.sh builds it, as .ci/run does)";
+        System.err.println(context.getDisplayName() + ": " + reason);
+        return ConditionEvaluationResult.disabled(reason);
     }
 
     @Override
@@ -72,11 +81,12 @@ final class KubeApiServer implements BeforeAllCallback, ParameterResolver {
 
     private static Server server(ExtensionContext context) {
         Path bin = binaries();
-        List<String> missing = Stream.of("etcd", "kube-apiserver", "kubectl")
-                .filter(b -> !Files.isExecutable(bin.resolve(b))).toList();
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "skipped: no " + String.join(", ", missing) + " in " + bin
-                + " (a real API server " + VERSION + " is needed; tools/kube-binaries.sh builds it, as .ci/run does)");
         return context.getRoot().getStore(STORE).computeIfAbsent(Server.class, k -> Server.start(bin), Server.class);
+    }
+
+    private static List<String> missing() {
+        Path bin = binaries();
+        return Stream.of("etcd", "kube-apiserver", "kubectl").filter(b -> !Files.isExecutable(bin.resolve(b))).toList();
     }
 
     /** KUBE_BIN_DIR, else where kube-binaries.sh installs (kube-api-test's convention). */
