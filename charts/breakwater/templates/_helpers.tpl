@@ -76,7 +76,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-channel" (include "breakwater.fullname" .)) .Values.channel.existingSecret -}}
 {{- end -}}
 
-{{/* The push channel's Service: the operator pods. */}}
+{{/* The push channel's Service: no selector; the leader writes its EndpointSlice (<service>-leader). */}}
 {{- define "breakwater.channel.serviceName" -}}
 {{- include "breakwater.operator.fullname" . -}}
 {{- end -}}
@@ -145,15 +145,19 @@ capabilities:
 {{- end -}}
 
 {{/*
-The operator's command line. The `run` options are assumptions of the chart until the operator runtime settles them
-(see the README's "Install on a cluster"); this is the one place to adjust.
+The operator's command line (`breakwater-operator.jar run`; its own namespace, identity and pod IP come from
+POD_NAMESPACE, POD_NAME and POD_IP). --channel-ca/--channel-cert/--channel-key are the push channel's options as
+`serve-tables` takes them, assumed for `run` until the runtime and the channel are joined; this is the one place to
+adjust.
 */}}
 {{- define "breakwater.operator.args" -}}
 - run
-- --leader-election-lease
-- {{ printf "%s/%s" .Release.Namespace (include "breakwater.leaseName" .) }}
-- --admin-port
-- {{ .Values.operator.adminPort | quote }}
+- --lease-name
+- {{ include "breakwater.leaseName" . }}
+- --health-port
+- {{ .Values.operator.healthPort | quote }}
+- --channel-service
+- {{ include "breakwater.channel.serviceName" . }}
 - --channel-port
 - {{ .Values.channel.port | quote }}
 - --channel-ca
@@ -164,16 +168,14 @@ The operator's command line. The `run` options are assumptions of the chart unti
 - {{ include "breakwater.channel.mountPath" . }}/server.key
 {{- $status := .Values.operator.ingressStatus }}
 {{- if eq $status.source "nodes" }}
-- --publish-dataplane-nodes
-- {{ printf "%s/%s" .Release.Namespace (include "breakwater.dataplane.selector" .) }}
+- --status-pods
+- {{ include "breakwater.dataplane.selector" . }}
 {{- else if eq $status.source "service" }}
-- --publish-service
+- --status-service
 - {{ include "breakwater.operator.publishService" . }}
 {{- else if eq $status.source "addresses" }}
-{{- range $status.addresses }}
-- --publish-address
-- {{ . | quote }}
-{{- end }}
+- --status-address
+- {{ join "," $status.addresses | quote }}
 {{- end }}
 {{- with .Values.operator.defaultCertificate }}
 - --default-certificate

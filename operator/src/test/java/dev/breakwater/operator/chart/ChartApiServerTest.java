@@ -144,11 +144,21 @@ class ChartApiServerTest {
                 .isTrue();
         assertThat(can(client, operator, "patch", "breakwater.dev", "routes", "status", "shop", "web")).isTrue();
         assertThat(can(client, operator, "create", "", "events", "", "shop", "")).isTrue();
-        assertThat(can(client, operator, "update", "coordination.k8s.io", "leases", "", ns, "bw-breakwater-operator"))
+        assertThat(can(client, operator, "patch", "coordination.k8s.io", "leases", "", ns, "bw-breakwater-operator"))
                 .isTrue();
+        assertThat(can(client, operator, "create", "coordination.k8s.io", "leases", "", ns, "")).isTrue();
+        assertThat(can(client, operator, "patch", "discovery.k8s.io", "endpointslices", "", ns,
+                "bw-breakwater-operator-leader")).isTrue();
+        assertThat(can(client, operator, "get", "", "nodes", "", "", "worker-1")).isTrue();
         assertThat(can(client, operator, "list", "", "pods", "", ns, "")).isTrue();
         // and no more
-        assertThat(can(client, operator, "update", "coordination.k8s.io", "leases", "", ns, "someone-else"))
+        assertThat(can(client, operator, "patch", "coordination.k8s.io", "leases", "", ns, "someone-else"))
+                .isFalse();
+        assertThat(can(client, operator, "patch", "discovery.k8s.io", "endpointslices", "", ns, "web-abcde"))
+                .isFalse();
+        assertThat(can(client, operator, "patch", "discovery.k8s.io", "endpointslices", "", "shop",
+                "bw-breakwater-operator-leader")).isFalse();
+        assertThat(can(client, operator, "update", "networking.k8s.io", "ingresses", "status", "shop", "web"))
                 .isFalse();
         assertThat(can(client, operator, "create", "coordination.k8s.io", "leases", "", "kube-system", ""))
                 .isFalse();

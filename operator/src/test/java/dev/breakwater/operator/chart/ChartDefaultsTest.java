@@ -85,8 +85,7 @@ class ChartDefaultsTest {
 
         assertThat(operator.getSpec().getReplicas()).isEqualTo(2);
         assertThat(operator.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
-        assertThat(container.getArgs()).startsWith("run").containsSubsequence("--leader-election-lease",
-                "breakwater/breakwater-operator");
+        assertThat(container.getArgs()).startsWith("run").containsSubsequence("--lease-name", "breakwater-operator");
         PodDisruptionBudget pdb = DEFAULTS.get(PodDisruptionBudget.class, "breakwater-operator");
         assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
         assertThat(operator.getSpec().getTemplate().getMetadata().getLabels())
@@ -94,32 +93,34 @@ class ChartDefaultsTest {
     }
 
     @Test
-    void operatorProbesItsAdminEndpointsAndServesTheChannel() {
+    void operatorProbesItsHealthEndpointsAndServesTheChannel() {
         Container container = operator().getSpec().getTemplate().getSpec().getContainers().get(0);
 
-        assertThat(ports(container)).containsEntry("admin", 9090).containsEntry("channel", 9400);
+        assertThat(ports(container)).containsEntry("health", 8081).containsEntry("channel", 9400);
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-        assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
+        assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-        assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
-        assertThat(container.getArgs()).containsSubsequence("--admin-port", "9090").containsSubsequence(
+        assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
+        assertThat(container.getArgs()).containsSubsequence("--health-port", "8081").containsSubsequence(
                 "--channel-port", "9400");
+        // its namespace (the Lease's), its name in the Lease and its address for the channel's EndpointSlice
+        assertThat(container.getEnv()).extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef()
+                .getFieldPath()).contains("POD_NAMESPACE=metadata.namespace", "POD_NAME=metadata.name",
+                "POD_IP=status.podIP");
     }
 
     @Test
-    void theChannelServiceFrontsTheOperatorPodsAndDataPlanesConnectToIt() {
+    void theChannelServiceIsTheLeadersAndDataPlanesConnectToIt() {
         Service channel = DEFAULTS.get(Service.class, "breakwater-operator");
 
-        assertThat(channel.getSpec().getSelector()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "app.kubernetes.io/name", "breakwater", "app.kubernetes.io/instance", "breakwater",
-                "app.kubernetes.io/component", "operator"));
-        assertThat(operator().getSpec().getTemplate().getMetadata().getLabels())
-                .containsAllEntriesOf(channel.getSpec().getSelector());
-        assertThat(channel.getSpec().getPorts()).anySatisfy(p -> {
+        // no selector: the leader writes the Service's EndpointSlice with its own address, port name "channel"
+        assertThat(channel.getSpec().getSelector()).isNullOrEmpty();
+        assertThat(channel.getSpec().getPorts()).singleElement().satisfies(p -> {
             assertThat(p.getName()).isEqualTo("channel");
             assertThat(p.getPort()).isEqualTo(9400);
-            assertThat(p.getTargetPort().getStrVal()).isEqualTo("channel");
         });
+        assertThat(operator().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsSubsequence("--channel-service", "breakwater-operator");
         assertThat(dataplaneContainer().getArgs()).containsSubsequence("--operator",
                 "breakwater-operator.breakwater.svc:9400");
     }
@@ -258,18 +259,22 @@ class ChartDefaultsTest {
                     assertThat(r.getResourceNames()).isNullOrEmpty();
                 },
                 r -> {
-                    assertThat(r.getVerbs()).contains("get", "update").doesNotContain("delete", "list");
+                    assertThat(r.getVerbs()).containsExactly("get", "patch");
                     assertThat(r.getResourceNames()).containsExactly("breakwater-operator");
+                });
+        assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("endpointslices"))
+                .anySatisfy(r -> {
+                    assertThat(r.getVerbs()).containsExactly("get", "patch");
+                    assertThat(r.getResourceNames()).containsExactly("breakwater-operator-leader");
                 });
         assertThat(DEFAULTS.get(RoleBinding.class, "breakwater-operator").getSubjects()).singleElement()
                 .satisfies(s -> assertThat(s.getName()).isEqualTo("breakwater-operator"));
     }
 
     @Test
-    void bothKindsOfPodsAskPrometheusToScrapeTheirAdminPort() {
-        assertThat(operator().getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(
-                "prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "9090")
-                .containsEntry("prometheus.io/path", "/metrics");
+    void dataPlanesAskPrometheusToScrapeTheirAdminPort() {
+        // the operator serves no /metrics yet (operator.metrics.enabled)
+        assertThat(operator().getSpec().getTemplate().getMetadata().getAnnotations()).isNullOrEmpty();
         assertThat(dataplane().getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(
                 "prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "9090")
                 .containsEntry("prometheus.io/path", "/metrics");

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +63,13 @@ class ChartDeployTest {
 
         assertThat(resources).as("deploy/kustomization.yaml resources (regenerate: %s)", REGENERATE)
                 .containsExactlyElementsOf(expected.keySet());
+        try (Stream<Path> files = Files.walk(Chart.DEPLOY)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .map(f -> Chart.DEPLOY.relativize(f).toString()).filter(f -> !f.equals("kustomization.yaml")))
+                    .as("manifests in deploy/ that kubectl apply -k would not apply (the chart is their source: "
+                            + "move what they hold into it, then regenerate)")
+                    .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        }
         for (Map.Entry<String, List<Map<String, Object>>> file : expected.entrySet()) {
             Map<String, Map<String, Object>> committed = byKey(read(Chart.DEPLOY.resolve(file.getKey())));
             Map<String, Map<String, Object>> rendered = byKey(file.getValue());

@@ -59,8 +59,8 @@ class ChartValuesTest {
         assertThat(front.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
         assertThat(front.getSpec().getPorts()).extracting(p -> p.getPort(), p -> p.getTargetPort().getStrVal())
                 .containsExactly(tuple(80, "http"), tuple(443, "https"));
-        assertThat(operatorArgs(r)).containsSubsequence("--publish-service", "breakwater/breakwater-dataplane")
-                .doesNotContain("--publish-dataplane-nodes");
+        assertThat(operatorArgs(r)).containsSubsequence("--status-service", "breakwater/breakwater-dataplane")
+                .doesNotContain("--status-pods");
         // no node addresses to read
         assertThat(r.get(ClusterRole.class, "breakwater-operator").getRules())
                 .noneSatisfy(rule -> assertThat(rule.getResources()).contains("nodes"));
@@ -72,9 +72,12 @@ class ChartValuesTest {
     void ingressStatusFromFixedAddressesOrNotAtAll() {
         assertThat(operatorArgs(Chart.render(values("operator.ingressStatus.source", "addresses",
                 "operator.ingressStatus.addresses", List.of("203.0.113.7", "lb.example.com")))))
-                .containsSubsequence("--publish-address", "203.0.113.7", "--publish-address", "lb.example.com");
+                .containsSubsequence("--status-address", "203.0.113.7,lb.example.com");
+        assertThat(operatorArgs(Chart.renderDefaults())).containsSubsequence("--status-pods",
+                "app.kubernetes.io/component=dataplane,app.kubernetes.io/instance=breakwater,"
+                        + "app.kubernetes.io/name=breakwater");
         assertThat(operatorArgs(Chart.render(values("operator.ingressStatus.source", "none"))))
-                .doesNotContain("--publish-address", "--publish-service", "--publish-dataplane-nodes");
+                .doesNotContain("--status-address", "--status-service", "--status-pods");
         assertThatThrownBy(() -> Chart.render(values("operator.ingressStatus.source", "addresses")))
                 .hasMessageContaining("operator.ingressStatus.addresses");
         assertThatThrownBy(() -> Chart.render(values("operator.ingressStatus.source", "service")))
@@ -143,12 +146,12 @@ class ChartValuesTest {
     @Test
     void serviceMonitorScrapesTheOperatorAndEveryDataPlane() {
         Chart.Rendering r = Chart.render(values("metrics.serviceMonitor.enabled", true,
-                "metrics.serviceMonitor.labels", Map.of("release", "prometheus")));
+                "metrics.serviceMonitor.labels", Map.of("release", "prometheus"), "operator.metrics.enabled", true));
         Chart.Document monitor = r.get("ServiceMonitor", "breakwater");
         @SuppressWarnings("unchecked")
         Map<String, Object> spec = (Map<String, Object>) monitor.object().get("spec");
         LabelSelector selector = Chart.SERIALIZATION.convertValue(spec.get("selector"), LabelSelector.class);
-        Service operatorService = r.get(Service.class, "breakwater-operator");
+        Service operatorService = r.get(Service.class, "breakwater-operator-metrics");
         Service dataplaneMetrics = r.get(Service.class, "breakwater-dataplane-metrics");
 
         assertThat(monitor.object().get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
@@ -156,11 +159,16 @@ class ChartValuesTest {
                 org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("release", "prometheus");
         for (Service s : List.of(operatorService, dataplaneMetrics)) {
             assertThat(s.getMetadata().getLabels()).containsAllEntriesOf(selector.getMatchLabels());
-            assertThat(s.getSpec().getPorts()).anySatisfy(p -> {
-                assertThat(p.getName()).isEqualTo("metrics");
-                assertThat(p.getTargetPort().getStrVal()).isEqualTo("admin");
-            });
+            assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
+            assertThat(s.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getName())
+                    .isEqualTo("metrics"));
         }
+        assertThat(dataplaneMetrics.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("admin");
+        assertThat(operatorService.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("health");
+        assertThat(r.get(Deployment.class, "breakwater-operator").getSpec().getTemplate().getMetadata()
+                .getAnnotations()).containsEntry("prometheus.io/port", "8081");
+        assertThat(Chart.render(values("metrics.serviceMonitor.enabled", true)).find("Service",
+                "breakwater-operator-metrics")).as("no operator target until it serves /metrics").isEmpty();
         assertThat(dataplaneMetrics.getSpec().getClusterIP()).isEqualTo("None");
         assertThat(dataplaneMetrics.getSpec().getSelector()).containsEntry("app.kubernetes.io/component", "dataplane");
         assertThat(Chart.renderDefaults().find("ServiceMonitor", "breakwater")).isEmpty();
@@ -181,7 +189,7 @@ class ChartValuesTest {
         NetworkPolicyIngressRule channel = rule(operator, "channel");
         assertThat(channel.getFrom()).singleElement().satisfies(peer -> assertThat(peer.getPodSelector()
                 .getMatchLabels()).containsEntry("app.kubernetes.io/component", "dataplane"));
-        assertThat(rule(operator, "admin").getFrom()).singleElement().satisfies(peer -> assertThat(
+        assertThat(rule(operator, "health").getFrom()).singleElement().satisfies(peer -> assertThat(
                 peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "monitoring"));
         assertThat(operator.getSpec().getEgress()).singleElement().satisfies(egress -> {
             assertThat(egress.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(443, 6443);
@@ -222,8 +230,8 @@ class ChartValuesTest {
                 "edge-breakwater-operator.edge-system.svc:9400");
         assertThat(r.get(Job.class, "edge-breakwater-channel-credentials").getSpec().getTemplate().getSpec()
                 .getContainers().get(0).getArgs().get(1)).contains("--server-name edge-breakwater-operator.edge-system.svc ");
-        assertThat(operatorArgs(r, "edge-breakwater-operator")).containsSubsequence("--leader-election-lease",
-                "edge-system/edge-breakwater-operator");
+        assertThat(operatorArgs(r, "edge-breakwater-operator")).containsSubsequence("--lease-name",
+                "edge-breakwater-operator").containsSubsequence("--channel-service", "edge-breakwater-operator");
     }
 
     @Test
