@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -62,8 +63,12 @@ final class Chart {
 
     /** The text {@code helm template} prints; Helm's errors (schema, {@code fail}) as IllegalStateException. */
     static String template(String release, String namespace, Map<String, Object> values) {
+        return template(release, namespace, values, KUBE_VERSION);
+    }
+
+    static String template(String release, String namespace, Map<String, Object> values, String kubeVersion) {
         TemplateCommand command = new Helm(DIR).template().withName(release).withNamespace(namespace)
-                .withKubeVersion(KUBE_VERSION);
+                .withKubeVersion(kubeVersion);
         Path file = null;
         try {
             if (!values.isEmpty()) {
@@ -81,6 +86,27 @@ final class Chart {
                 } catch (IOException ignored) {
                     // a temporary file
                 }
+            }
+        }
+    }
+
+    /**
+     * The NOTES Helm prints after an install, rendered by a client-only dry run ({@code helm template} does not
+     * show them).
+     */
+    static String notes(Map<String, Object> values) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("breakwater-values", ".yaml");
+            YAML.writeValue(file.toFile(), values);
+            String out = new Helm(DIR).install().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION)
+                    .dryRun().withDryRunOption(DryRun.CLIENT).clientOnly().withValuesFile(file).call().getOutput();
+            return out.substring(out.indexOf("NOTES:"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                file.toFile().delete();
             }
         }
     }

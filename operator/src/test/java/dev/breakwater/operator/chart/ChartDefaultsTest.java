@@ -1,6 +1,7 @@
 package dev.breakwater.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
@@ -19,7 +20,6 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -286,10 +286,26 @@ class ChartDefaultsTest {
     }
 
     @Test
-    void notesTellHowToCheckTheInstallAndServeAnIngress() throws Exception {
-        String notes = Files.readString(Chart.DIR.resolve("templates/NOTES.txt"));
+    void olderKubernetesIsRefused() {
+        assertThatThrownBy(() -> Chart.template(Chart.RELEASE, Chart.NAMESPACE, Map.of(), "v1.28.9"))
+                .hasMessageContaining("chart requires kubeVersion: >=1.29.0-0 which is incompatible with Kubernetes "
+                        + "v1.28.9");
+        assertThat(Chart.template(Chart.RELEASE, Chart.NAMESPACE, Map.of(), "v1.29.0")).contains("kind: DaemonSet");
+    }
 
-        assertThat(notes).contains("rollout status", "kubectl create ingress", "--class=");
+    @Test
+    void notesTellHowToCheckTheInstallAndServeAnIngress() {
+        String notes = Chart.notes(Map.of());
+
+        assertThat(notes).contains("kubectl -n breakwater rollout status deployment/breakwater-operator",
+                "kubectl -n breakwater rollout status daemonset/breakwater-dataplane",
+                "on every node's ports 80 (HTTP) and 443 (HTTPS) (host ports)",
+                "Secret breakwater-channel",
+                "kubectl create ingress hello --class=breakwater");
+        assertThat(Chart.notes(Chart.values("dataplane.hostNetwork", true, "channel.existingSecret", "mine",
+                "ingressClass.default", true)))
+                .contains("bound by the data plane (host network)", "the credentials of Secret mine",
+                        "(the default class: Ingresses without a class are served too)");
     }
 
     static Deployment operator() {
