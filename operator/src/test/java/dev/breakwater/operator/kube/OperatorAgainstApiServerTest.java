@@ -44,7 +44,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator against a real kube-apiserver (etcd + kube-apiserver v1.34 on 127.0.0.1), running as the
- * ServiceAccount of {@code deploy/rbac.yaml} (impersonated), so that the RBAC shipped is the RBAC tested. Each
+ * ServiceAccount of the chart's RBAC ({@code deploy/operator-rbac.yaml}, impersonated), so that the RBAC shipped is
+ * the RBAC tested (plus a supplement for per-test Lease and channel names). Each
  * test has its own namespace (the operators watch only it) and its own Lease.
  */
 @ExtendWith(KubeApiServer.class)
@@ -65,11 +66,18 @@ class OperatorAgainstApiServerTest {
         server = started;
         admin = server.adminClient();
         Path root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("deploy/rbac.yaml"))) {
+        while (!Files.exists(root.resolve("deploy/kustomization.yaml"))) {
             root = root.getParent();
         }
-        try (InputStream rbac = Files.newInputStream(root.resolve("deploy/rbac.yaml"))) {
-            admin.load(rbac).forceConflicts().serverSideApply();
+        admin.resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE).endMetadata().build())
+                .forceConflicts().serverSideApply();
+        // the RBAC the chart ships (deploy/ is generated from it), and a supplement that only widens its
+        // resource names to the tests' per-test Leases and channel Services
+        for (Path rbac : List.of(root.resolve("deploy/serviceaccounts.yaml"), root.resolve("deploy/operator-rbac.yaml"),
+                root.resolve("operator/src/test/resources/kube/rbac-test-supplement.yaml"))) {
+            try (InputStream in = Files.newInputStream(rbac)) {
+                admin.load(in).forceConflicts().serverSideApply();
+            }
         }
         admin.resource(Fixtures.ingressClass(CLASS, Fixtures.OUR_CONTROLLER, false)).forceConflicts()
                 .serverSideApply();
