@@ -40,8 +40,8 @@ import java.util.regex.Pattern;
  * @param clientCaKey      the annotation that named {@code clientCaSecret} (for diagnostics), or null
  * @param clientCertRequired {@code auth-tls-verify-client} / {@code breakwater.dev/client-verify}: on (true) or
  *                         optional (false)
- * @param route            timeouts, body limit, retries, affinity, source allowlist and CORS for the routes of
- *                         this Ingress
+ * @param route            timeouts (connect, response, send), body limit, retries, affinity, source allowlist and
+ *                         CORS for the routes of this Ingress
  * @param cluster          balancing, health, outlier detection, draining and slow start for its backends
  * @param paths            redirect, rewrite and regex paths for the routes of this Ingress
  */
@@ -98,7 +98,7 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "hsts", "hsts-max-age", "hsts-include-subdomains", "hsts-preload",
             "backend-protocol", "backend-ca-secret", "backend-verify", "backend-server-name",
             "client-ca-secret", "client-verify",
-            "connect-timeout", "response-timeout", "max-body-size",
+            "connect-timeout", "response-timeout", "send-timeout", "max-body-size",
             "affinity", "session-cookie-name", "session-cookie-max-age", "session-cookie-path",
             "load-balance", "hash-by",
             "retries", "retry-on", "retry-budget-percent", "per-try-timeout",
@@ -189,6 +189,7 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
 
             Long connect = duration(either(BREAKWATER + "connect-timeout", NGINX + "proxy-connect-timeout"), null);
             Long read = duration(either(BREAKWATER + "response-timeout", NGINX + "proxy-read-timeout"), null);
+            Long send = duration(either(BREAKWATER + "send-timeout", NGINX + "proxy-send-timeout"), null);
             Long body = size(either(BREAKWATER + "max-body-size", NGINX + "proxy-body-size"));
             String allowlistKey = allowlistKey();
             boolean[] allowlistInvalid = new boolean[1];
@@ -196,7 +197,8 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                     .withCache(cache())
                     .withCompression(compression())
                     .withSourceAllowlist(allowlist(allowlistKey, allowlistInvalid))
-                    .withCors(cors());
+                    .withCors(cors())
+                    .withSendTimeoutMillis(send);
             ClusterPolicy cluster = new ClusterPolicy(loadBalancer(), healthCheck(), outlier(),
                     duration(BREAKWATER + "drain-timeout", null), duration(BREAKWATER + "slow-start", null));
             return new IngressAnnotations(sslRedirect, force, hsts, protocol, backendCa,
