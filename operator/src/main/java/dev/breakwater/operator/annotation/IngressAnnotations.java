@@ -47,12 +47,14 @@ import java.util.regex.PatternSyntaxException;
  * @param paths            redirect, rewrite and regex paths for the routes of this Ingress
  * @param canary           the canary settings of a canary Ingress ({@code canary: "true"}), or null for an Ingress
  *                         that is not one
+ * @param authUnsupported  ingress-nginx authentication ({@code auth-url}, {@code auth-type}) is asked for, which
+ *                         Breakwater cannot enforce: the Ingress's routes answer 503 rather than serve every client
  */
 public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, RoutePolicy.Hsts hsts,
                                  Cluster.Protocol protocol, String backendCaSecret, String backendCaKey,
                                  boolean backendVerify, String backendServerName, String clientCaSecret,
                                  String clientCaKey, boolean clientCertRequired, RoutePolicy route,
-                                 ClusterPolicy cluster, Paths paths, Canary canary) {
+                                 ClusterPolicy cluster, Paths paths, Canary canary, boolean authUnsupported) {
 
     /**
      * What the annotations say about the paths of an Ingress and the requests they accept.
@@ -121,7 +123,9 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "canary-by-header-pattern", "canary-by-cookie");
 
     /**
-     * Every key read under {@value #NGINX} (without the prefix).
+     * Every key read under {@value #NGINX} (without the prefix), each listed in docs/ingress-nginx-annotations.md.
+     * Any other key under that prefix is an ingress-nginx setting Breakwater does not apply, and gets a warning;
+     * {@code *-snippet} keys are refused with their own.
      */
     public static final java.util.Set<String> NGINX_KEYS = java.util.Set.of(
             "ssl-redirect", "force-ssl-redirect", "backend-protocol",
@@ -135,7 +139,8 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "enable-cors", "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
             "cors-allow-credentials", "cors-max-age",
             "canary", "canary-weight", "canary-weight-total", "canary-by-header", "canary-by-header-value",
-            "canary-by-header-pattern", "canary-by-cookie", "affinity-canary-behavior");
+            "canary-by-header-pattern", "canary-by-cookie", "affinity-canary-behavior",
+            "auth-url", "auth-type");
 
     /**
      * The keys (under either prefix) a canary Ingress applies itself: its canary settings and those of its own
@@ -186,10 +191,21 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                             + "text; this annotation is ignored");
                 } else if (key.startsWith(BREAKWATER) && !KEYS.contains(key.substring(BREAKWATER.length()))) {
                     warn(key, "unknown annotation (a typo?); it is ignored");
+                } else if (key.startsWith(NGINX) && !NGINX_KEYS.contains(key.substring(NGINX.length()))) {
+                    warn(key, "this ingress-nginx annotation is not supported by Breakwater and is ignored (see "
+                            + "docs/ingress-nginx-annotations.md)");
                 }
             }
             Canary canary = canary();
-
+            boolean authUnsupported = false;
+            for (String k : List.of("auth-url", "auth-type")) {
+                if (canary == null && value(NGINX + k) != null) {
+                    diagnostics.add(Diagnostic.error(object, "metadata.annotations['" + NGINX + k + "']",
+                            "ingress-nginx authentication is not supported by Breakwater; the Ingress's routes "
+                                    + "answer 503 rather than serve clients that were meant to authenticate"));
+                    authUnsupported = true;
+                }
+            }
             Boolean sslRedirect = bool("ssl-redirect", null);
             boolean force = bool("force-ssl-redirect", false);
             RoutePolicy.Hsts hsts = null;
@@ -243,7 +259,8 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             return new IngressAnnotations(sslRedirect, force, hsts, protocol, backendCa,
                     backendCa == null ? null : backendCaKey, backendVerify, serverName, clientCa,
                     clientCa == null ? null : clientCaKey, required, route, cluster,
-                    paths(value(allowlistKey) == null ? null : allowlistKey, allowlistInvalid[0]), canary);
+                    paths(value(allowlistKey) == null ? null : allowlistKey, allowlistInvalid[0]), canary,
+                    authUnsupported);
         }
 
         // ---- canary

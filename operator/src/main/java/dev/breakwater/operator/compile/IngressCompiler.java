@@ -151,7 +151,7 @@ public final class IngressCompiler {
         boolean[] backendFailClosed = new boolean[1];
         Cluster.UpstreamTls upstreamTls = upstreamTls(object, settings, backendFailClosed);
         current = new Settings(settings, tlsHosts, upstreamTls,
-                backendFailClosed[0] || settings.paths().allowlistInvalid(),
+                backendFailClosed[0] || settings.paths().allowlistInvalid() || settings.authUnsupported(),
                 clientAuth(spec, object, settings, tlsHosts), settings.paths().regexPaths(pathValues(spec)));
         RouteAction ownDefault = null;
         if (spec.getDefaultBackend() != null) {
