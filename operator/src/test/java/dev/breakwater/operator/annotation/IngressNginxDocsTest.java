@@ -1,0 +1,36 @@
+package dev.breakwater.operator.annotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** docs/ingress-nginx-annotations.md lists every ingress-nginx annotation Breakwater reads, and no other. */
+class IngressNginxDocsTest {
+
+    private static final Path DOCS = Path.of("..", "docs", "ingress-nginx-annotations.md");
+
+    @Test
+    void theTableListsExactlyTheAnnotationsRead() throws Exception {
+        List<String> lines = Files.readAllLines(DOCS);
+        int start = lines.indexOf("## The annotations");
+        int end = lines.indexOf("## Canary");
+        TreeSet<String> documented = new TreeSet<>();
+        for (String line : lines.subList(start, end)) {
+            if (line.startsWith("| `")) {
+                String first = line.substring(3, line.indexOf('`', 3));
+                assertThat(documented.add(first)).as("listed twice: " + first).isTrue();
+            }
+        }
+
+        assertThat(documented).isEqualTo(new TreeSet<>(IngressAnnotations.NGINX_KEYS));
+    }
+
+    @Test
+    void theReadmeLinksIt() throws Exception {
+        assertThat(Files.readString(Path.of("..", "README.md"))).contains("(docs/ingress-nginx-annotations.md)");
+    }
+}
