@@ -185,7 +185,7 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
         }
 
         IngressAnnotations read() {
-            for (String key : a.keySet()) {
+            for (String key : new java.util.TreeSet<>(a.keySet())) {
                 if ((key.startsWith(NGINX) || key.startsWith(BREAKWATER)) && key.endsWith("-snippet")) {
                     warn(key, "snippets are not supported: no annotation value is ever used as configuration "
                             + "text; this annotation is ignored");
@@ -285,7 +285,7 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                 }
                 return null;
             }
-            for (String key : a.keySet()) {
+            for (String key : new java.util.TreeSet<>(a.keySet())) {
                 String suffix = key.startsWith(NGINX) ? key.substring(NGINX.length())
                         : key.startsWith(BREAKWATER) ? key.substring(BREAKWATER.length()) : null;
                 boolean known = suffix != null && (key.startsWith(NGINX) ? NGINX_KEYS : KEYS).contains(suffix);

@@ -30,6 +30,18 @@ class IngressNginxDocsTest {
     }
 
     @Test
+    void everyAnnotationIssue6NamesIsRead() {
+        assertThat(IngressAnnotations.NGINX_KEYS).contains("rewrite-target", "use-regex", "ssl-redirect",
+                "force-ssl-redirect", "backend-protocol", "affinity", "session-cookie-name", "session-cookie-max-age",
+                "session-cookie-path", "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout",
+                "proxy-body-size", "whitelist-source-range", "allowlist-source-range", "permanent-redirect",
+                "permanent-redirect-code", "canary", "canary-weight", "canary-weight-total", "canary-by-header",
+                "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie", "enable-cors",
+                "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
+                "cors-allow-credentials", "cors-max-age");
+    }
+
+    @Test
     void theReadmeLinksIt() throws Exception {
         assertThat(Files.readString(Path.of("..", "README.md"))).contains("(docs/ingress-nginx-annotations.md)");
     }
