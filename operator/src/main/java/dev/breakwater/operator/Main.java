@@ -27,9 +27,10 @@ public final class Main {
                                         [--bind 127.0.0.1] [--workers N] [--default-certificate NAMESPACE/NAME]
                                         [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
                                         [--cache-lock-timeout 5s] [--admin-token-file FILE]
+                                        [--also-serve-class NAME]...
 
                    breakwater serve-tables DIR --channel-ca FILE --channel-cert FILE --channel-key FILE
-                                        [--port 9400] [--bind 0.0.0.0]
+                                        [--port 9400] [--bind 0.0.0.0] [--also-serve-class NAME]...
                    breakwater credentials DIR [--server-name NAME]...
                    breakwater run [--kubeconfig FILE] [--namespaces NS,...] [--ingress-class NAME,...]
                                   [--status-address ADDR,... | --status-service NS/NAME | --status-pods SELECTOR]
@@ -39,6 +40,9 @@ public final class Main {
                                 (*.yaml, *.yml) of DIR over HTTP and HTTPS, and re-read DIR when a file in it changes
               serve-tables DIR  compile DIR as local does, and publish each table over the push channel to the
                                 data planes that connect (java -jar breakwater-dataplane.jar --operator HOST:PORT ...)
+              --also-serve-class NAME
+                                also serve the Ingresses of IngressClass NAME (such as nginx: spec.ingressClassName
+                                or kubernetes.io/ingress.class), whatever controller that class names
               credentials DIR   write a new push-channel CA, server certificate and data-plane client certificate
                                 (ca.crt ca.key server.crt server.key client.crt client.key) into DIR; the server
                                 certificate is for each --server-name (default: breakwater-operator, localhost,
@@ -96,7 +100,7 @@ public final class Main {
             }
         }
         DataPlane dataPlane = o.edge().applyTo(builder).build().start();
-        LocalMode local = new LocalMode(o.directory, dataPlane::apply, CompilerOptions.local(),
+        LocalMode local = new LocalMode(o.directory, dataPlane::apply, o.compilerOptions(),
                 message -> System.err.println("breakwater: " + message));
         // SIGTERM/SIGINT: not ready at once, stop accepting, let requests in flight finish (10 s), exit 0
         dev.breakwater.dataplane.Main.drainOnSignals(dataPlane, Duration.ZERO, Duration.ofSeconds(10));
@@ -144,6 +148,17 @@ public final class Main {
                 names.isEmpty() ? ChannelCredentials.DEFAULT_SERVER_NAMES : names);
     }
 
+    /** The value of {@code --also-serve-class}, checked as an IngressClass name. */
+    static String alsoServedClass(String value) {
+        try {
+            CompilerOptions.local(null).alsoServing(List.of(value));
+        } catch (IllegalArgumentException e) {
+            fail("--also-serve-class: '" + value + "' is not an IngressClass name (lower-case letters, digits, '-' "
+                    + "and '.', such as nginx)");
+        }
+        return value;
+    }
+
     static void fail(String message) {
         System.err.println("breakwater: " + message);
         System.err.print(USAGE);
@@ -152,7 +167,13 @@ public final class Main {
 
     /** Parsed options of {@code local}. */
     record LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
-                        String defaultCertificate, dev.breakwater.dataplane.EdgeOptions edge) {
+                        String defaultCertificate, dev.breakwater.dataplane.EdgeOptions edge,
+                        List<String> alsoServedClasses) {
+
+        /** Local mode's compiler options, with the classes {@code --also-serve-class} names. */
+        CompilerOptions compilerOptions() {
+            return CompilerOptions.local().alsoServing(alsoServedClasses);
+        }
 
         static LocalOptions parse(List<String> args) {
             Path dir = null;
@@ -163,6 +184,7 @@ public final class Main {
             int workers = Runtime.getRuntime().availableProcessors();
             String cert = null;
             dev.breakwater.dataplane.EdgeOptions edge = new dev.breakwater.dataplane.EdgeOptions();
+            List<String> alsoServe = new ArrayList<>();
             List<String> rest = new ArrayList<>(args);
             while (!rest.isEmpty()) {
                 String a = rest.remove(0);
@@ -189,6 +211,7 @@ public final class Main {
                         }
                         cert = v;
                     }
+                    case "--also-serve-class" -> alsoServe.add(alsoServedClass(v));
                     default -> {
                         try {
                             if (!edge.accept(a, v)) {
@@ -206,7 +229,7 @@ public final class Main {
             if (!Files.isDirectory(dir)) {
                 fail(dir + " is not a folder");
             }
-            return new LocalOptions(dir, bind, http, https, admin, workers, cert, edge);
+            return new LocalOptions(dir, bind, http, https, admin, workers, cert, edge, List.copyOf(alsoServe));
         }
 
         private static int port(String name, String v) {

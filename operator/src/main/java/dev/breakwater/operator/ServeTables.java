@@ -29,6 +29,7 @@ final class ServeTables {
         Path key = null;
         String bind = "0.0.0.0";
         int port = 9400;
+        List<String> alsoServe = new ArrayList<>();
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String a = rest.remove(0);
@@ -48,6 +49,7 @@ final class ServeTables {
                 case "--channel-cert" -> cert = Path.of(v);
                 case "--channel-key" -> key = Path.of(v);
                 case "--bind" -> bind = v;
+                case "--also-serve-class" -> alsoServe.add(Main.alsoServedClass(v));
                 case "--port" -> {
                     try {
                         port = Integer.parseInt(v);
@@ -84,7 +86,7 @@ final class ServeTables {
             Main.fail(e.getMessage());
         }
         TableServer server = builder.build().start();
-        LocalMode local = new LocalMode(dir, server::publish, CompilerOptions.local(),
+        LocalMode local = new LocalMode(dir, server::publish, CompilerOptions.local().alsoServing(alsoServe),
                 message -> System.err.println("breakwater: " + message));
         sun.misc.SignalHandler stop = signal -> {
             server.close();

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -33,10 +34,13 @@ import java.util.function.Function;
  * @param path            the request path
  * @param expectedService the Service that must answer, or null for 404
  * @param expectedUri     the request target the Service must see, or null for the path as sent
+ * @param headers         request headers (name, value), besides Host
+ * @param alsoServedClasses the IngressClass names the compiler also serves ({@code --also-serve-class})
  */
 public record IngressExample(String source, String description, List<Ingress> ingresses,
                              List<IngressClass> ingressClasses, boolean https, String host, String path,
-                             String expectedService, String expectedUri) {
+                             String expectedService, String expectedUri, Map<String, String> headers,
+                             List<String> alsoServedClasses) {
 
     public static final String NAMESPACE = "default";
     public static final String PORT_NAME = "http";
@@ -45,6 +49,31 @@ public record IngressExample(String source, String description, List<Ingress> in
     public IngressExample {
         ingresses = List.copyOf(ingresses);
         ingressClasses = List.copyOf(ingressClasses);
+        headers = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(headers));
+        alsoServedClasses = List.copyOf(alsoServedClasses);
+    }
+
+    public IngressExample(String source, String description, List<Ingress> ingresses,
+                          List<IngressClass> ingressClasses, boolean https, String host, String path,
+                          String expectedService, String expectedUri) {
+        this(source, description, ingresses, ingressClasses, https, host, path, expectedService, expectedUri,
+                Map.of(), List.of());
+    }
+
+    /** This row, its request sending these headers (name, value, ...). */
+    public IngressExample withHeaders(String... nameValues) {
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            h.put(nameValues[i], nameValues[i + 1]);
+        }
+        return new IngressExample(source, description, ingresses, ingressClasses, https, host, path, expectedService,
+                expectedUri, h, alsoServedClasses);
+    }
+
+    /** This row, compiled also serving these IngressClasses. */
+    public IngressExample alsoServing(String... classNames) {
+        return new IngressExample(source, description, ingresses, ingressClasses, https, host, path, expectedService,
+                expectedUri, headers, List.of(classNames));
     }
 
     public IngressExample(String source, String description, List<Ingress> ingresses,
@@ -60,7 +89,7 @@ public record IngressExample(String source, String description, List<Ingress> in
 
     /** The options to compile this row with. */
     public CompilerOptions options() {
-        return CompilerOptions.local();
+        return CompilerOptions.local().alsoServing(alsoServedClasses);
     }
 
     /** Every Service named by a backend of the row's Ingresses, sorted. */
@@ -128,7 +157,8 @@ public record IngressExample(String source, String description, List<Ingress> in
 
     @Override
     public String toString() {
-        return source + ": " + description + " [" + (https ? "https" : "http") + "://" + host + path + " -> "
+        return source + ": " + description + " [" + (https ? "https" : "http") + "://" + host + path
+                + (headers.isEmpty() ? "" : " " + headers) + " -> "
                 + (expectedService == null ? "404" : expectedService + (expectedUri == null ? "" : " " + expectedUri))
                 + "]";
     }

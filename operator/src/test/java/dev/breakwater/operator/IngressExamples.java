@@ -15,9 +15,10 @@ import java.util.stream.Stream;
 /**
  * The Ingress behaviours every controller must show, as {@link IngressExample} rows: the path-matching
  * examples table of the Kubernetes Ingress documentation, the scenarios of the kubernetes-sigs
- * ingress-controller-conformance features (default backend, host rules, path rules, ingress class), and
- * our class-selection rules. The rows are data: the compiler tests check them against the table, end-to-end
- * tests send the same requests through the proxy.
+ * ingress-controller-conformance features (default backend, host rules, path rules, ingress class), our
+ * class-selection rules (with ingress-nginx's class taken over), and ingress-nginx's rewrite and canary examples.
+ * The rows are data: the compiler tests check them against the table, end-to-end tests send the same requests
+ * through the proxy.
  */
 public final class IngressExamples {
 
@@ -32,7 +33,7 @@ public final class IngressExamples {
     /** Every row. */
     public static List<IngressExample> all() {
         return Stream.of(pathMatching(), defaultBackend(), hostRules(), pathRules(), ingressClass(),
-                classSelection(), rewrites()).flatMap(List::stream).toList();
+                classSelection(), rewrites(), canaries()).flatMap(List::stream).toList();
     }
 
     /** The "Examples" table of kubernetes.io/docs/concepts/services-networking/ingress, one row per request. */
@@ -197,6 +198,79 @@ public final class IngressExamples {
                         "/"));
     }
 
+    /**
+     * ingress-nginx's canary annotations (user-guide/nginx-configuration/annotations, "Canary"): a canary Ingress
+     * for the same host and path as the main one sends requests to its Service by header ({@code always},
+     * {@code never}, a value, a pattern), then by cookie, then by weight.
+     */
+    public static List<IngressExample> canaries() {
+        String source = "ingress-nginx canary annotations";
+        String nginx = "nginx.ingress.kubernetes.io/";
+        Ingress main = Fixtures.ingress(NAMESPACE, "production").host("canary.example")
+                .prefix("/", "production", SERVICE_PORT).build();
+        java.util.function.Function<String[], List<Ingress>> withCanary = annotations -> {
+            IngressFixture canary = Fixtures.ingress(NAMESPACE, "canary").host("canary.example")
+                    .prefix("/", "canary", SERVICE_PORT).annotation(nginx + "canary", "true");
+            for (int i = 0; i < annotations.length; i += 2) {
+                canary.annotation(nginx + annotations[i], annotations[i + 1]);
+            }
+            return List.of(main, canary.build());
+        };
+        List<Ingress> byHeader = withCanary.apply(new String[] {"canary-by-header", "X-Canary"});
+        List<Ingress> byValue = withCanary.apply(new String[] {"canary-by-header", "X-Region",
+            "canary-by-header-value", "eu-west"});
+        List<Ingress> byPattern = withCanary.apply(new String[] {"canary-by-header", "X-User",
+            "canary-by-header-pattern", "beta"});
+        List<Ingress> byCookie = withCanary.apply(new String[] {"canary-by-cookie", "canary_users"});
+        List<Ingress> all = withCanary.apply(new String[] {"canary-by-header", "X-Canary", "canary-by-cookie",
+            "canary", "canary-weight", "100"});
+        List<Ingress> defaults = List.of(
+                Fixtures.ingress(NAMESPACE, "production").defaultBackend("production", SERVICE_PORT).build(),
+                Fixtures.ingress(NAMESPACE, "canary").defaultBackend("canary", SERVICE_PORT)
+                        .annotation(nginx + "canary", "true").annotation(nginx + "canary-by-header", "X-Canary")
+                        .build());
+        return List.of(
+                canaryRow(source, "by header: always goes to the canary", byHeader, "canary", "X-Canary", "always"),
+                canaryRow(source, "by header: never stays on the main Service", byHeader, "production",
+                        "X-Canary", "never"),
+                canaryRow(source, "by header: another value decides nothing (weight 0)", byHeader, "production",
+                        "X-Canary", "yes"),
+                canaryRow(source, "by header: without the header, the main Service", byHeader, "production"),
+                canaryRow(source, "by header value: the value goes to the canary", byValue, "canary",
+                        "X-Region", "eu-west"),
+                canaryRow(source, "by header value: always is just another value then", byValue, "production",
+                        "X-Region", "always"),
+                canaryRow(source, "by header pattern: found in the value goes to the canary", byPattern, "canary",
+                        "X-User", "team-beta-7"),
+                canaryRow(source, "by header pattern: not found stays on the main Service", byPattern, "production",
+                        "X-User", "gamma"),
+                canaryRow(source, "by cookie: always goes to the canary", byCookie, "canary",
+                        "Cookie", "canary_users=always"),
+                canaryRow(source, "by cookie: always after other cookies", byCookie, "canary",
+                        "Cookie", "session=1; canary_users=always"),
+                canaryRow(source, "by cookie: never stays on the main Service", byCookie, "production",
+                        "Cookie", "canary_users=never"),
+                canaryRow(source, "by cookie: another value decides nothing", byCookie, "production",
+                        "Cookie", "canary_users=maybe"),
+                canaryRow(source, "precedence: weight 100 without header or cookie goes to the canary", all, "canary"),
+                canaryRow(source, "precedence: header never beats cookie always", all, "production",
+                        "X-Canary", "never", "Cookie", "canary=always"),
+                canaryRow(source, "precedence: header always beats cookie never", all, "canary",
+                        "X-Canary", "always", "Cookie", "canary=never"),
+                canaryRow(source, "precedence: cookie never beats weight 100", all, "production",
+                        "X-Canary", "maybe", "Cookie", "canary=never"),
+                new IngressExample(source, "a canary of the default backend: always goes to the canary", defaults,
+                        List.of(), false, "any.example", "/x", "canary").withHeaders("X-Canary", "always"),
+                new IngressExample(source, "a canary of the default backend: without the header, the main Service",
+                        defaults, List.of(), false, "any.example", "/x", "production"));
+    }
+
+    private static IngressExample canaryRow(String source, String description, List<Ingress> ingresses,
+                                            String service, String... headers) {
+        return new IngressExample(source, description, ingresses, List.of(), false, "canary.example", "/app",
+                service).withHeaders(headers);
+    }
+
     private static IngressExample rewriteRow(String source, String description, List<Ingress> ingresses, String host,
                                              String path, String uri) {
         String service = ingresses.get(0).getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend()
@@ -231,7 +305,14 @@ public final class IngressExamples {
                 classRow("no class is served under the implicit default class when no class of ours exists",
                         classed(), List.of(nginx), "app"),
                 classRow("spec.ingressClassName breakwater is served under the implicit default class",
-                        classed().className("breakwater"), List.of(), "app"));
+                        classed().className("breakwater"), List.of(), "app"),
+                classRow("also serving nginx: spec.ingressClassName nginx is served, although ingress-nginx's",
+                        classed().className("nginx"), List.of(ours, nginx), "app").alsoServing("nginx"),
+                classRow("also serving nginx: the kubernetes.io/ingress.class annotation nginx is served",
+                        classed().annotation("kubernetes.io/ingress.class", "nginx"), List.of(ours, nginx), "app")
+                        .alsoServing("nginx"),
+                classRow("also serving nginx: another class is still not served", classed().className("traefik"),
+                        List.of(ours, nginx), null).alsoServing("nginx"));
     }
 
     private static IngressFixture docsIngress() {

@@ -21,12 +21,13 @@ class IngressExamplesTest {
         Compilation compilation = IngressCompiler.compile(row.snapshot(), row.options());
 
         assertThat(compilation.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.ERROR).isEmpty();
-        assertThat(TableLookup.service(compilation.table(), row.host(), row.path())).isEqualTo(row.expectedService());
+        assertThat(TableLookup.service(compilation.table(), row.host(), row.path(), row.headers()))
+                .isEqualTo(row.expectedService());
         if (row.expectedService() == null) {
-            assertThat(TableLookup.status(compilation.table(), row.host(), row.path())).isEqualTo(404);
+            assertThat(TableLookup.status(compilation.table(), row.host(), row.path(), row.headers())).isEqualTo(404);
         } else {
-            assertThat(compilation.table().cluster(TableLookup.route(compilation.table(), row.host(), row.path()))
-                    .endpoints()).hasSize(1);
+            assertThat(compilation.table().cluster(TableLookup.route(compilation.table(), row.host(), row.path(),
+                    row.headers())).endpoints()).hasSize(1);
         }
     }
 }

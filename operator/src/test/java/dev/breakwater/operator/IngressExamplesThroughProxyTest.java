@@ -62,20 +62,21 @@ class IngressExamplesThroughProxyTest {
 
         Answer response;
         if (row.https()) {
-            response = overTls(row.host(), row.path());
+            response = overTls(row.host(), row.path(), row.headers());
         } else {
             HttpRequest.Builder request = HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + proxy.httpPort() + row.path()));
             if (!row.host().isEmpty()) {
                 request.header("Host", row.host());
             }
+            row.headers().forEach(request::header);
             HttpResponse<String> plain = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             response = new Answer(plain.statusCode(), plain.headers().firstValue("x-backend").orElse(null),
                     plain.body());
             if (plain.statusCode() == 308) {
                 String location = plain.headers().firstValue("location").orElseThrow();
                 assertThat(location).as(row.toString()).isEqualTo("https://" + row.host() + row.path());
-                response = overTls(row.host(), row.path());
+                response = overTls(row.host(), row.path(), row.headers());
             }
         }
         if (row.expectedService() == null) {
@@ -94,7 +95,7 @@ class IngressExamplesThroughProxyTest {
     }
 
     /** GET over TLS to the proxy, with the host as SNI and Host (no DNS needed), trusting any certificate. */
-    private static Answer overTls(String host, String path) throws Exception {
+    private static Answer overTls(String host, String path, Map<String, String> headers) throws Exception {
         javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
         trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
             public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
@@ -115,8 +116,11 @@ class IngressExamplesThroughProxyTest {
                 p.setServerNames(List.of(new javax.net.ssl.SNIHostName(host)));
                 s.setSSLParameters(p);
             }
+            StringBuilder extra = new StringBuilder();
+            headers.forEach((k, v) -> extra.append(k).append(": ").append(v).append("\r\n"));
             s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + (host.isEmpty() ? "127.0.0.1" : host)
-                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    + "\r\n" + extra + "Connection: close\r\n\r\n").getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
             String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
             int status = Integer.parseInt(all.substring(9, 12));
             String head = all.substring(0, all.indexOf("\r\n\r\n"));

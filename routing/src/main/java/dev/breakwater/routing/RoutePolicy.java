@@ -16,11 +16,16 @@ package dev.breakwater.routing;
  * @param compression            response compression, or null for none
  * @param sourceAllowlist        client addresses served (others get 403), or null for every client
  * @param cors                   CORS answered by the proxy, or null for none (requests pass unchanged)
+ * @param sendTimeoutMillis      while the request body is being sent to an endpoint, longest time the endpoint may
+ *                               take to accept the next part of it (nginx's {@code proxy_send_timeout}: between two
+ *                               successive writes, not for the whole body); beyond, the exchange ends (504 when no
+ *                               response has started, else the connection is closed). Null: the route's response
+ *                               timeout
  */
 public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
                           Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
                           SessionAffinity affinity, CachePolicy cache, Compression compression,
-                          SourceAllowlist sourceAllowlist, Cors cors) {
+                          SourceAllowlist sourceAllowlist, Cors cors, Long sendTimeoutMillis) {
 
     public static final RoutePolicy DEFAULTS = new RoutePolicy(null, null, null, null, null, null, null, null);
 
@@ -28,9 +33,18 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
         requirePositive("connectTimeoutMillis", connectTimeoutMillis);
         requirePositive("responseTimeoutMillis", responseTimeoutMillis);
         requirePositive("webSocketIdleTimeoutMillis", webSocketIdleTimeoutMillis);
+        requirePositive("sendTimeoutMillis", sendTimeoutMillis);
         if (maxRequestBodyBytes != null && maxRequestBodyBytes < 0) {
             throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: >= 0)");
         }
+    }
+
+    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
+                       Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
+                       SessionAffinity affinity, CachePolicy cache, Compression compression,
+                       SourceAllowlist sourceAllowlist, Cors cors) {
+        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors, null);
     }
 
     public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
@@ -60,31 +74,43 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
     /** This policy with the given cache (null: none). */
     public RoutePolicy withCache(CachePolicy newCache) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, newCache, compression, sourceAllowlist, cors);
+                webSocketIdleTimeoutMillis, retries, affinity, newCache, compression, sourceAllowlist, cors,
+                sendTimeoutMillis);
     }
 
     /** This policy with the given compression (null: none). */
     public RoutePolicy withCompression(Compression newCompression) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, newCompression, sourceAllowlist, cors);
+                webSocketIdleTimeoutMillis, retries, affinity, cache, newCompression, sourceAllowlist, cors,
+                sendTimeoutMillis);
     }
 
     /** This policy with the given client allowlist (null: every client). */
     public RoutePolicy withSourceAllowlist(SourceAllowlist newAllowlist) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, newAllowlist, cors);
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, newAllowlist, cors,
+                sendTimeoutMillis);
     }
 
     /** This policy with the given CORS settings (null: none). */
     public RoutePolicy withCors(Cors newCors) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, newCors);
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, newCors,
+                sendTimeoutMillis);
+    }
+
+    /** This policy with the given send timeout (null: the response timeout). */
+    public RoutePolicy withSendTimeoutMillis(Long newSendTimeoutMillis) {
+        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
+                newSendTimeoutMillis);
     }
 
     /** This policy with the given HTTPS redirect (null: none). */
     public RoutePolicy withHttpsRedirect(Boolean newHttpsRedirect) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, newHttpsRedirect,
-                hsts, webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors);
+                hsts, webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
+                sendTimeoutMillis);
     }
 
     /** The retry settings in force. */

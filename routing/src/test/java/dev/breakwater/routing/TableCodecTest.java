@@ -71,6 +71,29 @@ class TableCodecTest {
     }
 
     @Test
+    void sendTimeoutIsEncodedOnlyWhenSet() {
+        RoutePolicy old = new RoutePolicy(1000L, 30_000L, null, null, null, null, null, null, null, null, null, null);
+        RoutePolicy withSend = old.withSendTimeoutMillis(5_000L);
+        RoutingTable without = RoutingTable.of(List.of(new VirtualHost("a.com", List.of(new Route("r", "Ingress/d/r",
+                RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to("c"), old)))),
+                List.of(new Cluster("c", null, List.of(Endpoint.ready("10.0.0.1", 80)))), List.of());
+        RoutingTable with = RoutingTable.of(List.of(new VirtualHost("a.com", List.of(new Route("r", "Ingress/d/r",
+                RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to("c"), withSend)))),
+                without.clusters(), List.of());
+
+        // a table written before the field existed keeps its bytes, and so its hash
+        assertThat(TableCodec.encodeToString(without)).doesNotContain("sendTimeoutMillis")
+                .contains("\"policy\":{\"connectTimeoutMillis\":1000,\"responseTimeoutMillis\":30000}");
+        assertThat(TableCodec.encodeToString(with)).contains("\"sendTimeoutMillis\":5000");
+        assertThat(with.hash()).isNotEqualTo(without.hash());
+        assertThat(TableCodec.decode(TableCodec.encode(with)).virtualHosts().get(0).routes().get(0).policy()
+                .sendTimeoutMillis()).isEqualTo(5_000L);
+        assertThat(withSend.withCors(null).withCache(null).withHttpsRedirect(true).sendTimeoutMillis())
+                .as("every withX keeps it").isEqualTo(5_000L);
+        assertThatThrownBy(() -> old.withSendTimeoutMillis(0L)).hasMessage("sendTimeoutMillis: 0 (expected: > 0)");
+    }
+
+    @Test
     void redactsPrivateKeysForDisplay() {
         String shown = TableCodec.encodeRedacted(sample());
 

@@ -147,6 +147,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private boolean wroteUpstream;
     private long lastActivityNanos;
     private long responseTimeoutNanos;
+    /**
+     * The send timeout: parts of the request body written to the endpoint and not yet taken by it (written to the
+     * socket), and since when the oldest of them waits (or the last one was taken). While parts wait, the endpoint
+     * is what the exchange waits for, and the send timeout, not the response timeout, bounds that wait.
+     */
+    private long sendTimeoutNanos;
+    private int sendPending;
+    private long sendSinceNanos;
+    private final ChannelFutureListener sendProgress = this::sendProgressed;
     private int connectTimeoutMillis;
     private ScheduledFuture<?> timer;
     private boolean http2;
@@ -291,6 +300,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         revalidating = false;
         swallowBody = false;
         cacheStatus = null;
+        sendPending = 0;
         startNanos = System.nanoTime();
         http10 = req.protocolVersion().minorVersion() == 0;
         HttpHeaders headers = req.headers();
@@ -385,6 +395,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 : services.config().connectTimeout().toMillis());
         responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(policy.responseTimeoutMillis() != null
                 ? policy.responseTimeoutMillis() : services.config().responseTimeout().toMillis());
+        sendTimeoutNanos = policy.sendTimeoutMillis() != null
+                ? TimeUnit.MILLISECONDS.toNanos(policy.sendTimeoutMillis()) : responseTimeoutNanos;
         if (policy.cache() != null && services.cache() != null && !isWebSocketUpgrade(headers)
                 && (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD))) {
             ResponseCache cache = services.cache();
@@ -638,7 +650,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         UpstreamConnection u = upstream;
         if (u != null && !connecting) {
-            u.channel().write(content, u.channel().voidPromise());
+            writeBodyUpstream(u.channel(), content);
             wroteUpstream = true;
             lastActivityNanos = System.nanoTime();
             if (!u.channel().isWritable()) {
@@ -702,12 +714,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         c.attach(this);
         upstreamKeepAlive = true;
         skipInterimBody = false;
+        sendPending = 0;
         Channel ch = c.channel();
         ch.write(request, ch.voidPromise());
         if (pendingBody != null) {
             HttpContent part;
             while ((part = pendingBody.poll()) != null) {
-                ch.write(part, ch.voidPromise());
+                writeBodyUpstream(ch, part);
             }
         }
         if (flushNow) {
@@ -717,6 +730,34 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         lastActivityNanos = System.nanoTime();
         armTimer();
+    }
+
+    /**
+     * Writes a part of the request body to the endpoint. A part with bytes is followed until the endpoint takes it
+     * (the send timeout); an empty one (the end of a bodyless request) costs nothing.
+     */
+    private void writeBodyUpstream(Channel ch, HttpContent part) {
+        if (!part.content().isReadable()) {
+            ch.write(part, ch.voidPromise());
+            return;
+        }
+        if (sendPending++ == 0) {
+            sendSinceNanos = System.nanoTime();
+            armTimer();
+        }
+        ch.write(part, ch.newPromise().addListener(sendProgress));
+    }
+
+    /** A part of the request body left for the endpoint (or could not be written): it took something. */
+    private void sendProgressed(ChannelFuture f) {
+        UpstreamConnection u = upstream;
+        if (u == null || f.channel() != u.channel() || sendPending == 0) {
+            return; // an earlier attempt's connection
+        }
+        sendPending--;
+        long now = System.nanoTime();
+        sendSinceNanos = now;
+        lastActivityNanos = now;
     }
 
     @Override
@@ -1053,6 +1094,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         endAttempt();
         generation++;
         connecting = false;
+        sendPending = 0;
         UpstreamConnection u = upstream;
         upstream = null;
         if (u != null) {
@@ -1365,7 +1407,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
      * no timer operation at all in the common case.
      */
     private void armTimer() {
-        long due = lastActivityNanos + (responseStarted ? responseTimeoutNanos : perTryTimeoutNanos);
+        long due = sendPending > 0 ? sendSinceNanos + sendTimeoutNanos
+                : lastActivityNanos + (responseStarted ? responseTimeoutNanos : perTryTimeoutNanos);
         if (timer == null || due - timerDueNanos < 0) {
             if (timer != null) {
                 timer.cancel(false);
@@ -1389,7 +1432,28 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (closed || tunneling || !inFlight || responseDone || upstream == null) {
             return;
         }
-        long idle = System.nanoTime() - lastActivityNanos;
+        long now = System.nanoTime();
+        if (sendPending > 0) {
+            // the endpoint has not taken the request body written to it: the send timeout applies, not the
+            // response timeout (nginx arms proxy_read_timeout only once the request is sent)
+            long stalled = now - sendSinceNanos;
+            if (stalled < sendTimeoutNanos) {
+                timerDueNanos = sendSinceNanos + sendTimeoutNanos;
+                timer = ctx.executor().schedule(this::checkTimeout, sendTimeoutNanos - stalled, TimeUnit.NANOSECONDS);
+                return;
+            }
+            services.metrics().upstreamError(cluster.name(), UpstreamError.TIMEOUT);
+            LOG.debug("{} took no part of the request body of {} for {} ms", endpoint, request.uri(),
+                    TimeUnit.NANOSECONDS.toMillis(stalled));
+            abortUpstream();
+            if (!responseStarted) {
+                respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not take the request body in time");
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        long idle = now - lastActivityNanos;
         long limit = responseStarted ? responseTimeoutNanos : perTryTimeoutNanos;
         if (idle < limit) {
             timerDueNanos = lastActivityNanos + limit;

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The annotations of one Ingress, read as typed settings. Every key is read under both prefixes,
@@ -40,16 +41,20 @@ import java.util.regex.Pattern;
  * @param clientCaKey      the annotation that named {@code clientCaSecret} (for diagnostics), or null
  * @param clientCertRequired {@code auth-tls-verify-client} / {@code breakwater.dev/client-verify}: on (true) or
  *                         optional (false)
- * @param route            timeouts, body limit, retries, affinity, source allowlist and CORS for the routes of
- *                         this Ingress
+ * @param route            timeouts (connect, response, send), body limit, retries, affinity, source allowlist and
+ *                         CORS for the routes of this Ingress
  * @param cluster          balancing, health, outlier detection, draining and slow start for its backends
  * @param paths            redirect, rewrite and regex paths for the routes of this Ingress
+ * @param canary           the canary settings of a canary Ingress ({@code canary: "true"}), or null for an Ingress
+ *                         that is not one
+ * @param authUnsupported  ingress-nginx authentication ({@code auth-url}, {@code auth-type}) is asked for, which
+ *                         Breakwater cannot enforce: the Ingress's routes answer 503 rather than serve every client
  */
 public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, RoutePolicy.Hsts hsts,
                                  Cluster.Protocol protocol, String backendCaSecret, String backendCaKey,
                                  boolean backendVerify, String backendServerName, String clientCaSecret,
                                  String clientCaKey, boolean clientCertRequired, RoutePolicy route,
-                                 ClusterPolicy cluster, Paths paths) {
+                                 ClusterPolicy cluster, Paths paths, Canary canary, boolean authUnsupported) {
 
     /**
      * What the annotations say about the paths of an Ingress and the requests they accept.
@@ -98,7 +103,7 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "hsts", "hsts-max-age", "hsts-include-subdomains", "hsts-preload",
             "backend-protocol", "backend-ca-secret", "backend-verify", "backend-server-name",
             "client-ca-secret", "client-verify",
-            "connect-timeout", "response-timeout", "max-body-size",
+            "connect-timeout", "response-timeout", "send-timeout", "max-body-size",
             "affinity", "session-cookie-name", "session-cookie-max-age", "session-cookie-path",
             "load-balance", "hash-by",
             "retries", "retry-on", "retry-budget-percent", "per-try-timeout",
@@ -113,12 +118,49 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "permanent-redirect", "permanent-redirect-code", "temporal-redirect", "temporal-redirect-code",
             "allowlist-source-range",
             "enable-cors", "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
-            "cors-allow-credentials", "cors-max-age");
+            "cors-allow-credentials", "cors-max-age",
+            "canary", "canary-weight", "canary-weight-total", "canary-by-header", "canary-by-header-value",
+            "canary-by-header-pattern", "canary-by-cookie");
+
+    /**
+     * Every key read under {@value #NGINX} (without the prefix), each listed in docs/ingress-nginx-annotations.md.
+     * Any other key under that prefix is an ingress-nginx setting Breakwater does not apply, and gets a warning;
+     * {@code *-snippet} keys are refused with their own.
+     */
+    public static final java.util.Set<String> NGINX_KEYS = java.util.Set.of(
+            "ssl-redirect", "force-ssl-redirect", "backend-protocol",
+            "proxy-ssl-secret", "proxy-ssl-verify", "proxy-ssl-name", "auth-tls-secret", "auth-tls-verify-client",
+            "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout", "proxy-body-size",
+            "affinity", "session-cookie-name", "session-cookie-max-age", "session-cookie-path",
+            "load-balance", "upstream-hash-by", "proxy-next-upstream", "proxy-next-upstream-tries",
+            "rewrite-target", "use-regex", "x-forwarded-prefix",
+            "permanent-redirect", "permanent-redirect-code", "temporal-redirect", "temporal-redirect-code",
+            "allowlist-source-range", "whitelist-source-range",
+            "enable-cors", "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
+            "cors-allow-credentials", "cors-max-age",
+            "canary", "canary-weight", "canary-weight-total", "canary-by-header", "canary-by-header-value",
+            "canary-by-header-pattern", "canary-by-cookie", "affinity-canary-behavior",
+            "auth-url", "auth-type");
+
+    /**
+     * The keys (under either prefix) a canary Ingress applies itself: its canary settings and those of its own
+     * backends (balancing, health, draining). As in ingress-nginx, its paths take every other setting from the main
+     * Ingress, and those keys are ignored on it (with a warning).
+     */
+    static final java.util.Set<String> CANARY_OWN_KEYS = java.util.Set.of(
+            "canary", "canary-weight", "canary-weight-total", "canary-by-header", "canary-by-header-value",
+            "canary-by-header-pattern", "canary-by-cookie", "affinity-canary-behavior",
+            "load-balance", "hash-by", "upstream-hash-by",
+            "health-check-path", "health-check-interval", "health-check-timeout", "healthy-threshold",
+            "unhealthy-threshold", "outlier-consecutive-failures", "outlier-base-ejection",
+            "outlier-max-ejection-percent", "drain-timeout", "slow-start");
 
     /** The HSTS max-age when {@code breakwater.dev/hsts} is on and no max-age is given: one year. */
     public static final long DEFAULT_HSTS_MAX_AGE_SECONDS = PolicyDefaults.HSTS_MAX_AGE_SECONDS;
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
+    /** An HTTP token (RFC 9110): what header and cookie names are made of. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final java.util.Set<Integer> REDIRECT_CODES = java.util.Set.of(301, 302, 303, 307, 308);
 
     /** Reads the annotations of {@code object} (in {@code namespace}); problems go to {@code diagnostics}. */
@@ -143,12 +185,25 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
         }
 
         IngressAnnotations read() {
-            for (String key : a.keySet()) {
+            for (String key : new java.util.TreeSet<>(a.keySet())) {
                 if ((key.startsWith(NGINX) || key.startsWith(BREAKWATER)) && key.endsWith("-snippet")) {
                     warn(key, "snippets are not supported: no annotation value is ever used as configuration "
                             + "text; this annotation is ignored");
                 } else if (key.startsWith(BREAKWATER) && !KEYS.contains(key.substring(BREAKWATER.length()))) {
                     warn(key, "unknown annotation (a typo?); it is ignored");
+                } else if (key.startsWith(NGINX) && !NGINX_KEYS.contains(key.substring(NGINX.length()))) {
+                    warn(key, "this ingress-nginx annotation is not supported by Breakwater and is ignored (see "
+                            + "docs/ingress-nginx-annotations.md)");
+                }
+            }
+            Canary canary = canary();
+            boolean authUnsupported = false;
+            for (String k : List.of("auth-url", "auth-type")) {
+                if (canary == null && value(NGINX + k) != null) {
+                    diagnostics.add(Diagnostic.error(object, "metadata.annotations['" + NGINX + k + "']",
+                            "ingress-nginx authentication is not supported by Breakwater; the Ingress's routes "
+                                    + "answer 503 rather than serve clients that were meant to authenticate"));
+                    authUnsupported = true;
                 }
             }
             Boolean sslRedirect = bool("ssl-redirect", null);
@@ -189,6 +244,7 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
 
             Long connect = duration(either(BREAKWATER + "connect-timeout", NGINX + "proxy-connect-timeout"), null);
             Long read = duration(either(BREAKWATER + "response-timeout", NGINX + "proxy-read-timeout"), null);
+            Long send = duration(either(BREAKWATER + "send-timeout", NGINX + "proxy-send-timeout"), null);
             Long body = size(either(BREAKWATER + "max-body-size", NGINX + "proxy-body-size"));
             String allowlistKey = allowlistKey();
             boolean[] allowlistInvalid = new boolean[1];
@@ -196,13 +252,119 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                     .withCache(cache())
                     .withCompression(compression())
                     .withSourceAllowlist(allowlist(allowlistKey, allowlistInvalid))
-                    .withCors(cors());
+                    .withCors(cors())
+                    .withSendTimeoutMillis(send);
             ClusterPolicy cluster = new ClusterPolicy(loadBalancer(), healthCheck(), outlier(),
                     duration(BREAKWATER + "drain-timeout", null), duration(BREAKWATER + "slow-start", null));
             return new IngressAnnotations(sslRedirect, force, hsts, protocol, backendCa,
                     backendCa == null ? null : backendCaKey, backendVerify, serverName, clientCa,
                     clientCa == null ? null : clientCaKey, required, route, cluster,
-                    paths(value(allowlistKey) == null ? null : allowlistKey, allowlistInvalid[0]));
+                    paths(value(allowlistKey) == null ? null : allowlistKey, allowlistInvalid[0]), canary,
+                    authUnsupported);
+        }
+
+        // ---- canary
+
+        /**
+         * The canary settings when {@code canary} is {@code "true"}, else null (and canary settings given without it
+         * are reported: ingress-nginx then serves the Ingress as any other, and so do we).
+         */
+        private Canary canary() {
+            List<String> settings = List.of("canary-weight", "canary-weight-total", "canary-by-header",
+                    "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie");
+            if (!bool("canary", false)) {
+                for (String k : settings) {
+                    String key = either(BREAKWATER + k, NGINX + k);
+                    if (value(key) != null) {
+                        warn(key, "has no effect without canary: \"true\"; the Ingress is served as one that is "
+                                + "not a canary (as in ingress-nginx)");
+                    }
+                }
+                if (value(NGINX + "affinity-canary-behavior") != null) {
+                    warn(NGINX + "affinity-canary-behavior", "has no effect: the Ingress is not a canary");
+                }
+                return null;
+            }
+            for (String key : new java.util.TreeSet<>(a.keySet())) {
+                String suffix = key.startsWith(NGINX) ? key.substring(NGINX.length())
+                        : key.startsWith(BREAKWATER) ? key.substring(BREAKWATER.length()) : null;
+                boolean known = suffix != null && (key.startsWith(NGINX) ? NGINX_KEYS : KEYS).contains(suffix);
+                if (known && !CANARY_OWN_KEYS.contains(suffix)) {
+                    warn(key, "has no effect on a canary Ingress: its paths take the main Ingress's settings (as in "
+                            + "ingress-nginx); only the canary settings and those of its own backends (load-balance, "
+                            + "upstream-hash-by, health checks, outlier detection, draining, slow start) apply");
+                }
+            }
+            if (value(NGINX + "affinity-canary-behavior") != null) {
+                warn(NGINX + "affinity-canary-behavior", "is not supported: a request's side (canary or main) is "
+                        + "decided by the canary rules alone, whatever its session cookie; within a side the main "
+                        + "Ingress's affinity applies");
+            }
+            String headerKey = either(BREAKWATER + "canary-by-header", NGINX + "canary-by-header");
+            String header = token(headerKey, "a header name");
+            String valueKey = either(BREAKWATER + "canary-by-header-value", NGINX + "canary-by-header-value");
+            String headerValue = value(valueKey);
+            String patternKey = either(BREAKWATER + "canary-by-header-pattern", NGINX + "canary-by-header-pattern");
+            String pattern = value(patternKey);
+            if (header == null) {
+                for (String k : List.of(valueKey, patternKey)) {
+                    if (value(k) != null) {
+                        warn(k, "has no effect without canary-by-header (as in ingress-nginx)");
+                    }
+                }
+                headerValue = null;
+                pattern = null;
+            }
+            if (headerValue != null && headerValue.chars().anyMatch(c -> c < 32 && c != '\t' || c == 127)) {
+                warn(valueKey, "holds control characters, which no header value can; ignored");
+                headerValue = null;
+            }
+            if (headerValue != null && pattern != null) {
+                warn(patternKey, "is ignored: canary-by-header-value is set too, and wins (as in ingress-nginx)");
+                pattern = null;
+            }
+            if (pattern != null) {
+                try {
+                    Pattern.compile(Canary.searchRegex(pattern));
+                } catch (PatternSyntaxException e) {
+                    warn(patternKey, "\"" + pattern + "\" is not a regular expression (" + e.getDescription()
+                            + "); ignored");
+                    pattern = null;
+                }
+            }
+            String cookie = token(either(BREAKWATER + "canary-by-cookie", NGINX + "canary-by-cookie"),
+                    "a cookie name");
+            String totalKey = either(BREAKWATER + "canary-weight-total", NGINX + "canary-weight-total");
+            Integer total = integer(totalKey, 1, Integer.MAX_VALUE);
+            if (total != null && total < Canary.DEFAULT_WEIGHT_TOTAL) {
+                warn(totalKey, total + " is below 100, which ingress-nginx's balancer does not honour: the total is "
+                        + "100");
+            }
+            int weightTotal = Math.max(Canary.DEFAULT_WEIGHT_TOTAL, total == null ? 0 : total);
+            String weightKey = either(BREAKWATER + "canary-weight", NGINX + "canary-weight");
+            Integer weight = integer(weightKey, 0, Integer.MAX_VALUE);
+            if (weight != null && weight > weightTotal) {
+                warn(weightKey, weight + " is more than the total weight " + weightTotal + ": every request goes to "
+                        + "the canary");
+                weight = weightTotal;
+            }
+            Canary canary = new Canary(header, headerValue, pattern, cookie, weight == null ? 0 : weight,
+                    weightTotal);
+            if (canary.sendsNothing()) {
+                warn(either(BREAKWATER + "canary", NGINX + "canary"), "the canary gets no request: it has no "
+                        + "canary-by-header, no canary-by-cookie and no canary-weight above 0");
+            }
+            return canary;
+        }
+
+        /** A header or cookie name (an HTTP token), or null when unset or not one (warned). */
+        private String token(String key, String what) {
+            String v = value(key);
+            if (v == null || TOKEN.matcher(v).matches()) {
+                return v;
+            }
+            warn(key, "\"" + v + "\" is not " + what + " (letters, digits and !#$%&'*+.^_`|~-); ignored");
+            return null;
         }
 
         // ---- paths: redirect, rewrite, regex

@@ -1,7 +1,11 @@
 package dev.breakwater.operator.compile;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Settings of the {@link IngressCompiler}.
@@ -12,8 +16,15 @@ import java.util.Objects;
  *                             cluster's default class (local mode, where nobody creates IngressClasses)
  * @param now                  the time certificates are checked against (the compiler reads no clock);
  *                             null skips the validity check
+ * @param alsoServedClasses    IngressClass names served as if they were ours, whatever controller their IngressClass
+ *                             names (or if none exists): {@code nginx}, to take over the Ingresses of a retired
+ *                             ingress-nginx. An Ingress naming one (by {@code spec.ingressClassName} or the
+ *                             {@code kubernetes.io/ingress.class} annotation) is compiled; an Ingress naming no class
+ *                             is compiled when such a class is the cluster's default. Empty by default (sorted,
+ *                             immutable)
  */
-public record CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now) {
+public record CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
+                              Set<String> alsoServedClasses) {
 
     /** Our controller name, written in the {@code spec.controller} of our IngressClasses. */
     public static final String DEFAULT_CONTROLLER_NAME = "breakwater.dev/ingress-controller";
@@ -21,11 +32,27 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
     /** The name of the IngressClass assumed when {@link #implicitDefaultClass()} applies. */
     public static final String IMPLICIT_CLASS_NAME = "breakwater";
 
+    /** What a Kubernetes object name (a DNS subdomain, as IngressClass names are) may be. */
+    private static final Pattern CLASS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
     public CompilerOptions {
         Objects.requireNonNull(controllerName, "controllerName");
         if (controllerName.isBlank()) {
             throw new IllegalArgumentException("controllerName: blank (expected: a controller name)");
         }
+        TreeSet<String> names = new TreeSet<>();
+        for (String name : alsoServedClasses == null ? Set.<String>of() : alsoServedClasses) {
+            if (name == null || !CLASS_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("alsoServedClasses: \"" + name + "\" (expected: an IngressClass "
+                        + "name: lower-case letters, digits, '-' and '.', such as nginx)");
+            }
+            names.add(name);
+        }
+        alsoServedClasses = java.util.Collections.unmodifiableSortedSet(names);
+    }
+
+    public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now) {
+        this(controllerName, implicitDefaultClass, now, Set.of());
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass) {
@@ -60,6 +87,16 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /** The same options, checking certificates against {@code time}. */
     public CompilerOptions at(Instant time) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, time);
+        return new CompilerOptions(controllerName, implicitDefaultClass, time, alsoServedClasses);
+    }
+
+    /**
+     * The same options, also serving the Ingresses of the IngressClasses {@code names} (such as {@code nginx}),
+     * whatever their controller.
+     *
+     * @throws IllegalArgumentException when a name cannot be an IngressClass name
+     */
+    public CompilerOptions alsoServing(Collection<String> names) {
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, Set.copyOf(names));
     }
 }

@@ -4,6 +4,8 @@ import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.annotation.IngressAnnotations;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.HeaderMatch;
+import dev.breakwater.routing.StringMatch;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.PathModifier;
 import dev.breakwater.routing.Route;
@@ -54,6 +56,11 @@ import java.util.regex.PatternSyntaxException;
  *       an Ingress's own default backend is the last route of the hosts named in its rules.</li>
  *   <li>A backend that cannot be resolved (missing Service, unknown port, resource backend) is reported and
  *       its route answers 503, so its requests never fall through to another route.</li>
+ *   <li>A canary Ingress ({@code canary: "true"}) claims nothing: each of its paths attaches to the route of the
+ *       Ingress (not a canary) with the same host, pathType and path, which then sends requests to the canary's
+ *       backend by header, cookie and weight, as ingress-nginx does (see {@link #expand}). Its
+ *       {@code spec.defaultBackend} attaches to the cluster's default backend. A canary path without such a route
+ *       is reported and gets no requests.</li>
  * </ul>
  */
 public final class IngressCompiler {
@@ -68,7 +75,16 @@ public final class IngressCompiler {
     private final Map<String, Route> hostFallbacks = new HashMap<>();
     private Ingress clusterDefaultOwner;
     private RouteAction clusterDefault;
+    private Settings clusterDefaultSettings;
     private Settings current;
+
+    /** Canary Ingresses, oldest first, attached once every other Ingress is compiled. */
+    private final List<PendingCanary> canaries = new ArrayList<>();
+    /** The routes of Ingresses that are not canaries, by host, pathType and path as written. */
+    private final Map<PathKey, MainRoute> mainRoutes = new HashMap<>();
+    /** The canary attached to a route, by route name ({@link #CLUSTER_DEFAULT} for the cluster default backend). */
+    private final Map<String, CanaryAttachment> canaryByRoute = new HashMap<>();
+    private static final String CLUSTER_DEFAULT = "#cluster-default";
 
     private final TlsSecrets tlsSecrets;
     private final HostCertificates certificates;
@@ -110,6 +126,7 @@ public final class IngressCompiler {
                 routeCompiler.add((dev.breakwater.operator.crd.Route) ours.get(rank), rank);
             }
         }
+        compiler.attachCanaries();
         return compiler.finish(routeCompiler.statusReports());
     }
 
@@ -126,17 +143,22 @@ public final class IngressCompiler {
         String object = objectName(ingress);
         IngressAnnotations settings = IngressAnnotations.read(object, namespace,
                 ingress.getMetadata().getAnnotations(), diagnostics);
+        if (settings.canary() != null) {
+            canaries.add(new PendingCanary(ingress, settings));
+            return;
+        }
         Set<String> tlsHosts = addTls(ingress, spec, object, namespace);
         boolean[] backendFailClosed = new boolean[1];
         Cluster.UpstreamTls upstreamTls = upstreamTls(object, settings, backendFailClosed);
         current = new Settings(settings, tlsHosts, upstreamTls,
-                backendFailClosed[0] || settings.paths().allowlistInvalid(),
+                backendFailClosed[0] || settings.paths().allowlistInvalid() || settings.authUnsupported(),
                 clientAuth(spec, object, settings, tlsHosts), settings.paths().regexPaths(pathValues(spec)));
         RouteAction ownDefault = null;
         if (spec.getDefaultBackend() != null) {
             ownDefault = resolveBackend(object, namespace, spec.getDefaultBackend(), "spec.defaultBackend");
             if (clusterDefault == null) {
                 clusterDefault = ownDefault;
+                clusterDefaultSettings = current;
                 clusterDefaultOwner = ingress;
             } else {
                 diagnostics.add(Diagnostic.warning(object, "spec.defaultBackend", "ignored as the cluster default, "
@@ -191,6 +213,7 @@ public final class IngressCompiler {
                 + written, match.type());
         Route route = new Route(name, object, RouteMatch.path(match), action, current.policyFor(host), filters);
         routes.add(host, new RouteCandidate(route, rank, r, p));
+        mainRoutes.putIfAbsent(new PathKey(host, path.getPathType(), written), new MainRoute(route, current));
     }
 
     /** The path as the Ingress writes it ({@code /} for an ImplementationSpecific path left out). */
@@ -273,13 +296,19 @@ public final class IngressCompiler {
         List<VirtualHost> virtualHosts = new ArrayList<>();
         TreeSet<String> clusterNames = new TreeSet<>();
         for (String host : hosts) {
-            List<Route> routes = new ArrayList<>(this.routes.ordered(host));
+            List<Route> routes = new ArrayList<>();
+            for (Route route : this.routes.ordered(host)) {
+                expand(route, canaryByRoute.get(route.name()), routes);
+            }
             Route fallback = hostFallbacks.get(host);
             if (fallback == null && clusterDefault != null) {
                 fallback = fallback(clusterDefaultOwner, host, clusterDefault, RoutePolicy.DEFAULTS);
             }
             if (fallback != null) {
-                routes.add(fallback);
+                // a canary of the default backend serves wherever that backend does, as ingress-nginx's
+                // alternative backends follow their main backend
+                expand(fallback, clusterDefault != null && fallback.action().equals(clusterDefault)
+                        ? canaryByRoute.get(CLUSTER_DEFAULT) : null, routes);
             }
             if (clientAuthFailed.contains(host) && !clientAuthByHost.containsKey(host)) {
                 // fail closed: no route of this host may serve clients that were meant to be verified
@@ -296,6 +325,174 @@ public final class IngressCompiler {
         List<Cluster> clusters = clusterNames.stream().map(backends::cluster).toList();
         return new Compilation(RoutingTable.of(virtualHosts, clusters, certificates.certificates()), diagnostics,
                 routeStatuses);
+    }
+
+    // ---------------------------------------------------------------- canaries
+
+    /** A canary Ingress and its annotations, waiting for every other Ingress to be compiled. */
+    private record PendingCanary(Ingress ingress, IngressAnnotations annotations) {
+    }
+
+    /** Where ingress-nginx looks for a canary path's main route: one host, pathType and path as written. */
+    private record PathKey(String host, String pathType, String path) {
+    }
+
+    /** The route of an Ingress path that is not a canary, and its Ingress's settings. */
+    private record MainRoute(Route route, Settings settings) {
+    }
+
+    /**
+     * A canary attached to a route.
+     *
+     * @param object  the canary Ingress, as {@code Ingress/namespace/name}
+     * @param cluster the cluster of its backend
+     * @param canary  how requests are sent to it
+     */
+    private record CanaryAttachment(String object, String cluster, dev.breakwater.operator.annotation.Canary canary) {
+    }
+
+    /**
+     * Attaches each canary Ingress's paths to the routes of the Ingresses that are not canaries (oldest canary
+     * first: one canary per route, as ingress-nginx applies one).
+     */
+    private void attachCanaries() {
+        for (PendingCanary pending : canaries) {
+            Ingress ingress = pending.ingress();
+            IngressSpec spec = ingress.getSpec();
+            String object = objectName(ingress);
+            String namespace = namespace(ingress);
+            if (spec.getTls() != null && !spec.getTls().isEmpty()) {
+                diagnostics.add(Diagnostic.warning(object, "spec.tls", "ignored on a canary Ingress: its hosts are "
+                        + "served with the main Ingress's TLS (as in ingress-nginx)"));
+            }
+            if (spec.getDefaultBackend() != null) {
+                if (clusterDefault == null) {
+                    diagnostics.add(Diagnostic.error(object, "spec.defaultBackend", "no Ingress that is not a canary "
+                            + "has a spec.defaultBackend for this canary to attach to: it gets no requests"));
+                } else {
+                    attach(pending, namespace, "spec.defaultBackend", "the cluster default backend of "
+                                    + objectName(clusterDefaultOwner), CLUSTER_DEFAULT, clusterDefault,
+                            clusterDefaultSettings, spec.getDefaultBackend());
+                }
+            }
+            List<IngressRule> rules = spec.getRules() == null ? List.of() : spec.getRules();
+            for (int r = 0; r < rules.size(); r++) {
+                IngressRule rule = rules.get(r);
+                String host = rule.getHost() == null || rule.getHost().isEmpty() ? VirtualHost.CATCH_ALL
+                        : rule.getHost();
+                if (!host.equals(VirtualHost.CATCH_ALL) && HostName.problem(host) != null) {
+                    diagnostics.add(Diagnostic.error(object, "spec.rules[" + r + "].host", HostName.problem(host)));
+                    continue;
+                }
+                List<HTTPIngressPath> paths = rule.getHttp() == null || rule.getHttp().getPaths() == null ? List.of()
+                        : rule.getHttp().getPaths();
+                for (int p = 0; p < paths.size(); p++) {
+                    HTTPIngressPath path = paths.get(p);
+                    String field = "spec.rules[" + r + "].http.paths[" + p + "]";
+                    String written = writtenPath(path);
+                    String where = "host " + (host.equals(VirtualHost.CATCH_ALL) ? "(any)" : host) + ", path "
+                            + written + " (" + path.getPathType() + ")";
+                    MainRoute main = mainRoutes.get(new PathKey(host, path.getPathType(), written));
+                    if (main == null) {
+                        diagnostics.add(Diagnostic.error(object, field, "no Ingress that is not a canary serves "
+                                + where + ": the canary has no route to attach to and gets no requests (ingress-nginx "
+                                + "drops such a canary too)"));
+                        continue;
+                    }
+                    attach(pending, namespace, field, where, main.route().name(), main.route().action(),
+                            main.settings(), path.getBackend());
+                }
+            }
+        }
+    }
+
+    /**
+     * Attaches a canary backend to the route (or default backend) named {@code key}: resolved with the main
+     * Ingress's protocol and TLS to backends, which its paths take, and the canary's own balancing and health.
+     */
+    private void attach(PendingCanary pending, String namespace, String field, String where, String key,
+                        RouteAction mainAction, Settings mainSettings, IngressBackend backend) {
+        String object = objectName(pending.ingress());
+        CanaryAttachment existing = canaryByRoute.get(key);
+        if (existing != null) {
+            diagnostics.add(Diagnostic.warning(object, field, where + " already has the canary " + existing.object()
+                    + ", which is older: one canary per path, as in ingress-nginx; this one gets no requests"));
+            return;
+        }
+        if (!(mainAction instanceof RouteAction.Forward mainForward)) {
+            diagnostics.add(Diagnostic.error(object, field, where + ": the main Ingress's route answers "
+                    + ((RouteAction.FixedResponse) mainAction).status() + " (see its own diagnostics), so its "
+                    + "canary gets no requests"));
+            return;
+        }
+        RouteAction resolved = backends.resolve(object, namespace, backend, field + ".backend", diagnostics,
+                mainSettings.annotations().protocol(), mainSettings.upstreamTls(), pending.annotations().cluster());
+        if (!(resolved instanceof RouteAction.Forward canaryForward)) {
+            return; // reported by the resolver; as in ingress-nginx, a canary without backend is dropped
+        }
+        String cluster = canaryForward.backends().get(0).cluster();
+        if (mainForward.backends().stream().anyMatch(b -> b.cluster().equals(cluster))) {
+            diagnostics.add(Diagnostic.warning(object, field, where + ": the canary's backend is the main route's "
+                    + "own (" + cluster + "): nothing to split"));
+            return;
+        }
+        canaryByRoute.put(key, new CanaryAttachment(object, cluster, pending.annotations().canary()));
+    }
+
+    /**
+     * Adds {@code route} to {@code out}, or, when a canary is attached to it, the routes that decide between the
+     * canary and the main backend, first match first, as ingress-nginx's balancer decides: the canary's header
+     * (its value, its pattern, or {@code always}; {@code never} keeps the main backend), then its cookie
+     * ({@code always}, {@code never}), then the route itself with its backend split by the canary weight.
+     */
+    private void expand(Route route, CanaryAttachment attached, List<Route> out) {
+        if (attached == null || !(route.action() instanceof RouteAction.Forward main)) {
+            out.add(route);
+            return;
+        }
+        dev.breakwater.operator.annotation.Canary canary = attached.canary();
+        RouteAction toCanary = RouteAction.Forward.to(attached.cluster());
+        if (canary.header() != null) {
+            if (canary.headerValue() != null) {
+                out.add(variant(route, "#canary-by-header", attached.object(), new HeaderMatch(canary.header(),
+                        StringMatch.EXACT, canary.headerValue()), toCanary));
+            } else if (canary.headerPattern() != null) {
+                out.add(variant(route, "#canary-by-header", attached.object(), new HeaderMatch(canary.header(),
+                        StringMatch.REGULAR_EXPRESSION, dev.breakwater.operator.annotation.Canary.searchRegex(
+                                canary.headerPattern())), toCanary));
+            } else {
+                out.add(variant(route, "#canary-by-header", attached.object(), new HeaderMatch(canary.header(),
+                        StringMatch.EXACT, dev.breakwater.operator.annotation.Canary.ALWAYS), toCanary));
+                out.add(variant(route, "#canary-by-header-never", route.source(), new HeaderMatch(canary.header(),
+                        StringMatch.EXACT, dev.breakwater.operator.annotation.Canary.NEVER), main));
+            }
+        }
+        if (canary.cookie() != null) {
+            out.add(variant(route, "#canary-by-cookie", attached.object(), new HeaderMatch("cookie",
+                    StringMatch.REGULAR_EXPRESSION, dev.breakwater.operator.annotation.Canary.cookieRegex(
+                            canary.cookie(), dev.breakwater.operator.annotation.Canary.ALWAYS)), toCanary));
+            out.add(variant(route, "#canary-by-cookie-never", route.source(), new HeaderMatch("cookie",
+                    StringMatch.REGULAR_EXPRESSION, dev.breakwater.operator.annotation.Canary.cookieRegex(
+                            canary.cookie(), dev.breakwater.operator.annotation.Canary.NEVER)), main));
+        }
+        if (canary.weight() == 0) {
+            out.add(route);
+            return;
+        }
+        String mainCluster = main.backends().get(0).cluster();
+        out.add(route.withAction(new RouteAction.Forward(List.of(
+                new RouteAction.BackendRef(mainCluster, canary.weightTotal() - canary.weight()),
+                new RouteAction.BackendRef(attached.cluster(), canary.weight())))));
+    }
+
+    /** {@code route} with one more header condition and another action, under a name of its own. */
+    private Route variant(Route route, String suffix, String source, HeaderMatch header, RouteAction action) {
+        List<HeaderMatch> headers = new ArrayList<>(route.match().headers());
+        headers.add(header);
+        RouteMatch match = new RouteMatch(route.match().path(), headers, route.match().queryParams(),
+                route.match().method());
+        return new Route(routes.uniqueName(route.name() + suffix, PathMatch.Type.PREFIX), source, match, action,
+                route.policy(), route.filters());
     }
 
     /**

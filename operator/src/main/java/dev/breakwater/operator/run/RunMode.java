@@ -73,7 +73,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         String namespace = options.namespace() != null ? options.namespace()
                 : client.getConfiguration().getNamespace() != null ? client.getConfiguration().getNamespace()
                 : "default";
-        CompilerOptions compilerOptions = new CompilerOptions(options.controllerName(), false);
+        CompilerOptions compilerOptions = new CompilerOptions(options.controllerName(), false)
+                .alsoServing(options.alsoServedClasses());
         this.book = new StatusBook(compilerOptions);
         this.events = new DiagnosticEvents(client, options.identity(), Clock.systemUTC());
         this.publisher = publisher;

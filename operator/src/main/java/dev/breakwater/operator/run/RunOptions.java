@@ -22,7 +22,7 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
                          Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Duration debounce,
                          Duration debounceMax, Duration resync, String healthBind, int healthPort,
                          String channelService, int channelPort, String podIp, String fieldManager,
-                         ChannelFiles channel) {
+                         ChannelFiles channel, Set<String> alsoServedClasses) {
 
     /**
      * The push channel's credentials (PEM files, as {@code breakwater credentials} writes them): the CA that
@@ -41,7 +41,7 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
                      [--debounce 50ms] [--debounce-max 500ms] [--resync 10m]
                      [--health-bind 0.0.0.0] [--health-port 8081]
                      [--channel-service NAME] [--channel-port 18000] [--pod-ip IP] [--field-manager breakwater]
-                     [--channel-ca FILE --channel-cert FILE --channel-key FILE]
+                     [--channel-ca FILE --channel-cert FILE --channel-key FILE] [--also-serve-class NAME]...
             """;
 
     /** Parses {@code args}; {@code env} stands for {@link System#getenv(String)}. */
@@ -67,6 +67,7 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
         int healthPort = 8081;
         String channelService = null;
         int channelPort = 18000;
+        Set<String> alsoServed = new java.util.TreeSet<>();
         Path channelCa = null;
         Path channelCert = null;
         Path channelKey = null;
@@ -116,6 +117,7 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
                 case "--channel-port" -> channelPort = number(a, v, 1, 65535);
                 case "--pod-ip" -> podIp = nonBlank(a, v);
                 case "--channel-ca" -> channelCa = Path.of(nonBlank(a, v));
+                case "--also-serve-class" -> alsoServed.add(nonBlank(a, v));
                 case "--channel-cert" -> channelCert = Path.of(nonBlank(a, v));
                 case "--channel-key" -> channelKey = Path.of(nonBlank(a, v));
                 case "--field-manager" -> fieldManager = nonBlank(a, v);
@@ -167,7 +169,7 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
         return new RunOptions(kubeconfig, namespaces, classes, controller, status, namespace, leaseName, identity,
                 leaseDuration, renewDeadline, retryPeriod, debounce, debounceMax, resync, healthBind, healthPort,
                 channelService, channelPort, podIp, fieldManager,
-                channelFiles == 3 ? new ChannelFiles(channelCa, channelCert, channelKey) : null);
+                channelFiles == 3 ? new ChannelFiles(channelCa, channelCert, channelKey) : null, Set.copyOf(alsoServed));
     }
 
     /** {@code 50ms}, {@code 2s}, {@code 5m}, {@code 1h}, or {@code 0}. */

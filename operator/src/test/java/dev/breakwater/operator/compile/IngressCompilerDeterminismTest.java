@@ -30,6 +30,18 @@ class IngressCompilerDeterminismTest {
                     .host("*.w" + (i % 2) + ".example.com").prefix("/", service, "http")
                     .anyHost().prefix("/any" + (i % 5), service, 80)
                     .build());
+            if (i % 5 == 0) {
+                // canaries, several for one path (the oldest wins), one of them of the default backend
+                ingresses.add(Fixtures.ingress("ns" + (i % 3), "canary" + i)
+                        .created(i % 10 == 0 ? null : "2024-01-0" + (1 + i % 5) + "T00:00:00Z")
+                        .annotation("nginx.ingress.kubernetes.io/canary", "true")
+                        .annotation("nginx.ingress.kubernetes.io/canary-by-header", "X-Canary-" + i)
+                        .annotation("nginx.ingress.kubernetes.io/canary-by-cookie", "c" + i)
+                        .annotation("nginx.ingress.kubernetes.io/canary-weight", Integer.toString(i))
+                        .defaultBackend("svc" + ((i + 3) % 20), 80)
+                        .host("h" + (i % 4) + ".example.com").exact("/", "svc" + ((i + 3) % 20), 80)
+                        .build());
+            }
             services.add(Fixtures.service("ns" + (i % 3), service).port("http", 80, 8080).build());
             slices.add(Fixtures.endpointSlice("ns" + (i % 3), service + "-b", service).port("http", 8080)
                     .endpoint("10.1.0." + i, "10.2.0." + i).build());
@@ -73,5 +85,7 @@ class IngressCompilerDeterminismTest {
                 .toList();
 
         assertThat(names).doesNotHaveDuplicates();
+        assertThat(names).as("canaries attached to paths and to the default backend")
+                .anyMatch(n -> n.endsWith("/#canary-by-header")).anyMatch(n -> n.endsWith("#default-backend#canary-by-cookie"));
     }
 }

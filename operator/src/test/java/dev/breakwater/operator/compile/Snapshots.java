@@ -16,6 +16,7 @@ final class Snapshots {
     private final List<EndpointSlice> slices = new ArrayList<>();
     private final List<io.fabric8.kubernetes.api.model.Secret> secrets = new ArrayList<>();
     private final List<dev.breakwater.operator.crd.Route> routes = new ArrayList<>();
+    private final List<io.fabric8.kubernetes.api.model.networking.v1.IngressClass> classes = new ArrayList<>();
 
     static Snapshots with(Ingress... ingresses) {
         Snapshots snapshots = new Snapshots();
@@ -56,6 +57,11 @@ final class Snapshots {
         return this;
     }
 
+    Snapshots add(io.fabric8.kubernetes.api.model.networking.v1.IngressClass ingressClass) {
+        classes.add(ingressClass);
+        return this;
+    }
+
     /** A Secret of {@code type} with the given string data. */
     Snapshots secret(String namespace, String name, String type, String... keyValues) {
         io.fabric8.kubernetes.api.model.SecretBuilder b = new io.fabric8.kubernetes.api.model.SecretBuilder()
@@ -68,10 +74,14 @@ final class Snapshots {
     }
 
     ClusterSnapshot build() {
-        return new ClusterSnapshot(ingresses, List.of(), services, slices, secrets, routes);
+        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, routes);
     }
 
     Compilation compile() {
-        return IngressCompiler.compile(build(), CompilerOptions.local());
+        return compile(CompilerOptions.local());
+    }
+
+    Compilation compile(CompilerOptions options) {
+        return IngressCompiler.compile(build(), options);
     }
 }

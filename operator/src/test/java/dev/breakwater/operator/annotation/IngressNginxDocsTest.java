@@ -1,0 +1,48 @@
+package dev.breakwater.operator.annotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** docs/ingress-nginx-annotations.md lists every ingress-nginx annotation Breakwater reads, and no other. */
+class IngressNginxDocsTest {
+
+    private static final Path DOCS = Path.of("..", "docs", "ingress-nginx-annotations.md");
+
+    @Test
+    void theTableListsExactlyTheAnnotationsRead() throws Exception {
+        List<String> lines = Files.readAllLines(DOCS);
+        int start = lines.indexOf("## The annotations");
+        int end = lines.indexOf("## Canary");
+        TreeSet<String> documented = new TreeSet<>();
+        for (String line : lines.subList(start, end)) {
+            if (line.startsWith("| `")) {
+                String first = line.substring(3, line.indexOf('`', 3));
+                assertThat(documented.add(first)).as("listed twice: " + first).isTrue();
+            }
+        }
+
+        assertThat(documented).isEqualTo(new TreeSet<>(IngressAnnotations.NGINX_KEYS));
+    }
+
+    @Test
+    void everyAnnotationIssue6NamesIsRead() {
+        assertThat(IngressAnnotations.NGINX_KEYS).contains("rewrite-target", "use-regex", "ssl-redirect",
+                "force-ssl-redirect", "backend-protocol", "affinity", "session-cookie-name", "session-cookie-max-age",
+                "session-cookie-path", "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout",
+                "proxy-body-size", "whitelist-source-range", "allowlist-source-range", "permanent-redirect",
+                "permanent-redirect-code", "canary", "canary-weight", "canary-weight-total", "canary-by-header",
+                "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie", "enable-cors",
+                "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
+                "cors-allow-credentials", "cors-max-age");
+    }
+
+    @Test
+    void theReadmeLinksIt() throws Exception {
+        assertThat(Files.readString(Path.of("..", "README.md"))).contains("(docs/ingress-nginx-annotations.md)");
+    }
+}
