@@ -16,11 +16,12 @@ package dev.breakwater.routing;
  * @param compression            response compression, or null for none
  * @param sourceAllowlist        client addresses served (others get 403), or null for every client
  * @param cors                   CORS answered by the proxy, or null for none (requests pass unchanged)
+ * @param rateLimit              requests allowed per client key and period, or null for no limit
  */
 public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
                           Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
                           SessionAffinity affinity, CachePolicy cache, Compression compression,
-                          SourceAllowlist sourceAllowlist, Cors cors) {
+                          SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit) {
 
     public static final RoutePolicy DEFAULTS = new RoutePolicy(null, null, null, null, null, null, null, null);
 
@@ -31,6 +32,14 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
         if (maxRequestBodyBytes != null && maxRequestBodyBytes < 0) {
             throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: >= 0)");
         }
+    }
+
+    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
+                       Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
+                       SessionAffinity affinity, CachePolicy cache, Compression compression,
+                       SourceAllowlist sourceAllowlist, Cors cors) {
+        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors, null);
     }
 
     public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
@@ -60,31 +69,38 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
     /** This policy with the given cache (null: none). */
     public RoutePolicy withCache(CachePolicy newCache) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, newCache, compression, sourceAllowlist, cors);
+                webSocketIdleTimeoutMillis, retries, affinity, newCache, compression, sourceAllowlist, cors, rateLimit);
     }
 
     /** This policy with the given compression (null: none). */
     public RoutePolicy withCompression(Compression newCompression) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, newCompression, sourceAllowlist, cors);
+                webSocketIdleTimeoutMillis, retries, affinity, cache, newCompression, sourceAllowlist, cors, rateLimit);
     }
 
     /** This policy with the given client allowlist (null: every client). */
     public RoutePolicy withSourceAllowlist(SourceAllowlist newAllowlist) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, newAllowlist, cors);
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, newAllowlist, cors, rateLimit);
     }
 
     /** This policy with the given CORS settings (null: none). */
     public RoutePolicy withCors(Cors newCors) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, newCors);
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, newCors, rateLimit);
+    }
+
+    /** This policy with the given rate limit (null: none). */
+    public RoutePolicy withRateLimit(RateLimit newRateLimit) {
+        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors, newRateLimit);
     }
 
     /** This policy with the given HTTPS redirect (null: none). */
     public RoutePolicy withHttpsRedirect(Boolean newHttpsRedirect) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, newHttpsRedirect,
-                hsts, webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors);
+                hsts, webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
+                rateLimit);
     }
 
     /** The retry settings in force. */
