@@ -20,15 +20,13 @@ public final class RateLimiter {
     private static final long MAX_TOLERANCE = Long.MAX_VALUE / 4;
 
     private final RateLimiters owner;
-    private final RateLimit.Key key;
     private final String header;
-    final long interval;
-    final long tolerance;
+    private final long interval;
+    private final long tolerance;
     private final TokenBucket shared;
 
     RateLimiter(RateLimiters owner, long requests, long perMillis, long burst, RateLimit.Key key) {
         this.owner = owner;
-        this.key = key;
         this.header = key.type() == RateLimit.Key.Type.HEADER ? key.header() : null;
         long perNanos = perMillis * 1_000_000L; // at most 366 days: fits
         this.interval = Math.max(1, (perNanos + requests / 2) / requests);
@@ -66,10 +64,6 @@ public final class RateLimiter {
     /** Whole seconds to wait for {@code nanos}, rounded up, at least 1: the {@code Retry-After} value. */
     public static long retryAfterSeconds(long nanos) {
         return Math.max(1, nanos / 1_000_000_000L + (nanos % 1_000_000_000L == 0 ? 0 : 1));
-    }
-
-    RateLimit.Key key() {
-        return key;
     }
 
     private static String digest(String value) {

@@ -54,11 +54,4 @@ final class TokenBucket {
             }
         }
     }
-
-    /** The tokens left at time {@code now} (for tests and diagnostics). */
-    long tokens(long now, long interval, long tolerance) {
-        long t = (long) TAT.getVolatile(this);
-        long used = t - now > 0 ? t - now : 0;
-        return (tolerance - used) / interval;
-    }
 }
