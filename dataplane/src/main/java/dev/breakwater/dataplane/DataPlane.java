@@ -13,6 +13,7 @@ import dev.breakwater.dataplane.frontend.DrainEvent;
 import dev.breakwater.dataplane.frontend.HttpsInitializer;
 import dev.breakwater.dataplane.health.HealthChecker;
 import dev.breakwater.dataplane.lb.EndpointRegistry;
+import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.dataplane.frontend.ProxyInitializer;
 import dev.breakwater.dataplane.tls.SelfSignedCertificate;
 import dev.breakwater.dataplane.tls.TlsContexts;
@@ -61,6 +62,7 @@ public final class DataPlane implements AutoCloseable {
     private final Transport transport;
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final EndpointRegistry registry = new EndpointRegistry();
+    private final RateLimiters limiters;
     private final int requestedHttpsPort;
     private final TlsContexts tls;
     private final TlsContexts clientTls = new TlsContexts();
@@ -91,6 +93,8 @@ public final class DataPlane implements AutoCloseable {
         this.requestedHttpsPort = b.httpsPort;
         this.cacheConfig = b.cache;
         this.adminToken = b.adminToken;
+        this.limiters = new RateLimiters(b.rateLimitKeys);
+        metrics.bindRateLimiters(limiters::keys, limiters.maxKeys());
         if (b.cache.maxBytes() > 0) {
             this.cache = new ResponseCache(b.cache, route -> metrics.cache(route).evicted());
             metrics.bindCache(cache::weightedBytes, cache::size, cache::evictions);
@@ -101,11 +105,11 @@ public final class DataPlane implements AutoCloseable {
             this.tls = new TlsContexts(TlsContexts.defaultProvider(), b.tlsSessionResumption);
             Certificate fallback = b.defaultCertificate != null ? b.defaultCertificate
                     : SelfSignedCertificate.generate("breakwater.invalid");
-            this.table = new TableHolder(metrics, tls, fallback, registry);
+            this.table = new TableHolder(metrics, tls, fallback, registry, limiters);
             metrics.tlsProvider(tls.provider().name());
         } else {
             this.tls = null;
-            this.table = new TableHolder(metrics, null, null, registry);
+            this.table = new TableHolder(metrics, null, null, registry, limiters);
         }
     }
 
@@ -309,8 +313,21 @@ public final class DataPlane implements AutoCloseable {
         private Transport transport = Transport.best();
         private CacheConfig cache = CacheConfig.DEFAULTS;
         private String adminToken;
+        private int rateLimitKeys = RateLimiters.DEFAULT_MAX_KEYS;
 
         private Builder() {
+        }
+
+        /**
+         * The most rate-limit buckets (client keys of every limited route together) kept in memory; beyond that,
+         * the least useful are forgotten. Default {@value RateLimiters#DEFAULT_MAX_KEYS}.
+         */
+        public Builder rateLimitKeys(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("rateLimitKeys: " + value + " (expected: >= 1)");
+            }
+            this.rateLimitKeys = value;
+            return this;
         }
 
         /** The response cache's limits and defaults (routes turn it on); {@code maxBytes} 0 turns it off. */

@@ -9,19 +9,20 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The command-line options of the response cache and the admin token, shared by the data plane's and local
- * mode's {@code main}: {@code --cache-size}, {@code --cache-default-ttl}, {@code --cache-max-object-size},
- * {@code --cache-lock-timeout}, {@code --admin-token-file}.
+ * The command-line options of the response cache, the rate limiters and the admin token, shared by the data plane's
+ * and local mode's {@code main}: {@code --cache-size}, {@code --cache-default-ttl}, {@code --cache-max-object-size},
+ * {@code --cache-lock-timeout}, {@code --rate-limit-keys}, {@code --admin-token-file}.
  */
 public final class EdgeOptions {
 
     public static final String USAGE = """
                    [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
-                   [--cache-lock-timeout 5s] [--admin-token-file FILE]
+                   [--cache-lock-timeout 5s] [--rate-limit-keys 100000] [--admin-token-file FILE]
             """;
 
     private CacheConfig cache = CacheConfig.DEFAULTS;
     private String adminToken;
+    private int rateLimitKeys = dev.breakwater.dataplane.ratelimit.RateLimiters.DEFAULT_MAX_KEYS;
 
     /**
      * Takes the option if it is one of these.
@@ -36,6 +37,7 @@ public final class EdgeOptions {
             case "--cache-default-ttl" -> cache = cache.withDefaultTtl(duration(name, value));
             case "--cache-lock-timeout" -> cache = cache.withLockTimeout(duration(name, value));
             case "--admin-token-file" -> adminToken = token(name, value);
+            case "--rate-limit-keys" -> rateLimitKeys = count(name, value);
             default -> {
                 return false;
             }
@@ -44,7 +46,19 @@ public final class EdgeOptions {
     }
 
     public DataPlane.Builder applyTo(DataPlane.Builder builder) {
-        return builder.cache(cache).adminToken(adminToken);
+        return builder.cache(cache).adminToken(adminToken).rateLimitKeys(rateLimitKeys);
+    }
+
+    private static int count(String name, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": '" + value + "' (expected: a whole number, at least 1)");
     }
 
     /** Bytes: a number with an optional binary (Ki, Mi, Gi) or decimal-ish (k, m, g: powers of 1024) suffix. */

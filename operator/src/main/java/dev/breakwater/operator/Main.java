@@ -26,8 +26,8 @@ public final class Main {
             usage: breakwater local DIR [--http-port 8080] [--https-port 8443] [--admin-port 9090]
                                         [--bind 127.0.0.1] [--workers N] [--default-certificate NAMESPACE/NAME]
                                         [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
-                                        [--cache-lock-timeout 5s] [--admin-token-file FILE]
-                                        [--also-serve-class NAME]...
+                                        [--cache-lock-timeout 5s] [--rate-limit-keys 100000]
+                                        [--admin-token-file FILE] [--also-serve-class NAME]...
 
                    breakwater serve-tables DIR --channel-ca FILE --channel-cert FILE --channel-key FILE
                                         [--port 9400] [--bind 0.0.0.0] [--also-serve-class NAME]...

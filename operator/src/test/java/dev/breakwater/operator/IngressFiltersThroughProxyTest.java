@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * ingress-nginx's redirect, allowlist, CORS and rewrite annotations from Ingress YAML to answers: compiled,
- * served by a real data plane, asked by a real client.
+ * ingress-nginx's redirect, allowlist, CORS, rewrite and rate-limit annotations from Ingress YAML to answers:
+ * compiled, served by a real data plane, asked by a real client.
  */
 class IngressFiltersThroughProxyTest {
 
@@ -46,6 +46,12 @@ class IngressFiltersThroughProxyTest {
                 ingress("deny", "deny.com", NGINX + "whitelist-source-range", "10.0.0.0/8, fd00::/8"),
                 ingress("allow", "allow.com", NGINX + "allowlist-source-range", "10.0.0.0/8, 127.0.0.1/32, ::1"),
                 ingress("broken", "broken.com", NGINX + "whitelist-source-range", "10.0.0.0/8, nonsense"),
+                // rate limits refilling at most once a minute: nothing here depends on time
+                ingress("limited", "limited.com", NGINX + "limit-rpm", "1", NGINX + "limit-burst-multiplier", "3",
+                        NGINX + "limit-whitelist", "10.0.0.0/8"),
+                ingress("exempt", "exempt.com", NGINX + "limit-rpm", "1", NGINX + "limit-allowlist", "127.0.0.1/32"),
+                ingress("keyed", "keyed.com", "breakwater.dev/rate-limit", "2/h", "breakwater.dev/rate-limit-key",
+                        "header:X-Api-Key"),
                 Fixtures.ingress(NAMESPACE, "prefixed").annotation(NGINX + "rewrite-target", "/$1")
                         .annotation(NGINX + "x-forwarded-prefix", "/app")
                         .host("prefixed.com").implementationSpecific("/app/(.*)", "app", SERVICE_PORT).build());
@@ -116,6 +122,29 @@ class IngressFiltersThroughProxyTest {
         assertThat(send("GET", "allow.com", "/").statusCode()).isEqualTo(200);
         assertThat(send("GET", "broken.com", "/").statusCode()).as("an unreadable allowlist fails closed")
                 .isEqualTo(503);
+    }
+
+    @Test
+    void rateLimits() throws Exception {
+        int before = app.requests();
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("GET", "limited.com", "/").statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> limited = send("GET", "limited.com", "/other/path");
+        assertThat(limited.statusCode()).as("limit-rpm 1 x limit-burst-multiplier 3, for the whole Ingress")
+                .isEqualTo(429);
+        assertThat(Long.parseLong(limited.headers().firstValue("retry-after").orElseThrow())).isBetween(1L, 60L);
+        assertThat(app.requests() - before).as("the backend never saw the 429").isEqualTo(3);
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(send("GET", "exempt.com", "/").statusCode()).as("limit-allowlist").isEqualTo(200);
+        }
+        assertThat(send("GET", "keyed.com", "/", "X-Api-Key", "a").statusCode()).isEqualTo(200);
+        assertThat(send("GET", "keyed.com", "/", "X-Api-Key", "a").statusCode()).isEqualTo(200);
+        assertThat(send("GET", "keyed.com", "/", "X-Api-Key", "a").statusCode()).isEqualTo(429);
+        assertThat(send("GET", "keyed.com", "/", "X-Api-Key", "b").statusCode()).isEqualTo(200);
+        assertThat(proxy.metrics().scrape())
+                .contains("breakwater_ratelimit_rejected_total{route=\"default/limited:limited.com/\"} 1.0");
     }
 
     @Test

@@ -140,6 +140,10 @@ class RouteThroughProxyTest {
                       exposeHeaders: [X-Total]
                       allowCredentials: true
                       maxAge: 10m
+                  - name: limited
+                    matches: [{path: {type: PathPrefix, value: /limited}}, {path: {type: PathPrefix, value: /metered}}]
+                    backends: [{name: app, port: http}]
+                    rateLimit: {requests: 3, per: 1h, key: {header: X-Api-Key}}
                 """);
         proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build().start();
         local = new LocalMode(dir, proxy::apply, CompilerOptions.local(), reported::add);
@@ -301,6 +305,20 @@ class RouteThroughProxyTest {
         HttpResponse<String> allowed = send("GET", "/local/report");
         assertThat(allowed.statusCode()).isEqualTo(200);
         assertThat(backend(allowed)).isEqualTo("app");
+    }
+
+    @Test
+    void aRateLimitCountsEveryMatchOfItsRuleAndAnswers429() throws Exception {
+        // 3 per hour for each API key, over both paths of the rule
+        assertThat(send("GET", "/limited", "X-Api-Key", "k1").statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/metered/a", "X-Api-Key", "k1").statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/limited/b", "X-Api-Key", "k1").statusCode()).isEqualTo(200);
+        HttpResponse<String> limited = send("GET", "/metered", "X-Api-Key", "k1");
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(backend(limited)).isEqualTo("none (429)");
+        assertThat(Long.parseLong(limited.headers().firstValue("retry-after").orElseThrow())).isBetween(1000L, 1200L);
+        assertThat(send("GET", "/limited", "X-Api-Key", "k2").statusCode()).isEqualTo(200);
     }
 
     @Test

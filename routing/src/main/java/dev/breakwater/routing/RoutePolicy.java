@@ -21,11 +21,13 @@ package dev.breakwater.routing;
  *                               successive writes, not for the whole body); beyond, the exchange ends (504 when no
  *                               response has started, else the connection is closed). Null: the route's response
  *                               timeout
+ * @param rateLimit              requests allowed per client key and period, or null for no limit
  */
 public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
                           Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
                           SessionAffinity affinity, CachePolicy cache, Compression compression,
-                          SourceAllowlist sourceAllowlist, Cors cors, Long sendTimeoutMillis) {
+                          SourceAllowlist sourceAllowlist, Cors cors, Long sendTimeoutMillis,
+                          RateLimit rateLimit) {
 
     public static final RoutePolicy DEFAULTS = new RoutePolicy(null, null, null, null, null, null, null, null);
 
@@ -44,7 +46,7 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
                        SessionAffinity affinity, CachePolicy cache, Compression compression,
                        SourceAllowlist sourceAllowlist, Cors cors) {
         this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors, null);
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors, null, null);
     }
 
     public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
@@ -75,42 +77,49 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
     public RoutePolicy withCache(CachePolicy newCache) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
                 webSocketIdleTimeoutMillis, retries, affinity, newCache, compression, sourceAllowlist, cors,
-                sendTimeoutMillis);
+                sendTimeoutMillis, rateLimit);
     }
 
     /** This policy with the given compression (null: none). */
     public RoutePolicy withCompression(Compression newCompression) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
                 webSocketIdleTimeoutMillis, retries, affinity, cache, newCompression, sourceAllowlist, cors,
-                sendTimeoutMillis);
+                sendTimeoutMillis, rateLimit);
     }
 
     /** This policy with the given client allowlist (null: every client). */
     public RoutePolicy withSourceAllowlist(SourceAllowlist newAllowlist) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
                 webSocketIdleTimeoutMillis, retries, affinity, cache, compression, newAllowlist, cors,
-                sendTimeoutMillis);
+                sendTimeoutMillis, rateLimit);
     }
 
     /** This policy with the given CORS settings (null: none). */
     public RoutePolicy withCors(Cors newCors) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
                 webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, newCors,
-                sendTimeoutMillis);
+                sendTimeoutMillis, rateLimit);
+    }
+
+    /** This policy with the given rate limit (null: none). */
+    public RoutePolicy withRateLimit(RateLimit newRateLimit) {
+        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
+                sendTimeoutMillis, newRateLimit);
     }
 
     /** This policy with the given send timeout (null: the response timeout). */
     public RoutePolicy withSendTimeoutMillis(Long newSendTimeoutMillis) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
                 webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
-                newSendTimeoutMillis);
+                newSendTimeoutMillis, rateLimit);
     }
 
     /** This policy with the given HTTPS redirect (null: none). */
     public RoutePolicy withHttpsRedirect(Boolean newHttpsRedirect) {
         return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, newHttpsRedirect,
                 hsts, webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
-                sendTimeoutMillis);
+                sendTimeoutMillis, rateLimit);
     }
 
     /** The retry settings in force. */

@@ -3,6 +3,7 @@ package dev.breakwater.dataplane.config;
 import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.filter.RequestFilters;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.HeaderMatch;
 import dev.breakwater.routing.PathMatch;
@@ -39,7 +40,7 @@ public final class CompiledRoute {
     private final RequestFilters filters;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
-                  ProxyMetrics metrics) {
+                  ProxyMetrics metrics, RateLimiters.Generation limiters) {
         this.route = route;
         this.clientAuth = clientAuth;
         PathMatch path = route.match().path();
@@ -85,7 +86,7 @@ public final class CompiledRoute {
             this.fixedResponse = (RouteAction.FixedResponse) route.action();
         }
         this.meters = metrics.route(route.name());
-        this.filters = RequestFilters.of(route);
+        this.filters = RequestFilters.of(route, limiters, metrics);
         this.cacheMeters = route.policy().cache() == null ? null : metrics.cache(route.name());
         this.compressor = route.policy().compression() == null ? null
                 : new ResponseCompressor(route.policy().compression());
@@ -118,7 +119,7 @@ public final class CompiledRoute {
         return meters;
     }
 
-    /** Its filters, allowlist and CORS, or null when it has none. */
+    /** Its filters, allowlist, CORS and rate limit, or null when it has none. */
     public RequestFilters filters() {
         return filters;
     }

@@ -2,6 +2,7 @@ package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.lb.EndpointRegistry;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RoutingTable;
@@ -30,7 +31,12 @@ public final class Router {
     private final CompiledRoute[] catchAll;
     private final Map<String, CompiledCluster> clusters = new LinkedHashMap<>();
 
-    public Router(RoutingTable table, ProxyMetrics metrics, EndpointRegistry registry) {
+    /**
+     * Compiles {@code table}; its rate limits take their limiters from {@code limiters}, which the caller commits once
+     * this router is served.
+     */
+    public Router(RoutingTable table, ProxyMetrics metrics, EndpointRegistry registry,
+                  RateLimiters.Generation limiters) {
         this.table = table;
         for (Cluster c : table.clusters()) {
             clusters.put(c.name(), new CompiledCluster(c, registry));
@@ -40,7 +46,7 @@ public final class Router {
             CompiledRoute[] routes = new CompiledRoute[vh.routes().size()];
             int i = 0;
             for (Route r : vh.routes()) {
-                routes[i++] = new CompiledRoute(r, vh.clientAuth(), clusters, metrics);
+                routes[i++] = new CompiledRoute(r, vh.clientAuth(), clusters, metrics, limiters);
             }
             if (vh.isCatchAll()) {
                 any = routes;

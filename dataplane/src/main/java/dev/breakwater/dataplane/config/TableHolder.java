@@ -2,6 +2,7 @@ package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.lb.EndpointRegistry;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.dataplane.tls.CertificateStore;
 import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.Certificate;
@@ -11,12 +12,14 @@ import java.util.Objects;
 /**
  * The router and certificates being served. A swap compiles the new table (routes, regexes, TLS contexts)
  * on the caller's thread, then publishes it with volatile writes: requests already routed keep the route and
- * endpoint they have, new requests and handshakes see the new table, and no connection is touched.
+ * endpoint they have, new requests and handshakes see the new table, and no connection is touched. Rate limits that
+ * did not change keep their buckets.
  */
 public final class TableHolder {
 
     private final ProxyMetrics metrics;
     private final EndpointRegistry registry;
+    private final RateLimiters limiters;
     private final TlsContexts tls;
     private final Certificate defaultCertificate;
     private volatile Router router;
@@ -27,9 +30,10 @@ public final class TableHolder {
      * @param defaultCertificate served when no SNI name matches; null when {@code tls} is null
      */
     public TableHolder(ProxyMetrics metrics, TlsContexts tls, Certificate defaultCertificate,
-                       EndpointRegistry registry) {
+                       EndpointRegistry registry, RateLimiters limiters) {
         this.metrics = metrics;
         this.registry = registry;
+        this.limiters = limiters;
         this.tls = tls;
         this.defaultCertificate = defaultCertificate;
         if (tls != null) {
@@ -61,13 +65,15 @@ public final class TableHolder {
      */
     public synchronized Router apply(RoutingTable table) {
         Objects.requireNonNull(table, "table");
-        Router next = new Router(table, metrics, registry);
+        RateLimiters.Generation generation = limiters.next();
+        Router next = new Router(table, metrics, registry, generation);
         if (tls != null) {
             CertificateStore store = CertificateStore.build(table, defaultCertificate, tls);
             certificates = store;
             tls.retainOnly(store.contexts());
         }
         router = next;
+        generation.commit();
         metrics.tableApplied(table.version());
         return next;
     }

@@ -125,6 +125,22 @@ public final class ProxyMetrics {
                 .tag("cluster", c).register(registry));
     }
 
+    private final ConcurrentHashMap<String, Counter> rateLimited = new ConcurrentHashMap<>();
+
+    /** The counter of one route's requests refused by its rate limit (429); the same across tables. */
+    public Counter rateLimited(String route) {
+        return rateLimited.computeIfAbsent(route, r -> Counter.builder("breakwater.ratelimit.rejected")
+                .description("Requests answered 429 by the route's rate limit").tag("route", r).register(registry));
+    }
+
+    /** Gauges of the rate limiters' bucket store: buckets held, and the most it keeps. */
+    public void bindRateLimiters(LongSupplier keys, long maxKeys) {
+        Gauge.builder("breakwater.ratelimit.keys", keys, LongSupplier::getAsLong)
+                .description("Rate-limit buckets (client keys) held in memory").register(registry);
+        Gauge.builder("breakwater.ratelimit.keys.max", () -> maxKeys)
+                .description("The most rate-limit buckets kept in memory").register(registry);
+    }
+
     private final ConcurrentHashMap<String, CacheMeters> caches = new ConcurrentHashMap<>();
 
     /** The cache meters of one route; the same object for the same name across tables. */

@@ -5,6 +5,7 @@ import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.ClusterPolicy;
 import dev.breakwater.routing.Cors;
 import dev.breakwater.routing.PathModifier;
+import dev.breakwater.routing.RateLimit;
 import dev.breakwater.routing.Retries;
 import dev.breakwater.routing.CachePolicy;
 import dev.breakwater.routing.Compression;
@@ -41,8 +42,8 @@ import java.util.regex.PatternSyntaxException;
  * @param clientCaKey      the annotation that named {@code clientCaSecret} (for diagnostics), or null
  * @param clientCertRequired {@code auth-tls-verify-client} / {@code breakwater.dev/client-verify}: on (true) or
  *                         optional (false)
- * @param route            timeouts (connect, response, send), body limit, retries, affinity, source allowlist and
- *                         CORS for the routes of this Ingress
+ * @param route            timeouts (connect, response, send), body limit, retries, affinity, source allowlist,
+ *                         CORS and rate limit for the routes of this Ingress
  * @param cluster          balancing, health, outlier detection, draining and slow start for its backends
  * @param paths            redirect, rewrite and regex paths for the routes of this Ingress
  * @param canary           the canary settings of a canary Ingress ({@code canary: "true"}), or null for an Ingress
@@ -120,7 +121,8 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "enable-cors", "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-expose-headers",
             "cors-allow-credentials", "cors-max-age",
             "canary", "canary-weight", "canary-weight-total", "canary-by-header", "canary-by-header-value",
-            "canary-by-header-pattern", "canary-by-cookie");
+            "canary-by-header-pattern", "canary-by-cookie",
+            "rate-limit", "rate-limit-burst", "rate-limit-key", "rate-limit-exempt");
 
     /**
      * Every key read under {@value #NGINX} (without the prefix), each listed in docs/ingress-nginx-annotations.md.
@@ -140,7 +142,8 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "cors-allow-credentials", "cors-max-age",
             "canary", "canary-weight", "canary-weight-total", "canary-by-header", "canary-by-header-value",
             "canary-by-header-pattern", "canary-by-cookie", "affinity-canary-behavior",
-            "auth-url", "auth-type");
+            "auth-url", "auth-type",
+            "limit-rps", "limit-rpm", "limit-burst-multiplier", "limit-allowlist", "limit-whitelist");
 
     /**
      * The keys (under either prefix) a canary Ingress applies itself: its canary settings and those of its own
@@ -155,12 +158,17 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "unhealthy-threshold", "outlier-consecutive-failures", "outlier-base-ejection",
             "outlier-max-ejection-percent", "drain-timeout", "slow-start");
 
+    /** ingress-nginx's {@code limit-burst-multiplier} default: the burst is 5 times the rate. */
+    public static final int DEFAULT_BURST_MULTIPLIER = 5;
+
     /** The HSTS max-age when {@code breakwater.dev/hsts} is on and no max-age is given: one year. */
     public static final long DEFAULT_HSTS_MAX_AGE_SECONDS = PolicyDefaults.HSTS_MAX_AGE_SECONDS;
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
     /** An HTTP token (RFC 9110): what header and cookie names are made of. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** A rate: requests, an optional nginx-style {@code r}, a slash, and a unit or a duration. */
+    private static final Pattern RATE = Pattern.compile("(\\d{1,10})\\s*r?\\s*/\\s*(s|m|h|(?:[0-9]+(?:ms|s|m|h))+)");
     private static final java.util.Set<Integer> REDIRECT_CODES = java.util.Set.of(301, 302, 303, 307, 308);
 
     /** Reads the annotations of {@code object} (in {@code namespace}); problems go to {@code diagnostics}. */
@@ -253,7 +261,8 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                     .withCompression(compression())
                     .withSourceAllowlist(allowlist(allowlistKey, allowlistInvalid))
                     .withCors(cors())
-                    .withSendTimeoutMillis(send);
+                    .withSendTimeoutMillis(send)
+                    .withRateLimit(rateLimit());
             ClusterPolicy cluster = new ClusterPolicy(loadBalancer(), healthCheck(), outlier(),
                     duration(BREAKWATER + "drain-timeout", null), duration(BREAKWATER + "slow-start", null));
             return new IngressAnnotations(sslRedirect, force, hsts, protocol, backendCa,
@@ -585,6 +594,169 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
                 return null;
             }
             return entries;
+        }
+
+        // ---- rate limit
+
+        /**
+         * {@code breakwater.dev/rate-limit} ({@code 100/s}: requests per period) with {@code rate-limit-burst}
+         * (default: the requests), else ingress-nginx's {@code limit-rps} or {@code limit-rpm} with
+         * {@code limit-burst-multiplier} (burst = rate x multiplier, default 5); keyed by {@code rate-limit-key} (the
+         * client address by default); {@code rate-limit-exempt} (ingress-nginx: {@code limit-allowlist}, or its older
+         * name {@code limit-whitelist}) exempts address ranges. One zone per Ingress: a client has one bucket for all
+         * the Ingress's paths and hosts, as ingress-nginx's zone is per Ingress. Null without a rate, or with one that
+         * cannot be read (warned: no limit).
+         */
+        private RateLimit rateLimit() {
+            String oursKey = BREAKWATER + "rate-limit";
+            String burstKey = BREAKWATER + "rate-limit-burst";
+            String rateKeyKey = BREAKWATER + "rate-limit-key";
+            String rpsKey = NGINX + "limit-rps";
+            String rpmKey = NGINX + "limit-rpm";
+            String multiplierKey = NGINX + "limit-burst-multiplier";
+            String exemptKey = either(BREAKWATER + "rate-limit-exempt", NGINX + "limit-allowlist");
+            if (!a.containsKey(exemptKey) && a.containsKey(NGINX + "limit-whitelist")) {
+                exemptKey = NGINX + "limit-whitelist";
+            }
+            for (String k : List.of("limit-connections", "limit-rate", "limit-rate-after")) {
+                if (value(NGINX + k) != null) {
+                    warn(NGINX + k, "is not supported (Breakwater limits requests, not connections or bandwidth); "
+                            + "ignored");
+                }
+            }
+            long requests;
+            long perMillis;
+            long burst;
+            String rateKey;
+            if (value(oursKey) != null) {
+                for (String k : List.of(rpsKey, rpmKey, multiplierKey)) {
+                    if (value(k) != null) {
+                        warn(k, "is ignored: " + oursKey + " is set, and wins");
+                    }
+                }
+                long[] rate = rate(oursKey);
+                if (rate == null) {
+                    noEffectWithoutRate(burstKey, rateKeyKey, exemptKey);
+                    return null;
+                }
+                requests = rate[0];
+                perMillis = rate[1];
+                Integer b = integer(burstKey, 1, (int) RateLimit.MAX_COUNT);
+                burst = b != null ? b : requests;
+                rateKey = oursKey;
+            } else {
+                Integer rps = integer(rpsKey, 0, (int) RateLimit.MAX_COUNT);
+                Integer rpm = integer(rpmKey, 0, (int) RateLimit.MAX_COUNT);
+                rps = rps == null || rps == 0 ? null : rps; // 0: no limit, as in ingress-nginx
+                rpm = rpm == null || rpm == 0 ? null : rpm;
+                if (rps == null && rpm == null) {
+                    noEffectWithoutRate(burstKey, rateKeyKey, exemptKey, multiplierKey);
+                    return null;
+                }
+                if (rps != null && rpm != null) {
+                    // ingress-nginx applies both; one bucket applies the lower sustained rate
+                    boolean perMinute = rpm < rps * 60L;
+                    warn(perMinute ? rpsKey : rpmKey, "is ignored: ingress-nginx applies both limit-rps and "
+                            + "limit-rpm, Breakwater one limit per Ingress, the lower rate ("
+                            + (perMinute ? "limit-rpm: " + rpm : "limit-rps: " + rps) + ")");
+                    rps = perMinute ? null : rps;
+                }
+                requests = rps != null ? rps : rpm;
+                perMillis = rps != null ? 1000 : 60_000;
+                rateKey = rps != null ? rpsKey : rpmKey;
+                Integer ourBurst = integer(burstKey, 1, (int) RateLimit.MAX_COUNT);
+                if (ourBurst != null) {
+                    if (value(multiplierKey) != null) {
+                        warn(multiplierKey, "is ignored: " + burstKey + " is set, and wins");
+                    }
+                    burst = ourBurst;
+                } else {
+                    Integer multiplier = integer(multiplierKey, 0, 1000);
+                    long m = multiplier == null ? DEFAULT_BURST_MULTIPLIER : multiplier;
+                    burst = Math.max(1, Math.min(RateLimit.MAX_COUNT, requests * m));
+                }
+            }
+            return new RateLimit(requests, perMillis, burst, rateLimitKey(rateKeyKey), exempt(exemptKey),
+                    object);
+        }
+
+        /** {@code N/UNIT}: requests and milliseconds ({@code 100/s}, {@code 600/m}, {@code 5/h}, {@code 10/30s}). */
+        private long[] rate(String key) {
+            String v = value(key);
+            Matcher m = RATE.matcher(v);
+            if (m.matches()) {
+                try {
+                    long requests = Long.parseLong(m.group(1));
+                    String unit = m.group(2);
+                    long per = switch (unit) {
+                        case "s" -> 1000;
+                        case "m" -> 60_000;
+                        case "h" -> 3_600_000;
+                        default -> Durations.millis(unit);
+                    };
+                    if (requests >= 1 && requests <= RateLimit.MAX_COUNT && per >= 1
+                            && per <= RateLimit.MAX_PER_MILLIS) {
+                        return new long[] {requests, per};
+                    }
+                } catch (IllegalArgumentException e) {
+                    // reported below
+                }
+            }
+            warn(key, "\"" + v + "\" is not a rate such as 100/s, 600/m, 5/h or 10/30s (1 to " + RateLimit.MAX_COUNT
+                    + " requests per 1ms to 366 days); no rate limit");
+            return null;
+        }
+
+        /** {@code source-ip} (default), {@code header:NAME} or {@code route}. */
+        private RateLimit.Key rateLimitKey(String key) {
+            String v = value(key);
+            if (v == null || v.equals("source-ip")) {
+                return RateLimit.Key.SOURCE_IP;
+            }
+            if (v.equals("route")) {
+                return RateLimit.Key.ROUTE;
+            }
+            if (v.startsWith("header:")) {
+                try {
+                    return RateLimit.Key.header(v.substring(7).trim());
+                } catch (IllegalArgumentException e) {
+                    // reported below
+                }
+            }
+            warn(key, "\"" + v + "\" is not source-ip, header:NAME or route; the limit is per client address");
+            return RateLimit.Key.SOURCE_IP;
+        }
+
+        /** The exempt ranges that can be used; each other entry warned and left out (its clients are limited). */
+        private List<String> exempt(String key) {
+            String v = value(key);
+            if (v == null) {
+                return null;
+            }
+            List<String> cidrs = new ArrayList<>();
+            List<String> entries = AccessPolicies.commaSeparated(v);
+            for (String entry : entries) {
+                String cidr = entry.trim();
+                if (cidr.isEmpty()) {
+                    continue;
+                }
+                try {
+                    dev.breakwater.routing.Cidr.parse(cidr);
+                    cidrs.add(cidr);
+                } catch (IllegalArgumentException e) {
+                    warn(key, e.getMessage() + "; not exempt from the rate limit");
+                }
+            }
+            return cidrs;
+        }
+
+        private void noEffectWithoutRate(String... keys) {
+            for (String k : keys) {
+                if (value(k) != null) {
+                    warn(k, "has no effect without a rate (" + BREAKWATER + "rate-limit, or " + NGINX + "limit-rps or "
+                            + "limit-rpm)");
+                }
+            }
         }
 
         // ---- the settings

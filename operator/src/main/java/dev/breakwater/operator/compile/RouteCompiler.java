@@ -11,6 +11,8 @@ import dev.breakwater.operator.crd.LoadBalancerSpec;
 import dev.breakwater.operator.crd.MatchSpec;
 import dev.breakwater.operator.crd.OutlierDetectionSpec;
 import dev.breakwater.operator.crd.PathMatchSpec;
+import dev.breakwater.operator.crd.RateLimitKeySpec;
+import dev.breakwater.operator.crd.RateLimitSpec;
 import dev.breakwater.operator.crd.RequestKeySpec;
 import dev.breakwater.operator.crd.RetriesSpec;
 import dev.breakwater.operator.crd.RouteSpec;
@@ -27,6 +29,7 @@ import dev.breakwater.routing.Compression;
 import dev.breakwater.routing.HeaderMatch;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.QueryParamMatch;
+import dev.breakwater.routing.RateLimit;
 import dev.breakwater.routing.Retries;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteFilter;
@@ -71,7 +74,9 @@ import java.util.stream.Collectors;
  *   <li>Filters become the routes' {@link RouteFilter}s, the source allowlist and CORS their policy's (see
  *       {@link RouteFilters}); a rule whose filters or allowlist cannot be used answers 503 ({@link #FAIL_CLOSED}). A
  *       rule that redirects needs no backend ({@link #REDIRECT_ONLY}).</li>
- *   <li>Rate limits are not implemented by the data plane: each is reported as a warning, not enforced.</li>
+ *   <li>A rule's rate limit goes to its routes' {@link RoutePolicy}, in a zone of the rule's own
+ *       ({@code Route/ns/name#rule}), so that every match and hostname of the rule counts against one bucket per
+ *       client. A limit that cannot be read is reported and left out (the rule serves without it).</li>
  * </ul>
  */
 final class RouteCompiler {
@@ -160,6 +165,10 @@ final class RouteCompiler {
         void warning(String field, String reason) {
             diagnostics.add(Diagnostic.warning(object, field, reason));
         }
+
+        int count() {
+            return diagnostics.size();
+        }
     }
 
     // ---- hosts and TLS
@@ -225,10 +234,8 @@ final class RouteCompiler {
         }
         RouteFilters access = RouteFilters.read(field, rule.filters, rule.sourceAllowlist, rule.cors, c::error,
                 (f, text) -> seconds(c, f, text));
-        if (rule.rateLimit != null) {
-            c.warning(field + ".rateLimit", "rateLimit is not supported: the data plane does not implement rate "
-                    + "limiting; not enforced");
-        }
+        String label = rule.name != null && !rule.name.isEmpty() ? rule.name : String.valueOf(i);
+        RateLimit rateLimit = rateLimit(c, field + ".rateLimit", rule.rateLimit, c.object + "#" + label);
         ClusterPolicy clusterPolicy = clusterPolicy(c, field, rule);
         RouteAction action;
         if (access.redirects()) {
@@ -246,8 +253,7 @@ final class RouteCompiler {
             action = FAIL_CLOSED;
         }
         RoutePolicy policy = routePolicy(c, field, rule, tls).withSourceAllowlist(access.allowlist())
-                .withCors(access.cors());
-        String label = rule.name != null && !rule.name.isEmpty() ? rule.name : String.valueOf(i);
+                .withCors(access.cors()).withRateLimit(rateLimit);
         int added = 0;
         List<MatchSpec> matches = rule.matches == null ? List.of() : rule.matches;
         for (int m = 0; m < Math.max(1, matches.size()); m++) {
@@ -601,6 +607,104 @@ final class RouteCompiler {
             c.error(field, e.getMessage() + "; the default outlier detection applies");
             return null;
         }
+    }
+
+    // ---- rate limit
+
+    private static final Pattern RATE_PER = Pattern.compile(RateLimitSpec.PER);
+
+    /**
+     * The rule's rate limit in {@code zone}, or null when it has none or it cannot be read (reported: without a rate
+     * or a period there is no limit to apply). A bad burst or key is reported and gets its default; a bad exempt
+     * entry is reported and left out (its clients are limited).
+     */
+    private static RateLimit rateLimit(Context c, String field, RateLimitSpec s, String zone) {
+        if (s == null) {
+            return null;
+        }
+        int errors = c.count();
+        if (s.requests == null) {
+            c.error(field + ".requests", "requests is required; no rate limit");
+        } else if (s.requests < 1 || s.requests > RateLimit.MAX_COUNT) {
+            c.error(field + ".requests", s.requests + " is not 1-" + RateLimit.MAX_COUNT + "; no rate limit");
+        }
+        Long per = ratePeriod(c, field + ".per", s.per);
+        if (c.count() > errors) {
+            return null;
+        }
+        long burst = s.requests;
+        if (s.burst != null) {
+            if (s.burst < 1 || s.burst > RateLimit.MAX_COUNT) {
+                c.error(field + ".burst", s.burst + " is not 1-" + RateLimit.MAX_COUNT + "; using requests ("
+                        + s.requests + ")");
+            } else {
+                burst = s.burst;
+            }
+        }
+        List<String> exempt = new ArrayList<>();
+        for (int k = 0; s.exempt != null && k < s.exempt.size(); k++) {
+            String cidr = s.exempt.get(k) == null ? "" : s.exempt.get(k).trim();
+            try {
+                dev.breakwater.routing.Cidr.parse(cidr);
+                exempt.add(cidr);
+            } catch (IllegalArgumentException e) {
+                c.error(field + ".exempt[" + k + "]", e.getMessage() + "; not exempt");
+            }
+        }
+        return new RateLimit(s.requests, per, burst, rateLimitKey(c, field + ".key", s.key), exempt, zone);
+    }
+
+    /** The period of a rate in milliseconds, or null (reported) when it is missing or not a usable duration. */
+    private static Long ratePeriod(Context c, String field, String per) {
+        if (per == null || per.isEmpty()) {
+            c.error(field, "per is required (a duration such as 1s, 1m or 1h); no rate limit");
+            return null;
+        }
+        long ms;
+        switch (per) {
+            case "Second" -> ms = 1000;
+            case "Minute" -> ms = 60_000;
+            case "Hour" -> ms = 3_600_000;
+            default -> {
+                if (!RATE_PER.matcher(per).matches()) {
+                    c.error(field, "\"" + per + "\" is not a duration such as 1s, 1m or 1h; no rate limit");
+                    return null;
+                }
+                ms = Durations.millis(per);
+            }
+        }
+        if (ms < 1 || ms > RateLimit.MAX_PER_MILLIS) {
+            c.error(field, "\"" + per + "\" is not from 1ms to 366 days; no rate limit");
+            return null;
+        }
+        return ms;
+    }
+
+    private static RateLimit.Key rateLimitKey(Context c, String field, RateLimitKeySpec k) {
+        if (k == null) {
+            return RateLimit.Key.SOURCE_IP;
+        }
+        List<RateLimit.Key> keys = new ArrayList<>();
+        if (k.header != null) {
+            if (!HEADER_NAME.matcher(k.header).matches()) {
+                c.error(field + ".header", "\"" + k.header + "\" is not a header name (a token of letters, digits and "
+                        + "!#$%&'*+-.^_`|~); the limit is per client address");
+                return RateLimit.Key.SOURCE_IP;
+            }
+            keys.add(RateLimit.Key.header(k.header));
+        }
+        if (Boolean.TRUE.equals(k.sourceIP)) {
+            keys.add(RateLimit.Key.SOURCE_IP);
+        }
+        if (Boolean.TRUE.equals(k.route)) {
+            keys.add(RateLimit.Key.ROUTE);
+        }
+        if (keys.size() != 1) {
+            c.error(field, "exactly one of header, sourceIP: true and route: true is required; the limit is per "
+                    + "client address");
+            return RateLimit.Key.SOURCE_IP;
+        }
+        return keys.get(0);
     }
 
     // ---- values

@@ -1,38 +1,51 @@
 package dev.breakwater.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
-/** Request rate limiting per client key (token bucket). Not supported by the data plane: reported, NOT enforced. */
+/**
+ * Request rate limiting per client key: a token bucket of {@code burst} tokens refilled at {@code requests} per
+ * {@code per}, kept by each data plane on its own.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RateLimitSpec {
 
-    @JsonPropertyDescription("Requests allowed per unit of time.")
+    /** A rate's period: a duration (Gateway API's form), or the unit words of earlier versions. */
+    public static final String PER = "^(Second|Minute|Hour|([0-9]{1,5}(h|m|s|ms)){1,4})$";
+
+    @JsonPropertyDescription("Requests allowed per period (`per`), refilled continuously.")
     @Required
     @Min(1)
     @Max(1000000000)
     public Integer requests;
 
-    @JsonPropertyDescription("The unit: Second, Minute or Hour.")
+    @JsonPropertyDescription("The period of the rate, as a duration: `1s`, `1m`, `1h`, `10s` (up to 366 days). "
+            + "`Second`, `Minute` and `Hour` are accepted too.")
     @Required
-    public Unit per;
+    @Pattern(PER)
+    public String per;
 
-    @JsonPropertyDescription("Requests allowed at once above the rate. Default: 0.")
-    @Min(0)
+    @JsonPropertyDescription("Requests a client may make at once (the bucket's capacity) after being idle. "
+            + "Default: requests.")
+    @Min(1)
     @Max(1000000000)
     public Integer burst;
 
-    @JsonPropertyDescription("What makes a client: a header, a cookie or the client address. Default: sourceIP.")
-    public RequestKeySpec key;
+    @JsonPropertyDescription("What tells clients apart: the client address (sourceIP: true), a request header, or "
+            + "nothing (route: true, one limit shared by every client of the rule). Default: sourceIP.")
+    public RateLimitKeySpec key;
 
-    /** Units of a rate. */
-    public enum Unit {
-        @JsonProperty("Second") SECOND,
-        @JsonProperty("Minute") MINUTE,
-        @JsonProperty("Hour") HOUR
-    }
+    @JsonPropertyDescription("Client addresses and CIDR ranges the limit does not apply to (`10.0.0.0/8`, "
+            + "`2001:db8::/32`). Default: none.")
+    @Size(min = 1, max = 16)
+    @ValidationRule(value = "self.all(c, isIP(c) || isCIDR(c))",
+            message = "an entry is an IPv4 or IPv6 address or CIDR range (10.0.0.0/8, 2001:db8::/32)")
+    public List<@Size(min = 1, max = 64) String> exempt;
 }

@@ -84,8 +84,8 @@ public class RuleSpec {
     @JsonPropertyDescription("The response cache (RFC 9111 shared cache); off when absent.")
     public CacheSpec cache;
 
-    @JsonPropertyDescription("Request rate limiting. Not supported: the data plane does not implement it; accepted "
-            + "and reported as a warning, NOT enforced.")
+    @JsonPropertyDescription("Request rate limiting per client (by default its address): over the limit a request "
+            + "gets 429 with Retry-After from the proxy. Each data plane keeps its own count. Default: no limit.")
     public RateLimitSpec rateLimit;
 
     @JsonPropertyDescription("Response compression (gzip, brotli); off when absent.")

@@ -170,18 +170,6 @@ class RouteFiltersTest {
         assertThat(route(c, "/public").filters()).isEmpty();
     }
 
-    @Test
-    void rateLimitsAreStillReportedAsNotEnforced() {
-        Compilation c = compile("""
-                - backends: [{name: web, port: 80}]
-                  rateLimit: {requests: 10, per: Second}
-                """);
-
-        assertThat(c.diagnostics()).containsExactly(Diagnostic.warning(SHOP, "spec.rules[0].rateLimit",
-                "rateLimit is not supported: the data plane does not implement rate limiting; not enforced"));
-        assertThat(route(c, "/").action()).isEqualTo(RouteAction.Forward.to("default/web:http"));
-    }
-
     // ---- bad values: named, the rule fails closed, the other rules serve
 
     @ParameterizedTest(name = "{0}")

@@ -48,6 +48,8 @@ class RouteExampleTest {
         assertThat(api.filters()).extracting(f -> f.getClass().getSimpleName())
                 .containsExactly("RequestHeaderModifier", "ResponseHeaderModifier");
         assertThat(api.policy().cors().allowOrigins()).hasSize(2);
+        assertThat(api.policy().rateLimit()).isEqualTo(new dev.breakwater.routing.RateLimit(20, 1000, 40,
+                dev.breakwater.routing.RateLimit.Key.SOURCE_IP, null, "Route/default/shop#api"));
         Route oldLinks = shop.routes().get(2);
         assertThat(oldLinks.filters()).singleElement().isEqualTo(new RouteFilter.RequestRedirect(null, null, null,
                 PathModifier.prefixMatch("/"), 301));
