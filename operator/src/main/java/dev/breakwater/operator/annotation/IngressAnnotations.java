@@ -143,7 +143,8 @@ public record IngressAnnotations(Boolean sslRedirect, boolean forceSslRedirect, 
             "canary", "canary-weight", "canary-weight-total", "canary-by-header", "canary-by-header-value",
             "canary-by-header-pattern", "canary-by-cookie", "affinity-canary-behavior",
             "auth-url", "auth-type",
-            "limit-rps", "limit-rpm", "limit-burst-multiplier", "limit-allowlist", "limit-whitelist");
+            "limit-rps", "limit-rpm", "limit-burst-multiplier", "limit-allowlist", "limit-whitelist",
+            "limit-connections", "limit-rate", "limit-rate-after");
 
     /**
      * The keys (under either prefix) a canary Ingress applies itself: its canary settings and those of its own

@@ -114,7 +114,23 @@ final class KubeApiServer implements ExecutionCondition, ParameterResolver {
             this.cluster = cluster;
         }
 
+        /**
+         * Starts etcd and the API server; tries again (up to three times) when a start fails, as one does when
+         * another test run on the machine takes a port between the script's choice and its use.
+         */
         static Server start(Path bin) {
+            IllegalStateException last = null;
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                try {
+                    return startOnce(bin);
+                } catch (IllegalStateException e) {
+                    last = e;
+                }
+            }
+            throw last;
+        }
+
+        private static Server startOnce(Path bin) {
             Path dir = null;
             try {
                 dir = Files.createTempDirectory("breakwater-kube-apiserver");

@@ -42,7 +42,7 @@ class IngressNginxAnnotationsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"limit-rps", "proxy-buffering", "server-alias", "custom-http-errors", "app-root"})
+    @ValueSource(strings = {"ssl-passthrough", "proxy-buffering", "server-alias", "custom-http-errors", "app-root"})
     void anAnnotationBreakwaterDoesNotApplyIsReported(String key) {
         Compilation c = compile(web(NGINX + key, "10"));
 
