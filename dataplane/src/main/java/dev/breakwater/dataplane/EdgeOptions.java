@@ -11,17 +11,18 @@ import java.util.Locale;
 /**
  * The command-line options of the response cache and the admin token, shared by the data plane's and local
  * mode's {@code main}: {@code --cache-size}, {@code --cache-default-ttl}, {@code --cache-max-object-size},
- * {@code --cache-lock-timeout}, {@code --admin-token-file}.
+ * {@code --cache-lock-timeout}, {@code --admin-token-file}, {@code --hosts-file}.
  */
 public final class EdgeOptions {
 
     public static final String USAGE = """
                    [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
-                   [--cache-lock-timeout 5s] [--admin-token-file FILE]
+                   [--cache-lock-timeout 5s] [--admin-token-file FILE] [--hosts-file FILE]
             """;
 
     private CacheConfig cache = CacheConfig.DEFAULTS;
     private String adminToken;
+    private Path hostsFile;
 
     /**
      * Takes the option if it is one of these.
@@ -36,6 +37,12 @@ public final class EdgeOptions {
             case "--cache-default-ttl" -> cache = cache.withDefaultTtl(duration(name, value));
             case "--cache-lock-timeout" -> cache = cache.withLockTimeout(duration(name, value));
             case "--admin-token-file" -> adminToken = token(name, value);
+            case "--hosts-file" -> {
+                hostsFile = Path.of(value);
+                if (!Files.isReadable(hostsFile)) {
+                    throw new IllegalArgumentException(name + ": cannot read " + value);
+                }
+            }
             default -> {
                 return false;
             }
@@ -44,7 +51,7 @@ public final class EdgeOptions {
     }
 
     public DataPlane.Builder applyTo(DataPlane.Builder builder) {
-        return builder.cache(cache).adminToken(adminToken);
+        return builder.cache(cache).adminToken(adminToken).hostsFile(hostsFile);
     }
 
     /** Bytes: a number with an optional binary (Ki, Mi, Gi) or decimal-ish (k, m, g: powers of 1024) suffix. */
