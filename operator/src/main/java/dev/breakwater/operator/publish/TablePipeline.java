@@ -39,7 +39,9 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
     /** Told about every full compilation on the leader (the fast path changes no diagnostics). */
     public interface CompilationListener {
         /**
-         * @param version the version serving this compilation's table (the last published one when unchanged)
+         * @param version the version serving this compilation's table: the one just published, or the last one
+         *                published when the table is unchanged (same content); 0 when publishing it failed (no
+         *                version serves it yet; the next change tries again)
          */
         void compiled(ClusterSnapshot snapshot, Compilation compilation, long version);
     }
@@ -236,11 +238,14 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         synchronized (this) {
             fastPaths++;
         }
-        last = new Compilation(table, last.diagnostics());
+        last = new Compilation(table, last.diagnostics(), last.routeStatuses());
         offer(runTerm, table, "endpoints of " + services.size() + " Service(s)", started);
     }
 
-    /** Publishes {@code table} unless it is the one served; returns the version serving it, or -1 when not leading. */
+    /**
+     * Publishes {@code table} unless it is the one served; returns the version serving it, 0 when publishing failed,
+     * or -1 when not leading.
+     */
     private long offer(long runTerm, RoutingTable table, String how, long started) {
         current = table;
         synchronized (this) {
@@ -258,7 +263,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("publishing table v{} failed; the next change tries again",
                         TableVersions.describe(numbered.version()), e);
-                return published == null ? 0 : published.version();
+                return 0;
             }
             published = numbered;
             publishedCount++;

@@ -36,6 +36,14 @@ public interface TablePublisher {
     }
 
     /**
+     * Asks to be told whenever what the data planes serve may have changed: an ACK or NACK arrived, a data plane
+     * connected or left. {@code listener} runs on a thread of the publisher's own, never the compile thread, and
+     * should be quick (it may read {@link #ackedVersions()}). Publishers that hear no answers never call it.
+     */
+    default void onDataPlanesChanged(Runnable listener) {
+    }
+
+    /**
      * This replica stopped leading: stop serving tables and let the data planes go, so that they reconnect
      * (through the channel Service) to the new leader. They keep serving their last table meanwhile.
      */

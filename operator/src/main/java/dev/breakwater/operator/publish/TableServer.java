@@ -35,7 +35,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,6 +86,8 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     private final Duration keepAlive;
     private final MeterRegistry registry;
     private final Listener listener;
+    /** Told when the data planes' state changed (see {@link #onDataPlanesChanged}). */
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
     private final Transport transport;
     private final int threads;
 
@@ -107,7 +111,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     private EventLoopGroup group;
     private ChannelGroup channels;
     private Channel serverChannel;
-    private ExecutorService events;
+    private volatile ExecutorService events;
 
     private TableServer(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -230,6 +234,36 @@ public final class TableServer implements TablePublisher, AutoCloseable {
             out.put(d.id(), d.servedVersion());
         }
         return out;
+    }
+
+    /**
+     * {@code listener} runs after each ACK or NACK (after the {@link Listener}), and when a data plane connects
+     * or leaves, on the thread that tells the {@link Listener}.
+     */
+    @Override
+    public void onDataPlanesChanged(Runnable listener) {
+        changeListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Runs the change listeners on the answers thread. */
+    private void dataPlanesChanged() {
+        ExecutorService e = events;
+        if (changeListeners.isEmpty() || e == null) {
+            return;
+        }
+        try {
+            e.execute(() -> {
+                for (Runnable r : changeListeners) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException ex) {
+                        LOG.error("push channel: a data-plane change listener failed", ex);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            // closing: nobody needs to hear it
+        }
     }
 
     /**
@@ -381,6 +415,8 @@ public final class TableServer implements TablePublisher, AutoCloseable {
                     h.lastHash() == null ? "no table" : "v" + h.lastVersion() + ", " + h.lastHash());
             if (servedVersion >= 0) {
                 answered(new DataPlaneStatus.Answer(servedVersion, true, null, since));
+            } else {
+                dataPlanesChanged();
             }
             offer();
         }
@@ -431,17 +467,21 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         }
 
         private void answered(DataPlaneStatus.Answer answer) {
-            if (listener == null) {
-                return;
-            }
-            DataPlaneStatus snapshot = status;
-            events.execute(() -> {
+            if (listener != null) {
+                DataPlaneStatus snapshot = status;
                 try {
-                    listener.answered(snapshot, answer);
-                } catch (RuntimeException e) {
-                    LOG.error("push channel: the answer listener failed", e);
+                    events.execute(() -> {
+                        try {
+                            listener.answered(snapshot, answer);
+                        } catch (RuntimeException e) {
+                            LOG.error("push channel: the answer listener failed", e);
+                        }
+                    });
+                } catch (RejectedExecutionException closed) {
+                    return;
                 }
-            });
+            }
+            dataPlanesChanged();
         }
 
         private void updateStatus() {
@@ -462,6 +502,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
                     }
                 }
                 LOG.info("push channel: data plane {} disconnected", hello.id());
+                dataPlanesChanged();
             }
             ctx.fireChannelInactive();
         }

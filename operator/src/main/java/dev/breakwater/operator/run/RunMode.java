@@ -7,7 +7,7 @@ import dev.breakwater.operator.publish.TablePublisher;
 import dev.breakwater.operator.publish.TableServer;
 import dev.breakwater.operator.publish.TableVersions;
 import dev.breakwater.operator.status.DiagnosticEvents;
-import dev.breakwater.operator.status.RouteStatusWriter;
+import dev.breakwater.operator.status.RouteStatusBook;
 import dev.breakwater.operator.status.StatusBook;
 import dev.breakwater.operator.watch.ClusterWatch;
 import dev.breakwater.operator.watch.LeaderEndpoint;
@@ -22,24 +22,32 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The in-cluster operator, wired in one place: the {@link ClusterWatch} (informers, status reconciler) feeds the
  * {@link TablePipeline} (debounce, compile or endpoint fast path, publish), whose compilations feed the
- * {@link StatusBook} (Ingress status and Events) and the {@link RouteStatusWriter}; {@link Leadership} decides
- * whether this replica compiles, publishes and writes. Every replica watches (warm caches); only the leader
- * does the rest.
+ * {@link StatusBook} (Ingress status and Events) and the {@link RouteStatusBook} (Route status and Events), which
+ * the data planes' answers feed too ({@code Programmed}); {@link Leadership} decides whether this replica
+ * compiles, publishes and writes. Every replica watches (warm caches); only the leader does the rest.
  */
 public final class RunMode implements AutoCloseable, Leadership.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunMode.class);
+    /**
+     * How long a new leader keeps a Route's {@code Programmed=True} while no data plane has connected to it yet
+     * (they reconnect with a backoff of at most 15 s).
+     */
+    static final Duration TAKEOVER_GRACE = Duration.ofSeconds(30);
 
     private final RunOptions options;
     private final KubernetesClient client;
@@ -48,10 +56,11 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
     private final ClusterWatch watch;
     private final TablePipeline pipeline;
     private final Leadership leadership;
-    private final RouteStatusWriter routeStatus = RouteStatusWriter.NONE;
+    private final RouteStatusBook routeBook;
+    private final TablePublisher publisher;
     private final LeaderEndpoint leaderEndpoint;
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "breakwater-leader-endpoint");
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "breakwater-leader-tasks");
         t.setDaemon(true);
         return t;
     });
@@ -67,6 +76,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         CompilerOptions compilerOptions = new CompilerOptions(options.controllerName(), false);
         this.book = new StatusBook(compilerOptions);
         this.events = new DiagnosticEvents(client, options.identity(), Clock.systemUTC());
+        this.publisher = publisher;
+        this.routeBook = new RouteStatusBook(publisher, Clock.systemUTC(), TAKEOVER_GRACE);
         this.leadership = new Leadership(client, new Leadership.Settings(namespace, options.leaseName(),
                 options.identity(), options.leaseDuration(), options.renewDeadline(), options.retryPeriod()), this);
         WatchSettings settings = WatchSettings.defaults().withNamespaces(options.namespaces())
@@ -74,12 +85,12 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 .withExitOnInformerLoss(!embedded);
         settings = new WatchSettings(settings.namespaces(), settings.ingressClassNames(), settings.addressSource(),
                 options.fieldManager(), settings.cacheSyncTimeout(), settings.exitOnInformerLoss());
-        this.watch = new ClusterWatch(client, settings, book, events, leadership::isLeader);
+        this.watch = new ClusterWatch(client, settings, book, routeBook, events, leadership::isLeader);
         this.pipeline = TablePipeline.builder().view(watch).options(compilerOptions).clock(Clock.systemUTC())
                 .publisher(publisher).debounce(options.debounce(), options.debounceMax()).resync(options.resync())
                 .listener((snapshot, compilation, version) -> {
                     watch.triggerStatus(book.compiled(snapshot, compilation));
-                    routeStatus.compiled(compilation, version);
+                    watch.triggerStatus(routeBook.compiled(compilation, version));
                 })
                 .build();
         this.leaderEndpoint = options.channelService() == null ? null
@@ -96,6 +107,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         Objects.requireNonNull(options, "options");
         RunMode run = new RunMode(options, client, Objects.requireNonNull(publisher, "publisher"), embedded);
         try {
+            run.publisher.onDataPlanesChanged(run::dataPlanesChanged);
             run.watch.start(run.pipeline);
             run.synced = true;
             run.pipeline.synced();
@@ -118,9 +130,23 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
     public void startedLeading(long term) {
         events.reset();
         book.reset();
+        routeBook.startTerm();
         pipeline.startLeading(term);
         if (leaderEndpoint != null) {
             background.execute(this::claimChannel);
+        }
+        // the grace during which Programmed=True is kept ends: look at every Route again
+        background.schedule(() -> {
+            if (leadership.isLeader()) {
+                watch.triggerStatus(routeBook.routes());
+            }
+        }, TAKEOVER_GRACE.toMillis() + 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** What the data planes serve changed (an ACK, a NACK, one came or went): their Routes' Programmed. */
+    private void dataPlanesChanged() {
+        if (leadership.isLeader()) {
+            watch.triggerStatus(routeBook.dataPlanesChanged());
         }
     }
 
@@ -160,6 +186,11 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         return pipeline.stats();
     }
 
+    /** Whether Routes are watched and served (their CRD was installed at start). */
+    public boolean routesWatched() {
+        return watch.routesWatched();
+    }
+
     /** The table this replica published last in its current term, or null. */
     public RoutingTable published() {
         return pipeline.published();
@@ -173,7 +204,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
     private String describe() {
         RoutingTable t = pipeline.published();
         return (leadership.isLeader() ? "leader" : "standby") + (t == null ? ""
-                : ", table v" + TableVersions.describe(t.version()));
+                : ", table v" + TableVersions.describe(t.version()))
+                + (watch.routesNotWatchedReason() == null ? "" : ", Routes not served: " + watch.routesNotWatchedReason());
     }
 
     /** Stops leading first (nothing more is written), releases the Lease, then stops watching. */

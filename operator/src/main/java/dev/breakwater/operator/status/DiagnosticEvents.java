@@ -3,9 +3,9 @@ package dev.breakwater.operator.status;
 import dev.breakwater.operator.compile.Diagnostic;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventSource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectReference;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an Ingress's diagnostics into Kubernetes Events of type {@code Warning} (shown by
- * {@code kubectl describe ingress}): reason from {@link EventReasons}, message naming the field and the reason.
- * Each diagnostic is written once while it lasts (this process remembers what it wrote per Ingress); one that
- * goes away and comes back is written again. Event names are derived from the Ingress and the diagnostic, so a
- * repeat (after a restart or a change of leader) raises the existing Event's {@code count}.
+ * Turns an Ingress's or a Route's diagnostics into Kubernetes Events of type {@code Warning} (shown by
+ * {@code kubectl describe ingress} / {@code route}): reason from {@link EventReasons}, message naming the field and
+ * the reason. Each diagnostic is written once while it lasts (this process remembers what it wrote per object);
+ * one that goes away and comes back is written again. Event names are derived from the object and the diagnostic,
+ * so a repeat (after a restart or a change of leader) raises the existing Event's {@code count}.
  */
 public final class DiagnosticEvents {
 
@@ -47,13 +47,13 @@ public final class DiagnosticEvents {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Writes an Event for each of {@code diagnostics} not written for this Ingress before. */
-    public void emit(Ingress ingress, List<Diagnostic> diagnostics) {
-        String uid = ingress.getMetadata().getUid();
+    /** Writes an Event for each of {@code diagnostics} not written for this object (Ingress, Route) before. */
+    public void emit(HasMetadata object, List<Diagnostic> diagnostics) {
+        String uid = object.getMetadata().getUid();
         Set<Diagnostic> before = written.getOrDefault(uid, Set.of());
         Set<Diagnostic> done = ConcurrentHashMap.newKeySet();
         for (Diagnostic d : diagnostics) {
-            if (before.contains(d) || write(ingress, d)) {
+            if (before.contains(d) || write(object, d)) {
                 done.add(d);
             }
         }
@@ -64,7 +64,7 @@ public final class DiagnosticEvents {
         }
     }
 
-    /** The Ingress is gone: forget what was written for it. */
+    /** The object is gone: forget what was written for it. */
     public void forget(String uid) {
         if (uid != null) {
             written.remove(uid);
@@ -76,9 +76,9 @@ public final class DiagnosticEvents {
         written.clear();
     }
 
-    private boolean write(Ingress ingress, Diagnostic d) {
-        String namespace = ingress.getMetadata().getNamespace();
-        String name = eventName(ingress, d);
+    private boolean write(HasMetadata object, Diagnostic d) {
+        String namespace = object.getMetadata().getNamespace();
+        String name = eventName(object, d);
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         Event event = new Event();
         ObjectMeta meta = new ObjectMeta();
@@ -86,12 +86,13 @@ public final class DiagnosticEvents {
         meta.setNamespace(namespace);
         event.setMetadata(meta);
         ObjectReference ref = new ObjectReference();
-        ref.setApiVersion("networking.k8s.io/v1");
-        ref.setKind("Ingress");
-        ref.setName(ingress.getMetadata().getName());
+        ref.setApiVersion(object.getApiVersion() != null ? object.getApiVersion()
+                : HasMetadata.getApiVersion(object.getClass()));
+        ref.setKind(object.getKind() != null ? object.getKind() : HasMetadata.getKind(object.getClass()));
+        ref.setName(object.getMetadata().getName());
         ref.setNamespace(namespace);
-        ref.setUid(ingress.getMetadata().getUid());
-        ref.setResourceVersion(ingress.getMetadata().getResourceVersion());
+        ref.setUid(object.getMetadata().getUid());
+        ref.setResourceVersion(object.getMetadata().getResourceVersion());
         event.setInvolvedObject(ref);
         event.setType("Warning");
         event.setReason(EventReasons.of(d));
@@ -124,15 +125,15 @@ public final class DiagnosticEvents {
         }
     }
 
-    /** {@code <ingress name>.<16 hex digits of the Ingress's uid and the diagnostic>}. */
-    static String eventName(Ingress ingress, Diagnostic d) {
-        String name = ingress.getMetadata().getName();
+    /** {@code <object name>.<16 hex digits of the object's uid and the diagnostic>}. */
+    static String eventName(HasMetadata object, Diagnostic d) {
+        String name = object.getMetadata().getName();
         if (name.length() > 200) {
             name = name.substring(0, 200);
         }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            String key = ingress.getMetadata().getUid() + "\n" + d.severity() + "\n" + d.field() + "\n" + d.reason();
+            String key = object.getMetadata().getUid() + "\n" + d.severity() + "\n" + d.field() + "\n" + d.reason();
             return name + "." + HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)), 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -12,6 +12,9 @@ public final class EventReasons {
     }
 
     public static String of(Diagnostic diagnostic) {
+        if (diagnostic.object().startsWith("Route/")) {
+            return ofRoute(diagnostic);
+        }
         String field = diagnostic.field();
         if (field == null) {
             return "InvalidIngress";
@@ -35,6 +38,38 @@ public final class EventReasons {
             return "PathConflict";
         }
         return "InvalidIngress";
+    }
+
+    /**
+     * A Route's: {@code InvalidTLS}, {@code BackendNotResolved} (a Service or port that cannot be used),
+     * {@code InvalidHost}, {@code PathConflict} (a match an older object serves), {@code InvalidMatch},
+     * {@code InvalidFilter}, {@code NotSupported} ({@code rateLimit}), else {@code InvalidRoute}.
+     */
+    private static String ofRoute(Diagnostic diagnostic) {
+        String field = diagnostic.field();
+        if (field == null) {
+            return "InvalidRoute";
+        }
+        if (field.startsWith("spec.tls")) {
+            return "InvalidTLS";
+        }
+        if (field.contains(".backends")) {
+            return "BackendNotResolved";
+        }
+        if (field.startsWith("spec.hostnames")) {
+            return "InvalidHost";
+        }
+        if (field.contains(".matches[")) {
+            return diagnostic.reason().startsWith("conflicts with") || diagnostic.reason().startsWith("duplicates")
+                    ? "PathConflict" : "InvalidMatch";
+        }
+        if (field.contains(".filters")) {
+            return "InvalidFilter";
+        }
+        if (field.endsWith(".rateLimit")) {
+            return "NotSupported";
+        }
+        return "InvalidRoute";
     }
 
     /** The Event's message: the field, then the reason. */

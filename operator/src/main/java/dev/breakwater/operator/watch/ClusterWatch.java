@@ -1,11 +1,13 @@
 package dev.breakwater.operator.watch;
 
 import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.operator.crd.Route;
 import dev.breakwater.operator.publish.ChangeSink;
 import dev.breakwater.operator.publish.ClusterView;
 import dev.breakwater.operator.status.AddressSource;
 import dev.breakwater.operator.status.DiagnosticEvents;
 import dev.breakwater.operator.status.LoadBalancerAddress;
+import dev.breakwater.operator.status.RouteStatusBook;
 import dev.breakwater.operator.status.StatusAddresses;
 import dev.breakwater.operator.status.StatusBook;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -25,6 +28,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +42,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator's view of the cluster: JOSDK manages the informers (Ingress as the primary resource of the
  * status reconciler; IngressClass, Service, EndpointSlice and Secret as its event sources; plus what the address
- * source needs), reports relevant changes to a {@link ChangeSink} and reads its caches as a {@link ClusterView}.
+ * source needs; and Route as the primary resource of the Route status reconciler, when the Route CRD is
+ * installed), reports relevant changes to a {@link ChangeSink} and reads its caches as a {@link ClusterView}.
+ *
+ * <p>Routes: whether the API server serves {@code breakwater.dev/v1alpha1} Routes is asked once at start
+ * (discovery, which every authenticated client may read). Without the CRD, Ingresses are served alone and a
+ * warning says so; installing the CRD later takes a restart of the operator.
  *
  * <p>Secrets: two informers with a field selector on {@code type}, {@code kubernetes.io/tls} (certificates) and
  * {@code Opaque} (CA bundles for client and backend verification); their caches keep only the keys the compiler
@@ -54,6 +63,7 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     private final KubernetesClient client;
     private final WatchSettings settings;
     private final StatusBook book;
+    private final RouteStatusBook routeBook;
     private final DiagnosticEvents events;
     private final BooleanSupplier leader;
 
@@ -69,17 +79,22 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     private WatchedInformer<Service> statusService;
     private WatchedInformer<Pod> statusPods;
     private WatchedInformer<Node> nodes;
-    private StatusTrigger trigger;
+    private StatusTrigger<Ingress> trigger;
+    // set in routeEventSources(), when the Route CRD is installed
+    private IndexerResourceCache<Route> routes;
+    private StatusTrigger<Route> routeTrigger;
+    private volatile String routesMissing;
     private volatile boolean started;
 
     /**
      * @param leader whether this replica leads now: only then are Events and status written
      */
-    public ClusterWatch(KubernetesClient client, WatchSettings settings, StatusBook book, DiagnosticEvents events,
-                        BooleanSupplier leader) {
+    public ClusterWatch(KubernetesClient client, WatchSettings settings, StatusBook book, RouteStatusBook routeBook,
+                        DiagnosticEvents events, BooleanSupplier leader) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.book = Objects.requireNonNull(book, "book");
+        this.routeBook = Objects.requireNonNull(routeBook, "routeBook");
         this.events = Objects.requireNonNull(events, "events");
         this.leader = Objects.requireNonNull(leader, "leader");
     }
@@ -114,25 +129,91 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                 o.settingNamespaces(settings.namespaces());
             }
         });
+        routesMissing = routesMissing();
+        if (routesMissing == null) {
+            RouteStatusReconciler routeReconciler = new RouteStatusReconciler(routeBook, events, leader,
+                    Clock.systemUTC(), this::routeEventSources);
+            operator.register(routeReconciler, o -> {
+                o.withName("breakwater-route-status");
+                o.withFieldManager(settings.fieldManager());
+                o.withGenerationAware(false);
+                if (settings.namespaces().isEmpty()) {
+                    o.watchingAllNamespaces();
+                } else {
+                    o.settingNamespaces(settings.namespaces());
+                }
+            });
+        } else {
+            LOG.warn("Routes are NOT served: {}. Serving Ingresses only; install the CRD (kubectl apply -f crds/) "
+                    + "and restart the operator to serve Routes", routesMissing);
+        }
         operator.start();
         started = true;
         refreshAddresses();
-        LOG.info("watching {} (Ingress classes: {}); caches synced",
+        LOG.info("watching {} (Ingress classes: {}; Routes: {}); caches synced",
                 settings.namespaces().isEmpty() ? "all namespaces" : "namespaces " + settings.namespaces(),
-                settings.ingressClassNames().isEmpty() ? "every class of ours" : settings.ingressClassNames());
+                settings.ingressClassNames().isEmpty() ? "every class of ours" : settings.ingressClassNames(),
+                routesMissing == null ? "yes" : "no, the CRD is not installed");
     }
 
-    /** Reconcile the status of these Ingresses ({@code Ingress/namespace/name}) soon. */
+    /** Null when the API server serves Routes, else why not (the CRD is not installed). */
+    private String routesMissing() {
+        try {
+            if (client.supports(Route.API_VERSION, Route.KIND)) {
+                return null;
+            }
+            return "the API server does not serve " + Route.API_VERSION + " " + Route.KIND
+                    + " (the CustomResourceDefinition routes." + Route.GROUP + " is not installed)";
+        } catch (KubernetesClientException e) {
+            throw new KubernetesClientException("cannot ask the API server whether it serves " + Route.API_VERSION
+                    + " Routes (discovery): " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether Routes are watched and served (their CRD was installed when the watch started). */
+    public boolean routesWatched() {
+        return started && routesMissing == null;
+    }
+
+    /** Why Routes are not watched, or null when they are. */
+    public String routesNotWatchedReason() {
+        return routesMissing;
+    }
+
+    /** Reconcile the status of these objects ({@code Ingress/namespace/name}, {@code Route/namespace/name}) soon. */
     public void triggerStatus(Set<String> objects) {
-        if (trigger != null && !objects.isEmpty()) {
+        if (objects.isEmpty()) {
+            return;
+        }
+        if (trigger != null) {
             trigger.trigger(objects);
+        }
+        if (routeTrigger != null) {
+            routeTrigger.trigger(objects);
+        }
+    }
+
+    private List<EventSource<?, Route>> routeEventSources(EventSourceContext<Route> context) {
+        routes = context.getPrimaryCache();
+        routeTrigger = new StatusTrigger<>("Route", this::routeChanged);
+        return List.of(routeTrigger);
+    }
+
+    private void routeChanged(Route before, Route after) {
+        if (after == null) {
+            events.forget(before.getMetadata().getUid());
+        }
+        // a Route's spec changes bump its generation; status-only changes (ours included) cannot change the table
+        if (before == null || after == null
+                || !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())) {
+            sink.objectsChanged();
         }
     }
 
     private List<EventSource<?, Ingress>> eventSources(EventSourceContext<Ingress> context) {
         ingresses = context.getPrimaryCache();
         List<EventSource<?, Ingress>> sources = new ArrayList<>();
-        trigger = new StatusTrigger(this::ingressChanged);
+        trigger = new StatusTrigger<>("Ingress", this::ingressChanged);
         sources.add(trigger);
 
         ingressClasses = new WatchedInformer<>(InformerEventSourceConfiguration.from(IngressClass.class, Ingress.class)
@@ -272,8 +353,10 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                 || settings.ingressClassNames().contains(c.getMetadata().getName())).toList();
         List<Secret> secrets = new ArrayList<>(tlsSecrets.list(s -> true).toList());
         secrets.addAll(opaqueSecrets.list(s -> true).toList());
+        IndexerResourceCache<Route> routeCache = routes;
         return new ClusterSnapshot(ingresses.list().toList(), classes, services.list(s -> true).toList(),
-                endpointSlices.list(s -> true).toList(), secrets);
+                endpointSlices.list(s -> true).toList(), secrets,
+                routeCache == null ? List.of() : routeCache.list().toList());
     }
 
     @Override

@@ -164,6 +164,27 @@ class TableChannelTest {
     }
 
     @Test
+    void dataPlaneChangeListenersHearConnectionsAnswersAndDepartures() throws Exception {
+        TableServer server = server(0);
+        List<java.util.Map<String, Long>> seen = new CopyOnWriteArrayList<>();
+        server.onDataPlanesChanged(() -> seen.add(server.ackedVersions()));
+        DataPlane dataPlane = dataPlane();
+        TableClient client = client(dataPlane, server.port(), "pod-1", null);
+        await("told of the connection", () -> seen.contains(java.util.Map.of("node-1/pod-1", -1L)));
+
+        server.publish(table(web, 1));
+        await("told of the ACK", () -> seen.contains(java.util.Map.of("node-1/pod-1", 1L)));
+        // a NACK is told too (the version served stays)
+        int before = seen.size();
+        server.publish(Tables.builder().cluster("web", web).prefix(HOST, "/", "missing").build().withVersion(2));
+        await("told of the NACK", () -> seen.size() > before && answers.size() == 2);
+        assertThat(seen.get(seen.size() - 1)).isEqualTo(java.util.Map.of("node-1/pod-1", 1L));
+
+        client.close();
+        await("told of the departure", () -> seen.get(seen.size() - 1).isEmpty());
+    }
+
+    @Test
     void publishRefusesAVersionThatDoesNotGrowAndATableLargerThanAFrame() throws Exception {
         TableServer server = TableServer.builder().bindAddress("127.0.0.1").port(0)
                 .tls(ChannelTls.server(credentials.serverCertificate(), credentials.serverKey(),

@@ -85,6 +85,41 @@ class TablePipelineTest {
     }
 
     @Test
+    void theListenerIsToldTheVersionServingEachCompilation_or0WhenPublishingFailed() {
+        List<Long> versions = new ArrayList<>();
+        boolean[] failing = {true};
+        RecordingPublisher recording = new RecordingPublisher();
+        TablePublisher flaky = new TablePublisher() {
+            @Override
+            public void publish(RoutingTable table) {
+                if (failing[0]) {
+                    throw new IllegalStateException("the channel is down");
+                }
+                recording.publish(table);
+            }
+
+            @Override
+            public java.util.Map<String, Long> ackedVersions() {
+                return recording.ackedVersions();
+            }
+        };
+        try (TablePipeline p = TablePipeline.builder().view(view).options(CompilerOptions.local(null)).clock(null)
+                .publisher(flaky).listener((snapshot, compilation, version) -> versions.add(version))
+                .scheduler(clock, clock::now).build()) {
+            p.synced();
+            p.startLeading(0);
+            settle();
+            failing[0] = false;
+            p.objectsChanged();
+            settle();
+            p.objectsChanged(); // the same table: served by the version published before
+            settle();
+            assertThat(versions).containsExactly(0L, 2L, 2L);
+            assertThat(recording.tables()).extracting(RoutingTable::version).containsExactly(2L);
+        }
+    }
+
+    @Test
     void nothingIsCompiledBeforeTheCachesSyncedAndThisReplicaLeads() {
         pipeline.objectsChanged();
         settle();
