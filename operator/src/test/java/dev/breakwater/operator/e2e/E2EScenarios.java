@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakwater.dataplane.testing.TestPki;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -334,6 +335,56 @@ abstract class E2EScenarios {
 
     @Test
     @Order(3)
+    void anInvalidRouteIsNotAcceptedAndGetsAnEvent_othersKeepServing_andProgrammedFollowsTheDataPlanesAck() {
+        E2EBackend shop = backend("shop");
+        apply(service(APPS, "shop") + slice(APPS, "shop-1", "shop", shop) + """
+                apiVersion: breakwater.dev/v1alpha1
+                kind: Route
+                metadata: {name: shop, namespace: %s}
+                spec:
+                  hostnames: [shop.e2e.test]
+                  rules:
+                  - backends: [{name: shop, port: http}]
+                """.formatted(APPS));
+        await("shop.e2e.test served", () -> "shop".equals(get("shop.e2e.test", "/").backend()));
+        Map<String, Object> programmed = awaitCondition("shop", "Programmed", "True");
+        assertThat(programmed.get("reason")).isEqualTo("Programmed");
+        long generation = routeGeneration("shop");
+        assertThat(((Number) programmed.get("observedGeneration")).longValue()).isEqualTo(generation);
+        assertThat(awaitCondition("shop", "Accepted", "True").get("reason")).isEqualTo("Accepted");
+        assertThat(awaitCondition("shop", "ResolvedRefs", "True").get("reason")).isEqualTo("ResolvedRefs");
+
+        // the schema cannot check a Java regular expression; the compiler can, and nothing of this Route is served
+        apply("""
+                apiVersion: breakwater.dev/v1alpha1
+                kind: Route
+                metadata: {name: broken, namespace: %s}
+                spec:
+                  hostnames: [broken.e2e.test]
+                  rules:
+                  - matches: [{path: {type: RegularExpression, value: "/items/[0-9+"}}]
+                    backends: [{name: shop, port: http}]
+                """.formatted(APPS));
+        Map<String, Object> accepted = awaitCondition("broken", "Accepted", "False");
+        assertThat(accepted.get("reason")).isEqualTo("Invalid");
+        assertThat((String) accepted.get("message")).contains("not a valid regular expression");
+        Event event = await("a Warning Event about Route broken", () -> events(APPS, "broken").stream()
+                .filter(e -> "Route".equals(e.getInvolvedObject().getKind())).findFirst().orElse(null));
+        assertThat(event.getType()).isEqualTo("Warning");
+        assertThat(event.getReason()).isEqualTo("InvalidMatch");
+        assertThat(event.getMessage()).startsWith("spec.rules[0].matches[0].path.value: ");
+
+        // the others keep serving, and stay Programmed
+        for (int i = 0; i < 10; i++) {
+            assertThat(get("shop.e2e.test", "/" + i).backend()).isEqualTo("shop");
+        }
+        assertThat(get("broken.e2e.test", "/items/1").status()).isEqualTo(404);
+        assertThat(condition("shop", "Programmed")).containsEntry("status", "True");
+        assertThat(events(APPS, "shop")).isEmpty();
+    }
+
+    @Test
+    @Order(4)
     void aRotatedTlsSecretIsServed() throws Exception {
         E2EBackend secure = backend("secure");
         TestPki pki = TestPki.create("E2E CA");
@@ -367,7 +418,7 @@ abstract class E2EScenarios {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aTerminatingEndpointIsDrained_requestsInFlightFinishAndNewOnesGoElsewhere() throws Exception {
         E2EBackend a = backend("drain-a");
         E2EBackend b = backend("drain-b");
@@ -434,7 +485,7 @@ abstract class E2EScenarios {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void underNarrowedRbacTheOperatorServesItsNamespacesAndCannotReadSecretsElsewhere() throws Exception {
         String account = "breakwater-scoped";
         applyNamespacedRbac(account, SCOPED);
@@ -622,6 +673,37 @@ abstract class E2EScenarios {
         processes.add(p);
         log("started " + p);
         return p;
+    }
+
+    // ------------------------------------------------------------------------------------------------ Routes
+
+    /** The Route as the API server has it, read without our Java types (as any client would). */
+    GenericKubernetesResource route(String name) {
+        return admin.genericKubernetesResources("breakwater.dev/v1alpha1", "Route").inNamespace(APPS).withName(name)
+                .get();
+    }
+
+    long routeGeneration(String name) {
+        return route(name).getMetadata().getGeneration();
+    }
+
+    /** The condition of that type in the Route's {@code status.conditions}, or null. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> condition(String name, String type) {
+        GenericKubernetesResource route = route(name);
+        Object status = route == null ? null : route.getAdditionalProperties().get("status");
+        if (!(status instanceof Map<?, ?> map) || !(map.get("conditions") instanceof List<?> conditions)) {
+            return null;
+        }
+        return conditions.stream().map(c -> (Map<String, Object>) c).filter(c -> type.equals(c.get("type")))
+                .findFirst().orElse(null);
+    }
+
+    Map<String, Object> awaitCondition(String name, String type, String status) {
+        return await("Route " + name + " " + type + "=" + status, () -> {
+            Map<String, Object> c = condition(name, type);
+            return c != null && status.equals(c.get("status")) ? c : null;
+        });
     }
 
     // ------------------------------------------------------------------------------------------------ RBAC
