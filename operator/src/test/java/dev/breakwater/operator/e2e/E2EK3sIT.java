@@ -1,6 +1,8 @@
 package dev.breakwater.operator.e2e;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,6 +20,7 @@ import org.testcontainers.DockerClientFactory;
 class E2EK3sIT extends E2EScenarios {
 
     @BeforeAll
+    @Timeout(value = 15, unit = TimeUnit.MINUTES) // the first run pulls the k3s image
     void cluster() throws Exception {
         start(new K3sCluster());
     }

@@ -16,6 +16,14 @@ final class JarProcess implements AutoCloseable {
     static final Path DATAPLANE_JAR = Path.of("..", "dataplane", "target", "breakwater-dataplane.jar")
             .toAbsolutePath().normalize();
 
+    /** Every process still running, killed if the test JVM itself stops without its {@code @AfterAll}. */
+    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "e2e-process-reaper"));
+    }
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -40,7 +48,10 @@ final class JarProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         Files.writeString(log, "$ " + String.join(" ", command) + "\n");
-        return new JarProcess(name, pb.start(), log);
+        Process process = pb.start();
+        RUNNING.add(process);
+        process.onExit().thenRun(() -> RUNNING.remove(process));
+        return new JarProcess(name, process, log);
     }
 
     String name() {
