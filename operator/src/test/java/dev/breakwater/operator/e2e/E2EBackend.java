@@ -19,6 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class E2EBackend implements AutoCloseable {
 
+    static {
+        // the JDK's HTTP server writes a response's head and body separately; without TCP_NODELAY Nagle holds the
+        // body until the proxy's delayed ACK (40 ms) for every request. Read once, when its first server starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final String name;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {

@@ -373,6 +373,7 @@ abstract class E2EScenarios {
         assertThat(event.getType()).isEqualTo("Warning");
         assertThat(event.getReason()).isEqualTo("InvalidMatch");
         assertThat(event.getMessage()).startsWith("spec.rules[0].matches[0].path.value: ");
+        assertThat(awaitCondition("broken", "Programmed", "False").get("reason")).isEqualTo("NotAccepted");
 
         // the others keep serving, and stay Programmed
         for (int i = 0; i < 10; i++) {
@@ -605,6 +606,8 @@ abstract class E2EScenarios {
             stop.set(true);
             loop.join(TimeUnit.SECONDS.toMillis(30));
         }
+        // the new leader writes Route status too: the Route of the status scenario is still Programmed
+        assertThat(awaitCondition("shop", "Programmed", "True").get("reason")).isEqualTo("Programmed");
         log("request loop across the failover: " + sent.get() + " requests, " + failures.size() + " failed; served by "
                 + served);
         assertThat(failures).as("requests that failed during the failover").isEmpty();
