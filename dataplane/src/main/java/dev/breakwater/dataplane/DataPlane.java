@@ -4,6 +4,7 @@ import dev.breakwater.dataplane.cache.CacheConfig;
 import dev.breakwater.dataplane.cache.ResponseCache;
 
 import dev.breakwater.dataplane.admin.AdminServer;
+import dev.breakwater.dataplane.backend.HostsFile;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.CompiledCluster;
@@ -35,6 +36,7 @@ import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -82,6 +84,7 @@ public final class DataPlane implements AutoCloseable {
     private final CacheConfig cacheConfig;
     private final ResponseCache cache;
     private final String adminToken;
+    private final Path hostsFile;
 
     private DataPlane(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -95,6 +98,7 @@ public final class DataPlane implements AutoCloseable {
         this.adminToken = b.adminToken;
         this.limiters = new RateLimiters(b.rateLimitKeys);
         metrics.bindRateLimiters(limiters::keys, limiters.maxKeys());
+        this.hostsFile = b.hostsFile;
         if (b.cache.maxBytes() > 0) {
             this.cache = new ResponseCache(b.cache, route -> metrics.cache(route).evicted());
             metrics.bindCache(cache::weightedBytes, cache::size, cache::evictions);
@@ -124,8 +128,11 @@ public final class DataPlane implements AutoCloseable {
         }
         workerGroup = new MultiThreadIoEventLoopGroup(workers, transport.ioHandlerFactory());
         adminGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
-        resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                .datagramChannelType(transport.datagramChannel()));
+        DnsNameResolverBuilder dns = new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannel());
+        if (hostsFile != null) {
+            dns.hostsFileEntriesResolver(HostsFile.read(hostsFile));
+        }
+        resolver = new DnsAddressResolverGroup(dns);
         for (EventExecutor e : workerGroup) {
             EventLoop loop = (EventLoop) e;
             pools.put(loop, new UpstreamPool(loop, transport.channel(), config, resolver, clientTls));
@@ -314,6 +321,7 @@ public final class DataPlane implements AutoCloseable {
         private CacheConfig cache = CacheConfig.DEFAULTS;
         private String adminToken;
         private int rateLimitKeys = RateLimiters.DEFAULT_MAX_KEYS;
+        private Path hostsFile;
 
         private Builder() {
         }
@@ -327,6 +335,15 @@ public final class DataPlane implements AutoCloseable {
                 throw new IllegalArgumentException("rateLimitKeys: " + value + " (expected: >= 1)");
             }
             this.rateLimitKeys = value;
+            return this;
+        }
+
+        /**
+         * A hosts file (as {@code /etc/hosts}) where endpoint names (ExternalName Services, FQDN EndpointSlices)
+         * are looked up before {@code /etc/hosts} and DNS; null for none.
+         */
+        public Builder hostsFile(Path value) {
+            this.hostsFile = value;
             return this;
         }
 

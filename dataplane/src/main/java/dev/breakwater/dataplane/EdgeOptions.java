@@ -9,20 +9,23 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The command-line options of the response cache, the rate limiters and the admin token, shared by the data plane's
- * and local mode's {@code main}: {@code --cache-size}, {@code --cache-default-ttl}, {@code --cache-max-object-size},
- * {@code --cache-lock-timeout}, {@code --rate-limit-keys}, {@code --admin-token-file}.
+ * The command-line options of the response cache, the rate limiters, the admin token and the hosts file, shared
+ * by the data plane's and local mode's {@code main}: {@code --cache-size}, {@code --cache-default-ttl},
+ * {@code --cache-max-object-size}, {@code --cache-lock-timeout}, {@code --rate-limit-keys}, {@code --admin-token-file},
+ * {@code --hosts-file}.
  */
 public final class EdgeOptions {
 
     public static final String USAGE = """
                    [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
                    [--cache-lock-timeout 5s] [--rate-limit-keys 100000] [--admin-token-file FILE]
+                   [--hosts-file FILE]
             """;
 
     private CacheConfig cache = CacheConfig.DEFAULTS;
     private String adminToken;
     private int rateLimitKeys = dev.breakwater.dataplane.ratelimit.RateLimiters.DEFAULT_MAX_KEYS;
+    private Path hostsFile;
 
     /**
      * Takes the option if it is one of these.
@@ -38,6 +41,12 @@ public final class EdgeOptions {
             case "--cache-lock-timeout" -> cache = cache.withLockTimeout(duration(name, value));
             case "--admin-token-file" -> adminToken = token(name, value);
             case "--rate-limit-keys" -> rateLimitKeys = count(name, value);
+            case "--hosts-file" -> {
+                hostsFile = Path.of(value);
+                if (!Files.isReadable(hostsFile)) {
+                    throw new IllegalArgumentException(name + ": cannot read " + value);
+                }
+            }
             default -> {
                 return false;
             }
@@ -46,7 +55,7 @@ public final class EdgeOptions {
     }
 
     public DataPlane.Builder applyTo(DataPlane.Builder builder) {
-        return builder.cache(cache).adminToken(adminToken).rateLimitKeys(rateLimitKeys);
+        return builder.cache(cache).adminToken(adminToken).rateLimitKeys(rateLimitKeys).hostsFile(hostsFile);
     }
 
     private static int count(String name, String value) {

@@ -251,7 +251,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         if (options.channel() != null) {
             try {
                 RunOptions.ChannelFiles f = options.channel();
-                channel = TableServer.builder().bindAddress("0.0.0.0").port(options.channelPort())
+                channel = TableServer.builder().bindAddress(options.channelBind()).port(options.channelPort())
                         .tls(ChannelTls.server(f.cert(), f.key(), f.ca()))
                         .listener((dataPlane, answer) -> {
                             if (answer.acked()) {

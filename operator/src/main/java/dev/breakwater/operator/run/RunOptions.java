@@ -21,7 +21,7 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
                          AddressSource statusAddress, String namespace, String leaseName, String identity,
                          Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Duration debounce,
                          Duration debounceMax, Duration resync, String healthBind, int healthPort,
-                         String channelService, int channelPort, String podIp, String fieldManager,
+                         String channelService, String channelBind, int channelPort, String podIp, String fieldManager,
                          ChannelFiles channel, Set<String> alsoServedClasses) {
 
     /**
@@ -40,8 +40,9 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
                      [--lease-duration 15s] [--renew-deadline 10s] [--retry-period 2s]
                      [--debounce 50ms] [--debounce-max 500ms] [--resync 10m]
                      [--health-bind 0.0.0.0] [--health-port 8081]
-                     [--channel-service NAME] [--channel-port 18000] [--pod-ip IP] [--field-manager breakwater]
-                     [--channel-ca FILE --channel-cert FILE --channel-key FILE] [--also-serve-class NAME]...
+                     [--channel-service NAME] [--channel-bind 0.0.0.0] [--channel-port 18000] [--pod-ip IP]
+                     [--field-manager breakwater] [--channel-ca FILE --channel-cert FILE --channel-key FILE]
+                     [--also-serve-class NAME]...
             """;
 
     /** Parses {@code args}; {@code env} stands for {@link System#getenv(String)}. */
@@ -66,6 +67,7 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
         String healthBind = "0.0.0.0";
         int healthPort = 8081;
         String channelService = null;
+        String channelBind = "0.0.0.0";
         int channelPort = 18000;
         Set<String> alsoServed = new java.util.TreeSet<>();
         Path channelCa = null;
@@ -114,6 +116,7 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
                 case "--health-bind" -> healthBind = nonBlank(a, v);
                 case "--health-port" -> healthPort = number(a, v, 0, 65535);
                 case "--channel-service" -> channelService = nonBlank(a, v);
+                case "--channel-bind" -> channelBind = nonBlank(a, v);
                 case "--channel-port" -> channelPort = number(a, v, 1, 65535);
                 case "--pod-ip" -> podIp = nonBlank(a, v);
                 case "--channel-ca" -> channelCa = Path.of(nonBlank(a, v));
@@ -168,7 +171,7 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
         }
         return new RunOptions(kubeconfig, namespaces, classes, controller, status, namespace, leaseName, identity,
                 leaseDuration, renewDeadline, retryPeriod, debounce, debounceMax, resync, healthBind, healthPort,
-                channelService, channelPort, podIp, fieldManager,
+                channelService, channelBind, channelPort, podIp, fieldManager,
                 channelFiles == 3 ? new ChannelFiles(channelCa, channelCert, channelKey) : null, Set.copyOf(alsoServed));
     }
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class KubeApiServer implements ExecutionCondition, BeforeAllCallback, ParameterResolver {
 
-    static final String VERSION = "1.34.4";
+    public static final String VERSION = "1.34.4";
 
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(KubeApiServer.class);
 

@@ -35,6 +35,7 @@ class RunOptionsTest {
         assertThat(o.debounce()).isEqualTo(Duration.ofMillis(50));
         assertThat(o.debounceMax()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.healthPort()).isEqualTo(8081);
+        assertThat(o.channelBind()).isEqualTo("0.0.0.0");
         assertThat(parse().identity()).startsWith("breakwater-operator-");
     }
 
@@ -45,7 +46,7 @@ class RunOptionsTest {
                 "--lease-name", "l", "--identity", "me", "--lease-duration", "6s", "--renew-deadline", "4s",
                 "--retry-period", "500ms", "--debounce", "20ms", "--debounce-max", "1s", "--resync", "0",
                 "--health-bind", "127.0.0.1", "--health-port", "0", "--channel-service", "breakwater-channel",
-                "--channel-port", "18001", "--field-manager", "bw");
+                "--channel-bind", "127.0.0.1", "--channel-port", "18001", "--field-manager", "bw");
         assertThat(o.namespaces()).isEqualTo(Set.of("a", "b"));
         assertThat(o.ingressClasses()).isEqualTo(Set.of("breakwater"));
         assertThat(o.controllerName()).isEqualTo("example.com/ic");
@@ -54,6 +55,7 @@ class RunOptionsTest {
         assertThat(o.resync()).isZero();
         assertThat(o.podIp()).isEqualTo("10.1.1.1");
         assertThat(o.channelPort()).isEqualTo(18001);
+        assertThat(o.channelBind()).isEqualTo("127.0.0.1");
         assertThat(o.fieldManager()).isEqualTo("bw");
     }
 
