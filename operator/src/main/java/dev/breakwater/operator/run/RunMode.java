@@ -105,6 +105,14 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
      */
     public static RunMode start(RunOptions options, KubernetesClient client, TablePublisher publisher,
                                 boolean embedded) {
+        return start(options, client, publisher, embedded, null);
+    }
+
+    /**
+     * As above, and {@code /metrics} on the health port serves {@code metrics} (Prometheus text), when not null.
+     */
+    public static RunMode start(RunOptions options, KubernetesClient client, TablePublisher publisher,
+                                boolean embedded, java.util.function.Supplier<String> metrics) {
         Objects.requireNonNull(options, "options");
         RunMode run = new RunMode(options, client, Objects.requireNonNull(publisher, "publisher"), embedded);
         try {
@@ -115,7 +123,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
             run.leadership.start();
             if (options.healthPort() > 0 || embedded) {
                 run.health = new HealthServer(options.healthBind(), options.healthPort(), () -> run.synced,
-                        run::describe);
+                        run::describe, metrics);
             }
         } catch (IOException e) {
             run.close();
@@ -247,11 +255,14 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
             return;
         }
         TablePublisher publisher = TablePublisher.logging();
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
         TableServer channel = null;
         if (options.channel() != null) {
             try {
                 RunOptions.ChannelFiles f = options.channel();
-                channel = TableServer.builder().bindAddress(options.channelBind()).port(options.channelPort())
+                channel = TableServer.builder().meterRegistry(registry).bindAddress(options.channelBind()).port(options.channelPort())
                         .tls(ChannelTls.server(f.cert(), f.key(), f.ca()))
                         .listener((dataPlane, answer) -> {
                             if (answer.acked()) {
@@ -272,7 +283,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         RunMode run;
         try {
-            run = start(options, client, publisher, false);
+            run = start(options, client, publisher, false, registry::scrape);
         } catch (RuntimeException e) {
             LOG.error("cannot start: {}", e.getMessage(), e);
             client.close();

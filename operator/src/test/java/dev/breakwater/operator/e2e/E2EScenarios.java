@@ -294,6 +294,22 @@ abstract class E2EScenarios {
         assertThat(r.body()).contains("path=/hello?x=1");
         // a host nobody names: the data plane's own 404
         assertThat(get("nobody.e2e.test", "/").status()).isEqualTo(404);
+        // the operator's meters: the connected data plane and the version it serves
+        Operator leader = operators.get("op-1");
+        String metrics = await("the operator's channel meters", () -> {
+            try {
+                String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + leader.healthPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                return text.contains("breakwater_channel_dataplanes_connected 1.0") ? text : null;
+            } catch (java.io.IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        });
+        assertThat(metrics).contains("breakwater_channel_dataplane_table_version").contains("breakwater_channel_push_latency");
         curl("web.e2e.test", "/", "x-backend: web");
 
         Ingress ingress = await("status.loadBalancer of Ingress web", () -> {
