@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakwater.dataplane.testing.TestPki;
+import dev.breakwater.operator.kube.ShippedRbac;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -157,16 +158,7 @@ abstract class E2EScenarios {
                 .waitUntilCondition(crd -> crd != null && crd.getStatus() != null && crd.getStatus().getConditions()
                         .stream().anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")),
                         PATIENCE.toSeconds(), TimeUnit.SECONDS);
-        admin.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-                .withName(OPERATOR_NAMESPACE).endMetadata().build()).forceConflicts().serverSideApply();
-        // the chart's RBAC (deploy/ is generated from it), and a supplement that only widens its Lease and channel
-        // names to the ones these tests use
-        for (Path rbacFile : List.of(root.resolve("deploy/serviceaccounts.yaml"), root.resolve("deploy/operator-rbac.yaml"),
-                root.resolve("operator/src/test/resources/kube/rbac-test-supplement.yaml"))) {
-            try (InputStream rbac = Files.newInputStream(rbacFile)) {
-                admin.load(rbac).forceConflicts().serverSideApply();
-            }
-        }
+        ShippedRbac.apply(admin, OPERATOR_NAMESPACE);
         apply("""
                 apiVersion: v1
                 kind: Namespace
@@ -1074,14 +1066,7 @@ abstract class E2EScenarios {
     }
 
     static Path projectRoot() {
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !Files.isRegularFile(root.resolve("deploy/kustomization.yaml"))) {
-            root = root.getParent();
-        }
-        if (root == null) {
-            throw new IllegalStateException("deploy/kustomization.yaml not found above " + Path.of("").toAbsolutePath());
-        }
-        return root;
+        return ShippedRbac.projectRoot();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -26,8 +26,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,20 +63,7 @@ class OperatorAgainstApiServerTest {
     static void cluster(KubeApiServer.Server started) throws Exception {
         server = started;
         admin = server.adminClient();
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("deploy/kustomization.yaml"))) {
-            root = root.getParent();
-        }
-        admin.resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE).endMetadata().build())
-                .forceConflicts().serverSideApply();
-        // the RBAC the chart ships (deploy/ is generated from it), and a supplement that only widens its
-        // resource names to the tests' per-test Leases and channel Services
-        for (Path rbac : List.of(root.resolve("deploy/serviceaccounts.yaml"), root.resolve("deploy/operator-rbac.yaml"),
-                root.resolve("operator/src/test/resources/kube/rbac-test-supplement.yaml"))) {
-            try (InputStream in = Files.newInputStream(rbac)) {
-                admin.load(in).forceConflicts().serverSideApply();
-            }
-        }
+        ShippedRbac.apply(admin, OPERATOR_NAMESPACE);
         admin.resource(Fixtures.ingressClass(CLASS, Fixtures.OUR_CONTROLLER, false)).forceConflicts()
                 .serverSideApply();
     }

@@ -72,19 +72,8 @@ class RouteStatusAgainstApiServerTest {
     static void cluster(KubeApiServer.Server started) throws Exception {
         server = started;
         admin = server.adminClient();
-        root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("deploy/kustomization.yaml"))) {
-            root = root.getParent();
-        }
-        admin.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-                .withName(OPERATOR_NAMESPACE).endMetadata().build()).forceConflicts().serverSideApply();
-        // the RBAC the chart ships, and the supplement that only widens its names to the tests' per-test ones
-        for (Path rbac : List.of(root.resolve("deploy/serviceaccounts.yaml"), root.resolve("deploy/operator-rbac.yaml"),
-                root.resolve("operator/src/test/resources/kube/rbac-test-supplement.yaml"))) {
-            try (InputStream in = Files.newInputStream(rbac)) {
-                admin.load(in).forceConflicts().serverSideApply();
-            }
-        }
+        root = ShippedRbac.projectRoot();
+        ShippedRbac.apply(admin, OPERATOR_NAMESPACE);
         admin.resource(Fixtures.ingressClass(CLASS, Fixtures.OUR_CONTROLLER, false)).forceConflicts()
                 .serverSideApply();
     }
