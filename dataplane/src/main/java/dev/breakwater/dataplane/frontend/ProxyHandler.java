@@ -16,6 +16,9 @@ import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.filter.LocalAnswer;
 import dev.breakwater.dataplane.filter.RequestFilters;
+import dev.breakwater.dataplane.request.HopByHop;
+import dev.breakwater.dataplane.request.RequestHeadCheck;
+import dev.breakwater.dataplane.request.RequestRefused;
 import dev.breakwater.dataplane.metrics.ProxyMetrics.UpstreamError;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -319,30 +322,27 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             }
             return;
         }
-        keepAlive = HttpUtil.isKeepAlive(req) && !services.draining().getAsBoolean();
+        RequestHeadCheck.Checked checked;
+        try {
+            checked = services.headCheck().check(req, http2);
+        } catch (RequestRefused refused) {
+            LOG.debug("refused {} {} from {}: {}", req.method(), req.uri(), clientIp, refused.reason());
+            services.metrics().refused(refused.status());
+            keepAlive = false;
+            respondLocally(HttpResponseStatus.valueOf(refused.status()), refused.reason());
+            return;
+        }
+        keepAlive = checked.keepAlive() && !services.draining().getAsBoolean();
+        upgradeRequested = checked.webSocketUpgrade();
         long contentLength = HttpUtil.getContentLength(req, -1L);
         boolean chunked = HttpUtil.isTransferEncodingChunked(req);
         retryable = !chunked && contentLength <= 0;
 
-        String uri = req.uri();
-        String host = headers.get(HttpHeaderNames.HOST);
-        if (uri.startsWith("http://") || uri.startsWith("https://")) {
-            // absolute form: its authority replaces the Host header
-            int authorityStart = uri.indexOf("//") + 2;
-            int pathStart = uri.indexOf('/', authorityStart);
-            host = uri.substring(authorityStart, pathStart < 0 ? uri.length() : pathStart);
-            uri = pathStart < 0 ? "/" : uri.substring(pathStart);
-            req.setUri(uri);
-            headers.set(HttpHeaderNames.HOST, host);
-        }
-        if (host == null && !http10) {
-            respondLocally(HttpResponseStatus.BAD_REQUEST, "missing Host header");
-            return;
-        }
+        String host = checked.host();
         requestHost = host;
-        int q = uri.indexOf('?');
-        String path = q < 0 ? uri : uri.substring(0, q);
-        String query = q < 0 ? null : uri.substring(q + 1);
+        String uri = req.uri();
+        String path = checked.target().path();
+        String query = checked.target().query();
 
         Router router = services.table().router();
         CompiledRoute r = router == null ? null : router.route(host, path, query, req.method().name(), headers);
@@ -397,7 +397,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 ? policy.responseTimeoutMillis() : services.config().responseTimeout().toMillis());
         sendTimeoutNanos = policy.sendTimeoutMillis() != null
                 ? TimeUnit.MILLISECONDS.toNanos(policy.sendTimeoutMillis()) : responseTimeoutNanos;
-        if (policy.cache() != null && services.cache() != null && !isWebSocketUpgrade(headers)
+        if (policy.cache() != null && services.cache() != null && !upgradeRequested
                 && (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD))) {
             ResponseCache cache = services.cache();
             cacheSettings = CacheSettings.resolve(policy.cache(), cache.config());
@@ -444,7 +444,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         cluster.requestStarted();
         clusterCounted = true;
-        upgradeRequested = !http2 && isWebSocketUpgrade(headers);
         prepareUpstreamHeaders(req, headers, requestHost, endpoint, http2 && !wholeRequest);
         if (upgradeRequested) {
             retryable = false;
@@ -562,12 +561,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
 
     private void prepareUpstreamHeaders(HttpRequest req, HttpHeaders headers, String host, UpstreamEndpoint endpoint,
                                         boolean bodyOfUnknownLength) {
-        HopByHop.strip(headers);
-        if (http2) {
-            for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
-                headers.remove(n.text());
-            }
-        }
+        // hop-by-hop and client-forbidden headers are gone already (RequestHeadCheck)
         if (services.config().trustForwardedHeaders()) {
             String prior = headers.get(ForwardedHeaders.X_FORWARDED_FOR);
             headers.set(ForwardedHeaders.X_FORWARDED_FOR, prior == null ? clientIp : prior + ", " + clientIp);
@@ -1597,11 +1591,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         headers.set(CLIENT_SUBJECT, peer.getSubjectX500Principal().getName());
         headers.set(CLIENT_ISSUER, peer.getIssuerX500Principal().getName());
         return true;
-    }
-
-    private static boolean isWebSocketUpgrade(HttpHeaders headers) {
-        return headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
-                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
     /**
