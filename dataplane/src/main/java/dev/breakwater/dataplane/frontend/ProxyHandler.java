@@ -159,6 +159,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private int sendPending;
     private long sendSinceNanos;
     private final ChannelFutureListener sendProgress = this::sendProgressed;
+    /** The request head was written to the socket of the attempt's (reused) connection. */
+    private boolean headSent;
+    private final ChannelFutureListener headProgress = f -> {
+        UpstreamConnection u = upstream;
+        if (f.isSuccess() && u != null && f.channel() == u.channel()) {
+            headSent = true;
+        }
+    };
     private int connectTimeoutMillis;
     private ScheduledFuture<?> timer;
     private boolean http2;
@@ -710,7 +718,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         skipInterimBody = false;
         sendPending = 0;
         Channel ch = c.channel();
-        ch.write(request, ch.voidPromise());
+        headSent = false;
+        // on a reused connection, whether the head left is what decides a retry of a non-idempotent request
+        ch.write(request, c.reused() ? ch.newPromise().addListener(headProgress) : ch.voidPromise());
         if (pendingBody != null) {
             HttpContent part;
             while ((part = pendingBody.poll()) != null) {
@@ -811,10 +821,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             if (resp.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
                 services.metrics().upstreamError(cluster.name(), UpstreamError.RESET);
-                abortUpstream();
                 if (!responseStarted) {
+                    upstream = null;
+                    c.discard();
+                    endAttempt();
+                    if (retryOnFreshConnection(c)) {
+                        return;
+                    }
+                    abortUpstream();
                     respondLocally(HttpResponseStatus.BAD_GATEWAY, "invalid response from endpoint");
                 } else {
+                    abortUpstream();
                     ctx.close();
                 }
                 return;
@@ -1058,19 +1075,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         dropFill();
         if (!responseStarted) {
             endAttempt();
-            if (c.reused() && retryable && !staleRetried) {
-                // a pooled connection the endpoint closed while idle: the request never reached it
-                staleRetried = true;
-                LOG.debug("pooled connection to {} was closed; retrying on a new one", endpoint);
-                if (requestDone) {
-                    if (pendingBody == null) {
-                        pendingBody = new ArrayDeque<>(1);
-                    }
-                    pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
-                }
-                endpoint.state().requestStarted();
-                attemptActive = true;
-                connect();
+            if (retryOnFreshConnection(c)) {
                 return;
             }
             cluster.failed(endpoint);
@@ -1081,6 +1086,29 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         } else {
             ctx.close();
         }
+    }
+
+    /**
+     * A reused connection failed before any byte of the answer arrived (the endpoint had closed it while it idled, or
+     * it answered with bytes that are no response): sends the request once more on a new connection, when that is
+     * safe: the request has no body, and it is idempotent or its head never reached the connection.
+     */
+    private boolean retryOnFreshConnection(UpstreamConnection failed) {
+        if (!failed.reused() || !retryable || staleRetried || !idempotent && headSent) {
+            return false;
+        }
+        staleRetried = true;
+        LOG.debug("reused connection to {} failed before an answer; retrying on a new one", endpoint);
+        if (requestDone) {
+            if (pendingBody == null) {
+                pendingBody = new ArrayDeque<>(1);
+            }
+            pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        endpoint.state().requestStarted();
+        attemptActive = true;
+        connect();
+        return true;
     }
 
     private void abortUpstream() {

@@ -14,6 +14,8 @@ import java.util.Iterator;
  * The one place a request head from a client becomes the head that is routed, checked and forwarded, for HTTP/1.1
  * and HTTP/2 alike (an HTTP/2 stream's head arrives here converted). In order:
  * <ol>
+ *   <li>a method of upper-case letters, {@code -} and {@code _} (as nginx requires): {@code GeT} or {@code DeLeTe}
+ *       would pass a method rule that a case-insensitive endpoint then reads otherwise (400);</li>
  *   <li>at most {@link RequestPolicy#maxHeaders()} header fields (431);</li>
  *   <li>at most one Host header, and a valid one (400), required for HTTP/1.1 (400);</li>
  *   <li>the target parsed and its path normalised ({@link RequestTarget}); an absolute-form target's authority
@@ -40,6 +42,19 @@ public final class RequestHeadCheck {
         return policy;
     }
 
+    private static boolean upperCaseToken(String method) {
+        if (method.isEmpty() || method.length() > 32) {
+            return false;
+        }
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if ((c < 'A' || c > 'Z') && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** What the head says, once checked. */
     public record Checked(String host, RequestTarget target, boolean keepAlive, boolean webSocketUpgrade) {
     }
@@ -57,6 +72,9 @@ public final class RequestHeadCheck {
         }
         if (headers.size() > policy.maxHeaders()) {
             throw new RequestRefused(431, "more than " + policy.maxHeaders() + " request header fields");
+        }
+        if (!upperCaseToken(request.method().name())) {
+            throw new RequestRefused(400, "the method must be upper-case letters, '-' or '_'");
         }
         if (request.method().equals(HttpMethod.CONNECT)) {
             throw new RequestRefused(405, "CONNECT is not served here");

@@ -235,6 +235,16 @@ class PathAndHostTest {
         assertThat(backend.received()).extracting(RawBackend.Received::target).containsExactly("/group%2Fproject//x");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"GeT", "get", "DeLeTe", "GET#", "G%54", "GET1"})
+    void aMethodOutsideUpperCaseLettersIsRefused(String method) throws Exception {
+        try (RawHttp raw = new RawHttp(proxy.httpPort())) {
+            RawHttp.Response r = raw.send(method + " /public HTTP/1.1\r\nHost: app.test\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(400);
+        }
+        assertThat(backend.received()).isEmpty();
+    }
+
     @Test
     void connectIsNotServed() throws Exception {
         RawHttp.Response r;

@@ -63,7 +63,9 @@ public final class RawBackend implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Socket> sockets = new ConcurrentLinkedQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final List<String> unreadable = new CopyOnWriteArrayList<>();
     private volatile Function<Received, byte[]> responder = RawBackend::ok;
+    private volatile boolean closeAfterEachResponse;
 
     private RawBackend() throws IOException {
         server = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
@@ -90,9 +92,20 @@ public final class RawBackend implements AutoCloseable {
         return this;
     }
 
+    /** Closes each connection after its first response, without saying so (no Connection: close). */
+    public RawBackend closeAfterEachResponse(boolean value) {
+        this.closeAfterEachResponse = value;
+        return this;
+    }
+
     /** Every request received so far, in order of arrival. */
     public List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** Request heads this endpoint could not read (a framing an honest HTTP/1.1 server would refuse). */
+    public List<String> unreadable() {
+        return List.copyOf(unreadable);
     }
 
     /** Connections accepted so far. */
@@ -102,6 +115,7 @@ public final class RawBackend implements AutoCloseable {
 
     public void clear() {
         received.clear();
+        unreadable.clear();
     }
 
     /** The default answer: 200, keep-alive, a body {@code request N} (N counts from 1 on this backend). */
@@ -150,7 +164,13 @@ public final class RawBackend implements AutoCloseable {
                 if (l == null) {
                     return;
                 }
-                byte[] body = body(in, headers);
+                byte[] body;
+                try {
+                    body = body(in, headers);
+                } catch (NumberFormatException e) {
+                    unreadable.add(requestLine + " " + headers);
+                    return;
+                }
                 if (body == null) {
                     return;
                 }
@@ -158,6 +178,9 @@ public final class RawBackend implements AutoCloseable {
                 received.add(r);
                 out.write(responder.apply(r));
                 out.flush();
+                if (closeAfterEachResponse) {
+                    return;
+                }
                 for (String h : headers) {
                     if (h.toLowerCase(Locale.ROOT).startsWith("connection:") && h.toLowerCase(Locale.ROOT).contains("close")) {
                         return;
