@@ -67,6 +67,11 @@ public final class H2Client implements AutoCloseable {
                 }).connect("127.0.0.1", port).sync().channel();
     }
 
+    /** False once the server closed the connection. */
+    public boolean isOpen() {
+        return connection.isActive();
+    }
+
     /** Sends one request (a body when {@code body} is not null) and waits for its answer. */
     public Answer send(Http2Headers head, String body) throws Exception {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
