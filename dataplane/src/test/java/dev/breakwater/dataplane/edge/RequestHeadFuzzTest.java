@@ -94,8 +94,8 @@ class RequestHeadFuzzTest {
             try {
                 for (int i = 0; i < cases / 5; i++) {
                     if (!h2.isOpen()) {
-                        // the proxy closed the connection (GOAWAY): the client's resets of refused streams reached
-                        // the rapid-reset limit (200 in 30 s); a new connection for the rest
+                        // the proxy closed the connection (GOAWAY ENHANCE_YOUR_CALM): it had reset 200 malformed
+                        // streams within 30 s, the codec's limit on resets it sends; a new connection for the rest
                         h2.close();
                         byStatus.merge(997, 1, Integer::sum);
                         h2 = new H2Client(proxy.httpsPort(), "app.test");
