@@ -106,6 +106,15 @@ public final class H2Client implements AutoCloseable {
                     }
 
                     @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        // the multiplexer passes a RST_STREAM to the stream as an event
+                        if (evt instanceof Http2ResetFrame r) {
+                            answer.complete(new Answer(-1, headers, bytes.toString(StandardCharsets.UTF_8),
+                                    r.errorCode()));
+                        }
+                    }
+
+                    @Override
                     public void channelInactive(ChannelHandlerContext ctx) {
                         answer.completeExceptionally(new IllegalStateException("stream closed without an answer"));
                     }
