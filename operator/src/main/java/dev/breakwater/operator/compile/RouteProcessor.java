@@ -39,6 +39,7 @@ import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.SessionAffinity;
 import dev.breakwater.routing.StringMatch;
 import dev.breakwater.routing.VirtualHost;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPort;
@@ -53,9 +54,8 @@ import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 /**
- * Reads {@code Route} objects ({@code breakwater.dev/v1alpha1}) into the table that {@link IngressCompiler}
- * assembles, through the same routes, backends and certificates as Ingresses, and collects each Route's status
- * facts.
+ * Reads {@code Route} objects ({@code breakwater.dev/v1alpha1}) into the {@link TableBuilder}, through the same
+ * routes, backends and certificates as Ingresses, and collects each Route's status facts.
  *
  * <ul>
  *   <li>Each hostname becomes a virtual host ({@code *} when a Route names none); each match of each rule a route
@@ -79,7 +79,7 @@ import java.util.stream.Collectors;
  *       client. A limit that cannot be read is reported and left out (the rule serves without it).</li>
  * </ul>
  */
-final class RouteCompiler {
+final class RouteProcessor implements Processor {
 
     private static final Pattern HEADER_NAME = Pattern.compile(Formats.HEADER_NAME);
     /** Characters that say a path was meant as a regular expression. */
@@ -97,27 +97,29 @@ final class RouteCompiler {
      */
     static final RouteAction REDIRECT_ONLY = new RouteAction.FixedResponse(500, "no backend: the route redirects\n");
 
+    private final TableBuilder table;
     private final BackendResolver backends;
     private final HostRoutes routes;
     private final HostCertificates certificates;
     private final List<Diagnostic> diagnostics;
-    private final List<RouteStatusReport> reports = new ArrayList<>();
 
-    RouteCompiler(BackendResolver backends, HostRoutes routes, HostCertificates certificates,
-                  List<Diagnostic> diagnostics) {
-        this.backends = backends;
-        this.routes = routes;
-        this.certificates = certificates;
-        this.diagnostics = diagnostics;
+    RouteProcessor(TableBuilder table) {
+        this.table = table;
+        this.backends = table.backends();
+        this.routes = table.routes();
+        this.certificates = table.certificates();
+        this.diagnostics = table.diagnostics();
     }
 
-    /** The status facts of the Routes added so far, in the order they were added. */
-    List<RouteStatusReport> statusReports() {
-        return reports;
+    @Override
+    public void add(HasMetadata object, int rank) {
+        if (object instanceof dev.breakwater.operator.crd.Route route) {
+            add(route, rank);
+        }
     }
 
-    /** Adds {@code route}, whose place among all objects, oldest first, is {@code rank}. */
-    void add(dev.breakwater.operator.crd.Route route, int rank) {
+    /** Adds {@code route}, whose place among all objects, oldest first, is {@code rank}; its status facts too. */
+    private void add(dev.breakwater.operator.crd.Route route, int rank) {
         String namespace = route.getMetadata().getNamespace() == null || route.getMetadata().getNamespace().isEmpty()
                 ? "default" : route.getMetadata().getNamespace();
         String name = route.getMetadata().getName();
@@ -140,7 +142,7 @@ final class RouteCompiler {
                 }
             }
         }
-        reports.add(report(c, route.getMetadata().getGeneration(), diagnostics.subList(first, diagnostics.size()),
+        table.routeStatus(report(c, route.getMetadata().getGeneration(), diagnostics.subList(first, diagnostics.size()),
                 served));
     }
 
@@ -779,7 +781,7 @@ final class RouteCompiler {
             accepted = new RouteStatusReport.Condition(RouteStatusReport.ACCEPTED, false, "Conflicted",
                     own.isEmpty() ? "nothing to serve" : describe(own));
         }
-        List<Diagnostic> refs = errors.stream().filter(RouteCompiler::isReference).toList();
+        List<Diagnostic> refs = errors.stream().filter(RouteProcessor::isReference).toList();
         RouteStatusReport.Condition resolved = refs.isEmpty()
                 ? new RouteStatusReport.Condition(RouteStatusReport.RESOLVED_REFS, true, "ResolvedRefs",
                         "every Service, port and Secret named was found")
