@@ -3,7 +3,7 @@ package dev.breakwater.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.compile.Compilation;
-import dev.breakwater.operator.compile.Diagnostic;
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.compile.Compiler;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.dataplane.DataPlane;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.operator.compile.Compilation;
-import dev.breakwater.operator.compile.Diagnostic;
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.operator.fixture.Fixtures;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;

@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.ClusterPolicy;
 import dev.breakwater.routing.Endpoint;

@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.annotation.Canary;
 import dev.breakwater.routing.HeaderMatch;
 import dev.breakwater.routing.PathMatch;

@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.routing.RoutingTable;
 import java.util.List;
 import java.util.Objects;

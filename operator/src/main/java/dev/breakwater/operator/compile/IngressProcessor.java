@@ -1,6 +1,7 @@
 package dev.breakwater.operator.compile;
 
-import dev.breakwater.operator.annotation.IngressAnnotations;
+import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.operator.annotation.IngressSettings;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.PathMatch;
@@ -97,7 +98,7 @@ final class IngressProcessor implements Processor {
         }
         String namespace = namespace(ingress);
         String object = objectName(ingress);
-        IngressAnnotations settings = IngressAnnotations.read(object, namespace,
+        IngressSettings settings = IngressSettings.read(object, namespace,
                 ingress.getMetadata().getAnnotations(), diagnostics);
         if (settings.canary() != null) {
             canaries.add(new PendingCanary(ingress, settings));
@@ -243,7 +244,7 @@ final class IngressProcessor implements Processor {
      * @param backendFailClosed its routes answer 503: a backend CA or the source allowlist could not be read
      * @param regexPaths        its Prefix and ImplementationSpecific paths are regular expressions
      */
-    record Settings(IngressAnnotations annotations, Set<String> tlsHosts, Cluster.UpstreamTls upstreamTls,
+    record Settings(IngressSettings annotations, Set<String> tlsHosts, Cluster.UpstreamTls upstreamTls,
                             boolean backendFailClosed, Set<String> failClosedHosts, boolean regexPaths) {
 
         /** The policy of this Ingress's routes on {@code host}. */
@@ -260,7 +261,7 @@ final class IngressProcessor implements Processor {
          * @throws IllegalArgumentException when the path cannot be the rewrite's regular expression
          */
         List<RouteFilter> filtersFor(String path) {
-            IngressAnnotations.Paths p = annotations.paths();
+            IngressSettings.Paths p = annotations.paths();
             if (backendFailClosed) {
                 return List.of();
             }
@@ -283,7 +284,7 @@ final class IngressProcessor implements Processor {
         if (current.backendFailClosed()) {
             return BackendResolver.UNAVAILABLE;
         }
-        IngressAnnotations a = current.annotations();
+        IngressSettings a = current.annotations();
         return backends.resolve(object, namespace, backend, field, diagnostics, a.protocol(), current.upstreamTls(),
                 a.cluster());
     }
@@ -326,7 +327,7 @@ final class IngressProcessor implements Processor {
     }
 
     /** Verification of TLS backends, from the CA Secret an annotation names; null when not asked for. */
-    private Cluster.UpstreamTls upstreamTls(String object, IngressAnnotations a, boolean[] failClosed) {
+    private Cluster.UpstreamTls upstreamTls(String object, IngressSettings a, boolean[] failClosed) {
         if (!a.protocol().tls()) {
             return null;
         }
@@ -349,7 +350,7 @@ final class IngressProcessor implements Processor {
      *
      * @return hosts whose CA could not be read: their routes answer 503 rather than serve unverified clients
      */
-    private Set<String> clientAuth(IngressSpec spec, String object, IngressAnnotations a, Set<String> tlsHosts) {
+    private Set<String> clientAuth(IngressSpec spec, String object, IngressSettings a, Set<String> tlsHosts) {
         if (a.clientCaSecret() == null) {
             return Set.of();
         }
@@ -395,7 +396,7 @@ final class IngressProcessor implements Processor {
     }
 
     /** A canary Ingress and its annotations, waiting for every other Ingress to be compiled. */
-    record PendingCanary(Ingress ingress, IngressAnnotations annotations) {
+    record PendingCanary(Ingress ingress, IngressSettings annotations) {
     }
 
     /** Where ingress-nginx looks for a canary path's main route: one host, pathType and path as written. */

@@ -1,7 +1,8 @@
 package dev.breakwater.operator.compile;
 
-import dev.breakwater.operator.annotation.Durations;
-import dev.breakwater.operator.annotation.PolicyDefaults;
+import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.operator.policy.Durations;
+import dev.breakwater.operator.policy.PolicyDefaults;
 import dev.breakwater.operator.crd.BackendSpec;
 import dev.breakwater.operator.crd.CacheSpec;
 import dev.breakwater.operator.crd.CompressionSpec;

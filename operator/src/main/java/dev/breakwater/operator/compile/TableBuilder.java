@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.Cluster;

@@ -2,7 +2,7 @@ package dev.breakwater.operator.local;
 
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
-import dev.breakwater.operator.compile.Diagnostic;
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.routing.RoutingTable;
 import java.io.IOException;

@@ -1,12 +1,13 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.breakwater.operator.TableLookup;
-import dev.breakwater.operator.annotation.AccessPolicies;
+import dev.breakwater.operator.policy.AccessPolicies;
 import dev.breakwater.operator.crd.Formats;
 import dev.breakwater.operator.crd.RuleSpec;
 import dev.breakwater.operator.fixture.Fixtures;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
-import dev.breakwater.operator.compile.Diagnostic;
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.operator.compile.RouteStatusReport;
 import dev.breakwater.operator.crd.Route;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
-import dev.breakwater.operator.compile.Diagnostic;
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.operator.fixture.Fixtures;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;

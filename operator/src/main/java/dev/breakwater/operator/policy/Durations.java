@@ -1,4 +1,4 @@
-package dev.breakwater.operator.annotation;
+package dev.breakwater.operator.policy;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

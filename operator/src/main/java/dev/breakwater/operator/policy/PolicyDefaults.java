@@ -1,4 +1,4 @@
-package dev.breakwater.operator.annotation;
+package dev.breakwater.operator.policy;
 
 import dev.breakwater.routing.ClusterPolicy;
 import dev.breakwater.routing.Retries;
