@@ -4,7 +4,8 @@ import static dev.breakwater.operator.annotation.AnnotationKey.both;
 import static dev.breakwater.operator.annotation.AnnotationKey.named;
 import static dev.breakwater.operator.annotation.AnnotationKey.ours;
 
-import dev.breakwater.operator.policy.PolicyDefaults;
+import dev.breakwater.operator.policy.BalancingPolicies;
+import dev.breakwater.operator.policy.HealthPolicies;
 import dev.breakwater.routing.ClusterPolicy;
 import dev.breakwater.routing.SessionAffinity;
 import java.util.List;
@@ -71,19 +72,16 @@ final class BalancingAnnotations {
         }
         Long maxAgeMillis = r.get(SESSION_COOKIE_MAX_AGE);
         String path = r.value(SESSION_COOKIE_PATH);
-        try {
-            return new SessionAffinity(name, maxAgeMillis == null ? null : maxAgeMillis / 1000, path);
-        } catch (IllegalArgumentException e) {
-            r.warn(nameKey, e.getMessage() + "; no affinity");
-            return null;
-        }
+        return BalancingPolicies.affinity(name, maxAgeMillis == null ? null : maxAgeMillis / 1000, path,
+                reason -> r.warn(nameKey, reason));
     }
 
     /** Balancing, health, outlier detection, draining and slow start of the Ingress's backends. */
     static ClusterPolicy cluster(AnnotationReader r) {
-        return new ClusterPolicy(loadBalancer(r), healthCheck(r), PolicyDefaults.outlierDetection(
+        return new ClusterPolicy(loadBalancer(r), healthCheck(r), HealthPolicies.outlierDetection(
                 r.get(OUTLIER_CONSECUTIVE_FAILURES), r.get(OUTLIER_BASE_EJECTION), null,
-                r.get(OUTLIER_MAX_EJECTION_PERCENT)), r.get(DRAIN_TIMEOUT), r.get(SLOW_START));
+                r.get(OUTLIER_MAX_EJECTION_PERCENT), reason -> r.warn(r.name(OUTLIER_CONSECUTIVE_FAILURES), reason
+                        + "; the default outlier detection applies")), r.get(DRAIN_TIMEOUT), r.get(SLOW_START));
     }
 
     private static ClusterPolicy.LoadBalancer loadBalancer(AnnotationReader r) {
@@ -96,13 +94,8 @@ final class BalancingAnnotations {
         if (type == null) {
             return null;
         }
-        if ((type == ClusterPolicy.LoadBalancer.Type.RING_HASH || type == ClusterPolicy.LoadBalancer.Type.MAGLEV)
-                && key == null) {
-            r.warn(lbKey, type.name().toLowerCase(Locale.ROOT).replace('_', '-') + " needs "
-                    + HASH_BY.oursName() + "; using round-robin");
-            return null;
-        }
-        return new ClusterPolicy.LoadBalancer(type, key);
+        return BalancingPolicies.loadBalancer(type, key, () -> r.warn(lbKey, BalancingPolicies.name(type) + " needs "
+                + HASH_BY.oursName() + "; using round-robin"));
     }
 
     private static ClusterPolicy.HealthCheck healthCheck(AnnotationReader r) {
@@ -114,8 +107,9 @@ final class BalancingAnnotations {
             r.warn(r.name(HEALTH_CHECK_PATH), "\"" + path + "\" must start with /; no health check");
             return null;
         }
-        return PolicyDefaults.healthCheck(path, r.get(HEALTH_CHECK_INTERVAL), r.get(HEALTH_CHECK_TIMEOUT),
-                r.get(HEALTHY_THRESHOLD), r.get(UNHEALTHY_THRESHOLD));
+        return HealthPolicies.healthCheck(path, r.get(HEALTH_CHECK_INTERVAL), r.get(HEALTH_CHECK_TIMEOUT),
+                r.get(HEALTHY_THRESHOLD), r.get(UNHEALTHY_THRESHOLD), reason -> r.warn(r.name(HEALTH_CHECK_PATH),
+                        reason + "; no health check"));
     }
 
     private static String affinityType(String v, Consumer<String> problems) {

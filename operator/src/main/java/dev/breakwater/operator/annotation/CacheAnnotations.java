@@ -2,6 +2,7 @@ package dev.breakwater.operator.annotation;
 
 import static dev.breakwater.operator.annotation.AnnotationKey.ours;
 
+import dev.breakwater.operator.policy.CachePolicies;
 import dev.breakwater.routing.CachePolicy;
 import dev.breakwater.routing.Compression;
 import java.util.ArrayList;
@@ -44,8 +45,7 @@ final class CacheAnnotations {
         Long sie = r.get(CACHE_STALE_IF_ERROR);
         boolean setCookie = r.get(CACHE_STORE_SET_COOKIE, false);
         Integer generation = r.get(CACHE_PURGE_GENERATION);
-        return new CachePolicy(ttl, maxObject == null || maxObject == Long.MAX_VALUE ? null : maxObject, swr, sie,
-                setCookie, generation == null ? 0 : generation);
+        return CachePolicies.cache(ttl, maxObject, swr, sie, setCookie, generation == null ? null : (long) generation);
     }
 
     /** {@code breakwater.dev/compression: "true"} and its settings; null when off. */
@@ -70,7 +70,7 @@ final class CacheAnnotations {
                 }
             }
         }
-        return new Compression(min == null || min == Long.MAX_VALUE ? null : min, types);
+        return CachePolicies.compression(min, types);
     }
 
     /** Warns each of {@code settings} that is there (even blank): it has no effect without {@code enabler}. */

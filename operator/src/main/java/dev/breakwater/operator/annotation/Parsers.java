@@ -32,20 +32,8 @@ final class Parsers {
     };
 
     /** Milliseconds, more than zero: "500ms", "5s", "2m", "1h", "1m30s", or a plain number of seconds. */
-    static final Parser<Long> DURATION = (v, problems) -> {
-        long ms;
-        try {
-            ms = Durations.millis(v);
-        } catch (IllegalArgumentException e) {
-            problems.accept(e.getMessage() + "; ignored");
-            return null;
-        }
-        if (ms <= 0) {
-            problems.accept("\"" + v + "\" must be more than zero; ignored");
-            return null;
-        }
-        return ms;
-    };
+    static final Parser<Long> DURATION = (v, problems) -> Durations.millis(v, false,
+            reason -> problems.accept(reason + "; ignored"));
 
     /** A duration rounded down to whole seconds, zero allowed ({@code 0}, {@code 0s}). */
     static final Parser<Long> WHOLE_SECONDS = (v, problems) -> {

@@ -3,7 +3,7 @@ package dev.breakwater.operator.annotation;
 import static dev.breakwater.operator.annotation.AnnotationKey.nginx;
 import static dev.breakwater.operator.annotation.AnnotationKey.ours;
 
-import dev.breakwater.operator.policy.PolicyDefaults;
+import dev.breakwater.operator.policy.RetryPolicies;
 import dev.breakwater.routing.Retries;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +61,8 @@ final class RetryAnnotations {
                 }
             }
         }
-        return PolicyDefaults.retries(attempts != null ? attempts : nginxTries, on5xx, onReset, perTry, budget, null);
+        return RetryPolicies.retries(attempts != null ? attempts : nginxTries, on5xx, onReset, perTry, budget, null,
+                reason -> r.warn(r.name(attempts != null ? RETRIES : PROXY_NEXT_UPSTREAM_TRIES), reason
+                        + "; the default retries apply"));
     }
 }

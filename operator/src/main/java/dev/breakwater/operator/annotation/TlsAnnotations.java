@@ -4,7 +4,7 @@ import static dev.breakwater.operator.annotation.AnnotationKey.both;
 import static dev.breakwater.operator.annotation.AnnotationKey.named;
 import static dev.breakwater.operator.annotation.AnnotationKey.ours;
 
-import dev.breakwater.operator.policy.PolicyDefaults;
+import dev.breakwater.operator.policy.TlsPolicies;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.RoutePolicy;
 import java.util.List;
@@ -20,7 +20,7 @@ final class TlsAnnotations {
             "boolean; default `false`", "redirect to HTTPS even without TLS for the host", "");
     static final AnnotationKey<Boolean> HSTS = ours("hsts", Parsers.BOOLEAN);
     static final AnnotationKey<Long> HSTS_MAX_AGE = ours("hsts-max-age",
-            Parsers.seconds(PolicyDefaults.HSTS_MAX_AGE_SECONDS));
+            Parsers.seconds(TlsPolicies.HSTS_MAX_AGE_SECONDS));
     static final AnnotationKey<Boolean> HSTS_INCLUDE_SUBDOMAINS = ours("hsts-include-subdomains", Parsers.BOOLEAN);
     static final AnnotationKey<Boolean> HSTS_PRELOAD = ours("hsts-preload", Parsers.BOOLEAN);
     static final AnnotationKey<Cluster.Protocol> BACKEND_PROTOCOL = both("backend-protocol",
@@ -79,8 +79,8 @@ final class TlsAnnotations {
         boolean force = r.get(FORCE_SSL_REDIRECT, false);
         RoutePolicy.Hsts hsts = null;
         if (r.get(HSTS, false)) {
-            hsts = new RoutePolicy.Hsts(r.get(HSTS_MAX_AGE, PolicyDefaults.HSTS_MAX_AGE_SECONDS),
-                    r.get(HSTS_INCLUDE_SUBDOMAINS, false), r.get(HSTS_PRELOAD, false));
+            hsts = TlsPolicies.hsts(r.get(HSTS_MAX_AGE), r.get(HSTS_INCLUDE_SUBDOMAINS, false),
+                    r.get(HSTS_PRELOAD, false));
         } else {
             for (AnnotationKey<?> k : List.of(HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD)) {
                 if (r.value(k) != null) {
