@@ -82,15 +82,20 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
         TimeoutAnnotations.Timeouts timeouts = TimeoutAnnotations.read(r);
         String allowlistKey = AccessAnnotations.allowlistKey(r);
         boolean[] allowlistInvalid = new boolean[1];
-        RoutePolicy route = new RoutePolicy(timeouts.connectMillis(), timeouts.responseMillis(),
-                timeouts.maxBodyBytes(), null, tls.hsts(), null, RetryAnnotations.read(r),
-                BalancingAnnotations.affinity(r))
-                .withCache(CacheAnnotations.cache(r))
-                .withCompression(CacheAnnotations.compression(r))
-                .withSourceAllowlist(AccessAnnotations.allowlist(r, allowlistKey, allowlistInvalid))
-                .withCors(AccessAnnotations.cors(r))
-                .withSendTimeoutMillis(timeouts.sendMillis())
-                .withRateLimit(RateLimitAnnotations.read(r));
+        RoutePolicy route = RoutePolicy.builder()
+                .connectTimeoutMillis(timeouts.connectMillis())
+                .responseTimeoutMillis(timeouts.responseMillis())
+                .maxRequestBodyBytes(timeouts.maxBodyBytes())
+                .hsts(tls.hsts())
+                .retries(RetryAnnotations.read(r))
+                .affinity(BalancingAnnotations.affinity(r))
+                .cache(CacheAnnotations.cache(r))
+                .compression(CacheAnnotations.compression(r))
+                .sourceAllowlist(AccessAnnotations.allowlist(r, allowlistKey, allowlistInvalid))
+                .cors(AccessAnnotations.cors(r))
+                .sendTimeoutMillis(timeouts.sendMillis())
+                .rateLimit(RateLimitAnnotations.read(r))
+                .build();
         ClusterPolicy cluster = BalancingAnnotations.cluster(r);
         Paths paths = PathAnnotations.read(r, r.value(allowlistKey) == null ? null : allowlistKey,
                 allowlistInvalid[0]);

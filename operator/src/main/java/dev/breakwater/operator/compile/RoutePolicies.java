@@ -59,10 +59,18 @@ final class RoutePolicies {
         if (body != null && body == 0) {
             body = Long.MAX_VALUE; // 0: no limit, as ingress-nginx's proxy-body-size says it
         }
-        return new RoutePolicy(connect, response, body,
-                httpsRedirect ? Boolean.TRUE : null, hsts, webSocketIdle, retries(c, field + ".retries",
-                rule.retries), affinity(c, field + ".sessionAffinity", rule.sessionAffinity),
-                cache(c, field + ".cache", rule.cache), compression(c, field + ".compression", rule.compression));
+        return RoutePolicy.builder()
+                .connectTimeoutMillis(connect)
+                .responseTimeoutMillis(response)
+                .maxRequestBodyBytes(body)
+                .httpsRedirect(httpsRedirect ? Boolean.TRUE : null)
+                .hsts(hsts)
+                .webSocketIdleTimeoutMillis(webSocketIdle)
+                .retries(retries(c, field + ".retries", rule.retries))
+                .affinity(affinity(c, field + ".sessionAffinity", rule.sessionAffinity))
+                .cache(cache(c, field + ".cache", rule.cache))
+                .compression(compression(c, field + ".compression", rule.compression))
+                .build();
     }
 
     private static Retries retries(RouteContext c, String field, RetriesSpec r) {
