@@ -60,11 +60,6 @@ final class BackendResolver {
         return services.get(serviceKey);
     }
 
-    /** True when some EndpointSlice names the Service {@code namespace/name}. */
-    boolean hasSlices(String serviceKey) {
-        return slicesByService.containsKey(serviceKey);
-    }
-
     /**
      * The Service port a cluster named by {@link #resolve} serves: its name, or for an unnamed port its number
      * ({@code portLabel} of {@link ClusterSource}); null when the Service has no such port any more.
