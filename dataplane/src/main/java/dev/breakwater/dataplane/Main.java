@@ -1,6 +1,6 @@
 package dev.breakwater.dataplane;
 
-import dev.breakwater.dataplane.channel.ChannelTls;
+import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.dataplane.channel.TableClient;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.TableCodec;

@@ -1,6 +1,6 @@
 package dev.breakwater.operator;
 
-import dev.breakwater.dataplane.channel.ChannelTls;
+import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.local.LocalMode;
 import dev.breakwater.operator.publish.TableServer;

@@ -2,7 +2,7 @@ package dev.breakwater.operator.run;
 
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.publish.TablePipeline;
-import dev.breakwater.dataplane.channel.ChannelTls;
+import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.operator.publish.TablePublisher;
 import dev.breakwater.operator.publish.TableServer;
 import dev.breakwater.operator.publish.TableVersions;
