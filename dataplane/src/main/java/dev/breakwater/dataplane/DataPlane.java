@@ -16,6 +16,8 @@ import dev.breakwater.dataplane.frontend.HttpsInitializer;
 import dev.breakwater.dataplane.health.HealthChecker;
 import dev.breakwater.dataplane.lb.EndpointRegistry;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
+import dev.breakwater.dataplane.request.RequestHeadCheck;
+import dev.breakwater.dataplane.request.RequestPolicy;
 import dev.breakwater.dataplane.frontend.ProxyInitializer;
 import dev.breakwater.dataplane.tls.SelfSignedCertificate;
 import dev.breakwater.dataplane.tls.TlsContexts;
@@ -86,6 +88,7 @@ public final class DataPlane implements AutoCloseable {
     private final ResponseCache cache;
     private final String adminToken;
     private final Path hostsFile;
+    private final RequestPolicy requestPolicy;
 
     private DataPlane(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -100,6 +103,7 @@ public final class DataPlane implements AutoCloseable {
         this.limiters = new RateLimiters(b.rateLimitKeys);
         metrics.bindRateLimiters(limiters::keys, limiters.maxKeys());
         this.hostsFile = b.hostsFile;
+        this.requestPolicy = b.requestPolicy;
         if (b.cache.maxBytes() > 0) {
             this.cache = new ResponseCache(b.cache, route -> metrics.cache(route).evicted());
             metrics.bindCache(cache::weightedBytes, cache::size, cache::evictions);
@@ -140,7 +144,7 @@ public final class DataPlane implements AutoCloseable {
         }
         connections = new DefaultChannelGroup("client-connections", GlobalEventExecutor.INSTANCE);
         ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining,
-                connections, cache);
+                connections, cache, new RequestHeadCheck(requestPolicy));
         httpChannel = new ServerBootstrap()
                 .group(workerGroup)
                 .channel(transport.serverChannel())
@@ -323,8 +327,15 @@ public final class DataPlane implements AutoCloseable {
         private String adminToken;
         private int rateLimitKeys = RateLimiters.DEFAULT_MAX_KEYS;
         private Path hostsFile;
+        private RequestPolicy requestPolicy = RequestPolicy.DEFAULT;
 
         private Builder() {
+        }
+
+        /** What a request head may carry and how its path is normalised ({@link RequestPolicy#DEFAULT}). */
+        public Builder requestPolicy(RequestPolicy value) {
+            this.requestPolicy = Objects.requireNonNull(value, "requestPolicy");
+            return this;
         }
 
         /**

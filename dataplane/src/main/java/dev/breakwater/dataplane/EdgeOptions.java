@@ -1,6 +1,8 @@
 package dev.breakwater.dataplane;
 
 import dev.breakwater.dataplane.cache.CacheConfig;
+import dev.breakwater.dataplane.request.PathPolicy;
+import dev.breakwater.dataplane.request.RequestPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,13 +21,15 @@ public final class EdgeOptions {
     public static final String USAGE = """
                    [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
                    [--cache-lock-timeout 5s] [--rate-limit-keys 100000] [--admin-token-file FILE]
-                   [--hosts-file FILE]
+                   [--hosts-file FILE] [--max-request-headers 100] [--path-merge-slashes true]
+                   [--path-escaped-slashes reject|keep|decode]
             """;
 
     private CacheConfig cache = CacheConfig.DEFAULTS;
     private String adminToken;
     private int rateLimitKeys = dev.breakwater.dataplane.ratelimit.RateLimiters.DEFAULT_MAX_KEYS;
     private Path hostsFile;
+    private RequestPolicy request = RequestPolicy.DEFAULT;
 
     /**
      * Takes the option if it is one of these.
@@ -41,6 +45,10 @@ public final class EdgeOptions {
             case "--cache-lock-timeout" -> cache = cache.withLockTimeout(duration(name, value));
             case "--admin-token-file" -> adminToken = token(name, value);
             case "--rate-limit-keys" -> rateLimitKeys = count(name, value);
+            case "--max-request-headers" -> request = request.withMaxHeaders(count(name, value));
+            case "--path-merge-slashes" -> request = request.withPaths(request.paths().withMergeSlashes(bool(name, value)));
+            case "--path-escaped-slashes" -> request = request.withPaths(
+                    request.paths().withEscapedSlashes(PathPolicy.EscapedSlashes.parse(name, value)));
             case "--hosts-file" -> {
                 hostsFile = Path.of(value);
                 if (!Files.isReadable(hostsFile)) {
@@ -54,8 +62,22 @@ public final class EdgeOptions {
         return true;
     }
 
+    /** The request-head settings read so far. */
+    public RequestPolicy requestPolicy() {
+        return request;
+    }
+
     public DataPlane.Builder applyTo(DataPlane.Builder builder) {
-        return builder.cache(cache).adminToken(adminToken).rateLimitKeys(rateLimitKeys).hostsFile(hostsFile);
+        return builder.cache(cache).adminToken(adminToken).rateLimitKeys(rateLimitKeys).hostsFile(hostsFile)
+                .requestPolicy(request);
+    }
+
+    private static boolean bool(String name, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "on", "yes" -> true;
+            case "false", "off", "no" -> false;
+            default -> throw new IllegalArgumentException(name + ": '" + value + "' (expected: true or false)");
+        };
     }
 
     private static int count(String name, String value) {

@@ -26,15 +26,18 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private final UpstreamPool pool;
     private final String key;
     private final boolean stream;
+    /** The HTTP/1.1 codec of this connection; null for an HTTP/2 stream. */
+    private final UpstreamHttpCodec codec;
     private Channel channel;
     private Owner owner;
     private long idleSinceNanos;
     private boolean reused;
 
-    UpstreamConnection(UpstreamPool pool, String key, boolean stream) {
+    UpstreamConnection(UpstreamPool pool, String key, UpstreamHttpCodec codec) {
         this.pool = pool;
         this.key = key;
-        this.stream = stream;
+        this.codec = codec;
+        this.stream = codec == null;
     }
 
     /** True for an HTTP/2 stream: one request, never pooled (its connection is shared instead). */
@@ -60,19 +63,26 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         assert channel.eventLoop().inEventLoop();
         this.owner = newOwner;
         pool.busy(this);
+        if (codec != null) {
+            codec.idle(false);
+        }
     }
 
-    /** Gives the connection back to its pool (or closes it if it cannot be reused). */
+    /**
+     * Gives the connection back to its pool, or closes it if it cannot be reused: an HTTP/2 stream, or a connection
+     * whose endpoint sent more than the response it declared.
+     */
     public void release() {
         owner = null;
         pool.notBusy(this);
         if (!channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
         }
-        if (stream) {
+        if (stream || codec.overrun()) {
             channel.close();
             return;
         }
+        codec.idle(true);
         reused = true;
         pool.release(this);
     }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -109,14 +108,15 @@ public final class UpstreamPool {
 
     private void connectHttp1(UpstreamEndpoint endpoint, int connectTimeoutMillis,
                               Promise<UpstreamConnection> promise) {
-        UpstreamConnection handler = new UpstreamConnection(this, endpoint.key(), false);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineLength())
                 .setMaxHeaderSize(config.maxHeaderSize() * 4)
                 .setMaxChunkSize(65536);
+        UpstreamHttpCodec codec = new UpstreamHttpCodec(decoder);
+        UpstreamConnection handler = new UpstreamConnection(this, endpoint.key(), codec);
         Promise<Channel> ready = loop.newPromise();
         open(endpoint, connectTimeoutMillis, false, ready, p -> {
-            p.addLast("http", new HttpClientCodec(decoder, false, false));
+            p.addLast("http", codec);
             p.addLast("upstream", handler);
         });
         ready.addListener(r -> {
@@ -161,7 +161,7 @@ public final class UpstreamPool {
                 return;
             }
             Channel conn = (Channel) ready.getNow();
-            UpstreamConnection handler = new UpstreamConnection(this, endpoint.key(), true);
+            UpstreamConnection handler = new UpstreamConnection(this, endpoint.key(), null);
             new Http2StreamChannelBootstrap(conn)
                     .handler(new ChannelInitializer<Http2StreamChannel>() {
                         @Override

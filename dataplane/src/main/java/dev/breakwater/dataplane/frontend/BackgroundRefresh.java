@@ -6,6 +6,7 @@ import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.cache.CacheControl;
 import dev.breakwater.dataplane.cache.CacheKey;
 import dev.breakwater.dataplane.cache.CacheSettings;
+import dev.breakwater.dataplane.request.HopByHop;
 import dev.breakwater.dataplane.cache.CachedBody;
 import dev.breakwater.dataplane.cache.CachedResponse;
 import dev.breakwater.dataplane.cache.ResponseCache;

@@ -2,6 +2,11 @@ package dev.breakwater.dataplane.frontend;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
@@ -11,7 +16,9 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,7 +26,8 @@ import java.util.Map;
  * Rejects malformed HTTP/2 requests (RFC 9113 section 8.1.1 and 8.3.1) with RST_STREAM PROTOCOL_ERROR before
  * they reach a stream: a request head without {@code :method}, {@code :scheme} or {@code :path} (or with an
  * empty {@code :path}); trailers that carry pseudo-headers or do not end the stream; a body whose length
- * differs from its {@code content-length}. Sits between the frame codec and the stream multiplexer; state is
+ * differs from its {@code content-length}. A {@code host} header naming another host than {@code :authority} is
+ * answered 400. Sits between the frame codec and the stream multiplexer; state is
  * kept only for streams whose request is still arriving.
  */
 final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
@@ -55,6 +63,10 @@ final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
             boolean connect = method != null && "CONNECT".contentEquals(method);
             if (method == null || !connect && (h.scheme() == null || h.path() == null || h.path().length() == 0)) {
                 reject(ctx, frame);
+                return;
+            }
+            if (!sameHost(h)) {
+                badRequest(ctx, frame, "the host header and :authority name different hosts");
                 return;
             }
             if (!frame.isEndStream()) {
@@ -117,6 +129,37 @@ final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireExceptionCaught(cause);
+    }
+
+    /** RFC 9113 section 8.3.1: a host header, where there is one beside :authority, names the same host. */
+    private static boolean sameHost(Http2Headers h) {
+        CharSequence authority = h.authority();
+        if (authority == null) {
+            return true;
+        }
+        for (CharSequence host : h.getAll(HttpHeaderNames.HOST)) {
+            if (!AsciiString.contentEqualsIgnoreCase(host, authority)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Answers the stream 400 with the reason, and ends it (a body still on its way is refused by RST_STREAM). */
+    private static void badRequest(ChannelHandlerContext ctx, Http2HeadersFrame frame, String reason) {
+        Http2FrameStream stream = frame.stream();
+        boolean bodyFollows = !frame.isEndStream();
+        ReferenceCountUtil.release(frame);
+        byte[] body = ("400 Bad Request: " + reason + "\n").getBytes(StandardCharsets.UTF_8);
+        Http2Headers head = new DefaultHttp2Headers().status("400")
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        ctx.write(new DefaultHttp2HeadersFrame(head, false).stream(stream));
+        ctx.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true).stream(stream));
+        if (bodyFollows) {
+            ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR).stream(stream));
+        }
+        ctx.flush();
     }
 
     private static boolean hasPseudoHeader(Http2Headers h) {

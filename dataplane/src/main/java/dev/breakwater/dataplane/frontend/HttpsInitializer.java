@@ -5,8 +5,6 @@ import dev.breakwater.dataplane.tls.CertificateStore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -94,15 +92,11 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                         stream.pipeline().addLast("proxy", new ProxyHandler(services, "https"));
                     }
                 }));
-                ctx.pipeline().addLast("h2-idle", new Http2IdleCloser());
+                ctx.pipeline().addLast("h2-idle", new Http2ConnectionCloser(services.metrics()));
             } else {
-                HttpDecoderConfig decoder = new HttpDecoderConfig()
-                        .setMaxInitialLineLength(services.config().maxInitialLineLength())
-                        .setMaxHeaderSize(services.config().maxHeaderSize())
-                        .setMaxChunkSize(65536);
                 ctx.pipeline().addLast("head-timeout",
                         new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()));
-                ctx.pipeline().addLast("http", new HttpServerCodec(decoder));
+                ctx.pipeline().addLast("http", ProxyInitializer.serverCodec(services.config()));
                 ctx.pipeline().addLast("proxy", new ProxyHandler(services, "https"));
             }
         }

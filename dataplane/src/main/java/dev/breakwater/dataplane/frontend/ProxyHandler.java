@@ -16,6 +16,9 @@ import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.filter.LocalAnswer;
 import dev.breakwater.dataplane.filter.RequestFilters;
+import dev.breakwater.dataplane.request.HopByHop;
+import dev.breakwater.dataplane.request.RequestHeadCheck;
+import dev.breakwater.dataplane.request.RequestRefused;
 import dev.breakwater.dataplane.metrics.ProxyMetrics.UpstreamError;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -156,6 +159,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private int sendPending;
     private long sendSinceNanos;
     private final ChannelFutureListener sendProgress = this::sendProgressed;
+    /** The request head was written to the socket of the attempt's (reused) connection. */
+    private boolean headSent;
+    private final ChannelFutureListener headProgress = f -> {
+        UpstreamConnection u = upstream;
+        if (f.isSuccess() && u != null && f.channel() == u.channel()) {
+            headSent = true;
+        }
+    };
     private int connectTimeoutMillis;
     private ScheduledFuture<?> timer;
     private boolean http2;
@@ -319,30 +330,27 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             }
             return;
         }
-        keepAlive = HttpUtil.isKeepAlive(req) && !services.draining().getAsBoolean();
+        RequestHeadCheck.Checked checked;
+        try {
+            checked = services.headCheck().check(req, http2);
+        } catch (RequestRefused refused) {
+            LOG.debug("refused {} {} from {}: {}", req.method(), req.uri(), clientIp, refused.reason());
+            services.metrics().refused(refused.status());
+            keepAlive = false;
+            respondLocally(HttpResponseStatus.valueOf(refused.status()), refused.reason());
+            return;
+        }
+        keepAlive = checked.keepAlive() && !services.draining().getAsBoolean();
+        upgradeRequested = checked.webSocketUpgrade();
         long contentLength = HttpUtil.getContentLength(req, -1L);
         boolean chunked = HttpUtil.isTransferEncodingChunked(req);
         retryable = !chunked && contentLength <= 0;
 
-        String uri = req.uri();
-        String host = headers.get(HttpHeaderNames.HOST);
-        if (uri.startsWith("http://") || uri.startsWith("https://")) {
-            // absolute form: its authority replaces the Host header
-            int authorityStart = uri.indexOf("//") + 2;
-            int pathStart = uri.indexOf('/', authorityStart);
-            host = uri.substring(authorityStart, pathStart < 0 ? uri.length() : pathStart);
-            uri = pathStart < 0 ? "/" : uri.substring(pathStart);
-            req.setUri(uri);
-            headers.set(HttpHeaderNames.HOST, host);
-        }
-        if (host == null && !http10) {
-            respondLocally(HttpResponseStatus.BAD_REQUEST, "missing Host header");
-            return;
-        }
+        String host = checked.host();
         requestHost = host;
-        int q = uri.indexOf('?');
-        String path = q < 0 ? uri : uri.substring(0, q);
-        String query = q < 0 ? null : uri.substring(q + 1);
+        String uri = req.uri();
+        String path = checked.target().path();
+        String query = checked.target().query();
 
         Router router = services.table().router();
         CompiledRoute r = router == null ? null : router.route(host, path, query, req.method().name(), headers);
@@ -397,7 +405,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 ? policy.responseTimeoutMillis() : services.config().responseTimeout().toMillis());
         sendTimeoutNanos = policy.sendTimeoutMillis() != null
                 ? TimeUnit.MILLISECONDS.toNanos(policy.sendTimeoutMillis()) : responseTimeoutNanos;
-        if (policy.cache() != null && services.cache() != null && !isWebSocketUpgrade(headers)
+        if (policy.cache() != null && services.cache() != null && !upgradeRequested
                 && (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD))) {
             ResponseCache cache = services.cache();
             cacheSettings = CacheSettings.resolve(policy.cache(), cache.config());
@@ -444,7 +452,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         cluster.requestStarted();
         clusterCounted = true;
-        upgradeRequested = !http2 && isWebSocketUpgrade(headers);
         prepareUpstreamHeaders(req, headers, requestHost, endpoint, http2 && !wholeRequest);
         if (upgradeRequested) {
             retryable = false;
@@ -562,12 +569,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
 
     private void prepareUpstreamHeaders(HttpRequest req, HttpHeaders headers, String host, UpstreamEndpoint endpoint,
                                         boolean bodyOfUnknownLength) {
-        HopByHop.strip(headers);
-        if (http2) {
-            for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
-                headers.remove(n.text());
-            }
-        }
+        // hop-by-hop and client-forbidden headers are gone already (RequestHeadCheck)
         if (services.config().trustForwardedHeaders()) {
             String prior = headers.get(ForwardedHeaders.X_FORWARDED_FOR);
             headers.set(ForwardedHeaders.X_FORWARDED_FOR, prior == null ? clientIp : prior + ", " + clientIp);
@@ -716,7 +718,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         skipInterimBody = false;
         sendPending = 0;
         Channel ch = c.channel();
-        ch.write(request, ch.voidPromise());
+        headSent = false;
+        // on a reused connection, whether the head left is what decides a retry of a non-idempotent request
+        ch.write(request, c.reused() ? ch.newPromise().addListener(headProgress) : ch.voidPromise());
         if (pendingBody != null) {
             HttpContent part;
             while ((part = pendingBody.poll()) != null) {
@@ -817,10 +821,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             if (resp.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
                 services.metrics().upstreamError(cluster.name(), UpstreamError.RESET);
-                abortUpstream();
                 if (!responseStarted) {
+                    upstream = null;
+                    c.discard();
+                    endAttempt();
+                    if (retryOnFreshConnection(c)) {
+                        return;
+                    }
+                    abortUpstream();
                     respondLocally(HttpResponseStatus.BAD_GATEWAY, "invalid response from endpoint");
                 } else {
+                    abortUpstream();
                     ctx.close();
                 }
                 return;
@@ -1064,19 +1075,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         dropFill();
         if (!responseStarted) {
             endAttempt();
-            if (c.reused() && retryable && !staleRetried) {
-                // a pooled connection the endpoint closed while idle: the request never reached it
-                staleRetried = true;
-                LOG.debug("pooled connection to {} was closed; retrying on a new one", endpoint);
-                if (requestDone) {
-                    if (pendingBody == null) {
-                        pendingBody = new ArrayDeque<>(1);
-                    }
-                    pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
-                }
-                endpoint.state().requestStarted();
-                attemptActive = true;
-                connect();
+            if (retryOnFreshConnection(c)) {
                 return;
             }
             cluster.failed(endpoint);
@@ -1087,6 +1086,29 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         } else {
             ctx.close();
         }
+    }
+
+    /**
+     * A reused connection failed before any byte of the answer arrived (the endpoint had closed it while it idled, or
+     * it answered with bytes that are no response): sends the request once more on a new connection, when that is
+     * safe: the request has no body, and it is idempotent or its head never reached the connection.
+     */
+    private boolean retryOnFreshConnection(UpstreamConnection failed) {
+        if (!failed.reused() || !retryable || staleRetried || !idempotent && headSent) {
+            return false;
+        }
+        staleRetried = true;
+        LOG.debug("reused connection to {} failed before an answer; retrying on a new one", endpoint);
+        if (requestDone) {
+            if (pendingBody == null) {
+                pendingBody = new ArrayDeque<>(1);
+            }
+            pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        endpoint.state().requestStarted();
+        attemptActive = true;
+        connect();
+        return true;
     }
 
     private void abortUpstream() {
@@ -1597,11 +1619,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         headers.set(CLIENT_SUBJECT, peer.getSubjectX500Principal().getName());
         headers.set(CLIENT_ISSUER, peer.getIssuerX500Principal().getName());
         return true;
-    }
-
-    private static boolean isWebSocketUpgrade(HttpHeaders headers) {
-        return headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
-                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.frontend;
 
+import dev.breakwater.dataplane.ProxyConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -10,6 +11,14 @@ import java.util.concurrent.TimeUnit;
 /** The pipeline of a plain-HTTP client connection: idle timer, HTTP/1.1 codec, proxy. */
 public final class ProxyInitializer extends ChannelInitializer<Channel> {
 
+    /**
+     * Pipelined requests the codec may have decoded ahead of the answers. Not a limit clients meet: the proxy stops
+     * reading a connection once {@link ProxyConfig#maxPipelinedRequests()} wait, so the codec can be ahead by at most
+     * what one read holds (64 KiB, a few thousand of the smallest requests). Netty's default, 128, made a burst of
+     * pipelined requests read in one go fail the connection.
+     */
+    private static final int CODEC_PIPELINE_DEPTH = 1 << 16;
+
     private final ProxyServices services;
 
     public ProxyInitializer(ProxyServices services) {
@@ -19,15 +28,20 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         services.connections().add(ch);
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(services.config().maxInitialLineLength())
-                .setMaxHeaderSize(services.config().maxHeaderSize())
-                .setMaxChunkSize(65536);
         ch.pipeline()
                 .addLast("idle", new IdleStateHandler(services.config().idleTimeout().toMillis(), 0, 0,
                         TimeUnit.MILLISECONDS))
                 .addLast("head-timeout", new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()))
-                .addLast("http", new HttpServerCodec(decoder))
+                .addLast("http", serverCodec(services.config()))
                 .addLast("proxy", new ProxyHandler(services, "http"));
+    }
+
+    /** The HTTP/1.1 server codec with the configured line and header limits (plain and TLS connections). */
+    static HttpServerCodec serverCodec(ProxyConfig config) {
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.maxInitialLineLength())
+                .setMaxHeaderSize(config.maxHeaderSize())
+                .setMaxChunkSize(65536);
+        return new HttpServerCodec(decoder, CODEC_PIPELINE_DEPTH);
     }
 }

@@ -5,6 +5,7 @@ import dev.breakwater.dataplane.cache.ResponseCache;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.request.RequestHeadCheck;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import java.util.Map;
@@ -17,10 +18,12 @@ import java.util.function.BooleanSupplier;
  * @param draining    true once the proxy is shutting down: responses then carry {@code Connection: close}
  * @param connections every open client connection (for draining)
  * @param cache       the response cache, or null when it is off
+ * @param headCheck   what every request head passes before it is routed
  */
 public record ProxyServices(TableHolder table, ProxyConfig config, ProxyMetrics metrics,
                             Map<EventLoop, UpstreamPool> pools, BooleanSupplier draining,
-                            ChannelGroup connections, ResponseCache cache) {
+                            ChannelGroup connections, ResponseCache cache,
+                            RequestHeadCheck headCheck) {
 
     public UpstreamPool pool(EventLoop loop) {
         UpstreamPool pool = pools.get(loop);

@@ -39,6 +39,8 @@ public final class ProxyMetrics {
     private final Counter noRoute;
     private final ConcurrentHashMap<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Counter handshakeFailures;
+    private final ConcurrentHashMap<Integer, Counter> refused = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> http2Errors = new ConcurrentHashMap<>();
 
     public ProxyMetrics() {
         Gauge.builder("breakwater.downstream.connections.active", activeConnections, AtomicLong::get)
@@ -98,6 +100,23 @@ public final class ProxyMetrics {
 
     public void unrouted() {
         noRoute.increment();
+    }
+
+    /** A request refused at the edge before routing (malformed target, Host, too many headers), by status. */
+    public void refused(int status) {
+        refused.computeIfAbsent(status, st -> Counter.builder("breakwater.requests.refused")
+                .description("Requests refused at the edge before routing, by the status answered")
+                .tag("status", Integer.toString(st)).register(registry)).increment();
+    }
+
+    /**
+     * An HTTP/2 connection error (a protocol violation by the client, or a broken connection): the connection is
+     * closed with GOAWAY, and counted here by its error code instead of being logged.
+     */
+    public void http2ConnectionError(String code) {
+        http2Errors.computeIfAbsent(code, c -> Counter.builder("breakwater.http2.connection.errors")
+                .description("HTTP/2 connections closed for an error, by error code")
+                .tag("code", c).register(registry)).increment();
     }
 
     public void upstreamError(String cluster, UpstreamError kind) {
