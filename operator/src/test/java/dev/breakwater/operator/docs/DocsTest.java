@@ -22,10 +22,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The documentation (docs/, and README's links into it) holds no broken link between its pages or to their
- * headings, and lists every command-line option and every annotation key the code reads. MkDocs' strict build
+ * headings, and lists every command-line option (from the picocli models of both jars) and every annotation key the
+ * code reads. MkDocs' strict build
  * (tools/docs.sh) checks the links too; this test runs without Python.
  */
 class DocsTest {
@@ -34,20 +37,6 @@ class DocsTest {
     private static final Path DOCS = ROOT.resolve("docs");
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
     private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.+?)\\s*#*\\s*$");
-    private static final Pattern OPTION = Pattern.compile("\"(--[a-z][a-z0-9-]*)\"");
-
-    /** Where each command's options are parsed, by the command. */
-    private static final Map<String, List<String>> OPTION_PARSERS = new LinkedHashMap<>();
-
-    static {
-        OPTION_PARSERS.put("local", List.of("operator/src/main/java/dev/breakwater/operator/local/LocalCommand.java",
-                "dataplane/src/main/java/dev/breakwater/dataplane/EdgeOptions.java"));
-        OPTION_PARSERS.put("run", List.of("operator/src/main/java/dev/breakwater/operator/run/RunOptions.java"));
-        OPTION_PARSERS.put("serve-tables", List.of("operator/src/main/java/dev/breakwater/operator/ServeTables.java"));
-        OPTION_PARSERS.put("credentials", List.of("operator/src/main/java/dev/breakwater/operator/Main.java"));
-        OPTION_PARSERS.put("data plane", List.of("dataplane/src/main/java/dev/breakwater/dataplane/Main.java",
-                "dataplane/src/main/java/dev/breakwater/dataplane/EdgeOptions.java"));
-    }
 
     @Test
     void everyLinkBetweenPagesReachesAPageAndItsHeading() throws IOException {
@@ -78,23 +67,30 @@ class DocsTest {
     @Test
     void theCommandLinePageListsEveryOptionOfEveryCommand() {
         String cli = read(DOCS.resolve("cli.md"));
+        Map<String, Set<String>> options = new LinkedHashMap<>();
+        collect(dev.breakwater.operator.Main.commandLine(), options);
+        collect(dev.breakwater.dataplane.Main.commandLine(), options);
+        assertThat(options).containsKeys("breakwater local", "breakwater run", "breakwater serve-tables",
+                "breakwater credentials", "breakwater-dataplane");
         Map<String, Set<String>> missing = new LinkedHashMap<>();
-        OPTION_PARSERS.forEach((command, sources) -> {
-            Set<String> options = new TreeSet<>();
-            for (String source : sources) {
-                Matcher m = OPTION.matcher(read(ROOT.resolve(source)));
-                while (m.find()) {
-                    options.add(m.group(1));
-                }
-            }
-            assertThat(options).as("options of %s found in %s", command, sources).isNotEmpty();
-            options.removeIf(o -> cli.contains("`" + o + " ") || cli.contains("`" + o + "`")
-                    || cli.contains("`" + o + ","));
-            if (!options.isEmpty()) {
-                missing.put(command, options);
+        options.forEach((command, names) -> {
+            Set<String> left = new TreeSet<>(names);
+            left.removeIf(o -> cli.contains("`" + o + " ") || cli.contains("`" + o + "`") || cli.contains("`" + o + ","));
+            if (!left.isEmpty()) {
+                missing.put(command, left);
             }
         });
         assertThat(missing).as("options not in docs/cli.md, by command").isEmpty();
+    }
+
+    /** Every option of a command and its subcommands (picocli's model), by the command's qualified name. */
+    private static void collect(CommandLine command, Map<String, Set<String>> out) {
+        Set<String> names = new TreeSet<>();
+        for (OptionSpec option : command.getCommandSpec().options()) {
+            names.add(option.longestName());
+        }
+        out.put(command.getCommandSpec().qualifiedName(), names);
+        command.getSubcommands().values().forEach(sub -> collect(sub, out));
     }
 
     @Test
