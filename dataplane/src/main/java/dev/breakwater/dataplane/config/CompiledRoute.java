@@ -4,6 +4,9 @@ import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.filter.RequestFilters;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
+import dev.breakwater.dataplane.request.PathNormalizer;
+import dev.breakwater.dataplane.request.PathPolicy;
+import dev.breakwater.dataplane.request.RequestRefused;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.HeaderMatch;
 import dev.breakwater.routing.PathMatch;
@@ -45,7 +48,7 @@ public final class CompiledRoute {
         this.clientAuth = clientAuth;
         PathMatch path = route.match().path();
         this.pathType = path.type();
-        this.pathValue = path.type() == PathMatch.Type.PREFIX ? path.normalizedPrefix() : path.value();
+        this.pathValue = comparable(path.type() == PathMatch.Type.PREFIX ? path.normalizedPrefix() : path.value());
         this.pathPattern = path.type() == PathMatch.Type.REGULAR_EXPRESSION ? Pattern.compile(path.value()) : null;
         List<HeaderMatch> hm = route.match().headers();
         this.headers = hm.toArray(HeaderMatch[]::new);
@@ -165,6 +168,24 @@ public final class CompiledRoute {
             }
         }
         return true;
+    }
+
+    /** How a route's own path is read: normalised as request paths are, but never refused and slashes kept. */
+    private static final PathPolicy ROUTE_PATHS = new PathPolicy(false, PathPolicy.EscapedSlashes.KEEP);
+
+    /**
+     * A route's Exact or Prefix path in the form request paths take once normalised ({@code /%7euser} is
+     * {@code /~user}), so that it is compared with them like for like.
+     */
+    private static String comparable(String value) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        try {
+            return PathNormalizer.normalize(value, ROUTE_PATHS);
+        } catch (RequestRefused e) {
+            return value; // never matches a request path, as before
+        }
     }
 
     private boolean matchesPath(String path) {

@@ -48,6 +48,8 @@ final class Http2ConnectionCloser extends ChannelInboundHandlerAdapter {
         String code = h2 instanceof Http2Exception e ? e.error().name().toLowerCase(Locale.ROOT) : "io";
         metrics.http2ConnectionError(code);
         LOG.debug("HTTP/2 connection from {} failed ({}): {}", ctx.channel().remoteAddress(), code, cause.toString());
-        ctx.close();
+        if (!(h2 instanceof Http2Exception)) {
+            ctx.close(); // an HTTP/2 error is the codec's to answer: it sends GOAWAY with the error's code, then closes
+        }
     }
 }

@@ -2,6 +2,8 @@ package dev.breakwater.dataplane.frontend;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import dev.breakwater.dataplane.request.RequestHeadCheck;
+import dev.breakwater.dataplane.request.RequestTarget;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -26,8 +28,9 @@ import java.util.Map;
  * Rejects malformed HTTP/2 requests (RFC 9113 section 8.1.1 and 8.3.1) with RST_STREAM PROTOCOL_ERROR before
  * they reach a stream: a request head without {@code :method}, {@code :scheme} or {@code :path} (or with an
  * empty {@code :path}); trailers that carry pseudo-headers or do not end the stream; a body whose length
- * differs from its {@code content-length}. A {@code host} header naming another host than {@code :authority} is
- * answered 400. Sits between the frame codec and the stream multiplexer; state is
+ * differs from its {@code content-length}. A method outside upper-case letters, a {@code :path} with
+ * a space or control character (which the conversion to an HTTP/1 request cannot carry), and a {@code host} header
+ * naming another host than {@code :authority} are answered 400. Sits between the frame codec and the stream multiplexer; state is
  * kept only for streams whose request is still arriving.
  */
 final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
@@ -63,6 +66,14 @@ final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
             boolean connect = method != null && "CONNECT".contentEquals(method);
             if (method == null || !connect && (h.scheme() == null || h.path() == null || h.path().length() == 0)) {
                 reject(ctx, frame);
+                return;
+            }
+            if (!RequestHeadCheck.validMethod(method)) {
+                badRequest(ctx, frame, "the method must be upper-case letters, '-' or '_'");
+                return;
+            }
+            if (!connect && !RequestTarget.readable(h.path())) {
+                badRequest(ctx, frame, "the path has a space or a control character");
                 return;
             }
             if (!sameHost(h)) {

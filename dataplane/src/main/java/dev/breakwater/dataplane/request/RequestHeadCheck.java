@@ -42,7 +42,8 @@ public final class RequestHeadCheck {
         return policy;
     }
 
-    private static boolean upperCaseToken(String method) {
+    /** A method of 1-32 upper-case letters, {@code -} and {@code _}. */
+    public static boolean validMethod(CharSequence method) {
         if (method.isEmpty() || method.length() > 32) {
             return false;
         }
@@ -73,7 +74,7 @@ public final class RequestHeadCheck {
         if (headers.size() > policy.maxHeaders()) {
             throw new RequestRefused(431, "more than " + policy.maxHeaders() + " request header fields");
         }
-        if (!upperCaseToken(request.method().name())) {
+        if (!validMethod(request.method().name())) {
             throw new RequestRefused(400, "the method must be upper-case letters, '-' or '_'");
         }
         if (request.method().equals(HttpMethod.CONNECT)) {

@@ -47,6 +47,20 @@ public record RequestTarget(String authority, String path, String query) {
         return new RequestTarget(authority, path, query);
     }
 
+    /**
+     * True when the target holds no space or control character, so that it can be read at all (an HTTP/1.1 request
+     * line cannot carry one; an HTTP/2 {@code :path} must not).
+     */
+    public static boolean readable(CharSequence target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Where {@code http} or {@code https} (any case) ends, when followed by {@code ://}; else -1. */
     private static int schemeEnd(String target) {
         for (String scheme : new String[] {"http", "https"}) {

@@ -192,6 +192,31 @@ class PathAndHostTest {
     }
 
     @Test
+    void http2RequestsCannotCarryConnectionHeadersProxyOrConversionHeaders() throws Exception {
+        try (H2Client h2 = new H2Client(proxy.httpsPort(), "app.test")) {
+            // connection-specific headers are malformed in HTTP/2 (RFC 9113 8.2.2): refused by the codec, which
+            // resets the stream or closes the connection
+            H2Client.Answer framing;
+            try {
+                framing = h2.send(head("POST", "/public/a", "app.test").add("connection", "content-length")
+                        .add("content-length", "3"), "abc");
+            } catch (java.util.concurrent.ExecutionException closed) {
+                framing = null;
+            }
+            assertThat(framing == null ? -1 : framing.status()).isNotEqualTo(200);
+        }
+        try (H2Client h2 = new H2Client(proxy.httpsPort(), "app.test")) {
+            H2Client.Answer sneaky = h2.send(head("GET", "/public/b", "app.test").add("proxy", "http://evil.test")
+                    .add("x-http2-path", "/admin").add("x-http2-scheme", "http"), null);
+            assertThat(sneaky.status()).isEqualTo(200);
+        }
+        assertThat(backend.received()).extracting(RawBackend.Received::target).containsExactly("/public/b");
+        RawBackend.Received got = backend.received().get(0);
+        assertThat(got.headers("proxy")).isEmpty();
+        assertThat(got.headerLines()).noneMatch(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("x-http2-"));
+    }
+
+    @Test
     void requestHeadersAreCountedAgainstTheLimit() throws Exception {
         StringBuilder ninetyNine = new StringBuilder();
         for (int i = 0; i < 99; i++) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Many pipelined requests written at once are all answered, in order, by backpressure rather than a reset; and an
@@ -41,14 +41,14 @@ class PipeliningAndDesyncTest {
         backend.close();
     }
 
-    @ParameterizedTest(name = "{0} pipelined GETs")
-    @ValueSource(ints = {200, 1000})
-    void everyPipelinedRequestIsAnsweredInOrder(int n) throws Exception {
+    @ParameterizedTest(name = "{0} pipelined GETs (tls {1})")
+    @CsvSource({"200,false", "1000,false", "500,true"})
+    void everyPipelinedRequestIsAnsweredInOrder(int n, boolean tls) throws Exception {
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < n; i++) {
             all.append("GET /r").append(i).append(" HTTP/1.1\r\nHost: app.test\r\n\r\n");
         }
-        try (RawHttp raw = new RawHttp(proxy.httpPort())) {
+        try (RawHttp raw = tls ? RawHttp.tls(proxy.httpsPort(), "app.test") : new RawHttp(proxy.httpPort())) {
             raw.send(all.toString());
             List<RawHttp.Response> answers = raw.read(n);
             for (int i = 0; i < n; i++) {

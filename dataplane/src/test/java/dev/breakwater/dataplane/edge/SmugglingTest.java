@@ -84,6 +84,51 @@ class SmugglingTest {
         assertThat(upload.headers("connection")).isEmpty();
     }
 
+    static Stream<Arguments> ambiguousFraming() {
+        String smuggled = "GET /smuggled HTTP/1.1\r\nHost: app.test\r\n\r\n";
+        String chunkedThenSmuggled = "0\r\n\r\n" + smuggled;
+        return Stream.of(
+                Arguments.of("CL.TE", "Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n" + chunkedThenSmuggled),
+                Arguments.of("TE.CL", "Transfer-Encoding: chunked\r\nContent-Length: 40\r\n\r\n" + chunkedThenSmuggled),
+                Arguments.of("CL.CL", "Content-Length: 0\r\nContent-Length: 44\r\n\r\n" + smuggled),
+                Arguments.of("CL list", "Content-Length: 0, 44\r\n\r\n" + smuggled),
+                Arguments.of("CL sign", "Content-Length: +44\r\n\r\n" + smuggled),
+                Arguments.of("CL hex", "Content-Length: 0x2c\r\n\r\n" + smuggled),
+                Arguments.of("TE xchunked", "Transfer-Encoding: xchunked\r\n\r\n" + chunkedThenSmuggled),
+                Arguments.of("TE chunked, identity", "Transfer-Encoding: chunked, identity\r\n\r\n" + chunkedThenSmuggled),
+                Arguments.of("TE space before colon", "Transfer-Encoding : chunked\r\n\r\n" + chunkedThenSmuggled),
+                Arguments.of("TE obs-fold", "Transfer-Encoding:\r\n chunked\r\n\r\n" + chunkedThenSmuggled),
+                Arguments.of("TE twice", "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n"
+                        + chunkedThenSmuggled),
+                Arguments.of("chunk size garbage", "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + chunkedThenSmuggled),
+                Arguments.of("chunk size overflow", "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffff1\r\n"
+                        + chunkedThenSmuggled),
+                Arguments.of("bare CR in a header", "X-A: a\rTransfer-Encoding: chunked\r\n\r\n" + chunkedThenSmuggled),
+                Arguments.of("NUL in a header", "X-A: a\u0000b\r\nContent-Length: 44\r\n\r\n" + smuggled));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ambiguousFraming")
+    void ambiguousFramingIsRefusedOrReadOneWayByBoth(String name, String headAndBody) throws Exception {
+        int status;
+        try (RawHttp raw = new RawHttp(proxy.httpPort())) {
+            raw.send("POST /upload HTTP/1.1\r\nHost: app.test\r\n" + headAndBody);
+            try {
+                status = raw.read().status();
+            } catch (java.io.IOException closed) {
+                status = -1;
+            }
+        }
+        Thread.sleep(100); // let anything smuggled reach the endpoint before looking
+        assertThat(backend.received()).extracting(RawBackend.Received::target).doesNotContain("/smuggled");
+        if (status != 400) {
+            // accepted: then it was read one way, and reached the endpoint as one request framed one way
+            assertThat(backend.received()).hasSize(1);
+            RawBackend.Received got = backend.received().get(0);
+            assertThat(got.headers("content-length").size() + got.headers("transfer-encoding").size()).isEqualTo(1);
+        }
+    }
+
     @Test
     void aChunkedBodyStaysFramedWhenConnectionNamesTransferEncoding() throws Exception {
         String smuggled = "GET /smuggled HTTP/1.1\r\nHost: app.test\r\n\r\n";

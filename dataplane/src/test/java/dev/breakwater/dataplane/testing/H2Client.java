@@ -67,6 +67,11 @@ public final class H2Client implements AutoCloseable {
                 }).connect("127.0.0.1", port).sync().channel();
     }
 
+    /** False once the server closed the connection. */
+    public boolean isOpen() {
+        return connection.isActive();
+    }
+
     /** Sends one request (a body when {@code body} is not null) and waits for its answer. */
     public Answer send(Http2Headers head, String body) throws Exception {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
@@ -98,6 +103,15 @@ public final class H2Client implements AutoCloseable {
                     private void done() {
                         int status = Integer.parseInt(headers.status().toString());
                         answer.complete(new Answer(status, headers, bytes.toString(StandardCharsets.UTF_8), 0));
+                    }
+
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        // the multiplexer passes a RST_STREAM to the stream as an event
+                        if (evt instanceof Http2ResetFrame r) {
+                            answer.complete(new Answer(-1, headers, bytes.toString(StandardCharsets.UTF_8),
+                                    r.errorCode()));
+                        }
                     }
 
                     @Override
