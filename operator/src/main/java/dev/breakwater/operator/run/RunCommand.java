@@ -1,10 +1,10 @@
 package dev.breakwater.operator.run;
 
+import static dev.breakwater.operator.cli.Values.number;
 import static dev.breakwater.operator.run.RunOptions.duration;
 import static dev.breakwater.operator.run.RunOptions.firstNonBlank;
 import static dev.breakwater.operator.run.RunOptions.names;
 import static dev.breakwater.operator.run.RunOptions.nonBlank;
-import static dev.breakwater.operator.run.RunOptions.number;
 
 import dev.breakwater.operator.cli.CommandLines;
 import dev.breakwater.operator.compile.CompilerOptions;

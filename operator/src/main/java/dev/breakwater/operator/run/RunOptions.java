@@ -77,18 +77,6 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
         return v;
     }
 
-    static int number(String name, String v, int min, int max) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // below
-        }
-        throw new IllegalArgumentException(name + ": '" + v + "' (expected: a number from " + min + " to " + max + ")");
-    }
-
     static String firstNonBlank(String a, String b) {
         return a != null && !a.isBlank() ? a : b != null && !b.isBlank() ? b : null;
     }
