@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane;
 
+import dev.breakwater.channel.Transport;
 import dev.breakwater.dataplane.cache.CacheConfig;
 import dev.breakwater.dataplane.cache.ResponseCache;
 

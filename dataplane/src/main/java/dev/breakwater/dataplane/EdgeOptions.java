@@ -9,21 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import picocli.CommandLine.Option;
 
 /**
  * The command-line options of the response cache, the rate limiters, the admin token and the hosts file, shared
  * by the data plane's and local mode's {@code main}: {@code --cache-size}, {@code --cache-default-ttl},
  * {@code --cache-max-object-size}, {@code --cache-lock-timeout}, {@code --rate-limit-keys}, {@code --admin-token-file},
- * {@code --hosts-file}.
+ * {@code --hosts-file}, and the request-head checks: {@code --max-request-headers}, {@code --path-merge-slashes},
+ * {@code --path-escaped-slashes}. A picocli mixin of both commands; each option's value is checked by
+ * {@link #accept}, whose messages name the option.
  */
 public final class EdgeOptions {
-
-    public static final String USAGE = """
-                   [--cache-size 256Mi] [--cache-max-object-size 8Mi] [--cache-default-ttl 0s]
-                   [--cache-lock-timeout 5s] [--rate-limit-keys 100000] [--admin-token-file FILE]
-                   [--hosts-file FILE] [--max-request-headers 100] [--path-merge-slashes true]
-                   [--path-escaped-slashes reject|keep|decode]
-            """;
 
     private CacheConfig cache = CacheConfig.DEFAULTS;
     private String adminToken;
@@ -60,6 +56,69 @@ public final class EdgeOptions {
             }
         }
         return true;
+    }
+
+    @Option(names = "--cache-size", paramLabel = "SIZE",
+            description = "The response cache's bound, bodies and headers counted; 0 turns it off (default: 256Mi).")
+    void cacheSize(String value) {
+        accept("--cache-size", value);
+    }
+
+    @Option(names = "--cache-max-object-size", paramLabel = "SIZE",
+            description = "The largest response stored; larger ones pass through (default: 8Mi).")
+    void cacheMaxObjectSize(String value) {
+        accept("--cache-max-object-size", value);
+    }
+
+    @Option(names = "--cache-default-ttl", paramLabel = "DURATION",
+            description = "Freshness of storable responses that carry none; 0s stores only explicit freshness "
+                    + "(default: 0s).")
+    void cacheDefaultTtl(String value) {
+        accept("--cache-default-ttl", value);
+    }
+
+    @Option(names = "--cache-lock-timeout", paramLabel = "DURATION",
+            description = "Longest wait for another request's fetch of the same key (default: 5s).")
+    void cacheLockTimeout(String value) {
+        accept("--cache-lock-timeout", value);
+    }
+
+    @Option(names = "--rate-limit-keys", paramLabel = "N",
+            description = "Rate-limit buckets kept in memory, about 250 bytes each (default: 100000).")
+    void rateLimitKeys(String value) {
+        accept("--rate-limit-keys", value);
+    }
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "The bearer token (16 characters or more) that POST /cache/purge needs; without it purging "
+                    + "is refused.")
+    void adminTokenFile(String value) {
+        accept("--admin-token-file", value);
+    }
+
+    @Option(names = "--hosts-file", paramLabel = "FILE",
+            description = "Names looked up before /etc/hosts and DNS (the format of /etc/hosts).")
+    void hostsFile(String value) {
+        accept("--hosts-file", value);
+    }
+
+    @Option(names = "--max-request-headers", paramLabel = "N",
+            description = "More header fields in a request head are 431 (default: 100).")
+    void maxRequestHeaders(String value) {
+        accept("--max-request-headers", value);
+    }
+
+    @Option(names = "--path-merge-slashes", paramLabel = "true|false",
+            description = "// is / when routing and forwarding (default: true).")
+    void pathMergeSlashes(String value) {
+        accept("--path-merge-slashes", value);
+    }
+
+    @Option(names = "--path-escaped-slashes", paramLabel = "reject|keep|decode",
+            description = "%%2F, %%5C and \\ in a path: 400 (reject), kept encoded (keep) or decoded to / (decode); "
+                    + "default: reject.")
+    void pathEscapedSlashes(String value) {
+        accept("--path-escaped-slashes", value);
     }
 
     /** The request-head settings read so far. */

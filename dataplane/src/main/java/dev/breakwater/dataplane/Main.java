@@ -1,6 +1,6 @@
 package dev.breakwater.dataplane;
 
-import dev.breakwater.dataplane.channel.ChannelTls;
+import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.dataplane.channel.TableClient;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.TableCodec;
@@ -9,95 +9,133 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /**
- * The data plane on its own: {@code java -jar breakwater-dataplane.jar [options]}. It serves the tables the
- * operator pushes ({@code --operator} and the channel's credentials; see {@link TableClient}), or one routing
- * table read from a JSON file ({@code --table}).
+ * The data plane on its own: {@code java -jar breakwater-dataplane.jar [options]} (picocli; {@code --help} lists every
+ * option, {@code completion} prints a bash/zsh completion script). It serves the tables the operator pushes
+ * ({@code --operator} and the channel's credentials; see {@link TableClient}), or one routing table read from a JSON
+ * file ({@code --table}).
  *
  * <p>On SIGTERM (or SIGINT) it drains as a Kubernetes pod must: {@code /readyz} fails at once, it keeps
  * serving for {@code --shutdown-grace}, then stops accepting and gives requests in flight up to
  * {@code --shutdown-timeout}, and exits 0.
  */
-public final class Main {
+@Command(name = "breakwater-dataplane", subcommands = Main.Completion.class,
+        description = "The Breakwater data plane: serve the tables the operator pushes (--operator), or one table read "
+                + "from a JSON file (--table).",
+        footer = {"", "The data plane names itself NODE_NAME/POD_NAME (environment; default: the host name) to the "
+                + "operator.", "The documentation: docs/cli.md."})
+public final class Main implements Callable<Integer> {
 
-    static final String USAGE = """
-            usage: java -jar breakwater-dataplane.jar
-                   (--table FILE | --operator HOST:PORT --channel-ca FILE --channel-cert FILE --channel-key FILE
-                                   [--channel-server-name NAME] [--table-cache FILE])
-                   [--bind 0.0.0.0] [--http-port 8080] [--https-port 8443 | -1] [--admin-port 9090] [--workers N]
-                   [--shutdown-grace 5s] [--shutdown-timeout 30s]
-            """ + EdgeOptions.USAGE + """
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
-              --table FILE          serve this routing table (JSON), and nothing else
-              --operator HOST:PORT  serve the tables the operator's push channel sends (mutual TLS with the
-                                    channel's CA, client certificate and key); the name the operator's certificate
-                                    must carry is --channel-server-name (default: HOST)
-              --table-cache FILE    keep the last table applied in FILE (private keys included) and serve it at
-                                    start, before the operator answers
-              The data plane names itself NODE_NAME/POD_NAME (environment; default: the host name) to the operator.
-            """;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--table", paramLabel = "FILE", description = "Serve this routing table (JSON), and nothing else.")
+    Path tableFile;
+
+    @Option(names = "--operator", paramLabel = "HOST:PORT",
+            description = "Serve the tables the operator's push channel sends (mutual TLS with the channel's CA, "
+                    + "client certificate and key).")
+    String operator;
+
+    @Option(names = "--channel-ca", paramLabel = "FILE", description = "The push channel's CA (PEM).")
+    Path channelCa;
+
+    @Option(names = "--channel-cert", paramLabel = "FILE", description = "The data planes' client certificate (PEM).")
+    Path channelCert;
+
+    @Option(names = "--channel-key", paramLabel = "FILE", description = "Its private key (PEM).")
+    Path channelKey;
+
+    @Option(names = "--channel-server-name", paramLabel = "NAME",
+            description = "The name the operator's certificate must carry (default: the HOST of --operator).")
+    String serverName;
+
+    @Option(names = "--table-cache", paramLabel = "FILE",
+            description = "Keep the last table applied in FILE (private keys included) and serve it at start, before "
+                    + "the operator answers.")
+    Path tableCache;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "The listeners' address (default: 0.0.0.0).")
+    String bind = "0.0.0.0";
+
+    private int http = 8080;
+    private int https = 8443;
+    private int admin = 9090;
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private Duration grace = Duration.ofSeconds(5);
+    private Duration timeout = Duration.ofSeconds(30);
+
+    @Mixin
+    EdgeOptions edge = new EdgeOptions();
+
+    @Option(names = "--http-port", paramLabel = "N", description = "Plain HTTP (default: 8080).")
+    void httpPort(String v) {
+        http = number("--http-port", v, 0, 65535);
+    }
+
+    @Option(names = "--https-port", paramLabel = "N", description = "HTTPS; -1 for none (default: 8443).")
+    void httpsPort(String v) {
+        https = number("--https-port", v, -1, 65535);
+    }
+
+    @Option(names = "--admin-port", paramLabel = "N",
+            description = "/healthz, /readyz, /metrics, /table (default: 9090).")
+    void adminPort(String v) {
+        admin = number("--admin-port", v, 0, 65535);
+    }
+
+    @Option(names = "--workers", paramLabel = "N", description = "Event-loop threads (default: the CPUs the JVM sees).")
+    void workers(String v) {
+        workers = number("--workers", v, 1, 1024);
+    }
+
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION",
+            description = "After SIGTERM, how long it keeps accepting while not ready (default: 5s).")
+    void shutdownGrace(String v) {
+        grace = duration("--shutdown-grace", v);
+    }
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION",
+            description = "Then, how long requests in flight may take (default: 30s).")
+    void shutdownTimeout(String v) {
+        timeout = duration("--shutdown-timeout", v);
+    }
 
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String bind = "0.0.0.0";
-        int http = 8080;
-        int https = 8443;
-        int admin = 9090;
-        int workers = Runtime.getRuntime().availableProcessors();
-        Path tableFile = null;
-        String operator = null;
-        Path channelCa = null;
-        Path channelCert = null;
-        Path channelKey = null;
-        String serverName = null;
-        Path tableCache = null;
-        Duration grace = Duration.ofSeconds(5);
-        Duration timeout = Duration.ofSeconds(30);
-        EdgeOptions edge = new EdgeOptions();
-        List<String> rest = new ArrayList<>(List.of(args));
-        while (!rest.isEmpty()) {
-            String a = rest.remove(0);
-            if (a.equals("-h") || a.equals("--help")) {
-                System.out.print(USAGE);
-                return;
-            }
-            if (rest.isEmpty()) {
-                fail(a + " needs a value");
-            }
-            String v = rest.remove(0);
-            switch (a) {
-                case "--table" -> tableFile = Path.of(v);
-                case "--operator" -> operator = v;
-                case "--channel-ca" -> channelCa = Path.of(v);
-                case "--channel-cert" -> channelCert = Path.of(v);
-                case "--channel-key" -> channelKey = Path.of(v);
-                case "--channel-server-name" -> serverName = v;
-                case "--table-cache" -> tableCache = Path.of(v);
-                case "--bind" -> bind = v;
-                case "--http-port" -> http = Integer.parseInt(v);
-                case "--https-port" -> https = Integer.parseInt(v);
-                case "--admin-port" -> admin = Integer.parseInt(v);
-                case "--workers" -> workers = Integer.parseInt(v);
-                case "--shutdown-grace" -> grace = duration(a, v);
-                case "--shutdown-timeout" -> timeout = duration(a, v);
-                default -> {
-                    try {
-                        if (!edge.accept(a, v)) {
-                            fail("unknown option " + a);
-                        }
-                    } catch (IllegalArgumentException e) {
-                        fail(e.getMessage());
-                    }
-                }
-            }
+    /** The data plane's command line. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setOverwrittenOptionsAllowed(true).setAbbreviatedOptionsAllowed(false)
+                .setParameterExceptionHandler(Main::report);
+    }
+
+    public static void main(String[] args) {
+        int status = commandLine().execute(args);
+        if (status != 0) {
+            System.exit(status);
         }
+    }
+
+    @Override
+    public Integer call() throws Exception {
         if ((tableFile == null) == (operator == null)) {
             fail("give either --table FILE or --operator HOST:PORT");
         }
@@ -148,6 +186,7 @@ public final class Main {
         }
         drainOnSignals(dataPlane, grace, timeout);
         new CountDownLatch(1).await();
+        return 0;
     }
 
     /** SIGTERM and SIGINT drain the data plane, then the process exits 0. */
@@ -190,14 +229,64 @@ public final class Main {
             }
             return Duration.ofSeconds(Long.parseLong(v));
         } catch (NumberFormatException e) {
-            fail(name + ": '" + v + "' (expected: a duration such as 500ms or 5s)");
-            return null;
+            throw new IllegalArgumentException(name + ": '" + v + "' (expected: a duration such as 500ms or 5s)");
         }
     }
 
-    static void fail(String message) {
-        System.err.println("breakwater-dataplane: " + message);
-        System.err.print(USAGE);
-        System.exit(2);
+    private static int number(String name, String v, int min, int max) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": '" + v + "' (expected: a number from " + min + " to " + max + ")");
+    }
+
+    /** A check that failed after parsing, reported like a bad option: one line, the usage, exit status 2. */
+    private void fail(String message) {
+        throw new ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * A mistake in one line naming the option (the option's own check, {@code unknown option --x}, {@code --x needs
+     * a value}), then the usage; exit status 2.
+     */
+    private static int report(ParameterException e, String[] args) {
+        String message = e.getMessage();
+        if (e.getCause() instanceof IllegalArgumentException check && check.getMessage() != null) {
+            message = check.getMessage();
+        } else if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            message = (u.getUnmatched().get(0).startsWith("-") ? "unknown option " : "unexpected argument ")
+                    + u.getUnmatched().get(0);
+        } else if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                && m.getMissing().get(0) instanceof OptionSpec option) {
+            message = option.longestName() + " needs a value";
+        }
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("breakwater-dataplane: " + message);
+        e.getCommandLine().usage(err);
+        err.flush();
+        return 2;
+    }
+
+    /** {@code completion}: a bash (and zsh) completion script for the data plane's options. */
+    @Command(name = "completion", description = {"Print a bash/zsh completion script:",
+            "  source <(java -jar breakwater-dataplane.jar completion)"})
+    static final class Completion implements Runnable {
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().getOut().print(AutoComplete.bash("breakwater-dataplane", spec.root().commandLine()));
+            spec.commandLine().getOut().flush();
+        }
     }
 }

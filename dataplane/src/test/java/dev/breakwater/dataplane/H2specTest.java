@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class H2specTest {
 
     /**
-     * h2spec cases we do not pass (also listed in README). All three are about frames on streams the server has
+     * h2spec cases we do not pass (also listed in docs/proxy.md). All three are about frames on streams the server has
      * already finished: Netty's HTTP/2 codec answers a late HEADERS on a closed or half-closed stream with
      * RST_STREAM (or ignores it, as RFC 9113 section 5.1 allows for recently closed streams) instead of a
      * connection error, and does not treat a smaller, already-used stream id as a connection error once that

@@ -1,6 +1,8 @@
 package dev.breakwater.operator;
 
-import dev.breakwater.dataplane.channel.ChannelTls;
+import dev.breakwater.channel.ChannelTls;
+import dev.breakwater.operator.cli.CommandLines;
+import dev.breakwater.operator.cli.Values;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.local.LocalMode;
 import dev.breakwater.operator.publish.TableServer;
@@ -9,7 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /**
@@ -17,60 +25,65 @@ import sun.misc.Signal;
  * the push channel (a {@link TableServer}) instead of served in this process. What data planes answer is
  * printed: {@code breakwater: NODE/POD serves v3}, {@code breakwater: error: NODE/POD refused v4: reason}.
  */
-final class ServeTables {
+@Command(name = "serve-tables",
+        description = "Compile DIR as local does, and publish each table over the push channel to the data planes "
+                + "that connect (java -jar breakwater-dataplane.jar --operator HOST:PORT ...).")
+final class ServeTables implements Callable<Integer> {
 
-    private ServeTables() {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", arity = "0..*", description = "The folder of manifests (*.yaml, *.yml).")
+    List<Path> dirs = new ArrayList<>();
+
+    @Option(names = "--channel-ca", paramLabel = "FILE", description = "The push channel's CA (PEM; required).")
+    Path ca;
+
+    @Option(names = "--channel-cert", paramLabel = "FILE",
+            description = "The operator's server certificate (PEM; required).")
+    Path cert;
+
+    @Option(names = "--channel-key", paramLabel = "FILE", description = "Its private key (PEM; required).")
+    Path key;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "The table service's address (default: 0.0.0.0).")
+    String bind = "0.0.0.0";
+
+    private int port = 9400;
+
+    @Option(names = "--also-serve-class", paramLabel = "NAME",
+            description = "Also serve the Ingresses of IngressClass NAME, such as nginx (repeatable).")
+    List<String> alsoServe = new ArrayList<>();
+
+    @Option(names = "--port", paramLabel = "N", description = "The table service's port (default: 9400).")
+    void port(String value) {
+        port = Values.number("--port", value, 0, 65535);
     }
 
-    static void run(List<String> args) throws Exception {
-        Path dir = null;
-        Path ca = null;
-        Path cert = null;
-        Path key = null;
-        String bind = "0.0.0.0";
-        int port = 9400;
-        List<String> alsoServe = new ArrayList<>();
-        List<String> rest = new ArrayList<>(args);
-        while (!rest.isEmpty()) {
-            String a = rest.remove(0);
-            if (!a.startsWith("--")) {
-                if (dir != null) {
-                    Main.fail("more than one folder given: " + dir + " and " + a);
-                }
-                dir = Path.of(a);
-                continue;
-            }
-            if (rest.isEmpty()) {
-                Main.fail(a + " needs a value");
-            }
-            String v = rest.remove(0);
-            switch (a) {
-                case "--channel-ca" -> ca = Path.of(v);
-                case "--channel-cert" -> cert = Path.of(v);
-                case "--channel-key" -> key = Path.of(v);
-                case "--bind" -> bind = v;
-                case "--also-serve-class" -> alsoServe.add(Main.alsoServedClass(v));
-                case "--port" -> {
-                    try {
-                        port = Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        port = -1;
-                    }
-                    if (port < 0 || port > 65535) {
-                        Main.fail("--port: '" + v + "' (expected: a number from 0 to 65535)");
-                    }
-                }
-                default -> Main.fail("unknown option " + a);
-            }
+    @Override
+    public Integer call() throws Exception {
+        if (dirs.size() > 1) {
+            throw CommandLines.usageError(spec.commandLine(), "more than one folder given: " + dirs.get(0) + " and "
+                    + dirs.get(1));
         }
-        if (dir == null) {
-            Main.fail("serve-tables needs a folder of manifests");
+        if (dirs.isEmpty()) {
+            throw CommandLines.usageError(spec.commandLine(), "serve-tables needs a folder of manifests");
         }
+        Path dir = dirs.get(0);
         if (!Files.isDirectory(dir)) {
-            Main.fail(dir + " is not a folder");
+            throw CommandLines.usageError(spec.commandLine(), dir + " is not a folder");
         }
         if (ca == null || cert == null || key == null) {
-            Main.fail("serve-tables needs --channel-ca, --channel-cert and --channel-key (see: breakwater credentials)");
+            throw CommandLines.usageError(spec.commandLine(),
+                    "serve-tables needs --channel-ca, --channel-cert and --channel-key (see: breakwater credentials)");
+        }
+        try {
+            alsoServe.forEach(Main::alsoServedClass);
+        } catch (IllegalArgumentException e) {
+            throw CommandLines.usageError(spec.commandLine(), e.getMessage());
         }
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
@@ -83,7 +96,7 @@ final class ServeTables {
         try {
             builder.tls(ChannelTls.server(cert, key, ca));
         } catch (IllegalArgumentException e) {
-            Main.fail(e.getMessage());
+            throw CommandLines.usageError(spec.commandLine(), e.getMessage());
         }
         TableServer server = builder.build().start();
         LocalMode local = new LocalMode(dir, server::publish, CompilerOptions.local().alsoServing(alsoServe),
@@ -99,5 +112,6 @@ final class ServeTables {
         System.err.printf("breakwater: publishing the tables of %s on %s:%d (push channel)%n", dir, bind,
                 server.port());
         new CountDownLatch(1).await();
+        return 0;
     }
 }

@@ -1,6 +1,6 @@
 package dev.breakwater.dataplane.admin;
 
-import dev.breakwater.dataplane.Transport;
+import dev.breakwater.channel.Transport;
 import dev.breakwater.dataplane.cache.ResponseCache;
 import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;

@@ -1,7 +1,9 @@
 package dev.breakwater.dataplane.channel;
 
+import dev.breakwater.channel.ChannelMessage;
+import dev.breakwater.channel.ChannelPipelines;
 import dev.breakwater.dataplane.DataPlane;
-import dev.breakwater.dataplane.Transport;
+import dev.breakwater.channel.Transport;
 import dev.breakwater.routing.RoutingTable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

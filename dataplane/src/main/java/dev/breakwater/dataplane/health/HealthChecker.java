@@ -1,6 +1,6 @@
 package dev.breakwater.dataplane.health;
 
-import dev.breakwater.dataplane.Transport;
+import dev.breakwater.channel.Transport;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.config.CompiledCluster;
 import dev.breakwater.dataplane.config.Router;

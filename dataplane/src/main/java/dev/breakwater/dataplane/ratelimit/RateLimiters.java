@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * Every rate limiter of the data plane and the one store of their buckets.
  *
  * <p><b>The store is bounded.</b> Buckets live in a Caffeine cache of at most {@code maxKeys} entries (a few hundred
- * bytes each; see the README), whatever clients send: a flood of distinct keys (addresses, header values) evicts
+ * bytes each; see docs/rate-limits.md), whatever clients send: a flood of distinct keys (addresses, header values) evicts
  * buckets instead of growing the heap. Caffeine's admission policy (W-TinyLFU) keeps the keys seen often, so a flood
  * of keys seen once mostly evicts its own. A bucket also expires once unused for the time it takes to fill from
  * empty: by then it is full, so forgetting it changes no answer. An evicted bucket that was not full is the one

@@ -1,5 +1,7 @@
 package dev.breakwater.dataplane.tls;
 
+import dev.breakwater.channel.ChannelTls;
+import dev.breakwater.channel.pki.PemKeys;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.Cluster;
@@ -44,7 +46,7 @@ public final class TlsContexts {
     private final boolean sessionResumption;
 
     public TlsContexts() {
-        this(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK, true);
+        this(defaultProvider(), true);
     }
 
     /**
@@ -63,7 +65,7 @@ public final class TlsContexts {
 
     /** OpenSSL (BoringSSL) where it loads, else the JDK's. */
     public static SslProvider defaultProvider() {
-        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        return ChannelTls.defaultProvider();
     }
 
     /** The provider in use: {@code OPENSSL} (BoringSSL) or {@code JDK}. */

@@ -1,10 +1,9 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.channel.pki.PemKeys;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.Secret;
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -21,18 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * Reads {@code kubernetes.io/tls} Secrets into certificates, checked with BouncyCastle the way a TLS client
@@ -148,47 +139,11 @@ final class TlsSecrets {
     }
 
     static X509Certificate[] certificates(String pem, String what) {
-        List<X509Certificate> out = new ArrayList<>();
-        try (PEMParser p = new PEMParser(new StringReader(pem))) {
-            Object o;
-            JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
-            while ((o = p.readObject()) != null) {
-                if (o instanceof X509CertificateHolder h) {
-                    out.add(conv.getCertificate(h));
-                }
-            }
-        } catch (IOException | java.security.cert.CertificateException | RuntimeException e) {
-            throw new IllegalArgumentException(what + " is not a PEM certificate chain: " + e.getMessage());
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException(what + " holds no PEM certificate");
-        }
-        return out.toArray(X509Certificate[]::new);
+        return PemKeys.certificates(pem, what);
     }
 
     private static PrivateKey privateKey(String pem, String ref) {
-        try (PEMParser p = new PEMParser(new StringReader(pem))) {
-            Object o;
-            JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-            while ((o = p.readObject()) != null) {
-                if (o instanceof PEMKeyPair pair) {
-                    return conv.getPrivateKey(pair.getPrivateKeyInfo());
-                }
-                if (o instanceof PrivateKeyInfo info) {
-                    return conv.getPrivateKey(info);
-                }
-                if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
-                    throw new IllegalArgumentException("Secret " + ref + ": tls.key is encrypted (it must not be)");
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith("Secret")) {
-                throw iae;
-            }
-            throw new IllegalArgumentException("Secret " + ref + ": tls.key is not a PEM private key: "
-                    + e.getMessage());
-        }
-        throw new IllegalArgumentException("Secret " + ref + ": tls.key holds no PEM private key");
+        return PemKeys.privateKey(pem, "Secret " + ref + ": tls.key");
     }
 
     private static boolean isRsaOrEc(String algorithm) {

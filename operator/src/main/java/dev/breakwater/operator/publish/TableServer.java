@@ -1,8 +1,8 @@
 package dev.breakwater.operator.publish;
 
-import dev.breakwater.dataplane.Transport;
-import dev.breakwater.dataplane.channel.ChannelMessage;
-import dev.breakwater.dataplane.channel.ChannelPipelines;
+import dev.breakwater.channel.Transport;
+import dev.breakwater.channel.ChannelMessage;
+import dev.breakwater.channel.ChannelPipelines;
 import dev.breakwater.routing.RoutingTable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -2,7 +2,7 @@ package dev.breakwater.operator.run;
 
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.publish.TablePipeline;
-import dev.breakwater.dataplane.channel.ChannelTls;
+import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.operator.publish.TablePublisher;
 import dev.breakwater.operator.publish.TableServer;
 import dev.breakwater.operator.publish.TableVersions;
@@ -23,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -229,22 +228,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         }
     }
 
-    /** The options of {@code run}. */
-    public static String usage() {
-        return RunOptions.USAGE;
-    }
-
-    /** {@code breakwater-operator run [options]}: runs until SIGTERM. */
-    public static void main(List<String> args) throws InterruptedException {
-        RunOptions options;
-        try {
-            options = RunOptions.parse(args, System::getenv);
-        } catch (IllegalArgumentException e) {
-            System.err.println("breakwater-operator: " + e.getMessage());
-            System.err.print(RunOptions.USAGE);
-            System.exit(2);
-            return;
-        }
+    /** {@code breakwater-operator run [options]} ({@link RunCommand}): runs until SIGTERM. */
+    public static void run(RunOptions options) throws InterruptedException {
         Config config;
         try {
             config = options.kubeconfig() == null ? Config.autoConfigure(null)

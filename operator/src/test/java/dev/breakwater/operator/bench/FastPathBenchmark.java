@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * Full compilation against the endpoint fast path after one EndpointSlice change, on N Ingresses (one host, two
- * paths each), N Services and N EndpointSlices of 3 endpoints. Not a test: run by hand (see README, "Endpoint
- * fast path"), {@code FastPathBenchmark [N] [rounds]}.
+ * paths each), N Services and N EndpointSlices of 3 endpoints. Not a test: run by hand (see docs/performance.md,
+ * "Compilation and the endpoint fast path"), {@code FastPathBenchmark [N] [rounds]}.
  */
 public final class FastPathBenchmark {
 

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakwater.dataplane.DataPlane;
-import dev.breakwater.dataplane.channel.ChannelTls;
+import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.dataplane.channel.TableClient;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.operator.crd.BackendSpec;
 import dev.breakwater.operator.crd.Route;
 import dev.breakwater.operator.crd.RouteCondition;
 import dev.breakwater.operator.fixture.Fixtures;
-import dev.breakwater.operator.publish.ChannelCredentials;
+import dev.breakwater.channel.ChannelCredentials;
 import dev.breakwater.operator.publish.RecordingPublisher;
 import dev.breakwater.operator.publish.TablePublisher;
 import dev.breakwater.operator.publish.TableServer;

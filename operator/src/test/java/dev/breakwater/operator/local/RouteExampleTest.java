@@ -13,7 +13,7 @@ import dev.breakwater.routing.VirtualHost;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** examples/route, as README shows it, reads and compiles without a single complaint, and says what it claims. */
+/** examples/route, as docs/routes.md shows it, reads and compiles without a single complaint, and says what it claims. */
 class RouteExampleTest {
 
     @Test
@@ -59,8 +59,8 @@ class RouteExampleTest {
 
     @Test
     void theReadmeRouteReadsAndCompiles(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
-        int section = readme.indexOf("## Routes");
+        String readme = java.nio.file.Files.readString(Path.of("..", "docs", "routes.md"));
+        int section = readme.indexOf("# Routes");
         int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
         String yaml = readme.substring(start, readme.indexOf("```", start));
         java.nio.file.Files.writeString(dir.resolve("route.yaml"), yaml);

@@ -1,13 +1,14 @@
 package dev.breakwater.operator.publish;
 
+import dev.breakwater.channel.ChannelCredentials;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.dataplane.DataPlane;
-import dev.breakwater.dataplane.channel.ChannelTls;
+import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.dataplane.channel.TableClient;
 import dev.breakwater.dataplane.testing.Tables;
 import dev.breakwater.dataplane.testing.TestBackend;
-import dev.breakwater.dataplane.tls.PemKeys;
+import dev.breakwater.channel.pki.PemKeys;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.RoutingTable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,29 +1,34 @@
-package dev.breakwater.dataplane.channel;
+package dev.breakwater.channel;
 
-import dev.breakwater.dataplane.tls.PemKeys;
-import dev.breakwater.dataplane.tls.TlsContexts;
+import dev.breakwater.channel.pki.PemKeys;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
 /**
  * TLS of the push channel: TLS 1.3 only, mutual. The operator presents its server certificate and requires a
  * client certificate issued by the channel's CA; a data plane presents its client certificate and verifies the
  * operator's against the same CA and a server name (given per connection, see {@link TableClient}).
- * Certificates and keys are PEM; {@code ChannelCredentials} in the operator makes them.
+ * Certificates and keys are PEM; {@link ChannelCredentials} makes them.
  */
 public final class ChannelTls {
 
     private static final String[] PROTOCOLS = {"TLSv1.3"};
 
     private ChannelTls() {
+    }
+
+    /** OpenSSL (BoringSSL, from netty-tcnative) where it loads, else the JDK's TLS; the data plane's listeners too. */
+    public static SslProvider defaultProvider() {
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
     /**
@@ -35,8 +40,8 @@ public final class ChannelTls {
      * @throws IllegalArgumentException naming what cannot be used
      */
     public static SslContext server(String certificateChain, String privateKey, String ca) {
-        return server(parse("certificate", certificateChain, PemKeys::certificates),
-                parse("key", privateKey, PemKeys::privateKey), parse("CA", ca, PemKeys::certificates));
+        return server(PemKeys.certificates(certificateChain, "push channel certificate"),
+                PemKeys.privateKey(privateKey, "push channel key"), PemKeys.certificates(ca, "push channel CA"));
     }
 
     /**
@@ -48,27 +53,29 @@ public final class ChannelTls {
      * @throws IllegalArgumentException naming what cannot be used
      */
     public static SslContext client(String ca, String certificateChain, String privateKey) {
-        return client(parse("CA", ca, PemKeys::certificates),
-                parse("certificate", certificateChain, PemKeys::certificates),
-                parse("key", privateKey, PemKeys::privateKey));
+        return client(PemKeys.certificates(ca, "push channel CA"),
+                PemKeys.certificates(certificateChain, "push channel certificate"),
+                PemKeys.privateKey(privateKey, "push channel key"));
     }
 
     /** {@link #server(String, String, String)} from PEM files; errors name the file. */
     public static SslContext server(Path certificateChain, Path privateKey, Path ca) {
-        return server(read(certificateChain, PemKeys::certificates), read(privateKey, PemKeys::privateKey),
-                read(ca, PemKeys::certificates));
+        return server(PemKeys.certificates(read(certificateChain), certificateChain.toString()),
+                PemKeys.privateKey(read(privateKey), privateKey.toString()),
+                PemKeys.certificates(read(ca), ca.toString()));
     }
 
     /** {@link #client(String, String, String)} from PEM files; errors name the file. */
     public static SslContext client(Path ca, Path certificateChain, Path privateKey) {
-        return client(read(ca, PemKeys::certificates), read(certificateChain, PemKeys::certificates),
-                read(privateKey, PemKeys::privateKey));
+        return client(PemKeys.certificates(read(ca), ca.toString()),
+                PemKeys.certificates(read(certificateChain), certificateChain.toString()),
+                PemKeys.privateKey(read(privateKey), privateKey.toString()));
     }
 
     private static SslContext server(X509Certificate[] chain, PrivateKey key, X509Certificate[] ca) {
         try {
             return SslContextBuilder.forServer(key, chain)
-                    .sslProvider(TlsContexts.defaultProvider())
+                    .sslProvider(defaultProvider())
                     .protocols(PROTOCOLS)
                     .trustManager(ca)
                     .clientAuth(ClientAuth.REQUIRE)
@@ -81,7 +88,7 @@ public final class ChannelTls {
     private static SslContext client(X509Certificate[] ca, X509Certificate[] chain, PrivateKey key) {
         try {
             return SslContextBuilder.forClient()
-                    .sslProvider(TlsContexts.defaultProvider())
+                    .sslProvider(defaultProvider())
                     .protocols(PROTOCOLS)
                     .trustManager(ca)
                     .keyManager(key, chain)
@@ -92,21 +99,11 @@ public final class ChannelTls {
         }
     }
 
-    private static <T> T parse(String what, String pem, Function<String, T> parser) {
+    private static String read(Path file) {
         try {
-            return parser.apply(pem);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("push channel " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static <T> T read(Path file, Function<String, T> parser) {
-        try {
-            return parser.apply(Files.readString(file));
+            return Files.readString(file);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }
 }

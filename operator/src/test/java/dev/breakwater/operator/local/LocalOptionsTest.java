@@ -1,4 +1,4 @@
-package dev.breakwater.operator;
+package dev.breakwater.operator.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,16 +7,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class MainOptionsTest {
+class LocalOptionsTest {
 
     @Test
     void alsoServeClassMayBeRepeatedAndReachesTheCompilerOptions(@TempDir Path dir) {
-        Main.LocalOptions o = Main.LocalOptions.parse(List.of(dir.toString(), "--also-serve-class", "nginx",
+        LocalCommand.LocalOptions o = LocalCommand.LocalOptions.parse(List.of(dir.toString(), "--also-serve-class", "nginx",
                 "--http-port", "0", "--also-serve-class", "nginx-internal"));
 
         assertThat(o.alsoServedClasses()).containsExactly("nginx", "nginx-internal");
         assertThat(o.compilerOptions().alsoServedClasses()).containsExactly("nginx", "nginx-internal");
         assertThat(o.compilerOptions().implicitDefaultClass()).isTrue();
-        assertThat(Main.LocalOptions.parse(List.of(dir.toString())).compilerOptions().alsoServedClasses()).isEmpty();
+        assertThat(LocalCommand.LocalOptions.parse(List.of(dir.toString())).compilerOptions().alsoServedClasses()).isEmpty();
     }
 }

@@ -1,10 +1,15 @@
-package dev.breakwater.dataplane.channel;
+package dev.breakwater.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.breakwater.dataplane.testing.Tables;
+import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Endpoint;
+import dev.breakwater.routing.PathMatch;
+import dev.breakwater.routing.Route;
+import dev.breakwater.routing.RouteAction;
+import dev.breakwater.routing.RouteMatch;
+import dev.breakwater.routing.VirtualHost;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.TableCodec;
 import io.netty.buffer.ByteBuf;
@@ -19,8 +24,11 @@ import org.junit.jupiter.api.Test;
 /** The push channel's messages and frames, without sockets. */
 class TableChannelCodecTest {
 
-    private static final RoutingTable TABLE = Tables.builder().cluster("web", Endpoint.ready("127.0.0.1", 8080))
-            .prefix("site.example.com", "/", "web").build().withVersion(7);
+    private static final RoutingTable TABLE = RoutingTable.of(
+            List.of(new VirtualHost("site.example.com", List.of(new Route("site.example.com/#0", "test",
+                    RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to("web"), null, List.of())))),
+            List.of(new Cluster("web", Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1", 8080)))),
+            List.of()).withVersion(7);
 
     @Test
     void everyMessageSurvivesItsJson() {
@@ -117,17 +125,6 @@ class TableChannelCodecTest {
         assertThatThrownBy(() -> ch.writeInbound(frame("{\"type\":\"NACK\",\"version\":1,\"reason\":\""
                 + "x".repeat(2000) + "\"}"))).isInstanceOf(TooLongFrameException.class);
         ch.finishAndReleaseAll();
-    }
-
-    @Test
-    void backoffDoublesUpToTheCapWithJitterTakingOffAtMostHalf() {
-        for (int failures = 0; failures < 40; failures++) {
-            long ceiling = Math.min(10_000, 100L << Math.min(failures, 30));
-            for (int i = 0; i < 50; i++) {
-                assertThat(TableClient.backoffMillis(failures, 100, 10_000)).isBetween(ceiling / 2, ceiling);
-            }
-        }
-        assertThat(TableClient.backoffMillis(0, 1, 1)).isEqualTo(1);
     }
 
     private static EmbeddedChannel messaging(int maxFrame) {

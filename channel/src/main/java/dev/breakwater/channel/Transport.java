@@ -1,4 +1,4 @@
-package dev.breakwater.dataplane;
+package dev.breakwater.channel;
 
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;

@@ -1,4 +1,4 @@
-package dev.breakwater.dataplane.channel;
+package dev.breakwater.channel;
 
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.TableCodec;

@@ -1,4 +1,4 @@
-package dev.breakwater.dataplane.channel;
+package dev.breakwater.channel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

@@ -1,4 +1,4 @@
-package dev.breakwater.dataplane.channel;
+package dev.breakwater.channel;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

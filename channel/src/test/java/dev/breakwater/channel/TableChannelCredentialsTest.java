@@ -1,10 +1,9 @@
-package dev.breakwater.operator.publish;
+package dev.breakwater.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.breakwater.dataplane.channel.ChannelTls;
-import dev.breakwater.dataplane.tls.PemKeys;
+import dev.breakwater.channel.pki.PemKeys;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;

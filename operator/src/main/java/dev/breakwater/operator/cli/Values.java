@@ -1,0 +1,26 @@
+package dev.breakwater.operator.cli;
+
+/** Checks of option values whose messages name the option and what was expected. */
+public final class Values {
+
+    private Values() {
+    }
+
+    /**
+     * A whole number from {@code min} to {@code max}.
+     *
+     * @throws IllegalArgumentException {@code NAME: 'V' (expected: a number from MIN to MAX)}
+     */
+    public static int number(String name, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": '" + value + "' (expected: a number from " + min + " to " + max
+                + ")");
+    }
+}
