@@ -114,11 +114,11 @@ public final class DataPlane implements AutoCloseable {
             this.tls = new TlsContexts(TlsContexts.defaultProvider(), b.tlsSessionResumption);
             Certificate fallback = b.defaultCertificate != null ? b.defaultCertificate
                     : SelfSignedCertificate.generate("breakwater.invalid");
-            this.table = new TableHolder(metrics, tls, fallback, registry, limiters);
+            this.table = new TableHolder(metrics, tls, fallback, registry, limiters, config);
             metrics.tlsProvider(tls.provider().name());
         } else {
             this.tls = null;
-            this.table = new TableHolder(metrics, null, null, registry, limiters);
+            this.table = new TableHolder(metrics, null, null, registry, limiters, config);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.config;
 
+import dev.breakwater.dataplane.ProxyConfig;
 import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.filter.FilterChain;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
@@ -40,10 +41,12 @@ public final class CompiledRoute {
     private final ProxyMetrics.CacheMeters cacheMeters;
     private final ResponseCompressor compressor;
     private final FilterChain filters;
+    private final RouteLimits limits;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
-                  ProxyMetrics metrics, RateLimiters.Generation limiters) {
+                  ProxyMetrics metrics, RateLimiters.Generation limiters, ProxyConfig config) {
         this.route = route;
+        this.limits = RouteLimits.resolve(route.policy(), config);
         this.clientAuth = clientAuth;
         PathMatch path = route.match().path();
         this.pathType = path.type();
@@ -118,6 +121,11 @@ public final class CompiledRoute {
 
     public ProxyMetrics.RouteMeters meters() {
         return meters;
+    }
+
+    /** Its limits and timeouts, resolved against the proxy's defaults. */
+    public RouteLimits limits() {
+        return limits;
     }
 
     /** Its filter chain (allowlist, CORS, redirects, rate limit, rewrites, fixed response, HTTPS redirect, HSTS). */

@@ -1,6 +1,7 @@
 package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.backend.EndpointRegistry;
+import dev.breakwater.dataplane.ProxyConfig;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.routing.Cluster;
@@ -33,10 +34,10 @@ public final class Router {
 
     /**
      * Compiles {@code table}; its rate limits take their limiters from {@code limiters}, which the caller commits once
-     * this router is served.
+     * this router is served, and its routes' limits fall back to {@code config}'s.
      */
     public Router(RoutingTable table, ProxyMetrics metrics, EndpointRegistry registry,
-                  RateLimiters.Generation limiters) {
+                  RateLimiters.Generation limiters, ProxyConfig config) {
         this.table = table;
         for (Cluster c : table.clusters()) {
             clusters.put(c.name(), new CompiledCluster(c, registry));
@@ -46,7 +47,7 @@ public final class Router {
             CompiledRoute[] routes = new CompiledRoute[vh.routes().size()];
             int i = 0;
             for (Route r : vh.routes()) {
-                routes[i++] = new CompiledRoute(r, vh.clientAuth(), clusters, metrics, limiters);
+                routes[i++] = new CompiledRoute(r, vh.clientAuth(), clusters, metrics, limiters, config);
             }
             if (vh.isCatchAll()) {
                 any = routes;

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.config;
 
+import dev.breakwater.dataplane.ProxyConfig;
 import dev.breakwater.dataplane.backend.EndpointRegistry;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
@@ -22,16 +23,19 @@ public final class TableHolder {
     private final RateLimiters limiters;
     private final TlsContexts tls;
     private final Certificate defaultCertificate;
+    private final ProxyConfig config;
     private volatile Router router;
     private volatile CertificateStore certificates;
 
     /**
      * @param tls                null when the data plane has no HTTPS listener
      * @param defaultCertificate served when no SNI name matches; null when {@code tls} is null
+     * @param config             the proxy's limits, which routes fall back to
      */
     public TableHolder(ProxyMetrics metrics, TlsContexts tls, Certificate defaultCertificate,
-                       EndpointRegistry registry, RateLimiters limiters) {
+                       EndpointRegistry registry, RateLimiters limiters, ProxyConfig config) {
         this.metrics = metrics;
+        this.config = config;
         this.registry = registry;
         this.limiters = limiters;
         this.tls = tls;
@@ -66,7 +70,7 @@ public final class TableHolder {
     public synchronized Router apply(RoutingTable table) {
         Objects.requireNonNull(table, "table");
         RateLimiters.Generation generation = limiters.next();
-        Router next = new Router(table, metrics, registry, generation);
+        Router next = new Router(table, metrics, registry, generation, config);
         if (tls != null) {
             CertificateStore store = CertificateStore.build(table, defaultCertificate, tls);
             certificates = store;

@@ -5,6 +5,7 @@ import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.CompiledCluster;
 import dev.breakwater.dataplane.config.CompiledRoute;
+import dev.breakwater.dataplane.config.RouteLimits;
 import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.cache.CacheControl;
 import dev.breakwater.dataplane.cache.CacheKey;
@@ -374,8 +375,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (r.clientAuth() != null && !clientCertificateAccepted(r, headers)) {
             return;
         }
-        maxBodyBytes = policy.maxRequestBodyBytes() != null ? policy.maxRequestBodyBytes()
-                : services.config().maxRequestBodyBytes();
+        RouteLimits limits = r.limits();
+        maxBodyBytes = limits.maxRequestBodyBytes();
         if (contentLength > maxBodyBytes) {
             respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than "
                     + maxBodyBytes + " bytes");
@@ -390,12 +391,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER));
         }
-        connectTimeoutMillis = (int) (policy.connectTimeoutMillis() != null ? policy.connectTimeoutMillis()
-                : services.config().connectTimeout().toMillis());
-        responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(policy.responseTimeoutMillis() != null
-                ? policy.responseTimeoutMillis() : services.config().responseTimeout().toMillis());
-        sendTimeoutNanos = policy.sendTimeoutMillis() != null
-                ? TimeUnit.MILLISECONDS.toNanos(policy.sendTimeoutMillis()) : responseTimeoutNanos;
+        connectTimeoutMillis = limits.connectTimeoutMillis();
+        responseTimeoutNanos = limits.responseTimeoutNanos();
+        sendTimeoutNanos = limits.sendTimeoutNanos();
         if (policy.cache() != null && services.cache() != null && !upgradeRequested
                 && (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD))) {
             ResponseCache cache = services.cache();
@@ -424,10 +422,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint");
             return;
         }
-        retries = policy.retriesOrDefault();
+        retries = r.limits().retries();
         maxAttempts = retries.attempts();
-        perTryTimeoutNanos = retries.perTryTimeoutMillis() == null ? responseTimeoutNanos
-                : Math.min(responseTimeoutNanos, TimeUnit.MILLISECONDS.toNanos(retries.perTryTimeoutMillis()));
+        perTryTimeoutNanos = r.limits().perTryTimeoutNanos();
         idempotent = IDEMPOTENT.contains(req.method().name());
         affinity = policy.affinity();
         endpoint = affinity == null ? null : cluster.byAffinity(cookie(affinity.cookieName()));
@@ -1575,8 +1572,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         ctx.writeAndFlush(resp, ctx.voidPromise());
         route.meters().record(101, System.nanoTime() - startNanos);
-        Long idle = route.route().policy().webSocketIdleTimeoutMillis();
-        long idleMillis = idle != null ? idle : services.config().webSocketIdleTimeout().toMillis();
+        long idleMillis = route.limits().webSocketIdleMillis();
         ChannelPipeline p = ctx.pipeline();
         if (p.get("idle") != null) {
             p.replace("idle", "idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
