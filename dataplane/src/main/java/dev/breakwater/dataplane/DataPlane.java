@@ -78,8 +78,10 @@ public final class DataPlane implements AutoCloseable {
     private EventLoopGroup adminGroup;
     private DnsAddressResolverGroup resolver;
     private final Map<EventLoop, UpstreamPool> pools = new IdentityHashMap<>();
-    private Channel httpChannel;
-    private Channel httpsChannel;
+    private volatile Channel httpChannel;
+    private volatile Channel httpsChannel;
+    private ProxyServices services;
+    private final boolean listenOnceServing;
     private AdminServer admin;
     private HealthChecker healthChecker;
     private volatile Map<String, Long> previousDrainMillis = Map.of();
@@ -104,6 +106,7 @@ public final class DataPlane implements AutoCloseable {
         metrics.bindRateLimiters(limiters::keys, limiters.maxKeys());
         this.hostsFile = b.hostsFile;
         this.requestPolicy = b.requestPolicy;
+        this.listenOnceServing = b.listenOnceServing;
         if (b.cache.maxBytes() > 0) {
             this.cache = new ResponseCache(b.cache, route -> metrics.cache(route).evicted());
             metrics.bindCache(cache::weightedBytes, cache::size, cache::evictions);
@@ -126,7 +129,10 @@ public final class DataPlane implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the listeners. Until a table is applied every request gets 404 and /readyz says not ready. */
+    /**
+     * Binds the listeners (with {@link Builder#listenOnceServing}, the HTTP and HTTPS ones only with the first table).
+     * Until a table is applied /readyz says not ready, and every request gets 404.
+     */
     public synchronized DataPlane start() throws InterruptedException {
         if (workerGroup != null) {
             throw new IllegalStateException("already started");
@@ -145,6 +151,30 @@ public final class DataPlane implements AutoCloseable {
         connections = new DefaultChannelGroup("client-connections", GlobalEventExecutor.INSTANCE);
         ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining,
                 connections, cache, new RequestHeadCheck(requestPolicy));
+        this.services = services;
+        if (listenOnceServing && !table.loaded()) {
+            LOG.info("HTTP and HTTPS listeners bound once the first table is applied; until then connections to "
+                    + "{}:{} are refused", bindAddress, requestedHttpPort);
+        } else {
+            bindListeners();
+        }
+        healthChecker = new HealthChecker(adminGroup.next(), transport, metrics.registry());
+        Router current = table.router();
+        if (current != null) {
+            healthChecker.update(current);
+        }
+        admin = AdminServer.bind(adminGroup, transport, new InetSocketAddress(bindAddress, requestedAdminPort),
+                table, metrics, () -> draining, cache, adminToken);
+        LOG.info("data plane listening: http {}:{}, admin {}:{} ({} transport, {} event loops)",
+                bindAddress, httpPort(), bindAddress, adminPort(), transport, workers);
+        return this;
+    }
+
+    /** Binds the HTTP and HTTPS listeners (once). */
+    private void bindListeners() throws InterruptedException {
+        if (httpChannel != null) {
+            return;
+        }
         httpChannel = new ServerBootstrap()
                 .group(workerGroup)
                 .channel(transport.serverChannel())
@@ -169,16 +199,6 @@ public final class DataPlane implements AutoCloseable {
             LOG.info("HTTPS on {}:{} with the {} TLS provider{}", bindAddress, httpsPort(), tls.provider(),
                     why == null ? " (BoringSSL)" : " (OpenSSL unavailable: " + why + ")");
         }
-        healthChecker = new HealthChecker(adminGroup.next(), transport, metrics.registry());
-        Router current = table.router();
-        if (current != null) {
-            healthChecker.update(current);
-        }
-        admin = AdminServer.bind(adminGroup, transport, new InetSocketAddress(bindAddress, requestedAdminPort),
-                table, metrics, () -> draining, cache, adminToken);
-        LOG.info("data plane listening: http {}:{}, admin {}:{} ({} transport, {} event loops)",
-                bindAddress, httpPort(), bindAddress, adminPort(), transport, workers);
-        return this;
     }
 
     /**
@@ -189,6 +209,9 @@ public final class DataPlane implements AutoCloseable {
      */
     public void apply(RoutingTable newTable) {
         Router router = table.apply(newTable);
+        if (listenOnceServing && httpChannel == null && services != null) {
+            bindLate();
+        }
         if (healthChecker != null) {
             healthChecker.update(router);
         }
@@ -215,6 +238,20 @@ public final class DataPlane implements AutoCloseable {
         }
     }
 
+    /** The listeners of a data plane that listens once it serves: bound with its first table. */
+    private synchronized void bindLate() {
+        if (httpChannel != null || draining) {
+            return;
+        }
+        try {
+            bindListeners();
+            LOG.info("first table applied: listening on {}:{}", bindAddress, httpPort());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding the listeners", e);
+        }
+    }
+
     /** Drain timeout of endpoints that left the table (the default of {@code ClusterPolicy.drainTimeoutMillis}). */
     static final long DEFAULT_DRAIN_MILLIS = 30_000;
 
@@ -233,8 +270,9 @@ public final class DataPlane implements AutoCloseable {
         return metrics;
     }
 
+    /** The HTTP port, or -1 while a data plane that listens once it serves has no table yet. */
     public int httpPort() {
-        return ((InetSocketAddress) httpChannel.localAddress()).getPort();
+        return httpChannel == null ? -1 : ((InetSocketAddress) httpChannel.localAddress()).getPort();
     }
 
     /** The HTTPS port, or -1 without an HTTPS listener. */
@@ -267,7 +305,9 @@ public final class DataPlane implements AutoCloseable {
         draining = true;
         LOG.info("draining: not ready; still accepting for {} ms", grace.toMillis());
         Thread.sleep(grace.toMillis());
-        httpChannel.close().syncUninterruptibly();
+        if (httpChannel != null) {
+            httpChannel.close().syncUninterruptibly();
+        }
         if (httpsChannel != null) {
             httpsChannel.close().syncUninterruptibly();
         }
@@ -296,7 +336,9 @@ public final class DataPlane implements AutoCloseable {
             return;
         }
         draining = true;
-        httpChannel.close().syncUninterruptibly();
+        if (httpChannel != null) {
+            httpChannel.close().syncUninterruptibly();
+        }
         connections.close();
         if (httpsChannel != null) {
             httpsChannel.close().syncUninterruptibly();
@@ -328,8 +370,20 @@ public final class DataPlane implements AutoCloseable {
         private int rateLimitKeys = RateLimiters.DEFAULT_MAX_KEYS;
         private Path hostsFile;
         private RequestPolicy requestPolicy = RequestPolicy.DEFAULT;
+        private boolean listenOnceServing;
 
         private Builder() {
+        }
+
+        /**
+         * Binds the HTTP and HTTPS listeners only once the first table is applied (the admin port at once), so that
+         * before it clients find the port closed and try elsewhere, instead of getting 404 from an empty table: a
+         * hostPort sends traffic to a new pod as soon as its container runs, whatever its readiness says. Off by
+         * default (then every request before the first table gets 404).
+         */
+        public Builder listenOnceServing(boolean value) {
+            this.listenOnceServing = value;
+            return this;
         }
 
         /** What a request head may carry and how its path is normalised ({@link RequestPolicy#DEFAULT}). */

@@ -173,16 +173,18 @@ public final class Main implements Callable<Integer> {
                 client.tableCache(tableCache);
             }
         }
+        // fed by an operator, the listeners open with the first table (from --table-cache or the channel): a new pod
+        // behind a hostPort then refuses connections until it can route them, instead of answering 404
         DataPlane dataPlane = edge.applyTo(DataPlane.builder().bindAddress(bind).httpPort(http).httpsPort(https)
-                .adminPort(admin).workers(workers)).build().start();
+                .adminPort(admin).workers(workers).listenOnceServing(operator != null)).build().start();
         if (table != null) {
             dataPlane.apply(table);
             System.err.printf("breakwater-dataplane: serving table v%d from %s on %s:%d%n", table.version(),
                     tableFile, bind, dataPlane.httpPort());
         } else {
             client.dataPlane(dataPlane).build().start();
-            System.err.printf("breakwater-dataplane: serving the tables of the operator at %s on %s:%d%n", operator,
-                    bind, dataPlane.httpPort());
+            System.err.printf("breakwater-dataplane: serving the tables of the operator at %s on %s:%d once the first "
+                    + "arrives%n", operator, bind, http);
         }
         drainOnSignals(dataPlane, grace, timeout);
         new CountDownLatch(1).await();

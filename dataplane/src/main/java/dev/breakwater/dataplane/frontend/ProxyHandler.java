@@ -97,6 +97,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         implements UpstreamConnection.Owner, PickContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
+    /** Tries of a request whose connects fail, whatever the route's retry policy (nginx tries every server). */
+    private static final int CONNECT_FAILURE_ATTEMPTS = 3;
     private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
             "DELETE");
     static final AsciiString CLIENT_VERIFY = AsciiString.cached("ssl-client-verify");
@@ -681,10 +683,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             LOG.debug("connect to {} failed: {}", target, future.cause().toString());
             endAttempt();
             cluster.failed(target);
-            // the request never reached the endpoint: always worth another one (at least one retry)
-            maxAttempts = Math.max(maxAttempts, 2);
-            if (retry("connect failure")) {
-                return;
+            // the request never reached an endpoint: always worth others (up to three tries in all), outside the
+            // retry budget, which guards endpoints against amplified load that a refused connect never put on them;
+            // in a rolling update more than one endpoint in the table may already be gone
+            maxAttempts = Math.max(maxAttempts, CONNECT_FAILURE_ATTEMPTS);
+            if (attempts + 1 < maxAttempts && !closed) {
+                attempts++;
+                if (startRetry("connect failure")) {
+                    return;
+                }
             }
             updateReading();
             respondLocally(HttpResponseStatus.BAD_GATEWAY, "could not connect to an endpoint");

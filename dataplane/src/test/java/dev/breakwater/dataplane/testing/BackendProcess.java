@@ -31,8 +31,10 @@ public final class BackendProcess implements AutoCloseable {
     public static BackendProcess start(String name) throws IOException, InterruptedException {
         Path logs = Path.of("target", "backend-logs");
         Files.createDirectories(logs);
+        // TCP_NODELAY on the JDK server's sockets: without it a response's body waits for the proxy's delayed ACK of its
+        // head (up to 40 ms), a window in which a SIGKILL leaves a response half sent that could not be retried
         ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), TestBackendMain.class.getName(), name, "0");
+                "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"), TestBackendMain.class.getName(), name, "0");
         pb.redirectError(logs.resolve(name + ".log").toFile());
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
