@@ -11,16 +11,17 @@ import dev.breakwater.dataplane.cache.CacheKey;
 import dev.breakwater.dataplane.cache.CacheSettings;
 import dev.breakwater.dataplane.cache.CachedBody;
 import dev.breakwater.dataplane.cache.CachedResponse;
+import dev.breakwater.dataplane.cache.Conditionals;
 import dev.breakwater.dataplane.cache.ResponseCache;
 import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.filter.LocalAnswer;
-import dev.breakwater.dataplane.filter.RequestFilters;
+import dev.breakwater.dataplane.filter.FilterContext;
 import dev.breakwater.dataplane.request.HopByHop;
 import dev.breakwater.dataplane.request.RequestHeadCheck;
+import dev.breakwater.dataplane.request.RequestIds;
 import dev.breakwater.dataplane.request.RequestRefused;
 import dev.breakwater.dataplane.metrics.ProxyMetrics.UpstreamError;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -78,7 +79,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +98,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
             "DELETE");
-    static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
     static final AsciiString CLIENT_VERIFY = AsciiString.cached("ssl-client-verify");
     static final AsciiString CLIENT_SUBJECT = AsciiString.cached("ssl-client-subject-dn");
     static final AsciiString CLIENT_ISSUER = AsciiString.cached("ssl-client-issuer-dn");
@@ -175,6 +174,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private boolean wholeRequest;
     private long timerDueNanos;
     private String requestHost;
+    /** What the route's filters see of the request in flight. */
+    private FilterContext filterContext;
 
     // response cache: set for requests a caching route may answer from the cache
     private CacheSettings cacheSettings;
@@ -302,6 +303,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         staleRetried = false;
         affinityCookie = null;
         route = null;
+        filterContext = null;
         cluster = null;
         endpoint = null;
         upgradeRequested = false;
@@ -315,7 +317,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         startNanos = System.nanoTime();
         http10 = req.protocolVersion().minorVersion() == 0;
         HttpHeaders headers = req.headers();
-        requestId = requestId(headers.get("x-request-id"));
+        requestId = RequestIds.keepOrCreate(headers.get("x-request-id"));
 
         if (req.decoderResult().isFailure()) {
             requestDone = true;
@@ -360,26 +362,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         route = r;
-        // ---- route filters (package filter): allowlist, CORS preflight, redirect; header and URL rewrites
-        RequestFilters filters = r.filters();
-        if (filters != null) {
-            LocalAnswer answer = filters.onRequest(req, scheme, host, path, query, clientIp, services.config());
-            if (answer != null) {
-                respondLocally(answer.status(), answer.message(), answer.headers());
-                return;
-            }
-        }
-        // ----
-        RouteAction.FixedResponse fixed = r.fixedResponse();
-        if (fixed != null) {
-            respondLocally(HttpResponseStatus.valueOf(fixed.status()), fixed.body().strip());
+        // the route's filters: allowlist, CORS preflight, redirects, rate limit, header and URL rewrites, fixed
+        // response, redirect to HTTPS
+        filterContext = new FilterContext(req, scheme, host, path, query, clientIp, services.config());
+        LocalAnswer answer = r.filters().onRequest(filterContext);
+        if (answer != null) {
+            respondLocally(answer.status(), answer.message(), answer.headers());
             return;
         }
         RoutePolicy policy = r.route().policy();
-        if (policy.redirectsToHttps() && "http".equals(scheme)) {
-            redirectToHttps(host, uri);
-            return;
-        }
         if (r.clientAuth() != null && !clientCertificateAccepted(r, headers)) {
             return;
         }
@@ -1001,13 +992,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (affinityCookie != null) {
             headers.add(HttpHeaderNames.SET_COOKIE, affinityCookie);
         }
-        RoutePolicy.Hsts hsts = route.route().policy().hsts();
-        if (hsts != null && "https".equals(scheme) && !headers.contains(STRICT_TRANSPORT_SECURITY)) {
-            headers.set(STRICT_TRANSPORT_SECURITY, hsts.headerValue());
-        }
-        if (route.filters() != null) {
-            route.filters().onResponse(request, resp); // route filters: CORS headers, response header modifier
-        }
+        route.filters().onResponse(filterContext, headers); // HSTS, CORS headers, response header modifier
         resp.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (resp instanceof FullHttpResponse full && (encoder != null || fillBody != null)) {
             // a whole response whose body is compressed or stored: its head, then its body as the last part
@@ -1075,11 +1060,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         dropFill();
         if (!responseStarted) {
             endAttempt();
-            if (retryOnFreshConnection(c)) {
+            if (!c.cutByDrainTimeout() && retryOnFreshConnection(c)) {
                 return;
             }
             cluster.failed(endpoint);
-            if (retries.onReset() && mayRetryAfterSending() && retry("reset")) {
+            // a cut at the drain timeout is final: the operator said how long requests to a removed endpoint may run
+            if (!c.cutByDrainTimeout() && retries.onReset() && mayRetryAfterSending() && retry("reset")) {
                 return;
             }
             respondLocally(HttpResponseStatus.BAD_GATEWAY, "endpoint closed the connection");
@@ -1212,17 +1198,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         h.set(X_CACHE_STATUS, how);
         int code = e.status();
         ByteBuf body = Unpooled.EMPTY_BUFFER;
-        if (!revalidating && notModified(e, request.headers())) {
+        if (!revalidating && Conditionals.notModified(e, request.headers())) {
             code = 304;
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
             h.remove(HttpHeaderNames.CONTENT_TYPE);
         } else if (!request.method().equals(HttpMethod.HEAD)) {
             body = Unpooled.wrappedBuffer(e.body());
         }
-        RoutePolicy.Hsts hsts = route.route().policy().hsts();
-        if (hsts != null && "https".equals(scheme) && !h.contains(STRICT_TRANSPORT_SECURITY)) {
-            h.set(STRICT_TRANSPORT_SECURITY, hsts.headerValue());
-        }
+        route.filters().onResponse(filterContext, h);
         status = code;
         responseStarted = true;
         releasePendingBody();
@@ -1234,36 +1217,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         sendWhole(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), body, h,
                 EmptyHttpHeaders.INSTANCE));
-    }
-
-    /** RFC 9110 section 13.1.2 and 13.1.3: the client's validators match the stored response. */
-    private static boolean notModified(CachedResponse e, HttpHeaders request) {
-        String inm = request.get(HttpHeaderNames.IF_NONE_MATCH);
-        if (inm != null) {
-            if (e.etag() == null) {
-                return false;
-            }
-            String stored = weakForm(e.etag());
-            for (String part : inm.split(",")) {
-                String tag = part.trim();
-                if (tag.equals("*") || weakForm(tag).equals(stored)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        String ims = request.get(HttpHeaderNames.IF_MODIFIED_SINCE);
-        if (ims != null) {
-            String lm = e.lastModified() != null ? e.lastModified() : e.headers().get(HttpHeaderNames.DATE);
-            java.util.Date since = DateFormatter.parseHttpDate(ims);
-            java.util.Date last = lm == null ? null : DateFormatter.parseHttpDate(lm);
-            return since != null && last != null && !last.after(since);
-        }
-        return false;
-    }
-
-    private static String weakForm(String etag) {
-        return etag.startsWith("W/") ? etag.substring(2) : etag;
     }
 
     /** The origin failed: serves the stale entry instead, if its stale-if-error window allows. */
@@ -1568,20 +1521,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         finishIfDone();
     }
 
-    private void redirectToHttps(String host, String uri) {
-        String name = host == null ? "" : host;
-        if (name.startsWith("[")) {
-            name = name.substring(0, name.indexOf(']') + 1);
-        } else if (name.indexOf(':') >= 0) {
-            name = name.substring(0, name.indexOf(':'));
-        }
-        int port = services.config().publicHttpsPort();
-        String location = "https://" + name + (port == 443 ? "" : ":" + port) + uri;
-        keepAlive = keepAlive && retryable;
-        respondLocally(HttpResponseStatus.PERMANENT_REDIRECT, "moved to " + location,
-                HttpHeaderNames.LOCATION, location);
-    }
-
     /**
      * For a route whose host asks for client certificates: checks that this connection's handshake asked
      * for the same ones (so that SNI for one host cannot be used to reach another), and passes what was
@@ -1677,6 +1616,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         endRequestAccounting();
         request = null;
+        filterContext = null;
         route = null;
         cluster = null;
         endpoint = null;
@@ -1810,31 +1750,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    private static final String HEX = "0123456789abcdef";
     /** Says what the cache did, on every response of a caching route (as nginx's upstream_cache_status). */
     static final AsciiString X_CACHE_STATUS = AsciiString.cached("x-cache-status");
-
-    /** The incoming id if it is a sane token (1-128 chars of [A-Za-z0-9._-]), else a new random one. */
-    static String requestId(String incoming) {
-        if (incoming != null && !incoming.isEmpty() && incoming.length() <= 128) {
-            boolean ok = true;
-            for (int i = 0; i < incoming.length() && ok; i++) {
-                char c = incoming.charAt(i);
-                ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                        || c == '-' || c == '_' || c == '.';
-            }
-            if (ok) {
-                return incoming;
-            }
-        }
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long a = r.nextLong();
-        long b = r.nextLong();
-        char[] out = new char[32];
-        for (int i = 0; i < 16; i++) {
-            out[i] = HEX.charAt((int) (a >>> (60 - 4 * i)) & 0xf);
-            out[16 + i] = HEX.charAt((int) (b >>> (60 - 4 * i)) & 0xf);
-        }
-        return new String(out);
-    }
 }
