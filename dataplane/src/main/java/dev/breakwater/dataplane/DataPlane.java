@@ -14,7 +14,7 @@ import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.frontend.DrainEvent;
 import dev.breakwater.dataplane.frontend.HttpsInitializer;
 import dev.breakwater.dataplane.health.HealthChecker;
-import dev.breakwater.dataplane.lb.EndpointRegistry;
+import dev.breakwater.dataplane.backend.EndpointRegistry;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.dataplane.request.RequestHeadCheck;
 import dev.breakwater.dataplane.request.RequestPolicy;

@@ -63,8 +63,8 @@ class ChurnTest {
     private static final Duration LOAD = Duration.ofSeconds(35);
     private static final int CLIENTS = 16;
     private static final long VICTIM_BYTES = 500_000_000L;
-    private static final RoutePolicy ROUTE_POLICY = new RoutePolicy(null, null, null, null, null, null,
-            new Retries(3, false, true, null, 50, 5), null);
+    private static final RoutePolicy ROUTE_POLICY = RoutePolicy.builder()
+            .retries(new Retries(3, false, true, null, 50, 5)).build();
     private static final ClusterPolicy CLUSTER_POLICY = new ClusterPolicy(null, null,
             new ClusterPolicy.OutlierDetection(3, 1000, 5000, 50), 5000L, null);
 

@@ -6,7 +6,7 @@ import com.aayushatharva.brotli4j.decoder.Decoder;
 import com.aayushatharva.brotli4j.decoder.DecoderJNI;
 import com.aayushatharva.brotli4j.decoder.DirectDecompress;
 import dev.breakwater.dataplane.cache.CacheConfig;
-import dev.breakwater.dataplane.compress.ContentCoding;
+import dev.breakwater.dataplane.cache.ContentCoding;
 import dev.breakwater.dataplane.testing.ScriptedOrigin;
 import dev.breakwater.routing.CachePolicy;
 import dev.breakwater.routing.Cluster;

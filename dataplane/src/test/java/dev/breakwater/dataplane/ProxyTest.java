@@ -156,7 +156,7 @@ class ProxyTest {
     void routePolicyOverridesTheResponseTimeout() throws Exception {
         proxy.apply(Tables.builder().cluster("a", a)
                 .route("a.example.com", PathMatch.prefix("/"), RouteAction.Forward.to("a"),
-                        new RoutePolicy(null, 3000L, null)).build());
+                        RoutePolicy.builder().responseTimeoutMillis(3000L).build()).build());
 
         assertThat(get("a.example.com", "/slow/1200").statusCode()).isEqualTo(200);
     }

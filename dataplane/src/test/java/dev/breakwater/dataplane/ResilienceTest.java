@@ -77,8 +77,8 @@ class ResilienceTest {
 
     @Test
     void aCookieKeepsAClientOnItsEndpointUntilItGoesAway() throws Exception {
-        RoutePolicy sticky = new RoutePolicy(null, null, null, null, null, null, null,
-                new SessionAffinity("bw-affinity", 3600L, null));
+        RoutePolicy sticky = RoutePolicy.builder()
+                .affinity(new SessionAffinity("bw-affinity", 3600L, null)).build();
         proxy.apply(table(sticky, null, a, b));
 
         HttpResponse<String> first = get("/");
@@ -133,8 +133,8 @@ class ResilienceTest {
 
     @Test
     void retries5xxOnAnotherEndpointWhenConfigured() throws Exception {
-        RoutePolicy retry = new RoutePolicy(null, null, null, null, null, null,
-                new Retries(2, true, false, null, 100, 10), null);
+        RoutePolicy retry = RoutePolicy.builder()
+                .retries(new Retries(2, true, false, null, 100, 10)).build();
         proxy.apply(table(retry, null, a, b));
         a.failWith(503);
 
@@ -153,8 +153,8 @@ class ResilienceTest {
 
     @Test
     void retriesStayWithinTheBudgetWhenEveryEndpointFails() throws Exception {
-        RoutePolicy retry = new RoutePolicy(null, null, null, null, null, null,
-                new Retries(5, true, false, null, 20, 0), null);
+        RoutePolicy retry = RoutePolicy.builder()
+                .retries(new Retries(5, true, false, null, 20, 0)).build();
         ClusterPolicy noEjection = new ClusterPolicy(null, null, new ClusterPolicy.OutlierDetection(1, 1, 1, 0), null, null);
         proxy.apply(table(retry, noEjection, a, b));
         a.failWith(503);

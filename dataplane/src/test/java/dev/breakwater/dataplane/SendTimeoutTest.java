@@ -60,8 +60,8 @@ class SendTimeoutTest {
     }
 
     private void serve(long sendTimeoutMillis, long responseTimeoutMillis) {
-        RoutePolicy policy = new RoutePolicy(null, responseTimeoutMillis, null)
-                .withSendTimeoutMillis(sendTimeoutMillis);
+        RoutePolicy policy = RoutePolicy.builder().responseTimeoutMillis(responseTimeoutMillis)
+                .sendTimeoutMillis(sendTimeoutMillis).build();
         proxy.apply(RoutingTable.of(List.of(new VirtualHost("*", List.of(new Route("upload", "test",
                         RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to("app"), policy)))),
                 List.of(new Cluster("app", Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1",

@@ -189,7 +189,8 @@ class TlsTest {
 
     @Test
     void redirectsPlainHttpWith308AndAddsHstsOverHttps() throws Exception {
-        RoutePolicy secure = new RoutePolicy(null, null, null, true, new RoutePolicy.Hsts(31536000, true, false), null);
+        RoutePolicy secure = RoutePolicy.builder().httpsRedirect(true)
+                .hsts(new RoutePolicy.Hsts(31536000, true, false)).build();
         proxy.apply(Tables.builder().cluster("app", backend)
                 .route("a.example.com", PathMatch.prefix("/"), RouteAction.Forward.to("app"), secure)
                 .build(List.of(pki.server("a.example.com").forHosts("default/a", "a.example.com"))));

@@ -53,7 +53,8 @@ class WebSocketTest {
     private static RoutingTable table(WebSocketEchoBackend echo, String extraHost, Long idleMillis) {
         return Tables.builder().cluster("ws", Endpoint.ready("127.0.0.1", echo.port()))
                 .route("*", PathMatch.prefix("/"), RouteAction.Forward.to("ws"),
-                        new RoutePolicy(null, 500L, null, null, null, idleMillis))
+                        RoutePolicy.builder().responseTimeoutMillis(500L)
+                                .webSocketIdleTimeoutMillis(idleMillis).build())
                 .prefix(extraHost, "/", "ws").build();
     }
 
@@ -91,7 +92,7 @@ class WebSocketTest {
                      .build().start()) {
             proxy.apply(Tables.builder().cluster("ws", Endpoint.ready("127.0.0.1", echo.port()))
                     .route("*", PathMatch.prefix("/"), RouteAction.Forward.to("ws"),
-                            new RoutePolicy(null, null, null, null, null, 300L)).build());
+                            RoutePolicy.builder().webSocketIdleTimeoutMillis(300L).build()).build());
             Listener listener = new Listener();
             WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + proxy.httpPort() + "/ws"), listener)

@@ -1,10 +1,8 @@
 package dev.breakwater.operator;
 
 import dev.breakwater.operator.cli.CommandLines;
-import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.local.LocalCommand;
 import dev.breakwater.operator.run.RunCommand;
-import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,17 +43,6 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** The value of {@code --also-serve-class}, checked as an IngressClass name. */
-    public static String alsoServedClass(String value) {
-        try {
-            CompilerOptions.local(null).alsoServing(List.of(value));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--also-serve-class: '" + value + "' is not an IngressClass name "
-                    + "(lower-case letters, digits, '-' and '.', such as nginx)");
-        }
-        return value;
     }
 
     /** {@code breakwater completion}: a bash (and zsh) completion script for every command and option. */

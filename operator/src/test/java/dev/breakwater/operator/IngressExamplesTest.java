@@ -3,8 +3,8 @@ package dev.breakwater.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.compile.Compilation;
-import dev.breakwater.operator.compile.Diagnostic;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.operator.compile.Compiler;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,7 +18,7 @@ class IngressExamplesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void requestReachesTheExpectedService(IngressExample row) {
-        Compilation compilation = IngressCompiler.compile(row.snapshot(), row.options());
+        Compilation compilation = Compiler.compile(row.snapshot(), row.options());
 
         assertThat(compilation.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.ERROR).isEmpty();
         assertThat(TableLookup.service(compilation.table(), row.host(), row.path(), row.headers()))

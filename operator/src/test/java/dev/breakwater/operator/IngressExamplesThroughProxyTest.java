@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.dataplane.DataPlane;
 import dev.breakwater.dataplane.testing.TestBackend;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.routing.RoutingTable;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -54,7 +54,7 @@ class IngressExamplesThroughProxyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void routesTheRequestThroughTheProxy(IngressExample row) throws Exception {
-        RoutingTable table = IngressCompiler.compile(row.snapshot(service -> {
+        RoutingTable table = Compiler.compile(row.snapshot(service -> {
             TestBackend b = backends.computeIfAbsent(service, TestBackend::start);
             return new InetSocketAddress("127.0.0.1", b.port());
         }), row.options()).table();

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.dataplane.DataPlane;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.operator.compile.Compilation;
-import dev.breakwater.operator.compile.Diagnostic;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.operator.fixture.Fixtures;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.net.InetSocketAddress;
@@ -56,7 +56,7 @@ class IngressFiltersThroughProxyTest {
                         .annotation(NGINX + "x-forwarded-prefix", "/app")
                         .host("prefixed.com").implementationSpecific("/app/(.*)", "app", SERVICE_PORT).build());
         IngressExample all = new IngressExample("filters", "all", ingresses, List.of(), false, "", "/", null);
-        Compilation c = IngressCompiler.compile(all.snapshot(s -> new InetSocketAddress("127.0.0.1", app.port())),
+        Compilation c = Compiler.compile(all.snapshot(s -> new InetSocketAddress("127.0.0.1", app.port())),
                 all.options());
         assertThat(c.diagnostics()).singleElement().satisfies(d -> {
             assertThat(d.severity()).isEqualTo(Diagnostic.Severity.ERROR);

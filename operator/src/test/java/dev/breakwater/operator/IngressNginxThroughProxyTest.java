@@ -8,7 +8,7 @@ import dev.breakwater.dataplane.DataPlane;
 import dev.breakwater.dataplane.testing.RawHttp;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.operator.compile.Compilation;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.operator.fixture.Fixtures;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.io.IOException;
@@ -62,7 +62,7 @@ class IngressNginxThroughProxyTest {
     /** Compiles {@code ingresses} (no diagnostic expected) with each Service at the port {@code ports} gives. */
     private static void serve(List<Ingress> ingresses, Function<String, Integer> ports) {
         IngressExample all = new IngressExample("nginx", "all", ingresses, List.of(), false, "", "/", null);
-        Compilation c = IngressCompiler.compile(all.snapshot(s -> new InetSocketAddress("127.0.0.1", ports.apply(s))),
+        Compilation c = Compiler.compile(all.snapshot(s -> new InetSocketAddress("127.0.0.1", ports.apply(s))),
                 all.options());
         assertThat(c.diagnostics()).isEmpty();
         proxy.apply(c.table().withVersion(version.incrementAndGet()));

@@ -1,7 +1,10 @@
 package dev.breakwater.routing;
 
 /**
- * Per-route settings. A null field means "the data plane's configured default".
+ * Per-route settings. A null field means "the data plane's configured default". Made by name through
+ * {@link #builder()} (or changed from another through {@link #toBuilder()} and the {@code withX} copies); the
+ * components stay flat because they are the table's wire format (one JSON object, unset fields left out, so that a
+ * table keeps its bytes and its hash when a field is added).
  *
  * @param connectTimeoutMillis   longest wait for a TCP connection to an endpoint
  * @param responseTimeoutMillis  longest wait for the response head after the request was sent, and
@@ -29,7 +32,7 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
                           SourceAllowlist sourceAllowlist, Cors cors, Long sendTimeoutMillis,
                           RateLimit rateLimit) {
 
-    public static final RoutePolicy DEFAULTS = new RoutePolicy(null, null, null, null, null, null, null, null);
+    public static final RoutePolicy DEFAULTS = builder().build();
 
     public RoutePolicy {
         requirePositive("connectTimeoutMillis", connectTimeoutMillis);
@@ -41,85 +44,64 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
         }
     }
 
-    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
-                       Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
-                       SessionAffinity affinity, CachePolicy cache, Compression compression,
-                       SourceAllowlist sourceAllowlist, Cors cors) {
-        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors, null, null);
+    /** A policy with every setting at the data plane's default, to set some of them on. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
-                       Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
-                       SessionAffinity affinity, CachePolicy cache, Compression compression) {
-        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, null, null);
-    }
-
-    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
-                       Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
-                       SessionAffinity affinity) {
-        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, null, null);
-    }
-
-    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes) {
-        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, null, null, null, null, null);
-    }
-
-    public RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
-                       Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis) {
-        this(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, null, null);
+    /** A builder holding this policy's settings, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.connectTimeoutMillis = connectTimeoutMillis;
+        b.responseTimeoutMillis = responseTimeoutMillis;
+        b.maxRequestBodyBytes = maxRequestBodyBytes;
+        b.httpsRedirect = httpsRedirect;
+        b.hsts = hsts;
+        b.webSocketIdleTimeoutMillis = webSocketIdleTimeoutMillis;
+        b.retries = retries;
+        b.affinity = affinity;
+        b.cache = cache;
+        b.compression = compression;
+        b.sourceAllowlist = sourceAllowlist;
+        b.cors = cors;
+        b.sendTimeoutMillis = sendTimeoutMillis;
+        b.rateLimit = rateLimit;
+        return b;
     }
 
     /** This policy with the given cache (null: none). */
     public RoutePolicy withCache(CachePolicy newCache) {
-        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, newCache, compression, sourceAllowlist, cors,
-                sendTimeoutMillis, rateLimit);
+        return toBuilder().cache(newCache).build();
     }
 
     /** This policy with the given compression (null: none). */
     public RoutePolicy withCompression(Compression newCompression) {
-        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, newCompression, sourceAllowlist, cors,
-                sendTimeoutMillis, rateLimit);
+        return toBuilder().compression(newCompression).build();
     }
 
     /** This policy with the given client allowlist (null: every client). */
-    public RoutePolicy withSourceAllowlist(SourceAllowlist newAllowlist) {
-        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, newAllowlist, cors,
-                sendTimeoutMillis, rateLimit);
+    public RoutePolicy withSourceAllowlist(SourceAllowlist newSourceAllowlist) {
+        return toBuilder().sourceAllowlist(newSourceAllowlist).build();
     }
 
     /** This policy with the given CORS settings (null: none). */
     public RoutePolicy withCors(Cors newCors) {
-        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, newCors,
-                sendTimeoutMillis, rateLimit);
+        return toBuilder().cors(newCors).build();
     }
 
     /** This policy with the given rate limit (null: none). */
     public RoutePolicy withRateLimit(RateLimit newRateLimit) {
-        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
-                sendTimeoutMillis, newRateLimit);
+        return toBuilder().rateLimit(newRateLimit).build();
     }
 
     /** This policy with the given send timeout (null: the response timeout). */
     public RoutePolicy withSendTimeoutMillis(Long newSendTimeoutMillis) {
-        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
-                newSendTimeoutMillis, rateLimit);
+        return toBuilder().sendTimeoutMillis(newSendTimeoutMillis).build();
     }
 
     /** This policy with the given HTTPS redirect (null: none). */
     public RoutePolicy withHttpsRedirect(Boolean newHttpsRedirect) {
-        return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, newHttpsRedirect,
-                hsts, webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
-                sendTimeoutMillis, rateLimit);
+        return toBuilder().httpsRedirect(newHttpsRedirect).build();
     }
 
     /** The retry settings in force. */
@@ -131,6 +113,121 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean redirectsToHttps() {
         return Boolean.TRUE.equals(httpsRedirect);
+    }
+
+    /**
+     * Builds a {@link RoutePolicy} by name rather than by position; every setting not given is null (the data
+     * plane's default). The checks are those of the record, made by {@link #build}.
+     */
+    public static final class Builder {
+        private Long connectTimeoutMillis;
+        private Long responseTimeoutMillis;
+        private Long maxRequestBodyBytes;
+        private Boolean httpsRedirect;
+        private Hsts hsts;
+        private Long webSocketIdleTimeoutMillis;
+        private Retries retries;
+        private SessionAffinity affinity;
+        private CachePolicy cache;
+        private Compression compression;
+        private SourceAllowlist sourceAllowlist;
+        private Cors cors;
+        private Long sendTimeoutMillis;
+        private RateLimit rateLimit;
+
+        private Builder() {
+        }
+
+        /** Longest wait for a TCP connection to an endpoint. */
+        public Builder connectTimeoutMillis(Long value) {
+            this.connectTimeoutMillis = value;
+            return this;
+        }
+
+        /** Longest wait for the response head, and between two reads of its body. */
+        public Builder responseTimeoutMillis(Long value) {
+            this.responseTimeoutMillis = value;
+            return this;
+        }
+
+        /** Largest request body accepted (413 beyond). */
+        public Builder maxRequestBodyBytes(Long value) {
+            this.maxRequestBodyBytes = value;
+            return this;
+        }
+
+        /** Answer plain-HTTP requests with a redirect to HTTPS. */
+        public Builder httpsRedirect(Boolean value) {
+            this.httpsRedirect = value;
+            return this;
+        }
+
+        /** Strict-Transport-Security for HTTPS responses. */
+        public Builder hsts(Hsts value) {
+            this.hsts = value;
+            return this;
+        }
+
+        /** An upgraded connection silent both ways this long is closed. */
+        public Builder webSocketIdleTimeoutMillis(Long value) {
+            this.webSocketIdleTimeoutMillis = value;
+            return this;
+        }
+
+        /** When failed attempts are tried again. */
+        public Builder retries(Retries value) {
+            this.retries = value;
+            return this;
+        }
+
+        /** Cookie session affinity. */
+        public Builder affinity(SessionAffinity value) {
+            this.affinity = value;
+            return this;
+        }
+
+        /** The response cache. */
+        public Builder cache(CachePolicy value) {
+            this.cache = value;
+            return this;
+        }
+
+        /** Response compression. */
+        public Builder compression(Compression value) {
+            this.compression = value;
+            return this;
+        }
+
+        /** Client addresses served (others get 403). */
+        public Builder sourceAllowlist(SourceAllowlist value) {
+            this.sourceAllowlist = value;
+            return this;
+        }
+
+        /** CORS answered by the proxy. */
+        public Builder cors(Cors value) {
+            this.cors = value;
+            return this;
+        }
+
+        /** Longest wait for an endpoint to take the next part of a request body. */
+        public Builder sendTimeoutMillis(Long value) {
+            this.sendTimeoutMillis = value;
+            return this;
+        }
+
+        /** Requests allowed per client key and period. */
+        public Builder rateLimit(RateLimit value) {
+            this.rateLimit = value;
+            return this;
+        }
+
+        /** The policy; {@link IllegalArgumentException} when a setting is out of range. */
+        public RoutePolicy build() {
+            return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
+                    webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
+                    sendTimeoutMillis, rateLimit);
+        }
     }
 
     private static void requirePositive(String name, Long value) {

@@ -36,14 +36,15 @@ class RateLimitTest {
     @Test
     void tablesWithoutARateLimitEncodeAsBefore() {
         // the same policy written before rateLimit existed: same bytes, same hash
-        RoutingTable before = tableWith(new RoutePolicy(1000L, 2000L, null, null, null, null, null, null, null, null,
-                new SourceAllowlist(List.of("10.0.0.0/8")), null));
+        RoutingTable before = tableWith(RoutePolicy.builder().connectTimeoutMillis(1000L).responseTimeoutMillis(2000L)
+                .sourceAllowlist(new SourceAllowlist(List.of("10.0.0.0/8"))).build());
         RoutingTable after = tableWith(RoutePolicy.DEFAULTS.withSourceAllowlist(new SourceAllowlist(List.of("10.0.0.0/8")))
                 .withRateLimit(null));
 
         assertThat(TableCodec.encodeToString(before)).doesNotContain("rateLimit")
-                .isEqualTo(TableCodec.encodeToString(tableWith(new RoutePolicy(1000L, 2000L, null, null, null, null,
-                        null, null, null, null, new SourceAllowlist(List.of("10.0.0.0/8")), null, null, null))));
+                .isEqualTo(TableCodec.encodeToString(tableWith(RoutePolicy.builder().connectTimeoutMillis(1000L)
+                        .responseTimeoutMillis(2000L).sourceAllowlist(new SourceAllowlist(List.of("10.0.0.0/8")))
+                        .build())));
         assertThat(TableCodec.encodeToString(after)).doesNotContain("rateLimit");
         assertThat(TableCodec.encodeToString(TableCodecTest.sample())).doesNotContain("rateLimit");
         // a table encoded by a version without rate limits decodes unchanged

@@ -16,8 +16,9 @@ class TableCodecTest {
                         List.of(new QueryParamMatch("v", StringMatch.REGULAR_EXPRESSION, "[0-9]+")), "GET"),
                 new RouteAction.Forward(List.of(new RouteAction.BackendRef("default/api:http", 90),
                         new RouteAction.BackendRef("default/api-canary:http", 10))),
-                new RoutePolicy(1000L, 30_000L, 1L << 20, true, new RoutePolicy.Hsts(31536000, true, false),
-                        3_600_000L));
+                RoutePolicy.builder().connectTimeoutMillis(1000L).responseTimeoutMillis(30_000L)
+                        .maxRequestBodyBytes(1L << 20).httpsRedirect(true).hsts(new RoutePolicy.Hsts(31536000, true, false))
+                        .webSocketIdleTimeoutMillis(3_600_000L).build());
         Route broken = new Route("default/web:example.com/broken", "Ingress/default/web",
                 RouteMatch.path(PathMatch.exact("/broken")),
                 new RouteAction.FixedResponse(503, "service default/missing not found"), null);
@@ -72,7 +73,7 @@ class TableCodecTest {
 
     @Test
     void sendTimeoutIsEncodedOnlyWhenSet() {
-        RoutePolicy old = new RoutePolicy(1000L, 30_000L, null, null, null, null, null, null, null, null, null, null);
+        RoutePolicy old = RoutePolicy.builder().connectTimeoutMillis(1000L).responseTimeoutMillis(30_000L).build();
         RoutePolicy withSend = old.withSendTimeoutMillis(5_000L);
         RoutingTable without = RoutingTable.of(List.of(new VirtualHost("a.com", List.of(new Route("r", "Ingress/d/r",
                 RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to("c"), old)))),
@@ -143,7 +144,7 @@ class TableCodecTest {
         assertThatThrownBy(() -> Endpoint.ready("10.0.0.1", 0)).hasMessage("port: 0 (expected: 1-65535)");
         assertThatThrownBy(() -> PathMatch.prefix("api")).hasMessageContaining("expected: an absolute path");
         assertThatThrownBy(() -> new VirtualHost("Example.com", List.of())).hasMessageContaining("lower case");
-        assertThatThrownBy(() -> new RoutePolicy(0L, null, null)).hasMessage("connectTimeoutMillis: 0 (expected: > 0)");
+        assertThatThrownBy(() -> RoutePolicy.builder().connectTimeoutMillis(0L).build()).hasMessage("connectTimeoutMillis: 0 (expected: > 0)");
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.breakwater.dataplane.backend;
 
-import dev.breakwater.dataplane.lb.EndpointRegistry;
-import dev.breakwater.dataplane.lb.EndpointState;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Endpoint;
 import io.netty.util.NetUtil;

@@ -2,6 +2,7 @@ package dev.breakwater.dataplane.compress;
 
 import com.aayushatharva.brotli4j.encoder.Encoder;
 import dev.breakwater.dataplane.cache.CacheControl;
+import dev.breakwater.dataplane.cache.ContentCoding;
 import dev.breakwater.routing.Compression;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

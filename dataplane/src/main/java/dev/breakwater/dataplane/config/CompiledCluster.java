@@ -2,7 +2,7 @@ package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.lb.Balancer;
-import dev.breakwater.dataplane.lb.EndpointRegistry;
+import dev.breakwater.dataplane.backend.EndpointRegistry;
 import dev.breakwater.dataplane.lb.Hashing;
 import dev.breakwater.dataplane.lb.PickContext;
 import dev.breakwater.routing.Cluster;

@@ -144,8 +144,8 @@ class FilterChainTest {
 
     @Test
     void httpsOnlyRoutesRedirectPlainHttpAndSendHstsOverHttps() {
-        RoutePolicy httpsOnly = new RoutePolicy(null, null, null, true, new RoutePolicy.Hsts(31536000, true, false),
-                null, null, null);
+        RoutePolicy httpsOnly = RoutePolicy.builder().httpsRedirect(true)
+                .hsts(new RoutePolicy.Hsts(31536000, true, false)).build();
         FilterChain c = chain(httpsOnly);
         LocalAnswer redirect = c.onRequest(request("http", "GET", "/a/b", "q=1", "1.1.1.1"));
         assertThat(redirect.status().code()).isEqualTo(308);

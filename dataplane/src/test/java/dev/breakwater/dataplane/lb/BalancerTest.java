@@ -3,6 +3,8 @@ package dev.breakwater.dataplane.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.breakwater.dataplane.backend.EndpointRegistry;
+import dev.breakwater.dataplane.backend.EndpointState;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.ClusterPolicy;

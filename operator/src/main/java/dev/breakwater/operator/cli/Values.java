@@ -1,5 +1,8 @@
 package dev.breakwater.operator.cli;
 
+import dev.breakwater.operator.compile.CompilerOptions;
+import java.util.List;
+
 /** Checks of option values whose messages name the option and what was expected. */
 public final class Values {
 
@@ -22,5 +25,20 @@ public final class Values {
         }
         throw new IllegalArgumentException(name + ": '" + value + "' (expected: a number from " + min + " to " + max
                 + ")");
+    }
+
+    /**
+     * The value of {@code --also-serve-class}, checked as an IngressClass name.
+     *
+     * @throws IllegalArgumentException {@code --also-serve-class: 'V' is not an IngressClass name (...)}
+     */
+    public static String alsoServedClass(String value) {
+        try {
+            CompilerOptions.local(null).alsoServing(List.of(value));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--also-serve-class: '" + value + "' is not an IngressClass name "
+                    + "(lower-case letters, digits, '-' and '.', such as nginx)");
+        }
+        return value;
     }
 }

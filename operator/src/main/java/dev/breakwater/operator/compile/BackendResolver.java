@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.ClusterPolicy;
 import dev.breakwater.routing.Endpoint;
@@ -57,11 +58,6 @@ final class BackendResolver {
     /** The Service {@code namespace/name}, or null. */
     Service service(String serviceKey) {
         return services.get(serviceKey);
-    }
-
-    /** True when some EndpointSlice names the Service {@code namespace/name}. */
-    boolean hasSlices(String serviceKey) {
-        return slicesByService.containsKey(serviceKey);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.routing.RoutingTable;
 import java.util.List;
 import java.util.Objects;
@@ -21,18 +22,9 @@ public record Compilation(RoutingTable table, List<Diagnostic> diagnostics, List
         routeStatuses = routeStatuses == null ? List.of() : List.copyOf(routeStatuses);
     }
 
-    public Compilation(RoutingTable table, List<Diagnostic> diagnostics) {
-        this(table, diagnostics, List.of());
-    }
-
     /** The diagnostics of one object, {@code Kind/namespace/name}. */
     public List<Diagnostic> diagnosticsOf(String object) {
         return diagnostics.stream().filter(d -> d.object().equals(object)).toList();
-    }
-
-    /** True when some diagnostic is an error. */
-    public boolean hasErrors() {
-        return diagnostics.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
     }
 
     /** The status facts of Route {@code namespace/name}, if it was compiled. */

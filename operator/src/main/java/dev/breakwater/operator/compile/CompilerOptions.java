@@ -8,7 +8,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Settings of the {@link IngressCompiler}.
+ * Settings of the {@link Compiler}.
  *
  * @param controllerName       the {@code spec.controller} of the IngressClasses we implement
  * @param implicitDefaultClass when the snapshot holds none of our IngressClasses, behave as though an
@@ -61,7 +61,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /**
      * In a cluster: our controller name, classes taken only from the snapshot, certificates checked against the
-     * time of this call (read here, never inside the pure {@link IngressCompiler#compile}).
+     * time of this call (read here, never inside the pure {@link Compiler#compile}).
      */
     public static CompilerOptions defaults() {
         return new CompilerOptions(DEFAULT_CONTROLLER_NAME, false, Instant.now());

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * The endpoint fast path: after changes to the EndpointSlices of some Services, and nothing else, the table a
- * full {@link IngressCompiler#compile} would give is the previous table with the endpoints of those Services'
+ * full {@link Compiler#compile} would give is the previous table with the endpoints of those Services'
  * clusters recomputed. Routes, clusters, policies and certificates depend only on Ingresses, Services,
  * IngressClasses and Secrets; endpoints are computed here by the same code as in a full compilation.
  *

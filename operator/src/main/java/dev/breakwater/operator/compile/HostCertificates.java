@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.routing.Certificate;
 import java.util.ArrayList;
 import java.util.Collection;

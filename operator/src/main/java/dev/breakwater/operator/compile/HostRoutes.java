@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.routing.HeaderMatch;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.QueryParamMatch;

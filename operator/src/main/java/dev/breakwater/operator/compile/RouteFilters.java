@@ -1,7 +1,7 @@
 package dev.breakwater.operator.compile;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.breakwater.operator.annotation.AccessPolicies;
+import dev.breakwater.operator.policy.AccessPolicies;
 import dev.breakwater.operator.crd.CorsSpec;
 import dev.breakwater.operator.crd.FilterSpec;
 import dev.breakwater.operator.crd.Formats;

@@ -4,7 +4,7 @@
  * <p>These classes are the wire shape of the resource and nothing more: Jackson reads manifests into them and
  * the fabric8 CRD generator derives the CRD's schema from them at build time ({@code crds/}), so their field
  * names, descriptions and validation annotations <em>are</em> the public API. They are plain mutable holders
- * with public fields, as a JSON object is; the compiler ({@code dev.breakwater.operator.compile.RouteCompiler})
+ * with public fields, as a JSON object is; the compiler ({@code dev.breakwater.operator.compile.RouteProcessor})
  * reads them once into the routing table's immutable records and never keeps them.
  *
  * <p>Validation lives in the schema (sizes, ranges, patterns, enums, CEL rules where a schema cannot say it),

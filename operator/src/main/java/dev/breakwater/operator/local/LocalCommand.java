@@ -3,7 +3,6 @@ package dev.breakwater.operator.local;
 import dev.breakwater.dataplane.DataPlane;
 import dev.breakwater.dataplane.EdgeOptions;
 import dev.breakwater.dataplane.ProxyConfig;
-import dev.breakwater.operator.Main;
 import dev.breakwater.operator.cli.CommandLines;
 import dev.breakwater.operator.cli.Values;
 import dev.breakwater.operator.compile.CompilerOptions;
@@ -142,7 +141,7 @@ public final class LocalCommand implements Callable<Integer> {
             throw CommandLines.usageError(spec.commandLine(), dir + " is not a folder");
         }
         try {
-            alsoServe.forEach(Main::alsoServedClass);
+            alsoServe.forEach(Values::alsoServedClass);
         } catch (IllegalArgumentException e) {
             throw CommandLines.usageError(spec.commandLine(), e.getMessage());
         }

@@ -2,8 +2,8 @@ package dev.breakwater.operator.local;
 
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
-import dev.breakwater.operator.compile.Diagnostic;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.routing.RoutingTable;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -102,7 +102,7 @@ public final class LocalMode implements AutoCloseable {
                     : "still serving table v" + version + " until the manifests above are fixed");
             return new Reload(Outcome.REJECTED, version, messages);
         }
-        Compilation compilation = IngressCompiler.compile(manifests.snapshot(), options.at(Instant.now()), served);
+        Compilation compilation = Compiler.compile(manifests.snapshot(), options.at(Instant.now()), served);
         for (Diagnostic d : compilation.diagnostics()) {
             Path file = manifests.fileOfObject().get(d.object());
             report(messages, d.severity().name().toLowerCase(java.util.Locale.ROOT) + ": "

@@ -4,7 +4,7 @@ import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.compile.EndpointRefresh;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -185,7 +185,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
     private void full(long runTerm) {
         long started = System.nanoTime();
         ClusterSnapshot snapshot = view.snapshot();
-        Compilation compilation = IngressCompiler.compile(snapshot, clock == null ? options : options.at(clock.instant()),
+        Compilation compilation = Compiler.compile(snapshot, clock == null ? options : options.at(clock.instant()),
                 current);
         Set<String> withSlices = new HashSet<>();
         for (EndpointSlice slice : snapshot.endpointSlices()) {

@@ -1,6 +1,6 @@
 package dev.breakwater.operator.status;
 
-import dev.breakwater.operator.compile.Diagnostic;
+import dev.breakwater.operator.diagnostic.Diagnostic;
 
 /**
  * The {@code reason} of the Event a diagnostic becomes: a short CamelCase word telling what kind of field is

@@ -1,7 +1,7 @@
 package dev.breakwater.operator.status;
 
 import dev.breakwater.operator.compile.Compilation;
-import dev.breakwater.operator.compile.Diagnostic;
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.compile.RouteStatusReport;
 import dev.breakwater.operator.crd.Route;
 import dev.breakwater.operator.publish.TablePublisher;

@@ -2,7 +2,7 @@ package dev.breakwater.operator.annotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.operator.compile.Diagnostic;
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.routing.CachePolicy;
 import dev.breakwater.routing.Compression;
 import java.util.ArrayList;
@@ -15,17 +15,17 @@ class CacheAnnotationsTest {
 
     private final List<Diagnostic> diagnostics = new ArrayList<>();
 
-    private IngressAnnotations read(String... pairs) {
+    private IngressSettings read(String... pairs) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             m.put(pairs[i], pairs[i + 1]);
         }
-        return IngressAnnotations.read("web", "shop", m, diagnostics);
+        return IngressSettings.read("web", "shop", m, diagnostics);
     }
 
     @Test
     void offByDefault() {
-        IngressAnnotations a = read();
+        IngressSettings a = read();
         assertThat(a.route().cache()).isNull();
         assertThat(a.route().compression()).isNull();
         assertThat(diagnostics).isEmpty();
@@ -33,7 +33,7 @@ class CacheAnnotationsTest {
 
     @Test
     void cacheOnWithEverySetting() {
-        IngressAnnotations a = read("breakwater.dev/cache", "true", "breakwater.dev/cache-default-ttl", "5m",
+        IngressSettings a = read("breakwater.dev/cache", "true", "breakwater.dev/cache-default-ttl", "5m",
                 "breakwater.dev/cache-max-object-size", "2m", "breakwater.dev/cache-stale-while-revalidate", "30s",
                 "breakwater.dev/cache-stale-if-error", "1h", "breakwater.dev/cache-store-set-cookie", "true",
                 "breakwater.dev/cache-purge-generation", "7");
@@ -48,7 +48,7 @@ class CacheAnnotationsTest {
 
     @Test
     void badValuesAreWarnedNamingTheAnnotationAndIgnored() {
-        IngressAnnotations a = read("breakwater.dev/cache", "true", "breakwater.dev/cache-default-ttl", "soon",
+        IngressSettings a = read("breakwater.dev/cache", "true", "breakwater.dev/cache-default-ttl", "soon",
                 "breakwater.dev/cache-max-object-size", "big", "breakwater.dev/cache-purge-generation", "-1");
         assertThat(a.route().cache()).isEqualTo(CachePolicy.DEFAULTS);
         assertThat(diagnostics).hasSize(3);
@@ -59,7 +59,7 @@ class CacheAnnotationsTest {
 
     @Test
     void settingsWithoutTheSwitchAreWarnedAsHavingNoEffect() {
-        IngressAnnotations a = read("breakwater.dev/cache-default-ttl", "60s", "breakwater.dev/compression-types",
+        IngressSettings a = read("breakwater.dev/cache-default-ttl", "60s", "breakwater.dev/compression-types",
                 "text/html");
         assertThat(a.route().cache()).isNull();
         assertThat(a.route().compression()).isNull();
@@ -69,7 +69,7 @@ class CacheAnnotationsTest {
 
     @Test
     void compressionWithTypesAndMinimumSize() {
-        IngressAnnotations a = read("breakwater.dev/compression", "true", "breakwater.dev/compression-min-size", "2k",
+        IngressSettings a = read("breakwater.dev/compression", "true", "breakwater.dev/compression-min-size", "2k",
                 "breakwater.dev/compression-types", "text/html, application/*+json, Text/CSS, not a type");
         assertThat(a.route().compression()).isEqualTo(new Compression(2048L,
                 List.of("text/html", "application/*+json", "text/css")));

@@ -26,12 +26,39 @@ class IngressNginxDocsTest {
             }
         }
 
-        assertThat(documented).isEqualTo(new TreeSet<>(IngressAnnotations.NGINX_KEYS));
+        assertThat(documented).isEqualTo(new TreeSet<>(AnnotationTable.NGINX_KEYS));
+    }
+
+    /**
+     * The table's rows are the key table's ({@link AnnotationTable#docRows}), in order and word for word. Run with
+     * {@code -Dbreakwater.docs.write=true} to write them into the docs after changing a key's row.
+     */
+    @Test
+    void theTableIsTheOneTheKeysDeclare() throws Exception {
+        List<String> lines = Files.readAllLines(DOCS);
+        int start = lines.indexOf("## The annotations");
+        int end = lines.indexOf("## Canary");
+        List<Integer> rows = new java.util.ArrayList<>();
+        for (int i = start; i < end; i++) {
+            if (lines.get(i).startsWith("| `")) {
+                rows.add(i);
+            }
+        }
+        if (Boolean.getBoolean("breakwater.docs.write")) {
+            List<String> written = new java.util.ArrayList<>(lines.subList(0, rows.get(0)));
+            written.addAll(AnnotationTable.docRows());
+            written.addAll(lines.subList(rows.get(rows.size() - 1) + 1, lines.size()));
+            Files.write(DOCS, written);
+            return;
+        }
+        assertThat(rows.get(rows.size() - 1) - rows.get(0) + 1).as("the rows are one block").isEqualTo(rows.size());
+
+        assertThat(rows.stream().map(lines::get).toList()).containsExactlyElementsOf(AnnotationTable.docRows());
     }
 
     @Test
     void everyAnnotationIssue6NamesIsRead() {
-        assertThat(IngressAnnotations.NGINX_KEYS).contains("rewrite-target", "use-regex", "ssl-redirect",
+        assertThat(AnnotationTable.NGINX_KEYS).contains("rewrite-target", "use-regex", "ssl-redirect",
                 "force-ssl-redirect", "backend-protocol", "affinity", "session-cookie-name", "session-cookie-max-age",
                 "session-cookie-path", "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout",
                 "proxy-body-size", "whitelist-source-range", "allowlist-source-range", "permanent-redirect",

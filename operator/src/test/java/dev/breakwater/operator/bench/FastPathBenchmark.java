@@ -3,7 +3,7 @@ package dev.breakwater.operator.bench;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.compile.EndpointRefresh;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.Service;
@@ -41,7 +41,7 @@ public final class FastPathBenchmark {
         long[] full = new long[rounds];
         long[] fast = new long[rounds];
         long[] hash = new long[rounds];
-        RoutingTable table = IngressCompiler.compile(new ClusterSnapshot(ingresses, List.of(), services, slices,
+        RoutingTable table = Compiler.compile(new ClusterSnapshot(ingresses, List.of(), services, slices,
                 List.of()), options).table();
         for (int r = 0; r < rounds; r++) {
             int i = (r * 7919) % n;
@@ -53,7 +53,7 @@ public final class FastPathBenchmark {
             RoutingTable refreshed = EndpointRefresh.refresh(table, List.of(ns + "/svc" + i), List.of(services.get(i)),
                     List.of(changed));
             long t1 = System.nanoTime();
-            RoutingTable compiled = IngressCompiler.compile(new ClusterSnapshot(ingresses, List.of(), services, slices,
+            RoutingTable compiled = Compiler.compile(new ClusterSnapshot(ingresses, List.of(), services, slices,
                     List.of()), options).table();
             long t2 = System.nanoTime();
             RoutingTable.of(compiled.virtualHosts(), compiled.clusters(), compiled.certificates());

@@ -54,7 +54,7 @@ class EndpointRefreshTest {
     }
 
     private RoutingTable full() {
-        return IngressCompiler.compile(snapshot(), OPTIONS).table();
+        return Compiler.compile(snapshot(), OPTIONS).table();
     }
 
     private RoutingTable fast(RoutingTable previous, String... serviceKeys) {
@@ -163,7 +163,7 @@ class EndpointRefreshTest {
             assertThat(fast.hash()).as("round %d", round).isEqualTo(full.hash());
             previous = fast;
         }
-        assertThat(Set.of(previous.hash())).doesNotContain(IngressCompiler.compile(new ClusterSnapshot(ingresses,
+        assertThat(Set.of(previous.hash())).doesNotContain(Compiler.compile(new ClusterSnapshot(ingresses,
                 List.of(), services, List.of(), List.of()), OPTIONS).table().hash());
     }
 }

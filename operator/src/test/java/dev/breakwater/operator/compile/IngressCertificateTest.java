@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.dataplane.testing.TestPki;
@@ -82,7 +83,7 @@ class IngressCertificateTest {
         ClusterSnapshot snapshot = new ClusterSnapshot(base.ingresses(), base.ingressClasses(), base.services(),
                 base.endpointSlices(), List.of(secret));
 
-        Compilation c = IngressCompiler.compile(snapshot, CompilerOptions.local());
+        Compilation c = Compiler.compile(snapshot, CompilerOptions.local());
 
         assertThat(c.diagnostics()).isEmpty();
         assertThat(c.table().certificates()).containsExactly(
@@ -139,11 +140,11 @@ class IngressCertificateTest {
         ClusterSnapshot snapshot = withSecret(site(), cert.chainPem(), cert.keyPem()).build();
         CompilerOptions local = CompilerOptions.local();
 
-        assertBadSecret(IngressCompiler.compile(snapshot, CompilerOptions.local(Instant.now().minus(Duration.ofDays(3)))),
+        assertBadSecret(Compiler.compile(snapshot, CompilerOptions.local(Instant.now().minus(Duration.ofDays(3)))),
                 "the certificate is not valid before");
-        assertBadSecret(IngressCompiler.compile(snapshot, local.at(Instant.now().plus(Duration.ofDays(30)))),
+        assertBadSecret(Compiler.compile(snapshot, local.at(Instant.now().plus(Duration.ofDays(30)))),
                 "the certificate expired on");
-        assertThat(IngressCompiler.compile(snapshot, local.at(null)).table().certificates())
+        assertThat(Compiler.compile(snapshot, local.at(null)).table().certificates())
                 .as("no time: no validity check").hasSize(1);
         TestPki.Issued expired = PKI.issue(TestPki.KeyForm.RSA_PKCS1, Duration.ofDays(-1), "shop.example.com",
                 "shop.example.com");
@@ -241,7 +242,7 @@ class IngressCertificateTest {
         ClusterSnapshot broken = withSecret(site("shop.example.com", "api.example.com"), "garbage", "garbage")
                 .build();
 
-        Compilation after = IngressCompiler.compile(broken, CompilerOptions.local(), before);
+        Compilation after = Compiler.compile(broken, CompilerOptions.local(), before);
 
         assertThat(after.table().certificates()).containsExactly(new Certificate("default/shop-tls",
                 List.of("shop.example.com"), good.chainPem(), good.keyPem()));
@@ -250,9 +251,9 @@ class IngressCertificateTest {
             assertThat(d.field()).isEqualTo("spec.tls[0].secretName");
             assertThat(d.reason()).contains("default/shop-tls").contains("its previous certificate keeps serving");
         });
-        assertThat(IngressCompiler.compile(broken, CompilerOptions.local(), RoutingTable.empty()).table()
+        assertThat(Compiler.compile(broken, CompilerOptions.local(), RoutingTable.empty()).table()
                 .certificates()).as("nothing to keep").isEmpty();
-        Compilation fixed = IngressCompiler.compile(withSecret(site(), good.chainPem(), good.keyPem()).build(),
+        Compilation fixed = Compiler.compile(withSecret(site(), good.chainPem(), good.keyPem()).build(),
                 CompilerOptions.local(), after.table());
         assertThat(fixed.table().sameContentAs(before)).isTrue();
     }

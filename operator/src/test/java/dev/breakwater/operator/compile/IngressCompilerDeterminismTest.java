@@ -57,10 +57,10 @@ class IngressCompilerDeterminismTest {
 
     @Test
     void shuffledInputGivesTheSameTableAndHash() {
-        Compilation first = IngressCompiler.compile(snapshot(1), CompilerOptions.local());
+        Compilation first = Compiler.compile(snapshot(1), CompilerOptions.local());
         assertThat(first.diagnostics()).isNotEmpty();
         for (long seed = 2; seed < 12; seed++) {
-            Compilation other = IngressCompiler.compile(snapshot(seed), CompilerOptions.local());
+            Compilation other = Compiler.compile(snapshot(seed), CompilerOptions.local());
             assertThat(other.table().hash()).isEqualTo(first.table().hash());
             assertThat(TableCodec.encodeToString(other.table())).isEqualTo(TableCodec.encodeToString(first.table()));
             assertThat(other.diagnostics()).isEqualTo(first.diagnostics());
@@ -70,8 +70,8 @@ class IngressCompilerDeterminismTest {
     @Test
     void unchangedSnapshotCompilesToTheSameHash() {
         ClusterSnapshot snapshot = snapshot(7);
-        RoutingTable a = IngressCompiler.compile(snapshot, CompilerOptions.local()).table();
-        RoutingTable b = IngressCompiler.compile(snapshot, CompilerOptions.local()).table();
+        RoutingTable a = Compiler.compile(snapshot, CompilerOptions.local()).table();
+        RoutingTable b = Compiler.compile(snapshot, CompilerOptions.local()).table();
 
         assertThat(a.sameContentAs(b)).isTrue();
         assertThat(a).isEqualTo(b);
@@ -80,7 +80,7 @@ class IngressCompilerDeterminismTest {
 
     @Test
     void routeNamesAreUniqueAcrossTheTable() {
-        RoutingTable table = IngressCompiler.compile(snapshot(3), CompilerOptions.local()).table();
+        RoutingTable table = Compiler.compile(snapshot(3), CompilerOptions.local()).table();
         List<String> names = table.virtualHosts().stream().flatMap(v -> v.routes().stream()).map(r -> r.name())
                 .toList();
 

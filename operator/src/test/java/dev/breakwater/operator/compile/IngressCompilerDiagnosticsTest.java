@@ -1,9 +1,10 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.TableLookup;
-import dev.breakwater.operator.compile.Diagnostic.Severity;
+import dev.breakwater.operator.diagnostic.Diagnostic.Severity;
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;

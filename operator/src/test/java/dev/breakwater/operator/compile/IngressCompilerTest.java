@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.TableLookup;
@@ -187,7 +188,7 @@ class IngressCompilerTest {
                 List.of(Fixtures.ingressClass("nginx", "k8s.io/ingress-nginx", true)), List.of(), List.of(),
                 List.of());
 
-        Compilation c = IngressCompiler.compile(snapshot, CompilerOptions.defaults());
+        Compilation c = Compiler.compile(snapshot, CompilerOptions.defaults());
 
         assertThat(c.diagnostics()).isEmpty();
         assertThat(c.table().virtualHosts()).isEmpty();
@@ -198,8 +199,8 @@ class IngressCompilerTest {
         ClusterSnapshot snapshot = Snapshots.with(Fixtures.ingress("default", "web").prefix("/", "app", 80).build())
                 .service("default", "app", "10.0.0.1").build();
 
-        assertThat(IngressCompiler.compile(snapshot, CompilerOptions.defaults()).table().virtualHosts()).isEmpty();
-        assertThat(IngressCompiler.compile(snapshot, CompilerOptions.local()).table().virtualHosts()).hasSize(1);
+        assertThat(Compiler.compile(snapshot, CompilerOptions.defaults()).table().virtualHosts()).isEmpty();
+        assertThat(Compiler.compile(snapshot, CompilerOptions.local()).table().virtualHosts()).hasSize(1);
     }
 
     @Test

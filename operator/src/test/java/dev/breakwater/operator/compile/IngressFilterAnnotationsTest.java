@@ -1,9 +1,10 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.TableLookup;
-import dev.breakwater.operator.annotation.IngressAnnotations;
+import dev.breakwater.operator.policy.AccessPolicies;
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.operator.fixture.IngressFixture;
 import dev.breakwater.routing.Cors;
@@ -329,7 +330,7 @@ class IngressFilterAnnotationsTest {
                 List.of("GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"),
                 List.of("DNT", "Keep-Alive", "User-Agent", "X-Requested-With", "If-Modified-Since", "Cache-Control",
                         "Content-Type", "Range", "Authorization"),
-                List.of(), true, IngressAnnotations.DEFAULT_CORS_MAX_AGE));
+                List.of(), true, AccessPolicies.DEFAULT_CORS_MAX_AGE_SECONDS));
     }
 
     @Test
@@ -378,7 +379,7 @@ class IngressFilterAnnotationsTest {
             assertThat(cors.allowMethods()).hasSize(6);
         }
         if (key.equals("cors-max-age")) {
-            assertThat(cors.maxAgeSeconds()).isEqualTo(IngressAnnotations.DEFAULT_CORS_MAX_AGE);
+            assertThat(cors.maxAgeSeconds()).isEqualTo(AccessPolicies.DEFAULT_CORS_MAX_AGE_SECONDS);
         }
     }
 

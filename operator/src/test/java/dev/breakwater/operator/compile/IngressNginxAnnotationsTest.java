@@ -1,9 +1,10 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.TableLookup;
-import dev.breakwater.operator.annotation.IngressAnnotations;
+import dev.breakwater.operator.annotation.AnnotationTable;
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.operator.fixture.IngressFixture;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class IngressNginxAnnotationsTest {
 
     @Test
     void noAnnotationBreakwaterReadsIsReportedAsUnsupported() {
-        for (String key : IngressAnnotations.NGINX_KEYS) {
+        for (String key : AnnotationTable.NGINX_KEYS) {
             Compilation c = compile(web(NGINX + key, "x"));
 
             assertThat(c.diagnostics()).as(key)

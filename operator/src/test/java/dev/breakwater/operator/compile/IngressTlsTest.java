@@ -1,5 +1,6 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.dataplane.testing.TestPki;
@@ -105,7 +106,7 @@ class IngressTlsTest {
         TestPki.Issued good = PKI.server("shop.example.com");
         RoutingTable before = withSecret(site(secure()), good).compile().table();
 
-        Compilation after = IngressCompiler.compile(site(secure()).secret("default", "shop-tls", TLS, "tls.crt",
+        Compilation after = Compiler.compile(site(secure()).secret("default", "shop-tls", TLS, "tls.crt",
                 "garbage", "tls.key", "garbage").build(), CompilerOptions.local(), before);
 
         assertThat(after.table().certificates()).singleElement()
@@ -249,7 +250,7 @@ class IngressTlsTest {
     @Test
     void certificatesAreCheckedAtTheGivenTime() {
         TestPki.Issued cert = PKI.server("shop.example.com");
-        Compilation later = IngressCompiler.compile(withSecret(site(secure()), cert).build(),
+        Compilation later = Compiler.compile(withSecret(site(secure()), cert).build(),
                 CompilerOptions.local().at(Instant.now().plus(Duration.ofDays(400))));
 
         assertThat(later.diagnostics()).anySatisfy(d -> assertThat(d.reason()).contains("expired"));

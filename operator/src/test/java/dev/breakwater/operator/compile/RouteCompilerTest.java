@@ -156,10 +156,11 @@ class RouteCompilerTest {
         }).build()).service("default", "web", "10.0.0.2").compile();
 
         assertThat(c.diagnostics()).isEmpty();
-        assertThat(only(c).policy()).isEqualTo(new RoutePolicy(250L, 90_000L, 10L << 20, null, null, 7_200_000L,
-                new Retries(4, true, true, 2_000L, 30, 5), new SessionAffinity("SHOP", 3_600L, "/cart"),
-                new CachePolicy(60L, 1L << 20, 30L, 300L, true, 7), new Compression(1024L,
-                List.of("text/html", "application/json"))));
+        assertThat(only(c).policy()).isEqualTo(RoutePolicy.builder().connectTimeoutMillis(250L)
+                .responseTimeoutMillis(90_000L).maxRequestBodyBytes(10L << 20).webSocketIdleTimeoutMillis(7_200_000L)
+                .retries(new Retries(4, true, true, 2_000L, 30, 5)).affinity(new SessionAffinity("SHOP", 3_600L, "/cart"))
+                .cache(new CachePolicy(60L, 1L << 20, 30L, 300L, true, 7)).compression(new Compression(1024L,
+                        List.of("text/html", "application/json"))).build());
         assertThat(c.table().clusters()).extracting(Cluster::name).containsExactly("default/web:http");
     }
 

@@ -1,9 +1,10 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.TableLookup;
-import dev.breakwater.operator.compile.Diagnostic.Severity;
+import dev.breakwater.operator.diagnostic.Diagnostic.Severity;
 import dev.breakwater.operator.crd.LoadBalancerSpec;
 import dev.breakwater.operator.crd.PathMatchSpec;
 import dev.breakwater.operator.crd.StringMatchType;

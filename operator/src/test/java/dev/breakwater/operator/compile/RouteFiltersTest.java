@@ -1,12 +1,13 @@
 package dev.breakwater.operator.compile;
 
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.breakwater.operator.TableLookup;
-import dev.breakwater.operator.annotation.AccessPolicies;
+import dev.breakwater.operator.policy.AccessPolicies;
 import dev.breakwater.operator.crd.Formats;
 import dev.breakwater.operator.crd.RuleSpec;
 import dev.breakwater.operator.fixture.Fixtures;
@@ -118,7 +119,7 @@ class RouteFiltersTest {
         Route docs = route(c, "/docs/intro");
         assertThat(docs.filters()).containsExactly(new RouteFilter.RequestRedirect("https", "docs.example.com", 8443,
                 PathModifier.prefixMatch("/manual"), 301));
-        assertThat(docs.action()).isEqualTo(RouteCompiler.REDIRECT_ONLY);
+        assertThat(docs.action()).isEqualTo(RouteProcessor.REDIRECT_ONLY);
         assertThat(route(c, "/moved").filters()).containsExactly(new RouteFilter.RequestRedirect(null, null, null,
                 PathModifier.fullPath("/"), null));
         assertThat(((RouteFilter.RequestRedirect) route(c, "/moved").filters().get(0)).statusCode())
@@ -136,7 +137,7 @@ class RouteFiltersTest {
 
         assertThat(c.diagnostics()).containsExactly(Diagnostic.warning(SHOP, "spec.rules[0].backends",
                 "not used: the rule redirects (RequestRedirect), so no request reaches a backend"));
-        assertThat(route(c, "/").action()).isEqualTo(RouteCompiler.REDIRECT_ONLY);
+        assertThat(route(c, "/").action()).isEqualTo(RouteProcessor.REDIRECT_ONLY);
         assertThat(c.table().clusters()).isEmpty();
     }
 
@@ -229,7 +230,7 @@ class RouteFiltersTest {
             assertThat(d.reason()).startsWith(reason);
         });
         assertThat(c.diagnostics()).allSatisfy(d -> assertThat(d.field()).startsWith("spec.rules[0].filters[0]"));
-        assertThat(route(c, "/bad/x").action()).isEqualTo(RouteCompiler.FAIL_CLOSED);
+        assertThat(route(c, "/bad/x").action()).isEqualTo(RouteProcessor.FAIL_CLOSED);
         assertThat(route(c, "/bad/x").filters()).isEmpty();
         assertThat(TableLookup.status(c.table(), "a.com", "/bad")).isEqualTo(503);
         assertThat(route(c, "/other").filters()).hasSize(1);

@@ -115,7 +115,7 @@ class RoutePrecedenceTest {
         for (int round = 0; round < 5; round++) {
             List<dev.breakwater.operator.crd.Route> shuffled = new ArrayList<>(routes);
             Collections.shuffle(shuffled, random);
-            Compilation c = IngressCompiler.compile(base.build().withRoutes(shuffled), CompilerOptions.local(null));
+            Compilation c = Compiler.compile(base.build().withRoutes(shuffled), CompilerOptions.local(null));
             if (first == null) {
                 first = c.table();
             } else {

@@ -82,6 +82,6 @@ final class Snapshots {
     }
 
     Compilation compile(CompilerOptions options) {
-        return IngressCompiler.compile(build(), options);
+        return Compiler.compile(build(), options);
     }
 }

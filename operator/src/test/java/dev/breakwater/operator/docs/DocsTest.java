@@ -2,7 +2,7 @@ package dev.breakwater.operator.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.operator.annotation.IngressAnnotations;
+import dev.breakwater.operator.annotation.AnnotationTable;
 import dev.breakwater.operator.kube.ShippedRbac;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,10 +97,10 @@ class DocsTest {
     void everyAnnotationKeyIsDocumented() {
         String ours = read(DOCS.resolve("ingress.md"));
         String nginx = read(DOCS.resolve("ingress-nginx-annotations.md"));
-        assertThat(IngressAnnotations.KEYS).isNotEmpty();
-        assertThat(IngressAnnotations.KEYS.stream().filter(k -> !mentions(ours, "breakwater.dev/", k)).sorted())
+        assertThat(AnnotationTable.KEYS).isNotEmpty();
+        assertThat(AnnotationTable.KEYS.stream().filter(k -> !mentions(ours, "breakwater.dev/", k)).sorted())
                 .as("breakwater.dev/ keys not in docs/ingress.md").isEmpty();
-        assertThat(IngressAnnotations.NGINX_KEYS.stream()
+        assertThat(AnnotationTable.NGINX_KEYS.stream()
                 .filter(k -> !mentions(nginx, "nginx.ingress.kubernetes.io/", k)).sorted())
                 .as("nginx.ingress.kubernetes.io/ keys not in docs/ingress-nginx-annotations.md").isEmpty();
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.operator.TableLookup;
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
 import java.nio.file.Path;
@@ -25,9 +25,9 @@ class IngressNginxExampleTest {
         assertThat(manifests.errors()).isEmpty();
         assertThat(manifests.warnings()).isEmpty();
 
-        Compilation served = IngressCompiler.compile(manifests.snapshot(),
+        Compilation served = Compiler.compile(manifests.snapshot(),
                 CompilerOptions.local().alsoServing(List.of("nginx")));
-        Compilation ignored = IngressCompiler.compile(manifests.snapshot(), CompilerOptions.local());
+        Compilation ignored = Compiler.compile(manifests.snapshot(), CompilerOptions.local());
 
         assertThat(served.diagnostics()).isEmpty();
         List<Route> routes = served.table().virtualHosts().get(0).routes();

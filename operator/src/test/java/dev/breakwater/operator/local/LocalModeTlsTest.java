@@ -195,7 +195,7 @@ class LocalModeTlsTest {
     @Test
     void theTlsExampleCompilesWithoutDiagnostics() throws Exception {
         Manifests example = new ManifestLoader().load(Path.of("..", "examples", "tls"));
-        var compilation = dev.breakwater.operator.compile.IngressCompiler.compile(example.snapshot(),
+        var compilation = dev.breakwater.operator.compile.Compiler.compile(example.snapshot(),
                 CompilerOptions.local());
 
         assertThat(example.errors()).isEmpty();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.TableLookup;
 import dev.breakwater.operator.compile.CompilerOptions;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.compile.Compiler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +84,7 @@ class ManifestLoaderTest {
         assertThat(manifests.fileOfObject()).containsEntry("Ingress/default/web", dir.resolve("ingress.yml"))
                 .containsEntry("Service/default/app", dir.resolve("backend.yaml"))
                 .containsEntry("EndpointSlice/default/app-x1", dir.resolve("backend.yaml"));
-        var table = IngressCompiler.compile(manifests.snapshot(), CompilerOptions.local()).table();
+        var table = Compiler.compile(manifests.snapshot(), CompilerOptions.local()).table();
         assertThat(TableLookup.route(table, "a.com", "/")).isEqualTo("default/app:http");
         assertThat(table.cluster("default/app:http").endpoints()).hasSize(1);
     }
@@ -241,7 +241,7 @@ class ManifestLoaderTest {
             assertThat(r.getSpec().rules.get(0).backends.get(1).port.getIntVal()).isEqualTo(80);
         });
         assertThat(manifests.fileOfObject()).containsEntry("Route/default/shop", dir.resolve("route.yaml"));
-        var compilation = IngressCompiler.compile(manifests.snapshot(), CompilerOptions.local());
+        var compilation = Compiler.compile(manifests.snapshot(), CompilerOptions.local());
         assertThat(compilation.diagnostics()).isEmpty();
         assertThat(compilation.table().virtualHosts().get(0).routes().get(0).policy().retries().on5xx()).isTrue();
     }

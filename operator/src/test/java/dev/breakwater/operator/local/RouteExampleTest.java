@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.routing.PathModifier;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
@@ -22,7 +22,7 @@ class RouteExampleTest {
         assertThat(manifests.errors()).isEmpty();
         assertThat(manifests.warnings()).isEmpty();
 
-        Compilation c = IngressCompiler.compile(manifests.snapshot(), CompilerOptions.local());
+        Compilation c = Compiler.compile(manifests.snapshot(), CompilerOptions.local());
 
         assertThat(c.diagnostics()).isEmpty();
         assertThat(c.routeStatus("default", "shop")).hasValueSatisfying(s -> {
@@ -68,7 +68,7 @@ class RouteExampleTest {
         Manifests manifests = new ManifestLoader().load(dir);
 
         assertThat(manifests.errors()).isEmpty();
-        Compilation c = IngressCompiler.compile(manifests.snapshot(), CompilerOptions.local());
+        Compilation c = Compiler.compile(manifests.snapshot(), CompilerOptions.local());
         // no Services nor Secret beside it: only references fail
         assertThat(c.diagnostics()).allSatisfy(d -> assertThat(d.field()).matches(
                 "spec\\.tls\\.secretName|spec\\.rules\\[\\d]\\.backends\\[\\d]\\.name"));

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
-import dev.breakwater.operator.compile.Diagnostic;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.operator.compile.RouteStatusReport;
 import dev.breakwater.operator.crd.Route;
 import dev.breakwater.operator.crd.RouteCondition;
@@ -236,7 +236,7 @@ class RouteConditionsTest {
                 List.of(Fixtures.service("shop", "web").port("http", 80, 8080).build()),
                 List.of(Fixtures.endpointSlice("shop", "web-1", "web").port("http", 8080).endpoint("10.0.0.1").build()),
                 List.of(), List.of(routes));
-        return IngressCompiler.compile(snapshot, CompilerOptions.defaults());
+        return Compiler.compile(snapshot, CompilerOptions.defaults());
     }
 
     private static Route route(String name, String service, long generation) {

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
-import dev.breakwater.operator.compile.Diagnostic;
-import dev.breakwater.operator.compile.IngressCompiler;
+import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.operator.compile.Compiler;
 import dev.breakwater.operator.fixture.Fixtures;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -133,7 +133,7 @@ class StatusComputationTest {
                 List.of(Fixtures.service("default", "web").port("http", 80, 8080).build()),
                 List.of(Fixtures.endpointSlice("default", "web-1", "web").port("http", 8080).endpoint("10.0.0.1")
                         .build()), List.of());
-        Compilation compilation = IngressCompiler.compile(snapshot, CompilerOptions.local(null));
+        Compilation compilation = Compiler.compile(snapshot, CompilerOptions.local(null));
         assertThat(book.facts("Ingress/default/good")).isNull();
         assertThat(book.compiled(snapshot, compilation)).containsExactlyInAnyOrder("Ingress/default/good",
                 "Ingress/default/bad", "Ingress/default/foreign");
@@ -151,7 +151,7 @@ class StatusComputationTest {
         ClusterSnapshot later = new ClusterSnapshot(List.of(foreign,
                 Fixtures.ingress("default", "bad").host("b.example.com").prefix("/", "web", 80).build()), List.of(),
                 snapshot.services(), snapshot.endpointSlices(), List.of());
-        assertThat(book.compiled(later, IngressCompiler.compile(later, CompilerOptions.local(null))))
+        assertThat(book.compiled(later, Compiler.compile(later, CompilerOptions.local(null))))
                 .containsExactlyInAnyOrder("Ingress/default/bad", "Ingress/default/good");
         book.reset();
         assertThat(book.facts("Ingress/default/bad")).isNull();

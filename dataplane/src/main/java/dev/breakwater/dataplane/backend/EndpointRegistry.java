@@ -1,4 +1,4 @@
-package dev.breakwater.dataplane.lb;
+package dev.breakwater.dataplane.backend;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

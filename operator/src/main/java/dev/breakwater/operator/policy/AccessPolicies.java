@@ -1,4 +1,4 @@
-package dev.breakwater.operator.annotation;
+package dev.breakwater.operator.policy;
 
 import dev.breakwater.operator.crd.Formats;
 import dev.breakwater.routing.Cidr;
@@ -145,7 +145,7 @@ public final class AccessPolicies {
     }
 
     /** The entries of a comma-separated annotation value, as written (blank ones kept, so indexes stay). */
-    static List<String> commaSeparated(String value) {
+    public static List<String> commaSeparated(String value) {
         return value == null ? List.of() : List.of(value.split(",", -1));
     }
 }

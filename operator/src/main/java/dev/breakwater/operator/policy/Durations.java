@@ -1,5 +1,6 @@
-package dev.breakwater.operator.annotation;
+package dev.breakwater.operator.policy;
 
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,5 +48,25 @@ public final class Durations {
         } catch (ArithmeticException | NumberFormatException e) {
             throw new IllegalArgumentException("\"" + t + "\" is too long a duration");
         }
+    }
+
+    /**
+     * The milliseconds {@code text} says, or null when it is not a duration or is zero and {@code zeroAllowed} is
+     * false; the reason goes to {@code problem} ({@code "\"0s\" must be more than zero"}, or what
+     * {@link #millis(String)} says).
+     */
+    public static Long millis(String text, boolean zeroAllowed, Consumer<String> problem) {
+        long ms;
+        try {
+            ms = millis(text);
+        } catch (IllegalArgumentException e) {
+            problem.accept(e.getMessage());
+            return null;
+        }
+        if (ms == 0 && !zeroAllowed) {
+            problem.accept("\"" + text + "\" must be more than zero");
+            return null;
+        }
+        return ms;
     }
 }

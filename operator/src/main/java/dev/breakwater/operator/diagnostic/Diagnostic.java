@@ -1,4 +1,4 @@
-package dev.breakwater.operator.compile;
+package dev.breakwater.operator.diagnostic;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.breakwater.dataplane.lb;
+package dev.breakwater.dataplane.backend;
 
 import dev.breakwater.routing.ClusterPolicy.OutlierDetection;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package dev.breakwater.dataplane.compress;
+package dev.breakwater.dataplane.cache;
 
 import io.netty.handler.codec.compression.Brotli;
 import java.util.Locale;

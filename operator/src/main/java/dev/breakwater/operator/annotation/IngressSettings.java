@@ -1,0 +1,124 @@
+package dev.breakwater.operator.annotation;
+
+import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.ClusterPolicy;
+import dev.breakwater.routing.RouteFilter;
+import dev.breakwater.routing.RoutePolicy;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The annotations of one Ingress, read as typed settings. Every key ({@link AnnotationTable}) is read under both
+ * prefixes, {@value AnnotationTable#BREAKWATER} and ingress-nginx's {@value AnnotationTable#NGINX} (ours wins when
+ * both are set), except where a key exists under one prefix only. A value that does not parse is reported (a WARNING
+ * naming the annotation) and the default applies. No annotation value is ever interpreted as configuration text:
+ * {@code *-snippet} annotations are refused.
+ *
+ * @param sslRedirect      {@code ssl-redirect}: null when not set (default: redirect hosts that have TLS)
+ * @param forceSslRedirect {@code force-ssl-redirect}: redirect to HTTPS even without TLS for the host
+ * @param hsts             {@code breakwater.dev/hsts*}, or null
+ * @param protocol         {@code backend-protocol} (HTTP1 when not set)
+ * @param backendCaSecret  {@code proxy-ssl-secret} / {@code breakwater.dev/backend-ca-secret} as ns/name, or null
+ * @param backendCaKey     the annotation that named {@code backendCaSecret} (for diagnostics), or null
+ * @param backendVerify    {@code proxy-ssl-verify} / {@code breakwater.dev/backend-verify}
+ * @param backendServerName {@code proxy-ssl-name} / {@code breakwater.dev/backend-server-name}, or null
+ * @param clientCaSecret   {@code auth-tls-secret} / {@code breakwater.dev/client-ca-secret} as ns/name, or null
+ * @param clientCaKey      the annotation that named {@code clientCaSecret} (for diagnostics), or null
+ * @param clientCertRequired {@code auth-tls-verify-client} / {@code breakwater.dev/client-verify}: on (true) or
+ *                         optional (false)
+ * @param route            timeouts (connect, response, send), body limit, retries, affinity, source allowlist,
+ *                         CORS and rate limit for the routes of this Ingress
+ * @param cluster          balancing, health, outlier detection, draining and slow start for its backends
+ * @param paths            redirect, rewrite and regex paths for the routes of this Ingress
+ * @param canary           the canary settings of a canary Ingress ({@code canary: "true"}), or null for an Ingress
+ *                         that is not one
+ * @param authUnsupported  ingress-nginx authentication ({@code auth-url}, {@code auth-type}) is asked for, which
+ *                         Breakwater cannot enforce: the Ingress's routes answer 503 rather than serve every client
+ */
+public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, RoutePolicy.Hsts hsts,
+                              Cluster.Protocol protocol, String backendCaSecret, String backendCaKey,
+                              boolean backendVerify, String backendServerName, String clientCaSecret,
+                              String clientCaKey, boolean clientCertRequired, RoutePolicy route,
+                              ClusterPolicy cluster, Paths paths, Canary canary, boolean authUnsupported) {
+
+    /**
+     * What the annotations say about the paths of an Ingress and the requests they accept.
+     *
+     * @param redirect          {@code temporal-redirect} or {@code permanent-redirect} (with its code), or null
+     * @param rewriteTarget     {@code rewrite-target}: what a path is rewritten to, groups {@code $1..$9} allowed,
+     *                          or null
+     * @param useRegex          {@code use-regex}: the Ingress's paths are regular expressions
+     * @param forwardedPrefix   {@code x-forwarded-prefix}: the X-Forwarded-Prefix sent with rewritten requests, or
+     *                          null
+     * @param allowlistKey      the annotation that named the source allowlist (for diagnostics), or null
+     * @param allowlistInvalid  the source allowlist could not be read: the Ingress's routes answer 503 (fail
+     *                          closed, as ingress-nginx denies such locations)
+     */
+    public record Paths(RouteFilter.RequestRedirect redirect, String rewriteTarget, boolean useRegex,
+                        String forwardedPrefix, String allowlistKey, boolean allowlistInvalid) {
+
+        public static final Paths NONE = new Paths(null, null, false, null, null, false);
+
+        /**
+         * True when this Ingress's Prefix and ImplementationSpecific paths are regular expressions, matched
+         * case-insensitively from the start of the request path: with {@code use-regex}, or with a
+         * {@code rewrite-target} that changes some path (ingress-nginx's rule).
+         */
+        public boolean regexPaths(List<String> pathValues) {
+            return useRegex || rewriteTarget != null && pathValues.stream().anyMatch(p -> !p.equals(rewriteTarget));
+        }
+    }
+
+    /** Reads the annotations of {@code object} (in {@code namespace}); problems go to {@code diagnostics}. */
+    public static IngressSettings read(String object, String namespace, Map<String, String> annotations,
+                                       List<Diagnostic> diagnostics) {
+        AnnotationReader r = new AnnotationReader(object, namespace, annotations == null ? Map.of() : annotations,
+                diagnostics);
+        warnUnread(r);
+        Canary canary = CanaryAnnotations.read(r);
+        boolean authUnsupported = AuthAnnotations.unsupported(r, canary != null);
+        TlsAnnotations.Tls tls = TlsAnnotations.read(r);
+        TimeoutAnnotations.Timeouts timeouts = TimeoutAnnotations.read(r);
+        String allowlistKey = AccessAnnotations.allowlistKey(r);
+        boolean[] allowlistInvalid = new boolean[1];
+        RoutePolicy route = RoutePolicy.builder()
+                .connectTimeoutMillis(timeouts.connectMillis())
+                .responseTimeoutMillis(timeouts.responseMillis())
+                .maxRequestBodyBytes(timeouts.maxBodyBytes())
+                .hsts(tls.hsts())
+                .retries(RetryAnnotations.read(r))
+                .affinity(BalancingAnnotations.affinity(r))
+                .cache(CacheAnnotations.cache(r))
+                .compression(CacheAnnotations.compression(r))
+                .sourceAllowlist(AccessAnnotations.allowlist(r, allowlistKey, allowlistInvalid))
+                .cors(AccessAnnotations.cors(r))
+                .sendTimeoutMillis(timeouts.sendMillis())
+                .rateLimit(RateLimitAnnotations.read(r))
+                .build();
+        ClusterPolicy cluster = BalancingAnnotations.cluster(r);
+        Paths paths = PathAnnotations.read(r, r.value(allowlistKey) == null ? null : allowlistKey,
+                allowlistInvalid[0]);
+        return new IngressSettings(tls.sslRedirect(), tls.forceSslRedirect(), tls.hsts(), tls.protocol(),
+                tls.backendCaSecret(), tls.backendCaKey(), tls.backendVerify(), tls.backendServerName(),
+                tls.clientCaSecret(), tls.clientCaKey(), tls.clientCertRequired(), route, cluster, paths, canary,
+                authUnsupported);
+    }
+
+    /** Warns every annotation under our prefix or ingress-nginx's that is not read, and every snippet. */
+    private static void warnUnread(AnnotationReader r) {
+        for (String name : r.names()) {
+            boolean ours = name.startsWith(AnnotationTable.BREAKWATER);
+            boolean nginx = name.startsWith(AnnotationTable.NGINX);
+            if ((ours || nginx) && name.endsWith("-snippet")) {
+                r.warn(name, "snippets are not supported: no annotation value is ever used as configuration text; "
+                        + "this annotation is ignored");
+            } else if (ours && AnnotationTable.key(name) == null) {
+                r.warn(name, "unknown annotation (a typo?); it is ignored");
+            } else if (nginx && AnnotationTable.key(name) == null) {
+                r.warn(name, "this ingress-nginx annotation is not supported by Breakwater and is ignored (see "
+                        + "docs/ingress-nginx-annotations.md)");
+            }
+        }
+    }
+}

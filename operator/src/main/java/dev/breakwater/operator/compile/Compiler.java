@@ -1,0 +1,80 @@
+package dev.breakwater.operator.compile;
+
+import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.routing.RoutingTable;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Compiles a {@link ClusterSnapshot} into a {@link RoutingTable}: the one pure function from snapshot to table (no
+ * I/O, no clock, and the same objects in any list order give the same table).
+ *
+ * <p>The objects that are ours (the Ingresses of our IngressClasses, see {@link CompilerOptions}, and every Route)
+ * are read by processors in a fixed order, over one {@link TableBuilder} that holds the routes of every host, the
+ * certificates, backend resolution and the diagnostics:
+ *
+ * <ol>
+ *   <li>{@link IngressProcessor}: Ingresses that are not canaries (Ingress v1 semantics, ingress-nginx's
+ *       annotations);</li>
+ *   <li>{@link CanaryProcessor}: canary Ingresses, attached to the routes of the others once all are read;</li>
+ *   <li>{@link RouteProcessor}: Routes ({@code breakwater.dev/v1alpha1}).</li>
+ * </ol>
+ *
+ * Every processor sees the objects oldest first, all kinds in one order ({@link ObjectAge}), so that where an
+ * Ingress and a Route claim the same thing, the older object keeps it; then the table is built, hosts and clusters
+ * sorted. Bad objects never make it throw: they are reported as diagnostics.
+ */
+public final class Compiler {
+
+    private Compiler() {
+    }
+
+    /** Compiles {@code snapshot}; never throws for bad objects, which are reported as diagnostics instead. */
+    public static Compilation compile(ClusterSnapshot snapshot, CompilerOptions options) {
+        return compile(snapshot, options, null);
+    }
+
+    /**
+     * Compiles {@code snapshot}; a Secret that turned bad keeps serving the certificate {@code previous}
+     * (the table served so far, may be null) held for it.
+     */
+    public static Compilation compile(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        Objects.requireNonNull(options, "options");
+        IngressClassFilter classes = new IngressClassFilter(snapshot.ingressClasses(), options);
+        List<HasMetadata> ours = new ArrayList<>();
+        snapshot.ingresses().stream().filter(Compiler::named).filter(classes::isOurs).forEach(ours::add);
+        snapshot.routes().stream().filter(Compiler::named).forEach(ours::add);
+        ours.sort(ObjectAge.OLDEST_FIRST);
+
+        TableBuilder table = new TableBuilder(snapshot, options, previous);
+        IngressProcessor ingresses = new IngressProcessor(table);
+        List<Processor> processors = List.of(ingresses, new CanaryProcessor(table, ingresses),
+                new RouteProcessor(table));
+        for (int rank = 0; rank < ours.size(); rank++) {
+            for (Processor processor : processors) {
+                processor.add(ours.get(rank), rank);
+            }
+        }
+        processors.forEach(Processor::finish);
+        return table.build();
+    }
+
+    private static boolean named(HasMetadata object) {
+        return object.getMetadata() != null && object.getMetadata().getName() != null;
+    }
+
+    /** The namespace of {@code object}, {@code default} when it names none. */
+    static String namespace(HasMetadata object) {
+        String namespace = object.getMetadata().getNamespace();
+        return namespace == null || namespace.isEmpty() ? "default" : namespace;
+    }
+
+    /** {@code Ingress/namespace/name}, as diagnostics name an Ingress. */
+    static String objectName(Ingress ingress) {
+        return "Ingress/" + namespace(ingress) + "/" + ingress.getMetadata().getName();
+    }
+}

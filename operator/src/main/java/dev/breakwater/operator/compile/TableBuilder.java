@@ -1,0 +1,208 @@
+package dev.breakwater.operator.compile;
+
+import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.routing.ClientAuth;
+import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.PathMatch;
+import dev.breakwater.routing.Route;
+import dev.breakwater.routing.RouteAction;
+import dev.breakwater.routing.RouteMatch;
+import dev.breakwater.routing.RoutePolicy;
+import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.VirtualHost;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the {@link Processor}s of one compilation build together: the routes of every host ({@link HostRoutes}),
+ * the certificates ({@link HostCertificates}), backend resolution ({@link BackendResolver}), each host's last route
+ * (a default backend), client certificates per host, the status facts of Routes and the diagnostics; then, in
+ * {@link #build}, the table, hosts and clusters sorted so that the result is deterministic.
+ */
+final class TableBuilder {
+
+    private static final Comparator<String> HOST_ORDER = Comparator
+            .comparingInt((String host) -> host.equals(VirtualHost.CATCH_ALL) ? 2 : host.startsWith("*.") ? 1 : 0)
+            .thenComparing(Comparator.naturalOrder());
+
+    /** The key {@link Expansion} gets for a host's last route serving the cluster default backend. */
+    static final String CLUSTER_DEFAULT = "#cluster-default";
+
+    /** Expands a route into the routes that serve it (a canary's), first match first; see {@link #expandWith}. */
+    interface Expansion {
+        /**
+         * Adds {@code route}, or what serves it instead, to {@code out}.
+         *
+         * @param key the route's name, {@link #CLUSTER_DEFAULT} for a host's last route serving the cluster default
+         *            backend, or null for another last route (which nothing expands)
+         */
+        void expand(Route route, String key, List<Route> out);
+    }
+
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final BackendResolver backends;
+    private final TlsSecrets tlsSecrets;
+    private final HostCertificates certificates;
+    private final HostRoutes routes = new HostRoutes();
+    private final Map<String, Route> hostFallbacks = new HashMap<>();
+    private ClusterDefault clusterDefault;
+    private final Map<String, ClientAuth> clientAuthByHost = new HashMap<>();
+    private final Map<String, String> clientAuthOwner = new HashMap<>();
+    /** Hosts some object asked client certificates for with a CA that could not be read. */
+    private final Set<String> clientAuthFailed = new TreeSet<>();
+    private final List<RouteStatusReport> routeStatuses = new ArrayList<>();
+    private Expansion expansion = (route, key, out) -> out.add(route);
+
+    /**
+     * The default backend of the cluster: the last route of every host that has no default backend of its own.
+     *
+     * @param ownerKey    its owner as {@code namespace/name}, which names its routes
+     * @param ownerObject its owner as {@code Kind/namespace/name}
+     * @param action      where it sends requests
+     */
+    record ClusterDefault(String ownerKey, String ownerObject, RouteAction action) {
+    }
+
+    TableBuilder(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous) {
+        this.backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices());
+        this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous);
+        this.certificates = new HostCertificates(tlsSecrets);
+    }
+
+    List<Diagnostic> diagnostics() {
+        return diagnostics;
+    }
+
+    void error(String object, String field, String reason) {
+        diagnostics.add(Diagnostic.error(object, field, reason));
+    }
+
+    void warning(String object, String field, String reason) {
+        diagnostics.add(Diagnostic.warning(object, field, reason));
+    }
+
+    BackendResolver backends() {
+        return backends;
+    }
+
+    TlsSecrets tlsSecrets() {
+        return tlsSecrets;
+    }
+
+    HostCertificates certificates() {
+        return certificates;
+    }
+
+    HostRoutes routes() {
+        return routes;
+    }
+
+    /** The cluster default backend, or null while no object gave one. */
+    ClusterDefault clusterDefault() {
+        return clusterDefault;
+    }
+
+    /** Sets the cluster default backend; the first one set stays (objects come oldest first). */
+    void clusterDefault(ClusterDefault value) {
+        if (clusterDefault == null) {
+            clusterDefault = value;
+        }
+    }
+
+    /** True when {@code host} has a last route of its own (an Ingress's default backend). */
+    boolean hasFallback(String host) {
+        return hostFallbacks.containsKey(host);
+    }
+
+    /** Makes {@code route} the last route of {@code host}, unless it has one. */
+    void fallback(String host, Route route) {
+        hostFallbacks.putIfAbsent(host, route);
+    }
+
+    /** Makes {@code expansion} expand every route of the table (canaries); set once. */
+    void expandWith(Expansion expansion) {
+        this.expansion = expansion;
+    }
+
+    /** The client certificates asked for {@code host}, or null. */
+    ClientAuth clientAuth(String host) {
+        return clientAuthByHost.get(host);
+    }
+
+    /** The object whose client certificates {@code host} asks for, or null. */
+    String clientAuthOwner(String host) {
+        return clientAuthOwner.get(host);
+    }
+
+    /** Asks client certificates for {@code host} as {@code object} says, unless some object did already. */
+    void clientAuth(String host, ClientAuth auth, String object) {
+        if (clientAuthByHost.putIfAbsent(host, auth) == null) {
+            clientAuthOwner.put(host, object);
+        }
+    }
+
+    /** Marks {@code hosts} as asking client certificates with a CA that could not be read. */
+    void clientAuthFailed(List<String> hosts) {
+        clientAuthFailed.addAll(hosts);
+    }
+
+    void routeStatus(RouteStatusReport report) {
+        routeStatuses.add(report);
+    }
+
+    /** The route named for {@code ownerKey} that serves {@code action} as the last route of {@code host}. */
+    static Route fallbackRoute(String ownerKey, String ownerObject, String host, RouteAction action,
+                               RoutePolicy policy) {
+        return new Route(ownerKey + ":" + host + "#default-backend", ownerObject,
+                RouteMatch.path(PathMatch.prefix("/")), action, policy);
+    }
+
+    /** The table: hosts exact, then wildcard, then the catch-all; each host's routes first match first. */
+    Compilation build() {
+        TreeSet<String> hosts = new TreeSet<>(HOST_ORDER);
+        hosts.addAll(routes.hosts());
+        hosts.addAll(hostFallbacks.keySet());
+        if (clusterDefault != null) {
+            hosts.add(VirtualHost.CATCH_ALL);
+        }
+        List<VirtualHost> virtualHosts = new ArrayList<>();
+        TreeSet<String> clusterNames = new TreeSet<>();
+        for (String host : hosts) {
+            List<Route> hostRoutes = new ArrayList<>();
+            for (Route route : routes.ordered(host)) {
+                expansion.expand(route, route.name(), hostRoutes);
+            }
+            Route fallback = hostFallbacks.get(host);
+            if (fallback == null && clusterDefault != null) {
+                fallback = fallbackRoute(clusterDefault.ownerKey(), clusterDefault.ownerObject(), host,
+                        clusterDefault.action(), RoutePolicy.DEFAULTS);
+            }
+            if (fallback != null) {
+                // a canary of the default backend serves wherever that backend does, as ingress-nginx's
+                // alternative backends follow their main backend
+                expansion.expand(fallback, clusterDefault != null
+                        && fallback.action().equals(clusterDefault.action()) ? CLUSTER_DEFAULT : null, hostRoutes);
+            }
+            if (clientAuthFailed.contains(host) && !clientAuthByHost.containsKey(host)) {
+                // fail closed: no route of this host may serve clients that were meant to be verified
+                hostRoutes.replaceAll(r -> new Route(r.name(), r.source(), r.match(), BackendResolver.UNAVAILABLE,
+                        r.policy()));
+            }
+            for (Route route : hostRoutes) {
+                if (route.action() instanceof RouteAction.Forward forward) {
+                    forward.backends().forEach(b -> clusterNames.add(b.cluster()));
+                }
+            }
+            virtualHosts.add(new VirtualHost(host, hostRoutes, clientAuthByHost.get(host)));
+        }
+        List<Cluster> clusters = clusterNames.stream().map(backends::cluster).toList();
+        return new Compilation(RoutingTable.of(virtualHosts, clusters, certificates.certificates()), diagnostics,
+                routeStatuses);
+    }
+}
