@@ -81,7 +81,7 @@ final class ServeTables implements Callable<Integer> {
                     "serve-tables needs --channel-ca, --channel-cert and --channel-key (see: breakwater credentials)");
         }
         try {
-            alsoServe.forEach(Values::ingressClassName);
+            alsoServe.forEach(Values::alsoServedClass);
         } catch (IllegalArgumentException e) {
             throw CommandLines.usageError(spec.commandLine(), e.getMessage());
         }

@@ -28,11 +28,11 @@ public final class Values {
     }
 
     /**
-     * An IngressClass name for {@code --also-serve-class}.
+     * The value of {@code --also-serve-class}, checked as an IngressClass name.
      *
-     * @throws IllegalArgumentException naming the option and what an IngressClass name is
+     * @throws IllegalArgumentException {@code --also-serve-class: 'V' is not an IngressClass name (...)}
      */
-    public static String ingressClassName(String value) {
+    public static String alsoServedClass(String value) {
         try {
             CompilerOptions.local(null).alsoServing(List.of(value));
         } catch (IllegalArgumentException e) {

@@ -141,7 +141,7 @@ public final class LocalCommand implements Callable<Integer> {
             throw CommandLines.usageError(spec.commandLine(), dir + " is not a folder");
         }
         try {
-            alsoServe.forEach(Values::ingressClassName);
+            alsoServe.forEach(Values::alsoServedClass);
         } catch (IllegalArgumentException e) {
             throw CommandLines.usageError(spec.commandLine(), e.getMessage());
         }
