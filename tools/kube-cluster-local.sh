@@ -16,7 +16,7 @@
 #
 # Addresses: the bridge bw0 holds the node's address 10.244.0.1/24 (KUBE_NODE_IP); pods get 10.244.0.2-254 and a
 # route to the Service range 10.245.0.0/24 only (no default route); a rule in the mangle table drops anything from
-# the pod range that would leave through another interface. The API server listens on the node address, port
+# the pod range (or from the bridge) that would be forwarded out of another interface. The API server listens on the node address, port
 # 23443; the kubelet on 23250; everything else on 127.0.0.1 (23xxx). CoreDNS: 10.245.0.10.
 #
 # Env: KUBE_CLUSTER_DIR (default /var/tmp/breakwater-cluster), KUBE_BIN_DIR (default: what
@@ -201,11 +201,11 @@ network_up() {
     [[ -f /proc/sys/net/bridge/bridge-nf-call-iptables ]] && sysctl -qw net.bridge.bridge-nf-call-iptables=1
     # pod traffic never leaves through another interface (pods have no default route either)
     if ! iptables -t mangle -nL BREAKWATER-CLUSTER >/dev/null 2>&1; then
+        # (forwarded packets only: what the host itself sends to the node address goes through lo)
         iptables -t mangle -N BREAKWATER-CLUSTER
+        iptables -t mangle -A BREAKWATER-CLUSTER -i "$BRIDGE" ! -o "$BRIDGE" -j DROP
         iptables -t mangle -A BREAKWATER-CLUSTER -s "$POD_CIDR" ! -o "$BRIDGE" -j DROP
-        iptables -t mangle -A BREAKWATER-CLUSTER -d "$POD_CIDR" ! -o "$BRIDGE" -j DROP
         iptables -t mangle -I FORWARD -j BREAKWATER-CLUSTER
-        iptables -t mangle -I POSTROUTING -j BREAKWATER-CLUSTER
     fi
 }
 
@@ -227,10 +227,17 @@ iptables_clean() {
 }
 
 # --- components ----------------------------------------------------------------------------------------------------
+# put FILE: writes stdin to FILE unless FILE already holds exactly that (kube-proxy exits when its config changes)
+put() {
+    local tmp=$1.tmp
+    cat >"$tmp"
+    if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv -f "$tmp" "$1"; fi
+}
+
 write_configs() {
     mkdir -p "$dir/containerd" "$dir/cni/net.d" "$dir/cni/ipam" "$dir/cni/cache" "$dir/kubelet" "$dir/pod-logs" \
         "$dir/etcd" "$dir/coredns"
-    cat >"$dir/containerd/config.toml" <<EOF
+    put "$dir/containerd/config.toml" <<EOF
 version = 2
 root = "$dir/containerd/root"
 state = "$dir/containerd/state"
@@ -262,7 +269,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
     conf_dir = "$dir/cni/net.d"
     max_conf_num = 1
 EOF
-    cat >"$dir/cni/net.d/10-breakwater.conflist" <<EOF
+    put "$dir/cni/net.d/10-breakwater.conflist" <<EOF
 {
   "cniVersion": "0.4.0",
   "name": "breakwater",
@@ -284,8 +291,8 @@ EOF
   ]
 }
 EOF
-    printf 'nameserver %s\n' "$NODE_IP" >"$dir/kubelet/resolv.conf"   # pods' upstream: nothing answers, on purpose
-    cat >"$dir/kubelet/config.yaml" <<EOF
+    printf 'nameserver %s\n' "$NODE_IP" | put "$dir/kubelet/resolv.conf"   # pods' upstream: nothing answers, on purpose
+    put "$dir/kubelet/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: $NODE_IP
@@ -322,7 +329,7 @@ nodeStatusUpdateFrequency: 5s
 maxPods: 60
 enableControllerAttachDetach: true
 EOF
-    cat >"$dir/kube-proxy.yaml" <<EOF
+    put "$dir/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: $dir/proxy.kubeconfig}
@@ -340,7 +347,9 @@ EOF
 }
 
 start_all() {
-    local b=$KUBE_BIN_DIR
+    local b=$KUBE_BIN_DIR c
+    # a component that died since the last `up` is started again
+    for c in "${COMPONENTS[@]}"; do live_pid "$c" >/dev/null || rm -f "$dir/run/$c.pid"; done
     start etcd "$b/etcd" --name default --data-dir "$dir/etcd" --unsafe-no-fsync \
         --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
         --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
@@ -353,7 +362,13 @@ start_all() {
         --service-account-issuer https://kubernetes.default.svc.cluster.local \
         --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
         --enable-admission-plugins NodeRestriction --allow-privileged=true --profiling=false \
+        --kubelet-preferred-address-types InternalIP \
         --cert-dir "$dir/pki/apiserver-generated"
+    start containerd containerd --config "$dir/containerd/config.toml"
+    wait_for "containerd" 30 ctr --address "$sock" version
+    local t
+    for t in pause coredns; do ctr --address "$sock" -n k8s.io images import --no-unpack=false "$dir/images/$t.tar" >/dev/null; done
+    wait_for "the API server" 60 kc get --raw /readyz
     start kube-controller-manager "$b/kube-controller-manager" --kubeconfig "$dir/controller-manager.kubeconfig" \
         --authentication-kubeconfig "$dir/controller-manager.kubeconfig" --authorization-kubeconfig "$dir/controller-manager.kubeconfig" \
         --bind-address 127.0.0.1 --secure-port "$KCM_PORT" --leader-elect=false \
@@ -364,11 +379,16 @@ start_all() {
     start kube-scheduler "$b/kube-scheduler" --kubeconfig "$dir/scheduler.kubeconfig" \
         --authentication-kubeconfig "$dir/scheduler.kubeconfig" --authorization-kubeconfig "$dir/scheduler.kubeconfig" \
         --bind-address 127.0.0.1 --secure-port "$SCHED_PORT" --leader-elect=false --cert-dir "$dir/pki/sched-generated"
-    start containerd containerd --config "$dir/containerd/config.toml"
-    wait_for "containerd" 30 ctr --address "$sock" version
-    local t
-    for t in pause coredns; do ctr --address "$sock" -n k8s.io images import --no-unpack=false "$dir/images/$t.tar" >/dev/null; done
-    wait_for "the API server" 60 kc get --raw /readyz
+    # the kubelet wants its cgroup root to exist in every hierarchy (cgroup v1) or in the one (v2)
+    local h
+    for h in $(awk '$3 == "cgroup" || $3 == "cgroup2" {print $2}' /proc/self/mounts); do
+        [[ -d $h/$CGROUP_ROOT ]] && continue
+        mkdir "$h/$CGROUP_ROOT"
+        if [[ -f $h/cpuset.cpus && ! -s $h/$CGROUP_ROOT/cpuset.cpus ]]; then
+            cat "$h/cpuset.cpus" >"$h/$CGROUP_ROOT/cpuset.cpus"
+            cat "$h/cpuset.mems" >"$h/$CGROUP_ROOT/cpuset.mems"
+        fi
+    done
     start kubelet "$b/kubelet" --config "$dir/kubelet/config.yaml" --kubeconfig "$dir/kubelet-client.kubeconfig" \
         --root-dir "$dir/kubelet/root" --cert-dir "$dir/kubelet/pki" --hostname-override "$NODE" --node-ip "$NODE_IP" \
         --v 1
@@ -541,7 +561,8 @@ down() {
     if [[ -f $dir/host/bridge ]]; then ip link del "$BRIDGE" 2>/dev/null || true; fi
     # cgroups the kubelet made under the cgroup root, deepest first
     local cg
-    for cg in /sys/fs/cgroup/*/"$CGROUP_ROOT" /sys/fs/cgroup/"$CGROUP_ROOT"; do
+    for cg in $(awk '$3 == "cgroup" || $3 == "cgroup2" {print $2}' /proc/self/mounts); do
+        cg=$cg/$CGROUP_ROOT
         [[ -d $cg ]] || continue
         find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true
     done
