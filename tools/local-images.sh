@@ -68,14 +68,15 @@ for name in "${names[@]}"; do
         "$jdk/bin/jlink" --module-path "$jdk/jmods" --add-modules ALL-MODULE-PATH --strip-debug --no-header-files \
             --no-man-pages --output "$work/openjdk" >&2
         rm -rf "$work/openjdk/lib/src.zip"
+        cas=()   # the system's CA bundle when there is one (curl in the image trusts it; the Job passes its own CA)
+        [[ -f /etc/ssl/certs/ca-certificates.crt ]] && cas=(--add /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt)
         links=()
         for a in $("$busybox" --list); do
             [[ $a == busybox ]] || links+=(--symlink "bin/$a=/bin/busybox")
         done
         mkimage "$dir/jre.tar" --tag "breakwater.local/jre:$release" --ldd \
             --add "$work/openjdk:/opt/java/openjdk" --add "$busybox:/bin/busybox" --add "$curl:/usr/bin/curl" \
-            --add /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt \
-            "${links[@]}" \
+            "${cas[@]}" "${links[@]}" \
             --file 'etc/passwd=root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh\n' \
             --file 'etc/group=root:x:0:\nnonroot:x:65532:\n' \
             --file 'etc/nsswitch.conf=hosts: files dns\n' \
