@@ -8,7 +8,8 @@
 #   DIR/coredns.tar  breakwater.local/coredns:1     the CoreDNS that `tools/kube-binaries.sh --cluster` builds
 #   DIR/jre.tar      breakwater.local/jre:<release> the base of both Breakwater images (Jib's `tar://` base): a
 #                    jlink'd runtime of this machine's JDK at /opt/java/openjdk (as in eclipse-temurin), busybox for
-#                    /bin/sh, sleep and base64, curl with the libraries it links, a `nonroot` user 65532, /tmp
+#                    /bin/sh, sleep and base64, curl with the libraries it links, the C runtime (libc, libstdc++,
+#                    libgcc_s, ...: what the native libraries in the jars need), a `nonroot` user 65532, /tmp
 #   DIR/backend.tar  breakwater.local/e2e-backend:1 tools/e2e-backend (Go, static)
 #
 # The Java release is the root pom's <image.java.release> (the one setting for both images); its JDK is taken from
@@ -70,13 +71,20 @@ for name in "${names[@]}"; do
         rm -rf "$work/openjdk/lib/src.zip"
         cas=()   # the system's CA bundle when there is one (curl in the image trusts it; the Job passes its own CA)
         [[ -f /etc/ssl/certs/ca-certificates.crt ]] && cas=(--add /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt)
+        # the C runtime native libraries in jars expect (netty's tcnative, epoll; brotli4j), as in distroless/cc:
+        # they are unpacked at run time, so ldd cannot find what they need here
+        libs=()
+        for l in libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libresolv.so.2 libutil.so.1 \
+                 libgcc_s.so.1 libstdc++.so.6 libz.so.1; do
+            [[ -e /lib/x86_64-linux-gnu/$l ]] && libs+=(--add "/lib/x86_64-linux-gnu/$l:/lib/x86_64-linux-gnu/$l")
+        done
         links=()
         for a in $("$busybox" --list); do
             [[ $a == busybox ]] || links+=(--symlink "bin/$a=/bin/busybox")
         done
         mkimage "$dir/jre.tar" --tag "breakwater.local/jre:$release" --ldd \
             --add "$work/openjdk:/opt/java/openjdk" --add "$busybox:/bin/busybox" --add "$curl:/usr/bin/curl" \
-            "${cas[@]}" "${links[@]}" \
+            "${cas[@]}" "${libs[@]}" "${links[@]}" \
             --file 'etc/passwd=root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh\n' \
             --file 'etc/group=root:x:0:\nnonroot:x:65532:\n' \
             --file 'etc/nsswitch.conf=hosts: files dns\n' \
