@@ -69,6 +69,20 @@ class ChartValuesTest {
     }
 
     @Test
+    void hostPortsCanBeBoundToOneNodeAddress() {
+        Container c = Chart.render(values("dataplane.hostIP", "10.244.0.1")).get(DaemonSet.class,
+                "breakwater-dataplane").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getPorts()).extracting(ContainerPort::getName, ContainerPort::getHostPort, ContainerPort::getHostIP)
+                .containsExactly(tuple("http", 80, "10.244.0.1"), tuple("https", 443, "10.244.0.1"),
+                        tuple("admin", null, null));
+        Container byDefault = Chart.render(Map.of()).get(DaemonSet.class, "breakwater-dataplane").getSpec()
+                .getTemplate().getSpec().getContainers().get(0);
+        assertThat(byDefault.getPorts()).allSatisfy(p -> assertThat(p.getHostIP()).isNull());
+        assertThatThrownBy(() -> Chart.render(values("dataplane.hostIP", "node-1")))
+                .hasMessageContaining("at '/dataplane/hostIP'");
+    }
+
+    @Test
     void ingressStatusFromFixedAddressesOrNotAtAll() {
         assertThat(operatorArgs(Chart.render(values("operator.ingressStatus.source", "addresses",
                 "operator.ingressStatus.addresses", List.of("203.0.113.7", "lb.example.com")))))

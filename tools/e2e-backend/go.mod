@@ -1,0 +1,3 @@
+module breakwater.local/e2e-backend
+
+go 1.22
