@@ -1,7 +1,7 @@
 package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.compress.ResponseCompressor;
-import dev.breakwater.dataplane.filter.RequestFilters;
+import dev.breakwater.dataplane.filter.FilterChain;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.dataplane.request.PathNormalizer;
@@ -36,11 +36,10 @@ public final class CompiledRoute {
     private final String method;
     private final CompiledCluster[] clusters;
     private final int[] cumulativeWeights;
-    private final RouteAction.FixedResponse fixedResponse;
     private final ProxyMetrics.RouteMeters meters;
     private final ProxyMetrics.CacheMeters cacheMeters;
     private final ResponseCompressor compressor;
-    private final RequestFilters filters;
+    private final FilterChain filters;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
                   ProxyMetrics metrics, RateLimiters.Generation limiters) {
@@ -82,14 +81,13 @@ public final class CompiledRoute {
                 sum += refs.get(i).weight();
                 cumulativeWeights[i] = sum;
             }
-            this.fixedResponse = null;
         } else {
+            // a fixed response: its filter chain answers
             this.clusters = new CompiledCluster[0];
             this.cumulativeWeights = new int[0];
-            this.fixedResponse = (RouteAction.FixedResponse) route.action();
         }
         this.meters = metrics.route(route.name());
-        this.filters = RequestFilters.of(route, limiters, metrics);
+        this.filters = FilterChain.of(route, limiters, metrics);
         this.cacheMeters = route.policy().cache() == null ? null : metrics.cache(route.name());
         this.compressor = route.policy().compression() == null ? null
                 : new ResponseCompressor(route.policy().compression());
@@ -122,14 +120,9 @@ public final class CompiledRoute {
         return meters;
     }
 
-    /** Its filters, allowlist, CORS and rate limit, or null when it has none. */
-    public RequestFilters filters() {
+    /** Its filter chain (allowlist, CORS, redirects, rate limit, rewrites, fixed response, HTTPS redirect, HSTS). */
+    public FilterChain filters() {
         return filters;
-    }
-
-    /** The answer to give without a backend, or null when the route forwards. */
-    public RouteAction.FixedResponse fixedResponse() {
-        return fixedResponse;
     }
 
     /** The cluster for the next request, by weight; null when every backend has weight 0. */

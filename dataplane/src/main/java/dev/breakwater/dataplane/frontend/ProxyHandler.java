@@ -15,7 +15,7 @@ import dev.breakwater.dataplane.cache.ResponseCache;
 import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.filter.LocalAnswer;
-import dev.breakwater.dataplane.filter.RequestFilters;
+import dev.breakwater.dataplane.filter.FilterContext;
 import dev.breakwater.dataplane.request.HopByHop;
 import dev.breakwater.dataplane.request.RequestHeadCheck;
 import dev.breakwater.dataplane.request.RequestRefused;
@@ -98,7 +98,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
             "DELETE");
-    static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
     static final AsciiString CLIENT_VERIFY = AsciiString.cached("ssl-client-verify");
     static final AsciiString CLIENT_SUBJECT = AsciiString.cached("ssl-client-subject-dn");
     static final AsciiString CLIENT_ISSUER = AsciiString.cached("ssl-client-issuer-dn");
@@ -175,6 +174,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private boolean wholeRequest;
     private long timerDueNanos;
     private String requestHost;
+    /** What the route's filters see of the request in flight. */
+    private FilterContext filterContext;
 
     // response cache: set for requests a caching route may answer from the cache
     private CacheSettings cacheSettings;
@@ -302,6 +303,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         staleRetried = false;
         affinityCookie = null;
         route = null;
+        filterContext = null;
         cluster = null;
         endpoint = null;
         upgradeRequested = false;
@@ -360,26 +362,15 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         route = r;
-        // ---- route filters (package filter): allowlist, CORS preflight, redirect; header and URL rewrites
-        RequestFilters filters = r.filters();
-        if (filters != null) {
-            LocalAnswer answer = filters.onRequest(req, scheme, host, path, query, clientIp, services.config());
-            if (answer != null) {
-                respondLocally(answer.status(), answer.message(), answer.headers());
-                return;
-            }
-        }
-        // ----
-        RouteAction.FixedResponse fixed = r.fixedResponse();
-        if (fixed != null) {
-            respondLocally(HttpResponseStatus.valueOf(fixed.status()), fixed.body().strip());
+        // the route's filters: allowlist, CORS preflight, redirects, rate limit, header and URL rewrites, fixed
+        // response, redirect to HTTPS
+        filterContext = new FilterContext(req, scheme, host, path, query, clientIp, services.config());
+        LocalAnswer answer = r.filters().onRequest(filterContext);
+        if (answer != null) {
+            respondLocally(answer.status(), answer.message(), answer.headers());
             return;
         }
         RoutePolicy policy = r.route().policy();
-        if (policy.redirectsToHttps() && "http".equals(scheme)) {
-            redirectToHttps(host, uri);
-            return;
-        }
         if (r.clientAuth() != null && !clientCertificateAccepted(r, headers)) {
             return;
         }
@@ -1001,13 +992,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (affinityCookie != null) {
             headers.add(HttpHeaderNames.SET_COOKIE, affinityCookie);
         }
-        RoutePolicy.Hsts hsts = route.route().policy().hsts();
-        if (hsts != null && "https".equals(scheme) && !headers.contains(STRICT_TRANSPORT_SECURITY)) {
-            headers.set(STRICT_TRANSPORT_SECURITY, hsts.headerValue());
-        }
-        if (route.filters() != null) {
-            route.filters().onResponse(request, resp); // route filters: CORS headers, response header modifier
-        }
+        route.filters().onResponse(filterContext, headers); // HSTS, CORS headers, response header modifier
         resp.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (resp instanceof FullHttpResponse full && (encoder != null || fillBody != null)) {
             // a whole response whose body is compressed or stored: its head, then its body as the last part
@@ -1219,10 +1204,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         } else if (!request.method().equals(HttpMethod.HEAD)) {
             body = Unpooled.wrappedBuffer(e.body());
         }
-        RoutePolicy.Hsts hsts = route.route().policy().hsts();
-        if (hsts != null && "https".equals(scheme) && !h.contains(STRICT_TRANSPORT_SECURITY)) {
-            h.set(STRICT_TRANSPORT_SECURITY, hsts.headerValue());
-        }
+        route.filters().onResponse(filterContext, h);
         status = code;
         responseStarted = true;
         releasePendingBody();
@@ -1568,20 +1550,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         finishIfDone();
     }
 
-    private void redirectToHttps(String host, String uri) {
-        String name = host == null ? "" : host;
-        if (name.startsWith("[")) {
-            name = name.substring(0, name.indexOf(']') + 1);
-        } else if (name.indexOf(':') >= 0) {
-            name = name.substring(0, name.indexOf(':'));
-        }
-        int port = services.config().publicHttpsPort();
-        String location = "https://" + name + (port == 443 ? "" : ":" + port) + uri;
-        keepAlive = keepAlive && retryable;
-        respondLocally(HttpResponseStatus.PERMANENT_REDIRECT, "moved to " + location,
-                HttpHeaderNames.LOCATION, location);
-    }
-
     /**
      * For a route whose host asks for client certificates: checks that this connection's handshake asked
      * for the same ones (so that SNI for one host cannot be used to reach another), and passes what was
@@ -1677,6 +1645,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         endRequestAccounting();
         request = null;
+        filterContext = null;
         route = null;
         cluster = null;
         endpoint = null;

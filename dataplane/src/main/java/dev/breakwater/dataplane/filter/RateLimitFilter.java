@@ -1,0 +1,36 @@
+package dev.breakwater.dataplane.filter;
+
+import dev.breakwater.dataplane.ratelimit.RateLimiter;
+import io.micrometer.core.instrument.Counter;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/** A route's rate limit: a request without a token in its key's bucket is answered 429 with Retry-After. */
+final class RateLimitFilter implements HttpFilter {
+
+    private final RateLimiter limiter;
+    private final SourceAllowlist exempt;
+    private final Counter limited;
+
+    RateLimitFilter(RateLimiter limiter, SourceAllowlist exempt, Counter limited) {
+        this.limiter = limiter;
+        this.exempt = exempt;
+        this.limited = limited;
+    }
+
+    @Override
+    public LocalAnswer onRequest(FilterContext request) {
+        String address = request.clientAddress();
+        if (exempt != null && exempt.allows(address)) {
+            return null;
+        }
+        long wait = limiter.acquire(request.headers(), address);
+        if (wait <= 0) {
+            return null;
+        }
+        limited.increment();
+        return new LocalAnswer(HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit exceeded",
+                new DefaultHttpHeaders().set(HttpHeaderNames.RETRY_AFTER, RateLimiter.retryAfterSeconds(wait)));
+    }
+}
