@@ -229,6 +229,8 @@ class ChurnTest {
         } finally {
             stop.set(true);
             ticker.shutdownNow();
+            // a table application still running must end before the proxy closes under it
+            ticker.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
             for (Thread th : clients) {
                 th.join(60_000);
             }

@@ -63,7 +63,7 @@ class TlsTest {
 
     /** Opens a TLS connection with the given SNI name and returns the server's leaf certificate. */
     private X509Certificate handshake(String sni) throws Exception {
-        try (SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", proxy.httpsPort())) {
+        try (SSLSocket s = (SSLSocket) TestPki.trustAll().getSocketFactory().createSocket("127.0.0.1", proxy.httpsPort())) {
             if (sni != null) {
                 SSLParameters p = s.getSSLParameters();
                 p.setServerNames(List.of(new SNIHostName(sni)));
@@ -72,22 +72,6 @@ class TlsTest {
             s.startHandshake();
             return (X509Certificate) s.getSession().getPeerCertificates()[0];
         }
-    }
-
-    private static SSLContext trustAll() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return ctx;
     }
 
     private static String cn(X509Certificate c) {

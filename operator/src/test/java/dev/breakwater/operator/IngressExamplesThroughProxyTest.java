@@ -96,18 +96,7 @@ class IngressExamplesThroughProxyTest {
 
     /** GET over TLS to the proxy, with the host as SNI and Host (no DNS needed), trusting any certificate. */
     private static Answer overTls(String host, String path, Map<String, String> headers) throws Exception {
-        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
-        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        }}, null);
+        javax.net.ssl.SSLContext trustAll = dev.breakwater.dataplane.testing.TestPki.trustAll();
         try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
                 .createSocket("127.0.0.1", proxy.httpsPort())) {
             s.setSoTimeout(10_000);

@@ -15,7 +15,12 @@ package dev.breakwater.routing;
 public record Retries(int attempts, boolean on5xx, boolean onReset, Long perTryTimeoutMillis, int budgetPercent,
                       int minRetryConcurrency) {
 
-    public static final Retries DEFAULTS = new Retries(2, false, false, null, 20, 3);
+    /**
+     * For routes without a retry policy: two attempts, and a reset before the response head retried (idempotent
+     * requests without a body), as nginx's default {@code proxy_next_upstream error timeout}: an endpoint that exits
+     * at once on SIGTERM during a rolling update costs no request.
+     */
+    public static final Retries DEFAULTS = new Retries(2, false, true, null, 20, 3);
 
     public Retries {
         if (attempts < 1) {

@@ -32,6 +32,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private Owner owner;
     private long idleSinceNanos;
     private boolean reused;
+    private boolean cut;
 
     UpstreamConnection(UpstreamPool pool, String key, UpstreamHttpCodec codec) {
         this.pool = pool;
@@ -85,6 +86,20 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         codec.idle(true);
         reused = true;
         pool.release(this);
+    }
+
+    /**
+     * Closes a busy connection whose endpoint left the table, at its drain timeout: its owner sees it close, and
+     * {@link #cutByDrainTimeout()} tells it that this was the drain's doing, not the endpoint's (so not a reset to retry).
+     */
+    void cutByDrain() {
+        cut = true;
+        channel.close();
+    }
+
+    /** True when the connection was closed at its endpoint's drain timeout. */
+    public boolean cutByDrainTimeout() {
+        return cut;
     }
 
     /** Detaches the owner and closes the connection. */

@@ -277,7 +277,7 @@ public final class UpstreamPool {
                     drainScheduled.remove(c);
                     if (busy.contains(c) && (serving == null || !serving.contains(c.key()))) {
                         LOG.debug("drain timeout: closing the connection to {}", c.key());
-                        c.channel().close();
+                        c.cutByDrain();
                     }
                 }, millis, TimeUnit.MILLISECONDS);
             }

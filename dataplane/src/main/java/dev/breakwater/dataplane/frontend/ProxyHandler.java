@@ -11,6 +11,7 @@ import dev.breakwater.dataplane.cache.CacheKey;
 import dev.breakwater.dataplane.cache.CacheSettings;
 import dev.breakwater.dataplane.cache.CachedBody;
 import dev.breakwater.dataplane.cache.CachedResponse;
+import dev.breakwater.dataplane.cache.Conditionals;
 import dev.breakwater.dataplane.cache.ResponseCache;
 import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
@@ -18,9 +19,9 @@ import dev.breakwater.dataplane.filter.LocalAnswer;
 import dev.breakwater.dataplane.filter.FilterContext;
 import dev.breakwater.dataplane.request.HopByHop;
 import dev.breakwater.dataplane.request.RequestHeadCheck;
+import dev.breakwater.dataplane.request.RequestIds;
 import dev.breakwater.dataplane.request.RequestRefused;
 import dev.breakwater.dataplane.metrics.ProxyMetrics.UpstreamError;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -78,7 +79,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -317,7 +317,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         startNanos = System.nanoTime();
         http10 = req.protocolVersion().minorVersion() == 0;
         HttpHeaders headers = req.headers();
-        requestId = requestId(headers.get("x-request-id"));
+        requestId = RequestIds.keepOrCreate(headers.get("x-request-id"));
 
         if (req.decoderResult().isFailure()) {
             requestDone = true;
@@ -1060,11 +1060,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         dropFill();
         if (!responseStarted) {
             endAttempt();
-            if (retryOnFreshConnection(c)) {
+            if (!c.cutByDrainTimeout() && retryOnFreshConnection(c)) {
                 return;
             }
             cluster.failed(endpoint);
-            if (retries.onReset() && mayRetryAfterSending() && retry("reset")) {
+            // a cut at the drain timeout is final: the operator said how long requests to a removed endpoint may run
+            if (!c.cutByDrainTimeout() && retries.onReset() && mayRetryAfterSending() && retry("reset")) {
                 return;
             }
             respondLocally(HttpResponseStatus.BAD_GATEWAY, "endpoint closed the connection");
@@ -1197,7 +1198,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         h.set(X_CACHE_STATUS, how);
         int code = e.status();
         ByteBuf body = Unpooled.EMPTY_BUFFER;
-        if (!revalidating && notModified(e, request.headers())) {
+        if (!revalidating && Conditionals.notModified(e, request.headers())) {
             code = 304;
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
             h.remove(HttpHeaderNames.CONTENT_TYPE);
@@ -1216,36 +1217,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         sendWhole(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), body, h,
                 EmptyHttpHeaders.INSTANCE));
-    }
-
-    /** RFC 9110 section 13.1.2 and 13.1.3: the client's validators match the stored response. */
-    private static boolean notModified(CachedResponse e, HttpHeaders request) {
-        String inm = request.get(HttpHeaderNames.IF_NONE_MATCH);
-        if (inm != null) {
-            if (e.etag() == null) {
-                return false;
-            }
-            String stored = weakForm(e.etag());
-            for (String part : inm.split(",")) {
-                String tag = part.trim();
-                if (tag.equals("*") || weakForm(tag).equals(stored)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        String ims = request.get(HttpHeaderNames.IF_MODIFIED_SINCE);
-        if (ims != null) {
-            String lm = e.lastModified() != null ? e.lastModified() : e.headers().get(HttpHeaderNames.DATE);
-            java.util.Date since = DateFormatter.parseHttpDate(ims);
-            java.util.Date last = lm == null ? null : DateFormatter.parseHttpDate(lm);
-            return since != null && last != null && !last.after(since);
-        }
-        return false;
-    }
-
-    private static String weakForm(String etag) {
-        return etag.startsWith("W/") ? etag.substring(2) : etag;
     }
 
     /** The origin failed: serves the stale entry instead, if its stale-if-error window allows. */
@@ -1779,31 +1750,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    private static final String HEX = "0123456789abcdef";
     /** Says what the cache did, on every response of a caching route (as nginx's upstream_cache_status). */
     static final AsciiString X_CACHE_STATUS = AsciiString.cached("x-cache-status");
-
-    /** The incoming id if it is a sane token (1-128 chars of [A-Za-z0-9._-]), else a new random one. */
-    static String requestId(String incoming) {
-        if (incoming != null && !incoming.isEmpty() && incoming.length() <= 128) {
-            boolean ok = true;
-            for (int i = 0; i < incoming.length() && ok; i++) {
-                char c = incoming.charAt(i);
-                ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                        || c == '-' || c == '_' || c == '.';
-            }
-            if (ok) {
-                return incoming;
-            }
-        }
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long a = r.nextLong();
-        long b = r.nextLong();
-        char[] out = new char[32];
-        for (int i = 0; i < 16; i++) {
-            out[i] = HEX.charAt((int) (a >>> (60 - 4 * i)) & 0xf);
-            out[16 + i] = HEX.charAt((int) (b >>> (60 - 4 * i)) & 0xf);
-        }
-        return new String(out);
-    }
 }

@@ -3,6 +3,7 @@ package dev.breakwater.dataplane.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.dataplane.DataPlane;
+import dev.breakwater.dataplane.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,12 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /** A client breaking HTTP/2 gets GOAWAY; the proxy counts it by error code and logs no warning or stack trace. */
@@ -50,18 +48,7 @@ class Http2ConnectionErrorTest {
     }
 
     private static byte[] sendRaw(int port, byte[] frames) throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        SSLContext ctx = TestPki.trustAll();
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
             SSLParameters p = s.getSSLParameters();
             p.setApplicationProtocols(new String[] {"h2"});

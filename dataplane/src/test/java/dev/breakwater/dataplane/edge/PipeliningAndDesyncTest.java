@@ -160,4 +160,34 @@ class PipeliningAndDesyncTest {
             assertThat(r.bodyText()).isEqualTo("request GET /second HTTP/1.1");
         }
     }
+
+    @Test
+    void anEndpointThatClosesBeforeAnsweringIsRetriedOnAnotherForIdempotentRequests() throws Exception {
+        // the naive app in a rolling update: it reads the request, then exits without a word
+        try (RawBackend dying = RawBackend.start().respondWith(r -> new byte[0]).closeAfterEachResponse(true)) {
+            proxy.apply(Tables.builder().cluster("raw", Endpoint.ready("127.0.0.1", dying.port()),
+                    Endpoint.ready("127.0.0.1", backend.port())).prefix("app.test", "/", "raw").build());
+            for (int i = 0; i < 20; i++) {
+                try (RawHttp raw = new RawHttp(proxy.httpPort())) {
+                    RawHttp.Response r = raw.send("GET /g" + i + " HTTP/1.1\r\nHost: app.test\r\n\r\n").read();
+                    assertThat(r.status()).as("GET %d", i).isEqualTo(200);
+                }
+            }
+            assertThat(dying.received()).as("the dying endpoint was tried").isNotEmpty();
+            // alone: a GET is tried twice (the default: two attempts), a POST once, as it may have been acted on
+            proxy.apply(Tables.builder().cluster("raw", Endpoint.ready("127.0.0.1", dying.port()))
+                    .prefix("app.test", "/", "raw").build());
+            dying.clear();
+            try (RawHttp raw = new RawHttp(proxy.httpPort())) {
+                assertThat(raw.send("POST /p HTTP/1.1\r\nHost: app.test\r\nContent-Length: 0\r\n\r\n").read()
+                        .status()).isEqualTo(502);
+            }
+            assertThat(dying.received()).extracting(RawBackend.Received::method).containsExactly("POST");
+            dying.clear();
+            try (RawHttp raw = new RawHttp(proxy.httpPort())) {
+                assertThat(raw.send("GET /g HTTP/1.1\r\nHost: app.test\r\n\r\n").read().status()).isEqualTo(502);
+            }
+            assertThat(dying.received()).extracting(RawBackend.Received::method).containsExactly("GET", "GET");
+        }
+    }
 }

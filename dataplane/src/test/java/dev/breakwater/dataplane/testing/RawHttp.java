@@ -48,31 +48,16 @@ public final class RawHttp implements AutoCloseable {
 
     /** Over TLS to 127.0.0.1, trusting any certificate, offering HTTP/1.1 only; {@code sni} may be null. */
     public static RawHttp tls(int port, String sni) throws IOException {
-        try {
-            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-            ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-                public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
-                }
-
-                public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
-                }
-
-                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                    return new java.security.cert.X509Certificate[0];
-                }
-            }}, null);
-            javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
-            javax.net.ssl.SSLParameters p = s.getSSLParameters();
-            p.setApplicationProtocols(new String[] {"http/1.1"});
-            if (sni != null) {
-                p.setServerNames(List.of(new javax.net.ssl.SNIHostName(sni)));
-            }
-            s.setSSLParameters(p);
-            s.startHandshake();
-            return new RawHttp(s);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException(e);
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) TestPki.trustAll().getSocketFactory()
+                .createSocket("127.0.0.1", port);
+        javax.net.ssl.SSLParameters p = s.getSSLParameters();
+        p.setApplicationProtocols(new String[] {"http/1.1"});
+        if (sni != null) {
+            p.setServerNames(List.of(new javax.net.ssl.SNIHostName(sni)));
         }
+        s.setSSLParameters(p);
+        s.startHandshake();
+        return new RawHttp(s);
     }
 
     public RawHttp send(String text) throws IOException {

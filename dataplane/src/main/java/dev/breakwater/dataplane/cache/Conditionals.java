@@ -1,0 +1,48 @@
+package dev.breakwater.dataplane.cache;
+
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Date;
+
+/** A client's conditional request against a stored response (RFC 9110 sections 13.1.2 and 13.1.3). */
+public final class Conditionals {
+
+    private Conditionals() {
+    }
+
+    /**
+     * True when the client's validators match the stored response, so it is answered 304: an {@code If-None-Match}
+     * naming the stored entity tag (weak comparison) or {@code *}; else an {@code If-Modified-Since} no earlier than
+     * the stored {@code Last-Modified} (or {@code Date}). If-None-Match, when present, decides alone.
+     */
+    public static boolean notModified(CachedResponse stored, HttpHeaders request) {
+        String inm = request.get(HttpHeaderNames.IF_NONE_MATCH);
+        if (inm != null) {
+            if (stored.etag() == null) {
+                return false;
+            }
+            String tag = weak(stored.etag());
+            for (String part : inm.split(",")) {
+                String candidate = part.trim();
+                if (candidate.equals("*") || weak(candidate).equals(tag)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String ims = request.get(HttpHeaderNames.IF_MODIFIED_SINCE);
+        if (ims != null) {
+            String lm = stored.lastModified() != null ? stored.lastModified() : stored.headers().get(HttpHeaderNames.DATE);
+            Date since = DateFormatter.parseHttpDate(ims);
+            Date last = lm == null ? null : DateFormatter.parseHttpDate(lm);
+            return since != null && last != null && !last.after(since);
+        }
+        return false;
+    }
+
+    /** The entity tag without its weakness marker, for weak comparison. */
+    private static String weak(String etag) {
+        return etag.startsWith("W/") ? etag.substring(2) : etag;
+    }
+}
