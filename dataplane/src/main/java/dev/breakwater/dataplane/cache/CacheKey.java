@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.cache;
 
+import dev.breakwater.dataplane.request.UriChars;
 import java.util.Locale;
 
 /**
@@ -53,9 +54,10 @@ public record CacheKey(String route, long generation, String scheme, String host
         StringBuilder out = new StringBuilder(target.length());
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
-            if (c == '%' && i + 2 < target.length() && hex(target.charAt(i + 1)) >= 0 && hex(target.charAt(i + 2)) >= 0) {
-                int value = hex(target.charAt(i + 1)) * 16 + hex(target.charAt(i + 2));
-                if (unreserved(value)) {
+            if (c == '%' && i + 2 < target.length() && UriChars.hex(target.charAt(i + 1)) >= 0
+                    && UriChars.hex(target.charAt(i + 2)) >= 0) {
+                int value = UriChars.hex(target.charAt(i + 1)) * 16 + UriChars.hex(target.charAt(i + 2));
+                if (UriChars.unreserved(value)) {
                     out.append((char) value);
                 } else {
                     out.append('%').append(Character.toUpperCase(target.charAt(i + 1)))
@@ -67,23 +69,5 @@ public record CacheKey(String route, long generation, String scheme, String host
             }
         }
         return out.toString();
-    }
-
-    private static boolean unreserved(int c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                || c == '-' || c == '.' || c == '_' || c == '~';
-    }
-
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 }

@@ -1,7 +1,7 @@
 package dev.breakwater.dataplane.request;
 
-/** The character classes of RFC 3986 that a request target is checked against. */
-final class UriChars {
+/** The character classes of RFC 3986 that a request target is checked against (and a cache key normalised by). */
+public final class UriChars {
 
     private static final String HEX = "0123456789ABCDEF";
     private static final boolean[] UNRESERVED = new boolean[128];
@@ -27,7 +27,7 @@ final class UriChars {
     }
 
     /** ALPHA / DIGIT / "-" / "." / "_" / "~". */
-    static boolean unreserved(int c) {
+    public static boolean unreserved(int c) {
         return c >= 0 && c < 128 && UNRESERVED[c];
     }
 
@@ -51,7 +51,7 @@ final class UriChars {
     }
 
     /** The value of a hexadecimal digit, or -1. */
-    static int hex(char c) {
+    public static int hex(char c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
