@@ -1,5 +1,7 @@
 package dev.breakwater.dataplane;
 
+import dev.breakwater.dataplane.channel.TableSink;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.channel.Transport;
 import dev.breakwater.dataplane.cache.CacheConfig;
 import dev.breakwater.dataplane.cache.ResponseCache;
@@ -55,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * The data plane: an HTTP listener that proxies by the current routing table, and an admin listener.
  * Made with {@link #builder()}, started with {@link #start()}, fed with {@link #apply(RoutingTable)}.
  */
-public final class DataPlane implements AutoCloseable {
+public final class DataPlane implements TableSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
 
@@ -207,6 +209,7 @@ public final class DataPlane implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the table is inconsistent; the current table keeps serving
      */
+    @Override
     public void apply(RoutingTable newTable) {
         Router router = table.apply(newTable);
         if (listenOnceServing && httpChannel == null && services != null) {
@@ -256,6 +259,7 @@ public final class DataPlane implements AutoCloseable {
     static final long DEFAULT_DRAIN_MILLIS = 30_000;
 
     /** The table being served, or null before the first. */
+    @Override
     public RoutingTable table() {
         var r = table.router();
         return r == null ? null : r.table();

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane;
 
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.dataplane.testing.Tables;

@@ -1,6 +1,6 @@
 package dev.breakwater.dataplane.backend;
 
-import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -2,7 +2,6 @@ package dev.breakwater.dataplane.channel;
 
 import dev.breakwater.channel.ChannelMessage;
 import dev.breakwater.channel.ChannelPipelines;
-import dev.breakwater.dataplane.DataPlane;
 import dev.breakwater.channel.Transport;
 import dev.breakwater.routing.RoutingTable;
 import io.netty.bootstrap.Bootstrap;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A data plane's end of the push channel: connects to the operator's table server over mutual TLS, says
- * {@code HELLO} with the table it serves, applies every {@code TABLE} it receives to the {@link DataPlane} and
+ * {@code HELLO} with the table it serves, applies every {@code TABLE} it receives to the {@link TableSink data plane} and
  * answers {@code ACK}, or {@code NACK} with the reason when the data plane refuses it (the previous table keeps
  * serving). When the connection is lost it reconnects with exponential backoff and jitter, and keeps serving
  * its last table meanwhile. With a table cache file, every applied table is written there, and the cached
@@ -52,7 +51,7 @@ public final class TableClient implements AutoCloseable {
     private final String serverName;
     private final String node;
     private final String pod;
-    private final DataPlane dataPlane;
+    private final TableSink dataPlane;
     private final TableCache cache;
     private final long initialBackoffMillis;
     private final long maxBackoffMillis;
@@ -307,7 +306,7 @@ public final class TableClient implements AutoCloseable {
         private String serverName;
         private String node;
         private String pod;
-        private DataPlane dataPlane;
+        private TableSink dataPlane;
         private Path cacheFile;
         private Duration initialBackoff = Duration.ofMillis(250);
         private Duration maxBackoff = Duration.ofSeconds(15);
@@ -352,7 +351,7 @@ public final class TableClient implements AutoCloseable {
         }
 
         /** The data plane that serves the tables received. */
-        public Builder dataPlane(DataPlane value) {
+        public Builder dataPlane(TableSink value) {
             this.dataPlane = Objects.requireNonNull(value, "dataPlane");
             return this;
         }

@@ -1,6 +1,6 @@
 package dev.breakwater.dataplane.config;
 
-import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.filter.FilterChain;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;

@@ -1,6 +1,6 @@
 package dev.breakwater.dataplane.config;
 
-import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.routing.Retries;
 import dev.breakwater.routing.RoutePolicy;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.backend.EndpointRegistry;
-import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.routing.Cluster;

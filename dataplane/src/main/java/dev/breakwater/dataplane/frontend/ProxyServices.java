@@ -1,6 +1,6 @@
 package dev.breakwater.dataplane.frontend;
 
-import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.cache.ResponseCache;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.TableHolder;

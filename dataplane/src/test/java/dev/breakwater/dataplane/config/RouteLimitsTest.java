@@ -2,7 +2,7 @@ package dev.breakwater.dataplane.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.routing.Retries;
 import dev.breakwater.routing.RoutePolicy;
 import java.time.Duration;

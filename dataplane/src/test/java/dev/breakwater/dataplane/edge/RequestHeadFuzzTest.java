@@ -3,7 +3,7 @@ package dev.breakwater.dataplane.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.dataplane.DataPlane;
-import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.request.Authority;
 import dev.breakwater.dataplane.request.PathNormalizer;
 import dev.breakwater.dataplane.request.PathPolicy;

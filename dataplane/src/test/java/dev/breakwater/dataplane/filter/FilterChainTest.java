@@ -2,7 +2,7 @@ package dev.breakwater.dataplane.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.routing.Cors;

@@ -2,7 +2,7 @@ package dev.breakwater.operator.local;
 
 import dev.breakwater.dataplane.DataPlane;
 import dev.breakwater.dataplane.EdgeOptions;
-import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.operator.cli.CommandLines;
 import dev.breakwater.operator.cli.Values;
 import dev.breakwater.operator.compile.CompilerOptions;

@@ -3,7 +3,7 @@ package dev.breakwater.operator.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.dataplane.DataPlane;
-import dev.breakwater.dataplane.ProxyConfig;
+import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.dataplane.testing.TestPki;
 import dev.breakwater.operator.compile.CompilerOptions;

@@ -1,4 +1,4 @@
-package dev.breakwater.dataplane;
+package dev.breakwater.dataplane.settings;
 
 import java.time.Duration;
 import java.util.Objects;
