@@ -11,7 +11,12 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.compression.BrotliEncoder;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.compression.ZlibWrapper;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +84,18 @@ public final class ResponseCompressor {
             response.set(HttpHeaderNames.ETAG, "W/" + etag); // the encoded body is another representation
         }
         return coding;
+    }
+
+    /**
+     * {@link #begin} for a response about to be relayed: the encoder of its body, or null when the body goes as it
+     * is (a {@code HEAD} response has none to encode, and its header fields are left as they are).
+     */
+    public BodyEncoder start(int status, HttpHeaders response, String acceptEncoding, boolean head) {
+        if (head) {
+            return null;
+        }
+        String coding = begin(status, response, acceptEncoding);
+        return coding == null ? null : encoder(coding);
     }
 
     /** A streaming encoder for one body. */
@@ -183,6 +200,32 @@ public final class ResponseCompressor {
             }
             channel.writeOutbound(in);
             return drain();
+        }
+
+        /**
+         * Encodes a part of the body on its way to the client, taking ownership of {@code part}: the encoded part, or
+         * null when the encoder has nothing to give yet. The last part (with its trailers) always comes out, and
+         * finishes the encoder.
+         */
+        public HttpContent encode(HttpContent part) {
+            ByteBuf encoded = encode(part.content().retain());
+            if (part instanceof LastHttpContent last) {
+                ByteBuf tail = finish();
+                HttpHeaders trailers = last.trailingHeaders();
+                part.release();
+                if (tail.isReadable()) {
+                    encoded = Unpooled.wrappedBuffer(encoded, tail);
+                } else {
+                    tail.release();
+                }
+                return new DefaultLastHttpContent(encoded, trailers);
+            }
+            part.release();
+            if (!encoded.isReadable()) {
+                encoded.release();
+                return null;
+            }
+            return new DefaultHttpContent(encoded);
         }
 
         /** Ends the body; returns the last encoded bytes (the caller releases them). */

@@ -2,7 +2,12 @@ package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.compress.ResponseCompressor;
+import dev.breakwater.dataplane.cache.CacheFilter;
+import dev.breakwater.dataplane.filter.BodyLimitFilter;
+import dev.breakwater.dataplane.filter.ClientCertificateFilter;
 import dev.breakwater.dataplane.filter.FilterChain;
+import dev.breakwater.dataplane.filter.ForwardedHeadersFilter;
+import dev.breakwater.dataplane.lb.AffinityCookie;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.dataplane.request.PathNormalizer;
@@ -42,6 +47,11 @@ public final class CompiledRoute {
     private final ResponseCompressor compressor;
     private final FilterChain filters;
     private final RouteLimits limits;
+    private final ClientCertificateFilter clientCertificates;
+    private final BodyLimitFilter bodyLimit;
+    private final ForwardedHeadersFilter forwardedHeaders;
+    private final AffinityCookie affinity;
+    private final CacheFilter cache;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
                   ProxyMetrics metrics, RateLimiters.Generation limiters, ProxyConfig config) {
@@ -94,6 +104,40 @@ public final class CompiledRoute {
         this.cacheMeters = route.policy().cache() == null ? null : metrics.cache(route.name());
         this.compressor = route.policy().compression() == null ? null
                 : new ResponseCompressor(route.policy().compression());
+        this.clientCertificates = clientAuth == null ? null : new ClientCertificateFilter(clientAuth);
+        this.bodyLimit = new BodyLimitFilter(limits.maxRequestBodyBytes());
+        this.forwardedHeaders = config.trustForwardedHeaders() ? TRUSTING : REPLACING;
+        this.affinity = route.policy().affinity() == null ? null : new AffinityCookie(route.policy().affinity());
+        this.cache = route.policy().cache() == null ? null
+                : new CacheFilter(route.name(), route.policy().cache(), cacheMeters);
+    }
+
+    private static final ForwardedHeadersFilter TRUSTING = new ForwardedHeadersFilter(true);
+    private static final ForwardedHeadersFilter REPLACING = new ForwardedHeadersFilter(false);
+
+    /** The client-certificate check of its virtual host, or null when the host asks for none. */
+    public ClientCertificateFilter clientCertificates() {
+        return clientCertificates;
+    }
+
+    /** Its request body limit. */
+    public BodyLimitFilter bodyLimit() {
+        return bodyLimit;
+    }
+
+    /** The X-Forwarded-* and X-Request-Id headers it sends to endpoints. */
+    public ForwardedHeadersFilter forwardedHeaders() {
+        return forwardedHeaders;
+    }
+
+    /** Its session-affinity cookie, or null when it has no session affinity. */
+    public AffinityCookie affinity() {
+        return affinity;
+    }
+
+    /** The response cache's part in it, or null when it does not cache. */
+    public CacheFilter cache() {
+        return cache;
     }
 
     /** The route's cache meters, or null when its responses are not cached. */

@@ -1,26 +1,104 @@
 package dev.breakwater.dataplane.filter;
 
+import dev.breakwater.dataplane.lb.PickContext;
 import dev.breakwater.dataplane.settings.ProxyConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.util.AsciiString;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 
 /**
- * What a filter knows of the request it runs for: the head as checked and normalised at the edge (HTTP/1.1 and
- * HTTP/2 alike), the scheme it came in on, the client's address and the proxy's settings. One per request.
- *
- * @param request  the request head (origin-form target, normalised path)
- * @param scheme   {@code http} or {@code https}
- * @param host     the Host header (or the absolute-form target's authority), or null for an HTTP/1.0 request without
- * @param path     the normalised path, without the query
- * @param query    the query, or null
- * @param clientIp the address of the client connection
- * @param config   the proxy's settings
+ * What the filters and the balancer know of the request they run for: the head as checked and normalised at the
+ * edge (HTTP/1.1 and HTTP/2 alike), the scheme it came in on, the client connection and the proxy's settings. One per
+ * request, made when the request is routed; it holds no per-request state of any filter.
  */
-public record FilterContext(HttpRequest request, String scheme, String host, String path, String query,
-                            String clientIp, ProxyConfig config) {
+public final class FilterContext implements PickContext {
 
-    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private final HttpRequest request;
+    private final String scheme;
+    private final String host;
+    private final String path;
+    private final String query;
+    private final String clientIp;
+    private final String localPort;
+    private final String requestId;
+    private final ClientTls clientTls;
+    private final ProxyConfig config;
+
+    /**
+     * @param request   the request head (origin-form target, normalised path)
+     * @param scheme    {@code http} or {@code https}
+     * @param host      the Host header (or the absolute-form target's authority), or null for an HTTP/1.0 request
+     *                  without
+     * @param path      the normalised path, without the query
+     * @param query     the query, or null
+     * @param clientIp  the address of the client connection
+     * @param localPort the port the client connected to (X-Forwarded-Port)
+     * @param requestId the request's id (X-Request-Id)
+     * @param clientTls what the connection's TLS handshake established, or null on plain HTTP
+     * @param config    the proxy's settings
+     */
+    public FilterContext(HttpRequest request, String scheme, String host, String path, String query, String clientIp,
+                         String localPort, String requestId, ClientTls clientTls, ProxyConfig config) {
+        this.request = request;
+        this.scheme = scheme;
+        this.host = host;
+        this.path = path;
+        this.query = query;
+        this.clientIp = clientIp;
+        this.localPort = localPort;
+        this.requestId = requestId;
+        this.clientTls = clientTls;
+        this.config = config;
+    }
+
+    /** A request on a plain connection with no port or id of its own (tests of filters that need neither). */
+    public FilterContext(HttpRequest request, String scheme, String host, String path, String query, String clientIp,
+                         ProxyConfig config) {
+        this(request, scheme, host, path, query, clientIp, "", "", null, config);
+    }
+
+    public HttpRequest request() {
+        return request;
+    }
+
+    public String scheme() {
+        return scheme;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String query() {
+        return query;
+    }
+
+    public String clientIp() {
+        return clientIp;
+    }
+
+    public String localPort() {
+        return localPort;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** What the TLS handshake of the client connection established, or null on plain HTTP. */
+    public ClientTls clientTls() {
+        return clientTls;
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
 
     public HttpHeaders headers() {
         return request.headers();
@@ -38,11 +116,35 @@ public record FilterContext(HttpRequest request, String scheme, String host, Str
         if (!config.trustForwardedHeaders()) {
             return clientIp;
         }
-        String xff = request.headers().get(X_FORWARDED_FOR);
+        String xff = request.headers().get(ForwardedHeaders.X_FORWARDED_FOR);
         if (xff == null) {
             return clientIp;
         }
         int comma = xff.lastIndexOf(',');
         return xff.substring(comma + 1).trim();
+    }
+
+    // ---- PickContext: what a hashing balancer or session affinity reads
+
+    @Override
+    public String header(String name) {
+        return request.headers().get(name);
+    }
+
+    @Override
+    public String cookie(String name) {
+        for (String header : request.headers().getAll(HttpHeaderNames.COOKIE)) {
+            for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
+                if (c.name().equals(name)) {
+                    return c.value();
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String sourceIp() {
+        return clientIp;
     }
 }

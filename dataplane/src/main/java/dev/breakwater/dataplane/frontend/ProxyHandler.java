@@ -7,13 +7,15 @@ import dev.breakwater.dataplane.config.CompiledCluster;
 import dev.breakwater.dataplane.config.CompiledRoute;
 import dev.breakwater.dataplane.config.RouteLimits;
 import dev.breakwater.dataplane.config.Router;
-import dev.breakwater.dataplane.cache.CacheControl;
+import dev.breakwater.dataplane.cache.BackgroundRefresh;
 import dev.breakwater.dataplane.cache.CacheKey;
+import dev.breakwater.dataplane.cache.CacheRequest;
 import dev.breakwater.dataplane.cache.CacheSettings;
-import dev.breakwater.dataplane.cache.CachedBody;
 import dev.breakwater.dataplane.cache.CachedResponse;
-import dev.breakwater.dataplane.cache.Conditionals;
 import dev.breakwater.dataplane.cache.ResponseCache;
+import dev.breakwater.dataplane.filter.ClientTls;
+import dev.breakwater.dataplane.filter.ForwardedHeaders;
+import dev.breakwater.dataplane.lb.AffinityCookie;
 import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.filter.LocalAnswer;
@@ -94,16 +96,13 @@ import org.slf4j.LoggerFactory;
  * the connection's event loop.
  */
 public final class ProxyHandler extends ChannelInboundHandlerAdapter
-        implements UpstreamConnection.Owner, PickContext {
+        implements UpstreamConnection.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
     /** Tries of a request whose connects fail, whatever the route's retry policy (nginx tries every server). */
     private static final int CONNECT_FAILURE_ATTEMPTS = 3;
     private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
             "DELETE");
-    static final AsciiString CLIENT_VERIFY = AsciiString.cached("ssl-client-verify");
-    static final AsciiString CLIENT_SUBJECT = AsciiString.cached("ssl-client-subject-dn");
-    static final AsciiString CLIENT_ISSUER = AsciiString.cached("ssl-client-issuer-dn");
 
     private final ProxyServices services;
     private final String scheme;
@@ -127,7 +126,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private String requestId;
     private long startNanos;
     private long bodyBytes;
-    private long maxBodyBytes;
     private int status;
     private CompiledRoute route;
     private CompiledCluster cluster;
@@ -139,7 +137,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private boolean staleRetried;
     private int maxAttempts;
     private Retries retries;
-    private SessionAffinity affinity;
+    private AffinityCookie affinity;
     private String affinityCookie;
     private boolean attemptActive;
     private boolean clusterCounted;
@@ -180,26 +178,12 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     /** What the route's filters see of the request in flight. */
     private FilterContext filterContext;
 
-    // response cache: set for requests a caching route may answer from the cache
-    private CacheSettings cacheSettings;
-    private CacheKey cacheKey;
-    private CacheControl requestCc;
-    /** A stored response that is not fresh: revalidated, or served if the origin fails (stale-if-error). */
-    private CachedResponse cachedEntry;
-    private boolean revalidating;
-    private ResponseCache.Fill fill;
-    private CachedBody fillBody;
-    private int fillStatus;
-    private HttpHeaders fillHeaders;
+    /** The response cache's part in the request in flight, or null. */
+    private CacheRequest cacheRequest;
+    /** The rest of a 304 that refreshed a stored response is being dropped. */
     private boolean swallowBody;
-    private boolean awaitingFill;
-    private int awaitToken;
-    private ScheduledFuture<?> awaitTimer;
-    private long fetchStartMillis;
-    private String cacheStatus;
-    /** An unsafe request on a caching route: a non-error answer invalidates the stored GET (RFC 9111 4.4). */
-    private CacheKey invalidates;
     private ResponseCompressor.BodyEncoder encoder;
+    private ClientTls clientTls;
 
     public ProxyHandler(ProxyServices services, String scheme) {
         this.services = services;
@@ -310,12 +294,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         cluster = null;
         endpoint = null;
         upgradeRequested = false;
-        cacheSettings = null;
-        invalidates = null;
-        cachedEntry = null;
-        revalidating = false;
+        cacheRequest = null;
         swallowBody = false;
-        cacheStatus = null;
         sendPending = 0;
         startNanos = System.nanoTime();
         http10 = req.protocolVersion().minorVersion() == 0;
@@ -352,8 +332,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         retryable = !chunked && contentLength <= 0;
 
         String host = checked.host();
+        String target = req.uri();
         requestHost = host;
-        String uri = req.uri();
         String path = checked.target().path();
         String query = checked.target().query();
 
@@ -367,23 +347,23 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         route = r;
         // the route's filters: allowlist, CORS preflight, redirects, rate limit, header and URL rewrites, fixed
         // response, redirect to HTTPS
-        filterContext = new FilterContext(req, scheme, host, path, query, clientIp, services.config());
+        if (clientTls == null && scheme.equals("https")) {
+            clientTls = TlsSession.clientTls(ctx.channel());
+        }
+        filterContext = new FilterContext(req, scheme, host, path, query, clientIp, localPort, requestId, clientTls,
+                services.config());
         LocalAnswer answer = r.filters().onRequest(filterContext);
+        if (answer == null && r.clientCertificates() != null) {
+            answer = r.clientCertificates().onRequest(filterContext);
+        }
+        if (answer == null) {
+            answer = r.bodyLimit().onRequest(filterContext);
+        }
         if (answer != null) {
             respondLocally(answer.status(), answer.message(), answer.headers());
             return;
         }
-        RoutePolicy policy = r.route().policy();
-        if (r.clientAuth() != null && !clientCertificateAccepted(r, headers)) {
-            return;
-        }
         RouteLimits limits = r.limits();
-        maxBodyBytes = limits.maxRequestBodyBytes();
-        if (contentLength > maxBodyBytes) {
-            respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than "
-                    + maxBodyBytes + " bytes");
-            return;
-        }
         if (headers.contains(HttpHeaderNames.EXPECT)) {
             if (!HttpUtil.is100ContinueExpected(req)) {
                 respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation");
@@ -396,19 +376,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         connectTimeoutMillis = limits.connectTimeoutMillis();
         responseTimeoutNanos = limits.responseTimeoutNanos();
         sendTimeoutNanos = limits.sendTimeoutNanos();
-        if (policy.cache() != null && services.cache() != null && !upgradeRequested
-                && (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD))) {
-            ResponseCache cache = services.cache();
-            cacheSettings = CacheSettings.resolve(policy.cache(), cache.config());
-            cacheKey = CacheKey.of(r.name(), cacheSettings.purgeGeneration(), scheme, host, uri);
-            List<String> cc = headers.getAll(HttpHeaderNames.CACHE_CONTROL);
-            requestCc = cc.isEmpty() && headers.containsValue(HttpHeaderNames.PRAGMA, "no-cache", true)
-                    ? CacheControl.parse("no-cache") : CacheControl.parse(cc);
-            if (consultCache(true)) {
+        if (r.cache() != null && services.cache() != null) {
+            cacheRequest = r.cache().onRequest(filterContext, services.cache(), target, upgradeRequested);
+            if (cacheRequest != null && consultCache(true)) {
                 return;
             }
-        } else if (policy.cache() != null && services.cache() != null && !SAFE_METHODS.contains(req.method().name())) {
-            invalidates = CacheKey.of(r.name(), policy.cache().purgeGeneration(), scheme, host, uri);
         }
         forward();
     }
@@ -416,7 +388,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     /** Sends the request in flight to an endpoint of the route's cluster (the route is chosen, checks passed). */
     private void forward() {
         CompiledRoute r = route;
-        RoutePolicy policy = r.route().policy();
         HttpRequest req = request;
         HttpHeaders headers = req.headers();
         cluster = r.pickCluster();
@@ -428,10 +399,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         maxAttempts = retries.attempts();
         perTryTimeoutNanos = r.limits().perTryTimeoutNanos();
         idempotent = IDEMPOTENT.contains(req.method().name());
-        affinity = policy.affinity();
-        endpoint = affinity == null ? null : cluster.byAffinity(cookie(affinity.cookieName()));
+        affinity = r.affinity();
+        endpoint = affinity == null ? null : cluster.byAffinity(affinity.requested(filterContext));
         if (endpoint == null) {
-            endpoint = cluster.pick(this, null);
+            endpoint = cluster.pick(filterContext, null);
             if (endpoint != null && affinity != null) {
                 affinityCookie = affinityCookie(cluster.affinityId(endpoint));
             }
@@ -442,7 +413,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         cluster.requestStarted();
         clusterCounted = true;
-        prepareUpstreamHeaders(req, headers, requestHost, endpoint, http2 && !wholeRequest);
+        r.forwardedHeaders().onRequest(filterContext);
+        prepareForEndpoint(req, requestHost, endpoint, http2 && !wholeRequest);
         if (upgradeRequested) {
             retryable = false;
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
@@ -496,7 +468,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     /** Sends the request again, to another endpoint where one exists; a retry must have been reserved. */
     private boolean startRetry(String why) {
         UpstreamEndpoint previous = endpoint;
-        UpstreamEndpoint next = cluster.pick(this, previous);
+        UpstreamEndpoint next = cluster.pick(filterContext, previous);
         if (next == null) {
             return false;
         }
@@ -519,61 +491,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     private String affinityCookie(String id) {
-        StringBuilder c = new StringBuilder(affinity.cookieName()).append('=').append(id)
-                .append("; Path=").append(affinity.path() == null ? "/" : affinity.path());
-        if (affinity.maxAgeSeconds() != null) {
-            c.append("; Max-Age=").append(affinity.maxAgeSeconds());
-        }
-        if ("https".equals(scheme)) {
-            c.append("; Secure");
-        }
-        return c.append("; HttpOnly").toString();
+        return affinity.setCookie(id, "https".equals(scheme));
     }
 
-    // ---------------------------------------------------------------- PickContext (hash keys)
-
-    @Override
-    public String header(String name) {
-        return request == null ? null : request.headers().get(name);
-    }
-
-    @Override
-    public String cookie(String name) {
-        if (request == null) {
-            return null;
-        }
-        for (String header : request.headers().getAll(HttpHeaderNames.COOKIE)) {
-            for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
-                if (c.name().equals(name)) {
-                    return c.value();
-                }
-            }
-        }
-        return null;
-    }
-
-    @Override
-    public String sourceIp() {
-        return clientIp;
-    }
-
-    private void prepareUpstreamHeaders(HttpRequest req, HttpHeaders headers, String host, UpstreamEndpoint endpoint,
-                                        boolean bodyOfUnknownLength) {
-        // hop-by-hop and client-forbidden headers are gone already (RequestHeadCheck)
-        if (services.config().trustForwardedHeaders()) {
-            String prior = headers.get(ForwardedHeaders.X_FORWARDED_FOR);
-            headers.set(ForwardedHeaders.X_FORWARDED_FOR, prior == null ? clientIp : prior + ", " + clientIp);
-            setIfAbsent(headers, ForwardedHeaders.X_FORWARDED_PROTO, scheme);
-            setIfAbsent(headers, ForwardedHeaders.X_FORWARDED_HOST, host);
-            setIfAbsent(headers, ForwardedHeaders.X_FORWARDED_PORT, localPort);
-        } else {
-            headers.set(ForwardedHeaders.X_FORWARDED_FOR, clientIp);
-            headers.set(ForwardedHeaders.X_FORWARDED_PROTO, scheme);
-            if (host != null) {
-                headers.set(ForwardedHeaders.X_FORWARDED_HOST, host);
-            }
-            headers.set(ForwardedHeaders.X_FORWARDED_PORT, localPort);
-        }
+    /** What the endpoint chosen needs of the head beyond what the filters set. */
+    private static void prepareForEndpoint(HttpRequest req, String host, UpstreamEndpoint endpoint,
+                                           boolean bodyOfUnknownLength) {
+        HttpHeaders headers = req.headers();
         if (endpoint.protocol().http2()) {
             // HTTP/2 upstream: the stream codec takes :scheme from this header
             headers.set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), endpoint.protocol().tls() ? "https" : "http");
@@ -581,18 +505,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             // an HTTP/2 request body of unknown length, to an HTTP/1.1 endpoint: chunk it
             HttpUtil.setTransferEncodingChunked(req, true);
         }
-        headers.set(ForwardedHeaders.X_REAL_IP, clientIp);
-        headers.set(ForwardedHeaders.X_REQUEST_ID, requestId);
         if (host == null) {
             headers.set(HttpHeaderNames.HOST, endpoint.key());
         }
         req.setProtocolVersion(HttpVersion.HTTP_1_1);
-    }
-
-    private static void setIfAbsent(HttpHeaders headers, CharSequence name, String value) {
-        if (!headers.contains(name) && value != null) {
-            headers.set(name, value);
-        }
     }
 
     private void onRequestContent(Object msg) {
@@ -624,14 +540,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             return;
         }
         bodyBytes += content.content().readableBytes();
-        if (bodyBytes > maxBodyBytes) {
+        LocalAnswer tooLarge = route.bodyLimit().onBody(bodyBytes);
+        if (tooLarge != null) {
             content.release();
             requestDone = true;
             keepAlive = false;
             if (!responseStarted) {
                 abortUpstream();
-                respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than "
-                        + maxBodyBytes + " bytes");
+                respondLocally(tooLarge.status(), tooLarge.message());
             } else {
                 ctx.close();
             }
@@ -775,7 +691,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             }
             return;
         }
-        if (revalidating && msg instanceof HttpResponse r304 && r304.decoderResult().isSuccess()
+        if (cacheRequest != null && cacheRequest.revalidating() && msg instanceof HttpResponse r304 && r304.decoderResult().isSuccess()
                 && r304.status().code() == 304) {
             revalidated(r304);
             boolean last = msg instanceof LastHttpContent;
@@ -896,33 +812,17 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
      */
     private void writeBody(HttpContent content, boolean last) {
         if (encoder != null) {
-            ByteBuf encoded = encoder.encode(content.content().retain());
+            content = encoder.encode(content);
             if (last) {
-                ByteBuf tail = encoder.finish();
                 encoder = null;
-                encoded = tail.isReadable() ? Unpooled.wrappedBuffer(encoded, tail) : releaseAndKeep(tail, encoded);
-                HttpHeaders trailers = ((LastHttpContent) content).trailingHeaders();
-                content.release();
-                content = new DefaultLastHttpContent(encoded, trailers);
-            } else {
-                content.release();
-                if (!encoded.isReadable()) {
-                    encoded.release();
-                    return;
-                }
-                content = new DefaultHttpContent(encoded);
+            } else if (content == null) {
+                return;
             }
         }
-        if (fillBody != null && !fillBody.append(content.content())) {
-            // larger than the route stores (or the cache's budget for bodies in flight): passed on, not stored
-            endFill();
+        if (cacheRequest != null) {
+            cacheRequest.onBody(content.content());
         }
         ctx.write(content, ctx.voidPromise());
-    }
-
-    private static ByteBuf releaseAndKeep(ByteBuf drop, ByteBuf keep) {
-        drop.release();
-        return keep;
     }
 
     /** A request that already went to an endpoint may be sent again: idempotent, bodyless and complete. */
@@ -956,20 +856,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         boolean head = request.method().equals(HttpMethod.HEAD);
         ResponseCompressor compressor = route.compressor();
-        if (compressor != null && !head) {
-            String coding = compressor.begin(status, headers, request.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
-            if (coding != null) {
-                encoder = ResponseCompressor.encoder(coding);
-            }
+        if (compressor != null) {
+            encoder = compressor.start(status, headers, request.headers().get(HttpHeaderNames.ACCEPT_ENCODING), head);
         }
-        if (fill != null) {
-            beginFill(headers);
-        }
-        if (invalidates != null && status < 400) {
-            services.cache().invalidate(invalidates);
-        }
-        if (cacheStatus != null) {
-            headers.set(X_CACHE_STATUS, cacheStatus);
+        if (cacheRequest != null) {
+            cacheRequest.onResponseHead(status, headers);
         }
         if (!http2 && !http10 && !HttpUtil.isContentLengthSet(resp) && !HttpUtil.isTransferEncodingChunked(resp)
                 && status != 204 && status != 304 && !request.method().equals(HttpMethod.HEAD)) {
@@ -998,7 +889,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
         route.filters().onResponse(filterContext, headers); // HSTS, CORS headers, response header modifier
         resp.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (resp instanceof FullHttpResponse full && (encoder != null || fillBody != null)) {
+        if (resp instanceof FullHttpResponse full && (encoder != null || cacheRequest != null && cacheRequest.filling())) {
             // a whole response whose body is compressed or stored: its head, then its body as the last part
             ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, full.status(), full.headers()), ctx.voidPromise());
             writeBody(new DefaultLastHttpContent(full.content(), full.trailingHeaders()), true);
@@ -1009,10 +900,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
 
     private void onResponseComplete() {
         responseDone = true;
-        if (fillBody != null) {
-            storeFilled();
+        if (cacheRequest != null) {
+            cacheRequest.onResponseComplete();
         }
-        endFill();
         endAttempt();
         UpstreamConnection u = upstream;
         upstream = null;
@@ -1118,76 +1008,30 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     // ---------------------------------------------------------------- response cache
 
     /**
-     * Answers the request from the cache when it can (fresh, or stale within stale-while-revalidate), else
-     * prepares the fetch: joins another request's fetch of the same key (when {@code mayWait}), or becomes the
-     * fetch that fills the cache, revalidating a stale entry with its validators. Returns true when the request
-     * is answered or waiting.
+     * Answers the request from the cache when it can, or waits for another request's fetch of the same key (when
+     * {@code mayWait}); returns true when the request is answered or waiting, false to forward it.
      */
     private boolean consultCache(boolean mayWait) {
-        ResponseCache cache = services.cache();
-        ProxyMetrics.CacheMeters meters = route.cacheMeters();
-        HttpHeaders headers = request.headers();
-        long now = cache.now();
-        CachedResponse e = cache.lookup(cacheKey, headers);
-        if (e != null && !requestCc.has("no-cache")) {
-            if (e.freshFor(requestCc, now)) {
-                meters.hit();
-                serveCached(e, "HIT");
+        CacheRequest c = cacheRequest;
+        CacheRequest.Outcome outcome = c.consult(mayWait, ctx.executor(), () -> fillEnded(c), this::refreshInBackground);
+        switch (outcome) {
+            case ANSWER:
+                serveCached();
                 return true;
-            }
-            if (e.withinStaleWhileRevalidate(now)) {
-                meters.stale();
-                refreshInBackground(e);
-                serveCached(e, "UPDATING");
+            case WAIT:
                 return true;
-            }
+            case NOT_CACHED:
+                respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, "not in the cache (the request said only-if-cached)");
+                return true;
+            default:
+                return false;
         }
-        if (requestCc.has("only-if-cached")) {
-            respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, "not in the cache (the request said only-if-cached)");
-            return true;
-        }
-        cachedEntry = e;
-        if (!request.method().equals(HttpMethod.HEAD) && !headers.contains(HttpHeaderNames.RANGE)) {
-            if (mayWait) {
-                int token = ++awaitToken;
-                EventExecutor loop = ctx.executor();
-                fill = cache.joinOrStart(cacheKey, () -> loop.execute(() -> fillEnded(token)));
-                if (fill == null) {
-                    awaitingFill = true;
-                    meters.coalesced();
-                    awaitTimer = loop.schedule(() -> fillEnded(token), cache.config().lockTimeout().toMillis(),
-                            TimeUnit.MILLISECONDS);
-                    return true;
-                }
-            } else {
-                fill = cache.joinOrStart(cacheKey, null);
-            }
-            if (e != null && e.hasValidators() && !headers.contains(HttpHeaderNames.IF_NONE_MATCH)
-                    && !headers.contains(HttpHeaderNames.IF_MODIFIED_SINCE)) {
-                if (e.etag() != null) {
-                    headers.set(HttpHeaderNames.IF_NONE_MATCH, e.etag());
-                }
-                if (e.lastModified() != null) {
-                    headers.set(HttpHeaderNames.IF_MODIFIED_SINCE, e.lastModified());
-                }
-                revalidating = true;
-            }
-        }
-        meters.miss();
-        cacheStatus = e == null ? "MISS" : "EXPIRED";
-        fetchStartMillis = now;
-        return false;
     }
 
     /** The fetch this request waited for ended (or the wait timed out): look again, else fetch. */
-    private void fillEnded(int token) {
-        if (!awaitingFill || token != awaitToken || closed) {
+    private void fillEnded(CacheRequest c) {
+        if (c != cacheRequest || closed) {
             return;
-        }
-        awaitingFill = false;
-        if (awaitTimer != null) {
-            awaitTimer.cancel(false);
-            awaitTimer = null;
         }
         if (!consultCache(false)) {
             forward();
@@ -1195,22 +1039,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** Answers the request with a stored response (304 when the client's own validators match). */
-    private void serveCached(CachedResponse e, String how) {
-        HttpHeaders h = new DefaultHttpHeaders().add(e.headers());
-        h.set(HttpHeaderNames.AGE, e.currentAgeMillis(services.cache().now()) / 1000);
-        h.set(X_CACHE_STATUS, how);
-        int code = e.status();
-        ByteBuf body = Unpooled.EMPTY_BUFFER;
-        if (!revalidating && Conditionals.notModified(e, request.headers())) {
-            code = 304;
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-            h.remove(HttpHeaderNames.CONTENT_TYPE);
-        } else if (!request.method().equals(HttpMethod.HEAD)) {
-            body = Unpooled.wrappedBuffer(e.body());
-        }
-        route.filters().onResponse(filterContext, h);
-        status = code;
+    /** Answers the request with what the cache gave. */
+    private void serveCached() {
+        FullHttpResponse resp = cacheRequest.answer();
+        route.filters().onResponse(filterContext, resp.headers());
+        status = resp.status().code();
         responseStarted = true;
         releasePendingBody();
         if (!requestDone) {
@@ -1219,33 +1052,30 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 keepAlive = false;
             }
         }
-        sendWhole(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), body, h,
-                EmptyHttpHeaders.INSTANCE));
+        sendWhole(resp);
     }
 
     /** The origin failed: serves the stale entry instead, if its stale-if-error window allows. */
     private boolean serveStaleOnError() {
-        CachedResponse e = cachedEntry;
-        if (!e.withinStaleIfError(services.cache().now())) {
+        if (cacheRequest == null || !cacheRequest.staleOnError()) {
             return false;
         }
-        cachedEntry = null;
         if (upstream != null) {
             abortUpstream();
         }
-        route.cacheMeters().stale();
-        serveCached(e, "STALE");
+        serveCached();
         return true;
     }
 
     /** A 5xx from the origin: replaced by the stale entry where stale-if-error allows. */
     private boolean staleInsteadOfError(Object msg) {
-        if (cachedEntry == null || !cachedEntry.withinStaleIfError(services.cache().now())) {
+        if (cacheRequest == null || !cacheRequest.staleOnError()) {
             return false;
         }
         ReferenceCountUtil.release(msg);
         abortUpstream();
-        return serveStaleOnError();
+        serveCached();
+        return true;
     }
 
     /** The origin answered our revalidation with 304: the stored response is current again. */
@@ -1256,13 +1086,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
             h.remove(n.text());
         }
-        ResponseCache cache = services.cache();
-        CachedResponse refreshed = cachedEntry.refreshedBy(h, fetchStartMillis, cache.now(), cacheSettings);
-        cache.store(cacheKey, request.headers(), refreshed);
-        route.cacheMeters().revalidated();
+        cacheRequest.revalidated(h);
         cluster.succeeded(endpoint);
-        cachedEntry = refreshed;
-        endFill();
         swallowBody = true;
     }
 
@@ -1278,57 +1103,14 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 u.discard();
             }
         }
-        serveCached(cachedEntry, "REVALIDATED");
-    }
-
-    /** The response head of this request's fetch: starts storing it when it may be stored. */
-    private void beginFill(HttpHeaders headers) {
-        String why = CachedResponse.whyNotStorable(request.method().name(), requestCc,
-                request.headers().contains(HttpHeaderNames.AUTHORIZATION), status, headers, cacheSettings);
-        long length = HttpUtil.getContentLength(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                headers), -1L);
-        if (why == null && length > cacheSettings.maxObjectBytes()) {
-            why = "larger than " + cacheSettings.maxObjectBytes() + " bytes";
-        }
-        if (why != null) {
-            LOG.debug("not storing {}: {}", cacheKey.url(), why);
-            endFill();
-            return;
-        }
-        fillStatus = status;
-        fillHeaders = new DefaultHttpHeaders().add(headers);
-        fillBody = new CachedBody(cacheSettings.maxObjectBytes(), services.cache());
-    }
-
-    private void storeFilled() {
-        byte[] body = fillBody.toArray();
-        fillBody.release();
-        fillBody = null;
-        ResponseCache cache = services.cache();
-        CachedResponse entry = CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(),
-                cacheSettings);
-        fillHeaders = null;
-        cache.store(cacheKey, request.headers(), entry);
-        route.cacheMeters().stored(body.length);
-    }
-
-    /** Ends this request's part in filling the cache (stored or not) and wakes the requests waiting for it. */
-    private void endFill() {
-        if (fillBody != null) {
-            fillBody.release();
-            fillBody = null;
-        }
-        fillHeaders = null;
-        ResponseCache.Fill f = fill;
-        if (f != null) {
-            fill = null;
-            f.finish();
-        }
+        serveCached();
     }
 
     /** The response is abandoned: nothing is stored, and a compressor in progress is closed. */
     private void dropFill() {
-        endFill();
+        if (cacheRequest != null) {
+            cacheRequest.endFill();
+        }
         if (encoder != null) {
             encoder.close();
             encoder = null;
@@ -1336,46 +1118,30 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * stale-while-revalidate: fetches the response again in the background (one fetch per key at a time),
-     * while this request is answered with the stale one.
+     * stale-while-revalidate: fetches the response again in the background, while this request is answered with
+     * the stale one.
      */
-    private void refreshInBackground(CachedResponse e) {
-        ResponseCache cache = services.cache();
-        ResponseCache.Fill f = cache.joinOrStart(cacheKey, null);
-        if (f == null) {
-            return; // another request is fetching it already
-        }
+    private void refreshInBackground(CacheKey key, CachedResponse stale, CacheSettings settings,
+                                     ResponseCache.Fill fill) {
         CompiledCluster c = route.pickCluster();
-        UpstreamEndpoint target = c == null ? null : c.pick(this, null);
+        UpstreamEndpoint target = c == null ? null : c.pick(filterContext, null);
         if (target == null) {
-            f.finish();
+            fill.finish();
             return;
         }
-        HttpHeaders copy = new DefaultHttpHeaders().add(request.headers());
-        for (CharSequence conditional : CONDITIONAL_HEADERS) {
-            copy.remove(conditional);
-        }
-        HttpRequest fetch = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri(),
-                Unpooled.EMPTY_BUFFER, copy, EmptyHttpHeaders.INSTANCE);
-        prepareUpstreamHeaders(fetch, copy, requestHost, target, false);
-        if (e.etag() != null) {
-            copy.set(HttpHeaderNames.IF_NONE_MATCH, e.etag());
-        }
-        if (e.lastModified() != null) {
-            copy.set(HttpHeaderNames.IF_MODIFIED_SINCE, e.lastModified());
-        }
-        RoutePolicy policy = route.route().policy();
-        new BackgroundRefresh(pool, target, fetch, cache, f, cacheKey, e, cacheSettings, route.cacheMeters(),
-                route.compressor(), request.headers().get(HttpHeaderNames.ACCEPT_ENCODING), connectTimeoutMillis,
-                responseTimeoutNanos).start();
+        HttpRequest fetch = BackgroundRefresh.requestFor(request, stale);
+        route.forwardedHeaders().set(fetch.headers(), filterContext);
+        prepareForEndpoint(fetch, requestHost, target, false);
+        ResponseCompressor compressor = route.compressor();
+        String acceptEncoding = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
+        BackgroundRefresh.Encoding encoding = compressor == null ? BackgroundRefresh.Encoding.IDENTITY
+                : (st, h, body) -> {
+                    String coding = compressor.begin(st, h, acceptEncoding);
+                    return coding == null ? body : ResponseCompressor.encodeAll(coding, body);
+                };
+        new BackgroundRefresh(pool, target, fetch, services.cache(), fill, key, stale, settings, route.cacheMeters(),
+                encoding, connectTimeoutMillis, responseTimeoutNanos).start();
     }
-
-    /** Methods that never invalidate stored responses. */
-    private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE");
-
-    private static final CharSequence[] CONDITIONAL_HEADERS = {HttpHeaderNames.IF_NONE_MATCH,
-        HttpHeaderNames.IF_MODIFIED_SINCE, HttpHeaderNames.IF_MATCH, HttpHeaderNames.IF_UNMODIFIED_SINCE,
-        HttpHeaderNames.IF_RANGE, HttpHeaderNames.RANGE};
 
     // ---------------------------------------------------------------- timeouts
 
@@ -1472,7 +1238,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
 
     /** As above, plus {@code extra} headers; no body (and no request id in it) when {@code message} is null. */
     private void respondLocally(HttpResponseStatus st, String message, HttpHeaders extra) {
-        if (st.code() >= 500 && cachedEntry != null && serveStaleOnError()) {
+        if (st.code() >= 500 && serveStaleOnError()) {
             return;
         }
         status = st.code();
@@ -1523,45 +1289,6 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
         }
         finishIfDone();
-    }
-
-    /**
-     * For a route whose host asks for client certificates: checks that this connection's handshake asked
-     * for the same ones (so that SNI for one host cannot be used to reach another), and passes what was
-     * verified upstream in ingress-nginx's headers. Answers the request itself (421, 400) when not accepted.
-     */
-    private boolean clientCertificateAccepted(CompiledRoute r, HttpHeaders headers) {
-        headers.remove(CLIENT_VERIFY);
-        headers.remove(CLIENT_SUBJECT);
-        headers.remove(CLIENT_ISSUER);
-        CertificateStore.Entry entry = TlsSession.entry(ctx.channel());
-        if (entry == null || !r.clientAuth().equals(entry.clientAuth())) {
-            respondLocally(HttpResponseStatus.MISDIRECTED_REQUEST,
-                    "this host needs a TLS connection made for it (SNI) with a client certificate");
-            return false;
-        }
-        X509Certificate peer = null;
-        try {
-            SslHandler ssl = TlsSession.sslHandler(ctx.channel());
-            java.security.cert.Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            if (chain.length > 0 && chain[0] instanceof X509Certificate x) {
-                peer = x;
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            // no client certificate
-        }
-        if (peer == null) {
-            if (r.clientAuth().required()) {
-                respondLocally(HttpResponseStatus.BAD_REQUEST, "a client certificate is required");
-                return false;
-            }
-            headers.set(CLIENT_VERIFY, "NONE");
-            return true;
-        }
-        headers.set(CLIENT_VERIFY, "SUCCESS");
-        headers.set(CLIENT_SUBJECT, peer.getSubjectX500Principal().getName());
-        headers.set(CLIENT_ISSUER, peer.getIssuerX500Principal().getName());
-        return true;
     }
 
     /**
@@ -1653,10 +1380,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     /** Gives back what the request held in its cluster: its place in the budget and any retries taken. */
     private void endRequestAccounting() {
         dropFill();
-        awaitingFill = false;
-        if (awaitTimer != null) {
-            awaitTimer.cancel(false);
-            awaitTimer = null;
+        if (cacheRequest != null) {
+            cacheRequest.end();
         }
         endAttempt();
         if (clusterCounted) {
@@ -1752,7 +1477,4 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             ReferenceCountUtil.release(m);
         }
     }
-
-    /** Says what the cache did, on every response of a caching route (as nginx's upstream_cache_status). */
-    static final AsciiString X_CACHE_STATUS = AsciiString.cached("x-cache-status");
 }

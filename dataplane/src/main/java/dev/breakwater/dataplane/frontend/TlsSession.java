@@ -5,6 +5,11 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
+import dev.breakwater.dataplane.filter.ClientTls;
+import dev.breakwater.routing.ClientAuth;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** What the TLS handshake of a client connection chose, kept on the connection's channel. */
 final class TlsSession {
@@ -26,5 +31,51 @@ final class TlsSession {
 
     static SslHandler sslHandler(Channel ch) {
         return connection(ch).pipeline().get(SslHandler.class);
+    }
+
+    /** What the handshake of the connection of {@code ch} established, as the client-certificate check reads it. */
+    static ClientTls clientTls(Channel ch) {
+        CertificateStore.Entry entry = entry(ch);
+        SslHandler ssl = sslHandler(ch);
+        return new Handshake(entry == null ? null : entry.clientAuth(), ssl);
+    }
+
+    /** The peer certificate is looked up once, when a route first asks for it. */
+    private static final class Handshake implements ClientTls {
+        private final ClientAuth clientAuth;
+        private final SslHandler ssl;
+        private boolean looked;
+        private X509Certificate peer;
+
+        Handshake(ClientAuth clientAuth, SslHandler ssl) {
+            this.clientAuth = clientAuth;
+            this.ssl = ssl;
+        }
+
+        @Override
+        public ClientAuth clientAuth() {
+            return clientAuth;
+        }
+
+        @Override
+        public X509Certificate peerCertificate() {
+            if (!looked) {
+                looked = true;
+                peer = peerOf(ssl);
+            }
+            return peer;
+        }
+
+        private static X509Certificate peerOf(SslHandler ssl) {
+            if (ssl == null) {
+                return null;
+            }
+            try {
+                Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+                return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+            } catch (SSLPeerUnverifiedException e) {
+                return null; // no client certificate
+            }
+        }
     }
 }

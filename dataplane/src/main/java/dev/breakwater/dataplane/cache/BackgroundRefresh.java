@@ -1,20 +1,18 @@
-package dev.breakwater.dataplane.frontend;
+package dev.breakwater.dataplane.cache;
 
 import dev.breakwater.dataplane.backend.UpstreamConnection;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
-import dev.breakwater.dataplane.cache.CacheControl;
-import dev.breakwater.dataplane.cache.CacheKey;
-import dev.breakwater.dataplane.cache.CacheSettings;
 import dev.breakwater.dataplane.request.HopByHop;
-import dev.breakwater.dataplane.cache.CachedBody;
-import dev.breakwater.dataplane.cache.CachedResponse;
-import dev.breakwater.dataplane.cache.ResponseCache;
-import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * connection of the event loop of the request that found it stale, and stores what comes back (a 304
  * refreshes the entry). No client waits for it. Bounded by the route's connect and response timeouts.
  */
-final class BackgroundRefresh implements UpstreamConnection.Owner {
+public final class BackgroundRefresh implements UpstreamConnection.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundRefresh.class);
 
@@ -46,8 +44,7 @@ final class BackgroundRefresh implements UpstreamConnection.Owner {
     private final CachedResponse stale;
     private final CacheSettings settings;
     private final ProxyMetrics.CacheMeters meters;
-    private final ResponseCompressor compressor;
-    private final String acceptEncoding;
+    private final Encoding encoding;
     private final int connectTimeoutMillis;
     private final long responseTimeoutNanos;
     private final long startMillis;
@@ -60,10 +57,10 @@ final class BackgroundRefresh implements UpstreamConnection.Owner {
     private HttpHeaders headers;
     private CachedBody body;
 
-    BackgroundRefresh(UpstreamPool pool, UpstreamEndpoint endpoint, HttpRequest request, ResponseCache cache,
+    public BackgroundRefresh(UpstreamPool pool, UpstreamEndpoint endpoint, HttpRequest request, ResponseCache cache,
                       ResponseCache.Fill fill, CacheKey key, CachedResponse stale, CacheSettings settings,
-                      ProxyMetrics.CacheMeters meters, ResponseCompressor compressor, String acceptEncoding,
-                      int connectTimeoutMillis, long responseTimeoutNanos) {
+                      ProxyMetrics.CacheMeters meters, Encoding encoding, int connectTimeoutMillis,
+                      long responseTimeoutNanos) {
         this.pool = pool;
         this.endpoint = endpoint;
         this.request = request;
@@ -73,14 +70,46 @@ final class BackgroundRefresh implements UpstreamConnection.Owner {
         this.stale = stale;
         this.settings = settings;
         this.meters = meters;
-        this.compressor = compressor;
-        this.acceptEncoding = acceptEncoding;
+        this.encoding = encoding;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.responseTimeoutNanos = responseTimeoutNanos;
         this.startMillis = cache.now();
     }
 
-    void start() {
+    /**
+     * How a refreshed body is stored: as the client that found the entry stale would get it (the route's
+     * compression, for that client's {@code Accept-Encoding}), which may rewrite the header fields.
+     */
+    public interface Encoding {
+        Encoding IDENTITY = (status, headers, body) -> body;
+
+        byte[] encode(int status, HttpHeaders headers, byte[] body);
+    }
+
+    /**
+     * The request of a refresh: a GET of {@code original}'s target with its header fields but the conditional and
+     * range ones, which ask for the stored response's validators instead.
+     */
+    public static HttpRequest requestFor(HttpRequest original, CachedResponse stale) {
+        HttpHeaders copy = new DefaultHttpHeaders().add(original.headers());
+        for (CharSequence conditional : CONDITIONAL_HEADERS) {
+            copy.remove(conditional);
+        }
+        if (stale.etag() != null) {
+            copy.set(HttpHeaderNames.IF_NONE_MATCH, stale.etag());
+        }
+        if (stale.lastModified() != null) {
+            copy.set(HttpHeaderNames.IF_MODIFIED_SINCE, stale.lastModified());
+        }
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, original.uri(), Unpooled.EMPTY_BUFFER,
+                copy, EmptyHttpHeaders.INSTANCE);
+    }
+
+    private static final CharSequence[] CONDITIONAL_HEADERS = {HttpHeaderNames.IF_NONE_MATCH,
+        HttpHeaderNames.IF_MODIFIED_SINCE, HttpHeaderNames.IF_MATCH, HttpHeaderNames.IF_UNMODIFIED_SINCE,
+        HttpHeaderNames.IF_RANGE, HttpHeaderNames.RANGE};
+
+    public void start() {
         endpoint.state().requestStarted();
         UpstreamConnection c = pool.poll(endpoint.key());
         if (c != null) {
@@ -158,12 +187,7 @@ final class BackgroundRefresh implements UpstreamConnection.Owner {
         byte[] bytes = body.toArray();
         body.release();
         body = null;
-        if (compressor != null) {
-            String coding = compressor.begin(status, headers, acceptEncoding);
-            if (coding != null) {
-                bytes = ResponseCompressor.encodeAll(coding, bytes);
-            }
-        }
+        bytes = encoding.encode(status, headers, bytes);
         cache.store(key, request.headers(), CachedResponse.store(status, headers, bytes, startMillis, cache.now(),
                 settings));
         meters.stored(bytes.length);

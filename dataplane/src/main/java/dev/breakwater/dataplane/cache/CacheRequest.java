@@ -1,0 +1,322 @@
+package dev.breakwater.dataplane.cache;
+
+import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache's part in one request of a caching route: the lookup (fresh, stale within stale-while-revalidate, or
+ * not there), the wait for another request's fetch of the same key, the revalidation of a stale entry with its
+ * validators, the fill of the cache from the response, stale-if-error, and the invalidation by an unsafe request.
+ * Made for one request and dropped with it; runs on the request's event loop.
+ */
+public final class CacheRequest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CacheRequest.class);
+    /** Says what the cache did, on every response of a caching route (as nginx's upstream_cache_status). */
+    public static final AsciiString X_CACHE_STATUS = AsciiString.cached("x-cache-status");
+
+    /** What {@link #consult} decided. */
+    public enum Outcome {
+        /** Answered from the cache: send {@link #answer()}. */
+        ANSWER,
+        /** Waiting for another request's fetch of the key: the {@code resume} given to consult runs when it ends. */
+        WAIT,
+        /** Not in the cache and the request said only-if-cached: 504. */
+        NOT_CACHED,
+        /** Forward the request (perhaps revalidating, perhaps filling the cache). */
+        FORWARD
+    }
+
+    /** Starts a stale-while-revalidate refresh of a stored response; it must finish {@code fill} whatever happens. */
+    public interface Refresher {
+        void refresh(CacheKey key, CachedResponse stale, CacheSettings settings, ResponseCache.Fill fill);
+    }
+
+    private final CacheFilter filter;
+    private final ResponseCache cache;
+    private final CacheSettings settings;
+    private final HttpRequest request;
+    private final CacheKey key;
+    private final CacheControl requestCc;
+    /** An unsafe request on a caching route: a non-error answer invalidates the stored GET (RFC 9111 4.4). */
+    private final CacheKey invalidates;
+
+    /** A stored response that is not fresh: revalidated, or served if the origin fails (stale-if-error). */
+    private CachedResponse entry;
+    private boolean revalidating;
+    private ResponseCache.Fill fill;
+    private CachedBody fillBody;
+    private int fillStatus;
+    private HttpHeaders fillHeaders;
+    private boolean awaiting;
+    private ScheduledFuture<?> awaitTimer;
+    private long fetchStartMillis;
+    private String cacheStatus;
+    private CachedResponse answerEntry;
+    private String answerHow;
+
+    CacheRequest(CacheFilter filter, ResponseCache cache, CacheSettings settings, HttpRequest request, CacheKey key,
+                 CacheControl requestCc, CacheKey invalidates) {
+        this.filter = filter;
+        this.cache = cache;
+        this.settings = settings;
+        this.request = request;
+        this.key = key;
+        this.requestCc = requestCc;
+        this.invalidates = invalidates;
+    }
+
+    /**
+     * Answers the request from the cache when it can (fresh, or stale within stale-while-revalidate, refreshed then by
+     * {@code refresher}), else prepares the fetch: joins another request's fetch of the same key (when
+     * {@code mayWait}; {@code resume} runs on {@code loop} once it ends or the lock wait is over), or becomes the
+     * fetch that fills the cache, revalidating a stale entry with its validators.
+     */
+    public Outcome consult(boolean mayWait, EventExecutor loop, Runnable resume, Refresher refresher) {
+        if (key == null) {
+            return Outcome.FORWARD; // only invalidates
+        }
+        ProxyMetrics.CacheMeters meters = filter.meters();
+        HttpHeaders headers = request.headers();
+        long now = cache.now();
+        CachedResponse e = cache.lookup(key, headers);
+        if (e != null && !requestCc.has("no-cache")) {
+            if (e.freshFor(requestCc, now)) {
+                meters.hit();
+                return answerWith(e, "HIT");
+            }
+            if (e.withinStaleWhileRevalidate(now)) {
+                meters.stale();
+                ResponseCache.Fill f = cache.joinOrStart(key, null);
+                if (f != null) {
+                    refresher.refresh(key, e, settings, f); // else another request is fetching it already
+                }
+                return answerWith(e, "UPDATING");
+            }
+        }
+        if (requestCc.has("only-if-cached")) {
+            return Outcome.NOT_CACHED;
+        }
+        entry = e;
+        if (!request.method().equals(HttpMethod.HEAD) && !headers.contains(HttpHeaderNames.RANGE)) {
+            if (mayWait) {
+                fill = cache.joinOrStart(key, () -> loop.execute(() -> fillEnded(resume)));
+                if (fill == null) {
+                    awaiting = true;
+                    meters.coalesced();
+                    awaitTimer = loop.schedule(() -> fillEnded(resume), cache.config().lockTimeout().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    return Outcome.WAIT;
+                }
+            } else {
+                fill = cache.joinOrStart(key, null);
+            }
+            if (e != null && e.hasValidators() && !headers.contains(HttpHeaderNames.IF_NONE_MATCH)
+                    && !headers.contains(HttpHeaderNames.IF_MODIFIED_SINCE)) {
+                if (e.etag() != null) {
+                    headers.set(HttpHeaderNames.IF_NONE_MATCH, e.etag());
+                }
+                if (e.lastModified() != null) {
+                    headers.set(HttpHeaderNames.IF_MODIFIED_SINCE, e.lastModified());
+                }
+                revalidating = true;
+            }
+        }
+        meters.miss();
+        cacheStatus = e == null ? "MISS" : "EXPIRED";
+        fetchStartMillis = now;
+        return Outcome.FORWARD;
+    }
+
+    private Outcome answerWith(CachedResponse e, String how) {
+        answerEntry = e;
+        answerHow = how;
+        return Outcome.ANSWER;
+    }
+
+    /** The fetch this request waited for ended (or the wait timed out): the request goes on, once. */
+    private void fillEnded(Runnable resume) {
+        if (!awaiting) {
+            return;
+        }
+        awaiting = false;
+        if (awaitTimer != null) {
+            awaitTimer.cancel(false);
+            awaitTimer = null;
+        }
+        resume.run();
+    }
+
+    /** True while this request revalidates a stored response (its 304 refreshes the entry). */
+    public boolean revalidating() {
+        return revalidating;
+    }
+
+    /**
+     * The stored response to answer with (after {@link Outcome#ANSWER}, a revalidation or {@link #staleOnError()}):
+     * 304 when the client's own validators match, the body left out for {@code HEAD}. The route's response filters
+     * have not run on it.
+     */
+    public FullHttpResponse answer() {
+        CachedResponse e = answerEntry;
+        HttpHeaders h = new DefaultHttpHeaders().add(e.headers());
+        h.set(HttpHeaderNames.AGE, e.currentAgeMillis(cache.now()) / 1000);
+        h.set(X_CACHE_STATUS, answerHow);
+        int code = e.status();
+        ByteBuf body = Unpooled.EMPTY_BUFFER;
+        if (!revalidating && Conditionals.notModified(e, request.headers())) {
+            code = 304;
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            h.remove(HttpHeaderNames.CONTENT_TYPE);
+        } else if (!request.method().equals(HttpMethod.HEAD)) {
+            body = Unpooled.wrappedBuffer(e.body());
+        }
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), body, h,
+                EmptyHttpHeaders.INSTANCE);
+    }
+
+    /**
+     * The origin failed (a 5xx, or no answer): true when the stale entry is to be served instead ({@link #answer()}),
+     * as its stale-if-error window allows.
+     */
+    public boolean staleOnError() {
+        CachedResponse e = entry;
+        if (e == null || !e.withinStaleIfError(cache.now())) {
+            return false;
+        }
+        entry = null;
+        filter.meters().stale();
+        answerWith(e, "STALE");
+        return true;
+    }
+
+    /**
+     * The origin answered the revalidation with 304 (its header fields, hop-by-hop ones stripped): the stored
+     * response is current again, and is what {@link #answer()} gives.
+     */
+    public void revalidated(HttpHeaders notModified) {
+        CachedResponse refreshed = entry.refreshedBy(notModified, fetchStartMillis, cache.now(), settings);
+        cache.store(key, request.headers(), refreshed);
+        filter.meters().revalidated();
+        entry = refreshed;
+        endFill();
+        answerWith(refreshed, "REVALIDATED");
+    }
+
+    /**
+     * The head of the response on its way to the client: starts storing it when it may be stored, invalidates for an
+     * unsafe request, says what the cache did.
+     */
+    public void onResponseHead(int status, HttpHeaders headers) {
+        if (fill != null) {
+            beginFill(status, headers);
+        }
+        if (invalidates != null && status < 400) {
+            cache.invalidate(invalidates);
+        }
+        if (cacheStatus != null) {
+            headers.set(X_CACHE_STATUS, cacheStatus);
+        }
+    }
+
+    private void beginFill(int status, HttpHeaders headers) {
+        String why = CachedResponse.whyNotStorable(request.method().name(), requestCc,
+                request.headers().contains(HttpHeaderNames.AUTHORIZATION), status, headers, settings);
+        long length = contentLength(headers);
+        if (why == null && length > settings.maxObjectBytes()) {
+            why = "larger than " + settings.maxObjectBytes() + " bytes";
+        }
+        if (why != null) {
+            LOG.debug("not storing {}: {}", key.url(), why);
+            endFill();
+            return;
+        }
+        fillStatus = status;
+        fillHeaders = new DefaultHttpHeaders().add(headers);
+        fillBody = new CachedBody(settings.maxObjectBytes(), cache);
+    }
+
+    private static long contentLength(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** True while the response is being stored. */
+    public boolean filling() {
+        return fillBody != null;
+    }
+
+    /** A part of the body as the client gets it (the caller keeps the buffer): stored, while it fits. */
+    public void onBody(ByteBuf part) {
+        if (fillBody != null && !fillBody.append(part)) {
+            // larger than the route stores (or the cache's budget for bodies in flight): passed on, not stored
+            endFill();
+        }
+    }
+
+    /** The whole response went to the client: stores it, when it was being stored. */
+    public void onResponseComplete() {
+        if (fillBody != null) {
+            byte[] body = fillBody.toArray();
+            fillBody.release();
+            fillBody = null;
+            CachedResponse stored = CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(),
+                    settings);
+            fillHeaders = null;
+            cache.store(key, request.headers(), stored);
+            filter.meters().stored(body.length);
+        }
+        endFill();
+    }
+
+    /**
+     * Ends this request's part in filling the cache (stored or not) and wakes the requests waiting for it;
+     * idempotent. A response abandoned half-way stores nothing.
+     */
+    public void endFill() {
+        if (fillBody != null) {
+            fillBody.release();
+            fillBody = null;
+        }
+        fillHeaders = null;
+        ResponseCache.Fill f = fill;
+        if (f != null) {
+            fill = null;
+            f.finish();
+        }
+    }
+
+    /** The request is over: nothing more is stored, and it waits for nothing. */
+    public void end() {
+        endFill();
+        awaiting = false;
+        if (awaitTimer != null) {
+            awaitTimer.cancel(false);
+            awaitTimer = null;
+        }
+    }
+}
