@@ -24,7 +24,7 @@ import dev.breakwater.dataplane.frontend.ProxyInitializer;
 import dev.breakwater.dataplane.tls.SelfSignedCertificate;
 import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.Certificate;
-import dev.breakwater.dataplane.frontend.ProxyServices;
+import dev.breakwater.dataplane.exchange.ProxyServices;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.RoutingTable;
 import io.netty.bootstrap.ServerBootstrap;

@@ -69,6 +69,12 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Hands a busy connection to another owner (a tunnel taking over from the request that opened it). */
+    public void handOver(Owner newOwner) {
+        assert channel.eventLoop().inEventLoop();
+        this.owner = newOwner;
+    }
+
     /**
      * Gives the connection back to its pool, or closes it if it cannot be reused: an HTTP/2 stream, or a connection
      * whose endpoint sent more than the response it declared.

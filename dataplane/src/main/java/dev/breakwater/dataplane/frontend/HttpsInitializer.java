@@ -1,5 +1,7 @@
 package dev.breakwater.dataplane.frontend;
 
+import dev.breakwater.dataplane.exchange.ProxyServices;
+
 import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.tls.CertificateStore;
 import io.netty.channel.Channel;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline of a TLS client connection: SNI picks the certificate from the current table, ALPN picks
- * HTTP/2 (one child channel per stream, each with its own {@link ProxyHandler}) or HTTP/1.1.
+ * HTTP/2 (one child channel per stream, each with its own {@link Http2StreamHandler}) or HTTP/1.1.
  */
 public final class HttpsInitializer extends ChannelInitializer<Channel> {
 
@@ -89,7 +91,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
                         stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
-                        stream.pipeline().addLast("proxy", new ProxyHandler(services, "https"));
+                        stream.pipeline().addLast("proxy", new Http2StreamHandler(services));
                     }
                 }));
                 ctx.pipeline().addLast("h2-idle", new Http2ConnectionCloser(services.metrics()));
@@ -97,7 +99,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                 ctx.pipeline().addLast("head-timeout",
                         new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()));
                 ctx.pipeline().addLast("http", ProxyInitializer.serverCodec(services.config()));
-                ctx.pipeline().addLast("proxy", new ProxyHandler(services, "https"));
+                ctx.pipeline().addLast("proxy", new Http1Connection(services, "https"));
             }
         }
 

@@ -1,5 +1,7 @@
 package dev.breakwater.dataplane.frontend;
 
+import dev.breakwater.dataplane.exchange.ProxyServices;
+
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -33,7 +35,7 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
                         TimeUnit.MILLISECONDS))
                 .addLast("head-timeout", new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()))
                 .addLast("http", serverCodec(services.config()))
-                .addLast("proxy", new ProxyHandler(services, "http"));
+                .addLast("proxy", new Http1Connection(services, "http"));
     }
 
     /** The HTTP/1.1 server codec with the configured line and header limits (plain and TLS connections). */

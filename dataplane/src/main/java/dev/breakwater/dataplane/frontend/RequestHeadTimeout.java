@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Slow-loris protection for HTTP/1.1: a client that starts a request head must finish it within the request
  * header timeout, or gets {@code 408} and the connection is closed. Sits before the HTTP codec and only
- * watches bytes; {@link ProxyHandler} tells it when a head was decoded and when its exchange ended. A timer
+ * watches bytes; {@link Http1Connection} tells it when a head was decoded and when its exchange ended. A timer
  * is armed only when a read ends in the middle of a head, so a whole head arriving at once costs nothing.
  */
 final class RequestHeadTimeout extends ChannelInboundHandlerAdapter {

@@ -1,4 +1,4 @@
-package dev.breakwater.dataplane.frontend;
+package dev.breakwater.dataplane.exchange;
 
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.cache.ResponseCache;

@@ -1,0 +1,392 @@
+package dev.breakwater.dataplane.exchange;
+
+import dev.breakwater.dataplane.backend.UpstreamEndpoint;
+import dev.breakwater.dataplane.cache.BackgroundRefresh;
+import dev.breakwater.dataplane.cache.CacheKey;
+import dev.breakwater.dataplane.cache.CacheRequest;
+import dev.breakwater.dataplane.cache.CacheSettings;
+import dev.breakwater.dataplane.cache.CachedResponse;
+import dev.breakwater.dataplane.cache.ResponseCache;
+import dev.breakwater.dataplane.compress.ResponseCompressor;
+import dev.breakwater.dataplane.config.CompiledCluster;
+import dev.breakwater.dataplane.config.CompiledRoute;
+import dev.breakwater.dataplane.config.Router;
+import dev.breakwater.dataplane.filter.FilterContext;
+import dev.breakwater.dataplane.filter.ForwardedHeaders;
+import dev.breakwater.dataplane.filter.LocalAnswer;
+import dev.breakwater.dataplane.request.RequestHeadCheck;
+import dev.breakwater.dataplane.request.RequestIds;
+import dev.breakwater.dataplane.request.RequestRefused;
+import dev.breakwater.dataplane.upstream.UpstreamCall;
+import dev.breakwater.dataplane.upstream.UpstreamHeads;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request and its response, made fresh for each request (HTTP/1.1 and HTTP/2 alike) and dropped when both are
+ * complete: the head checked and routed once, the route's filters, the cache, then the upstream call (or a local
+ * answer), and the response relayed back by its {@link ExchangeResponse}. Knows nothing of the connection but its
+ * {@link Downstream}; runs on the connection's event loop.
+ */
+public final class Exchange {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
+    private final ProxyServices services;
+    private final ClientConnection connection;
+    private final Downstream downstream;
+    final long startNanos = System.nanoTime();
+
+    HttpRequest request;
+    String requestId;
+    boolean http10;
+    boolean keepAlive;
+    boolean requestDone;
+    boolean responseStarted;
+    boolean responseDone;
+    boolean discardBody;
+    boolean retryable;
+    private boolean upgradeRequested;
+    private boolean wholeRequest;
+    private boolean ended;
+    private boolean closed;
+    private long bodyBytes;
+    int status;
+    CompiledRoute route;
+    FilterContext context;
+    private String host;
+    CacheRequest cache;
+    UpstreamCall call;
+    private final ExchangeResponse response = new ExchangeResponse(this);
+
+    public Exchange(ProxyServices services, ClientConnection connection, Downstream downstream) {
+        this.services = services;
+        this.connection = connection;
+        this.downstream = downstream;
+    }
+
+    ProxyServices services() {
+        return services;
+    }
+
+    ClientConnection connection() {
+        return connection;
+    }
+
+    Downstream downstream() {
+        return downstream;
+    }
+
+    /** True once the whole request was read (or is being dropped). */
+    public boolean requestDone() {
+        return requestDone;
+    }
+
+    /** True while the connection may carry another request after this one. */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** False while the client is not to be read (a connect in progress, an endpoint that takes no more). */
+    public boolean mayRead() {
+        return call == null || call.mayRead();
+    }
+
+    /** The client's read burst ended: what it sent the endpoint goes out in one flush. */
+    public void flushUpstream() {
+        if (call != null) {
+            call.flush();
+        }
+    }
+
+    /** The client can take more of the response, or cannot. */
+    public void clientWritable(boolean writable) {
+        if (call != null) {
+            call.clientWritable(writable);
+        }
+    }
+
+    /** The proxy is draining: the response says {@code Connection: close}, then the connection closes. */
+    public void drain() {
+        keepAlive = false;
+    }
+
+    // ---------------------------------------------------------------- the request
+
+    /** The request head (a whole request for an HTTP/2 stream without body, or one the codec could not read). */
+    public void start(Object msg) {
+        if (msg instanceof FullHttpRequest full) {
+            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(),
+                    full.headers());
+            head.setDecoderResult(full.decoderResult());
+            LastHttpContent last = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+            wholeRequest = true;
+            startRequest(head);
+            if (!requestDone) {
+                onRequestContent(last);
+            } else {
+                last.release();
+            }
+        } else {
+            startRequest((HttpRequest) msg);
+        }
+    }
+
+    private void startRequest(HttpRequest req) {
+        request = req;
+        http10 = req.protocolVersion().minorVersion() == 0;
+        HttpHeaders headers = req.headers();
+        requestId = RequestIds.keepOrCreate(headers.get(ForwardedHeaders.X_REQUEST_ID));
+        if (req.decoderResult().isFailure()) {
+            requestDone = true;
+            keepAlive = false;
+            Throwable cause = req.decoderResult().cause();
+            if (cause instanceof TooLongHttpLineException) {
+                response.respondLocally(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long", null);
+            } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+                response.respondLocally(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large",
+                        null);
+            } else {
+                response.respondLocally(HttpResponseStatus.BAD_REQUEST, "malformed request", null);
+            }
+            return;
+        }
+        RequestHeadCheck.Checked checked;
+        try {
+            checked = services.headCheck().check(req, connection.http2());
+        } catch (RequestRefused refused) {
+            LOG.debug("refused {} {} from {}: {}", req.method(), req.uri(), connection.clientIp(), refused.reason());
+            services.metrics().refused(refused.status());
+            keepAlive = false;
+            response.respondLocally(HttpResponseStatus.valueOf(refused.status()), refused.reason(), null);
+            return;
+        }
+        keepAlive = checked.keepAlive() && !services.draining().getAsBoolean();
+        upgradeRequested = checked.webSocketUpgrade();
+        retryable = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, -1L) <= 0;
+        host = checked.host();
+        String target = req.uri();
+        String path = checked.target().path();
+        String query = checked.target().query();
+
+        Router router = services.table().router();
+        CompiledRoute r = router == null ? null : router.route(host, path, query, req.method().name(), headers);
+        if (r == null) {
+            services.metrics().unrouted();
+            response.respondLocally(HttpResponseStatus.NOT_FOUND, "no route for this host and path", null);
+            return;
+        }
+        route = r;
+        context = new FilterContext(req, connection.scheme(), host, path, query, connection.clientIp(),
+                connection.localPort(), requestId, connection.tls(), services.config());
+        // the route's filters (allowlist, CORS preflight, redirects, rate limit, header and URL rewrites, fixed
+        // response, redirect to HTTPS), then its host's client certificates and its body limit
+        LocalAnswer answer = r.filters().onRequest(context);
+        if (answer == null && r.clientCertificates() != null) {
+            answer = r.clientCertificates().onRequest(context);
+        }
+        if (answer == null) {
+            answer = r.bodyLimit().onRequest(context);
+        }
+        if (answer != null) {
+            response.respondLocally(answer.status(), answer.message(), answer.headers());
+            return;
+        }
+        if (headers.contains(HttpHeaderNames.EXPECT)) {
+            if (!HttpUtil.is100ContinueExpected(req)) {
+                response.respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation", null);
+                return;
+            }
+            headers.remove(HttpHeaderNames.EXPECT);
+            downstream.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER));
+            downstream.flush();
+        }
+        call = new UpstreamCall(response, connection.pool(), connection.timer(), services.metrics(), r, context,
+                connection.https(), req, retryable, upgradeRequested);
+        if (r.cache() != null && services.cache() != null) {
+            cache = r.cache().onRequest(context, services.cache(), target, upgradeRequested);
+            if (cache != null && consultCache(true)) {
+                return;
+            }
+        }
+        forward();
+    }
+
+    /** Sends the request in flight to an endpoint of the route's cluster (the route is chosen, checks passed). */
+    private void forward() {
+        route.forwardedHeaders().onRequest(context);
+        if (!call.start(connection.http2() && !wholeRequest, host)) {
+            response.respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", null);
+        }
+    }
+
+    /** A part of the request body (or anything else the connection read while the request is not complete). */
+    public void onRequestContent(Object msg) {
+        if (!(msg instanceof HttpContent content)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            refuseBody(HttpResponseStatus.BAD_REQUEST, "malformed request body");
+            return;
+        }
+        if (last) {
+            requestDone = true;
+        }
+        if (discardBody || call == null) {
+            content.release();
+            if (last) {
+                finishIfDone();
+            }
+            return;
+        }
+        bodyBytes += content.content().readableBytes();
+        LocalAnswer tooLarge = route.bodyLimit().onBody(bodyBytes);
+        if (tooLarge != null) {
+            content.release();
+            refuseBody(tooLarge.status(), tooLarge.message());
+            return;
+        }
+        if (bodyBytes > 0) {
+            retryable = false;
+        }
+        call.sendBody(content);
+        if (last && responseDone) {
+            finishIfDone();
+        }
+    }
+
+    /** A request body that cannot be forwarded: answered, or the connection closed if the response began. */
+    private void refuseBody(HttpResponseStatus st, String message) {
+        requestDone = true;
+        keepAlive = false;
+        if (!responseStarted) {
+            abortCall();
+            response.respondLocally(st, message, null);
+        } else {
+            downstream.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- the response cache
+
+    /** True when the request is answered from the cache or waits for another request's fetch. */
+    private boolean consultCache(boolean mayWait) {
+        CacheRequest c = cache;
+        CacheRequest.Outcome outcome = c.consult(mayWait, downstream.eventLoop(), () -> fillEnded(c),
+                (key, stale, settings, fill) -> refreshInBackground(key, stale, settings, fill));
+        switch (outcome) {
+            case ANSWER:
+                response.serveCached();
+                return true;
+            case WAIT:
+                return true;
+            case NOT_CACHED:
+                response.respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT,
+                        "not in the cache (the request said only-if-cached)", null);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** The fetch this request waited for ended (or the wait timed out): look again, else fetch. */
+    private void fillEnded(CacheRequest c) {
+        if (c != cache || closed || ended) {
+            return;
+        }
+        if (!consultCache(false)) {
+            forward();
+            call.flush(); // nothing else flushes what was written upstream
+        }
+    }
+
+    // ---------------------------------------------------------------- answers and the end
+
+    /** Drops the call to the endpoint and what was being made of its response. */
+    void abortCall() {
+        response.drop();
+        if (call != null) {
+            call.abort();
+        }
+    }
+
+    void finishIfDone() {
+        if (!requestDone || !responseDone || ended) {
+            return;
+        }
+        ended = true;
+        endAccounting();
+        downstream.exchangeEnded(this);
+    }
+
+    /** Gives back what the request held: its part in the cache, its place in the cluster's budget. */
+    private void endAccounting() {
+        response.drop();
+        if (cache != null) {
+            cache.end();
+        }
+        if (call != null) {
+            call.end();
+        }
+    }
+
+    /** The client connection closed (or the tunnel this exchange became). */
+    public void connectionClosed() {
+        closed = true;
+        if (call != null) {
+            call.abort();
+        }
+        if (!ended) {
+            ended = true;
+            endAccounting();
+        }
+    }
+
+    /**
+     * stale-while-revalidate: fetches the response again in the background on a connection of this event loop,
+     * while the exchange is answered with the stale one.
+     */
+    private void refreshInBackground(CacheKey key, CachedResponse stale, CacheSettings settings,
+                                     ResponseCache.Fill fill) {
+        CompiledCluster c = route.pickCluster();
+        UpstreamEndpoint target = c == null ? null : c.pick(context, null);
+        if (target == null) {
+            fill.finish();
+            return;
+        }
+        HttpRequest fetch = BackgroundRefresh.requestFor(request, stale);
+        route.forwardedHeaders().set(fetch.headers(), context);
+        UpstreamHeads.forEndpoint(fetch, context.host(), target, false);
+        ResponseCompressor compressor = route.compressor();
+        String acceptEncoding = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
+        BackgroundRefresh.Encoding encoding = compressor == null ? BackgroundRefresh.Encoding.IDENTITY
+                : (st, h, body) -> {
+                    String coding = compressor.begin(st, h, acceptEncoding);
+                    return coding == null ? body : ResponseCompressor.encodeAll(coding, body);
+                };
+        new BackgroundRefresh(connection.pool(), target, fetch, services.cache(), fill, key, stale, settings,
+                route.cacheMeters(), encoding, route.limits().connectTimeoutMillis(),
+                route.limits().responseTimeoutNanos()).start();
+    }
+}

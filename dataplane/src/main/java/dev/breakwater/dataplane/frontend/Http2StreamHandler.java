@@ -1,0 +1,159 @@
+package dev.breakwater.dataplane.frontend;
+
+import dev.breakwater.dataplane.backend.UpstreamConnection;
+import dev.breakwater.dataplane.exchange.ClientConnection;
+import dev.breakwater.dataplane.exchange.Downstream;
+import dev.breakwater.dataplane.exchange.Exchange;
+import dev.breakwater.dataplane.exchange.ProxyServices;
+import dev.breakwater.dataplane.upstream.CallTimer;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP/2 stream of a client connection: its one request, as an {@link Exchange}. The stream's flow control is
+ * its writability; the connection (GOAWAY, idle, resets) is the parent channel's.
+ */
+final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements Downstream {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Http2StreamHandler.class);
+
+    private final ProxyServices services;
+    private ChannelHandlerContext ctx;
+    private ClientConnection connection;
+    private Exchange exchange;
+    private boolean closed;
+
+    Http2StreamHandler(ProxyServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        Channel parent = ctx.channel().parent();
+        Channel ch = parent != null ? parent : ctx.channel();
+        String clientIp = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
+                : "unknown";
+        String localPort = ch.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
+        connection = new ClientConnection("https", clientIp, localPort, TlsSession.clientTls(ctx.channel()), true,
+                services.pool(ctx.channel().eventLoop()), new CallTimer(ctx.channel().eventLoop()));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Exchange x = exchange;
+        if (x == null && !closed && msg instanceof HttpRequest) {
+            x = new Exchange(services, connection, this);
+            exchange = x;
+            x.start(msg);
+        } else if (x != null && !x.requestDone()) {
+            x.onRequestContent(msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.flushUpstream();
+        }
+    }
+
+    @Override
+    public void exchangeEnded(Exchange ended) {
+        if (!ended.keepAlive()) {
+            closed = true;
+        }
+    }
+
+    @Override
+    public void readingChanged() {
+        Channel ch = ctx.channel();
+        boolean read = !closed && (exchange == null || exchange.mayRead());
+        if (ch.config().isAutoRead() != read) {
+            ch.config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public void write(Object msg) {
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public void writeLast(Object msg, boolean close) {
+        if (close) {
+            ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(msg, ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void close() {
+        ctx.close();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void upgrade(Exchange upgraded, UpstreamConnection upstream, HttpResponse switching, long idleMillis) {
+        // HTTP/2 has no Upgrade (the head check never asks for one): nothing to tunnel
+        ReferenceCountUtil.release(switching);
+        upstream.discard();
+        ctx.close();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientWritable(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (exchange != null) {
+            exchange.connectionClosed();
+        }
+        connection.timer().stop();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client stream {}: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+}

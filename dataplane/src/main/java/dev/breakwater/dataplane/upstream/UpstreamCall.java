@@ -1,0 +1,535 @@
+package dev.breakwater.dataplane.upstream;
+
+import dev.breakwater.dataplane.backend.UpstreamConnection;
+import dev.breakwater.dataplane.backend.UpstreamEndpoint;
+import dev.breakwater.dataplane.backend.UpstreamPool;
+import dev.breakwater.dataplane.config.CompiledCluster;
+import dev.breakwater.dataplane.config.CompiledRoute;
+import dev.breakwater.dataplane.config.RouteLimits;
+import dev.breakwater.dataplane.lb.PickContext;
+import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.metrics.ProxyMetrics.UpstreamError;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's call to its route's cluster: the endpoint pick (session affinity first), the attempts on pooled or new
+ * connections of the client's event loop, the retries ({@link Attempts}: within the cluster's retry budget, connect
+ * failures outside it, never after a cut at the drain timeout), the per-try, send and response timeouts, and the
+ * request on its way ({@link RequestSender}). What comes back goes to its {@link CallListener}, the exchange. Made for
+ * one request; runs on the client connection's event loop.
+ */
+public final class UpstreamCall implements UpstreamConnection.Owner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamCall.class);
+
+    private final CallListener listener;
+    private final UpstreamPool pool;
+    private final CallTimer timer;
+    private final ProxyMetrics metrics;
+    private final HttpRequest request;
+    private final RouteLimits limits;
+    private final Attempts attempts;
+    private final RequestSender sender;
+    private final EndpointChoice choice;
+    private final boolean upgrade;
+
+    private CompiledCluster cluster;
+    private UpstreamEndpoint endpoint;
+    private UpstreamConnection upstream;
+    private boolean started;
+    private boolean connecting;
+    private boolean aborted;
+    private boolean finished;
+    private int generation;
+    private boolean clusterCounted;
+    private boolean attemptActive;
+    private boolean requestDone;
+    private boolean retryable;
+    private boolean responseStarted;
+    private boolean keepAlive;
+    private boolean skipInterimBody;
+    private long lastActivityNanos;
+
+    /**
+     * @param pick      what the balancer may hash on (the request)
+     * @param retryable true for a request without a body (it may be sent again as it is)
+     * @param upgrade   true for a WebSocket upgrade (never retried; a 101 makes a tunnel)
+     */
+    public UpstreamCall(CallListener listener, UpstreamPool pool, CallTimer timer, ProxyMetrics metrics,
+                        CompiledRoute route, PickContext pick, boolean https, HttpRequest request, boolean retryable,
+                        boolean upgrade) {
+        this.listener = listener;
+        this.pool = pool;
+        this.timer = timer;
+        this.metrics = metrics;
+        this.request = request;
+        this.choice = new EndpointChoice(route, pick, https);
+        this.limits = route.limits();
+        this.attempts = new Attempts(limits.retries(), request.method().name());
+        this.sender = new RequestSender(this, request);
+        this.retryable = retryable && !upgrade;
+        this.upgrade = upgrade;
+    }
+
+    /**
+     * Picks the endpoint and sends the request (the head now; the body as it comes). False when the route has no
+     * endpoint that may serve: nothing was sent, and the request is to be answered 503.
+     *
+     * @param bodyOfUnknownLength true for a request body of unknown length (HTTP/2), chunked for an HTTP/1.1 endpoint
+     * @param host                the request's host, or null when it had none (the endpoint's is sent)
+     */
+    public boolean start(boolean bodyOfUnknownLength, String host) {
+        if (!choice.first()) {
+            return false;
+        }
+        cluster = choice.cluster();
+        endpoint = choice.endpoint();
+        started = true;
+        cluster.requestStarted();
+        clusterCounted = true;
+        UpstreamHeads.forEndpoint(request, host, endpoint, bodyOfUnknownLength);
+        if (upgrade) {
+            UpstreamHeads.upgrade(request.headers());
+        }
+        beginAttempt(false);
+        return true;
+    }
+
+    /** The {@code Set-Cookie} pinning the client to the endpoint that answers, or null. */
+    public String affinityCookie() {
+        return choice.affinityCookie();
+    }
+
+    /** True when the endpoint speaks HTTP/2 (its stream codec's extension headers are to be dropped). */
+    public boolean http2Endpoint() {
+        return endpoint != null && endpoint.protocol().http2();
+    }
+
+    // ---------------------------------------------------------------- the request on its way
+
+    /** A part of the request body (the last one ends it): sent, or kept until a connection is attached. */
+    public void sendBody(HttpContent part) {
+        if (part instanceof LastHttpContent) {
+            requestDone = true;
+        }
+        if (part.content().isReadable()) {
+            retryable = false;
+        }
+        UpstreamConnection u = upstream;
+        sender.send(part);
+        if (u != null) {
+            lastActivityNanos = System.nanoTime();
+            if (!u.channel().isWritable()) {
+                listener.onReadingChanged();
+            }
+        }
+    }
+
+    /** False while the client is not to be read: a connect is in progress, or the endpoint takes no more. */
+    public boolean mayRead() {
+        return !connecting && (upstream == null || upstream.channel().isWritable());
+    }
+
+    /** Flushes what was written to the endpoint since the last flush: once per read burst of the client. */
+    public void flush() {
+        sender.flush();
+    }
+
+    /** The client can take more of the response, or cannot: the endpoint is read, or not. */
+    public void clientWritable(boolean writable) {
+        UpstreamConnection u = upstream;
+        if (u != null && u.channel().config().isAutoRead() != writable) {
+            u.channel().config().setAutoRead(writable);
+        }
+    }
+
+    /** Sends the request to {@link #endpoint}: on a pooled connection when there is one, else a new one. */
+    private void beginAttempt(boolean flushNow) {
+        endpoint.state().requestStarted();
+        attemptActive = true;
+        UpstreamConnection c = pool.poll(endpoint.key());
+        if (c != null) {
+            attach(c, flushNow);
+        } else {
+            connect();
+        }
+    }
+
+    /** Ends the attempt on {@link #endpoint}: its in-flight count goes down (once). */
+    private void endAttempt() {
+        if (attemptActive) {
+            attemptActive = false;
+            endpoint.state().requestEnded();
+        }
+    }
+
+    private void connect() {
+        connecting = true;
+        listener.onReadingChanged();
+        int gen = ++generation;
+        UpstreamEndpoint target = endpoint;
+        Future<UpstreamConnection> f = pool.connect(target, limits.connectTimeoutMillis());
+        f.addListener(future -> onConnected(f, gen, target));
+    }
+
+    private void onConnected(Future<UpstreamConnection> future, int gen, UpstreamEndpoint target) {
+        if (gen != generation || aborted) {
+            if (future.isSuccess()) {
+                future.getNow().release();
+            }
+            return;
+        }
+        connecting = false;
+        if (!future.isSuccess()) {
+            metrics.upstreamError(cluster.name(), UpstreamError.CONNECT);
+            LOG.debug("connect to {} failed: {}", target, future.cause().toString());
+            endAttempt();
+            cluster.failed(target);
+            // the request never reached an endpoint: always worth others (up to three tries in all), outside the
+            // retry budget, which guards endpoints against amplified load that a refused connect never put on them;
+            // in a rolling update more than one endpoint in the table may already be gone
+            if (attempts.afterConnectFailure() && startRetry("connect failure")) {
+                return;
+            }
+            listener.onReadingChanged();
+            listener.onFailed(HttpResponseStatus.BAD_GATEWAY, "could not connect to an endpoint");
+            return;
+        }
+        attach(future.getNow(), true);
+        listener.onReadingChanged();
+    }
+
+    /**
+     * Sends the request head and any body received so far on a connection. Flushed now when called from a connect
+     * callback; otherwise the client's read-complete flushes it with the body parts read in the same burst.
+     */
+    private void attach(UpstreamConnection c, boolean flushNow) {
+        upstream = c;
+        c.attach(this);
+        keepAlive = true;
+        skipInterimBody = false;
+        sender.attach(c.channel(), c.reused(), flushNow);
+        lastActivityNanos = System.nanoTime();
+        armTimer();
+    }
+
+    /** Drops the attempt's connection from the call (the caller closes or pools it). */
+    private UpstreamConnection detach() {
+        UpstreamConnection u = upstream;
+        upstream = null;
+        sender.detach();
+        return u;
+    }
+
+    /** The endpoint took part of the request body. */
+    void activity(long nowNanos) {
+        lastActivityNanos = nowNanos;
+    }
+
+    // ---------------------------------------------------------------- retries
+
+    /**
+     * Tries the request again on another endpoint (where one exists) if attempts are left and the cluster's retry
+     * budget allows. The attempt that failed must have been ended.
+     */
+    private boolean retry(String why) {
+        return reserveRetry() && startRetry(why);
+    }
+
+    private boolean reserveRetry() {
+        return !aborted && attempts.reserve(cluster, metrics);
+    }
+
+    /** Sends the request again, to another endpoint where one exists; a retry must have been reserved. */
+    private boolean startRetry(String why) {
+        UpstreamEndpoint previous = endpoint;
+        if (!choice.next()) {
+            return false;
+        }
+        UpstreamEndpoint next = choice.endpoint();
+        endpoint = next;
+        metrics.retry(cluster.name());
+        LOG.debug("retrying {} on {} after {} from {}", request.uri(), next, why, previous);
+        if (requestDone && retryable) {
+            sender.resendEnd();
+        }
+        beginAttempt(true);
+        return true;
+    }
+
+    private boolean mayRetryAfterSending() {
+        return attempts.mayResend(retryable, requestDone);
+    }
+
+    /**
+     * A reused connection failed before any byte of the answer arrived (the endpoint had closed it while it idled, or
+     * it answered with bytes that are no response): sends the request once more on a new connection, when that is
+     * safe: the request has no body, and it is idempotent or its head never reached the connection.
+     */
+    private boolean retryOnFreshConnection(UpstreamConnection failed) {
+        if (!attempts.onFreshConnection(failed.reused(), retryable, sender.headSent())) {
+            return false;
+        }
+        LOG.debug("reused connection to {} failed before an answer; retrying on a new one", endpoint);
+        if (requestDone) {
+            sender.resendEnd();
+        }
+        endpoint.state().requestStarted();
+        attemptActive = true;
+        connect();
+        return true;
+    }
+
+    // ---------------------------------------------------------------- what comes back
+
+    @Override
+    public void upstreamRead(UpstreamConnection c, Object msg) {
+        if (c != upstream) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        if (msg instanceof HttpResponse resp) {
+            onHead(c, resp);
+        } else if (msg instanceof HttpContent part) {
+            if (skipInterimBody) {
+                if (part instanceof LastHttpContent) {
+                    skipInterimBody = false;
+                }
+                part.release();
+                return;
+            }
+            listener.onResponseContent(part);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHead(UpstreamConnection c, HttpResponse resp) {
+        if (resp.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(resp);
+            metrics.upstreamError(cluster.name(), UpstreamError.RESET);
+            if (!responseStarted) {
+                detach();
+                c.discard();
+                endAttempt();
+                if (retryOnFreshConnection(c)) {
+                    return;
+                }
+                abort();
+                listener.onFailed(HttpResponseStatus.BAD_GATEWAY, "invalid response from endpoint");
+            } else {
+                abort();
+                listener.onBroken();
+            }
+            return;
+        }
+        int code = resp.status().code();
+        if (resp instanceof FullHttpResponse full) {
+            // a whole response (HTTP/2 HEADERS with end of stream, as gRPC "trailers only"): kept whole so that an
+            // HTTP/2 client gets it the same way
+            if (code < 200) {
+                full.release();
+                return;
+            }
+            responseStarted = true;
+            keepAlive = HttpUtil.isKeepAlive(full);
+            listener.onResponse(full);
+            return;
+        }
+        if (code == 101 && upgrade) {
+            detach();
+            responseStarted = true;
+            listener.onUpgraded(c, resp);
+            return;
+        }
+        if (code < 200) {
+            // an interim response (103 Early Hints and the like): not relayed; its empty body follows
+            skipInterimBody = true;
+            ReferenceCountUtil.release(resp);
+            return;
+        }
+        if (code >= 500) {
+            cluster.failed(endpoint);
+            if (attempts.on5xx(code, resp) && mayRetryAfterSending() && reserveRetry()) {
+                // this answer is dropped (and its connection with it) for another attempt
+                ReferenceCountUtil.release(resp);
+                detach();
+                c.discard();
+                endAttempt();
+                if (!startRetry("status " + code)) {
+                    listener.onFailed(HttpResponseStatus.valueOf(code), "endpoint answered " + code);
+                }
+                return;
+            }
+        } else {
+            cluster.succeeded(endpoint);
+        }
+        responseStarted = true;
+        keepAlive = HttpUtil.isKeepAlive(resp);
+        listener.onResponse(resp);
+    }
+
+    /** The endpoint answered as hoped (a revalidation's 304): its failure streak ends. */
+    public void succeeded() {
+        cluster.succeeded(endpoint);
+    }
+
+    /**
+     * The response went to the client whole: the connection goes back to the pool when both sides of the exchange
+     * are complete and the endpoint keeps it alive, else it is closed.
+     */
+    public void responseComplete() {
+        finished = true;
+        endAttempt();
+        timer.release(this);
+        UpstreamConnection u = detach();
+        if (u != null) {
+            if (keepAlive && requestDone) {
+                u.release();
+            } else {
+                u.discard();
+            }
+        }
+    }
+
+    @Override
+    public void upstreamReadComplete(UpstreamConnection c) {
+        listener.onReadComplete();
+    }
+
+    @Override
+    public void upstreamWritabilityChanged(UpstreamConnection c) {
+        if (c == upstream) {
+            listener.onReadingChanged();
+        }
+    }
+
+    @Override
+    public void upstreamClosed(UpstreamConnection c) {
+        if (c != upstream) {
+            return;
+        }
+        detach();
+        if (finished) {
+            return;
+        }
+        metrics.upstreamError(cluster.name(), UpstreamError.RESET);
+        listener.onAttemptLost();
+        if (!responseStarted) {
+            endAttempt();
+            if (!c.cutByDrainTimeout() && retryOnFreshConnection(c)) {
+                return;
+            }
+            cluster.failed(endpoint);
+            // a cut at the drain timeout is final: the operator said how long requests to a removed endpoint may run
+            if (!c.cutByDrainTimeout() && attempts.onReset() && mayRetryAfterSending() && retry("reset")) {
+                return;
+            }
+            listener.onFailed(HttpResponseStatus.BAD_GATEWAY, "endpoint closed the connection");
+        } else {
+            listener.onBroken();
+        }
+    }
+
+    // ---------------------------------------------------------------- timeouts
+
+    void armTimer() {
+        long due = sender.unsent() > 0 ? sender.sinceNanos() + limits.sendTimeoutNanos()
+                : lastActivityNanos + (responseStarted ? limits.responseTimeoutNanos() : limits.perTryTimeoutNanos());
+        timer.arm(this, due);
+    }
+
+    /** Called by the timer: ends the call with 504 (or a cut) if the endpoint kept it waiting too long. */
+    void checkTimeout() {
+        if (aborted || finished || upstream == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (sender.unsent() > 0) {
+            // the endpoint has not taken the request body written to it: the send timeout applies, not the
+            // response timeout (nginx arms proxy_read_timeout only once the request is sent)
+            long stalled = now - sender.sinceNanos();
+            if (stalled < limits.sendTimeoutNanos()) {
+                timer.arm(this, sender.sinceNanos() + limits.sendTimeoutNanos());
+                return;
+            }
+            metrics.upstreamError(cluster.name(), UpstreamError.TIMEOUT);
+            LOG.debug("{} took no part of the request body of {} for {} ms", endpoint, request.uri(),
+                    TimeUnit.NANOSECONDS.toMillis(stalled));
+            abort();
+            if (!responseStarted) {
+                listener.onFailed(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not take the request body in time");
+            } else {
+                listener.onBroken();
+            }
+            return;
+        }
+        long idle = now - lastActivityNanos;
+        long limit = responseStarted ? limits.responseTimeoutNanos() : limits.perTryTimeoutNanos();
+        if (idle < limit) {
+            timer.arm(this, lastActivityNanos + limit);
+            return;
+        }
+        metrics.upstreamError(cluster.name(), UpstreamError.TIMEOUT);
+        if (!responseStarted && attempts.onPerTryTimeout(limit, limits.responseTimeoutNanos())
+                && mayRetryAfterSending()) {
+            detach().discard();
+            endAttempt();
+            cluster.failed(endpoint);
+            if (retry("per-try timeout")) {
+                return;
+            }
+        }
+        abort();
+        if (!responseStarted) {
+            listener.onFailed(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not answer in time");
+        } else {
+            listener.onBroken();
+        }
+    }
+
+    // ---------------------------------------------------------------- the end
+
+    /** Drops the call: no attempt goes on, the connection in use is closed, the body not sent is released. */
+    public void abort() {
+        aborted = true;
+        endAttempt();
+        timer.release(this);
+        generation++;
+        connecting = false;
+        UpstreamConnection u = detach();
+        if (u != null) {
+            u.discard();
+        }
+        sender.release();
+    }
+
+    /** The exchange is over: what the call held in its cluster (its place in the budget, retries) is given back. */
+    public void end() {
+        endAttempt();
+        timer.release(this);
+        if (clusterCounted) {
+            clusterCounted = false;
+            cluster.requestEnded();
+        }
+        attempts.release(cluster);
+        sender.release();
+    }
+
+    /** True once the call went to an endpoint (it was started and found one). */
+    public boolean started() {
+        return started;
+    }
+}
