@@ -965,6 +965,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         if (fill != null) {
             beginFill(headers);
         }
+        if (cacheSettings != null && cacheSettings.targeted()) {
+            headers.remove(CachedResponse.OWN_CACHE_CONTROL); // meant for this cache only (RFC 9213)
+        }
         if (invalidates != null && status < 400) {
             services.cache().invalidate(invalidates);
         }
