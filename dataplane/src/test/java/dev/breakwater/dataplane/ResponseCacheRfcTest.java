@@ -178,6 +178,27 @@ class ResponseCacheRfcTest {
         }
     }
 
+    @Test
+    void staleIfErrorAlsoWhenTheOriginClosesWithoutAnAnswer() throws Exception {
+        try (dev.breakwater.dataplane.testing.RawBackend raw = dev.breakwater.dataplane.testing.RawBackend.start()) {
+            String date = clock.httpDate(0);
+            raw.respondWith(r -> ("HTTP/1.1 200 OK\r\nDate: " + date + "\r\nCache-Control: max-age=10, "
+                    + "stale-if-error=600\r\nContent-Length: 11\r\n\r\nstill good\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            proxy.apply(RoutingTable.of(List.of(host("cache.test", CachePolicy.DEFAULTS)), List.of(new Cluster("origin",
+                    Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1", raw.port()))))));
+            assertThat(get("cache.test", "/sie-closed").body()).isEqualTo("still good\n");
+            clock.advance(Duration.ofSeconds(20));
+            // the origin now reads each request and closes its connection without a byte of answer
+            raw.respondWith(r -> new byte[0]).closeAfterEachResponse(true);
+            HttpResponse<String> r = get("cache.test", "/sie-closed");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("still good\n");
+            assertThat(status(r)).isEqualTo("STALE");
+            assertThat(raw.received().size()).as("the stale entry was tried at the origin first").isGreaterThan(1);
+        }
+    }
+
     // ---------------------------------------------------------------- what may be stored
 
     @ParameterizedTest(name = "{0} with max-age is stored")
@@ -282,6 +303,69 @@ class ResponseCacheRfcTest {
         assertThat(status(get("cache.test", "/list", "X-Features", "a", "X-Features", "b"))).isEqualTo("HIT");
         assertThat(status(get("cache.test", "/list", "X-Features", "b, a"))).isNotEqualTo("HIT");
         assertThat(origin.hits("/list")).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------- partial content (RFC 9110 14)
+
+    private void storeAlphabet() throws Exception {
+        origin.on("/abc", 200, "abcdefghijklmnopqrstuvwxyz", "Cache-Control", "max-age=60", "ETag", "\"strong\"",
+                "Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT", "Content-Type", "text/plain");
+        assertThat(get("cache.test", "/abc").headers().firstValue("x-cache-status")).hasValue("MISS");
+    }
+
+    @Test
+    void aRangeRequestIsAnswered206FromTheStoredResponse() throws Exception {
+        storeAlphabet();
+        HttpResponse<String> one = get("cache.test", "/abc", "Range", "bytes=2-4");
+        assertThat(one.statusCode()).isEqualTo(206);
+        assertThat(one.body()).isEqualTo("cde");
+        assertThat(one.headers().firstValue("content-range")).hasValue("bytes 2-4/26");
+        assertThat(one.headers().firstValue("content-length")).hasValue("3");
+        assertThat(get("cache.test", "/abc", "Range", "bytes=-3").body()).isEqualTo("xyz");
+        assertThat(get("cache.test", "/abc", "Range", "bytes=23-").body()).isEqualTo("xyz");
+        assertThat(get("cache.test", "/abc", "Range", "bytes=20-1000").body()).isEqualTo("uvwxyz");
+        HttpResponse<String> whole = get("cache.test", "/abc");
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("accept-ranges")).hasValue("bytes");
+        assertThat(origin.hits("/abc")).isEqualTo(1);
+    }
+
+    @Test
+    void severalRangesAreAMultipartBody_overlappingOnesMerged() throws Exception {
+        storeAlphabet();
+        HttpResponse<String> r = get("cache.test", "/abc", "Range", "bytes=0-1, 4-5,5-6, -2");
+        assertThat(r.statusCode()).isEqualTo(206);
+        String type = r.headers().firstValue("content-type").orElseThrow();
+        assertThat(type).startsWith("multipart/byteranges; boundary=");
+        String boundary = type.substring(type.indexOf('=') + 1);
+        assertThat(r.body()).isEqualTo("\r\n--" + boundary + "\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-1/26"
+                + "\r\n\r\nab\r\n--" + boundary + "\r\nContent-Type: text/plain\r\nContent-Range: bytes 4-6/26\r\n\r\nefg"
+                + "\r\n--" + boundary + "\r\nContent-Type: text/plain\r\nContent-Range: bytes 24-25/26\r\n\r\nyz\r\n--"
+                + boundary + "--\r\n");
+        assertThat(r.headers().firstValue("content-length")).hasValue(String.valueOf(r.body().length()));
+    }
+
+    @Test
+    void ifRangeAndWhatIsIgnoredOrRefused() throws Exception {
+        storeAlphabet();
+        assertThat(get("cache.test", "/abc", "Range", "bytes=0-0", "If-Range", "\"strong\"").statusCode())
+                .as("If-Range with the stored strong tag").isEqualTo(206);
+        assertThat(get("cache.test", "/abc", "Range", "bytes=0-0", "If-Range", "Sun, 06 Nov 1994 08:49:37 GMT")
+                .statusCode()).as("If-Range with the stored Last-Modified").isEqualTo(206);
+        HttpResponse<String> other = get("cache.test", "/abc", "Range", "bytes=0-0", "If-Range", "\"other\"");
+        assertThat(other.statusCode()).as("If-Range that does not match: the whole response").isEqualTo(200);
+        assertThat(other.body()).hasSize(26);
+        assertThat(get("cache.test", "/abc", "Range", "bytes=0-0", "If-Range", "W/\"strong\"").statusCode())
+                .as("a weak tag never matches If-Range").isEqualTo(200);
+        assertThat(get("cache.test", "/abc", "Range", "items=0-1").statusCode()).as("another unit").isEqualTo(200);
+        assertThat(get("cache.test", "/abc", "Range", "bytes=5-2").statusCode()).as("invalid").isEqualTo(200);
+        assertThat(get("cache.test", "/abc", "Range", "bytes=" + "0-0,".repeat(17) + "1-1").statusCode())
+                .as("more than 16 ranges").isEqualTo(200);
+        HttpResponse<String> unsatisfiable = get("cache.test", "/abc", "Range", "bytes=26-30");
+        assertThat(unsatisfiable.statusCode()).isEqualTo(416);
+        assertThat(unsatisfiable.headers().firstValue("content-range")).hasValue("bytes */26");
+        assertThat(unsatisfiable.body()).isEmpty();
+        assertThat(origin.hits("/abc")).isEqualTo(1);
     }
 
     // ---------------------------------------------------------------- targeted fields (RFC 9213)

@@ -9,6 +9,7 @@ import dev.breakwater.dataplane.config.RouteLimits;
 import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.cache.CacheControl;
 import dev.breakwater.dataplane.cache.CacheKey;
+import dev.breakwater.dataplane.cache.ByteRanges;
 import dev.breakwater.dataplane.cache.CacheSettings;
 import dev.breakwater.dataplane.cache.CachedBody;
 import dev.breakwater.dataplane.cache.CachedResponse;
@@ -1210,7 +1211,24 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
             h.remove(HttpHeaderNames.CONTENT_TYPE);
         } else if (!request.method().equals(HttpMethod.HEAD)) {
-            body = Unpooled.wrappedBuffer(e.body());
+            ByteRanges.Partial partial = request.method().equals(HttpMethod.GET)
+                    ? ByteRanges.answer(e, request.headers()) : null;
+            if (partial == null) {
+                body = Unpooled.wrappedBuffer(e.body());
+            } else {
+                code = partial.status();
+                body = partial.body();
+                h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+                if (partial.contentRange() != null) {
+                    h.set(HttpHeaderNames.CONTENT_RANGE, partial.contentRange());
+                }
+                if (partial.contentType() != null) {
+                    h.set(HttpHeaderNames.CONTENT_TYPE, partial.contentType());
+                }
+            }
+        }
+        if (code == 200 && e.status() == 200 && !h.contains(HttpHeaderNames.ACCEPT_RANGES)) {
+            h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
         }
         route.filters().onResponse(filterContext, h);
         status = code;
