@@ -305,6 +305,63 @@ class ResponseCacheRfcTest {
         assertThat(origin.hits("/list")).isEqualTo(2);
     }
 
+    // ---------------------------------------------------------------- interim responses (RFC 9110 15.2)
+
+    @Test
+    void interimResponsesAreForwardedButNeverStoredNorMergedIntoTheFinalOne() throws Exception {
+        try (dev.breakwater.dataplane.testing.RawBackend raw = dev.breakwater.dataplane.testing.RawBackend.start()) {
+            String date = clock.httpDate(0);
+            raw.respondWith(r -> ("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                    + "HTTP/1.1 102 Processing\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nDate: " + date + "\r\nCache-Control: max-age=60\r\nContent-Length: 3\r\n"
+                    + "\r\nok\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            proxy.apply(RoutingTable.of(List.of(host("cache.test", CachePolicy.DEFAULTS)), List.of(new Cluster("origin",
+                    Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1", raw.port()))))));
+            try (dev.breakwater.dataplane.testing.RawHttp c = new dev.breakwater.dataplane.testing.RawHttp(
+                    proxy.httpPort())) {
+                c.send("GET /hints HTTP/1.1\r\nHost: cache.test\r\n\r\n");
+                dev.breakwater.dataplane.testing.RawHttp.Response hints = c.read();
+                assertThat(hints.status()).isEqualTo(103);
+                assertThat(hints.header("link")).isEqualTo("</style.css>; rel=preload");
+                dev.breakwater.dataplane.testing.RawHttp.Response processing = c.read();
+                assertThat(processing.status()).isEqualTo(102);
+                dev.breakwater.dataplane.testing.RawHttp.Response fin = c.read();
+                assertThat(fin.status()).isEqualTo(200);
+                assertThat(fin.bodyText()).isEqualTo("ok\n");
+                assertThat(fin.header("link")).as("the interim response's fields are not the final one's").isNull();
+
+                c.send("GET /hints HTTP/1.1\r\nHost: cache.test\r\n\r\n");
+                dev.breakwater.dataplane.testing.RawHttp.Response hit = c.read();
+                assertThat(hit.status()).as("a hit has no interim response").isEqualTo(200);
+                assertThat(hit.header("x-cache-status")).isEqualTo("HIT");
+                assertThat(hit.header("link")).isNull();
+            }
+            assertThat(raw.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anHttp2ClientGetsTheInterimResponseAsItsOwnHeaders() throws Exception {
+        try (dev.breakwater.dataplane.testing.RawBackend raw = dev.breakwater.dataplane.testing.RawBackend.start();
+             DataPlane tls = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0)
+                     .workers(1).cache(CacheConfig.DEFAULTS.withClock(clock)).build().start()) {
+            raw.respondWith(r -> ("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nCache-Control: max-age=60\r\nContent-Length: 3\r\n\r\nok\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            tls.apply(RoutingTable.of(List.of(host("cache.test", CachePolicy.DEFAULTS)), List.of(new Cluster("origin",
+                    Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1", raw.port()))))));
+            Process p = new ProcessBuilder("curl", "-sk", "--http2", "--max-time", "20", "-D", "-", "--resolve",
+                    "cache.test:" + tls.httpsPort() + ":127.0.0.1", "https://cache.test:" + tls.httpsPort() + "/h")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("\r\n", "\n").replace(" \n", "\n"); // curl ends a status line with a space
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(out).startsWith("HTTP/2 103\n").contains("link: </style.css>; rel=preload\n\nHTTP/2 200\n")
+                    .endsWith("ok\n");
+            assertThat(out.substring(out.indexOf("HTTP/2 200"))).doesNotContain("link:");
+        }
+    }
+
     // ---------------------------------------------------------------- partial content (RFC 9110 14)
 
     private void storeAlphabet() throws Exception {

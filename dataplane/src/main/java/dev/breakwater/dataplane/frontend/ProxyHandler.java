@@ -790,6 +790,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
             // a whole response (HTTP/2 HEADERS with end of stream, as gRPC "trailers only"): kept whole so
             // that an HTTP/2 client gets it the same way
             if (full.decoderResult().isSuccess() && full.status().code() < 200) {
+                relayInterim(full);
                 full.release();
                 return;
             }
@@ -838,8 +839,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
                 return;
             }
             if (code < 200) {
-                // an interim response (103 Early Hints and the like): not relayed; its empty body follows
-                skipInterimBody = true;
+                // an interim response (103 Early Hints and the like): relayed on its own; its empty body follows
+                relayInterim(resp);
+                skipInterimBody = !(msg instanceof LastHttpContent);
                 ReferenceCountUtil.release(msg);
                 return;
             }
@@ -942,6 +944,26 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
         } catch (NumberFormatException e) {
             return false; // an HTTP date: a pause, surely longer than a retry should wait
         }
+    }
+
+    /**
+     * Sends the client an interim response of the endpoint's (RFC 9110 15.2: 102, 103 and the like) as it came,
+     * without its hop-by-hop fields, before the final one; never stored, and none of its fields go into the final
+     * response. Not for an HTTP/1.0 client (RFC 9110 forbids it), nor 100 (the proxy answers Expect itself) or 101.
+     */
+    private void relayInterim(HttpResponse interim) {
+        int code = interim.status().code();
+        if (http10 || code == 100 || code == 101 || responseStarted) {
+            return;
+        }
+        HttpHeaders h = new DefaultHttpHeaders().add(interim.headers());
+        HopByHop.strip(h);
+        for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
+            h.remove(n.text());
+        }
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, interim.status(), Unpooled.EMPTY_BUFFER,
+                h, EmptyHttpHeaders.INSTANCE), ctx.voidPromise());
     }
 
     private void onResponseHead(HttpResponse resp) {
