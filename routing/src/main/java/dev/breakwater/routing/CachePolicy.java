@@ -17,14 +17,30 @@ package dev.breakwater.routing;
  * @param storeWithSetCookie           store responses that carry {@code Set-Cookie} (the stored copy drops
  *                                     the cookie; only the client that caused the fetch gets it)
  * @param purgeGeneration              bumping it drops every entry stored for this route
+ * @param heuristicMaxSeconds          cap of the heuristic freshness RFC 9111 4.2.2 allows a response with
+ *                                     {@code Last-Modified} and no explicit freshness, when no default TTL
+ *                                     applies (a tenth of the time since it was last modified); null: one day; 0:
+ *                                     no heuristic
+ * @param targetedCacheControl         obey the targeted fields of RFC 9213, {@code Breakwater-Cache-Control} then
+ *                                     {@code CDN-Cache-Control}, instead of {@code Cache-Control} (and
+ *                                     {@code Expires}) when the origin sends one; null: no
  */
 public record CachePolicy(Long defaultTtlSeconds, Long maxObjectBytes, Long staleWhileRevalidateSeconds,
-                          Long staleIfErrorSeconds, boolean storeWithSetCookie, long purgeGeneration) {
+                          Long staleIfErrorSeconds, boolean storeWithSetCookie, long purgeGeneration,
+                          Long heuristicMaxSeconds, Boolean targetedCacheControl) {
 
     /** The cache on, every setting at the data plane's default. */
     public static final CachePolicy DEFAULTS = new CachePolicy(null, null, null, null, false, 0);
 
+    /** The settings before the heuristic cap and targeted fields existed (both at their defaults). */
+    public CachePolicy(Long defaultTtlSeconds, Long maxObjectBytes, Long staleWhileRevalidateSeconds,
+                       Long staleIfErrorSeconds, boolean storeWithSetCookie, long purgeGeneration) {
+        this(defaultTtlSeconds, maxObjectBytes, staleWhileRevalidateSeconds, staleIfErrorSeconds, storeWithSetCookie,
+                purgeGeneration, null, null);
+    }
+
     public CachePolicy {
+        requireNonNegative("heuristicMaxSeconds", heuristicMaxSeconds);
         requireNonNegative("defaultTtlSeconds", defaultTtlSeconds);
         requireNonNegative("staleWhileRevalidateSeconds", staleWhileRevalidateSeconds);
         requireNonNegative("staleIfErrorSeconds", staleIfErrorSeconds);

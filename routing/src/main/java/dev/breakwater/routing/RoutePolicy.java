@@ -1,47 +1,214 @@
 package dev.breakwater.routing;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
 /**
- * Per-route settings. A null field means "the data plane's configured default". Made by name through
- * {@link #builder()} (or changed from another through {@link #toBuilder()} and the {@code withX} copies); the
- * components stay flat because they are the table's wire format (one JSON object, unset fields left out, so that a
- * table keeps its bytes and its hash when a field is added).
+ * Per-route settings, in five groups: {@link Timeouts}, {@link Https}, {@link Access}, {@link Upstream} and
+ * {@link Responses}. A null setting means "the data plane's configured default"; a group is never null (all its
+ * settings null when none is set). Made by name through {@link #builder()} (or changed from another through
+ * {@link #toBuilder()} and the {@code withX} copies).
  *
- * @param connectTimeoutMillis   longest wait for a TCP connection to an endpoint
- * @param responseTimeoutMillis  longest wait for the response head after the request was sent, and
- *                               between two reads of the response body
- * @param maxRequestBodyBytes    largest request body accepted (413 beyond)
- * @param httpsRedirect          answer plain-HTTP requests with a 308 redirect to HTTPS (null: no)
- * @param hsts                   Strict-Transport-Security added to HTTPS responses, or null for none
- * @param webSocketIdleTimeoutMillis an upgraded (WebSocket) connection silent both ways this long is closed
- * @param retries                when failed attempts are tried again (null: {@link Retries#DEFAULTS})
- * @param affinity               cookie session affinity, or null for none
- * @param cache                  the response cache, or null when responses of this route are never cached
- * @param compression            response compression, or null for none
- * @param sourceAllowlist        client addresses served (others get 403), or null for every client
- * @param cors                   CORS answered by the proxy, or null for none (requests pass unchanged)
- * @param sendTimeoutMillis      while the request body is being sent to an endpoint, longest time the endpoint may
- *                               take to accept the next part of it (nginx's {@code proxy_send_timeout}: between two
- *                               successive writes, not for the whole body); beyond, the exchange ends (504 when no
- *                               response has started, else the connection is closed). Null: the route's response
- *                               timeout
- * @param rateLimit              requests allowed per client key and period, or null for no limit
+ * <p>The groups are the model; the table's wire format stays one flat JSON object, its keys the flat accessors
+ * below ({@code connectTimeoutMillis}, {@code hsts} ...), unset settings left out, so that a table keeps its bytes
+ * and its hash when a setting is added or the model regrouped.
  */
-public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis, Long maxRequestBodyBytes,
-                          Boolean httpsRedirect, Hsts hsts, Long webSocketIdleTimeoutMillis, Retries retries,
-                          SessionAffinity affinity, CachePolicy cache, Compression compression,
-                          SourceAllowlist sourceAllowlist, Cors cors, Long sendTimeoutMillis,
-                          RateLimit rateLimit) {
+@JsonPropertyOrder({"connectTimeoutMillis", "responseTimeoutMillis", "maxRequestBodyBytes", "httpsRedirect", "hsts",
+        "webSocketIdleTimeoutMillis", "retries", "affinity", "cache", "compression", "sourceAllowlist", "cors",
+        "sendTimeoutMillis", "rateLimit"})
+public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https, @JsonIgnore Access access,
+                          @JsonIgnore Upstream upstream, @JsonIgnore Responses responses) {
 
     public static final RoutePolicy DEFAULTS = builder().build();
 
     public RoutePolicy {
-        requirePositive("connectTimeoutMillis", connectTimeoutMillis);
-        requirePositive("responseTimeoutMillis", responseTimeoutMillis);
-        requirePositive("webSocketIdleTimeoutMillis", webSocketIdleTimeoutMillis);
-        requirePositive("sendTimeoutMillis", sendTimeoutMillis);
-        if (maxRequestBodyBytes != null && maxRequestBodyBytes < 0) {
-            throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes + " (expected: >= 0)");
+        timeouts = timeouts == null ? Timeouts.NONE : timeouts;
+        https = https == null ? Https.NONE : https;
+        access = access == null ? Access.NONE : access;
+        upstream = upstream == null ? Upstream.NONE : upstream;
+        responses = responses == null ? Responses.NONE : responses;
+    }
+
+    /**
+     * The timeouts of one exchange.
+     *
+     * @param connectMillis       longest wait for a TCP connection to an endpoint
+     * @param responseMillis      longest wait for the response head after the request was sent, and between two
+     *                            reads of the response body
+     * @param sendMillis          while the request body is being sent to an endpoint, longest time the endpoint may
+     *                            take to accept the next part of it (nginx's {@code proxy_send_timeout}: between two
+     *                            successive writes, not for the whole body); beyond, the exchange ends (504 when no
+     *                            response has started, else the connection is closed). Null: the response timeout
+     * @param webSocketIdleMillis an upgraded (WebSocket) connection silent both ways this long is closed
+     */
+    public record Timeouts(Long connectMillis, Long responseMillis, Long sendMillis, Long webSocketIdleMillis) {
+        public static final Timeouts NONE = new Timeouts(null, null, null, null);
+
+        public Timeouts {
+            requirePositive("connectTimeoutMillis", connectMillis);
+            requirePositive("responseTimeoutMillis", responseMillis);
+            requirePositive("sendTimeoutMillis", sendMillis);
+            requirePositive("webSocketIdleTimeoutMillis", webSocketIdleMillis);
         }
+    }
+
+    /**
+     * HTTPS for the route's clients.
+     *
+     * @param redirect answer plain-HTTP requests with a 308 redirect to HTTPS (null: no)
+     * @param hsts     Strict-Transport-Security added to HTTPS responses, or null for none
+     */
+    public record Https(Boolean redirect, Hsts hsts) {
+        public static final Https NONE = new Https(null, null);
+    }
+
+    /**
+     * Which requests are served, checked before any endpoint is involved.
+     *
+     * @param sourceAllowlist     client addresses served (others get 403), or null for every client
+     * @param cors                CORS answered by the proxy, or null for none (requests pass unchanged)
+     * @param rateLimit           requests allowed per client key and period, or null for no limit
+     * @param maxRequestBodyBytes largest request body accepted (413 beyond)
+     */
+    public record Access(SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit, Long maxRequestBodyBytes) {
+        public static final Access NONE = new Access(null, null, null, null);
+
+        public Access {
+            if (maxRequestBodyBytes != null && maxRequestBodyBytes < 0) {
+                throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes
+                        + " (expected: >= 0)");
+            }
+        }
+    }
+
+    /**
+     * How the endpoints are used.
+     *
+     * @param retries  when failed attempts are tried again (null: {@link Retries#DEFAULTS})
+     * @param affinity cookie session affinity, or null for none
+     */
+    public record Upstream(Retries retries, SessionAffinity affinity) {
+        public static final Upstream NONE = new Upstream(null, null);
+    }
+
+    /**
+     * What the proxy does with responses.
+     *
+     * @param cache       the response cache, or null when responses of this route are never cached
+     * @param compression response compression, or null for none
+     */
+    public record Responses(CachePolicy cache, Compression compression) {
+        public static final Responses NONE = new Responses(null, null);
+    }
+
+    /** The wire format's constructor: one flat object (see the class comment). */
+    @JsonCreator
+    static RoutePolicy fromWire(@JsonProperty("connectTimeoutMillis") Long connectTimeoutMillis,
+                                @JsonProperty("responseTimeoutMillis") Long responseTimeoutMillis,
+                                @JsonProperty("maxRequestBodyBytes") Long maxRequestBodyBytes,
+                                @JsonProperty("httpsRedirect") Boolean httpsRedirect,
+                                @JsonProperty("hsts") Hsts hsts,
+                                @JsonProperty("webSocketIdleTimeoutMillis") Long webSocketIdleTimeoutMillis,
+                                @JsonProperty("retries") Retries retries,
+                                @JsonProperty("affinity") SessionAffinity affinity,
+                                @JsonProperty("cache") CachePolicy cache,
+                                @JsonProperty("compression") Compression compression,
+                                @JsonProperty("sourceAllowlist") SourceAllowlist sourceAllowlist,
+                                @JsonProperty("cors") Cors cors,
+                                @JsonProperty("sendTimeoutMillis") Long sendTimeoutMillis,
+                                @JsonProperty("rateLimit") RateLimit rateLimit) {
+        return new RoutePolicy(new Timeouts(connectTimeoutMillis, responseTimeoutMillis, sendTimeoutMillis,
+                webSocketIdleTimeoutMillis), new Https(httpsRedirect, hsts),
+                new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes), new Upstream(retries, affinity),
+                new Responses(cache, compression));
+    }
+
+    // --- the flat view: the wire format's keys, and what the data plane reads ---------------------------------
+
+    /** Longest wait for a TCP connection to an endpoint. */
+    @JsonProperty
+    public Long connectTimeoutMillis() {
+        return timeouts.connectMillis();
+    }
+
+    /** Longest wait for the response head, and between two reads of its body. */
+    @JsonProperty
+    public Long responseTimeoutMillis() {
+        return timeouts.responseMillis();
+    }
+
+    /** Longest wait for an endpoint to take the next part of a request body (null: the response timeout). */
+    @JsonProperty
+    public Long sendTimeoutMillis() {
+        return timeouts.sendMillis();
+    }
+
+    /** An upgraded connection silent both ways this long is closed. */
+    @JsonProperty
+    public Long webSocketIdleTimeoutMillis() {
+        return timeouts.webSocketIdleMillis();
+    }
+
+    /** Answer plain-HTTP requests with a redirect to HTTPS (null: no). */
+    @JsonProperty
+    public Boolean httpsRedirect() {
+        return https.redirect();
+    }
+
+    /** Strict-Transport-Security for HTTPS responses, or null. */
+    @JsonProperty
+    public Hsts hsts() {
+        return https.hsts();
+    }
+
+    /** Client addresses served, or null for every client. */
+    @JsonProperty
+    public SourceAllowlist sourceAllowlist() {
+        return access.sourceAllowlist();
+    }
+
+    /** CORS answered by the proxy, or null. */
+    @JsonProperty
+    public Cors cors() {
+        return access.cors();
+    }
+
+    /** Requests allowed per client key and period, or null. */
+    @JsonProperty
+    public RateLimit rateLimit() {
+        return access.rateLimit();
+    }
+
+    /** Largest request body accepted, or null for the data plane's default. */
+    @JsonProperty
+    public Long maxRequestBodyBytes() {
+        return access.maxRequestBodyBytes();
+    }
+
+    /** When failed attempts are tried again, or null for {@link Retries#DEFAULTS}. */
+    @JsonProperty
+    public Retries retries() {
+        return upstream.retries();
+    }
+
+    /** Cookie session affinity, or null. */
+    @JsonProperty
+    public SessionAffinity affinity() {
+        return upstream.affinity();
+    }
+
+    /** The response cache, or null. */
+    @JsonProperty
+    public CachePolicy cache() {
+        return responses.cache();
+    }
+
+    /** Response compression, or null. */
+    @JsonProperty
+    public Compression compression() {
+        return responses.compression();
     }
 
     /** A policy with every setting at the data plane's default, to set some of them on. */
@@ -52,20 +219,11 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
     /** A builder holding this policy's settings, to change some of them. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.connectTimeoutMillis = connectTimeoutMillis;
-        b.responseTimeoutMillis = responseTimeoutMillis;
-        b.maxRequestBodyBytes = maxRequestBodyBytes;
-        b.httpsRedirect = httpsRedirect;
-        b.hsts = hsts;
-        b.webSocketIdleTimeoutMillis = webSocketIdleTimeoutMillis;
-        b.retries = retries;
-        b.affinity = affinity;
-        b.cache = cache;
-        b.compression = compression;
-        b.sourceAllowlist = sourceAllowlist;
-        b.cors = cors;
-        b.sendTimeoutMillis = sendTimeoutMillis;
-        b.rateLimit = rateLimit;
+        b.timeouts = timeouts;
+        b.https = https;
+        b.access = access;
+        b.upstream = upstream;
+        b.responses = responses;
         return b;
     }
 
@@ -105,128 +263,136 @@ public record RoutePolicy(Long connectTimeoutMillis, Long responseTimeoutMillis,
     }
 
     /** The retry settings in force. */
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public Retries retriesOrDefault() {
-        return retries == null ? Retries.DEFAULTS : retries;
+        Retries r = upstream.retries();
+        return r == null ? Retries.DEFAULTS : r;
     }
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public boolean redirectsToHttps() {
-        return Boolean.TRUE.equals(httpsRedirect);
+        return Boolean.TRUE.equals(https.redirect());
     }
 
     /**
-     * Builds a {@link RoutePolicy} by name rather than by position; every setting not given is null (the data
-     * plane's default). The checks are those of the record, made by {@link #build}.
+     * Builds a {@link RoutePolicy} by name rather than by position, a group at a time or a setting at a time; every
+     * setting not given is null (the data plane's default). Each setting is checked by its group's record when set.
      */
     public static final class Builder {
-        private Long connectTimeoutMillis;
-        private Long responseTimeoutMillis;
-        private Long maxRequestBodyBytes;
-        private Boolean httpsRedirect;
-        private Hsts hsts;
-        private Long webSocketIdleTimeoutMillis;
-        private Retries retries;
-        private SessionAffinity affinity;
-        private CachePolicy cache;
-        private Compression compression;
-        private SourceAllowlist sourceAllowlist;
-        private Cors cors;
-        private Long sendTimeoutMillis;
-        private RateLimit rateLimit;
+        private Timeouts timeouts = Timeouts.NONE;
+        private Https https = Https.NONE;
+        private Access access = Access.NONE;
+        private Upstream upstream = Upstream.NONE;
+        private Responses responses = Responses.NONE;
 
         private Builder() {
         }
 
+        public Builder timeouts(Timeouts value) {
+            this.timeouts = value == null ? Timeouts.NONE : value;
+            return this;
+        }
+
+        public Builder https(Https value) {
+            this.https = value == null ? Https.NONE : value;
+            return this;
+        }
+
+        public Builder access(Access value) {
+            this.access = value == null ? Access.NONE : value;
+            return this;
+        }
+
+        public Builder upstream(Upstream value) {
+            this.upstream = value == null ? Upstream.NONE : value;
+            return this;
+        }
+
+        public Builder responses(Responses value) {
+            this.responses = value == null ? Responses.NONE : value;
+            return this;
+        }
+
         /** Longest wait for a TCP connection to an endpoint. */
         public Builder connectTimeoutMillis(Long value) {
-            this.connectTimeoutMillis = value;
-            return this;
+            Timeouts t = timeouts;
+            return timeouts(new Timeouts(value, t.responseMillis(), t.sendMillis(), t.webSocketIdleMillis()));
         }
 
         /** Longest wait for the response head, and between two reads of its body. */
         public Builder responseTimeoutMillis(Long value) {
-            this.responseTimeoutMillis = value;
-            return this;
-        }
-
-        /** Largest request body accepted (413 beyond). */
-        public Builder maxRequestBodyBytes(Long value) {
-            this.maxRequestBodyBytes = value;
-            return this;
-        }
-
-        /** Answer plain-HTTP requests with a redirect to HTTPS. */
-        public Builder httpsRedirect(Boolean value) {
-            this.httpsRedirect = value;
-            return this;
-        }
-
-        /** Strict-Transport-Security for HTTPS responses. */
-        public Builder hsts(Hsts value) {
-            this.hsts = value;
-            return this;
-        }
-
-        /** An upgraded connection silent both ways this long is closed. */
-        public Builder webSocketIdleTimeoutMillis(Long value) {
-            this.webSocketIdleTimeoutMillis = value;
-            return this;
-        }
-
-        /** When failed attempts are tried again. */
-        public Builder retries(Retries value) {
-            this.retries = value;
-            return this;
-        }
-
-        /** Cookie session affinity. */
-        public Builder affinity(SessionAffinity value) {
-            this.affinity = value;
-            return this;
-        }
-
-        /** The response cache. */
-        public Builder cache(CachePolicy value) {
-            this.cache = value;
-            return this;
-        }
-
-        /** Response compression. */
-        public Builder compression(Compression value) {
-            this.compression = value;
-            return this;
-        }
-
-        /** Client addresses served (others get 403). */
-        public Builder sourceAllowlist(SourceAllowlist value) {
-            this.sourceAllowlist = value;
-            return this;
-        }
-
-        /** CORS answered by the proxy. */
-        public Builder cors(Cors value) {
-            this.cors = value;
-            return this;
+            Timeouts t = timeouts;
+            return timeouts(new Timeouts(t.connectMillis(), value, t.sendMillis(), t.webSocketIdleMillis()));
         }
 
         /** Longest wait for an endpoint to take the next part of a request body. */
         public Builder sendTimeoutMillis(Long value) {
-            this.sendTimeoutMillis = value;
-            return this;
+            Timeouts t = timeouts;
+            return timeouts(new Timeouts(t.connectMillis(), t.responseMillis(), value, t.webSocketIdleMillis()));
+        }
+
+        /** An upgraded connection silent both ways this long is closed. */
+        public Builder webSocketIdleTimeoutMillis(Long value) {
+            Timeouts t = timeouts;
+            return timeouts(new Timeouts(t.connectMillis(), t.responseMillis(), t.sendMillis(), value));
+        }
+
+        /** Answer plain-HTTP requests with a redirect to HTTPS. */
+        public Builder httpsRedirect(Boolean value) {
+            return https(new Https(value, https.hsts()));
+        }
+
+        /** Strict-Transport-Security for HTTPS responses. */
+        public Builder hsts(Hsts value) {
+            return https(new Https(https.redirect(), value));
+        }
+
+        /** Client addresses served (others get 403). */
+        public Builder sourceAllowlist(SourceAllowlist value) {
+            Access a = access;
+            return access(new Access(value, a.cors(), a.rateLimit(), a.maxRequestBodyBytes()));
+        }
+
+        /** CORS answered by the proxy. */
+        public Builder cors(Cors value) {
+            Access a = access;
+            return access(new Access(a.sourceAllowlist(), value, a.rateLimit(), a.maxRequestBodyBytes()));
         }
 
         /** Requests allowed per client key and period. */
         public Builder rateLimit(RateLimit value) {
-            this.rateLimit = value;
-            return this;
+            Access a = access;
+            return access(new Access(a.sourceAllowlist(), a.cors(), value, a.maxRequestBodyBytes()));
         }
 
-        /** The policy; {@link IllegalArgumentException} when a setting is out of range. */
+        /** Largest request body accepted (413 beyond). */
+        public Builder maxRequestBodyBytes(Long value) {
+            Access a = access;
+            return access(new Access(a.sourceAllowlist(), a.cors(), a.rateLimit(), value));
+        }
+
+        /** When failed attempts are tried again. */
+        public Builder retries(Retries value) {
+            return upstream(new Upstream(value, upstream.affinity()));
+        }
+
+        /** Cookie session affinity. */
+        public Builder affinity(SessionAffinity value) {
+            return upstream(new Upstream(upstream.retries(), value));
+        }
+
+        /** The response cache. */
+        public Builder cache(CachePolicy value) {
+            return responses(new Responses(value, responses.compression()));
+        }
+
+        /** Response compression. */
+        public Builder compression(Compression value) {
+            return responses(new Responses(responses.cache(), value));
+        }
+
         public RoutePolicy build() {
-            return new RoutePolicy(connectTimeoutMillis, responseTimeoutMillis, maxRequestBodyBytes, httpsRedirect, hsts,
-                    webSocketIdleTimeoutMillis, retries, affinity, cache, compression, sourceAllowlist, cors,
-                    sendTimeoutMillis, rateLimit);
+            return new RoutePolicy(timeouts, https, access, upstream, responses);
         }
     }
 

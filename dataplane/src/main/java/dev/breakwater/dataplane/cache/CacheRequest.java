@@ -186,7 +186,24 @@ public final class CacheRequest {
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
             h.remove(HttpHeaderNames.CONTENT_TYPE);
         } else if (!request.method().equals(HttpMethod.HEAD)) {
-            body = Unpooled.wrappedBuffer(e.body());
+            ByteRanges.Partial partial = request.method().equals(HttpMethod.GET) ? ByteRanges.answer(e, request.headers())
+                    : null;
+            if (partial == null) {
+                body = Unpooled.wrappedBuffer(e.body());
+            } else {
+                code = partial.status();
+                body = partial.body();
+                h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+                if (partial.contentRange() != null) {
+                    h.set(HttpHeaderNames.CONTENT_RANGE, partial.contentRange());
+                }
+                if (partial.contentType() != null) {
+                    h.set(HttpHeaderNames.CONTENT_TYPE, partial.contentType());
+                }
+            }
+        }
+        if (code == 200 && e.status() == 200 && !h.contains(HttpHeaderNames.ACCEPT_RANGES)) {
+            h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
         }
         return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), body, h,
                 EmptyHttpHeaders.INSTANCE);
@@ -227,6 +244,9 @@ public final class CacheRequest {
     public void onResponseHead(int status, HttpHeaders headers) {
         if (fill != null) {
             beginFill(status, headers);
+        }
+        if (settings != null && settings.targeted()) {
+            headers.remove(CachedResponse.OWN_CACHE_CONTROL); // meant for this cache only (RFC 9213)
         }
         if (invalidates != null && status < 400) {
             cache.invalidate(invalidates);

@@ -1,11 +1,9 @@
 package dev.breakwater.dataplane.cache;
 
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,11 +15,18 @@ import java.util.Set;
  */
 public final class CachedResponse {
 
-    /** Status codes a cache may store with heuristic (here: the route's default) freshness, RFC 9110 15.1. */
+    /** Status codes a cache may store without explicit freshness (heuristically cacheable), RFC 9110 15.1. */
     private static final Set<Integer> HEURISTIC = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501);
-    /** Status codes this cache stores at all (no partial content: range requests are passed through). */
-    private static final Set<Integer> UNDERSTOOD = Set.of(200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405,
-            410, 414, 501);
+    /**
+     * The final status codes whose caching semantics this cache knows (RFC 9110's registry but 206, whose parts it
+     * does not combine, and 304, which only refreshes): what {@code must-understand} asks for. Any other final
+     * status, unknown ones included, is stored only with explicit freshness and without {@code must-understand}.
+     */
+    private static final Set<Integer> UNDERSTOOD = Set.of(200, 201, 202, 203, 204, 205, 300, 301, 302, 303, 307,
+            308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422,
+            426, 500, 501, 502, 503, 504, 505);
+    /** RFC 9110 10.2 lower bound of the heuristic: a tenth of the time since {@code Last-Modified}. */
+    private static final long HEURISTIC_FRACTION = 10;
     private static final int HEADER_OVERHEAD = 32;
 
     private final int status;
@@ -38,6 +43,7 @@ public final class CachedResponse {
     private final String etag;
     private final String lastModified;
     private final int weight;
+    private final boolean heuristic;
 
     private CachedResponse(int status, HttpHeaders headers, byte[] body, long requestTimeMillis,
                            long responseTimeMillis, CacheControl cc, CacheSettings settings, List<String> vary) {
@@ -51,7 +57,14 @@ public final class CachedResponse {
                 * 1000;
         long correctedAgeValue = ageValue + (responseTimeMillis - requestTimeMillis);
         this.correctedInitialAgeMillis = Math.max(apparentAge, correctedAgeValue);
-        this.freshnessLifetimeMillis = Math.max(0, freshnessLifetime(status, headers, cc, settings, date));
+        long explicit = explicitLifetime(headers, cc, date, settings.targeted());
+        if (explicit == NONE) {
+            this.freshnessLifetimeMillis = defaultLifetime(status, headers, cc, settings, date);
+            this.heuristic = freshnessLifetimeMillis > 0 && settings.defaultTtlMillis() == 0;
+        } else {
+            this.freshnessLifetimeMillis = Math.max(0, explicit);
+            this.heuristic = false;
+        }
         boolean revalidate = cc.has("must-revalidate") || cc.has("proxy-revalidate") || cc.has("s-maxage");
         this.noCache = cc.has("no-cache");
         this.mayServeStale = !revalidate && !noCache;
@@ -84,11 +97,16 @@ public final class CachedResponse {
         if (!"GET".equals(method)) {
             return "method";
         }
-        if (!UNDERSTOOD.contains(status)) {
-            return "status";
+        if (status < 200 || status == 206 || status == 304) {
+            return "status"; // interim, partial (not combined here) and 304 (refreshes, never stored)
         }
-        CacheControl cc = CacheControl.parse(responseHeaders.getAll(HttpHeaderNames.CACHE_CONTROL));
-        if (requestCc.has("no-store") || cc.has("no-store")) {
+        CacheControl cc = effectiveCacheControl(responseHeaders, settings.targeted());
+        boolean mustUnderstand = cc.has("must-understand");
+        if (mustUnderstand && !UNDERSTOOD.contains(status)) {
+            return "must-understand";
+        }
+        // with must-understand, a cache that knows the status ignores no-store (RFC 9111 5.2.2.3)
+        if (requestCc.has("no-store") || (cc.has("no-store") && !mustUnderstand)) {
             return "no-store";
         }
         if (cc.has("private")) {
@@ -100,19 +118,23 @@ public final class CachedResponse {
         if (responseHeaders.contains(HttpHeaderNames.SET_COOKIE) && !settings.storeWithSetCookie()) {
             return "set-cookie";
         }
-        if (responseHeaders.contains(HttpHeaderNames.CONTENT_RANGE)) {
-            return "partial content";
-        }
         List<String> vary = varyOf(responseHeaders);
         if (vary == null) {
             return "vary *";
         }
-        boolean explicit = cc.has("s-maxage") || cc.has("max-age") || responseHeaders.contains(HttpHeaderNames.EXPIRES);
-        boolean heuristic = HEURISTIC.contains(status) && settings.defaultTtlMillis() > 0;
-        if (!explicit && !heuristic && !(cc.has("public") && settings.defaultTtlMillis() > 0)) {
-            return "no freshness";
+        long date = dateOf(responseHeaders, System.currentTimeMillis());
+        if (explicitLifetime(responseHeaders, cc, date, settings.targeted()) != NONE) {
+            return null;
         }
-        return null;
+        if (!HEURISTIC.contains(status) && !cc.has("public")) {
+            return "no freshness"; // an unknown or non-heuristic status needs explicit freshness
+        }
+        boolean validators = responseHeaders.contains(HttpHeaderNames.ETAG)
+                || responseHeaders.contains(HttpHeaderNames.LAST_MODIFIED);
+        if (defaultLifetime(status, responseHeaders, cc, settings, date) > 0 || (cc.has("no-cache") && validators)) {
+            return null; // fresh for a while, or stored to be revalidated each time
+        }
+        return "no freshness";
     }
 
     /**
@@ -125,7 +147,8 @@ public final class CachedResponse {
         headers.remove(HttpHeaderNames.CONNECTION);
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        CacheControl cc = CacheControl.parse(headers.getAll(HttpHeaderNames.CACHE_CONTROL));
+        CacheControl cc = effectiveCacheControl(headers, settings.targeted());
+        headers.remove(OWN_CACHE_CONTROL);
         return new CachedResponse(status, headers, body, requestTimeMillis, responseTimeMillis, cc, settings,
                 varyOf(headers));
     }
@@ -146,7 +169,8 @@ public final class CachedResponse {
             }
             merged.set(name, notModified.getAll(name));
         }
-        CacheControl cc = CacheControl.parse(merged.getAll(HttpHeaderNames.CACHE_CONTROL));
+        CacheControl cc = effectiveCacheControl(merged, settings.targeted());
+        merged.remove(OWN_CACHE_CONTROL);
         return new CachedResponse(status, merged, body, requestTimeMillis, responseTimeMillis, cc, settings, vary);
     }
 
@@ -241,8 +265,16 @@ public final class CachedResponse {
         return ce == null ? null : ce.trim().toLowerCase(Locale.ROOT);
     }
 
-    private static long freshnessLifetime(int status, HttpHeaders headers, CacheControl cc, CacheSettings settings,
-                                          long date) {
+    /** {@link #explicitLifetime} when the response gives no explicit freshness. */
+    private static final long NONE = Long.MIN_VALUE;
+
+    /**
+     * The freshness the response states (RFC 9111 4.2.1): {@code s-maxage}, else {@code max-age}, else
+     * {@code Expires} minus {@code Date} (an {@code Expires} that is not one valid HTTP-date, or appears twice,
+     * means already expired; with a targeted field in force, {@code Expires} is not read, RFC 9213 2.2); or
+     * {@link #NONE}.
+     */
+    private static long explicitLifetime(HttpHeaders headers, CacheControl cc, long date, boolean targeted) {
         long sMaxAge = cc.seconds("s-maxage");
         if (sMaxAge != CacheControl.ABSENT) {
             return Math.max(0, sMaxAge) * 1000;
@@ -251,15 +283,72 @@ public final class CachedResponse {
         if (maxAge != CacheControl.ABSENT) {
             return Math.max(0, maxAge) * 1000;
         }
-        String expires = headers.get(HttpHeaderNames.EXPIRES);
-        if (expires != null) {
-            Date e = DateFormatter.parseHttpDate(expires);
-            return e == null ? 0 : e.getTime() - date;
+        if (targeted && targetedField(headers) != null) {
+            return NONE;
         }
-        if (HEURISTIC.contains(status) || cc.has("public")) {
+        List<String> expires = headers.getAll(HttpHeaderNames.EXPIRES);
+        if (!expires.isEmpty()) {
+            long e = HttpDate.parseSingle(expires);
+            return e == HttpDate.INVALID ? 0 : e - date;
+        }
+        return NONE;
+    }
+
+    /**
+     * Freshness without explicit freshness, for heuristically cacheable statuses and {@code public}: the route's
+     * default TTL when it has one; else RFC 9111 4.2.2's heuristic, a tenth of the time between
+     * {@code Last-Modified} and {@code Date}, at most the route's heuristic cap (0: no heuristic); else 0.
+     */
+    private static long defaultLifetime(int status, HttpHeaders headers, CacheControl cc, CacheSettings settings,
+                                        long date) {
+        if (!HEURISTIC.contains(status) && !cc.has("public")) {
+            return 0;
+        }
+        if (settings.defaultTtlMillis() > 0) {
             return settings.defaultTtlMillis();
         }
-        return 0;
+        if (settings.heuristicMaxMillis() <= 0) {
+            return 0;
+        }
+        long lastModified = HttpDate.parseSingle(headers.getAll(HttpHeaderNames.LAST_MODIFIED));
+        if (lastModified == HttpDate.INVALID || lastModified > date) {
+            return 0;
+        }
+        return Math.min((date - lastModified) / HEURISTIC_FRACTION, settings.heuristicMaxMillis());
+    }
+
+    /** True when this response's freshness is a heuristic of this cache's (no explicit freshness, no route TTL). */
+    public boolean heuristicFreshness() {
+        return heuristic;
+    }
+
+    /** Breakwater's own targeted field (RFC 9213): read before {@code CDN-Cache-Control}, never stored. */
+    public static final String OWN_CACHE_CONTROL = "Breakwater-Cache-Control";
+    private static final String CDN_CACHE_CONTROL = "CDN-Cache-Control";
+
+    /** The targeted field in force, Breakwater's own first, then {@code CDN-Cache-Control}; or null. */
+    private static List<String> targetedField(HttpHeaders headers) {
+        List<String> own = headers.getAll(OWN_CACHE_CONTROL);
+        if (!own.isEmpty()) {
+            return own;
+        }
+        List<String> cdn = headers.getAll(CDN_CACHE_CONTROL);
+        return cdn.isEmpty() ? null : cdn;
+    }
+
+    /**
+     * The directives this cache obeys: with targeted fields on for the route (RFC 9213), the first present of
+     * {@code Breakwater-Cache-Control} and {@code CDN-Cache-Control} replaces {@code Cache-Control} whole; else
+     * {@code Cache-Control}.
+     */
+    public static CacheControl effectiveCacheControl(HttpHeaders headers, boolean targeted) {
+        if (targeted) {
+            List<String> field = targetedField(headers);
+            if (field != null) {
+                return CacheControl.parse(field);
+            }
+        }
+        return CacheControl.parse(headers.getAll(HttpHeaderNames.CACHE_CONTROL));
     }
 
     private static long extension(CacheControl cc, String directive, long routeDefault) {
@@ -267,10 +356,10 @@ public final class CachedResponse {
         return v >= 0 ? v * 1000 : routeDefault;
     }
 
+    /** {@code Date}, or {@code fallback} (the time received) when it is absent or not one valid HTTP-date. */
     private static long dateOf(HttpHeaders headers, long fallback) {
-        String d = headers.get(HttpHeaderNames.DATE);
-        Date parsed = d == null ? null : DateFormatter.parseHttpDate(d);
-        return parsed == null ? fallback : parsed.getTime();
+        long d = HttpDate.parseSingle(headers.getAll(HttpHeaderNames.DATE));
+        return d == HttpDate.INVALID ? fallback : d;
     }
 
     /** The lower-case field names of {@code Vary}; null for {@code Vary: *}. */

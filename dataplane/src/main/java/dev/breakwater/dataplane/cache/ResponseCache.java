@@ -190,6 +190,13 @@ public final class ResponseCache {
         store.cleanUp();
     }
 
+    /**
+     * The variant a request selects: for each field {@code Vary} names, the request's values normalised the ways
+     * RFC 9111 4.1 allows without changing their meaning: several lines joined as one list, the whitespace around
+     * list members dropped; {@code Accept-Encoding} by the coding the request would get (br, gzip or identity);
+     * {@code Accept-Language} as its language ranges in lower case, by preference (q, then order), with q=0 ones
+     * and duplicates dropped, so that {@code en-US,de;q=0.5} and {@code de;q=0.5, EN-us} select the same response.
+     */
     static String secondaryKey(List<String> vary, HttpHeaders request) {
         if (vary.isEmpty()) {
             return "";
@@ -199,13 +206,18 @@ public final class ResponseCache {
             key.append(name).append('=');
             if (name.equals("accept-encoding")) {
                 key.append(ContentCoding.preferred(request.get(HttpHeaderNames.ACCEPT_ENCODING)));
+            } else if (name.equals("accept-language")) {
+                key.append(LanguageRanges.normalise(request.getAll(name)));
             } else {
-                List<String> values = request.getAll(name);
-                for (int i = 0; i < values.size(); i++) {
-                    if (i > 0) {
-                        key.append(',');
+                boolean first = true;
+                for (String value : request.getAll(name)) {
+                    for (String member : value.split(",", -1)) {
+                        if (!first) {
+                            key.append(',');
+                        }
+                        key.append(member.trim());
+                        first = false;
                     }
-                    key.append(values.get(i).trim());
                 }
             }
             key.append('\n');

@@ -200,6 +200,27 @@ final class ExchangeResponse implements CallListener {
 
     // ---------------------------------------------------------------- CallListener
 
+    /**
+     * Sends the client an interim response of the endpoint's (RFC 9110 15.2: 102, 103 and the like) as it came,
+     * without its hop-by-hop fields, before the final one; never stored, and none of its fields go into the final
+     * response. Not for an HTTP/1.0 client (RFC 9110 forbids it), nor 100 (the proxy answers Expect itself) or 101.
+     */
+    @Override
+    public void onInterim(HttpResponse interim) {
+        Exchange x = exchange;
+        int code = interim.status().code();
+        if (x.http10 || code == 100 || code == 101 || x.responseStarted) {
+            return;
+        }
+        HttpHeaders h = new io.netty.handler.codec.http.DefaultHttpHeaders().add(interim.headers());
+        UpstreamHeads.forClient(h, x.call.http2Endpoint());
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        x.downstream().write(new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                interim.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER, h,
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
+        x.downstream().flush();
+    }
+
     @Override
     public void onResponse(HttpResponse head) {
         Exchange x = exchange;

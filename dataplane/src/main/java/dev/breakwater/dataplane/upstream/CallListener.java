@@ -12,6 +12,12 @@ public interface CallListener {
     /** A final response head (a {@link FullHttpResponse} when it came whole); the listener owns it. */
     void onResponse(HttpResponse head);
 
+    /**
+     * An interim response head (1xx other than a 101 it asked for) before the final one; the call releases it
+     * after this returns.
+     */
+    void onInterim(HttpResponse interim);
+
     /** A part of the response body, the last one ending it; the listener owns it. */
     void onResponseContent(HttpContent part);
 

@@ -340,6 +340,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             // a whole response (HTTP/2 HEADERS with end of stream, as gRPC "trailers only"): kept whole so that an
             // HTTP/2 client gets it the same way
             if (code < 200) {
+                listener.onInterim(full);
                 full.release();
                 return;
             }
@@ -355,8 +356,9 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             return;
         }
         if (code < 200) {
-            // an interim response (103 Early Hints and the like): not relayed; its empty body follows
-            skipInterimBody = true;
+            // an interim response (103 Early Hints and the like): relayed on its own; its empty body follows
+            listener.onInterim(resp);
+            skipInterimBody = !(resp instanceof LastHttpContent);
             ReferenceCountUtil.release(resp);
             return;
         }

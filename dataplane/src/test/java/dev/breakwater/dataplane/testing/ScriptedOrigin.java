@@ -53,7 +53,10 @@ public final class ScriptedOrigin implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Scripts the answer for a path (the query is ignored): header fields as name, value pairs. */
+    /**
+     * Scripts the answer for a path (the query is ignored): header fields as name, value pairs; a name given twice
+     * is sent as two field lines.
+     */
     public ScriptedOrigin on(String path, int status, String body, String... headers) {
         return on(path, status, body.getBytes(StandardCharsets.UTF_8), 0, headers);
     }
@@ -61,7 +64,7 @@ public final class ScriptedOrigin implements AutoCloseable {
     public ScriptedOrigin on(String path, int status, byte[] body, long delayMillis, String... headers) {
         Map<String, String> h = new java.util.LinkedHashMap<>();
         for (int i = 0; i < headers.length; i += 2) {
-            h.put(headers[i], headers[i + 1]);
+            h.merge(headers[i], headers[i + 1], (a, b) -> a + "\n" + b); // a repeated name: one line each
         }
         answers.put(path, new Answer(status, h, body, delayMillis));
         return this;
@@ -91,7 +94,11 @@ public final class ScriptedOrigin implements AutoCloseable {
             if (a.delayMillis() > 0) {
                 Thread.sleep(a.delayMillis());
             }
-            a.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+            a.headers().forEach((k, v) -> {
+                for (String line : v.split("\n")) {
+                    ex.getResponseHeaders().add(k, line);
+                }
+            });
             boolean notModified = false;
             String etag = a.headers().get("ETag");
             String inm = ex.getRequestHeaders().getFirst("If-None-Match");

@@ -21,13 +21,15 @@ final class CacheAnnotations {
     static final AnnotationKey<Boolean> CACHE_STORE_SET_COOKIE = ours("cache-store-set-cookie", Parsers.BOOLEAN);
     static final AnnotationKey<Integer> CACHE_PURGE_GENERATION = ours("cache-purge-generation",
             Parsers.integer(0, Integer.MAX_VALUE));
+    static final AnnotationKey<Long> CACHE_HEURISTIC_MAX = ours("cache-heuristic-max", Parsers.WHOLE_SECONDS);
+    static final AnnotationKey<Boolean> CACHE_TARGETED = ours("cache-targeted-cache-control", Parsers.BOOLEAN);
     static final AnnotationKey<Boolean> COMPRESSION = ours("compression", Parsers.BOOLEAN);
     static final AnnotationKey<Long> COMPRESSION_MIN_SIZE = ours("compression-min-size", Parsers.SIZE);
     static final AnnotationKey<String> COMPRESSION_TYPES = ours("compression-types", Parsers.TEXT);
 
     static final List<AnnotationKey<?>> KEYS = List.of(CACHE, CACHE_DEFAULT_TTL, CACHE_MAX_OBJECT_SIZE,
             CACHE_STALE_WHILE_REVALIDATE, CACHE_STALE_IF_ERROR, CACHE_STORE_SET_COOKIE, CACHE_PURGE_GENERATION,
-            COMPRESSION, COMPRESSION_MIN_SIZE, COMPRESSION_TYPES);
+            CACHE_HEURISTIC_MAX, CACHE_TARGETED, COMPRESSION, COMPRESSION_MIN_SIZE, COMPRESSION_TYPES);
 
     private CacheAnnotations() {
     }
@@ -36,7 +38,8 @@ final class CacheAnnotations {
     static CachePolicy cache(AnnotationReader r) {
         if (!r.get(CACHE, false)) {
             noEffectWithout(r, CACHE, List.of(CACHE_DEFAULT_TTL, CACHE_MAX_OBJECT_SIZE, CACHE_STALE_WHILE_REVALIDATE,
-                    CACHE_STALE_IF_ERROR, CACHE_STORE_SET_COOKIE, CACHE_PURGE_GENERATION));
+                    CACHE_STALE_IF_ERROR, CACHE_STORE_SET_COOKIE, CACHE_PURGE_GENERATION, CACHE_HEURISTIC_MAX,
+                    CACHE_TARGETED));
             return null;
         }
         Long ttl = r.get(CACHE_DEFAULT_TTL);
@@ -45,7 +48,8 @@ final class CacheAnnotations {
         Long sie = r.get(CACHE_STALE_IF_ERROR);
         boolean setCookie = r.get(CACHE_STORE_SET_COOKIE, false);
         Integer generation = r.get(CACHE_PURGE_GENERATION);
-        return CachePolicies.cache(ttl, maxObject, swr, sie, setCookie, generation == null ? null : (long) generation);
+        return CachePolicies.cache(ttl, maxObject, swr, sie, setCookie, generation == null ? null : (long) generation,
+                r.get(CACHE_HEURISTIC_MAX), r.get(CACHE_TARGETED, false));
     }
 
     /** {@code breakwater.dev/compression: "true"} and its settings; null when off. */

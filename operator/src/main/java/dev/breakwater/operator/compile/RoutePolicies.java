@@ -99,7 +99,8 @@ final class RoutePolicies {
         return CachePolicies.cache(seconds(c, field + ".defaultTTL", s.defaultTTL), maxObject,
                 seconds(c, field + ".staleWhileRevalidate", s.staleWhileRevalidate),
                 seconds(c, field + ".staleIfError", s.staleIfError), Boolean.TRUE.equals(s.storeWithSetCookie),
-                s.purgeGeneration);
+                s.purgeGeneration, seconds(c, field + ".heuristicMax", s.heuristicMax),
+                Boolean.TRUE.equals(s.targetedCacheControl));
     }
 
     private static Compression compression(RouteContext c, String field, CompressionSpec s) {

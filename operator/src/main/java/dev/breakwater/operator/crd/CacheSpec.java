@@ -39,4 +39,15 @@ public class CacheSpec {
     @JsonPropertyDescription("Change it (e.g. increment it) to drop every entry stored for this rule. Default: 0.")
     @Min(0)
     public Long purgeGeneration;
+
+    @JsonPropertyDescription("Cap of the heuristic freshness (RFC 9111 4.2.2: a tenth of the time since "
+            + "`Last-Modified`) of responses without explicit freshness where no `defaultTTL` applies, in whole "
+            + "seconds; `0s`: no heuristic. Default: `1d` (86400s).")
+    @Pattern(Formats.DURATION)
+    public String heuristicMax;
+
+    @JsonPropertyDescription("Obey the targeted fields of RFC 9213, `Breakwater-Cache-Control` then "
+            + "`CDN-Cache-Control`, instead of `Cache-Control` and `Expires` when the origin sends one "
+            + "(`Breakwater-Cache-Control` is never forwarded). Default: false.")
+    public Boolean targetedCacheControl;
 }

@@ -16,9 +16,21 @@ public final class CachePolicies {
      */
     public static CachePolicy cache(Long defaultTtlSeconds, Long maxObjectBytes, Long staleWhileRevalidateSeconds,
                                     Long staleIfErrorSeconds, boolean storeWithSetCookie, Long purgeGeneration) {
+        return cache(defaultTtlSeconds, maxObjectBytes, staleWhileRevalidateSeconds, staleIfErrorSeconds,
+                storeWithSetCookie, purgeGeneration, null, false);
+    }
+
+    /**
+     * The same with the heuristic's cap (null: the data plane's default of a day; 0: no heuristic) and whether
+     * the targeted fields of RFC 9213 are obeyed.
+     */
+    public static CachePolicy cache(Long defaultTtlSeconds, Long maxObjectBytes, Long staleWhileRevalidateSeconds,
+                                    Long staleIfErrorSeconds, boolean storeWithSetCookie, Long purgeGeneration,
+                                    Long heuristicMaxSeconds, boolean targetedCacheControl) {
         return new CachePolicy(defaultTtlSeconds, maxObjectBytes == null || maxObjectBytes == Long.MAX_VALUE ? null
                 : maxObjectBytes, staleWhileRevalidateSeconds, staleIfErrorSeconds, storeWithSetCookie,
-                purgeGeneration == null || purgeGeneration < 0 ? 0 : purgeGeneration);
+                purgeGeneration == null || purgeGeneration < 0 ? 0 : purgeGeneration, heuristicMaxSeconds,
+                targetedCacheControl ? Boolean.TRUE : null);
     }
 
     /**

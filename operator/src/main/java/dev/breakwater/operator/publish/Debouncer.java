@@ -62,11 +62,30 @@ public final class Debouncer {
 
     /** Something changed: run the task after the quiet period (at the latest {@code maxWait} after the burst began). */
     public synchronized void poke() {
+        poke(quietNanos);
+    }
+
+    /**
+     * Something changed that needs only {@code quiet} without changes before the run (an endpoint change, cheap to
+     * apply and worth serving soon). A poke never brings a planned run earlier: after a poke with a longer quiet
+     * period the run waits for that one; {@code maxWait} still bounds the burst.
+     */
+    public synchronized void poke(Duration quiet) {
+        if (quiet.isNegative()) {
+            throw new IllegalArgumentException("quiet: " + quiet + " (expected: >= 0)");
+        }
+        poke(quiet.toNanos());
+    }
+
+    private void poke(long quiet) {
         long now = ticker.getAsLong();
+        long due = now + quiet;
         if (firstPoke < 0) {
             firstPoke = now;
+        } else {
+            due = Math.max(due, deadline);
         }
-        deadline = Math.min(now + quietNanos, firstPoke + maxWaitNanos);
+        deadline = Math.min(due, firstPoke + maxWaitNanos);
         arm(now);
     }
 

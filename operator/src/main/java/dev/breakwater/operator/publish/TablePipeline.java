@@ -57,6 +57,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
     private final CompilationListener listener;
     private final ScheduledExecutorService executor;
     private final Debouncer debouncer;
+    private final Duration endpointQuiet;
     private final PendingChanges pending = new PendingChanges();
     private final TableVersions versions = new TableVersions();
 
@@ -86,6 +87,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.endpointQuiet = b.endpointQuiet.compareTo(b.maxWait) > 0 ? b.maxWait : b.endpointQuiet;
         this.debouncer = new Debouncer(b.quiet, b.maxWait, this::run,
                 b.scheduler != null ? b.scheduler : Debouncer.Scheduler.of(executor),
                 b.ticker != null ? b.ticker : System::nanoTime);
@@ -111,7 +113,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
     @Override
     public void endpointSlicesChanged(String serviceKey) {
         pending.endpointSlices(serviceKey);
-        debouncer.poke();
+        debouncer.poke(endpointQuiet);
     }
 
     /** Every informer has synced: compiling may begin (once leading). */
@@ -293,6 +295,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         private CompilationListener listener;
         private Duration quiet = Duration.ofMillis(50);
         private Duration maxWait = Duration.ofMillis(500);
+        private Duration endpointQuiet = Duration.ofMillis(10);
         private Duration resync = Duration.ZERO;
         private Debouncer.Scheduler scheduler;
         private java.util.function.LongSupplier ticker;
@@ -342,6 +345,18 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
             }
             this.quiet = quiet;
             this.maxWait = maxWait;
+            return this;
+        }
+
+        /**
+         * The quiet period when only EndpointSlices changed (the fast path: cheap, and a Pod that became ready should
+         * get traffic soon); at most the debounce's {@code maxWait}. A change of anything else keeps its own quiet.
+         */
+        public Builder endpointDebounce(Duration quiet) {
+            if (quiet.isNegative()) {
+                throw new IllegalArgumentException("endpointDebounce: " + quiet + " (expected: >= 0)");
+            }
+            this.endpointQuiet = quiet;
             return this;
         }
 

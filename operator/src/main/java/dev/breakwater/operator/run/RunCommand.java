@@ -56,6 +56,7 @@ public final class RunCommand implements Callable<Integer> {
     private Duration retryPeriod = Duration.ofSeconds(2);
     private Duration debounce = Duration.ofMillis(50);
     private Duration debounceMax = Duration.ofMillis(500);
+    private Duration endpointDebounce = Duration.ofMillis(10);
     private Duration resync = Duration.ofMinutes(10);
     private String healthBind = "0.0.0.0";
     private int healthPort = 8081;
@@ -183,6 +184,12 @@ public final class RunCommand implements Callable<Integer> {
         debounceMax = duration("--debounce-max", v);
     }
 
+    @Option(names = "--endpoint-debounce", paramLabel = "DURATION",
+            description = "When only EndpointSlices changed, apply them once none changed for this long (default: 10ms).")
+    void endpointDebounce(String v) {
+        endpointDebounce = duration("--endpoint-debounce", v);
+    }
+
     @Option(names = "--resync", paramLabel = "DURATION",
             description = "A full compilation this often even without changes; 0 for never (default: 10m).")
     void resync(String v) {
@@ -283,6 +290,10 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--debounce-max " + debounceMax + " is shorter than --debounce " + debounce);
         }
+        if (debounceMax.compareTo(endpointDebounce) < 0) {
+            throw new IllegalArgumentException(
+                    "--debounce-max " + debounceMax + " is shorter than --endpoint-debounce " + endpointDebounce);
+        }
         if (!(leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0)) {
             throw new IllegalArgumentException("expected --lease-duration > --renew-deadline > --retry-period, got "
                     + leaseDuration + ", " + renewDeadline + ", " + retryPeriod);
@@ -314,7 +325,7 @@ public final class RunCommand implements Callable<Integer> {
                     : namespace != null ? namespace : "default", statusPods);
         }
         return new RunOptions(kubeconfig, namespaces, classes, controller, status, namespace, leaseName, id,
-                leaseDuration, renewDeadline, retryPeriod, debounce, debounceMax, resync, healthBind, healthPort,
+                leaseDuration, renewDeadline, retryPeriod, debounce, debounceMax, endpointDebounce, resync, healthBind, healthPort,
                 channelService, channelBind, channelPort, podIp, fieldManager,
                 channelFiles == 3 ? new RunOptions.ChannelFiles(channelCa, channelCert, channelKey) : null,
                 Set.copyOf(alsoServed));

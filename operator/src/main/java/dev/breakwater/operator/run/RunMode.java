@@ -87,7 +87,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 options.fieldManager(), settings.cacheSyncTimeout(), settings.exitOnInformerLoss());
         this.watch = new ClusterWatch(client, settings, book, routeBook, events, leadership::isLeader);
         this.pipeline = TablePipeline.builder().view(watch).options(compilerOptions).clock(Clock.systemUTC())
-                .publisher(publisher).debounce(options.debounce(), options.debounceMax()).resync(options.resync())
+                .publisher(publisher).debounce(options.debounce(), options.debounceMax()).endpointDebounce(options.endpointDebounce()).resync(options.resync())
                 .listener((snapshot, compilation, version) -> {
                     watch.triggerStatus(book.compiled(snapshot, compilation));
                     watch.triggerStatus(routeBook.compiled(compilation, version));

@@ -17,7 +17,7 @@ import picocli.CommandLine;
 public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> ingressClasses, String controllerName,
                          AddressSource statusAddress, String namespace, String leaseName, String identity,
                          Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Duration debounce,
-                         Duration debounceMax, Duration resync, String healthBind, int healthPort,
+                         Duration debounceMax, Duration endpointDebounce, Duration resync, String healthBind, int healthPort,
                          String channelService, String channelBind, int channelPort, String podIp, String fieldManager,
                          ChannelFiles channel, Set<String> alsoServedClasses) {
 

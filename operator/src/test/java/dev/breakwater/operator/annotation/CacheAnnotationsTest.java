@@ -42,6 +42,19 @@ class CacheAnnotationsTest {
     }
 
     @Test
+    void theHeuristicCapAndTargetedFields() {
+        IngressSettings a = read("breakwater.dev/cache", "true", "breakwater.dev/cache-heuristic-max", "1h",
+                "breakwater.dev/cache-targeted-cache-control", "true");
+        assertThat(a.route().cache()).isEqualTo(new CachePolicy(null, null, null, null, false, 0, 3600L, true));
+        IngressSettings off = read("breakwater.dev/cache", "true", "breakwater.dev/cache-heuristic-max", "0");
+        assertThat(off.route().cache().heuristicMaxSeconds()).isZero();
+        assertThat(off.route().cache().targetedCacheControl()).isNull();
+        assertThat(diagnostics).isEmpty();
+        read("breakwater.dev/cache", "true", "breakwater.dev/cache-heuristic-max", "a while");
+        assertThat(diagnostics.toString()).contains("breakwater.dev/cache-heuristic-max", "\"a while\"");
+    }
+
+    @Test
     void cacheOnAloneTakesTheDataPlaneDefaults() {
         assertThat(read("breakwater.dev/cache", "true").route().cache()).isEqualTo(CachePolicy.DEFAULTS);
     }

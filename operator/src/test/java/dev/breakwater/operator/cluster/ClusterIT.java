@@ -58,12 +58,6 @@ class ClusterIT {
     private static final int RATE = 200;
     private static final Duration ROLLOUT = Duration.ofMinutes(5);
     private static final Path REPORT = Path.of("target/cluster-report.txt");
-    /**
-     * The scenarios that wait for data-plane work in progress (a refused or reset connection retried on another
-     * endpoint; no 404 from a data plane that has no table yet) report their failures and assert zero only with
-     * {@code -Dcluster.strict=true}; the others always assert.
-     */
-    private static final boolean STRICT = Boolean.getBoolean("cluster.strict");
 
     private LocalCluster cluster;
     private KubernetesClient client;
@@ -225,10 +219,8 @@ class ClusterIT {
             load.close();
             report("rolling update, backend without preStop that exits at once on SIGTERM (3 replicas): %s",
                     load.summary());
-            if (STRICT) {
-                assertThat(load.failed()).as("a refused or reset connection before any byte of the answer is tried "
-                        + "on another ready endpoint: %s", load.summary()).isZero();
-            }
+            assertThat(load.failed()).as("a refused or reset connection before any byte of the answer is tried "
+                    + "on another ready endpoint: %s", load.summary()).isZero();
         }
     }
 
@@ -244,9 +236,11 @@ class ClusterIT {
             awaitServed("web.example", Duration.ofMinutes(1));
             Thread.sleep(3000);
             load.close();
-            // reported, not asserted: on a single node the host port has no second data plane to go to
+            // on a single node the host port has no second data plane to go to: the client retries refused
+            // connections (the new pod listens only once it serves a table), and the old pod drains its own
             report("rolling restart of the data-plane DaemonSet (client retries refused connections only): %s",
                     load.summary());
+            assertThat(load.failed()).as(load.summary()).isZero();
         }
     }
 
@@ -296,9 +290,7 @@ class ClusterIT {
             load.close();
             report("helm upgrade (a new data-plane option: the DaemonSet is replaced; client retries refused "
                     + "connections only): %s", load.summary());
-            if (STRICT) {
-                assertThat(load.failed()).as(load.summary()).isZero();
-            }
+            assertThat(load.failed()).as(load.summary()).isZero();
         }
         assertThat(client.apps().daemonSets().inNamespace(NS).withName("breakwater-dataplane").get().getSpec()
                 .getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--cache-size", "32Mi");

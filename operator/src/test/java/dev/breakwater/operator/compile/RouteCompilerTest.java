@@ -165,6 +165,18 @@ class RouteCompilerTest {
     }
 
     @Test
+    void theCachesHeuristicCapAndTargetedFieldsGoToTheRoutePolicy() {
+        Compilation c = Snapshots.with(Fixtures.route("default", "shop").rule().backend("web", 80).with(rule -> {
+            rule.cache = new CacheSpec();
+            rule.cache.heuristicMax = "10m";
+            rule.cache.targetedCacheControl = true;
+        }).build()).service("default", "web", "10.0.0.2").compile();
+
+        assertThat(c.diagnostics()).isEmpty();
+        assertThat(only(c).policy().cache()).isEqualTo(new CachePolicy(null, null, null, null, false, 0, 600L, true));
+    }
+
+    @Test
     void partialSettingsGetTheSameDefaultsAsAnnotations() {
         Compilation c = Snapshots.with(Fixtures.route("default", "shop").rule().backend("web", 80).with(rule -> {
             rule.retries = new RetriesSpec();

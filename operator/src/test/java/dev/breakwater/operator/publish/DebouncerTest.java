@@ -41,6 +41,38 @@ class DebouncerTest {
     }
 
     @Test
+    void aPokeWithAShorterQuietRunsSooner_butNeverBeforeARunAlreadyPlanned() {
+        debouncer.enable();
+        long t0 = start();
+        debouncer.poke(Duration.ofMillis(10));
+        clock.advanceMillis(9);
+        assertThat(runs).isEmpty();
+        clock.advanceMillis(1);
+        assertThat(runs).containsExactly(t0 + 10);
+
+        // a long poke, then a short one 5 ms later: the run still waits for the long one's quiet period
+        long t1 = start();
+        debouncer.poke();
+        clock.advanceMillis(5);
+        debouncer.poke(Duration.ofMillis(10));
+        clock.advanceMillis(44);
+        assertThat(runs).hasSize(1);
+        clock.advanceMillis(1);
+        assertThat(runs).containsExactly(t0 + 10, t1 + 50);
+
+        // a short poke, then a long one: the long one pushes the run back to its own quiet period
+        long t2 = start();
+        debouncer.poke(Duration.ofMillis(10));
+        clock.advanceMillis(5);
+        debouncer.poke();
+        clock.advanceMillis(49);
+        assertThat(runs).hasSize(2);
+        clock.advanceMillis(1);
+        assertThat(runs).containsExactly(t0 + 10, t1 + 50, t2 + 55);
+        assertThatThrownBy(() -> debouncer.poke(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aSteadyStreamOfPokesStillRunsAtTheMaximumWait() {
         debouncer.enable();
         long t0 = start();

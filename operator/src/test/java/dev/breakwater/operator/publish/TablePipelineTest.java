@@ -165,6 +165,34 @@ class TablePipelineTest {
     }
 
     @Test
+    void anEndpointOnlyChangeIsAppliedAfterTheShorterEndpointQuiet_anObjectChangeAfterItsOwn() {
+        pipeline.synced();
+        pipeline.startLeading(0);
+        settle();
+        int published = publisher.count();
+        view.slice("web-1", "web", "10.0.0.1", "10.0.0.2");
+        pipeline.endpointSlicesChanged("default/web");
+        clock.advanceMillis(9);
+        assertThat(publisher.count()).isEqualTo(published);
+        clock.advanceMillis(1); // the builder's default endpoint quiet: 10 ms
+        assertThat(publisher.count()).isEqualTo(published + 1);
+        assertThat(endpoints(publisher.last(), "default/web:http")).containsExactly("10.0.0.1:8080", "10.0.0.2:8080");
+
+        view.ingresses.add(Fixtures.ingress("default", "other").host("other.example.com").prefix("/", "web", 80)
+                .build());
+        pipeline.objectsChanged();
+        clock.advanceMillis(5);
+        view.slice("web-1", "web", "10.0.0.3");
+        pipeline.endpointSlicesChanged("default/web");
+        clock.advanceMillis(44);
+        assertThat(publisher.count()).as("the object change's 50 ms quiet still holds").isEqualTo(published + 1);
+        clock.advanceMillis(1);
+        assertThat(publisher.count()).isEqualTo(published + 2);
+        assertThat(publisher.last().virtualHosts()).anyMatch(v -> v.hostname().equals("other.example.com"));
+        assertThat(endpoints(publisher.last(), "default/web:http")).containsExactly("10.0.0.3:8080");
+    }
+
+    @Test
     void endpointSliceChangesTakeTheFastPath() {
         pipeline.synced();
         pipeline.startLeading(0);

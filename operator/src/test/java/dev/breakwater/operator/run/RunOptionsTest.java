@@ -34,6 +34,7 @@ class RunOptionsTest {
         assertThat(o.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
         assertThat(o.debounce()).isEqualTo(Duration.ofMillis(50));
         assertThat(o.debounceMax()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.endpointDebounce()).isEqualTo(Duration.ofMillis(10));
         assertThat(o.healthPort()).isEqualTo(8081);
         assertThat(o.channelBind()).isEqualTo("0.0.0.0");
         assertThat(parse().identity()).startsWith("breakwater-operator-");
@@ -44,7 +45,7 @@ class RunOptionsTest {
         RunOptions o = parse(Map.of("POD_IP", "10.1.1.1"), "--namespaces", "a,b", "--ingress-class", "breakwater",
                 "--controller-name", "example.com/ic", "--status-service", "infra/edge", "--namespace", "ops",
                 "--lease-name", "l", "--identity", "me", "--lease-duration", "6s", "--renew-deadline", "4s",
-                "--retry-period", "500ms", "--debounce", "20ms", "--debounce-max", "1s", "--resync", "0",
+                "--retry-period", "500ms", "--debounce", "20ms", "--debounce-max", "1s", "--endpoint-debounce", "2ms", "--resync", "0",
                 "--health-bind", "127.0.0.1", "--health-port", "0", "--channel-service", "breakwater-channel",
                 "--channel-bind", "127.0.0.1", "--channel-port", "18001", "--field-manager", "bw");
         assertThat(o.namespaces()).isEqualTo(Set.of("a", "b"));
@@ -52,6 +53,7 @@ class RunOptionsTest {
         assertThat(o.controllerName()).isEqualTo("example.com/ic");
         assertThat(o.statusAddress()).isEqualTo(new AddressSource.FromService("infra", "edge"));
         assertThat(o.retryPeriod()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.endpointDebounce()).isEqualTo(Duration.ofMillis(2));
         assertThat(o.resync()).isZero();
         assertThat(o.podIp()).isEqualTo("10.1.1.1");
         assertThat(o.channelPort()).isEqualTo(18001);
@@ -78,6 +80,7 @@ class RunOptionsTest {
         assertThatThrownBy(() -> parse("--status-service", "edge")).hasMessageContaining("NAMESPACE/NAME");
         assertThatThrownBy(() -> parse("--debounce", "fast")).hasMessageContaining("--debounce");
         assertThatThrownBy(() -> parse("--debounce", "1s", "--debounce-max", "100ms")).hasMessageContaining("shorter");
+        assertThatThrownBy(() -> parse("--endpoint-debounce", "1s")).hasMessageContaining("--endpoint-debounce");
         assertThatThrownBy(() -> parse("--lease-duration", "5s")).hasMessageContaining("--lease-duration");
         assertThatThrownBy(() -> parse("--channel-service", "c")).hasMessageContaining("POD_IP");
         assertThatThrownBy(() -> parse("--namespaces", "A_b")).hasMessageContaining("not a Kubernetes name");
