@@ -12,7 +12,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpRequest;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -20,21 +24,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP/2 stream of a client connection: its one request, as an {@link Exchange}. The stream's flow control is
- * its writability; the connection (GOAWAY, idle, resets) is the parent channel's.
+ * One HTTP/2 stream of a client connection: its one request, as an {@link Exchange}, read from its HEADERS and DATA
+ * frames and answered with frames ({@link Http2Frames}: no HTTP/1 codec on the stream). Its flushes are coalesced
+ * with those of the connection's other streams ({@link Http2Flusher}). The stream's flow control is its writability;
+ * the connection (GOAWAY, idle, resets) is the parent channel's.
  */
 final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements Downstream {
 
     private static final Logger LOG = LoggerFactory.getLogger(Http2StreamHandler.class);
 
     private final ProxyServices services;
+    private final Http2Flusher flusher;
     private ChannelHandlerContext ctx;
     private ClientConnection connection;
     private Exchange exchange;
     private boolean closed;
+    private boolean flushRequested;
 
-    Http2StreamHandler(ProxyServices services) {
+    Http2StreamHandler(ProxyServices services, Http2Flusher flusher) {
         this.services = services;
+        this.flusher = flusher;
     }
 
     @Override
@@ -51,15 +60,39 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof Http2HeadersFrame headers) {
+                onHeaders(headers);
+            } else if (msg instanceof Http2DataFrame data) {
+                onData(data);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        } catch (Http2Exception e) {
+            LOG.debug("client stream {}: {}", ctx.channel(), e.toString());
+            ctx.close();
+        }
+    }
+
+    private void onHeaders(Http2HeadersFrame frame) throws Http2Exception {
         Exchange x = exchange;
-        if (x == null && !closed && msg instanceof HttpRequest) {
-            x = new Exchange(services, connection, this);
-            exchange = x;
-            x.start(msg);
-        } else if (x != null && !x.requestDone()) {
-            x.onRequestContent(msg);
+        if (x == null) {
+            if (!closed && Http2Frames.opensRequest(frame)) {
+                x = new Exchange(services, connection, this);
+                exchange = x;
+                x.start(Http2Frames.request(frame, ctx.alloc()));
+            }
+        } else if (!x.requestDone() && frame.isEndStream() && !Http2Frames.opensRequest(frame)) {
+            x.onRequestContent(Http2Frames.trailers(frame));
+        }
+    }
+
+    private void onData(Http2DataFrame frame) {
+        Exchange x = exchange;
+        if (x != null && !x.requestDone()) {
+            x.onRequestContent(Http2Frames.content(frame));
         } else {
-            ReferenceCountUtil.release(msg);
+            frame.release();
         }
     }
 
@@ -98,21 +131,47 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
 
     @Override
     public void write(Object msg) {
-        ctx.write(msg, ctx.voidPromise());
+        if (msg instanceof HttpObject http) {
+            Http2Frames.write(ctx, http, false);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
     }
 
     @Override
     public void flush() {
+        if (!flushRequested) {
+            flushRequested = true;
+            flusher.flushSoon(this);
+        }
+    }
+
+    /** Called by the connection's {@link Http2Flusher}. */
+    void flushNow() {
+        flushRequested = false;
         ctx.flush();
     }
 
     @Override
     public void writeLast(Object msg, boolean close) {
-        if (close) {
-            ctx.writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.writeAndFlush(msg, ctx.voidPromise());
+        if (!(msg instanceof HttpObject http)) {
+            // nothing to write (the end of a relayed response was written already): close now if asked
+            ReferenceCountUtil.release(msg);
+            if (close) {
+                ctx.flush();
+                ctx.close();
+            } else {
+                flush();
+            }
+            return;
         }
+        ChannelFuture last = Http2Frames.write(ctx, http, close);
+        if (close && last != null) {
+            last.addListener(ChannelFutureListener.CLOSE);
+        } else if (close) {
+            ctx.close();
+        }
+        flush();
     }
 
     @Override

@@ -11,7 +11,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
@@ -27,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline of a TLS client connection: SNI picks the certificate from the current table, ALPN picks
- * HTTP/2 (one child channel per stream, each with its own {@link Http2StreamHandler}) or HTTP/1.1.
+ * HTTP/2 (one child channel per stream, each with its own {@link Http2StreamHandler}, reading frames) or
+ * HTTP/1.1.
  */
 public final class HttpsInitializer extends ChannelInitializer<Channel> {
 
@@ -87,11 +87,11 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                         .validateHeaders(true)
                         .build());
                 ctx.pipeline().addLast("h2-validate", new Http2RequestValidator());
+                Http2Flusher flusher = new Http2Flusher(ctx.channel().eventLoop());
                 ctx.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
-                        stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
-                        stream.pipeline().addLast("proxy", new Http2StreamHandler(services));
+                        stream.pipeline().addLast("proxy", new Http2StreamHandler(services, flusher));
                     }
                 }));
                 ctx.pipeline().addLast("h2-idle", new Http2ConnectionCloser(services.metrics()));

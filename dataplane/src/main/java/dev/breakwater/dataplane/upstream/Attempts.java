@@ -92,8 +92,8 @@ final class Attempts {
     }
 
     /** A per-try timeout (shorter than the response timeout) is retried when 5xx or resets are. */
-    boolean onPerTryTimeout(long limitNanos, long responseTimeoutNanos) {
-        return limitNanos < responseTimeoutNanos && (retries.on5xx() || retries.onReset());
+    boolean onPerTryTimeout() {
+        return retries.on5xx() || retries.onReset();
     }
 
     /** A {@code Retry-After} of more than a second means the endpoint asks for a pause: pass its answer on. */

@@ -41,6 +41,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
     private final RouteLimits limits;
     private final Attempts attempts;
     private final RequestSender sender;
+    private final Deadlines deadlines;
     private final EndpointChoice choice;
     private final boolean upgrade;
 
@@ -59,7 +60,6 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
     private boolean responseStarted;
     private boolean keepAlive;
     private boolean skipInterimBody;
-    private long lastActivityNanos;
 
     /**
      * @param pick      what the balancer may hash on (the request)
@@ -78,6 +78,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         this.limits = route.limits();
         this.attempts = new Attempts(limits.retries(), request.method().name());
         this.sender = new RequestSender(this, request);
+        this.deadlines = new Deadlines(limits);
         this.retryable = retryable && !upgrade;
         this.upgrade = upgrade;
     }
@@ -129,7 +130,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         UpstreamConnection u = upstream;
         sender.send(part);
         if (u != null) {
-            lastActivityNanos = System.nanoTime();
+            deadlines.activity(System.nanoTime());
             if (!u.channel().isWritable()) {
                 listener.onReadingChanged();
             }
@@ -220,7 +221,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         keepAlive = true;
         skipInterimBody = false;
         sender.attach(c.channel(), c.reused(), flushNow);
-        lastActivityNanos = System.nanoTime();
+        deadlines.activity(System.nanoTime());
         armTimer();
     }
 
@@ -234,7 +235,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     /** The endpoint took part of the request body. */
     void activity(long nowNanos) {
-        lastActivityNanos = nowNanos;
+        deadlines.activity(nowNanos);
     }
 
     // ---------------------------------------------------------------- retries
@@ -299,7 +300,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             ReferenceCountUtil.release(msg);
             return;
         }
-        lastActivityNanos = System.nanoTime();
+        deadlines.activity(System.nanoTime());
         if (msg instanceof HttpResponse resp) {
             onHead(c, resp);
         } else if (msg instanceof HttpContent part) {
@@ -327,12 +328,9 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
                 if (retryOnFreshConnection(c)) {
                     return;
                 }
-                abort();
-                listener.onFailed(HttpResponseStatus.BAD_GATEWAY, "invalid response from endpoint");
-            } else {
-                abort();
-                listener.onBroken();
             }
+            abort();
+            fail(HttpResponseStatus.BAD_GATEWAY, "invalid response from endpoint");
             return;
         }
         int code = resp.status().code();
@@ -448,9 +446,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
     // ---------------------------------------------------------------- timeouts
 
     void armTimer() {
-        long due = sender.unsent() > 0 ? sender.sinceNanos() + limits.sendTimeoutNanos()
-                : lastActivityNanos + (responseStarted ? limits.responseTimeoutNanos() : limits.perTryTimeoutNanos());
-        timer.arm(this, due);
+        timer.arm(this, deadlines.due(sender, responseStarted));
     }
 
     /** Called by the timer: ends the call with 504 (or a cut) if the endpoint kept it waiting too long. */
@@ -458,35 +454,20 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         if (aborted || finished || upstream == null) {
             return;
         }
-        long now = System.nanoTime();
-        if (sender.unsent() > 0) {
-            // the endpoint has not taken the request body written to it: the send timeout applies, not the
-            // response timeout (nginx arms proxy_read_timeout only once the request is sent)
-            long stalled = now - sender.sinceNanos();
-            if (stalled < limits.sendTimeoutNanos()) {
-                timer.arm(this, sender.sinceNanos() + limits.sendTimeoutNanos());
-                return;
-            }
-            metrics.upstreamError(cluster.name(), UpstreamError.TIMEOUT);
-            LOG.debug("{} took no part of the request body of {} for {} ms", endpoint, request.uri(),
-                    TimeUnit.NANOSECONDS.toMillis(stalled));
-            abort();
-            if (!responseStarted) {
-                listener.onFailed(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not take the request body in time");
-            } else {
-                listener.onBroken();
-            }
-            return;
-        }
-        long idle = now - lastActivityNanos;
-        long limit = responseStarted ? limits.responseTimeoutNanos() : limits.perTryTimeoutNanos();
-        if (idle < limit) {
-            timer.arm(this, lastActivityNanos + limit);
+        Deadlines.Expired expired = deadlines.check(System.nanoTime(), sender, responseStarted);
+        if (expired == Deadlines.Expired.NONE) {
+            armTimer();
             return;
         }
         metrics.upstreamError(cluster.name(), UpstreamError.TIMEOUT);
-        if (!responseStarted && attempts.onPerTryTimeout(limit, limits.responseTimeoutNanos())
-                && mayRetryAfterSending()) {
+        if (expired == Deadlines.Expired.SEND) {
+            LOG.debug("{} took no part of the request body of {} for {} ms", endpoint, request.uri(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sender.sinceNanos()));
+            abort();
+            fail(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not take the request body in time");
+            return;
+        }
+        if (expired == Deadlines.Expired.PER_TRY && attempts.onPerTryTimeout() && mayRetryAfterSending()) {
             detach().discard();
             endAttempt();
             cluster.failed(endpoint);
@@ -495,8 +476,13 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             }
         }
         abort();
+        fail(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not answer in time");
+    }
+
+    /** The call failed: answered with {@code status} before the response began, else cut. */
+    private void fail(HttpResponseStatus status, String message) {
         if (!responseStarted) {
-            listener.onFailed(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not answer in time");
+            listener.onFailed(status, message);
         } else {
             listener.onBroken();
         }
