@@ -4,6 +4,7 @@ import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.compile.Compiler;
+import dev.breakwater.operator.compile.SecretChecks;
 import dev.breakwater.routing.RoutingTable;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -62,6 +63,7 @@ public final class LocalMode implements AutoCloseable {
     private final CompilerOptions options;
     private final Consumer<String> reporter;
     private final ManifestLoader loader = new ManifestLoader();
+    private final SecretChecks secretChecks = new SecretChecks();
     private long version;
     private RoutingTable served;
     private WatchService watcher;
@@ -102,7 +104,8 @@ public final class LocalMode implements AutoCloseable {
                     : "still serving table v" + version + " until the manifests above are fixed");
             return new Reload(Outcome.REJECTED, version, messages);
         }
-        Compilation compilation = Compiler.compile(manifests.snapshot(), options.at(Instant.now()), served);
+        Compilation compilation = Compiler.compile(manifests.snapshot(), options.at(Instant.now()), served,
+                secretChecks);
         for (Diagnostic d : compilation.diagnostics()) {
             Path file = manifests.fileOfObject().get(d.object());
             report(messages, d.severity().name().toLowerCase(java.util.Locale.ROOT) + ": "

@@ -5,6 +5,7 @@ import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.compile.EndpointRefresh;
 import dev.breakwater.operator.compile.Compiler;
+import dev.breakwater.operator.compile.SecretChecks;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -65,6 +66,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
     private RoutingTable current;
     private Compilation last;
     private Set<String> servicesWithSlices = Set.of();
+    private final SecretChecks secretChecks = new SecretChecks();
 
     // guarded by this
     private boolean synced;
@@ -188,7 +190,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         long started = System.nanoTime();
         ClusterSnapshot snapshot = view.snapshot();
         Compilation compilation = Compiler.compile(snapshot, clock == null ? options : options.at(clock.instant()),
-                current);
+                current, secretChecks);
         Set<String> withSlices = new HashSet<>();
         for (EndpointSlice slice : snapshot.endpointSlices()) {
             Map<String, String> labels = slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
