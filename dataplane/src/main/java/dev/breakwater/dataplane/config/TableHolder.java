@@ -74,7 +74,7 @@ public final class TableHolder {
     public synchronized Router apply(RoutingTable table) {
         Objects.requireNonNull(table, "table");
         RateLimiters.Generation generation = limiters.next();
-        Router next = new Router(table, metrics, registry, generation, config);
+        Router next = new Router(table, router, metrics, registry, generation, config);
         if (tls != null) {
             CertificateStore store = CertificateStore.build(table, defaultCertificate, tls);
             certificates = store;
