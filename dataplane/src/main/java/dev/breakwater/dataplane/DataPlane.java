@@ -67,7 +67,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
     private final int workers;
     private final ProxyConfig config;
     private final Transport transport;
-    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final ProxyMetrics metrics;
     private final EndpointRegistry registry = new EndpointRegistry();
     private final RateLimiters limiters;
     private final int requestedHttpsPort;
@@ -104,6 +104,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         this.requestedHttpsPort = b.httpsPort;
         this.cacheConfig = b.cache;
         this.adminToken = b.adminToken;
+        this.metrics = new ProxyMetrics(b.metricsMaxRoutes);
         this.limiters = new RateLimiters(b.rateLimitKeys);
         metrics.bindRateLimiters(limiters::keys, limiters.maxKeys());
         this.hostsFile = b.hostsFile;
@@ -372,6 +373,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         private CacheConfig cache = CacheConfig.DEFAULTS;
         private String adminToken;
         private int rateLimitKeys = RateLimiters.DEFAULT_MAX_KEYS;
+        private int metricsMaxRoutes = ProxyMetrics.DEFAULT_MAX_ROUTES;
         private Path hostsFile;
         private RequestPolicy requestPolicy = RequestPolicy.DEFAULT;
         private boolean listenOnceServing;
@@ -400,6 +402,15 @@ public final class DataPlane implements TableSink, AutoCloseable {
          * The most rate-limit buckets (client keys of every limited route together) kept in memory; beyond that,
          * the least useful are forgotten. Default {@value RateLimiters#DEFAULT_MAX_KEYS}.
          */
+        /** The most routes with request meters of their own (see {@link ProxyMetrics}). */
+        public Builder metricsMaxRoutes(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("metricsMaxRoutes: " + value + " (expected: >= 1)");
+            }
+            this.metricsMaxRoutes = value;
+            return this;
+        }
+
         public Builder rateLimitKeys(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("rateLimitKeys: " + value + " (expected: >= 1)");

@@ -24,6 +24,7 @@ public final class EdgeOptions {
     private CacheConfig cache = CacheConfig.DEFAULTS;
     private String adminToken;
     private int rateLimitKeys = dev.breakwater.dataplane.ratelimit.RateLimiters.DEFAULT_MAX_KEYS;
+    private int metricsMaxRoutes = dev.breakwater.dataplane.metrics.ProxyMetrics.DEFAULT_MAX_ROUTES;
     private Path hostsFile;
     private RequestPolicy request = RequestPolicy.DEFAULT;
 
@@ -41,6 +42,7 @@ public final class EdgeOptions {
             case "--cache-lock-timeout" -> cache = cache.withLockTimeout(duration(name, value));
             case "--admin-token-file" -> adminToken = token(name, value);
             case "--rate-limit-keys" -> rateLimitKeys = count(name, value);
+            case "--metrics-max-routes" -> metricsMaxRoutes = count(name, value);
             case "--max-request-headers" -> request = request.withMaxHeaders(count(name, value));
             case "--path-merge-slashes" -> request = request.withPaths(request.paths().withMergeSlashes(bool(name, value)));
             case "--path-escaped-slashes" -> request = request.withPaths(
@@ -89,6 +91,13 @@ public final class EdgeOptions {
         accept("--rate-limit-keys", value);
     }
 
+    @Option(names = "--metrics-max-routes", paramLabel = "N",
+            description = "Routes with request meters of their own on /metrics; requests of further routes are "
+                    + "counted as route=\"(other)\" (default: 1000).")
+    void metricsMaxRoutes(String value) {
+        accept("--metrics-max-routes", value);
+    }
+
     @Option(names = "--admin-token-file", paramLabel = "FILE",
             description = "The bearer token (16 characters or more) that POST /cache/purge needs; without it purging "
                     + "is refused.")
@@ -127,7 +136,8 @@ public final class EdgeOptions {
     }
 
     public DataPlane.Builder applyTo(DataPlane.Builder builder) {
-        return builder.cache(cache).adminToken(adminToken).rateLimitKeys(rateLimitKeys).hostsFile(hostsFile)
+        return builder.cache(cache).adminToken(adminToken).rateLimitKeys(rateLimitKeys)
+                .metricsMaxRoutes(metricsMaxRoutes).hostsFile(hostsFile)
                 .requestPolicy(request);
     }
 

@@ -58,6 +58,15 @@ final class ServeTables implements Callable<Integer> {
             description = "Also serve the Ingresses of IngressClass NAME, such as nginx (repeatable).")
     List<String> alsoServe = new ArrayList<>();
 
+    private java.time.Duration debounce = LocalMode.DEFAULT_DEBOUNCE;
+
+    @Option(names = "--debounce", paramLabel = "DURATION",
+            description = "Re-read DIR once no file in it changed for this long, at the latest 5 times this long after "
+                    + "the first change (default: 20ms).")
+    void debounce(String value) {
+        debounce = Values.debounce("--debounce", value);
+    }
+
     @Option(names = "--port", paramLabel = "N", description = "The table service's port (default: 9400).")
     void port(String value) {
         port = Values.number("--port", value, 0, 65535);
@@ -108,7 +117,7 @@ final class ServeTables implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), stop);
         Signal.handle(new Signal("INT"), stop);
         local.reload();
-        local.watch(150);
+        local.watch(debounce.toMillis());
         System.err.printf("breakwater: publishing the tables of %s on %s:%d (push channel)%n", dir, bind,
                 server.port());
         new CountDownLatch(1).await();

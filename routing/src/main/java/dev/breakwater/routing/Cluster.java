@@ -1,5 +1,6 @@
 package dev.breakwater.routing;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,9 +13,11 @@ import java.util.Objects;
  * @param tls       how to verify endpoints spoken to over TLS ({@link Protocol#HTTPS}, {@link Protocol#H2});
  *                  null means TLS without verification, as ingress-nginx does by default
  * @param policy    balancing, health and draining ({@link ClusterPolicy#DEFAULTS} when null)
+ * @param hash      SHA-256 (hex) of the cluster's encoding, computed once when the cluster is made (null: compute
+ *                  it); not encoded: a reader computes it from what it decodes ({@link TableCodec#partHash})
  */
 public record Cluster(String name, Protocol protocol, List<Endpoint> endpoints, UpstreamTls tls,
-                      ClusterPolicy policy) {
+                      ClusterPolicy policy, @JsonIgnore String hash) {
 
     /** The protocol spoken to the endpoints. */
     public enum Protocol {
@@ -43,14 +46,21 @@ public record Cluster(String name, Protocol protocol, List<Endpoint> endpoints, 
         protocol = protocol == null ? Protocol.HTTP1 : protocol;
         endpoints = List.copyOf(endpoints);
         policy = policy == null ? ClusterPolicy.DEFAULTS : policy;
+        if (hash == null) {
+            hash = TableCodec.partHash(new Cluster(name, protocol, endpoints, tls, policy, ""));
+        }
+    }
+
+    public Cluster(String name, Protocol protocol, List<Endpoint> endpoints, UpstreamTls tls, ClusterPolicy policy) {
+        this(name, protocol, endpoints, tls, policy, null);
     }
 
     public Cluster(String name, Protocol protocol, List<Endpoint> endpoints) {
-        this(name, protocol, endpoints, null, null);
+        this(name, protocol, endpoints, null, null, null);
     }
 
     public Cluster(String name, Protocol protocol, List<Endpoint> endpoints, UpstreamTls tls) {
-        this(name, protocol, endpoints, tls, null);
+        this(name, protocol, endpoints, tls, null, null);
     }
 
     /**

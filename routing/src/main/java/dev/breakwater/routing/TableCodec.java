@@ -72,20 +72,45 @@ public final class TableCodec {
         return table;
     }
 
-    /** SHA-256 (hex) of the table's content: everything but its version and hash. */
+    /**
+     * SHA-256 (hex) of the table's content: everything but its version and hash. Made of the hashes each virtual host
+     * and cluster carries ({@link VirtualHost#hash()}, {@link Cluster#hash()}, computed once when they were made),
+     * in table order, and the certificates' encoding; so hashing a table costs a few microseconds per part, and a
+     * table that shares most parts with another shares their hashing too.
+     */
     public static String contentHash(RoutingTable table) {
+        MessageDigest sha = sha256();
+        sha.update((byte) 'v');
+        for (VirtualHost host : table.virtualHosts()) {
+            sha.update(host.hash().getBytes(StandardCharsets.US_ASCII));
+        }
+        sha.update((byte) 'c');
+        for (Cluster cluster : table.clusters()) {
+            sha.update(cluster.hash().getBytes(StandardCharsets.US_ASCII));
+        }
+        sha.update((byte) 't');
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(MAPPER.writeValueAsBytes(table.virtualHosts()));
-            sha.update((byte) 0);
-            sha.update(MAPPER.writeValueAsBytes(table.clusters()));
-            sha.update((byte) 0);
             sha.update(MAPPER.writeValueAsBytes(table.certificates()));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** SHA-256 (hex) of the encoding of one part of a table (a virtual host, a cluster). */
+    static String partHash(Object part) {
+        try {
+            return HexFormat.of().formatHex(sha256().digest(MAPPER.writeValueAsBytes(part)));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 }

@@ -12,8 +12,10 @@ import java.util.Objects;
  *                 leading DNS label ({@code *.example.com}), or {@code *} for requests no other host matches
  * @param routes     in precedence order: the first route whose match accepts a request serves it
  * @param clientAuth client certificates asked for in TLS handshakes for this host, or null for none
+ * @param hash       SHA-256 (hex) of the host's encoding, computed once when the host is made (null: compute it);
+ *                   not encoded: a reader computes it from what it decodes ({@link TableCodec#partHash})
  */
-public record VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth) {
+public record VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth, @JsonIgnore String hash) {
 
     public static final String CATCH_ALL = "*";
 
@@ -23,10 +25,17 @@ public record VirtualHost(String hostname, List<Route> routes, ClientAuth client
             throw new IllegalArgumentException("hostname: " + hostname + " (expected: lower case)");
         }
         routes = List.copyOf(routes);
+        if (hash == null) {
+            hash = TableCodec.partHash(new VirtualHost(hostname, routes, clientAuth, ""));
+        }
+    }
+
+    public VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth) {
+        this(hostname, routes, clientAuth, null);
     }
 
     public VirtualHost(String hostname, List<Route> routes) {
-        this(hostname, routes, null);
+        this(hostname, routes, null, null);
     }
 
     @JsonIgnore

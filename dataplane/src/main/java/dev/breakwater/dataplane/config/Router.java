@@ -6,6 +6,7 @@ import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Route;
+import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.VirtualHost;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -21,6 +22,11 @@ import java.util.Map;
  * <p>Host selection: the exact host, else the {@code *.} wildcard covering its first label, else the
  * catch-all host {@code *}. The port in the Host header is ignored, and so are case and a trailing dot.
  * Within the host, the first route (in table order) whose match accepts the request serves it.
+ *
+ * <p>Built from the router served before, the parts of a table that did not change are not compiled again: a cluster
+ * whose hash ({@link Cluster#hash()}) is the same keeps its {@link CompiledCluster} (balancers, budgets and all), and a
+ * virtual host whose hash is the same and whose clusters were all kept keeps its compiled routes. A table that
+ * changes one host of 10,000 compiles one host.
  */
 public final class Router {
 
@@ -31,6 +37,10 @@ public final class Router {
     private final Map<String, CompiledRoute[]> wildcardHosts = new HashMap<>();
     private final CompiledRoute[] catchAll;
     private final Map<String, CompiledCluster> clusters = new LinkedHashMap<>();
+    /** The compiled routes of each virtual host, by its hash: what a next router may keep. */
+    private final Map<String, CompiledHost> hostsByHash = new HashMap<>();
+    private final int clustersKept;
+    private final int hostsKept;
 
     /**
      * Compiles {@code table}; its rate limits take their limiters from {@code limiters}, which the caller commits once
@@ -38,17 +48,48 @@ public final class Router {
      */
     public Router(RoutingTable table, ProxyMetrics metrics, EndpointRegistry registry,
                   RateLimiters.Generation limiters, ProxyConfig config) {
+        this(table, null, metrics, registry, limiters, config);
+    }
+
+    /**
+     * Compiles {@code table}, keeping what {@code previous} (the router served so far, or null) compiled of the
+     * clusters and virtual hosts that did not change; the proxy settings ({@code config}) must be the same.
+     */
+    public Router(RoutingTable table, Router previous, ProxyMetrics metrics, EndpointRegistry registry,
+                  RateLimiters.Generation limiters, ProxyConfig config) {
         this.table = table;
+        int keptClusters = 0;
         for (Cluster c : table.clusters()) {
-            clusters.put(c.name(), new CompiledCluster(c, registry));
+            CompiledCluster before = previous == null ? null : previous.clusters.get(c.name());
+            if (before != null && before.cluster().hash().equals(c.hash())) {
+                clusters.put(c.name(), before);
+                keptClusters++;
+            } else {
+                clusters.put(c.name(), new CompiledCluster(c, registry));
+            }
         }
+        int keptHosts = 0;
         CompiledRoute[] any = NONE;
         for (VirtualHost vh : table.virtualHosts()) {
-            CompiledRoute[] routes = new CompiledRoute[vh.routes().size()];
-            int i = 0;
-            for (Route r : vh.routes()) {
-                routes[i++] = new CompiledRoute(r, vh.clientAuth(), clusters, metrics, limiters, config);
+            CompiledHost before = previous == null ? null : previous.hostsByHash.get(vh.hash());
+            CompiledRoute[] routes;
+            if (before != null && before.keeps(clusters)) {
+                routes = before.routes();
+                for (CompiledRoute r : routes) {
+                    // the limiter in use stays in use (the generation drops those nobody asks for)
+                    if (r.route().policy().rateLimit() != null) {
+                        limiters.limiter(r.route().name(), r.route().policy().rateLimit());
+                    }
+                }
+                keptHosts++;
+            } else {
+                routes = new CompiledRoute[vh.routes().size()];
+                int i = 0;
+                for (Route r : vh.routes()) {
+                    routes[i++] = new CompiledRoute(r, vh.clientAuth(), clusters, metrics, limiters, config);
+                }
             }
+            hostsByHash.put(vh.hash(), CompiledHost.of(routes, clusters));
             if (vh.isCatchAll()) {
                 any = routes;
             } else if (vh.isWildcard()) {
@@ -58,6 +99,47 @@ public final class Router {
             }
         }
         this.catchAll = any;
+        this.clustersKept = keptClusters;
+        this.hostsKept = keptHosts;
+    }
+
+    /** The compiled routes of one virtual host, and the compiled clusters they forward to. */
+    private record CompiledHost(CompiledRoute[] routes, String[] clusterNames, CompiledCluster[] clusters) {
+
+        static CompiledHost of(CompiledRoute[] routes, Map<String, CompiledCluster> byName) {
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            for (CompiledRoute r : routes) {
+                if (r.route().action() instanceof RouteAction.Forward forward) {
+                    forward.backends().forEach(b -> names.add(b.cluster()));
+                }
+            }
+            String[] n = names.toArray(String[]::new);
+            CompiledCluster[] c = new CompiledCluster[n.length];
+            for (int i = 0; i < n.length; i++) {
+                c[i] = byName.get(n[i]);
+            }
+            return new CompiledHost(routes, n, c);
+        }
+
+        /** True when the clusters of {@code byName} are the very ones these routes were compiled with. */
+        boolean keeps(Map<String, CompiledCluster> byName) {
+            for (int i = 0; i < clusterNames.length; i++) {
+                if (byName.get(clusterNames[i]) != clusters[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Clusters kept from the previous router (not compiled again), for logs and tests. */
+    public int clustersKept() {
+        return clustersKept;
+    }
+
+    /** Virtual hosts whose compiled routes were kept from the previous router, for logs and tests. */
+    public int hostsKept() {
+        return hostsKept;
     }
 
     public java.util.Collection<CompiledCluster> clusters() {

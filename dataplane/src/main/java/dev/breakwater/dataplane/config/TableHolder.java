@@ -8,7 +8,11 @@ import dev.breakwater.dataplane.tls.CertificateStore;
 import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.Route;
+import dev.breakwater.routing.VirtualHost;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The router and certificates being served. A swap compiles the new table (routes, regexes, TLS contexts)
@@ -70,7 +74,7 @@ public final class TableHolder {
     public synchronized Router apply(RoutingTable table) {
         Objects.requireNonNull(table, "table");
         RateLimiters.Generation generation = limiters.next();
-        Router next = new Router(table, metrics, registry, generation, config);
+        Router next = new Router(table, router, metrics, registry, generation, config);
         if (tls != null) {
             CertificateStore store = CertificateStore.build(table, defaultCertificate, tls);
             certificates = store;
@@ -79,6 +83,13 @@ public final class TableHolder {
         router = next;
         generation.commit();
         metrics.tableApplied(table.version());
+        Set<String> routeNames = new HashSet<>();
+        for (VirtualHost vh : table.virtualHosts()) {
+            for (Route r : vh.routes()) {
+                routeNames.add(r.name());
+            }
+        }
+        metrics.retainRoutes(routeNames);
         return next;
     }
 }

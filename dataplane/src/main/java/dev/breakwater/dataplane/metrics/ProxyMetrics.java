@@ -9,14 +9,27 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The data plane's meters, exposed in Prometheus text format on the admin port. Per-route meters are
  * keyed by route name, so they survive table swaps.
+ *
+ * <p>Per-route meters cost nothing until the route serves its first request: only then are its latency timer and
+ * status counters registered, so that 10,000 idle routes neither take memory nor fill {@code /metrics}. At most
+ * {@code maxRoutes} routes get meters of their own (the label's cardinality); requests of further routes are counted
+ * under {@code route="}{@value #OTHER_ROUTES}{@code "}. The meters of routes that left the table are removed
+ * ({@link #retainRoutes}).
  */
 public final class ProxyMetrics {
+
+    /** The route label of requests whose route found no room among the {@code maxRoutes} metered ones. */
+    public static final String OTHER_ROUTES = "(other)";
+
+    /** The default of {@code maxRoutes}: routes metered on their own. */
+    public static final int DEFAULT_MAX_ROUTES = 1000;
 
     /** Upstream failures by kind. */
     public enum UpstreamError { CONNECT, RESET, TIMEOUT }
@@ -42,7 +55,21 @@ public final class ProxyMetrics {
     private final ConcurrentHashMap<Integer, Counter> refused = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> http2Errors = new ConcurrentHashMap<>();
 
+    private final int maxRoutes;
+    /** Routes whose own meters are registered (those that served a request), at most {@link #maxRoutes}. */
+    private final java.util.concurrent.atomic.AtomicInteger meteredRoutes = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile RouteMeters otherRoutes;
+
     public ProxyMetrics() {
+        this(DEFAULT_MAX_ROUTES);
+    }
+
+    /** @param maxRoutes the most routes with meters of their own (label cardinality); at least 1 */
+    public ProxyMetrics(int maxRoutes) {
+        if (maxRoutes < 1) {
+            throw new IllegalArgumentException("maxRoutes: " + maxRoutes + " (expected: >= 1)");
+        }
+        this.maxRoutes = maxRoutes;
         Gauge.builder("breakwater.downstream.connections.active", activeConnections, AtomicLong::get)
                 .description("Client connections open now").register(registry);
         Gauge.builder("breakwater.table.version", tableVersion, AtomicLong::get)
@@ -59,9 +86,83 @@ public final class ProxyMetrics {
         return registry;
     }
 
-    /** The meters of one route; the same object for the same name across tables. */
+    /**
+     * The meters of one route; the same object for the same name across tables, until the route leaves the table.
+     * Nothing is registered before it records a request.
+     */
     public RouteMeters route(String name) {
-        return routes.computeIfAbsent(name, n -> new RouteMeters(registry, n));
+        RouteMeters m = routes.get(name);
+        return m != null ? m : routes.computeIfAbsent(name, n -> new RouteMeters(this, n));
+    }
+
+    /** The most routes metered on their own. */
+    public int maxRoutes() {
+        return maxRoutes;
+    }
+
+    /** Routes whose meters are registered now (they served a request), {@value #OTHER_ROUTES} excluded. */
+    public int meteredRoutes() {
+        return meteredRoutes.get();
+    }
+
+    /**
+     * Removes the meters of every route not named in {@code names} (the routes of the table now served): their
+     * request counters and latency timers, cache and rate-limit counters. A request still in flight on such a route
+     * is not counted.
+     */
+    public void retainRoutes(java.util.Set<String> names) {
+        for (var it = routes.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!names.contains(e.getKey())) {
+                it.remove();
+                if (e.getValue().retire()) {
+                    meteredRoutes.decrementAndGet();
+                }
+            }
+        }
+        for (var it = caches.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!names.contains(e.getKey())) {
+                it.remove();
+                e.getValue().remove(registry);
+            }
+        }
+        for (var it = rateLimited.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!names.contains(e.getKey())) {
+                it.remove();
+                registry.remove(e.getValue());
+            }
+        }
+    }
+
+    /** A slot for one more route's own meters, or false when {@link #maxRoutes} have them. */
+    private boolean takeRouteSlot() {
+        while (true) {
+            int n = meteredRoutes.get();
+            if (n >= maxRoutes) {
+                return false;
+            }
+            if (meteredRoutes.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** The shared meters of routes beyond {@link #maxRoutes}, registered when first needed. */
+    private RouteMeters otherRoutes() {
+        RouteMeters m = otherRoutes;
+        if (m == null) {
+            synchronized (this) {
+                m = otherRoutes;
+                if (m == null) {
+                    m = new RouteMeters(this, OTHER_ROUTES);
+                    m.materialize();
+                    otherRoutes = m;
+                }
+            }
+        }
+        return m;
     }
 
     public void connectionOpened() {
@@ -251,16 +352,75 @@ public final class ProxyMetrics {
         public void evicted() {
             evicted.increment();
         }
+
+        void remove(MeterRegistry registry) {
+            for (Counter c : List.of(hits, misses, stale, revalidated, coalesced, stored, storedBytes, evicted)) {
+                registry.remove(c);
+            }
+        }
     }
 
-    /** Requests by status and their latency, for one route. */
+    /**
+     * Requests by status and their latency, for one route: registered with its first request, as the route's own
+     * meters while fewer than {@code maxRoutes} routes have theirs, else as {@value #OTHER_ROUTES}'s.
+     */
     public static final class RouteMeters {
-        private final MeterRegistry registry;
+        private final ProxyMetrics owner;
         private final String route;
+        /** This route's own meters, or those of {@value #OTHER_ROUTES}; null before the first request. */
+        private volatile Registered meters;
+        /** Set once the route left the table: nothing more is registered for it. */
+        private volatile boolean retired;
+
+        RouteMeters(ProxyMetrics owner, String route) {
+            this.owner = owner;
+            this.route = route;
+        }
+
+        public void record(int status, long nanos) {
+            Registered m = meters;
+            if (m == null) {
+                m = materialize();
+                if (m == null) {
+                    return;
+                }
+            }
+            m.record(status, nanos);
+        }
+
+        /** Registers this route's meters (or points at the shared ones); null once retired. */
+        private synchronized Registered materialize() {
+            if (meters == null && !retired) {
+                if (route.equals(OTHER_ROUTES) || owner.takeRouteSlot()) {
+                    meters = new Registered(owner.registry, route);
+                } else {
+                    meters = owner.otherRoutes().meters;
+                }
+            }
+            return retired ? null : meters;
+        }
+
+        /** Removes this route's own meters; true when it had some (it held one of the {@code maxRoutes} slots). */
+        private synchronized boolean retire() {
+            retired = true;
+            Registered m = meters;
+            meters = null;
+            if (m != null && m.route.equals(route)) {
+                m.remove(owner.registry);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** The registered meters behind one or more {@link RouteMeters}. */
+    private static final class Registered {
+        private final String route;
+        private final MeterRegistry registry;
         private final Timer latency;
         private final ConcurrentHashMap<Integer, Counter> byStatus = new ConcurrentHashMap<>();
 
-        RouteMeters(MeterRegistry registry, String route) {
+        Registered(MeterRegistry registry, String route) {
             this.registry = registry;
             this.route = route;
             this.latency = Timer.builder("breakwater.request.duration")
@@ -270,7 +430,7 @@ public final class ProxyMetrics {
                     .register(registry);
         }
 
-        public void record(int status, long nanos) {
+        void record(int status, long nanos) {
             Counter c = byStatus.get(status);
             if (c == null) {
                 c = byStatus.computeIfAbsent(status, s -> Counter.builder("breakwater.requests")
@@ -280,6 +440,11 @@ public final class ProxyMetrics {
             }
             c.increment();
             latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        void remove(MeterRegistry registry) {
+            registry.remove(latency);
+            byStatus.values().forEach(registry::remove);
         }
     }
 }

@@ -28,6 +28,25 @@ public final class Values {
     }
 
     /**
+     * A quiet period such as {@code 20ms} or {@code 1s}, from 1 ms to 10 s.
+     *
+     * @throws IllegalArgumentException {@code NAME: 'V' (expected: a duration from 1ms to 10s, such as 20ms)}
+     */
+    public static java.time.Duration debounce(String name, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,5})(ms|s)").matcher(value.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            java.time.Duration d = m.group(2).equals("ms") ? java.time.Duration.ofMillis(n)
+                    : java.time.Duration.ofSeconds(n);
+            if (d.toMillis() >= 1 && d.toMillis() <= 10_000) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException(name + ": '" + value + "' (expected: a duration from 1ms to 10s, such as "
+                + "20ms)");
+    }
+
+    /**
      * The value of {@code --also-serve-class}, checked as an IngressClass name.
      *
      * @throws IllegalArgumentException {@code --also-serve-class: 'V' is not an IngressClass name (...)}

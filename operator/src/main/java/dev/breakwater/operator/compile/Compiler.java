@@ -42,15 +42,25 @@ public final class Compiler {
      * (the table served so far, may be null) held for it.
      */
     public static Compilation compile(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous) {
+        return compile(snapshot, options, previous, new SecretChecks());
+    }
+
+    /**
+     * As {@link #compile(ClusterSnapshot, CompilerOptions, RoutingTable)}, reusing what {@code checks} found in
+     * earlier compilations about Secrets whose content did not change (and forgetting Secrets no longer used).
+     */
+    public static Compilation compile(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous,
+                                      SecretChecks checks) {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(checks, "checks");
         IngressClassFilter classes = new IngressClassFilter(snapshot.ingressClasses(), options);
         List<HasMetadata> ours = new ArrayList<>();
         snapshot.ingresses().stream().filter(Compiler::named).filter(classes::isOurs).forEach(ours::add);
         snapshot.routes().stream().filter(Compiler::named).forEach(ours::add);
         ours.sort(ObjectAge.OLDEST_FIRST);
 
-        TableBuilder table = new TableBuilder(snapshot, options, previous);
+        TableBuilder table = new TableBuilder(snapshot, options, previous, checks);
         IngressProcessor ingresses = new IngressProcessor(table);
         List<Processor> processors = List.of(ingresses, new CanaryProcessor(table, ingresses),
                 new RouteProcessor(table));
@@ -60,7 +70,9 @@ public final class Compiler {
             }
         }
         processors.forEach(Processor::finish);
-        return table.build();
+        Compilation compilation = table.build();
+        checks.sweep();
+        return compilation;
     }
 
     private static boolean named(HasMetadata object) {

@@ -19,7 +19,8 @@ import java.util.TreeSet;
 final class HostCertificates {
 
     private final TlsSecrets secrets;
-    private final Map<String, Certificate> bySecret = new TreeMap<>();
+    /** Per Secret: the certificate first served from it, and every host that gets it (one set, grown in place). */
+    private final Map<String, Served> bySecret = new TreeMap<>();
     private final Map<String, String> secretOfHost = new HashMap<>();
     private final Map<String, String> ownerOfHost = new HashMap<>();
 
@@ -61,16 +62,22 @@ final class HostCertificates {
         }
         Certificate cert = loaded.certificate();
         if (cert != null) {
-            bySecret.merge(ref, cert, (a, b) -> {
-                TreeSet<String> all = new TreeSet<>(a.hosts());
-                all.addAll(b.hosts());
-                return new Certificate(a.name(), List.copyOf(all), a.certificateChain(), a.privateKey());
-            });
+            bySecret.computeIfAbsent(ref, r -> new Served(cert, new TreeSet<>())).hosts().addAll(cert.hosts());
         }
     }
 
     /** The certificates that serve at least one host, by Secret name. */
     List<Certificate> certificates() {
-        return bySecret.values().stream().filter(c -> !c.hosts().isEmpty()).toList();
+        List<Certificate> out = new ArrayList<>();
+        for (Served s : bySecret.values()) {
+            if (!s.hosts().isEmpty()) {
+                Certificate c = s.first();
+                out.add(new Certificate(c.name(), List.copyOf(s.hosts()), c.certificateChain(), c.privateKey()));
+            }
+        }
+        return out;
+    }
+
+    private record Served(Certificate first, TreeSet<String> hosts) {
     }
 }

@@ -69,9 +69,9 @@ final class TableBuilder {
     record ClusterDefault(String ownerKey, String ownerObject, RouteAction action) {
     }
 
-    TableBuilder(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous) {
+    TableBuilder(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous, SecretChecks checks) {
         this.backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices());
-        this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous);
+        this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous, checks);
         this.certificates = new HostCertificates(tlsSecrets);
     }
 

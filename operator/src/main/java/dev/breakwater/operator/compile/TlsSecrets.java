@@ -8,14 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +33,16 @@ final class TlsSecrets {
     private final Map<String, Secret> secrets = new HashMap<>();
     private final Instant now;
     private final Map<String, Certificate> previous = new HashMap<>();
+    private final SecretChecks checks;
+    /** Per Secret name: its {@link SecretChecks.Checked} content, or the exception saying why it is unusable. */
+    private final Map<String, Object> checkedByRef = new HashMap<>();
 
     TlsSecrets(List<Secret> secrets, Instant now, RoutingTable previousTable) {
+        this(secrets, now, previousTable, new SecretChecks());
+    }
+
+    TlsSecrets(List<Secret> secrets, Instant now, RoutingTable previousTable, SecretChecks checks) {
+        this.checks = checks;
         for (Secret s : secrets) {
             if (s.getMetadata() != null && s.getMetadata().getName() != null) {
                 String ns = s.getMetadata().getNamespace() == null ? "default" : s.getMetadata().getNamespace();
@@ -56,50 +61,21 @@ final class TlsSecrets {
 
     /**
      * The certificate of Secret {@code ref} ("ns/name") for {@code hosts}. When the Secret is unusable and a
-     * previous table held a good certificate of that name, that one is kept.
+     * previous table held a good certificate of that name, that one is kept. The Secret's content is parsed and its
+     * key proved once per content ({@link SecretChecks}), however many objects name it.
      */
     Loaded certificate(String ref, Collection<String> hosts) {
         String problem;
         try {
-            Secret s = secrets.get(ref);
-            if (s == null) {
-                throw new IllegalArgumentException("Secret " + ref + " does not exist");
-            }
-            if (!"kubernetes.io/tls".equals(s.getType())) {
-                throw new IllegalArgumentException("Secret " + ref + " has type \"" + s.getType()
-                        + "\" (expected: kubernetes.io/tls)");
-            }
-            String chain = field(s, "tls.crt", ref);
-            String key = field(s, "tls.key", ref);
-            X509Certificate[] certs = certificates(chain, "Secret " + ref + ": tls.crt");
-            PrivateKey privateKey = privateKey(key, ref);
-            if (!isRsaOrEc(privateKey.getAlgorithm())) {
-                throw new IllegalArgumentException("Secret " + ref + ": tls.key is a " + privateKey.getAlgorithm()
-                        + " key (expected: RSA or ECDSA)");
-            }
-            if (!matches(privateKey, certs[0].getPublicKey())) {
-                throw new IllegalArgumentException("Secret " + ref + ": tls.key does not belong to the certificate "
-                        + "in tls.crt");
-            }
-            if (now != null) {
-                try {
-                    certs[0].checkValidity(Date.from(now));
-                } catch (CertificateExpiredException e) {
-                    throw new IllegalArgumentException("Secret " + ref + ": the certificate expired on "
-                            + certs[0].getNotAfter().toInstant());
-                } catch (CertificateNotYetValidException e) {
-                    throw new IllegalArgumentException("Secret " + ref + ": the certificate is not valid before "
-                            + certs[0].getNotBefore().toInstant());
-                }
-            }
-            List<String> names = dnsNames(certs[0], ref);
+            SecretChecks.Checked checked = checked(ref);
+            checked.checkValidAt(now, ref);
             List<String> covered = new ArrayList<>();
             List<String> uncovered = new ArrayList<>();
             for (String h : hosts) {
-                (covers(names, h) ? covered : uncovered).add(h);
+                (covers(checked.dnsNames(), h) ? covered : uncovered).add(h);
             }
-            return new Loaded(new Certificate(ref, covered.stream().sorted().toList(), chain, key), uncovered,
-                    null, false);
+            covered.sort(null);
+            return new Loaded(new Certificate(ref, covered, checked.chain(), checked.key()), uncovered, null, false);
         } catch (IllegalArgumentException e) {
             problem = e.getMessage();
         }
@@ -110,6 +86,51 @@ final class TlsSecrets {
                     problem, true);
         }
         return new Loaded(null, List.of(), problem, false);
+    }
+
+    /** The checked content of Secret {@code ref}, read once per compilation; throws with the reason it is unusable. */
+    private SecretChecks.Checked checked(String ref) {
+        Object result = checkedByRef.computeIfAbsent(ref, r -> {
+            try {
+                return check(r);
+            } catch (IllegalArgumentException e) {
+                return e;
+            }
+        });
+        if (result instanceof IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return (SecretChecks.Checked) result;
+    }
+
+    private SecretChecks.Checked check(String ref) {
+        Secret s = secrets.get(ref);
+        if (s == null) {
+            throw new IllegalArgumentException("Secret " + ref + " does not exist");
+        }
+        if (!"kubernetes.io/tls".equals(s.getType())) {
+            throw new IllegalArgumentException("Secret " + ref + " has type \"" + s.getType()
+                    + "\" (expected: kubernetes.io/tls)");
+        }
+        String chain = field(s, "tls.crt", ref);
+        String key = field(s, "tls.key", ref);
+        return checks.check(ref, chain, key, TlsSecrets::prove);
+    }
+
+    /** Parses {@code chain} and {@code key} and proves that they belong together; throws with the reason if not. */
+    private static SecretChecks.Checked prove(String ref, String chain, String key) {
+        X509Certificate[] certs = certificates(chain, "Secret " + ref + ": tls.crt");
+        PrivateKey privateKey = privateKey(key, ref);
+        if (!isRsaOrEc(privateKey.getAlgorithm())) {
+            throw new IllegalArgumentException("Secret " + ref + ": tls.key is a " + privateKey.getAlgorithm()
+                    + " key (expected: RSA or ECDSA)");
+        }
+        if (!matches(privateKey, certs[0].getPublicKey())) {
+            throw new IllegalArgumentException("Secret " + ref + ": tls.key does not belong to the certificate "
+                    + "in tls.crt");
+        }
+        return new SecretChecks.Checked(chain, key, List.copyOf(dnsNames(certs[0], ref)),
+                certs[0].getNotBefore().toInstant(), certs[0].getNotAfter().toInstant());
     }
 
     /** The PEM CA bundle ({@code ca.crt}) of Secret {@code ref}; throws with the reason when unusable. */

@@ -60,6 +60,15 @@ public final class LocalCommand implements Callable<Integer> {
     @Mixin
     EdgeOptions edge = new EdgeOptions();
 
+    private java.time.Duration debounce = LocalMode.DEFAULT_DEBOUNCE;
+
+    @Option(names = "--debounce", paramLabel = "DURATION",
+            description = "Re-read DIR once no file in it changed for this long, at the latest 5 times this long after "
+                    + "the first change (default: 20ms).")
+    void debounce(String value) {
+        debounce = Values.debounce("--debounce", value);
+    }
+
     @Option(names = "--http-port", paramLabel = "N", description = "Plain HTTP (default: 8080).")
     void httpPort(String value) {
         httpPort = Values.number("--http-port", value, 0, 65535);
@@ -119,7 +128,7 @@ public final class LocalCommand implements Callable<Integer> {
         // SIGTERM/SIGINT: not ready at once, stop accepting, let requests in flight finish (10 s), exit 0
         dev.breakwater.dataplane.Main.drainOnSignals(dataPlane, Duration.ZERO, Duration.ofSeconds(10));
         local.reload();
-        local.watch(150);
+        local.watch(debounce.toMillis());
         System.err.printf("breakwater: serving %s on http://%s:%d and https://%s:%d (TLS by %s; admin http://%s:%d)%n",
                 o.directory, o.bind, dataPlane.httpPort(), o.bind, dataPlane.httpsPort(), dataPlane.tlsProvider(),
                 o.bind, dataPlane.adminPort());

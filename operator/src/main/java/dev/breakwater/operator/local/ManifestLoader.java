@@ -38,6 +38,10 @@ import java.util.Objects;
  * strictly, as {@code kubectl apply} validates it: a field the Route schema does not know (a typo) is an error. A namespaced object without
  * {@code metadata.namespace} goes to {@code default}. Problems never stop the loading: each bad document is
  * reported as a {@link ManifestError} and left out.
+ *
+ * <p>A loader remembers what each file held: a file whose content (its SHA-256) did not change since the last
+ * {@link #load} is not parsed again, its objects are reused (they are never modified). Only the files of the last
+ * load are remembered.
  */
 public final class ManifestLoader {
 
@@ -68,10 +72,124 @@ public final class ManifestLoader {
     public Manifests load(Path directory) throws IOException {
         Objects.requireNonNull(directory, "directory");
         Run run = new Run();
+        Map<Path, FileRead> reads = new HashMap<>();
         for (Path file : manifestFiles(directory)) {
-            run.readFile(file);
+            FileRead read = read(file);
+            reads.put(file, read);
+            read.documents().forEach(d -> run.take(file, d));
+        }
+        synchronized (this) {
+            lastReads = reads;
         }
         return run.result();
+    }
+
+    /** The files of the last load, by path: their content's hash and what their documents held. */
+    private Map<Path, FileRead> lastReads = Map.of();
+
+    /** What one file held: each document's object, error or warning, in order. */
+    private record FileRead(String sha256, List<Document> documents) {
+    }
+
+    /** One document of a file: an object ({@code value}), or a problem ({@code error} or a warning). */
+    private record Document(int index, String object, HasMetadata value, String problem, boolean warning) {
+    }
+
+    private FileRead read(Path file) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException | RuntimeException e) {
+            return new FileRead("", List.of(new Document(1, null, null, "cannot read: " + e.getMessage(), false)));
+        }
+        String sha = sha256(content);
+        FileRead earlier;
+        synchronized (this) {
+            earlier = lastReads.get(file);
+        }
+        if (earlier != null && earlier.sha256().equals(sha)) {
+            return earlier;
+        }
+        return new FileRead(sha, parse(content));
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private List<Document> parse(byte[] content) {
+        List<Document> out = new ArrayList<>();
+        int document = 0;
+        try (Reader reader = new java.io.InputStreamReader(new java.io.ByteArrayInputStream(content),
+                java.nio.charset.StandardCharsets.UTF_8.newDecoder());
+             MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class).readValues(reader)) {
+            while (true) {
+                document++;
+                if (!documents.hasNextValue()) {
+                    break;
+                }
+                Document d = readDocument(document, documents.nextValue());
+                if (d != null) {
+                    out.add(d);
+                }
+            }
+        } catch (JsonProcessingException e) {
+            out.add(new Document(document, null, null, "invalid YAML" + location(e) + ": "
+                    + firstLine(e.getOriginalMessage()), false));
+        } catch (IOException | RuntimeException e) {
+            out.add(new Document(Math.max(document, 1), null, null, "cannot read: " + e.getMessage(), false));
+        }
+        return List.copyOf(out);
+    }
+
+    private static Document error(int document, String object, String problem) {
+        return new Document(document, object, null, problem, false);
+    }
+
+    /** What document number {@code document} holds; null for an empty one. */
+    private Document readDocument(int document, JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            return error(document, null, "not a Kubernetes object (expected a mapping)");
+        }
+        String kindName = node.path("kind").asText("");
+        String name = node.path("metadata").path("name").asText("");
+        if (kindName.isEmpty()) {
+            return error(document, null, "kind is missing");
+        }
+        Kind kind = KINDS.get(kindName);
+        if (kind == null) {
+            return new Document(document, name.isEmpty() ? kindName : kindName + "/" + name, null,
+                    "kind " + kindName + " is not read in local mode; ignored", true);
+        }
+        if (name.isEmpty()) {
+            return error(document, null, kindName + " has no metadata.name");
+        }
+        String namespace = node.path("metadata").path("namespace").asText("");
+        if (kind.namespaced() && namespace.isEmpty()) {
+            namespace = DEFAULT_NAMESPACE;
+            ((ObjectNode) node.get("metadata")).put("namespace", namespace);
+        }
+        String object = kind.namespaced() ? kindName + "/" + namespace + "/" + name : kindName + "/" + name;
+        String apiVersion = node.path("apiVersion").asText("");
+        if (!kind.apiVersion().equals(apiVersion)) {
+            return error(document, object, "apiVersion \"" + apiVersion + "\" is not supported for " + kindName
+                    + " (expected: " + kind.apiVersion() + ")");
+        }
+        try {
+            HasMetadata value = (kind.type() == Route.class ? strictJson : json).treeToValue(node, kind.type());
+            return new Document(document, object, value, null, false);
+        } catch (JsonProcessingException e) {
+            return error(document, object, "does not match the " + kindName + " schema" + fieldOf(e) + ": "
+                    + firstLine(e.getOriginalMessage()));
+        }
     }
 
     private static List<Path> manifestFiles(Path directory) throws IOException {
@@ -103,76 +221,18 @@ public final class ManifestLoader {
         private final List<ManifestError> errors = new ArrayList<>();
         private final List<ManifestError> warnings = new ArrayList<>();
 
-        void readFile(Path file) {
-            int document = 0;
-            try (Reader reader = Files.newBufferedReader(file);
-                 MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class).readValues(reader)) {
-                while (true) {
-                    document++;
-                    if (!documents.hasNextValue()) {
-                        break;
-                    }
-                    readDocument(file, document, documents.nextValue());
-                }
-            } catch (JsonProcessingException e) {
-                errors.add(new ManifestError(file, document, null, "invalid YAML" + location(e) + ": "
-                        + firstLine(e.getOriginalMessage())));
-            } catch (IOException | RuntimeException e) {
-                errors.add(new ManifestError(file, Math.max(document, 1), null, "cannot read: " + e.getMessage()));
-            }
-        }
-
-        private void readDocument(Path file, int document, JsonNode node) {
-            if (node == null || node.isNull() || node.isMissingNode()) {
+        void take(Path file, Document d) {
+            if (d.problem() != null) {
+                (d.warning() ? warnings : errors).add(new ManifestError(file, d.index(), d.object(), d.problem()));
                 return;
             }
-            if (!node.isObject()) {
-                errors.add(new ManifestError(file, document, null, "not a Kubernetes object (expected a mapping)"));
-                return;
-            }
-            String kindName = node.path("kind").asText("");
-            String name = node.path("metadata").path("name").asText("");
-            if (kindName.isEmpty()) {
-                errors.add(new ManifestError(file, document, null, "kind is missing"));
-                return;
-            }
-            Kind kind = KINDS.get(kindName);
-            if (kind == null) {
-                warnings.add(new ManifestError(file, document, name.isEmpty() ? kindName : kindName + "/" + name,
-                        "kind " + kindName + " is not read in local mode; ignored"));
-                return;
-            }
-            if (name.isEmpty()) {
-                errors.add(new ManifestError(file, document, null, kindName + " has no metadata.name"));
-                return;
-            }
-            String namespace = node.path("metadata").path("namespace").asText("");
-            if (kind.namespaced() && namespace.isEmpty()) {
-                namespace = DEFAULT_NAMESPACE;
-                ((ObjectNode) node.get("metadata")).put("namespace", namespace);
-            }
-            String object = kind.namespaced() ? kindName + "/" + namespace + "/" + name : kindName + "/" + name;
-            String apiVersion = node.path("apiVersion").asText("");
-            if (!kind.apiVersion().equals(apiVersion)) {
-                errors.add(new ManifestError(file, document, object, "apiVersion \"" + apiVersion
-                        + "\" is not supported for " + kindName + " (expected: " + kind.apiVersion() + ")"));
-                return;
-            }
-            HasMetadata value;
-            try {
-                value = (kind.type() == Route.class ? strictJson : json).treeToValue(node, kind.type());
-            } catch (JsonProcessingException e) {
-                errors.add(new ManifestError(file, document, object, "does not match the " + kindName + " schema"
-                        + fieldOf(e) + ": " + firstLine(e.getOriginalMessage())));
-                return;
-            }
-            Path earlier = fileOfObject.putIfAbsent(object, file);
+            Path earlier = fileOfObject.putIfAbsent(d.object(), file);
             if (earlier != null) {
-                errors.add(new ManifestError(file, document, object, object + " is defined twice, in " + earlier
-                        + " and in " + file + "; the first one is used"));
+                errors.add(new ManifestError(file, d.index(), d.object(), d.object() + " is defined twice, in "
+                        + earlier + " and in " + file + "; the first one is used"));
                 return;
             }
-            keep(value);
+            keep(d.value());
         }
 
         private void keep(HasMetadata value) {

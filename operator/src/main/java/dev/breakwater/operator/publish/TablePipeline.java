@@ -5,6 +5,7 @@ import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.compile.EndpointRefresh;
 import dev.breakwater.operator.compile.Compiler;
+import dev.breakwater.operator.compile.SecretChecks;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -46,6 +47,29 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         void compiled(ClusterSnapshot snapshot, Compilation compilation, long version);
     }
 
+    /**
+     * What one run did ({@link #runNow}).
+     *
+     * @param outcome what became of the table compiled
+     * @param version the version serving it (the one published, or the one already serving the same content); 0 when
+     *                publishing failed or nothing ran
+     * @param problem why publishing failed (the publisher's exception message), or null
+     */
+    public record Run(Outcome outcome, long version, String problem) {
+
+        /** What became of a run's table. */
+        public enum Outcome {
+            /** Published as a new version. */
+            PUBLISHED,
+            /** The same content as the version published last: not published again. */
+            UNCHANGED,
+            /** The publisher refused it (see {@link Run#problem}); the previous version keeps serving. */
+            FAILED,
+            /** Nothing to compile: no change, or not leading. */
+            NOTHING
+        }
+    }
+
     /** Counters, for tests and logs. */
     public record Stats(long fullCompilations, long fastPaths, long unchanged, long published, long lastVersion) {
     }
@@ -65,6 +89,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
     private RoutingTable current;
     private Compilation last;
     private Set<String> servicesWithSlices = Set.of();
+    private final SecretChecks secretChecks = new SecretChecks();
 
     // guarded by this
     private boolean synced;
@@ -166,29 +191,46 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
                 published == null ? 0 : published.version());
     }
 
-    private void run() {
+    /**
+     * Compiles the changes reported so far now, on the compile thread, and waits for the outcome (local mode's
+     * reloads; the debounced runs go on as before).
+     */
+    public Run runNow() {
+        try {
+            return executor.submit((java.util.concurrent.Callable<Run>) this::run).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while compiling", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("compiling failed", e.getCause());
+        }
+    }
+
+    private Run run() {
         PendingChanges.Batch batch = pending.drain();
         long runTerm;
         boolean fresh;
         synchronized (this) {
             if (!leading) {
-                return;
+                return new Run(Run.Outcome.NOTHING, 0, null);
             }
             runTerm = term;
             fresh = published == null;
         }
         if (batch.full() || fresh || current == null) {
-            full(runTerm);
+            return full(runTerm);
         } else if (!batch.endpointServices().isEmpty()) {
-            fast(runTerm, batch.endpointServices());
+            return fast(runTerm, batch.endpointServices());
         }
+        return new Run(Run.Outcome.NOTHING, 0, null);
     }
 
-    private void full(long runTerm) {
+    private Run full(long runTerm) {
         long started = System.nanoTime();
         ClusterSnapshot snapshot = view.snapshot();
         Compilation compilation = Compiler.compile(snapshot, clock == null ? options : options.at(clock.instant()),
-                current);
+                current, secretChecks);
+        long compiled = System.nanoTime();
         Set<String> withSlices = new HashSet<>();
         for (EndpointSlice slice : snapshot.endpointSlices()) {
             Map<String, String> labels = slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
@@ -202,17 +244,19 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         synchronized (this) {
             fullCompilations++;
         }
-        long version = offer(runTerm, compilation.table(), "full compilation", started);
-        if (listener != null && version >= 0) {
+        Run run = offer(runTerm, compilation.table(), "full compilation, compiled in "
+                + TimeUnit.NANOSECONDS.toMillis(compiled - started) + " ms", started);
+        if (listener != null && run.outcome() != Run.Outcome.NOTHING) {
             try {
-                listener.compiled(snapshot, compilation, version);
+                listener.compiled(snapshot, compilation, run.version());
             } catch (RuntimeException e) {
                 LOG.error("a compilation listener failed", e);
             }
         }
+        return run;
     }
 
-    private void fast(long runTerm, Set<String> services) {
+    private Run fast(long runTerm, Set<String> services) {
         long started = System.nanoTime();
         List<Service> changed = new ArrayList<>();
         List<EndpointSlice> slices = new ArrayList<>();
@@ -223,8 +267,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
             List<EndpointSlice> now = view.endpointSlices(namespace, name);
             if (servicesWithSlices.contains(key) == now.isEmpty()) {
                 LOG.debug("Service {} gained its first or lost its last EndpointSlice: full compilation", key);
-                full(runTerm);
-                return;
+                return full(runTerm);
             }
             Service service = view.service(namespace, name);
             if (service != null) {
@@ -234,30 +277,27 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         }
         RoutingTable table = EndpointRefresh.refresh(current, services, changed, slices);
         if (table == null) {
-            full(runTerm);
-            return;
+            return full(runTerm);
         }
         synchronized (this) {
             fastPaths++;
         }
         last = new Compilation(table, last.diagnostics(), last.routeStatuses());
-        offer(runTerm, table, "endpoints of " + services.size() + " Service(s)", started);
+        return offer(runTerm, table, "endpoints of " + services.size() + " Service(s), compiled in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms", started);
     }
 
-    /**
-     * Publishes {@code table} unless it is the one served; returns the version serving it, 0 when publishing failed,
-     * or -1 when not leading.
-     */
-    private long offer(long runTerm, RoutingTable table, String how, long started) {
+    /** Publishes {@code table} unless it is the one served (NOTHING when not leading). */
+    private Run offer(long runTerm, RoutingTable table, String how, long started) {
         current = table;
         synchronized (this) {
             if (!leading || term != runTerm) {
-                return -1;
+                return new Run(Run.Outcome.NOTHING, 0, null);
             }
             if (published != null && published.sameContentAs(table)) {
                 unchanged++;
                 LOG.debug("{}: table unchanged (v{})", how, TableVersions.describe(published.version()));
-                return published.version();
+                return new Run(Run.Outcome.UNCHANGED, published.version(), null);
             }
             RoutingTable numbered = table.withVersion(versions.next());
             try {
@@ -265,7 +305,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("publishing table v{} failed; the next change tries again",
                         TableVersions.describe(numbered.version()), e);
-                return 0;
+                return new Run(Run.Outcome.FAILED, 0, String.valueOf(e.getMessage()));
             }
             published = numbered;
             publishedCount++;
@@ -273,7 +313,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
                     TableVersions.describe(numbered.version()), how,
                     TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started), numbered.virtualHosts().size(),
                     numbered.clusters().size());
-            return numbered.version();
+            return new Run(Run.Outcome.PUBLISHED, numbered.version(), null);
         }
     }
 

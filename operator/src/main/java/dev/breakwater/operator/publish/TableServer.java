@@ -12,9 +12,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -22,12 +19,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -58,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * breakwater.channel.dataplane.table.version{dataplane}} (gauge, the version each serves),
  * {@code breakwater.channel.push.latency} (timer, from publication, or from the data plane's {@code HELLO} if
  * later, to its ACK) and {@code breakwater.channel.nacks} (counter).
+ *
+ * <p>Each connection is a {@link HandshakeGate} until its handshake verified the peer, then a
+ * {@link DataPlaneConnection}; this class keeps what they share: the latest table, the connected data planes and the
+ * meters.
  */
 public final class TableServer implements TablePublisher, AutoCloseable {
 
@@ -73,7 +72,8 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         void answered(DataPlaneStatus dataPlane, DataPlaneStatus.Answer answer);
     }
 
-    private record Published(ChannelMessage.Table message, long publishedNanos) {
+    /** The latest table, encoded once for every connection. */
+    record Published(ChannelMessage.Table message, long publishedNanos) {
         long version() {
             return message.version();
         }
@@ -92,7 +92,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     private final int threads;
 
     /** Connections that said HELLO, by data-plane id; guarded by itself for changes. */
-    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private final Map<String, DataPlaneConnection> peers = new ConcurrentHashMap<>();
     /** The served-version gauge's value per data-plane id; changed with {@link #peers}. */
     private final Map<String, AtomicLong> servedVersions = new ConcurrentHashMap<>();
     private final Map<String, Gauge> servedVersionGauges = new ConcurrentHashMap<>();
@@ -158,7 +158,8 @@ public final class TableServer implements TablePublisher, AutoCloseable {
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
                         ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
-                        ch.pipeline().addLast("handshake", new HandshakeGate());
+                        ch.pipeline().addLast("handshake", new HandshakeGate(TableServer.this,
+                                MAX_INBOUND_FRAME_BYTES, keepAlive));
                     }
                 })
                 .bind(new InetSocketAddress(bindAddress, requestedPort)).sync().channel();
@@ -195,7 +196,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
             recent.put(table.version(), p.publishedNanos());
             latest = p;
         }
-        for (Peer peer : peers.values()) {
+        for (DataPlaneConnection peer : peers.values()) {
             peer.offer();
         }
     }
@@ -209,8 +210,8 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     /** The data planes connected now, by id. */
     public List<DataPlaneStatus> dataPlanes() {
         List<DataPlaneStatus> out = new ArrayList<>();
-        for (Peer p : peers.values()) {
-            out.add(p.status);
+        for (DataPlaneConnection p : peers.values()) {
+            out.add(p.status());
         }
         out.sort(Comparator.comparing(DataPlaneStatus::id));
         return out;
@@ -246,7 +247,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     }
 
     /** Runs the change listeners on the answers thread. */
-    private void dataPlanesChanged() {
+    void dataPlanesChanged() {
         ExecutorService e = events;
         if (changeListeners.isEmpty() || e == null) {
             return;
@@ -305,212 +306,75 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     }
 
     /** When a version was published, or null if it is not a recent one. */
-    private Long publishedNanos(long version) {
+    Long publishedNanos(long version) {
         synchronized (recent) {
             return recent.get(version);
         }
     }
 
-    /** Lets a connection talk only once its handshake verified the peer's certificate. */
-    private final class HandshakeGate extends ChannelInboundHandlerAdapter {
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof SslHandshakeCompletionEvent done) {
-                if (!done.isSuccess()) {
-                    LOG.info("push channel: refused {}: {}", ctx.channel().remoteAddress(),
-                            ChannelPipelines.describe(done.cause()));
-                    ctx.close();
-                    return;
-                }
-                ChannelPipelines.addMessaging(ctx.pipeline(), MAX_INBOUND_FRAME_BYTES, keepAlive);
-                ctx.pipeline().addLast("dataPlane", new Peer(ctx.channel()));
-                ctx.pipeline().remove(this);
-                return;
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
+    /** The table published last, or null. */
+    Published latest() {
+        return latest;
+    }
 
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // before the handshake: a plain-TCP peer, a bad certificate; the handshake event says which
-            ctx.close();
+    /** What {@link #joined} did: the older connection of the same data plane (to close), its served-version gauge. */
+    record Joined(DataPlaneConnection replaced, AtomicLong servedGauge) {
+    }
+
+    /** Data plane {@code id} said HELLO on {@code connection}, replacing any older connection of it. */
+    Joined joined(String id, DataPlaneConnection connection) {
+        synchronized (peers) {
+            DataPlaneConnection replaced = peers.put(id, connection);
+            AtomicLong gauge = servedVersions.computeIfAbsent(id, i -> {
+                AtomicLong v = new AtomicLong(-1);
+                servedVersionGauges.put(i, Gauge.builder("breakwater.channel.dataplane.table.version", v,
+                                AtomicLong::get).tag("dataplane", i)
+                        .description("Version of the table a data plane serves").register(registry));
+                return v;
+            });
+            return new Joined(replaced, gauge);
         }
     }
 
-    /** One data plane's connection. Its fields are confined to the connection's event loop, but {@link #status}. */
-    private final class Peer extends ChannelInboundHandlerAdapter {
-        private final Channel channel;
-        private ChannelMessage.Hello hello;
-        private Instant since;
-        private long helloNanos;
-        private boolean writing;
-        private long sentVersion = -1;
-        private long servedVersion = -1;
-        private DataPlaneStatus.Answer lastAnswer;
-        private AtomicLong servedGauge;
-        /** The latest snapshot, read by any thread. */
-        volatile DataPlaneStatus status;
-
-        Peer(Channel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (hello == null) {
-                if (msg instanceof ChannelMessage.Hello h) {
-                    onHello(h);
-                } else if (!(msg instanceof ChannelMessage.Ping) && !(msg instanceof ChannelMessage.Pong)) {
-                    refuse("sent " + msg + " before HELLO");
-                }
-                return;
-            }
-            if (msg instanceof ChannelMessage.Ack a) {
-                onAnswer(a.version(), true, null);
-            } else if (msg instanceof ChannelMessage.Nack n) {
-                onAnswer(n.version(), false, n.reason());
-            } else if (!(msg instanceof ChannelMessage.Ping) && !(msg instanceof ChannelMessage.Pong)) {
-                refuse("sent " + msg);
-            }
-        }
-
-        private void refuse(String why) {
-            LOG.warn("push channel: closing {} ({}): {}", hello == null ? "?" : hello.id(), channel.remoteAddress(),
-                    why);
-            channel.close();
-        }
-
-        private void onHello(ChannelMessage.Hello h) {
-            if (h.protocol() != ChannelMessage.PROTOCOL) {
-                refuse("protocol " + h.protocol() + " (this operator speaks " + ChannelMessage.PROTOCOL + ")");
-                return;
-            }
-            hello = h;
-            since = Instant.now();
-            helloNanos = System.nanoTime();
-            Published p = latest;
-            if (p != null && p.message().hash().equals(h.lastHash())) {
-                servedVersion = p.version();
-                sentVersion = p.version();
-            }
-            updateStatus();
-            Peer replaced;
-            synchronized (peers) {
-                replaced = peers.put(h.id(), this);
-                servedGauge = servedVersions.computeIfAbsent(h.id(), id -> {
-                    AtomicLong v = new AtomicLong(-1);
-                    servedVersionGauges.put(id, Gauge.builder("breakwater.channel.dataplane.table.version", v,
-                                    AtomicLong::get).tag("dataplane", id)
-                            .description("Version of the table a data plane serves").register(registry));
-                    return v;
-                });
-            }
-            if (replaced != null) {
-                LOG.info("push channel: {} reconnected from {}; closing its older connection", h.id(),
-                        channel.remoteAddress());
-                replaced.channel.close();
-            }
-            servedGauge.set(servedVersion);
-            LOG.info("push channel: data plane {} connected from {} (serving {})", h.id(), channel.remoteAddress(),
-                    h.lastHash() == null ? "no table" : "v" + h.lastVersion() + ", " + h.lastHash());
-            if (servedVersion >= 0) {
-                answered(new DataPlaneStatus.Answer(servedVersion, true, null, since));
-            } else {
-                dataPlanesChanged();
-            }
-            offer();
-        }
-
-        /** Sends the latest table unless one is being written or it was sent already; any thread. */
-        void offer() {
-            if (!channel.eventLoop().inEventLoop()) {
-                channel.eventLoop().execute(this::offer);
-                return;
-            }
-            Published p = latest;
-            if (hello == null || writing || !channel.isActive() || p == null || p.version() <= sentVersion) {
-                return;
-            }
-            writing = true;
-            sentVersion = p.version();
-            channel.writeAndFlush(p.message()).addListener((ChannelFuture f) -> {
-                writing = false;
-                if (f.isSuccess()) {
-                    offer(); // a later table may have been published meanwhile
-                }
-            });
-        }
-
-        private void onAnswer(long version, boolean acked, String reason) {
-            if (version > sentVersion) {
-                refuse((acked ? "ACK" : "NACK") + " for v" + version + ", never sent to it");
-                return;
-            }
-            DataPlaneStatus.Answer answer = new DataPlaneStatus.Answer(version, acked, reason, Instant.now());
-            if (acked) {
-                Long published = publishedNanos(version);
-                if (published != null) {
-                    long from = published - helloNanos < 0 ? helloNanos : published; // nanoTime: compare by difference
-                    pushLatency.record(System.nanoTime() - from, TimeUnit.NANOSECONDS);
-                }
-                if (version > servedVersion) {
-                    servedVersion = version;
-                    servedGauge.set(version);
-                }
-            } else {
-                nacks.increment();
-                LOG.warn("push channel: data plane {} refused table v{}: {}", hello.id(), version, reason);
-            }
-            lastAnswer = answer;
-            updateStatus();
-            answered(answer);
-        }
-
-        private void answered(DataPlaneStatus.Answer answer) {
-            if (listener != null) {
-                DataPlaneStatus snapshot = status;
-                try {
-                    events.execute(() -> {
-                        try {
-                            listener.answered(snapshot, answer);
-                        } catch (RuntimeException e) {
-                            LOG.error("push channel: the answer listener failed", e);
-                        }
-                    });
-                } catch (RejectedExecutionException closed) {
-                    return;
+    /** {@code connection} of data plane {@code id} closed; nothing happens if a newer one replaced it. */
+    void left(String id, DataPlaneConnection connection) {
+        synchronized (peers) {
+            if (peers.remove(id, connection)) {
+                servedVersions.remove(id);
+                Gauge g = servedVersionGauges.remove(id);
+                if (g != null) {
+                    registry.remove(g);
                 }
             }
-            dataPlanesChanged();
         }
+    }
 
-        private void updateStatus() {
-            status = new DataPlaneStatus(hello.id(), hello.node(), hello.pod(),
-                    String.valueOf(channel.remoteAddress()), since, servedVersion, lastAnswer);
-        }
+    /** A data plane ACKed a table {@code nanos} after it was published (or after its HELLO, if later). */
+    void pushLatency(long nanos) {
+        pushLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
 
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (hello != null) {
-                synchronized (peers) {
-                    if (peers.remove(hello.id(), this)) {
-                        servedVersions.remove(hello.id());
-                        Gauge g = servedVersionGauges.remove(hello.id());
-                        if (g != null) {
-                            registry.remove(g);
-                        }
+    /** A data plane refused a table. */
+    void nacked() {
+        nacks.increment();
+    }
+
+    /** Tells the {@link Listener} (on the answers thread), then the change listeners. */
+    void answered(DataPlaneStatus status, DataPlaneStatus.Answer answer) {
+        if (listener != null) {
+            try {
+                events.execute(() -> {
+                    try {
+                        listener.answered(status, answer);
+                    } catch (RuntimeException e) {
+                        LOG.error("push channel: the answer listener failed", e);
                     }
-                }
-                LOG.info("push channel: data plane {} disconnected", hello.id());
-                dataPlanesChanged();
+                });
+            } catch (RejectedExecutionException closed) {
+                return;
             }
-            ctx.fireChannelInactive();
         }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            refuse(ChannelPipelines.describe(cause));
-        }
+        dataPlanesChanged();
     }
 
     /** Settings of a {@link TableServer}; every setter checks its argument. */

@@ -1,0 +1,91 @@
+package dev.breakwater.dataplane.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Per-route meters: nothing registered before a route's first request, at most {@code maxRoutes} routes metered on
+ * their own (the rest as {@code (other)}), removed with their route.
+ */
+class RouteMetersTest {
+
+    @Test
+    void anIdleRouteHasNoMeters() {
+        ProxyMetrics metrics = new ProxyMetrics();
+        for (int i = 0; i < 10_000; i++) {
+            metrics.route("h" + i + ".example.com/#0");
+            metrics.route("h" + i + ".example.com/#1");
+        }
+
+        String scrape = metrics.scrape();
+
+        assertThat(scrape).doesNotContain("breakwater_request_duration_seconds", "route=\"h1.example.com/#0\"");
+        assertThat(scrape.getBytes(StandardCharsets.UTF_8).length).isLessThan(1 << 20);
+        assertThat(metrics.meteredRoutes()).isZero();
+    }
+
+    @Test
+    void aRoutesMetersAppearWithItsFirstRequest() {
+        ProxyMetrics metrics = new ProxyMetrics();
+        ProxyMetrics.RouteMeters route = metrics.route("a.com/#0");
+
+        route.record(200, 1_000_000);
+        route.record(200, 1_000_000);
+        route.record(503, 1_000_000);
+
+        assertThat(metrics.route("a.com/#0")).isSameAs(route);
+        assertThat(metrics.scrape())
+                .contains("breakwater_requests_total{route=\"a.com/#0\",status=\"200\"} 2.0")
+                .contains("breakwater_requests_total{route=\"a.com/#0\",status=\"503\"} 1.0")
+                .contains("breakwater_request_duration_seconds_count{route=\"a.com/#0\"} 3");
+        assertThat(metrics.meteredRoutes()).isEqualTo(1);
+    }
+
+    @Test
+    void routesBeyondTheCapShareTheOtherLabel() {
+        ProxyMetrics metrics = new ProxyMetrics(2);
+        for (int i = 0; i < 5; i++) {
+            metrics.route("r" + i).record(200, 1_000);
+        }
+
+        String scrape = metrics.scrape();
+
+        assertThat(scrape).contains("breakwater_requests_total{route=\"r0\",status=\"200\"} 1.0")
+                .contains("breakwater_requests_total{route=\"r1\",status=\"200\"} 1.0")
+                .contains("breakwater_requests_total{route=\"(other)\",status=\"200\"} 3.0")
+                .doesNotContain("route=\"r2\"", "route=\"r4\"");
+        assertThat(metrics.meteredRoutes()).isEqualTo(2);
+    }
+
+    @Test
+    void aRouteThatLeavesTheTableLosesItsMetersAndFreesItsSlot() {
+        ProxyMetrics metrics = new ProxyMetrics(1);
+        ProxyMetrics.RouteMeters gone = metrics.route("gone");
+        gone.record(200, 1_000);
+        metrics.rateLimited("gone").increment();
+        metrics.cache("gone").hit();
+
+        metrics.retainRoutes(Set.of("kept"));
+        gone.record(200, 1_000);
+        metrics.route("kept").record(200, 1_000);
+
+        assertThat(metrics.scrape()).doesNotContain("route=\"gone\"")
+                .contains("breakwater_requests_total{route=\"kept\",status=\"200\"} 1.0")
+                .doesNotContain("(other)");
+        assertThat(metrics.meteredRoutes()).isEqualTo(1);
+
+        metrics.retainRoutes(new HashSet<>());
+        assertThat(metrics.meteredRoutes()).isZero();
+        assertThat(metrics.scrape()).doesNotContain("breakwater_requests_total{");
+    }
+
+    @Test
+    void theCapIsAtLeastOne() {
+        assertThatThrownBy(() -> new ProxyMetrics(0)).hasMessage("maxRoutes: 0 (expected: >= 1)");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.breakwater.operator.compile;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What reading a {@code kubernetes.io/tls} Secret found, kept by content: parsing its chain and key and proving that
+ * they belong together (a signature made and verified) costs about a millisecond, and a wildcard Secret may be named
+ * by thousands of Ingresses. A compilation checks each Secret once; kept across compilations (the pipelines hold
+ * one), a Secret whose content did not change is not checked again.
+ *
+ * <p>Bounded by the Secrets in use: {@link #sweep} drops whatever the last compilation did not ask for. Not
+ * thread-safe beyond its own lock; one compilation at a time uses it.
+ */
+public final class SecretChecks {
+
+    /** How {@link #check} proves a Secret's content; throws with the reason it is unusable. */
+    interface Prover {
+        Checked prove(String ref, String chain, String key);
+    }
+
+    /**
+     * A chain and key that parse and belong together.
+     *
+     * @param dnsNames  the names the leaf serves (SAN DNS names, or its CN without SAN)
+     * @param notBefore the leaf's validity
+     * @param notAfter  the leaf's validity
+     */
+    record Checked(String chain, String key, List<String> dnsNames, Instant notBefore, Instant notAfter) {
+
+        /** Throws, naming Secret {@code ref}, when the leaf is not valid at {@code now} (null: no check). */
+        void checkValidAt(Instant now, String ref) {
+            if (now == null) {
+                return;
+            }
+            // X509Certificate.checkValidity's rule: valid from notBefore to notAfter, both included
+            if (now.isAfter(notAfter)) {
+                throw new IllegalArgumentException("Secret " + ref + ": the certificate expired on " + notAfter);
+            }
+            if (now.isBefore(notBefore)) {
+                throw new IllegalArgumentException("Secret " + ref + ": the certificate is not valid before "
+                        + notBefore);
+            }
+        }
+    }
+
+    private record Key(String ref, String chain, String key) {
+    }
+
+    /** A check's outcome: the content, or the reason it is unusable. */
+    private record Outcome(Checked checked, String problem) {
+    }
+
+    private final Map<Key, Outcome> outcomes = new HashMap<>();
+    private final Map<Key, Outcome> used = new HashMap<>();
+    private long proofs;
+
+    /** Checks the content of Secret {@code ref}, or returns what checking that content found before. */
+    synchronized Checked check(String ref, String chain, String key, Prover prover) {
+        Key k = new Key(ref, chain, key);
+        Outcome outcome = used.get(k);
+        if (outcome == null) {
+            outcome = outcomes.get(k);
+        }
+        if (outcome == null) {
+            proofs++;
+            try {
+                outcome = new Outcome(prover.prove(ref, chain, key), null);
+            } catch (IllegalArgumentException e) {
+                outcome = new Outcome(null, Objects.requireNonNull(e.getMessage(), "message"));
+            }
+        }
+        used.put(k, outcome);
+        if (outcome.problem() != null) {
+            throw new IllegalArgumentException(outcome.problem());
+        }
+        return outcome.checked();
+    }
+
+    /** Forgets every content that no check asked for since the last sweep. */
+    synchronized void sweep() {
+        outcomes.clear();
+        outcomes.putAll(used);
+        used.clear();
+    }
+
+    /** How many contents were parsed and proved so far, for tests. */
+    synchronized long proofs() {
+        return proofs;
+    }
+
+    /** Contents held, for tests. */
+    synchronized int size() {
+        Map<Key, Outcome> all = new HashMap<>(outcomes);
+        all.putAll(used);
+        return all.size();
+    }
+}

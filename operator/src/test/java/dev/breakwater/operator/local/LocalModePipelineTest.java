@@ -1,0 +1,100 @@
+package dev.breakwater.operator.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.operator.compile.CompilerOptions;
+import dev.breakwater.routing.RoutingTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Local mode runs the operator's pipeline: EndpointSlice edits take the fast path, and give a full compile's table. */
+class LocalModePipelineTest {
+
+    private static String ingress() {
+        return """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: site}
+                spec:
+                  rules:
+                  - host: site.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                """;
+    }
+
+    private static String slice(String... addresses) {
+        return """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec:
+                  ports: [{name: http, port: 80}]
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}
+                addressType: IPv4
+                ports: [{name: http, port: 8080}]
+                endpoints: [%s]
+                """.formatted(String.join(", ", java.util.Arrays.stream(addresses)
+                .map(a -> "{addresses: [\"" + a + "\"]}").toList()));
+    }
+
+    @Test
+    void anEndpointSliceEditTakesTheFastPathAndGivesTheFullCompilersTable(@TempDir Path dir, @TempDir Path other)
+            throws Exception {
+        List<RoutingTable> served = new ArrayList<>();
+        Files.writeString(dir.resolve("ingress.yaml"), ingress());
+        Files.writeString(dir.resolve("web.yaml"), slice("10.0.0.1", "10.0.0.2"));
+        try (LocalMode local = new LocalMode(dir, served::add, CompilerOptions.local(), m -> { })) {
+            assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+            Files.writeString(dir.resolve("web.yaml"), slice("10.0.0.2"));
+            LocalMode.Reload r = local.reload();
+
+            assertThat(r.outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+            assertThat(r.version()).isEqualTo(2);
+            assertThat(local.stats().fullCompilations()).isEqualTo(1);
+            assertThat(local.stats().fastPaths()).isEqualTo(1);
+
+            Files.writeString(dir.resolve("ingress.yaml"), ingress().replace("site.example.com", "new.example.com"));
+            assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+            assertThat(local.stats().fullCompilations()).isEqualTo(2);
+        }
+        Files.writeString(other.resolve("ingress.yaml"), ingress());
+        Files.writeString(other.resolve("web.yaml"), slice("10.0.0.2"));
+        List<RoutingTable> fresh = new ArrayList<>();
+        try (LocalMode local = new LocalMode(other, fresh::add, CompilerOptions.local(), m -> { })) {
+            local.reload();
+        }
+        assertThat(served.get(1).hash()).isEqualTo(fresh.get(0).hash());
+        assertThat(served.get(1).virtualHosts()).isEqualTo(fresh.get(0).virtualHosts());
+        assertThat(served.get(1).clusters()).isEqualTo(fresh.get(0).clusters());
+    }
+
+    @Test
+    void aTableTheSinkRefusedIsCompiledAgainOnTheNextReload(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("ingress.yaml"), ingress());
+        Files.writeString(dir.resolve("web.yaml"), slice("10.0.0.1"));
+        boolean[] refuse = {true};
+        List<String> reported = new ArrayList<>();
+        try (LocalMode local = new LocalMode(dir, t -> {
+            if (refuse[0]) {
+                throw new IllegalArgumentException("not now");
+            }
+        }, CompilerOptions.local(), reported::add)) {
+            assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.REJECTED);
+            assertThat(reported).contains("error: the compiled table was refused: not now");
+            refuse[0] = false;
+            LocalMode.Reload again = local.reload();
+
+            assertThat(again.outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+            assertThat(local.version()).isEqualTo(again.version()).isPositive();
+        }
+    }
+}
