@@ -44,7 +44,7 @@ public final class TableCodec {
     /** Human-readable JSON with private keys redacted (for the admin {@code /table} endpoint). */
     public static String encodeRedacted(RoutingTable table) {
         RoutingTable redacted = new RoutingTable(table.version(), table.hash(), table.virtualHosts(),
-                table.clusters(), table.certificates().stream().map(Certificate::redacted).toList());
+                table.clusters(), table.certificates().stream().map(Certificate::redacted).toList(), table.l4());
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(redacted);
         } catch (JsonProcessingException e) {
@@ -81,6 +81,11 @@ public final class TableCodec {
             sha.update(MAPPER.writeValueAsBytes(table.clusters()));
             sha.update((byte) 0);
             sha.update(MAPPER.writeValueAsBytes(table.certificates()));
+            if (table.l4() != null) {
+                // only tables with L4 listeners hash them, so the hash of every other table is what it was
+                sha.update((byte) 0);
+                sha.update(MAPPER.writeValueAsBytes(table.l4()));
+            }
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

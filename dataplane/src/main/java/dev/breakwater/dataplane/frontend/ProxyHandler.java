@@ -228,7 +228,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter
     private void connectionStarted(Channel ch) {
         headTimeout = ch.pipeline().get(RequestHeadTimeout.class);
         pool = services.pool(ch.eventLoop());
-        clientIp = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
+        clientIp = dev.breakwater.dataplane.proxyprotocol.ClientAddress.ip(ch);
         localPort = ch.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
         http2 = ch instanceof Http2StreamChannel;
         if (!http2) {
