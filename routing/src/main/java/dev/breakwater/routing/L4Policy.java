@@ -14,8 +14,8 @@ import java.util.Objects;
  *                                 this long, then are closed (>= 0)
  * @param sendProxyProtocol        the PROXY protocol header written to the endpoint first ({@link
  *                                 ProxyProtocolVersion#NONE}: none)
- * @param maxSessions              UDP: the most client sessions per data-plane event loop (>= 1); datagrams of a
- *                                 new client beyond it are dropped
+ * @param maxSessions              UDP: the most client sessions of the listener (>= 1); datagrams of a new client
+ *                                 beyond it are dropped
  * @param sessionIdleTimeoutMillis UDP: a session with no datagram either way for this long ends (> 0)
  */
 public record L4Policy(Balancer balancer, long connectTimeoutMillis, int connectAttempts, long idleTimeoutMillis,
