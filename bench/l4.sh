@@ -19,6 +19,7 @@ SINK=19500 DIRECT=19500 BW=19501 HAP=19502 NGX=19503
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
+[[ -n ${KEEP_METRICS:-} ]] && trap 'curl -s 127.0.0.1:19590/metrics | grep breakwater_l4 > "$run/metrics.txt"; cleanup' EXIT
 
 # the sink: reads each connection to its end, then answers the number of bytes read
 python3 - "$SINK" >"$run/sink.log" 2>&1 <<'PY' &
@@ -59,7 +60,7 @@ addressType: IPv4
 ports: [{name: tcp, port: $SINK}]
 endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
 YAML
-"$project/breakwater" local "$run/manifests" --http-port 19580 --https-port 19543 --admin-port 19590 \
+JAVA_OPTS="${BW_JAVA_OPTS:-}" "$project/breakwater" local "$run/manifests" --http-port 19580 --https-port 19543 --admin-port 19590 \
     --tcp-services-configmap bench/tcp-services >"$run/breakwater.log" 2>&1 &
 pids+=($!)
 

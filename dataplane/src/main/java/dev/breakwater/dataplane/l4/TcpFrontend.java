@@ -160,8 +160,8 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
         if (clientInputShut) {
             shutdownOutput(up);
         }
-        up.config().setAutoRead(true);
-        ctx.channel().config().setAutoRead(true);
+        autoRead(up, true, upstreamInputShut);
+        autoRead(ctx.channel(), true, clientInputShut);
     }
 
     @Override
@@ -177,7 +177,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
         count(msg, true);
         upstream.write(msg, upstream.voidPromise());
         if (!upstream.isWritable()) {
-            ctx.channel().config().setAutoRead(false);
+            autoRead(ctx.channel(), false, clientInputShut);
         }
     }
 
@@ -191,7 +191,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (connected) {
-            upstream.config().setAutoRead(ctx.channel().isWritable());
+            autoRead(upstream, ctx.channel().isWritable(), upstreamInputShut);
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -236,7 +236,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
         count(msg, false);
         ctx.write(msg, ctx.voidPromise());
         if (!ctx.channel().isWritable()) {
-            upstream.config().setAutoRead(false);
+            autoRead(upstream, false, upstreamInputShut);
         }
     }
 
@@ -246,7 +246,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
 
     void upstreamWritabilityChanged(boolean writable) {
         if (!closed) {
-            ctx.channel().config().setAutoRead(writable);
+            autoRead(ctx.channel(), writable, clientInputShut);
         }
     }
 
@@ -318,6 +318,21 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
             } else {
                 runtime.metrics().bytesSent(listener, pick.authority(), b.readableBytes());
             }
+        }
+    }
+
+    /**
+     * Turns reading of {@code ch} on or off, unless its input is shut or it is closed: changing the interest of a
+     * half-closed epoll socket fails ({@code epoll_ctl} ENOENT), and there is nothing left to read anyway.
+     */
+    private static void autoRead(Channel ch, boolean on, boolean inputShut) {
+        if (!ch.isActive() || inputShut || ch.config().isAutoRead() == on) {
+            return;
+        }
+        try {
+            ch.config().setAutoRead(on);
+        } catch (RuntimeException e) {
+            LOG.debug("auto-read of {} not changed: {}", ch, e.toString());
         }
     }
 

@@ -88,6 +88,61 @@ class L4TcpTest {
     }
 
     @Test
+    void parallelUploadsEndedByAHalfCloseAllGetTheAnswerSentAfterIt() throws Exception {
+        int port = FreePorts.tcp();
+        // a sink: reads each connection to its end, then answers how many bytes it read and closes
+        try (ServerSocket sink = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); DataPlane dp = dataPlane()) {
+            Thread acceptor = new Thread(() -> {
+                while (!sink.isClosed()) {
+                    try {
+                        Socket s = sink.accept();
+                        Thread t = new Thread(() -> {
+                            try (s) {
+                                long n = s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                                s.getOutputStream().write(Long.toString(n).getBytes(StandardCharsets.US_ASCII));
+                            } catch (IOException ignored) {
+                                // counted as a failure by the client
+                            }
+                        });
+                        t.setDaemon(true);
+                        t.start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            dp.apply(table(List.of(cluster("sink", sink.getLocalPort())),
+                    L4Listener.tcp(port, L4Route.to("tcp/" + port, "sink"))));
+            int size = 4 * 1024 * 1024;
+            List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> clients = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Thread t = new Thread(() -> {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                        s.setSoTimeout(20_000);
+                        byte[] chunk = new byte[65536];
+                        for (int sent = 0; sent < size; sent += chunk.length) {
+                            s.getOutputStream().write(chunk);
+                        }
+                        s.shutdownOutput();
+                        answers.add(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+                    } catch (IOException e) {
+                        answers.add(e.toString());
+                    }
+                });
+                t.start();
+                clients.add(t);
+            }
+            for (Thread t : clients) {
+                t.join();
+            }
+            assertThat(answers).hasSize(8).allSatisfy(a -> assertThat(a).isEqualTo(Integer.toString(size)));
+        }
+    }
+
+    @Test
     void aRefusedConnectIsTriedOnAnotherEndpoint() throws Exception {
         int port = FreePorts.tcp();
         int dead = FreePorts.tcp();
