@@ -21,6 +21,9 @@ import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.dataplane.request.RequestHeadCheck;
 import dev.breakwater.dataplane.request.RequestPolicy;
 import dev.breakwater.dataplane.frontend.ProxyInitializer;
+import dev.breakwater.dataplane.l4.L4Listeners;
+import dev.breakwater.dataplane.l4.L4Settings;
+import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.dataplane.tls.SelfSignedCertificate;
 import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.Certificate;
@@ -93,6 +96,9 @@ public final class DataPlane implements TableSink, AutoCloseable {
     private final String adminToken;
     private final Path hostsFile;
     private final RequestPolicy requestPolicy;
+    private final L4Settings l4Settings;
+    private final TrustedSources proxyProtocolFrom;
+    private volatile L4Listeners l4;
 
     private DataPlane(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -110,6 +116,8 @@ public final class DataPlane implements TableSink, AutoCloseable {
         this.hostsFile = b.hostsFile;
         this.requestPolicy = b.requestPolicy;
         this.listenOnceServing = b.listenOnceServing;
+        this.l4Settings = b.l4Settings;
+        this.proxyProtocolFrom = b.proxyProtocolFrom;
         if (b.cache.maxBytes() > 0) {
             this.cache = new ResponseCache(b.cache, route -> metrics.cache(route).evicted());
             metrics.bindCache(cache::weightedBytes, cache::size, cache::evictions);
@@ -151,6 +159,10 @@ public final class DataPlane implements TableSink, AutoCloseable {
             EventLoop loop = (EventLoop) e;
             pools.put(loop, new UpstreamPool(loop, transport.channel(), config, resolver, clientTls));
         }
+        l4 = new L4Listeners(workerGroup, transport, resolver, bindAddress, metrics.registry(), l4Settings);
+        if (table.router() != null) {
+            l4.prepare(table.router().table()).commit();
+        }
         connections = new DefaultChannelGroup("client-connections", GlobalEventExecutor.INSTANCE);
         ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining,
                 connections, cache, new RequestHeadCheck(requestPolicy));
@@ -185,7 +197,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new ProxyInitializer(services))
+                .childHandler(new ProxyInitializer(services, l4.proxyProtocol(proxyProtocolFrom, "http")))
                 .bind(new InetSocketAddress(bindAddress, requestedHttpPort)).sync().channel();
         if (tls != null) {
             httpsChannel = new ServerBootstrap()
@@ -196,12 +208,18 @@ public final class DataPlane implements TableSink, AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                    .childHandler(new HttpsInitializer(services, tls))
+                    .childHandler(new HttpsInitializer(services, tls, httpsPrelude()))
                     .bind(new InetSocketAddress(bindAddress, requestedHttpsPort)).sync().channel();
             String why = TlsContexts.openSslUnavailableReason();
             LOG.info("HTTPS on {}:{} with the {} TLS provider{}", bindAddress, httpsPort(), tls.provider(),
                     why == null ? " (BoringSSL)" : " (OpenSSL unavailable: " + why + ")");
         }
+    }
+
+    /** The HTTPS listener's first handlers: the PROXY protocol gate (when on), then TLS passthrough by SNI. */
+    private java.util.function.BiConsumer<Channel, Runnable> httpsPrelude() {
+        var gate = l4.proxyProtocol(proxyProtocolFrom, "https");
+        return (ch, rest) -> gate.accept(ch, () -> l4.httpsPassthrough(ch, rest));
     }
 
     /**
@@ -212,7 +230,19 @@ public final class DataPlane implements TableSink, AutoCloseable {
      */
     @Override
     public void apply(RoutingTable newTable) {
-        Router router = table.apply(newTable);
+        L4Listeners.Plan l4Plan = l4 == null ? null : l4.prepare(newTable);
+        Router router;
+        try {
+            router = table.apply(newTable);
+        } catch (RuntimeException e) {
+            if (l4Plan != null) {
+                l4Plan.abort();
+            }
+            throw e;
+        }
+        if (l4Plan != null) {
+            l4Plan.commit();
+        }
         if (listenOnceServing && httpChannel == null && services != null) {
             bindLate();
         }
@@ -275,6 +305,11 @@ public final class DataPlane implements TableSink, AutoCloseable {
         return metrics;
     }
 
+    /** The L4 listeners (TCP, UDP, TLS passthrough), or null before {@link #start()}. */
+    public L4Listeners l4() {
+        return l4;
+    }
+
     /** The HTTP port, or -1 while a data plane that listens once it serves has no table yet. */
     public int httpPort() {
         return httpChannel == null ? -1 : ((InetSocketAddress) httpChannel.localAddress()).getPort();
@@ -316,6 +351,9 @@ public final class DataPlane implements TableSink, AutoCloseable {
         if (httpsChannel != null) {
             httpsChannel.close().syncUninterruptibly();
         }
+        if (l4 != null) {
+            l4.stopAccepting();
+        }
         for (Channel c : connections) {
             c.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
         }
@@ -350,6 +388,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         }
         admin.close();
         healthChecker.close();
+        l4.close();
         for (UpstreamPool pool : pools.values()) {
             pool.eventLoop().execute(pool::closeAll);
         }
@@ -377,8 +416,26 @@ public final class DataPlane implements TableSink, AutoCloseable {
         private Path hostsFile;
         private RequestPolicy requestPolicy = RequestPolicy.DEFAULT;
         private boolean listenOnceServing;
+        private L4Settings l4Settings = L4Settings.DEFAULTS;
+        private TrustedSources proxyProtocolFrom = TrustedSources.NONE;
 
         private Builder() {
+        }
+
+        /** The data plane's limits of L4 listeners ({@link L4Settings#DEFAULTS}). */
+        public Builder l4Settings(L4Settings value) {
+            this.l4Settings = Objects.requireNonNull(value, "l4Settings");
+            return this;
+        }
+
+        /**
+         * The peers whose connections to the HTTP and HTTPS ports must begin with a PROXY protocol header (v1 or v2),
+         * which then gives the client address (X-Forwarded-For, allowlists, rate limits); connections from elsewhere
+         * are refused. Empty, the default: no header is read.
+         */
+        public Builder proxyProtocolFrom(TrustedSources value) {
+            this.proxyProtocolFrom = Objects.requireNonNull(value, "proxyProtocolFrom");
+            return this;
         }
 
         /**

@@ -1,6 +1,8 @@
 package dev.breakwater.dataplane;
 
 import dev.breakwater.dataplane.cache.CacheConfig;
+import dev.breakwater.dataplane.l4.L4Settings;
+import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.dataplane.request.PathPolicy;
 import dev.breakwater.dataplane.request.RequestPolicy;
 import java.io.IOException;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Option;
  * by the data plane's and local mode's {@code main}: {@code --cache-size}, {@code --cache-default-ttl},
  * {@code --cache-max-object-size}, {@code --cache-lock-timeout}, {@code --rate-limit-keys}, {@code --admin-token-file},
  * {@code --hosts-file}, and the request-head checks: {@code --max-request-headers}, {@code --path-merge-slashes},
- * {@code --path-escaped-slashes}. A picocli mixin of both commands; each option's value is checked by
+ * {@code --path-escaped-slashes}, and the PROXY protocol and TLS passthrough limits: {@code --proxy-protocol-from},
+ * {@code --proxy-protocol-header-timeout}, {@code --client-hello-timeout}. A picocli mixin of both commands; each option's value is checked by
  * {@link #accept}, whose messages name the option.
  */
 public final class EdgeOptions {
@@ -27,6 +30,8 @@ public final class EdgeOptions {
     private int metricsMaxRoutes = dev.breakwater.dataplane.metrics.ProxyMetrics.DEFAULT_MAX_ROUTES;
     private Path hostsFile;
     private RequestPolicy request = RequestPolicy.DEFAULT;
+    private TrustedSources proxyProtocolFrom = TrustedSources.NONE;
+    private L4Settings l4 = L4Settings.DEFAULTS;
 
     /**
      * Takes the option if it is one of these.
@@ -47,6 +52,11 @@ public final class EdgeOptions {
             case "--path-merge-slashes" -> request = request.withPaths(request.paths().withMergeSlashes(bool(name, value)));
             case "--path-escaped-slashes" -> request = request.withPaths(
                     request.paths().withEscapedSlashes(PathPolicy.EscapedSlashes.parse(name, value)));
+            case "--proxy-protocol-from" -> proxyProtocolFrom = cidrs(name, value);
+            case "--proxy-protocol-header-timeout" -> l4 = new L4Settings(l4.backlog(), l4.maxClientHelloLength(),
+                    l4.clientHelloTimeoutMillis(), positive(name, duration(name, value)).toMillis());
+            case "--client-hello-timeout" -> l4 = new L4Settings(l4.backlog(), l4.maxClientHelloLength(),
+                    positive(name, duration(name, value)).toMillis(), l4.proxyProtocolHeaderTimeoutMillis());
             case "--hosts-file" -> {
                 hostsFile = Path.of(value);
                 if (!Files.isReadable(hostsFile)) {
@@ -130,6 +140,26 @@ public final class EdgeOptions {
         accept("--path-escaped-slashes", value);
     }
 
+    @Option(names = "--proxy-protocol-from", paramLabel = "CIDR[,CIDR...]",
+            description = "Peers (a load balancer) whose connections to the HTTP and HTTPS ports must begin with a "
+                    + "PROXY protocol v1/v2 header, which gives the client address; other peers are refused "
+                    + "(default: none, no header read).")
+    void proxyProtocolFrom(String value) {
+        accept("--proxy-protocol-from", value);
+    }
+
+    @Option(names = "--proxy-protocol-header-timeout", paramLabel = "DURATION",
+            description = "Longest wait for a trusted peer's PROXY protocol header (default: 5s).")
+    void proxyProtocolHeaderTimeout(String value) {
+        accept("--proxy-protocol-header-timeout", value);
+    }
+
+    @Option(names = "--client-hello-timeout", paramLabel = "DURATION",
+            description = "Longest wait for the TLS ClientHello whose SNI name picks a passthrough host (default: 10s).")
+    void clientHelloTimeout(String value) {
+        accept("--client-hello-timeout", value);
+    }
+
     /** The request-head settings read so far. */
     public RequestPolicy requestPolicy() {
         return request;
@@ -138,7 +168,24 @@ public final class EdgeOptions {
     public DataPlane.Builder applyTo(DataPlane.Builder builder) {
         return builder.cache(cache).adminToken(adminToken).rateLimitKeys(rateLimitKeys)
                 .metricsMaxRoutes(metricsMaxRoutes).hostsFile(hostsFile)
-                .requestPolicy(request);
+                .requestPolicy(request).proxyProtocolFrom(proxyProtocolFrom).l4Settings(l4);
+    }
+
+    private static TrustedSources cidrs(String name, String value) {
+        try {
+            return TrustedSources.parse(java.util.Arrays.stream(value.split(",")).map(String::trim)
+                    .filter(v -> !v.isEmpty()).toList());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage() + " (expected: CIDR ranges such as "
+                    + "10.0.0.0/8,192.168.1.10)");
+        }
+    }
+
+    private static Duration positive(String name, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + ": " + d.toMillis() + "ms (expected: more than 0)");
+        }
+        return d;
     }
 
     private static boolean bool(String name, String value) {

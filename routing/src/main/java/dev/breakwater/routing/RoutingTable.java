@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param clusters     every backend the routes forward to, by unique name
  * @param certificates server certificates, chosen by SNI (exact name, then wildcard); PEM private keys
  *                     included, so a table is a secret (see {@link TableCodec#encodeRedacted})
+ * @param l4           L4 listeners and TLS passthrough hosts, or null for none (an empty value is held as null, so
+ *                     that a table without them encodes and hashes as before they existed)
  */
 public record RoutingTable(long version, String hash, List<VirtualHost> virtualHosts, List<Cluster> clusters,
-                           List<Certificate> certificates) {
+                           List<Certificate> certificates, L4Routes l4) {
 
     public RoutingTable {
         if (version < 0) {
@@ -24,6 +26,13 @@ public record RoutingTable(long version, String hash, List<VirtualHost> virtualH
         virtualHosts = List.copyOf(virtualHosts);
         clusters = List.copyOf(clusters);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
+        l4 = l4 == null || l4.isEmpty() ? null : l4;
+    }
+
+    /** A table without L4 listeners. */
+    public RoutingTable(long version, String hash, List<VirtualHost> virtualHosts, List<Cluster> clusters,
+                        List<Certificate> certificates) {
+        this(version, hash, virtualHosts, clusters, certificates, null);
     }
 
     /** A table with version 0 and its content hash computed. */
@@ -38,6 +47,17 @@ public record RoutingTable(long version, String hash, List<VirtualHost> virtualH
         return new RoutingTable(0, TableCodec.contentHash(unhashed), virtualHosts, clusters, certificates);
     }
 
+    /** The same content with these L4 listeners and passthrough hosts instead (version 0, hash computed). */
+    public RoutingTable withL4(L4Routes routes) {
+        RoutingTable unhashed = new RoutingTable(0, "", virtualHosts, clusters, certificates, routes);
+        return new RoutingTable(0, TableCodec.contentHash(unhashed), virtualHosts, clusters, certificates, routes);
+    }
+
+    /** The L4 listeners and passthrough hosts, {@link L4Routes#NONE} when there are none. */
+    public L4Routes l4Routes() {
+        return l4 == null ? L4Routes.NONE : l4;
+    }
+
     /** The empty table: every request gets the built-in 404. */
     public static RoutingTable empty() {
         return of(List.of(), List.of());
@@ -45,7 +65,7 @@ public record RoutingTable(long version, String hash, List<VirtualHost> virtualH
 
     /** The same content under another version number. */
     public RoutingTable withVersion(long newVersion) {
-        return new RoutingTable(newVersion, hash, virtualHosts, clusters, certificates);
+        return new RoutingTable(newVersion, hash, virtualHosts, clusters, certificates, l4);
     }
 
     /** True when both tables route identically (their content hashes are equal). */

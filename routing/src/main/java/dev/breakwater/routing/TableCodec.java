@@ -44,7 +44,7 @@ public final class TableCodec {
     /** Human-readable JSON with private keys redacted (for the admin {@code /table} endpoint). */
     public static String encodeRedacted(RoutingTable table) {
         RoutingTable redacted = new RoutingTable(table.version(), table.hash(), table.virtualHosts(),
-                table.clusters(), table.certificates().stream().map(Certificate::redacted).toList());
+                table.clusters(), table.certificates().stream().map(Certificate::redacted).toList(), table.l4());
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(redacted);
         } catch (JsonProcessingException e) {
@@ -91,6 +91,11 @@ public final class TableCodec {
         sha.update((byte) 't');
         try {
             sha.update(MAPPER.writeValueAsBytes(table.certificates()));
+            if (table.l4() != null) {
+                // only tables with L4 listeners hash them, so the hash of every other table is what it was
+                sha.update((byte) 0);
+                sha.update(MAPPER.writeValueAsBytes(table.l4()));
+            }
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -71,8 +71,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     private void connectionStarted(Channel ch) {
         headTimeout = ch.pipeline().get(RequestHeadTimeout.class);
-        String clientIp = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
-                : "unknown";
+        String clientIp = dev.breakwater.dataplane.proxyprotocol.ClientAddress.ip(ch);
         String localPort = ch.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
         connection = new ClientConnection(scheme, clientIp, localPort,
                 "https".equals(scheme) ? TlsSession.clientTls(ch) : null, false, services.pool(ch.eventLoop()),

@@ -51,8 +51,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
         this.ctx = ctx;
         Channel parent = ctx.channel().parent();
         Channel ch = parent != null ? parent : ctx.channel();
-        String clientIp = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
-                : "unknown";
+        String clientIp = dev.breakwater.dataplane.proxyprotocol.ClientAddress.ip(ch);
         String localPort = ch.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
         connection = new ClientConnection("https", clientIp, localPort, TlsSession.clientTls(ctx.channel()), true,
                 services.pool(ctx.channel().eventLoop()), new CallTimer(ctx.channel().eventLoop()));

@@ -21,6 +21,7 @@ import dev.breakwater.dataplane.tls.TlsContexts;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.Mapping;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,15 +36,29 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
 
     private final ProxyServices services;
     private final TlsContexts tls;
+    private final BiConsumer<Channel, Runnable> prelude;
 
     public HttpsInitializer(ProxyServices services, TlsContexts tls) {
+        this(services, tls, (ch, rest) -> rest.run());
+    }
+
+    /**
+     * @param prelude adds the first handlers of a connection (PROXY protocol gate, TLS passthrough by SNI) and runs
+     *                the rest of the pipeline's set-up for a connection that is to be terminated here
+     */
+    public HttpsInitializer(ProxyServices services, TlsContexts tls, BiConsumer<Channel, Runnable> prelude) {
         this.services = services;
         this.tls = tls;
+        this.prelude = prelude;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         services.connections().add(ch);
+        prelude.accept(ch, () -> terminate(ch));
+    }
+
+    private void terminate(Channel ch) {
         TableHolder table = services.table();
         Mapping<String, SslContext> mapping = host -> table.certificates().lookup(host).context();
         ch.pipeline()

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /** The pipeline of a plain-HTTP client connection: idle timer, HTTP/1.1 codec, proxy. */
 public final class ProxyInitializer extends ChannelInitializer<Channel> {
@@ -22,20 +23,30 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
     private static final int CODEC_PIPELINE_DEPTH = 1 << 16;
 
     private final ProxyServices services;
+    private final BiConsumer<Channel, Runnable> prelude;
 
     public ProxyInitializer(ProxyServices services) {
+        this(services, (ch, rest) -> rest.run());
+    }
+
+    /**
+     * @param prelude adds the first handlers of a connection (the PROXY protocol gate) and runs the rest of the
+     *                pipeline's set-up when they are done
+     */
+    public ProxyInitializer(ProxyServices services, BiConsumer<Channel, Runnable> prelude) {
         this.services = services;
+        this.prelude = prelude;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         services.connections().add(ch);
-        ch.pipeline()
+        prelude.accept(ch, () -> ch.pipeline()
                 .addLast("idle", new IdleStateHandler(services.config().idleTimeout().toMillis(), 0, 0,
                         TimeUnit.MILLISECONDS))
                 .addLast("head-timeout", new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()))
                 .addLast("http", serverCodec(services.config()))
-                .addLast("proxy", new Http1Connection(services, "http"));
+                .addLast("proxy", new Http1Connection(services, "http")));
     }
 
     /** The HTTP/1.1 server codec with the configured line and header limits (plain and TLS connections). */

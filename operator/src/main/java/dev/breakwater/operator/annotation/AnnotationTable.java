@@ -23,7 +23,8 @@ public final class AnnotationTable {
     /** Every key, in the order of the documentation table. */
     static final List<AnnotationKey<?>> ALL = Stream.of(TlsAnnotations.KEYS, TimeoutAnnotations.KEYS,
             BalancingAnnotations.KEYS, RetryAnnotations.KEYS, CacheAnnotations.KEYS, PathAnnotations.KEYS,
-            AccessAnnotations.KEYS, CanaryAnnotations.KEYS, AuthAnnotations.KEYS, RateLimitAnnotations.KEYS)
+            AccessAnnotations.KEYS, CanaryAnnotations.KEYS, AuthAnnotations.KEYS, RateLimitAnnotations.KEYS,
+            L4Annotations.KEYS)
             .flatMap(List::stream).toList();
 
     /** Every key read under {@value #BREAKWATER} (without the prefix). */

@@ -1,6 +1,7 @@
 package dev.breakwater.operator.cluster;
 
 import dev.breakwater.operator.crd.Route;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -21,9 +22,12 @@ import java.util.List;
  * @param endpointSlices EndpointSlices ({@code discovery.k8s.io/v1}) of every namespace
  * @param secrets        Secrets (TLS certificates, CA bundles) of every namespace
  * @param routes         Routes ({@code breakwater.dev/v1alpha1}) of every namespace
+ * @param configMaps     ConfigMaps; the compiler reads only those its options name (ingress-nginx's TCP and UDP
+ *                       services)
  */
 public record ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Service> services,
-                              List<EndpointSlice> endpointSlices, List<Secret> secrets, List<Route> routes) {
+                              List<EndpointSlice> endpointSlices, List<Secret> secrets, List<Route> routes,
+                              List<ConfigMap> configMaps) {
 
     public ClusterSnapshot {
         ingresses = copy(ingresses);
@@ -32,6 +36,19 @@ public record ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingres
         endpointSlices = copy(endpointSlices);
         secrets = copy(secrets);
         routes = copy(routes);
+        configMaps = copy(configMaps);
+    }
+
+    /** A snapshot without ConfigMaps. */
+    public ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Service> services,
+                           List<EndpointSlice> endpointSlices, List<Secret> secrets, List<Route> routes) {
+        this(ingresses, ingressClasses, services, endpointSlices, secrets, routes, List.of());
+    }
+
+    /** The same snapshot with these ConfigMaps instead of its own. */
+    public ClusterSnapshot withConfigMaps(List<ConfigMap> newConfigMaps) {
+        return new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices, secrets, routes,
+                newConfigMaps);
     }
 
     /** A snapshot without Routes. */
@@ -47,7 +64,7 @@ public record ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingres
 
     /** The same snapshot with these Routes instead of its own. */
     public ClusterSnapshot withRoutes(List<Route> newRoutes) {
-        return new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices, secrets, newRoutes);
+        return new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices, secrets, newRoutes, configMaps);
     }
 
     private static <T> List<T> copy(List<T> list) {

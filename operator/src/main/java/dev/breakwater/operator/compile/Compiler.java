@@ -20,7 +20,9 @@ import java.util.Objects;
  *   <li>{@link IngressProcessor}: Ingresses that are not canaries (Ingress v1 semantics, ingress-nginx's
  *       annotations);</li>
  *   <li>{@link CanaryProcessor}: canary Ingresses, attached to the routes of the others once all are read;</li>
- *   <li>{@link RouteProcessor}: Routes ({@code breakwater.dev/v1alpha1}).</li>
+ *   <li>{@link RouteProcessor}: Routes ({@code breakwater.dev/v1alpha1});</li>
+ *   <li>{@link L4Processor}: TLS passthrough hosts ({@code ssl-passthrough}) and the TCP and UDP services
+ *       ConfigMaps.</li>
  * </ol>
  *
  * Every processor sees the objects oldest first, all kinds in one order ({@link ObjectAge}), so that where an
@@ -63,7 +65,7 @@ public final class Compiler {
         TableBuilder table = new TableBuilder(snapshot, options, previous, checks);
         IngressProcessor ingresses = new IngressProcessor(table);
         List<Processor> processors = List.of(ingresses, new CanaryProcessor(table, ingresses),
-                new RouteProcessor(table));
+                new RouteProcessor(table), new L4Processor(table, snapshot, options.l4Sources()));
         for (int rank = 0; rank < ours.size(); rank++) {
             for (Processor processor : processors) {
                 processor.add(ours.get(rank), rank);

@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
  *                             {@code kubernetes.io/ingress.class} annotation) is compiled; an Ingress naming no class
  *                             is compiled when such a class is the cluster's default. Empty by default (sorted,
  *                             immutable)
+ * @param l4Sources            the ingress-nginx TCP and UDP services ConfigMaps to read ({@link L4Sources#NONE}: none)
  */
 public record CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
-                              Set<String> alsoServedClasses) {
+                              Set<String> alsoServedClasses, L4Sources l4Sources) {
 
     /** Our controller name, written in the {@code spec.controller} of our IngressClasses. */
     public static final String DEFAULT_CONTROLLER_NAME = "breakwater.dev/ingress-controller";
@@ -49,6 +50,17 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
             names.add(name);
         }
         alsoServedClasses = java.util.Collections.unmodifiableSortedSet(names);
+        l4Sources = l4Sources == null ? L4Sources.NONE : l4Sources;
+    }
+
+    public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
+                           Set<String> alsoServedClasses) {
+        this(controllerName, implicitDefaultClass, now, alsoServedClasses, L4Sources.NONE);
+    }
+
+    /** The same options, reading these TCP and UDP services ConfigMaps. */
+    public CompilerOptions withL4Sources(L4Sources sources) {
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, sources);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now) {
@@ -87,7 +99,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /** The same options, checking certificates against {@code time}. */
     public CompilerOptions at(Instant time) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, time, alsoServedClasses);
+        return new CompilerOptions(controllerName, implicitDefaultClass, time, alsoServedClasses, l4Sources);
     }
 
     /**
@@ -97,6 +109,6 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
      * @throws IllegalArgumentException when a name cannot be an IngressClass name
      */
     public CompilerOptions alsoServing(Collection<String> names) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, now, Set.copyOf(names));
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, Set.copyOf(names), l4Sources);
     }
 }

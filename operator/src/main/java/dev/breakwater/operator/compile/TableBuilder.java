@@ -58,6 +58,7 @@ final class TableBuilder {
     private final Set<String> clientAuthFailed = new TreeSet<>();
     private final List<RouteStatusReport> routeStatuses = new ArrayList<>();
     private Expansion expansion = (route, key, out) -> out.add(route);
+    private dev.breakwater.routing.L4Routes l4 = dev.breakwater.routing.L4Routes.NONE;
 
     /**
      * The default backend of the cluster: the last route of every host that has no default backend of its own.
@@ -152,6 +153,11 @@ final class TableBuilder {
         clientAuthFailed.addAll(hosts);
     }
 
+    /** The L4 listeners and passthrough hosts of the table ({@link L4Processor}). */
+    void l4(dev.breakwater.routing.L4Routes routes) {
+        this.l4 = routes;
+    }
+
     void routeStatus(RouteStatusReport report) {
         routeStatuses.add(report);
     }
@@ -201,8 +207,9 @@ final class TableBuilder {
             }
             virtualHosts.add(new VirtualHost(host, hostRoutes, clientAuthByHost.get(host)));
         }
+        l4.routes().forEach(r -> r.backends().forEach(b -> clusterNames.add(b.cluster())));
         List<Cluster> clusters = clusterNames.stream().map(backends::cluster).toList();
-        return new Compilation(RoutingTable.of(virtualHosts, clusters, certificates.certificates()), diagnostics,
-                routeStatuses);
+        RoutingTable table = RoutingTable.of(virtualHosts, clusters, certificates.certificates());
+        return new Compilation(l4.isEmpty() ? table : table.withL4(l4), diagnostics, routeStatuses);
     }
 }

@@ -6,6 +6,7 @@ import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.operator.cli.CommandLines;
 import dev.breakwater.operator.cli.Values;
 import dev.breakwater.operator.compile.CompilerOptions;
+import dev.breakwater.operator.compile.L4Sources;
 import dev.breakwater.operator.compile.DefaultCertificate;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Files;
@@ -68,6 +69,15 @@ public final class LocalCommand implements Callable<Integer> {
     void debounce(String value) {
         debounce = Values.debounce("--debounce", value);
     }
+
+    @Option(names = "--tcp-services-configmap", paramLabel = "NAMESPACE/NAME",
+            description = "ingress-nginx's TCP services ConfigMap in DIR: each key a port, each value "
+                    + "namespace/service:port[:PROXY][:PROXY] (default: none).")
+    String tcpServices;
+
+    @Option(names = "--udp-services-configmap", paramLabel = "NAMESPACE/NAME",
+            description = "ingress-nginx's UDP services ConfigMap in DIR (default: none).")
+    String udpServices;
 
     @Option(names = "--http-port", paramLabel = "N", description = "Plain HTTP (default: 8080).")
     void httpPort(String value) {
@@ -154,17 +164,32 @@ public final class LocalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CommandLines.usageError(spec.commandLine(), e.getMessage());
         }
+        L4Sources l4;
+        try {
+            l4 = new L4Sources(tcpServices, udpServices);
+        } catch (IllegalArgumentException e) {
+            throw CommandLines.usageError(spec.commandLine(), e.getMessage().replace("tcpServices:",
+                    "--tcp-services-configmap:").replace("udpServices:", "--udp-services-configmap:"));
+        }
         return new LocalOptions(dir, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
-                List.copyOf(alsoServe));
+                List.copyOf(alsoServe), l4);
     }
 
     /** Parsed options of {@code local}. */
     public record LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
-                               String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses) {
+                               String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses,
+                               L4Sources l4Sources) {
+
+        public LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
+                            String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses) {
+            this(directory, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
+                    alsoServedClasses, L4Sources.NONE);
+        }
 
         /** Local mode's compiler options, with the classes {@code --also-serve-class} names. */
         public CompilerOptions compilerOptions() {
-            return CompilerOptions.local().alsoServing(alsoServedClasses);
+            return CompilerOptions.local().alsoServing(alsoServedClasses)
+                    .withL4Sources(l4Sources == null ? L4Sources.NONE : l4Sources);
         }
 
         /** The options after {@code local}; a mistake is reported with the usage, and the JVM exits with 2. */

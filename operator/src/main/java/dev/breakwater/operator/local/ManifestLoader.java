@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.crd.Route;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -33,7 +34,7 @@ import java.util.Objects;
  *
  * <p>Every {@code *.yaml} and {@code *.yml} file directly in the folder is read, in file-name order; a file
  * may hold several {@code ---}-separated documents, and empty documents are skipped. Ingress and IngressClass
- * ({@code networking.k8s.io/v1}), Service and Secret ({@code v1}), EndpointSlice ({@code discovery.k8s.io/v1})
+ * ({@code networking.k8s.io/v1}), Service, Secret and ConfigMap ({@code v1}), EndpointSlice ({@code discovery.k8s.io/v1})
  * and Route ({@code breakwater.dev/v1alpha1}) are kept; other kinds are skipped with a warning. A Route is read
  * strictly, as {@code kubectl apply} validates it: a field the Route schema does not know (a typo) is an error. A namespaced object without
  * {@code metadata.namespace} goes to {@code default}. Problems never stop the loading: each bad document is
@@ -53,6 +54,7 @@ public final class ManifestLoader {
             "Service", new Kind(Service.class, "v1", true),
             "EndpointSlice", new Kind(EndpointSlice.class, "discovery.k8s.io/v1", true),
             "Secret", new Kind(Secret.class, "v1", true),
+            "ConfigMap", new Kind(ConfigMap.class, "v1", true),
             Route.KIND, new Kind(Route.class, Route.API_VERSION, true));
 
     private final YAMLMapper yaml = new YAMLMapper();
@@ -217,6 +219,7 @@ public final class ManifestLoader {
         private final List<EndpointSlice> endpointSlices = new ArrayList<>();
         private final List<Secret> secrets = new ArrayList<>();
         private final List<Route> routes = new ArrayList<>();
+        private final List<ConfigMap> configMaps = new ArrayList<>();
         private final Map<String, Path> fileOfObject = new HashMap<>();
         private final List<ManifestError> errors = new ArrayList<>();
         private final List<ManifestError> warnings = new ArrayList<>();
@@ -248,12 +251,14 @@ public final class ManifestLoader {
                 secrets.add(secret);
             } else if (value instanceof Route route) {
                 routes.add(route);
+            } else if (value instanceof ConfigMap configMap) {
+                configMaps.add(configMap);
             }
         }
 
         Manifests result() {
             ClusterSnapshot snapshot = new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices,
-                    secrets, routes);
+                    secrets, routes, configMaps);
             return new Manifests(snapshot, fileOfObject, errors, warnings);
         }
     }

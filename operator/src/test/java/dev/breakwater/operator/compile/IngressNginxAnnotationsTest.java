@@ -43,7 +43,7 @@ class IngressNginxAnnotationsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ssl-passthrough", "proxy-buffering", "server-alias", "custom-http-errors", "app-root"})
+    @ValueSource(strings = {"upstream-vhost", "proxy-buffering", "server-alias", "custom-http-errors", "app-root"})
     void anAnnotationBreakwaterDoesNotApplyIsReported(String key) {
         Compilation c = compile(web(NGINX + key, "10"));
 

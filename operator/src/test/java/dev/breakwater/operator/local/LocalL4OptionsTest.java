@@ -1,0 +1,26 @@
+package dev.breakwater.operator.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.breakwater.operator.compile.L4Sources;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --tcp-services-configmap} and {@code --udp-services-configmap} reach the compiler, checked. */
+class LocalL4OptionsTest {
+
+    @Test
+    void theConfigMapOptionsReachTheCompilerOptions(@TempDir Path dir) {
+        LocalCommand.LocalOptions o = LocalCommand.LocalOptions.parse(List.of(dir.toString(),
+                "--tcp-services-configmap", "ingress-nginx/tcp-services", "--udp-services-configmap", "kube/udp"));
+        assertThat(o.compilerOptions().l4Sources()).isEqualTo(new L4Sources("ingress-nginx/tcp-services", "kube/udp"));
+        assertThat(LocalCommand.LocalOptions.parse(List.of(dir.toString())).compilerOptions().l4Sources())
+                .isEqualTo(L4Sources.NONE);
+        // a bad reference is a usage error of local (parse exits the JVM on one): the check itself
+        assertThatThrownBy(() -> new L4Sources("tcp-services", null))
+                .hasMessage("tcpServices: 'tcp-services' (expected: NAMESPACE/NAME of a ConfigMap)");
+    }
+}
