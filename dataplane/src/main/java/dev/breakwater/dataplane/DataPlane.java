@@ -100,7 +100,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
     private final TrustedSources proxyProtocolFrom;
     private volatile L4Listeners l4;
 
-    private DataPlane(Builder b) {
+    DataPlane(DataPlaneBuilder b) {
         this.bindAddress = b.bindAddress;
         this.requestedHttpPort = b.httpPort;
         this.requestedAdminPort = b.adminPort;
@@ -136,12 +136,12 @@ public final class DataPlane implements TableSink, AutoCloseable {
         }
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static DataPlaneBuilder builder() {
+        return new DataPlaneBuilder();
     }
 
     /**
-     * Binds the listeners (with {@link Builder#listenOnceServing}, the HTTP and HTTPS ones only with the first table).
+     * Binds the listeners (with {@link DataPlaneBuilder#listenOnceServing}, the HTTP and HTTPS ones only with the first table).
      * Until a table is applied /readyz says not ready, and every request gets 404.
      */
     public synchronized DataPlane start() throws InterruptedException {
@@ -396,179 +396,5 @@ public final class DataPlane implements TableSink, AutoCloseable {
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         resolver.close();
         workerGroup = null;
-    }
-
-    /** Settings of a {@link DataPlane}; every setter checks its argument. */
-    public static final class Builder {
-        private String bindAddress = "0.0.0.0";
-        private int httpPort = 8080;
-        private int adminPort = 9090;
-        private int httpsPort = -1;
-        private Certificate defaultCertificate;
-        private boolean tlsSessionResumption = !"false".equals(System.getProperty("breakwater.tls.sessionResumption"));
-        private int workers = Runtime.getRuntime().availableProcessors();
-        private ProxyConfig config = ProxyConfig.defaults();
-        private Transport transport = Transport.best();
-        private CacheConfig cache = CacheConfig.DEFAULTS;
-        private String adminToken;
-        private int rateLimitKeys = RateLimiters.DEFAULT_MAX_KEYS;
-        private int metricsMaxRoutes = ProxyMetrics.DEFAULT_MAX_ROUTES;
-        private Path hostsFile;
-        private RequestPolicy requestPolicy = RequestPolicy.DEFAULT;
-        private boolean listenOnceServing;
-        private L4Settings l4Settings = L4Settings.DEFAULTS;
-        private TrustedSources proxyProtocolFrom = TrustedSources.NONE;
-
-        private Builder() {
-        }
-
-        /** The data plane's limits of L4 listeners ({@link L4Settings#DEFAULTS}). */
-        public Builder l4Settings(L4Settings value) {
-            this.l4Settings = Objects.requireNonNull(value, "l4Settings");
-            return this;
-        }
-
-        /**
-         * The peers whose connections to the HTTP and HTTPS ports must begin with a PROXY protocol header (v1 or v2),
-         * which then gives the client address (X-Forwarded-For, allowlists, rate limits); connections from elsewhere
-         * are refused. Empty, the default: no header is read.
-         */
-        public Builder proxyProtocolFrom(TrustedSources value) {
-            this.proxyProtocolFrom = Objects.requireNonNull(value, "proxyProtocolFrom");
-            return this;
-        }
-
-        /**
-         * Binds the HTTP and HTTPS listeners only once the first table is applied (the admin port at once), so that
-         * before it clients find the port closed and try elsewhere, instead of getting 404 from an empty table: a
-         * hostPort sends traffic to a new pod as soon as its container runs, whatever its readiness says. Off by
-         * default (then every request before the first table gets 404).
-         */
-        public Builder listenOnceServing(boolean value) {
-            this.listenOnceServing = value;
-            return this;
-        }
-
-        /** What a request head may carry and how its path is normalised ({@link RequestPolicy#DEFAULT}). */
-        public Builder requestPolicy(RequestPolicy value) {
-            this.requestPolicy = Objects.requireNonNull(value, "requestPolicy");
-            return this;
-        }
-
-        /**
-         * The most rate-limit buckets (client keys of every limited route together) kept in memory; beyond that,
-         * the least useful are forgotten. Default {@value RateLimiters#DEFAULT_MAX_KEYS}.
-         */
-        /** The most routes with request meters of their own (see {@link ProxyMetrics}). */
-        public Builder metricsMaxRoutes(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("metricsMaxRoutes: " + value + " (expected: >= 1)");
-            }
-            this.metricsMaxRoutes = value;
-            return this;
-        }
-
-        public Builder rateLimitKeys(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("rateLimitKeys: " + value + " (expected: >= 1)");
-            }
-            this.rateLimitKeys = value;
-            return this;
-        }
-
-        /**
-         * A hosts file (as {@code /etc/hosts}) where endpoint names (ExternalName Services, FQDN EndpointSlices)
-         * are looked up before {@code /etc/hosts} and DNS; null for none.
-         */
-        public Builder hostsFile(Path value) {
-            this.hostsFile = value;
-            return this;
-        }
-
-        /** The response cache's limits and defaults (routes turn it on); {@code maxBytes} 0 turns it off. */
-        public Builder cache(CacheConfig value) {
-            this.cache = Objects.requireNonNull(value, "cache");
-            return this;
-        }
-
-        /**
-         * The bearer token the admin port requires for changes (cache purges). Without one, such requests are
-         * refused.
-         */
-        public Builder adminToken(String value) {
-            if (value != null && value.isBlank()) {
-                throw new IllegalArgumentException("adminToken: blank (expected: a secret, or null for none)");
-            }
-            this.adminToken = value;
-            return this;
-        }
-
-        public Builder bindAddress(String value) {
-            this.bindAddress = Objects.requireNonNull(value, "bindAddress");
-            return this;
-        }
-
-        /** HTTP port; 0 picks a free one. */
-        public Builder httpPort(int value) {
-            this.httpPort = checkPort("httpPort", value);
-            return this;
-        }
-
-        /** Admin port; 0 picks a free one. */
-        public Builder adminPort(int value) {
-            this.adminPort = checkPort("adminPort", value);
-            return this;
-        }
-
-        /** HTTPS port (0 picks a free one); -1, the default, means no HTTPS listener. */
-        public Builder httpsPort(int value) {
-            this.httpsPort = value == -1 ? -1 : checkPort("httpsPort", value);
-            return this;
-        }
-
-        /** The certificate served when no SNI name matches; a self-signed one is generated if unset. */
-        public Builder defaultCertificate(Certificate value) {
-            this.defaultCertificate = Objects.requireNonNull(value, "defaultCertificate");
-            return this;
-        }
-
-        /**
-         * TLS session resumption (tickets and cache), on by default; off makes every connection a full
-         * handshake. The system property {@code breakwater.tls.sessionResumption=false} sets the default.
-         */
-        public Builder tlsSessionResumption(boolean value) {
-            this.tlsSessionResumption = value;
-            return this;
-        }
-
-        /** Event-loop threads; each has its own upstream pools. */
-        public Builder workers(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("workers: " + value + " (expected: >= 1)");
-            }
-            this.workers = value;
-            return this;
-        }
-
-        public Builder config(ProxyConfig value) {
-            this.config = Objects.requireNonNull(value, "config");
-            return this;
-        }
-
-        public Builder transport(Transport value) {
-            this.transport = Objects.requireNonNull(value, "transport");
-            return this;
-        }
-
-        public DataPlane build() {
-            return new DataPlane(this);
-        }
-
-        private static int checkPort(String name, int value) {
-            if (value < 0 || value > 65535) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: 0-65535)");
-            }
-            return value;
-        }
     }
 }

@@ -165,7 +165,7 @@ public final class EdgeOptions {
         return request;
     }
 
-    public DataPlane.Builder applyTo(DataPlane.Builder builder) {
+    public DataPlaneBuilder applyTo(DataPlaneBuilder builder) {
         return builder.cache(cache).adminToken(adminToken).rateLimitKeys(rateLimitKeys)
                 .metricsMaxRoutes(metricsMaxRoutes).hostsFile(hostsFile)
                 .requestPolicy(request).proxyProtocolFrom(proxyProtocolFrom).l4Settings(l4);

@@ -1,6 +1,7 @@
 package dev.breakwater.operator.local;
 
 import dev.breakwater.dataplane.DataPlane;
+import dev.breakwater.dataplane.DataPlaneBuilder;
 import dev.breakwater.dataplane.EdgeOptions;
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.operator.cli.CommandLines;
@@ -118,7 +119,7 @@ public final class LocalCommand implements Callable<Integer> {
             // sampling leak detection costs every message a touch() in the pipeline; tests run it at paranoid
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        DataPlane.Builder builder = DataPlane.builder().bindAddress(o.bind).httpPort(o.httpPort)
+        DataPlaneBuilder builder = DataPlane.builder().bindAddress(o.bind).httpPort(o.httpPort)
                 .httpsPort(o.httpsPort).adminPort(o.adminPort).workers(o.workers)
                 .config(ProxyConfig.defaults().withPublicHttpsPort(o.httpsPort == 0 ? 443 : o.httpsPort));
         if (o.defaultCertificate != null) {

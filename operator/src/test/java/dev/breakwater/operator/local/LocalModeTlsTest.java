@@ -3,6 +3,7 @@ package dev.breakwater.operator.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.dataplane.DataPlane;
+import dev.breakwater.dataplane.DataPlaneBuilder;
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.dataplane.testing.TestPki;
@@ -73,7 +74,7 @@ class LocalModeTlsTest {
                 """.formatted(web.port()));
     }
 
-    private void startProxy(DataPlane.Builder builder) throws Exception {
+    private void startProxy(DataPlaneBuilder builder) throws Exception {
         proxy = builder.bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0).workers(1)
                 .config(ProxyConfig.defaults().withPublicHttpsPort(PUBLIC_HTTPS_PORT)).build().start();
         local = new LocalMode(dir, proxy::apply, CompilerOptions.local(), reported::add);
