@@ -65,6 +65,12 @@ class ResponseCacheRfcTest {
         origin.close();
     }
 
+    /** Only {@code cache.test}, with the default cache, served from the origin on {@code port}. */
+    private static RoutingTable cacheTestFrom(int port) {
+        return RoutingTable.of(List.of(host("cache.test", CachePolicy.DEFAULTS)), List.of(new Cluster("origin",
+                Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1", port)))));
+    }
+
     private static VirtualHost host(String name, CachePolicy cache) {
         return new VirtualHost(name, List.of(new Route(name, "test", RouteMatch.path(PathMatch.prefix("/")),
                 RouteAction.Forward.to("origin"), RoutePolicy.DEFAULTS.withCache(cache))));
@@ -165,8 +171,7 @@ class ResponseCacheRfcTest {
             String expires = clock.httpDate(60);
             raw.respondWith(r -> ("HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 UTC\r\nExpires: " + expires
                     + "\r\nContent-Length: 3\r\n\r\nok\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            proxy.apply(RoutingTable.of(List.of(host("cache.test", CachePolicy.DEFAULTS)), List.of(new Cluster("origin",
-                    Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1", raw.port()))))));
+            proxy.apply(cacheTestFrom(raw.port()));
             assertThat(get("cache.test", "/bad-date").body()).isEqualTo("ok\n");
             clock.advance(Duration.ofSeconds(30));
             // Expires is 60 s after the time received, the Date being unreadable (another zone than GMT)
@@ -185,8 +190,7 @@ class ResponseCacheRfcTest {
             raw.respondWith(r -> ("HTTP/1.1 200 OK\r\nDate: " + date + "\r\nCache-Control: max-age=10, "
                     + "stale-if-error=600\r\nContent-Length: 11\r\n\r\nstill good\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            proxy.apply(RoutingTable.of(List.of(host("cache.test", CachePolicy.DEFAULTS)), List.of(new Cluster("origin",
-                    Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1", raw.port()))))));
+            proxy.apply(cacheTestFrom(raw.port()));
             assertThat(get("cache.test", "/sie-closed").body()).isEqualTo("still good\n");
             clock.advance(Duration.ofSeconds(20));
             // the origin now reads each request and closes its connection without a byte of answer
@@ -315,8 +319,7 @@ class ResponseCacheRfcTest {
                     + "HTTP/1.1 102 Processing\r\n\r\n"
                     + "HTTP/1.1 200 OK\r\nDate: " + date + "\r\nCache-Control: max-age=60\r\nContent-Length: 3\r\n"
                     + "\r\nok\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            proxy.apply(RoutingTable.of(List.of(host("cache.test", CachePolicy.DEFAULTS)), List.of(new Cluster("origin",
-                    Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1", raw.port()))))));
+            proxy.apply(cacheTestFrom(raw.port()));
             try (dev.breakwater.dataplane.testing.RawHttp c = new dev.breakwater.dataplane.testing.RawHttp(
                     proxy.httpPort())) {
                 c.send("GET /hints HTTP/1.1\r\nHost: cache.test\r\n\r\n");
@@ -348,8 +351,7 @@ class ResponseCacheRfcTest {
             raw.respondWith(r -> ("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
                     + "HTTP/1.1 200 OK\r\nCache-Control: max-age=60\r\nContent-Length: 3\r\n\r\nok\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            tls.apply(RoutingTable.of(List.of(host("cache.test", CachePolicy.DEFAULTS)), List.of(new Cluster("origin",
-                    Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1", raw.port()))))));
+            tls.apply(cacheTestFrom(raw.port()));
             Process p = new ProcessBuilder("curl", "-sk", "--http2", "--max-time", "20", "-D", "-", "--resolve",
                     "cache.test:" + tls.httpsPort() + ":127.0.0.1", "https://cache.test:" + tls.httpsPort() + "/h")
                     .redirectErrorStream(true).start();
