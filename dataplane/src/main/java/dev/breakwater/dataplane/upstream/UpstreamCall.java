@@ -17,24 +17,23 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request's call to its route's cluster: the endpoint pick (session affinity first), the attempts on pooled or new
- * connections of the client's event loop, the retries ({@link Attempts}: within the cluster's retry budget, connect
- * failures outside it, never after a cut at the drain timeout), the per-try, send and response timeouts, and the
- * request on its way ({@link RequestSender}). What comes back goes to its {@link CallListener}, the exchange. Made for
- * one request; runs on the client connection's event loop.
+ * One request's call to its route's cluster: the endpoint pick (session affinity first), each try on a pooled or new
+ * connection of the client's event loop ({@link Attempt}), which failures are worth another try ({@link Attempts}:
+ * within the cluster's retry budget, connect failures outside it, never after a cut at the drain timeout) and the
+ * request sent again ({@link Resend}), the per-try, send and response timeouts, and the request on its way
+ * ({@link RequestSender}). What comes back is classified here and goes to its {@link CallListener}, the exchange.
+ * Made for one request; runs on the client connection's event loop.
  */
 public final class UpstreamCall implements UpstreamConnection.Owner {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamCall.class);
 
     private final CallListener listener;
-    private final UpstreamPool pool;
     private final CallTimer timer;
     private final ProxyMetrics metrics;
     private final HttpRequest request;
@@ -43,18 +42,15 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
     private final RequestSender sender;
     private final Deadlines deadlines;
     private final EndpointChoice choice;
+    private final Attempt attempt;
+    private final Resend resend;
     private final boolean upgrade;
 
     private CompiledCluster cluster;
-    private UpstreamEndpoint endpoint;
-    private UpstreamConnection upstream;
     private boolean started;
-    private boolean connecting;
     private boolean aborted;
     private boolean finished;
-    private int generation;
     private boolean clusterCounted;
-    private boolean attemptActive;
     private boolean requestDone;
     private boolean retryable;
     private boolean responseStarted;
@@ -70,7 +66,6 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
                         CompiledRoute route, PickContext pick, boolean https, HttpRequest request, boolean retryable,
                         boolean upgrade) {
         this.listener = listener;
-        this.pool = pool;
         this.timer = timer;
         this.metrics = metrics;
         this.request = request;
@@ -79,6 +74,8 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         this.attempts = new Attempts(limits.retries(), request.method().name());
         this.sender = new RequestSender(this, request);
         this.deadlines = new Deadlines(limits);
+        this.attempt = new Attempt(this, pool, sender, limits.connectTimeoutMillis());
+        this.resend = new Resend(this, attempts, choice, attempt, sender, metrics);
         this.retryable = retryable && !upgrade;
         this.upgrade = upgrade;
     }
@@ -95,7 +92,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             return false;
         }
         cluster = choice.cluster();
-        endpoint = choice.endpoint();
+        UpstreamEndpoint endpoint = choice.endpoint();
         started = true;
         cluster.requestStarted();
         clusterCounted = true;
@@ -103,7 +100,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         if (upgrade) {
             UpstreamHeads.upgrade(request.headers());
         }
-        beginAttempt(false);
+        attempt.begin(endpoint, false);
         return true;
     }
 
@@ -114,7 +111,8 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     /** True when the endpoint speaks HTTP/2 (its stream codec's extension headers are to be dropped). */
     public boolean http2Endpoint() {
-        return endpoint != null && endpoint.protocol().http2();
+        UpstreamEndpoint e = attempt.endpoint();
+        return e != null && e.protocol().http2();
     }
 
     // ---------------------------------------------------------------- the request on its way
@@ -127,7 +125,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         if (part.content().isReadable()) {
             retryable = false;
         }
-        UpstreamConnection u = upstream;
+        UpstreamConnection u = attempt.connection();
         sender.send(part);
         if (u != null) {
             deadlines.activity(System.nanoTime());
@@ -139,7 +137,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     /** False while the client is not to be read: a connect is in progress, or the endpoint takes no more. */
     public boolean mayRead() {
-        return !connecting && (upstream == null || upstream.channel().isWritable());
+        return attempt.mayRead();
     }
 
     /** Flushes what was written to the endpoint since the last flush: once per read burst of the client. */
@@ -149,88 +147,35 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     /** The client can take more of the response, or cannot: the endpoint is read, or not. */
     public void clientWritable(boolean writable) {
-        UpstreamConnection u = upstream;
-        if (u != null && u.channel().config().isAutoRead() != writable) {
-            u.channel().config().setAutoRead(writable);
-        }
+        attempt.clientWritable(writable);
     }
 
-    /** Sends the request to {@link #endpoint}: on a pooled connection when there is one, else a new one. */
-    private void beginAttempt(boolean flushNow) {
-        endpoint.state().requestStarted();
-        attemptActive = true;
-        UpstreamConnection c = pool.poll(endpoint.key());
-        if (c != null) {
-            attach(c, flushNow);
-        } else {
-            connect();
-        }
-    }
-
-    /** Ends the attempt on {@link #endpoint}: its in-flight count goes down (once). */
-    private void endAttempt() {
-        if (attemptActive) {
-            attemptActive = false;
-            endpoint.state().requestEnded();
-        }
-    }
-
-    private void connect() {
-        connecting = true;
-        listener.onReadingChanged();
-        int gen = ++generation;
-        UpstreamEndpoint target = endpoint;
-        Future<UpstreamConnection> f = pool.connect(target, limits.connectTimeoutMillis());
-        f.addListener(future -> onConnected(f, gen, target));
-    }
-
-    private void onConnected(Future<UpstreamConnection> future, int gen, UpstreamEndpoint target) {
-        if (gen != generation || aborted) {
-            if (future.isSuccess()) {
-                future.getNow().release();
-            }
-            return;
-        }
-        connecting = false;
-        if (!future.isSuccess()) {
-            metrics.upstreamError(cluster.name(), UpstreamError.CONNECT);
-            LOG.debug("connect to {} failed: {}", target, future.cause().toString());
-            endAttempt();
-            cluster.failed(target);
-            // the request never reached an endpoint: always worth others (up to three tries in all), outside the
-            // retry budget, which guards endpoints against amplified load that a refused connect never put on them;
-            // in a rolling update more than one endpoint in the table may already be gone
-            if (attempts.afterConnectFailure() && startRetry("connect failure")) {
-                return;
-            }
-            listener.onReadingChanged();
-            listener.onFailed(HttpResponseStatus.BAD_GATEWAY, "could not connect to an endpoint");
-            return;
-        }
-        attach(future.getNow(), true);
-        listener.onReadingChanged();
-    }
-
-    /**
-     * Sends the request head and any body received so far on a connection. Flushed now when called from a connect
-     * callback; otherwise the client's read-complete flushes it with the body parts read in the same burst.
-     */
-    private void attach(UpstreamConnection c, boolean flushNow) {
-        upstream = c;
-        c.attach(this);
+    /** The attempt's connection is attached and the request on its way. */
+    void attached() {
         keepAlive = true;
         skipInterimBody = false;
-        sender.attach(c.channel(), c.reused(), flushNow);
         deadlines.activity(System.nanoTime());
         armTimer();
     }
 
-    /** Drops the attempt's connection from the call (the caller closes or pools it). */
-    private UpstreamConnection detach() {
-        UpstreamConnection u = upstream;
-        upstream = null;
-        sender.detach();
-        return u;
+    /** A connect started or ended: the client is to be read, or not. */
+    void readingChanged() {
+        listener.onReadingChanged();
+    }
+
+    /** A new connection to {@code target} could not be made; the attempt has been ended. */
+    void connectFailed(UpstreamEndpoint target, Throwable cause) {
+        metrics.upstreamError(cluster.name(), UpstreamError.CONNECT);
+        LOG.debug("connect to {} failed: {}", target, cause.toString());
+        cluster.failed(target);
+        // the request never reached an endpoint: always worth others (up to three tries in all), outside the
+        // retry budget, which guards endpoints against amplified load that a refused connect never put on them;
+        // in a rolling update more than one endpoint in the table may already be gone
+        if (resend.afterConnectFailure()) {
+            return;
+        }
+        listener.onReadingChanged();
+        listener.onFailed(HttpResponseStatus.BAD_GATEWAY, "could not connect to an endpoint");
     }
 
     /** The endpoint took part of the request body. */
@@ -238,65 +183,31 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         deadlines.activity(nowNanos);
     }
 
-    // ---------------------------------------------------------------- retries
-
-    /**
-     * Tries the request again on another endpoint (where one exists) if attempts are left and the cluster's retry
-     * budget allows. The attempt that failed must have been ended.
-     */
-    private boolean retry(String why) {
-        return reserveRetry() && startRetry(why);
+    boolean aborted() {
+        return aborted;
     }
 
-    private boolean reserveRetry() {
-        return !aborted && attempts.reserve(cluster, metrics);
+    CompiledCluster cluster() {
+        return cluster;
     }
 
-    /** Sends the request again, to another endpoint where one exists; a retry must have been reserved. */
-    private boolean startRetry(String why) {
-        UpstreamEndpoint previous = endpoint;
-        if (!choice.next()) {
-            return false;
-        }
-        UpstreamEndpoint next = choice.endpoint();
-        endpoint = next;
-        metrics.retry(cluster.name());
-        LOG.debug("retrying {} on {} after {} from {}", request.uri(), next, why, previous);
-        if (requestDone && retryable) {
-            sender.resendEnd();
-        }
-        beginAttempt(true);
-        return true;
+    boolean requestDone() {
+        return requestDone;
     }
 
-    private boolean mayRetryAfterSending() {
-        return attempts.mayResend(retryable, requestDone);
+    boolean retryable() {
+        return retryable;
     }
 
-    /**
-     * A reused connection failed before any byte of the answer arrived (the endpoint had closed it while it idled, or
-     * it answered with bytes that are no response): sends the request once more on a new connection, when that is
-     * safe: the request has no body, and it is idempotent or its head never reached the connection.
-     */
-    private boolean retryOnFreshConnection(UpstreamConnection failed) {
-        if (!attempts.onFreshConnection(failed.reused(), retryable, sender.headSent())) {
-            return false;
-        }
-        LOG.debug("reused connection to {} failed before an answer; retrying on a new one", endpoint);
-        if (requestDone) {
-            sender.resendEnd();
-        }
-        endpoint.state().requestStarted();
-        attemptActive = true;
-        connect();
-        return true;
+    String uri() {
+        return request.uri();
     }
 
     // ---------------------------------------------------------------- what comes back
 
     @Override
     public void upstreamRead(UpstreamConnection c, Object msg) {
-        if (c != upstream) {
+        if (c != attempt.connection()) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -322,10 +233,10 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             ReferenceCountUtil.release(resp);
             metrics.upstreamError(cluster.name(), UpstreamError.RESET);
             if (!responseStarted) {
-                detach();
+                attempt.detach();
                 c.discard();
-                endAttempt();
-                if (retryOnFreshConnection(c)) {
+                attempt.end();
+                if (resend.onFreshConnection(c)) {
                     return;
                 }
             }
@@ -348,7 +259,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             return;
         }
         if (code == 101 && upgrade) {
-            detach();
+            attempt.detach();
             responseStarted = true;
             listener.onUpgraded(c, resp);
             return;
@@ -361,20 +272,20 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             return;
         }
         if (code >= 500) {
-            cluster.failed(endpoint);
-            if (attempts.on5xx(code, resp) && mayRetryAfterSending() && reserveRetry()) {
+            cluster.failed(attempt.endpoint());
+            if (attempts.on5xx(code, resp) && resend.mayAfterSending() && resend.reserve()) {
                 // this answer is dropped (and its connection with it) for another attempt
                 ReferenceCountUtil.release(resp);
-                detach();
+                attempt.detach();
                 c.discard();
-                endAttempt();
-                if (!startRetry("status " + code)) {
+                attempt.end();
+                if (!resend.toNext("status " + code)) {
                     listener.onFailed(HttpResponseStatus.valueOf(code), "endpoint answered " + code);
                 }
                 return;
             }
         } else {
-            cluster.succeeded(endpoint);
+            cluster.succeeded(attempt.endpoint());
         }
         responseStarted = true;
         keepAlive = HttpUtil.isKeepAlive(resp);
@@ -383,7 +294,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     /** The endpoint answered as hoped (a revalidation's 304): its failure streak ends. */
     public void succeeded() {
-        cluster.succeeded(endpoint);
+        cluster.succeeded(attempt.endpoint());
     }
 
     /**
@@ -392,9 +303,9 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
      */
     public void responseComplete() {
         finished = true;
-        endAttempt();
+        attempt.end();
         timer.release(this);
-        UpstreamConnection u = detach();
+        UpstreamConnection u = attempt.detach();
         if (u != null) {
             if (keepAlive && requestDone) {
                 u.release();
@@ -411,30 +322,30 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     @Override
     public void upstreamWritabilityChanged(UpstreamConnection c) {
-        if (c == upstream) {
+        if (c == attempt.connection()) {
             listener.onReadingChanged();
         }
     }
 
     @Override
     public void upstreamClosed(UpstreamConnection c) {
-        if (c != upstream) {
+        if (c != attempt.connection()) {
             return;
         }
-        detach();
+        attempt.detach();
         if (finished) {
             return;
         }
         metrics.upstreamError(cluster.name(), UpstreamError.RESET);
         listener.onAttemptLost();
         if (!responseStarted) {
-            endAttempt();
-            if (!c.cutByDrainTimeout() && retryOnFreshConnection(c)) {
+            attempt.end();
+            if (!c.cutByDrainTimeout() && resend.onFreshConnection(c)) {
                 return;
             }
-            cluster.failed(endpoint);
+            cluster.failed(attempt.endpoint());
             // a cut at the drain timeout is final: the operator said how long requests to a removed endpoint may run
-            if (!c.cutByDrainTimeout() && attempts.onReset() && mayRetryAfterSending() && retry("reset")) {
+            if (!c.cutByDrainTimeout() && attempts.onReset() && resend.mayAfterSending() && resend.retry("reset")) {
                 return;
             }
             listener.onFailed(HttpResponseStatus.BAD_GATEWAY, "endpoint closed the connection");
@@ -451,7 +362,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     /** Called by the timer: ends the call with 504 (or a cut) if the endpoint kept it waiting too long. */
     void checkTimeout() {
-        if (aborted || finished || upstream == null) {
+        if (aborted || finished || attempt.connection() == null) {
             return;
         }
         Deadlines.Expired expired = deadlines.check(System.nanoTime(), sender, responseStarted);
@@ -461,17 +372,17 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         }
         metrics.upstreamError(cluster.name(), UpstreamError.TIMEOUT);
         if (expired == Deadlines.Expired.SEND) {
-            LOG.debug("{} took no part of the request body of {} for {} ms", endpoint, request.uri(),
+            LOG.debug("{} took no part of the request body of {} for {} ms", attempt.endpoint(), request.uri(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sender.sinceNanos()));
             abort();
             fail(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not take the request body in time");
             return;
         }
-        if (expired == Deadlines.Expired.PER_TRY && attempts.onPerTryTimeout() && mayRetryAfterSending()) {
-            detach().discard();
-            endAttempt();
-            cluster.failed(endpoint);
-            if (retry("per-try timeout")) {
+        if (expired == Deadlines.Expired.PER_TRY && attempts.onPerTryTimeout() && resend.mayAfterSending()) {
+            attempt.detach().discard();
+            attempt.end();
+            cluster.failed(attempt.endpoint());
+            if (resend.retry("per-try timeout")) {
                 return;
             }
         }
@@ -493,11 +404,10 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
     /** Drops the call: no attempt goes on, the connection in use is closed, the body not sent is released. */
     public void abort() {
         aborted = true;
-        endAttempt();
+        attempt.end();
         timer.release(this);
-        generation++;
-        connecting = false;
-        UpstreamConnection u = detach();
+        attempt.cancel();
+        UpstreamConnection u = attempt.detach();
         if (u != null) {
             u.discard();
         }
@@ -506,7 +416,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     /** The exchange is over: what the call held in its cluster (its place in the budget, retries) is given back. */
     public void end() {
-        endAttempt();
+        attempt.end();
         timer.release(this);
         if (clusterCounted) {
             clusterCounted = false;

@@ -1,0 +1,88 @@
+package dev.breakwater.dataplane.upstream;
+
+import dev.breakwater.dataplane.backend.UpstreamConnection;
+import dev.breakwater.dataplane.backend.UpstreamEndpoint;
+import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A call's request sent again after a failed attempt: to another endpoint where one exists (a retry reserved from
+ * the cluster's budget, or for a failed connect outside it), or once more to the same endpoint on a new connection
+ * when a reused one failed before any answer. Which failures are worth it is {@link Attempts}' to say; this does it.
+ * The attempt that failed must have been ended.
+ */
+final class Resend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Resend.class);
+
+    private final UpstreamCall call;
+    private final Attempts attempts;
+    private final EndpointChoice choice;
+    private final Attempt attempt;
+    private final RequestSender sender;
+    private final ProxyMetrics metrics;
+
+    Resend(UpstreamCall call, Attempts attempts, EndpointChoice choice, Attempt attempt, RequestSender sender,
+           ProxyMetrics metrics) {
+        this.call = call;
+        this.attempts = attempts;
+        this.choice = choice;
+        this.attempt = attempt;
+        this.sender = sender;
+        this.metrics = metrics;
+    }
+
+    /** After a failed connect: on another endpoint, outside the retry budget, if fewer than three were tried. */
+    boolean afterConnectFailure() {
+        return attempts.afterConnectFailure() && toNext("connect failure");
+    }
+
+    /** On another endpoint, if attempts are left and the cluster's retry budget allows. */
+    boolean retry(String why) {
+        return reserve() && toNext(why);
+    }
+
+    /** Takes a retry from the cluster's budget (given back when the call ends); false when none is left. */
+    boolean reserve() {
+        return !call.aborted() && attempts.reserve(call.cluster(), metrics);
+    }
+
+    /** True when what was sent of the request may be sent again (no body went, or it is kept whole). */
+    boolean mayAfterSending() {
+        return attempts.mayResend(call.retryable(), call.requestDone());
+    }
+
+    /** Sends the request to another endpoint where one exists; a retry must have been reserved. */
+    boolean toNext(String why) {
+        UpstreamEndpoint previous = attempt.endpoint();
+        if (!choice.next()) {
+            return false;
+        }
+        UpstreamEndpoint next = choice.endpoint();
+        metrics.retry(call.cluster().name());
+        LOG.debug("retrying {} on {} after {} from {}", call.uri(), next, why, previous);
+        if (call.requestDone() && call.retryable()) {
+            sender.resendEnd();
+        }
+        attempt.begin(next, true);
+        return true;
+    }
+
+    /**
+     * A reused connection failed before any byte of the answer arrived (the endpoint had closed it while it idled, or
+     * it answered with bytes that are no response): sends the request once more on a new connection, when that is
+     * safe: the request has no body, and it is idempotent or its head never reached the connection.
+     */
+    boolean onFreshConnection(UpstreamConnection failed) {
+        if (!attempts.onFreshConnection(failed.reused(), call.retryable(), sender.headSent())) {
+            return false;
+        }
+        LOG.debug("reused connection to {} failed before an answer; retrying on a new one", attempt.endpoint());
+        if (call.requestDone()) {
+            sender.resendEnd();
+        }
+        attempt.beginOnNewConnection();
+        return true;
+    }
+}
