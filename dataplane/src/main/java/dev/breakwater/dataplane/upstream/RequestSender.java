@@ -18,11 +18,11 @@ final class RequestSender {
     private final UpstreamCall call;
     private final HttpRequest request;
     private final ChannelFutureListener sendProgress = this::sendProgressed;
-    private final ChannelFutureListener headProgress = this::headProgressed;
     private ArrayDeque<HttpContent> kept;
     private Channel channel;
     private boolean wrote;
     private boolean headSent;
+    private boolean headUnflushed;
     private int unsent;
     private long sinceNanos;
 
@@ -39,8 +39,10 @@ final class RequestSender {
         channel = ch;
         unsent = 0;
         headSent = false;
-        // on a reused connection, whether the head left is what decides a retry of a non-idempotent request
-        ch.write(request, reused ? ch.newPromise().addListener(headProgress) : ch.voidPromise());
+        // on a reused connection, whether the head left is what decides a retry of a non-idempotent request: known
+        // at the flush, without a promise per request (see headFlushed)
+        headUnflushed = reused;
+        ch.write(request, ch.voidPromise());
         if (kept != null) {
             HttpContent part;
             while ((part = kept.poll()) != null) {
@@ -49,6 +51,7 @@ final class RequestSender {
         }
         if (flushNow) {
             ch.flush();
+            headFlushed(ch);
         } else {
             wrote = true;
         }
@@ -57,6 +60,7 @@ final class RequestSender {
     /** The attempt's connection is gone: parts from now on are kept for the next one. */
     void detach() {
         channel = null;
+        headUnflushed = false;
         unsent = 0;
     }
 
@@ -109,15 +113,23 @@ final class RequestSender {
     void flush() {
         if (wrote) {
             wrote = false;
-            if (channel != null) {
-                channel.flush();
+            Channel ch = channel;
+            if (ch != null) {
+                ch.flush();
+                headFlushed(ch);
             }
         }
     }
 
-    private void headProgressed(ChannelFuture f) {
-        if (f.isSuccess() && f.channel() == channel) {
-            headSent = true;
+    /**
+     * The head was flushed: a write that fails closes the channel then and there (Netty's auto-close), so a channel
+     * still open means the head reached the socket, or part of it is still queued there, which counts as sent too
+     * (the safe side: a non-idempotent request is then not sent again).
+     */
+    private void headFlushed(Channel ch) {
+        if (headUnflushed) {
+            headUnflushed = false;
+            headSent = ch.isActive();
         }
     }
 
