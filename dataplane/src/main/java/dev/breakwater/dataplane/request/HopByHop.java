@@ -3,7 +3,9 @@ package dev.breakwater.dataplane.request;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,25 +31,60 @@ public final class HopByHop {
     private HopByHop() {
     }
 
+    private static final int CONNECTION = 1;
+    private static final int KEEP_ALIVE = 2;
+    private static final int PROXY_CONN = 4;
+    private static final int TE = 8;
+    private static final int TRAILER = 16;
+    private static final int UPGRADE = 32;
+
     public static void strip(HttpHeaders headers) {
-        String connection = headers.get(HttpHeaderNames.CONNECTION);
-        if (connection != null) {
+        // one pass over the names says which are here: most messages carry none but Connection, and a removal of a
+        // name that is absent costs a case-insensitive hash of it all the same
+        int present = 0;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            present |= bit(it.next().getKey());
+        }
+        if (present == 0) {
+            return;
+        }
+        if ((present & CONNECTION) != 0) {
             for (String line : headers.getAll(HttpHeaderNames.CONNECTION)) {
                 removeNamed(headers, line);
             }
             headers.remove(HttpHeaderNames.CONNECTION);
         }
-        if (headers.isEmpty()) {
-            return;
+        if ((present & KEEP_ALIVE) != 0) {
+            headers.remove(HttpHeaderNames.KEEP_ALIVE);
         }
-        headers.remove(HttpHeaderNames.KEEP_ALIVE);
-        headers.remove(PROXY_CONNECTION);
-        String te = headers.get(HttpHeaderNames.TE);
-        if (te != null && !te.trim().equalsIgnoreCase("trailers")) {
-            headers.remove(HttpHeaderNames.TE); // "TE: trailers" is kept: gRPC endpoints require it
+        if ((present & PROXY_CONN) != 0) {
+            headers.remove(PROXY_CONNECTION);
         }
-        headers.remove(HttpHeaderNames.TRAILER);
-        headers.remove(HttpHeaderNames.UPGRADE);
+        if ((present & TE) != 0) {
+            String te = headers.get(HttpHeaderNames.TE);
+            if (te != null && !te.trim().equalsIgnoreCase("trailers")) {
+                headers.remove(HttpHeaderNames.TE); // "TE: trailers" is kept: gRPC endpoints require it
+            }
+        }
+        if ((present & TRAILER) != 0) {
+            headers.remove(HttpHeaderNames.TRAILER);
+        }
+        if ((present & UPGRADE) != 0) {
+            headers.remove(HttpHeaderNames.UPGRADE);
+        }
+    }
+
+    /** The bit of a hop-by-hop header's name, 0 for any other name. */
+    private static int bit(CharSequence name) {
+        return switch (name.length()) {
+            case 2 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE) ? TE : 0;
+            case 7 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRAILER) ? TRAILER
+                    : AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE) ? UPGRADE : 0;
+            case 10 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION) ? CONNECTION
+                    : AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.KEEP_ALIVE) ? KEEP_ALIVE : 0;
+            case 16 -> AsciiString.contentEqualsIgnoreCase(name, PROXY_CONNECTION) ? PROXY_CONN : 0;
+            default -> 0;
+        };
     }
 
     private static void removeNamed(HttpHeaders headers, String connection) {
