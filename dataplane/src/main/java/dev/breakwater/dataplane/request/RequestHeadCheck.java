@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 import java.util.Iterator;
+import java.util.Map;
 
 /**
  * The one place a request head from a client becomes the head that is routed, checked and forwarded, for HTTP/1.1
@@ -31,6 +32,10 @@ import java.util.Iterator;
 public final class RequestHeadCheck {
 
     private static final AsciiString PROXY = AsciiString.cached("proxy");
+    /** The prefix of the HTTP/2 stream codec's extension headers, which a client may not send. */
+    private static final AsciiString X_HTTP2 = AsciiString.cached("x-http2-");
+    private static final HttpConversionUtil.ExtensionHeaderNames[] EXTENSIONS =
+            HttpConversionUtil.ExtensionHeaderNames.values();
 
     private final RequestPolicy policy;
 
@@ -68,8 +73,18 @@ public final class RequestHeadCheck {
      */
     public Checked check(HttpRequest request, boolean http2) throws RequestRefused {
         HttpHeaders headers = request.headers();
-        for (HttpConversionUtil.ExtensionHeaderNames n : HttpConversionUtil.ExtensionHeaderNames.values()) {
-            headers.remove(n.text());
+        boolean proxyHeader = false;
+        boolean extensionHeader = false;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            proxyHeader |= AsciiString.contentEqualsIgnoreCase(name, PROXY);
+            extensionHeader |= name.length() > X_HTTP2.length()
+                    && AsciiString.regionMatches(name, true, 0, X_HTTP2, 0, X_HTTP2.length());
+        }
+        if (extensionHeader) {
+            for (HttpConversionUtil.ExtensionHeaderNames n : EXTENSIONS) {
+                headers.remove(n.text());
+            }
         }
         if (headers.size() > policy.maxHeaders()) {
             throw new RequestRefused(431, "more than " + policy.maxHeaders() + " request header fields");
@@ -104,7 +119,9 @@ public final class RequestHeadCheck {
         boolean keepAlive = http2 || HttpUtil.isKeepAlive(request);
         boolean upgrade = !http2 && headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
                 && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
-        headers.remove(PROXY);
+        if (proxyHeader) {
+            headers.remove(PROXY);
+        }
         HopByHop.strip(headers);
         return new Checked(host, target, keepAlive, upgrade);
     }
