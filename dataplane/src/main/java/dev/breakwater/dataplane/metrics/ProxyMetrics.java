@@ -414,11 +414,15 @@ public final class ProxyMetrics {
     }
 
     /** The registered meters behind one or more {@link RouteMeters}. */
+    private record StatusCounter(int status, Counter counter) {
+    }
+
     private static final class Registered {
         private final String route;
         private final MeterRegistry registry;
         private final Timer latency;
-        private final ConcurrentHashMap<Integer, Counter> byStatus = new ConcurrentHashMap<>();
+        /** The counters by status, few per route: scanned without a lock or a boxed key, grown by copy. */
+        private volatile StatusCounter[] byStatus = new StatusCounter[0];
 
         Registered(MeterRegistry registry, String route) {
             this.registry = registry;
@@ -431,20 +435,41 @@ public final class ProxyMetrics {
         }
 
         void record(int status, long nanos) {
-            Counter c = byStatus.get(status);
-            if (c == null) {
-                c = byStatus.computeIfAbsent(status, s -> Counter.builder("breakwater.requests")
-                        .description("Requests answered, by route and status")
-                        .tag("route", route).tag("status", Integer.toString(s))
-                        .register(registry));
-            }
-            c.increment();
+            counter(status).increment();
             latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        private Counter counter(int status) {
+            for (StatusCounter sc : byStatus) {
+                if (sc.status() == status) {
+                    return sc.counter();
+                }
+            }
+            return register(status);
+        }
+
+        private synchronized Counter register(int status) {
+            StatusCounter[] now = byStatus;
+            for (StatusCounter sc : now) {
+                if (sc.status() == status) {
+                    return sc.counter();
+                }
+            }
+            Counter c = Counter.builder("breakwater.requests")
+                    .description("Requests answered, by route and status")
+                    .tag("route", route).tag("status", Integer.toString(status))
+                    .register(registry);
+            StatusCounter[] next = java.util.Arrays.copyOf(now, now.length + 1);
+            next[now.length] = new StatusCounter(status, c);
+            byStatus = next;
+            return c;
         }
 
         void remove(MeterRegistry registry) {
             registry.remove(latency);
-            byStatus.values().forEach(registry::remove);
+            for (StatusCounter sc : byStatus) {
+                registry.remove(sc.counter());
+            }
         }
     }
 }
