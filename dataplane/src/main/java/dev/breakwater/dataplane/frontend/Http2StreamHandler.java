@@ -5,7 +5,6 @@ import dev.breakwater.dataplane.exchange.ClientConnection;
 import dev.breakwater.dataplane.exchange.Downstream;
 import dev.breakwater.dataplane.exchange.Exchange;
 import dev.breakwater.dataplane.exchange.ProxyServices;
-import dev.breakwater.dataplane.upstream.CallTimer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -19,7 +18,6 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,26 +33,23 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
 
     private final ProxyServices services;
     private final Http2Flusher flusher;
+    private final Http2ClientOrigin origin;
     private ChannelHandlerContext ctx;
     private ClientConnection connection;
     private Exchange exchange;
     private boolean closed;
     private boolean flushRequested;
 
-    Http2StreamHandler(ProxyServices services, Http2Flusher flusher) {
+    Http2StreamHandler(ProxyServices services, Http2Flusher flusher, Http2ClientOrigin origin) {
         this.services = services;
         this.flusher = flusher;
+        this.origin = origin;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        Channel parent = ctx.channel().parent();
-        Channel ch = parent != null ? parent : ctx.channel();
-        String clientIp = dev.breakwater.dataplane.proxyprotocol.ClientAddress.ip(ch);
-        String localPort = ch.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
-        connection = new ClientConnection("https", clientIp, localPort, TlsSession.clientTls(ctx.channel()), true,
-                services.pool(ctx.channel().eventLoop()), new CallTimer(ctx.channel().eventLoop()));
+        connection = origin.forStream();
     }
 
     @Override

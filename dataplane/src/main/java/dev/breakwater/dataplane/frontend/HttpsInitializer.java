@@ -103,10 +103,11 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                         .build());
                 ctx.pipeline().addLast("h2-validate", new Http2RequestValidator());
                 Http2Flusher flusher = new Http2Flusher(ctx.channel().eventLoop());
+                Http2ClientOrigin origin = new Http2ClientOrigin(ctx.channel(), services.pool(ctx.channel().eventLoop()));
                 ctx.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
-                        stream.pipeline().addLast("proxy", new Http2StreamHandler(services, flusher));
+                        stream.pipeline().addLast("proxy", new Http2StreamHandler(services, flusher, origin));
                     }
                 }));
                 ctx.pipeline().addLast("h2-idle", new Http2ConnectionCloser(services.metrics()));
