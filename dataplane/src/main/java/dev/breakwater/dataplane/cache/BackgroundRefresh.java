@@ -162,7 +162,9 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
                 if (status == 304) {
                     cache.store(key, request.headers(), stale.refreshedBy(h, startMillis, cache.now(), settings));
                     meters.revalidated();
-                } else if (CachedResponse.whyNotStorable("GET", CacheControl.NONE, false, status, h, settings) == null) {
+                } else if (status != 206 // it asked for the whole response: a part is not one to store
+                        && CachedResponse.whyNotStorable("GET", CacheControl.NONE, false, status, h, settings,
+                        cache.now()) == null) {
                     headers = h;
                     body = new CachedBody(settings.maxObjectBytes(), cache);
                 }

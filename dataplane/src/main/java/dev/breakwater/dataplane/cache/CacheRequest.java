@@ -71,6 +71,8 @@ public final class CacheRequest {
     private String cacheStatus;
     private CachedResponse answerEntry;
     private String answerHow;
+    /** A GET with Range forwarded: its 206 (or 200) may be stored, the parts combined (RFC 9111 3.3, 3.4). */
+    private boolean rangeFetch;
 
     CacheRequest(CacheFilter filter, ResponseCache cache, CacheSettings settings, HttpRequest request, CacheKey key,
                  CacheControl requestCc, CacheKey invalidates) {
@@ -97,6 +99,15 @@ public final class CacheRequest {
         HttpHeaders headers = request.headers();
         long now = cache.now();
         CachedResponse e = cache.lookup(key, headers);
+        if (e != null && e.partial() != null) {
+            // parts of 206s: they answer a Range they hold, while fresh; else the request goes to the origin
+            if (!requestCc.has("no-cache") && request.method().equals(HttpMethod.GET)
+                    && ByteRanges.answerable(e, headers) && e.freshFor(requestCc, now)) {
+                meters.hit();
+                return answerWith(e, "HIT");
+            }
+            e = null;
+        }
         if (e != null && !requestCc.has("no-cache")) {
             if (e.freshFor(requestCc, now)) {
                 meters.hit();
@@ -138,6 +149,8 @@ public final class CacheRequest {
                 }
                 revalidating = true;
             }
+        } else if (request.method().equals(HttpMethod.GET)) {
+            rangeFetch = true;
         }
         meters.miss();
         cacheStatus = e == null ? "MISS" : "EXPIRED";
@@ -242,7 +255,7 @@ public final class CacheRequest {
      * unsafe request, says what the cache did.
      */
     public void onResponseHead(int status, HttpHeaders headers) {
-        if (fill != null) {
+        if (fill != null || rangeFetch && (status == 200 || status == 206)) {
             beginFill(status, headers);
         }
         if (settings != null && settings.targeted()) {
@@ -258,7 +271,7 @@ public final class CacheRequest {
 
     private void beginFill(int status, HttpHeaders headers) {
         String why = CachedResponse.whyNotStorable(request.method().name(), requestCc,
-                request.headers().contains(HttpHeaderNames.AUTHORIZATION), status, headers, settings);
+                request.headers().contains(HttpHeaderNames.AUTHORIZATION), status, headers, settings, cache.now());
         long length = contentLength(headers);
         if (why == null && length > settings.maxObjectBytes()) {
             why = "larger than " + settings.maxObjectBytes() + " bytes";
@@ -304,13 +317,32 @@ public final class CacheRequest {
             byte[] body = fillBody.toArray();
             fillBody.release();
             fillBody = null;
-            CachedResponse stored = CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(),
-                    settings);
+            CachedResponse stored = fillStatus == 206 ? combinedPart(body)
+                    : CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(), settings);
             fillHeaders = null;
-            cache.store(key, request.headers(), stored);
-            filter.meters().stored(body.length);
+            if (stored != null) {
+                cache.store(key, request.headers(), stored);
+                filter.meters().stored(body.length);
+            }
         }
         endFill();
+    }
+
+    /**
+     * The 206 just received as a stored entry, combined with the parts stored for the key (now, not when the request
+     * began: another request may have stored more), or null to store nothing: a body other than its
+     * {@code Content-Range} says, or a complete response of the same entity tag stored already.
+     */
+    private CachedResponse combinedPart(byte[] body) {
+        PartialContent.Range range = PartialContent.contentRange(fillHeaders);
+        if (range == null || range.size() != body.length) {
+            return null;
+        }
+        CachedResponse older = cache.lookup(key, request.headers());
+        if (older != null && older.partial() == null && fillHeaders.get(HttpHeaderNames.ETAG).equals(older.etag())) {
+            return null; // the whole of this representation is there already
+        }
+        return CachedResponse.storePart(fillHeaders, body, older, fetchStartMillis, cache.now(), settings);
     }
 
     /**

@@ -16,13 +16,13 @@ import java.util.Set;
 public final class CachedResponse {
 
     /** Status codes a cache may store without explicit freshness (heuristically cacheable), RFC 9110 15.1. */
-    private static final Set<Integer> HEURISTIC = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501);
+    private static final Set<Integer> HEURISTIC = Set.of(200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501);
     /**
-     * The final status codes whose caching semantics this cache knows (RFC 9110's registry but 206, whose parts it
-     * does not combine, and 304, which only refreshes): what {@code must-understand} asks for. Any other final
+     * The final status codes whose caching semantics this cache knows (RFC 9110's registry but 304, which only
+     * refreshes): what {@code must-understand} asks for. Any other final
      * status, unknown ones included, is stored only with explicit freshness and without {@code must-understand}.
      */
-    private static final Set<Integer> UNDERSTOOD = Set.of(200, 201, 202, 203, 204, 205, 300, 301, 302, 303, 307,
+    private static final Set<Integer> UNDERSTOOD = Set.of(200, 201, 202, 203, 204, 205, 206, 300, 301, 302, 303, 307,
             308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422,
             426, 500, 501, 502, 503, 504, 505);
     /** RFC 9110 10.2 lower bound of the heuristic: a tenth of the time since {@code Last-Modified}. */
@@ -44,12 +44,16 @@ public final class CachedResponse {
     private final String lastModified;
     private final int weight;
     private final boolean heuristic;
+    /** The parts held of a 206 (status 206, body empty), or null for a complete response. */
+    private final PartialContent partial;
 
-    private CachedResponse(int status, HttpHeaders headers, byte[] body, long requestTimeMillis,
-                           long responseTimeMillis, CacheControl cc, CacheSettings settings, List<String> vary) {
+    private CachedResponse(int status, HttpHeaders headers, byte[] body, PartialContent partial,
+                           long requestTimeMillis, long responseTimeMillis, CacheControl cc, CacheSettings settings,
+                           List<String> vary) {
         this.status = status;
         this.headers = headers;
         this.body = body;
+        this.partial = partial;
         this.responseTimeMillis = responseTimeMillis;
         long date = dateOf(headers, responseTimeMillis);
         long apparentAge = Math.max(0, responseTimeMillis - date);
@@ -79,7 +83,8 @@ public final class CachedResponse {
         for (Map.Entry<String, String> h : headers) {
             headerBytes += h.getKey().length() + h.getValue().length() + HEADER_OVERHEAD;
         }
-        this.weight = body.length + headerBytes + 128;
+        long bytes = partial == null ? body.length : partial.held();
+        this.weight = (int) Math.min(Integer.MAX_VALUE, bytes + headerBytes + 128);
     }
 
     /**
@@ -91,14 +96,21 @@ public final class CachedResponse {
      * @param status          the response status
      * @param responseHeaders the response header fields
      * @param settings        the route's settings
+     * @param nowMillis         the time received, for a response without a valid {@code Date}
      */
     public static String whyNotStorable(String method, CacheControl requestCc, boolean authorization, int status,
-                                        HttpHeaders responseHeaders, CacheSettings settings) {
+                                        HttpHeaders responseHeaders, CacheSettings settings, long nowMillis) {
         if (!"GET".equals(method)) {
             return "method";
         }
-        if (status < 200 || status == 206 || status == 304) {
-            return "status"; // interim, partial (not combined here) and 304 (refreshes, never stored)
+        if (status < 200 || status == 304) {
+            return "status"; // interim, and 304 (refreshes, never stored)
+        }
+        if (status == 206) {
+            String why = whyNotStorablePart(responseHeaders, settings);
+            if (why != null) {
+                return why;
+            }
         }
         CacheControl cc = effectiveCacheControl(responseHeaders, settings.targeted());
         boolean mustUnderstand = cc.has("must-understand");
@@ -122,7 +134,7 @@ public final class CachedResponse {
         if (vary == null) {
             return "vary *";
         }
-        long date = dateOf(responseHeaders, System.currentTimeMillis());
+        long date = dateOf(responseHeaders, nowMillis);
         if (explicitLifetime(responseHeaders, cc, date, settings.targeted()) != NONE) {
             return null;
         }
@@ -138,6 +150,54 @@ public final class CachedResponse {
     }
 
     /**
+     * Why a 206 may not be stored as a part of its representation (RFC 9111 3.3): only a single part with a known
+     * complete length no larger than the route stores, and a strong entity tag (the validator that lets parts be
+     * combined, 3.4); not in a content coding.
+     */
+    private static String whyNotStorablePart(HttpHeaders headers, CacheSettings settings) {
+        PartialContent.Range range = PartialContent.contentRange(headers);
+        if (range == null) {
+            return "206 without one Content-Range of known length";
+        }
+        if (range.length() > settings.maxObjectBytes()) {
+            return "206 of a representation larger than " + settings.maxObjectBytes() + " bytes";
+        }
+        String etag = headers.get(HttpHeaderNames.ETAG);
+        if (etag == null || !etag.startsWith("\"") || headers.getAll(HttpHeaderNames.ETAG).size() != 1) {
+            return "206 without a strong entity tag";
+        }
+        if (headers.contains(HttpHeaderNames.CONTENT_ENCODING)) {
+            return "206 in a content coding";
+        }
+        return null;
+    }
+
+    /**
+     * A 206 to store (as {@link #store}), its parts combined with {@code older}'s when that holds parts of the
+     * same representation (the same strong entity tag, RFC 9111 3.4): the header fields are the newer response's.
+     * Once every byte is held, the result is a complete 200 (its {@code Content-Range} dropped).
+     */
+    public static CachedResponse storePart(HttpHeaders headers, byte[] body, CachedResponse older,
+                                           long requestTimeMillis, long responseTimeMillis, CacheSettings settings) {
+        PartialContent.Range range = PartialContent.contentRange(headers);
+        String etag = headers.get(HttpHeaderNames.ETAG);
+        PartialContent parts = older != null && older.partial != null && etag.equals(older.etag)
+                ? older.partial.combine(range, body) : PartialContent.of(range, body);
+        headers.remove(HttpHeaderNames.CONTENT_RANGE);
+        if (parts.complete()) {
+            return store(200, headers, parts.whole(), requestTimeMillis, responseTimeMillis, settings);
+        }
+        headers.remove(HttpHeaderNames.SET_COOKIE);
+        headers.remove(HttpHeaderNames.CONNECTION);
+        headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        CacheControl cc = effectiveCacheControl(headers, settings.targeted());
+        headers.remove(OWN_CACHE_CONTROL);
+        return new CachedResponse(206, headers, new byte[0], parts, requestTimeMillis, responseTimeMillis, cc,
+                settings, varyOf(headers));
+    }
+
+    /**
      * A response to store. The headers must be a copy the caller no longer changes; hop-by-hop fields must be
      * gone. {@code Set-Cookie} is dropped here (only stored at all when the route allows it).
      */
@@ -149,7 +209,7 @@ public final class CachedResponse {
         headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
         CacheControl cc = effectiveCacheControl(headers, settings.targeted());
         headers.remove(OWN_CACHE_CONTROL);
-        return new CachedResponse(status, headers, body, requestTimeMillis, responseTimeMillis, cc, settings,
+        return new CachedResponse(status, headers, body, null, requestTimeMillis, responseTimeMillis, cc, settings,
                 varyOf(headers));
     }
 
@@ -171,7 +231,8 @@ public final class CachedResponse {
         }
         CacheControl cc = effectiveCacheControl(merged, settings.targeted());
         merged.remove(OWN_CACHE_CONTROL);
-        return new CachedResponse(status, merged, body, requestTimeMillis, responseTimeMillis, cc, settings, vary);
+        return new CachedResponse(status, merged, body, partial, requestTimeMillis, responseTimeMillis, cc, settings,
+                vary);
     }
 
     /** The request-header names that select this variant, lower case; never null. */
@@ -188,8 +249,14 @@ public final class CachedResponse {
         return headers;
     }
 
+    /** The body of a complete response (empty for a partial one). */
     public byte[] body() {
         return body;
+    }
+
+    /** The parts held of a 206, or null for a complete response. */
+    public PartialContent partial() {
+        return partial;
     }
 
     public String etag() {
