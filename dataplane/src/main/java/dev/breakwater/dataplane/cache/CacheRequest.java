@@ -36,7 +36,10 @@ public final class CacheRequest {
     public enum Outcome {
         /** Answered from the cache: send {@link #answer()}. */
         ANSWER,
-        /** Waiting for another request's fetch of the key: the {@code resume} given to consult runs when it ends. */
+        /**
+         * Waiting for another request's fetch of the key, or for the disk tier's read of it: the {@code resume} given
+         * to consult runs (on the request's event loop) when it ends; consult again then.
+         */
         WAIT,
         /** Not in the cache and the request said only-if-cached: 504. */
         NOT_CACHED,
@@ -73,6 +76,10 @@ public final class CacheRequest {
     private String answerHow;
     /** A GET with Range forwarded: its 206 (or 200) may be stored, the parts combined (RFC 9111 3.3, 3.4). */
     private boolean rangeFetch;
+    /** The disk tier was asked (its answer in {@link #diskEntry}); while {@link #diskWaiting}, it is being read. */
+    private boolean diskAsked;
+    private boolean diskWaiting;
+    private CachedResponse diskEntry;
 
     CacheRequest(CacheFilter filter, ResponseCache cache, CacheSettings settings, HttpRequest request, CacheKey key,
                  CacheControl requestCc, CacheKey invalidates) {
@@ -99,6 +106,24 @@ public final class CacheRequest {
         HttpHeaders headers = request.headers();
         long now = cache.now();
         CachedResponse e = cache.lookup(key, headers);
+        if (e == null && cache.disk() != null && !requestCc.has("no-cache")) {
+            if (diskAsked) {
+                e = ResponseCache.usable(diskEntry, headers);
+                diskEntry = null;
+            } else {
+                DiskTier.Indexed ix = cache.disk().find(key, headers);
+                CachedResponse pending = ix == null ? null : ix.pending();
+                if (pending != null) {
+                    e = ResponseCache.usable(pending, headers); // its file is being written
+                } else if (ix != null) {
+                    // read on the disk thread; the request goes on on its event loop with what was read
+                    diskAsked = true;
+                    diskWaiting = true;
+                    cache.disk().read(ix, r -> loop.execute(() -> diskRead(r, resume)));
+                    return Outcome.WAIT;
+                }
+            }
+        }
         if (e != null && e.partial() != null) {
             // parts of 206s: they answer a Range they hold, while fresh; else the request goes to the origin
             if (!requestCc.has("no-cache") && request.method().equals(HttpMethod.GET)
@@ -162,6 +187,16 @@ public final class CacheRequest {
         answerEntry = e;
         answerHow = how;
         return Outcome.ANSWER;
+    }
+
+    /** The disk tier's read ended (on the request's event loop): the request goes on with it, unless it ended. */
+    private void diskRead(CachedResponse read, Runnable resume) {
+        if (!diskWaiting) {
+            return;
+        }
+        diskWaiting = false;
+        diskEntry = read;
+        resume.run();
     }
 
     /** The fetch this request waited for ended (or the wait timed out): the request goes on, once. */
@@ -366,6 +401,7 @@ public final class CacheRequest {
     public void end() {
         endFill();
         awaiting = false;
+        diskWaiting = false;
         if (awaitTimer != null) {
             awaitTimer.cancel(false);
             awaitTimer = null;

@@ -79,12 +79,53 @@ public final class CachedResponse {
         this.vary = vary;
         this.etag = headers.get(HttpHeaderNames.ETAG);
         this.lastModified = headers.get(HttpHeaderNames.LAST_MODIFIED);
-        int headerBytes = 0;
+        this.weight = weigh(partial == null ? body.length : partial.held(), headers);
+    }
+
+    /**
+     * What age and freshness of a stored response rest on, as computed when it was received (RFC 9111 4.2): kept
+     * with the entry by the disk tier, so that a response read back has the age and freshness it had.
+     */
+    record Timing(long responseTimeMillis, long correctedInitialAgeMillis, long freshnessLifetimeMillis,
+                  long staleWhileRevalidateMillis, long staleIfErrorMillis, boolean noCache, boolean mayServeStale,
+                  boolean heuristic) {
+    }
+
+    private CachedResponse(int status, HttpHeaders headers, byte[] body, List<String> vary, Timing t) {
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+        this.partial = null;
+        this.responseTimeMillis = t.responseTimeMillis();
+        this.correctedInitialAgeMillis = t.correctedInitialAgeMillis();
+        this.freshnessLifetimeMillis = t.freshnessLifetimeMillis();
+        this.staleWhileRevalidateMillis = t.staleWhileRevalidateMillis();
+        this.staleIfErrorMillis = t.staleIfErrorMillis();
+        this.noCache = t.noCache();
+        this.mayServeStale = t.mayServeStale();
+        this.heuristic = t.heuristic();
+        this.vary = vary;
+        this.etag = headers.get(HttpHeaderNames.ETAG);
+        this.lastModified = headers.get(HttpHeaderNames.LAST_MODIFIED);
+        this.weight = weigh(body.length, headers);
+    }
+
+    /** A complete response read back from the disk tier, as it was stored. */
+    static CachedResponse restore(int status, HttpHeaders headers, byte[] body, List<String> vary, Timing timing) {
+        return new CachedResponse(status, headers, body, List.copyOf(vary), timing);
+    }
+
+    Timing timing() {
+        return new Timing(responseTimeMillis, correctedInitialAgeMillis, freshnessLifetimeMillis,
+                staleWhileRevalidateMillis, staleIfErrorMillis, noCache, mayServeStale, heuristic);
+    }
+
+    private static int weigh(long bodyBytes, HttpHeaders headers) {
+        long headerBytes = 0;
         for (Map.Entry<String, String> h : headers) {
             headerBytes += h.getKey().length() + h.getValue().length() + HEADER_OVERHEAD;
         }
-        long bytes = partial == null ? body.length : partial.held();
-        this.weight = (int) Math.min(Integer.MAX_VALUE, bytes + headerBytes + 128);
+        return (int) Math.min(Integer.MAX_VALUE, bodyBytes + headerBytes + 128);
     }
 
     /**
