@@ -68,6 +68,7 @@ public final class CacheRequest {
     private CachedBody fillBody;
     private int fillStatus;
     private HttpHeaders fillHeaders;
+    private Freshness.Lifetime fillLifetime;
     private boolean awaiting;
     private ScheduledFuture<?> awaitTimer;
     private long fetchStartMillis;
@@ -294,7 +295,7 @@ public final class CacheRequest {
             beginFill(status, headers);
         }
         if (settings != null && settings.targeted()) {
-            headers.remove(CachedResponse.OWN_CACHE_CONTROL); // meant for this cache only (RFC 9213)
+            headers.remove(Freshness.OWN_CACHE_CONTROL); // meant for this cache only (RFC 9213)
         }
         if (invalidates != null && status < 400) {
             cache.invalidate(invalidates);
@@ -305,8 +306,9 @@ public final class CacheRequest {
     }
 
     private void beginFill(int status, HttpHeaders headers) {
-        String why = CachedResponse.whyNotStorable(request.method().name(), requestCc,
+        Storability.Verdict verdict = Storability.check(request.method().name(), requestCc,
                 request.headers().contains(HttpHeaderNames.AUTHORIZATION), status, headers, settings, cache.now());
+        String why = verdict.whyNot();
         long length = contentLength(headers);
         if (why == null && length > settings.maxObjectBytes()) {
             why = "larger than " + settings.maxObjectBytes() + " bytes";
@@ -317,6 +319,7 @@ public final class CacheRequest {
             return;
         }
         fillStatus = status;
+        fillLifetime = verdict.lifetime();
         fillHeaders = new DefaultHttpHeaders().add(headers);
         fillBody = new CachedBody(settings.maxObjectBytes(), cache);
     }
@@ -353,7 +356,8 @@ public final class CacheRequest {
             fillBody.release();
             fillBody = null;
             CachedResponse stored = fillStatus == 206 ? combinedPart(body)
-                    : CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(), settings);
+                    : CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(), settings,
+                    fillLifetime);
             fillHeaders = null;
             if (stored != null) {
                 cache.store(key, request.headers(), stored);
@@ -377,7 +381,8 @@ public final class CacheRequest {
         if (older != null && older.partial() == null && fillHeaders.get(HttpHeaderNames.ETAG).equals(older.etag())) {
             return null; // the whole of this representation is there already
         }
-        return CachedResponse.storePart(fillHeaders, body, older, fetchStartMillis, cache.now(), settings);
+        return CachedResponse.storePart(fillHeaders, body, older, fetchStartMillis, cache.now(), settings,
+                fillLifetime);
     }
 
     /**
