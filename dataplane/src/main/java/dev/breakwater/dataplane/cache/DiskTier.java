@@ -179,7 +179,11 @@ public final class DiskTier implements AutoCloseable {
                     remove(ix);
                 }
             }
-            done.accept(r);
+            try {
+                done.accept(r);
+            } catch (RuntimeException e) {
+                LOG.debug("cache disk: the reader of {} is gone: {}", ix.file, e.toString()); // its loop shut down
+            }
         });
     }
 
