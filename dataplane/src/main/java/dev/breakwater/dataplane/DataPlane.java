@@ -394,6 +394,9 @@ public final class DataPlane implements TableSink, AutoCloseable {
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         resolver.close();
+        if (cache != null) {
+            cache.close(); // with a disk tier: what memory holds is written there for the next start
+        }
         workerGroup = null;
     }
 }

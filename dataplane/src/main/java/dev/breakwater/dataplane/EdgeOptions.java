@@ -1,6 +1,7 @@
 package dev.breakwater.dataplane;
 
 import dev.breakwater.dataplane.cache.CacheConfig;
+import dev.breakwater.dataplane.cache.DiskTierConfig;
 import dev.breakwater.dataplane.l4.L4Settings;
 import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.dataplane.request.PathPolicy;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
 /**
  * The command-line options of the response cache, the rate limiters, the admin token and the hosts file, shared
  * by the data plane's and local mode's {@code main}: {@code --cache-size}, {@code --cache-default-ttl},
- * {@code --cache-max-object-size}, {@code --cache-lock-timeout}, {@code --rate-limit-keys}, {@code --admin-token-file},
+ * {@code --cache-max-object-size}, {@code --cache-lock-timeout}, {@code --cache-disk-dir}, {@code --cache-disk-size},
+ * {@code --cache-disk-threshold}, {@code --rate-limit-keys}, {@code --admin-token-file},
  * {@code --hosts-file}, and the request-head checks: {@code --max-request-headers}, {@code --path-merge-slashes},
  * {@code --path-escaped-slashes}, and the PROXY protocol and TLS passthrough limits: {@code --proxy-protocol-from},
  * {@code --proxy-protocol-header-timeout}, {@code --client-hello-timeout}. A picocli mixin of both commands; each option's value is checked by
@@ -25,6 +27,9 @@ import picocli.CommandLine.Option;
 public final class EdgeOptions {
 
     private CacheConfig cache = CacheConfig.DEFAULTS;
+    private Path diskDir;
+    private long diskMaxBytes = DiskTierConfig.DEFAULT_MAX_BYTES;
+    private long diskThresholdBytes = DiskTierConfig.DEFAULT_THRESHOLD_BYTES;
     private String adminToken;
     private int rateLimitKeys = dev.breakwater.dataplane.ratelimit.RateLimiters.DEFAULT_MAX_KEYS;
     private int metricsMaxRoutes = dev.breakwater.dataplane.metrics.ProxyMetrics.DEFAULT_MAX_ROUTES;
@@ -45,6 +50,14 @@ public final class EdgeOptions {
             case "--cache-max-object-size" -> cache = cache.withMaxObjectBytes(bytes(name, value, false));
             case "--cache-default-ttl" -> cache = cache.withDefaultTtl(duration(name, value));
             case "--cache-lock-timeout" -> cache = cache.withLockTimeout(duration(name, value));
+            case "--cache-disk-dir" -> {
+                if (value.isBlank()) {
+                    throw new IllegalArgumentException(name + ": empty (expected: a directory for the disk tier)");
+                }
+                diskDir = Path.of(value);
+            }
+            case "--cache-disk-size" -> diskMaxBytes = bytes(name, value, false);
+            case "--cache-disk-threshold" -> diskThresholdBytes = bytes(name, value, false);
             case "--admin-token-file" -> adminToken = token(name, value);
             case "--rate-limit-keys" -> rateLimitKeys = count(name, value);
             case "--metrics-max-routes" -> metricsMaxRoutes = count(name, value);
@@ -93,6 +106,25 @@ public final class EdgeOptions {
             description = "Longest wait for another request's fetch of the same key (default: 5s).")
     void cacheLockTimeout(String value) {
         accept("--cache-lock-timeout", value);
+    }
+
+    @Option(names = "--cache-disk-dir", paramLabel = "DIR",
+            description = "Turns on the cache's disk tier in DIR (made if missing; kept across restarts): responses "
+                    + "larger than --cache-disk-threshold and those evicted from memory go there (default: none).")
+    void cacheDiskDir(String value) {
+        accept("--cache-disk-dir", value);
+    }
+
+    @Option(names = "--cache-disk-size", paramLabel = "SIZE",
+            description = "The disk tier's bound; the least recently used entries go first (default: 1Gi).")
+    void cacheDiskSize(String value) {
+        accept("--cache-disk-size", value);
+    }
+
+    @Option(names = "--cache-disk-threshold", paramLabel = "SIZE",
+            description = "Responses weighing more than this are kept on disk only, with a disk tier (default: 1Mi).")
+    void cacheDiskThreshold(String value) {
+        accept("--cache-disk-threshold", value);
     }
 
     @Option(names = "--rate-limit-keys", paramLabel = "N",
@@ -166,7 +198,9 @@ public final class EdgeOptions {
     }
 
     public DataPlaneBuilder applyTo(DataPlaneBuilder builder) {
-        return builder.cache(cache).adminToken(adminToken).rateLimitKeys(rateLimitKeys)
+        CacheConfig c = diskDir == null ? cache
+                : cache.withDisk(new DiskTierConfig(diskDir, diskMaxBytes, diskThresholdBytes));
+        return builder.cache(c).adminToken(adminToken).rateLimitKeys(rateLimitKeys)
                 .metricsMaxRoutes(metricsMaxRoutes).hostsFile(hostsFile)
                 .requestPolicy(request).proxyProtocolFrom(proxyProtocolFrom).l4Settings(l4);
     }

@@ -3,6 +3,7 @@ package dev.breakwater.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.breakwater.dataplane.cache.DiskTierConfig;
 import dev.breakwater.dataplane.request.PathPolicy;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,23 @@ class EdgeOptionsTest {
         assertThat(options.requestPolicy().maxHeaders()).isEqualTo(64);
         assertThat(options.requestPolicy().paths()).isEqualTo(new PathPolicy(false, PathPolicy.EscapedSlashes.KEEP));
         assertThat(new EdgeOptions().requestPolicy().paths()).isEqualTo(PathPolicy.DEFAULT);
+    }
+
+    @Test
+    void theDiskTierIsOffUnlessADirectoryIsGiven() {
+        EdgeOptions off = new EdgeOptions();
+        assertThat(off.accept("--cache-disk-size", "64Mi")).isTrue();
+        assertThat(off.applyTo(DataPlane.builder()).cache.disk()).as("a size alone turns nothing on").isNull();
+
+        EdgeOptions on = new EdgeOptions();
+        assertThat(on.accept("--cache-disk-threshold", "256Ki")).isTrue();
+        assertThat(on.accept("--cache-disk-dir", "/var/cache/breakwater")).isTrue();
+        assertThat(on.applyTo(DataPlane.builder()).cache.disk()).isEqualTo(new DiskTierConfig(
+                java.nio.file.Path.of("/var/cache/breakwater"), DiskTierConfig.DEFAULT_MAX_BYTES, 256L << 10));
+        assertThatThrownBy(() -> on.accept("--cache-disk-size", "0"))
+                .hasMessage("--cache-disk-size: '0' (expected: a size such as 512Ki, 64Mi or 1Gi)");
+        assertThatThrownBy(() -> on.accept("--cache-disk-dir", " "))
+                .hasMessage("--cache-disk-dir: empty (expected: a directory for the disk tier)");
     }
 
     @Test

@@ -55,6 +55,7 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
     private boolean keepAlive;
     private int status;
     private HttpHeaders headers;
+    private Storability.Verdict verdict;
     private CachedBody body;
 
     public BackgroundRefresh(UpstreamPool pool, UpstreamEndpoint endpoint, HttpRequest request, ResponseCache cache,
@@ -162,7 +163,9 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
                 if (status == 304) {
                     cache.store(key, request.headers(), stale.refreshedBy(h, startMillis, cache.now(), settings));
                     meters.revalidated();
-                } else if (CachedResponse.whyNotStorable("GET", CacheControl.NONE, false, status, h, settings) == null) {
+                } else if (status != 206 // it asked for the whole response: a part is not one to store
+                        && (verdict = Storability.check("GET", CacheControl.NONE, false, status, h, settings,
+                        cache.now())).storable()) {
                     headers = h;
                     body = new CachedBody(settings.maxObjectBytes(), cache);
                 }
@@ -189,7 +192,7 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
         body = null;
         bytes = encoding.encode(status, headers, bytes);
         cache.store(key, request.headers(), CachedResponse.store(status, headers, bytes, startMillis, cache.now(),
-                settings));
+                settings, verdict.lifetime()));
         meters.stored(bytes.length);
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Range requests answered from a stored complete response (RFC 9110 section 14): {@code Range: bytes=...} with
+ * Range requests answered from a stored complete response, or from the parts of 206s held (RFC 9111 3.3) when
+ * they hold every range asked for (RFC 9110 section 14): {@code Range: bytes=...} with
  * one or more ranges (first-last, first-, or a suffix -n), checked against {@code If-Range}, becomes a 206 with
  * {@code Content-Range} (one range) or a {@code multipart/byteranges} body (several), or a 416 with
  * {@code Content-Range: bytes *}&#47;length when none of them is satisfiable. Anything this cache does not
@@ -35,37 +36,78 @@ public final class ByteRanges {
     private ByteRanges() {
     }
 
-    /** The partial answer to this request from {@code stored}, or null to send the whole response. */
+    /**
+     * The partial answer to this request from {@code stored}, or null to send the whole response. A stored partial
+     * response (the parts of 206s) answers only what {@link #answerable} says it can.
+     */
     public static Partial answer(CachedResponse stored, HttpHeaders request) {
-        String range = request.get(HttpHeaderNames.RANGE);
-        if (range == null || stored.status() != 200 || !ifRangeHolds(stored, request.get(HttpHeaderNames.IF_RANGE))) {
-            return null;
-        }
-        byte[] body = stored.body();
-        List<Span> spans = parse(range, body.length);
+        List<Span> spans = spans(stored, request);
         if (spans == null) {
             return null;
         }
+        long length = lengthOf(stored);
         if (spans.isEmpty()) {
-            return new Partial(416, "bytes */" + body.length, null, Unpooled.EMPTY_BUFFER);
+            return new Partial(416, "bytes */" + length, null, Unpooled.EMPTY_BUFFER);
         }
         if (spans.size() == 1) {
             Span s = spans.get(0);
-            return new Partial(206, "bytes " + s.first() + "-" + s.last() + "/" + body.length, null,
-                    Unpooled.wrappedBuffer(body, (int) s.first(), (int) (s.last() - s.first() + 1)));
+            return new Partial(206, "bytes " + s.first() + "-" + s.last() + "/" + length, null, slice(stored, s));
         }
         String boundary = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         String type = stored.headers().get(HttpHeaderNames.CONTENT_TYPE);
         CompositeByteBuf out = Unpooled.compositeBuffer(spans.size() * 2 + 1);
         for (Span s : spans) {
             String head = "\r\n--" + boundary + "\r\n" + (type == null ? "" : "Content-Type: " + type + "\r\n")
-                    + "Content-Range: bytes " + s.first() + "-" + s.last() + "/" + body.length + "\r\n\r\n";
+                    + "Content-Range: bytes " + s.first() + "-" + s.last() + "/" + length + "\r\n\r\n";
             out.addComponent(true, Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.ISO_8859_1)));
-            out.addComponent(true, Unpooled.wrappedBuffer(body, (int) s.first(), (int) (s.last() - s.first() + 1)));
+            out.addComponent(true, slice(stored, s));
         }
         out.addComponent(true, Unpooled.wrappedBuffer(("\r\n--" + boundary + "--\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1)));
         return new Partial(206, null, "multipart/byteranges; boundary=" + boundary, out);
+    }
+
+    /**
+     * True when {@code stored} can answer this request: always for a complete response; for the parts of 206s
+     * (RFC 9111 3.3), only a valid {@code Range} whose {@code If-Range}, if any, holds and whose every range is
+     * held (or none is satisfiable: 416).
+     */
+    public static boolean answerable(CachedResponse stored, HttpHeaders request) {
+        PartialContent parts = stored.partial();
+        if (parts == null) {
+            return true;
+        }
+        List<Span> spans = spans(stored, request);
+        if (spans == null) {
+            return false;
+        }
+        for (Span s : spans) {
+            if (!parts.holds(s.first(), s.last())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The ranges to answer, or null for the whole response (no Range, a stored status other than 200...). */
+    private static List<Span> spans(CachedResponse stored, HttpHeaders request) {
+        String range = request.get(HttpHeaderNames.RANGE);
+        if (range == null || stored.status() != 200 && stored.partial() == null
+                || !ifRangeHolds(stored, request.get(HttpHeaderNames.IF_RANGE))) {
+            return null;
+        }
+        return parse(range, lengthOf(stored));
+    }
+
+    private static long lengthOf(CachedResponse stored) {
+        return stored.partial() != null ? stored.partial().length() : stored.body().length;
+    }
+
+    private static ByteBuf slice(CachedResponse stored, Span s) {
+        if (stored.partial() != null) {
+            return stored.partial().slice(s.first(), s.last());
+        }
+        return Unpooled.wrappedBuffer(stored.body(), (int) s.first(), (int) (s.last() - s.first() + 1));
     }
 
     /**

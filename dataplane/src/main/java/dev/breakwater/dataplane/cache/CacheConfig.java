@@ -15,11 +15,13 @@ import java.util.Objects;
  * @param lockTimeout    longest wait of a request for another request fetching the same key, before it goes to
  *                       the origin itself
  * @param clock          the wall clock for ages and freshness
+ * @param disk           the disk tier, or null for none (the default)
  */
-public record CacheConfig(long maxBytes, Duration defaultTtl, long maxObjectBytes, Duration lockTimeout, Clock clock) {
+public record CacheConfig(long maxBytes, Duration defaultTtl, long maxObjectBytes, Duration lockTimeout, Clock clock,
+                          DiskTierConfig disk) {
 
     public static final CacheConfig DEFAULTS = new CacheConfig(256L << 20, Duration.ZERO, 8L << 20,
-            Duration.ofSeconds(5), Clock.systemUTC());
+            Duration.ofSeconds(5), Clock.systemUTC(), null);
 
     public CacheConfig {
         if (maxBytes < 0) {
@@ -39,22 +41,26 @@ public record CacheConfig(long maxBytes, Duration defaultTtl, long maxObjectByte
     }
 
     public CacheConfig withMaxBytes(long value) {
-        return new CacheConfig(value, defaultTtl, maxObjectBytes, lockTimeout, clock);
+        return new CacheConfig(value, defaultTtl, maxObjectBytes, lockTimeout, clock, disk);
     }
 
     public CacheConfig withDefaultTtl(Duration value) {
-        return new CacheConfig(maxBytes, value, maxObjectBytes, lockTimeout, clock);
+        return new CacheConfig(maxBytes, value, maxObjectBytes, lockTimeout, clock, disk);
     }
 
     public CacheConfig withMaxObjectBytes(long value) {
-        return new CacheConfig(maxBytes, defaultTtl, value, lockTimeout, clock);
+        return new CacheConfig(maxBytes, defaultTtl, value, lockTimeout, clock, disk);
     }
 
     public CacheConfig withLockTimeout(Duration value) {
-        return new CacheConfig(maxBytes, defaultTtl, maxObjectBytes, value, clock);
+        return new CacheConfig(maxBytes, defaultTtl, maxObjectBytes, value, clock, disk);
+    }
+
+    public CacheConfig withDisk(DiskTierConfig value) {
+        return new CacheConfig(maxBytes, defaultTtl, maxObjectBytes, lockTimeout, clock, value);
     }
 
     public CacheConfig withClock(Clock value) {
-        return new CacheConfig(maxBytes, defaultTtl, maxObjectBytes, lockTimeout, value);
+        return new CacheConfig(maxBytes, defaultTtl, maxObjectBytes, lockTimeout, value, disk);
     }
 }

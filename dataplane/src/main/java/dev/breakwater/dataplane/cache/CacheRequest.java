@@ -36,7 +36,10 @@ public final class CacheRequest {
     public enum Outcome {
         /** Answered from the cache: send {@link #answer()}. */
         ANSWER,
-        /** Waiting for another request's fetch of the key: the {@code resume} given to consult runs when it ends. */
+        /**
+         * Waiting for another request's fetch of the key, or for the disk tier's read of it: the {@code resume} given
+         * to consult runs (on the request's event loop) when it ends; consult again then.
+         */
         WAIT,
         /** Not in the cache and the request said only-if-cached: 504. */
         NOT_CACHED,
@@ -65,12 +68,19 @@ public final class CacheRequest {
     private CachedBody fillBody;
     private int fillStatus;
     private HttpHeaders fillHeaders;
+    private Freshness.Lifetime fillLifetime;
     private boolean awaiting;
     private ScheduledFuture<?> awaitTimer;
     private long fetchStartMillis;
     private String cacheStatus;
     private CachedResponse answerEntry;
     private String answerHow;
+    /** A GET with Range forwarded: its 206 (or 200) may be stored, the parts combined (RFC 9111 3.3, 3.4). */
+    private boolean rangeFetch;
+    /** The disk tier was asked (its answer in {@link #diskEntry}); while {@link #diskWaiting}, it is being read. */
+    private boolean diskAsked;
+    private boolean diskWaiting;
+    private CachedResponse diskEntry;
 
     CacheRequest(CacheFilter filter, ResponseCache cache, CacheSettings settings, HttpRequest request, CacheKey key,
                  CacheControl requestCc, CacheKey invalidates) {
@@ -97,6 +107,33 @@ public final class CacheRequest {
         HttpHeaders headers = request.headers();
         long now = cache.now();
         CachedResponse e = cache.lookup(key, headers);
+        if (e == null && cache.disk() != null && !requestCc.has("no-cache")) {
+            if (diskAsked) {
+                e = ResponseCache.usable(diskEntry, headers);
+                diskEntry = null;
+            } else {
+                DiskTier.Indexed ix = cache.disk().find(key, headers);
+                CachedResponse pending = ix == null ? null : ix.pending();
+                if (pending != null) {
+                    e = ResponseCache.usable(pending, headers); // its file is being written
+                } else if (ix != null) {
+                    // read on the disk thread; the request goes on on its event loop with what was read
+                    diskAsked = true;
+                    diskWaiting = true;
+                    cache.disk().read(ix, r -> loop.execute(() -> diskRead(r, resume)));
+                    return Outcome.WAIT;
+                }
+            }
+        }
+        if (e != null && e.partial() != null) {
+            // parts of 206s: they answer a Range they hold, while fresh; else the request goes to the origin
+            if (!requestCc.has("no-cache") && request.method().equals(HttpMethod.GET)
+                    && ByteRanges.answerable(e, headers) && e.freshFor(requestCc, now)) {
+                meters.hit();
+                return answerWith(e, "HIT");
+            }
+            e = null;
+        }
         if (e != null && !requestCc.has("no-cache")) {
             if (e.freshFor(requestCc, now)) {
                 meters.hit();
@@ -138,6 +175,8 @@ public final class CacheRequest {
                 }
                 revalidating = true;
             }
+        } else if (request.method().equals(HttpMethod.GET)) {
+            rangeFetch = true;
         }
         meters.miss();
         cacheStatus = e == null ? "MISS" : "EXPIRED";
@@ -149,6 +188,16 @@ public final class CacheRequest {
         answerEntry = e;
         answerHow = how;
         return Outcome.ANSWER;
+    }
+
+    /** The disk tier's read ended (on the request's event loop): the request goes on with it, unless it ended. */
+    private void diskRead(CachedResponse read, Runnable resume) {
+        if (!diskWaiting) {
+            return;
+        }
+        diskWaiting = false;
+        diskEntry = read;
+        resume.run();
     }
 
     /** The fetch this request waited for ended (or the wait timed out): the request goes on, once. */
@@ -242,11 +291,11 @@ public final class CacheRequest {
      * unsafe request, says what the cache did.
      */
     public void onResponseHead(int status, HttpHeaders headers) {
-        if (fill != null) {
+        if (fill != null || rangeFetch && (status == 200 || status == 206)) {
             beginFill(status, headers);
         }
         if (settings != null && settings.targeted()) {
-            headers.remove(CachedResponse.OWN_CACHE_CONTROL); // meant for this cache only (RFC 9213)
+            headers.remove(Freshness.OWN_CACHE_CONTROL); // meant for this cache only (RFC 9213)
         }
         if (invalidates != null && status < 400) {
             cache.invalidate(invalidates);
@@ -257,8 +306,9 @@ public final class CacheRequest {
     }
 
     private void beginFill(int status, HttpHeaders headers) {
-        String why = CachedResponse.whyNotStorable(request.method().name(), requestCc,
-                request.headers().contains(HttpHeaderNames.AUTHORIZATION), status, headers, settings);
+        Storability.Verdict verdict = Storability.check(request.method().name(), requestCc,
+                request.headers().contains(HttpHeaderNames.AUTHORIZATION), status, headers, settings, cache.now());
+        String why = verdict.whyNot();
         long length = contentLength(headers);
         if (why == null && length > settings.maxObjectBytes()) {
             why = "larger than " + settings.maxObjectBytes() + " bytes";
@@ -269,6 +319,7 @@ public final class CacheRequest {
             return;
         }
         fillStatus = status;
+        fillLifetime = verdict.lifetime();
         fillHeaders = new DefaultHttpHeaders().add(headers);
         fillBody = new CachedBody(settings.maxObjectBytes(), cache);
     }
@@ -304,13 +355,34 @@ public final class CacheRequest {
             byte[] body = fillBody.toArray();
             fillBody.release();
             fillBody = null;
-            CachedResponse stored = CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(),
-                    settings);
+            CachedResponse stored = fillStatus == 206 ? combinedPart(body)
+                    : CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(), settings,
+                    fillLifetime);
             fillHeaders = null;
-            cache.store(key, request.headers(), stored);
-            filter.meters().stored(body.length);
+            if (stored != null) {
+                cache.store(key, request.headers(), stored);
+                filter.meters().stored(body.length);
+            }
         }
         endFill();
+    }
+
+    /**
+     * The 206 just received as a stored entry, combined with the parts stored for the key (now, not when the request
+     * began: another request may have stored more), or null to store nothing: a body other than its
+     * {@code Content-Range} says, or a complete response of the same entity tag stored already.
+     */
+    private CachedResponse combinedPart(byte[] body) {
+        PartialContent.Range range = PartialContent.contentRange(fillHeaders);
+        if (range == null || range.size() != body.length) {
+            return null;
+        }
+        CachedResponse older = cache.lookup(key, request.headers());
+        if (older != null && older.partial() == null && fillHeaders.get(HttpHeaderNames.ETAG).equals(older.etag())) {
+            return null; // the whole of this representation is there already
+        }
+        return CachedResponse.storePart(fillHeaders, body, older, fetchStartMillis, cache.now(), settings,
+                fillLifetime);
     }
 
     /**
@@ -334,6 +406,7 @@ public final class CacheRequest {
     public void end() {
         endFill();
         awaiting = false;
+        diskWaiting = false;
         if (awaitTimer != null) {
             awaitTimer.cancel(false);
             awaitTimer = null;

@@ -1,9 +1,7 @@
 package dev.breakwater.dataplane.cache;
 
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.Date;
 
 /** A client's conditional request against a stored response (RFC 9110 sections 13.1.2 and 13.1.3). */
 public final class Conditionals {
@@ -34,9 +32,10 @@ public final class Conditionals {
         String ims = request.get(HttpHeaderNames.IF_MODIFIED_SINCE);
         if (ims != null) {
             String lm = stored.lastModified() != null ? stored.lastModified() : stored.headers().get(HttpHeaderNames.DATE);
-            Date since = DateFormatter.parseHttpDate(ims);
-            Date last = lm == null ? null : DateFormatter.parseHttpDate(lm);
-            return since != null && last != null && !last.after(since);
+            // the strict parser of the cache (RFC 9110 5.6.7): an invalid date is ignored (13.1.3)
+            long since = HttpDate.parse(ims);
+            long last = lm == null ? HttpDate.INVALID : HttpDate.parse(lm);
+            return since != HttpDate.INVALID && last != HttpDate.INVALID && last <= since;
         }
         return false;
     }

@@ -21,7 +21,12 @@ import java.util.concurrent.atomic.LongAdder;
  * header fields the response's {@code Vary} names (secondary key). {@code Accept-Encoding} counts by the
  * coding a request would get (br, gzip or identity), not by its exact text.
  *
- * <p>Thread-safe; called from every event loop, never blocks beyond Caffeine's short per-key locks.
+ * <p>With a {@link DiskTier} (optional), responses weighing more than its threshold are stored there instead of in
+ * memory, and what memory evicts for space goes there; a lookup that misses memory may then be answered from disk,
+ * read on the disk tier's thread ({@link #disk()}).
+ *
+ * <p>Thread-safe; called from every event loop, never blocks beyond Caffeine's short per-key locks (and the disk
+ * tier's index lock, as short).
  */
 public final class ResponseCache {
 
@@ -30,6 +35,7 @@ public final class ResponseCache {
     private final ConcurrentHashMap<CacheKey, Fill> filling = new ConcurrentHashMap<>();
     private final LongAdder evictions = new LongAdder();
     private final java.util.concurrent.atomic.AtomicLong fillingBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final DiskTier disk;
 
     public ResponseCache(CacheConfig config) {
         this(config, route -> { });
@@ -38,12 +44,17 @@ public final class ResponseCache {
     /** @param onEvicted told the route name of every key evicted for space */
     public ResponseCache(CacheConfig config, java.util.function.Consumer<String> onEvicted) {
         this.config = config;
+        DiskTier d = config.disk() == null ? null : new DiskTier(config.disk());
+        this.disk = d;
         this.store = Caffeine.newBuilder()
                 .maximumWeight(config.maxBytes())
                 .weigher((CacheKey k, Variants v) -> v.weight)
                 .removalListener((CacheKey k, Variants v, RemovalCause cause) -> {
                     if (cause == RemovalCause.SIZE) {
                         evictions.increment();
+                        if (d != null && k != null && v != null) {
+                            v.entries.forEach((secondary, r) -> d.write(k, secondary, r)); // to disk, not lost
+                        }
                         if (k != null) {
                             onEvicted.accept(k.route());
                         }
@@ -68,20 +79,47 @@ public final class ResponseCache {
         if (v == null) {
             return null;
         }
-        CachedResponse r = v.entries.get(secondaryKey(v.vary, request));
+        return usable(v.entries.get(secondaryKey(v.vary, request)), request);
+    }
+
+    /** The response, or null when it is null or stored in a coding this client cannot read. */
+    static CachedResponse usable(CachedResponse r, HttpHeaders request) {
         if (r == null) {
             return null;
         }
         String coding = r.contentEncoding();
         if (coding != null && !ContentCoding.accepts(request.get(HttpHeaderNames.ACCEPT_ENCODING), coding)) {
-            return null; // stored in a coding this client cannot read
+            return null;
         }
         return r;
+    }
+
+    /** The disk tier, or null when there is none. */
+    public DiskTier disk() {
+        return disk;
     }
 
     /** Stores a response for the request that fetched it, replacing the variant it matches. */
     public void store(CacheKey key, HttpHeaders request, CachedResponse response) {
         String secondary = secondaryKey(response.vary(), request);
+        if (disk != null) {
+            if (response.partial() == null && response.weight() > disk.config().thresholdBytes()) {
+                // too large for memory: on disk only, the variant it replaces dropped from memory
+                store.asMap().computeIfPresent(key, (k, old) -> {
+                    if (!old.entries.containsKey(secondary)) {
+                        return old;
+                    }
+                    Map<String, CachedResponse> rest = new HashMap<>(old.entries);
+                    rest.remove(secondary);
+                    return rest.isEmpty() ? null : new Variants(old.vary, rest);
+                });
+                disk.write(key, secondary, response);
+                return;
+            }
+            if (disk.holds(key)) {
+                disk.remove(key); // what was kept on disk is older than this
+            }
+        }
         store.asMap().compute(key, (k, old) -> {
             Map<String, CachedResponse> entries = new HashMap<>(4);
             if (old != null && old.vary.equals(response.vary())) {
@@ -95,6 +133,9 @@ public final class ResponseCache {
     /** Drops every variant of a key (a response said it must not be reused, or a purge). */
     public void invalidate(CacheKey key) {
         store.invalidate(key);
+        if (disk != null) {
+            disk.remove(key);
+        }
     }
 
     /**
@@ -144,17 +185,36 @@ public final class ResponseCache {
             }
         }
         store.invalidateAll(matched);
-        return matched.size();
+        if (disk == null) {
+            return matched.size();
+        }
+        java.util.Set<CacheKey> all = new java.util.HashSet<>(matched);
+        all.addAll(disk.removeWhere(test));
+        return all.size();
+    }
+
+    /**
+     * Ends the cache: with a disk tier, what memory holds is written there (within its bound) for the next start,
+     * and the writes are finished. Called off any event loop.
+     */
+    public void close() {
+        if (disk == null) {
+            return;
+        }
+        store.asMap().forEach((k, v) -> v.entries.forEach((secondary, r) -> disk.write(k, secondary, r)));
+        disk.close();
     }
 
     /**
      * Takes {@code n} bytes from the budget of bodies being copied into the cache now (as large as the cache:
-     * many large responses filling at once cannot take more memory than the cache itself). False when the
-     * budget is spent: that response is then not stored.
+     * many large responses filling at once cannot take more memory than the cache itself; with a disk tier, at
+     * least four objects of the largest size stored, since those go to disk). False when the budget is spent: that
+     * response is then not stored.
      */
     public boolean reserveFillBytes(long n) {
         long now = fillingBytes.addAndGet(n);
-        if (now > config.maxBytes()) {
+        long budget = disk == null ? config.maxBytes() : Math.max(config.maxBytes(), 4 * config.maxObjectBytes());
+        if (now > budget) {
             fillingBytes.addAndGet(-n);
             return false;
         }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The cache's part in a request, with plain calls: no socket, an embedded event loop for the lock wait. */
 class CacheRequestTest {
@@ -44,12 +46,16 @@ class CacheRequestTest {
     }
 
     private CacheRequest request(HttpMethod method, String... headers) {
+        return request(cache, method, headers);
+    }
+
+    private CacheRequest request(ResponseCache in, HttpMethod method, String... headers) {
         HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, "/page");
         for (int i = 0; i < headers.length; i += 2) {
             req.headers().add(headers[i], headers[i + 1]);
         }
         FilterContext ctx = new FilterContext(req, "http", "a.test", "/page", null, "192.0.2.1", ProxyConfig.defaults());
-        return filter.onRequest(ctx, cache, "/page", false);
+        return filter.onRequest(ctx, in, "/page", false);
     }
 
     /** The response of a fetch, as the exchange relays it. */
@@ -68,6 +74,30 @@ class CacheRequestTest {
         } finally {
             answer.release();
         }
+    }
+
+    @Test
+    void anEntryOnDiskIsReadOffTheLoopAndTheRequestGoesOnOnItWithWhatWasRead(@TempDir Path dir) {
+        CacheConfig config = cache.config().withDisk(new DiskTierConfig(dir, 1 << 20, 1)); // all to disk
+        ResponseCache before = new ResponseCache(config);
+        CacheRequest miss = request(before, HttpMethod.GET);
+        assertThat(miss.consult(true, loop.eventLoop(), () -> { }, refresher)).isEqualTo(CacheRequest.Outcome.FORWARD);
+        respond(miss, "max-age=60", "from disk");
+        miss.end();
+        before.close(); // the file written
+
+        ResponseCache after = new ResponseCache(config);
+        CacheRequest hit = request(after, HttpMethod.GET);
+        AtomicInteger resumed = new AtomicInteger();
+        assertThat(hit.consult(true, loop.eventLoop(), resumed::incrementAndGet, refresher))
+                .isEqualTo(CacheRequest.Outcome.WAIT);
+        after.disk().close(); // the read done: what it hands the loop is queued there
+        assertThat(resumed).as("never on the disk thread").hasValue(0);
+        loop.runPendingTasks();
+        assertThat(resumed).hasValue(1);
+        assertThat(hit.consult(false, loop.eventLoop(), () -> { }, refresher)).isEqualTo(CacheRequest.Outcome.ANSWER);
+        assertThat(text(hit.answer())).isEqualTo("from disk");
+        assertThat(after.disk().reads()).isEqualTo(1);
     }
 
     @Test

@@ -20,7 +20,7 @@ class ConditionalsTest {
             h.set("last-modified", lastModified);
         }
         return CachedResponse.store(200, h, new byte[0], 0, 0, CacheSettings.resolve(CachePolicy.DEFAULTS,
-                CacheConfig.DEFAULTS));
+                CacheConfig.DEFAULTS), null);
     }
 
     @ParameterizedTest(name = "{0} vs If-None-Match {1}: {2}")
