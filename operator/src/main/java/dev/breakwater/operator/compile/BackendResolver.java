@@ -36,7 +36,14 @@ final class BackendResolver {
     private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
     private final Map<String, Cluster> clusters = new HashMap<>();
 
+    private final CompileTrace trace;
+
     BackendResolver(List<Service> services, List<EndpointSlice> endpointSlices) {
+        this(services, endpointSlices, new CompileTrace());
+    }
+
+    BackendResolver(List<Service> services, List<EndpointSlice> endpointSlices, CompileTrace trace) {
+        this.trace = trace;
         for (Service service : services) {
             if (service.getMetadata() != null) {
                 this.services.putIfAbsent(key(service.getMetadata().getNamespace(), service.getMetadata().getName()),
@@ -57,6 +64,7 @@ final class BackendResolver {
 
     /** The Service {@code namespace/name}, or null. */
     Service service(String serviceKey) {
+        trace.service(serviceKey);
         return services.get(serviceKey);
     }
 
@@ -173,6 +181,7 @@ final class BackendResolver {
     RouteAction resolve(String object, String namespace, String serviceName, ServiceBackendPort wanted,
                         String nameField, PortFields portFields, List<Diagnostic> diagnostics,
                         Cluster.Protocol protocol, Cluster.UpstreamTls tls, ClusterPolicy policy) {
+        trace.service(key(namespace, serviceName));
         Service service = services.get(key(namespace, serviceName));
         if (service == null) {
             diagnostics.add(Diagnostic.error(object, nameField,
@@ -253,6 +262,7 @@ final class BackendResolver {
                     true, true, false));
         }
         Map<String, Endpoint> byAuthority = new LinkedHashMap<>();
+        trace.service(key(namespace, service.getMetadata().getName()));
         for (EndpointSlice slice : slicesByService.getOrDefault(key(namespace, service.getMetadata().getName()),
                 List.of())) {
             Integer slicePort = slicePort(slice, port.getName());

@@ -53,6 +53,16 @@ public final class Compiler {
      */
     public static Compilation compile(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous,
                                       SecretChecks checks) {
+        return compile(snapshot, options, previous, checks, new CompileTrace(), true);
+    }
+
+    /**
+     * The compilation itself: what each object touched goes to {@code trace}; {@code sweep} false keeps what
+     * {@code checks} knows about Secrets this compilation did not use (a partial compilation of
+     * {@link IncrementalCompiler} uses only a few).
+     */
+    static Compilation compile(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous,
+                               SecretChecks checks, CompileTrace trace, boolean sweep) {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(checks, "checks");
@@ -62,18 +72,26 @@ public final class Compiler {
         snapshot.routes().stream().filter(Compiler::named).forEach(ours::add);
         ours.sort(ObjectAge.OLDEST_FIRST);
 
-        TableBuilder table = new TableBuilder(snapshot, options, previous, checks);
+        TableBuilder table = new TableBuilder(snapshot, options, previous, checks, trace);
         IngressProcessor ingresses = new IngressProcessor(table);
         List<Processor> processors = List.of(ingresses, new CanaryProcessor(table, ingresses),
                 new RouteProcessor(table), new L4Processor(table, snapshot, options.l4Sources()));
         for (int rank = 0; rank < ours.size(); rank++) {
+            HasMetadata object = ours.get(rank);
+            trace.enter(traceName(object));
             for (Processor processor : processors) {
-                processor.add(ours.get(rank), rank);
+                processor.add(object, rank);
             }
+        }
+        trace.leave();
+        if (!ingresses.canaries().isEmpty()) {
+            trace.canaries();
         }
         processors.forEach(Processor::finish);
         Compilation compilation = table.build();
-        checks.sweep();
+        if (sweep) {
+            checks.sweep();
+        }
         return compilation;
     }
 
@@ -85,6 +103,12 @@ public final class Compiler {
     static String namespace(HasMetadata object) {
         String namespace = object.getMetadata().getNamespace();
         return namespace == null || namespace.isEmpty() ? "default" : namespace;
+    }
+
+    /** {@code Kind/namespace/name} of an Ingress or a Route, as diagnostics name it. */
+    static String traceName(HasMetadata object) {
+        return (object instanceof Ingress ? "Ingress/" : "Route/") + namespace(object) + "/"
+                + object.getMetadata().getName();
     }
 
     /** {@code Ingress/namespace/name}, as diagnostics name an Ingress. */

@@ -24,8 +24,11 @@ final class HostCertificates {
     private final Map<String, String> secretOfHost = new HashMap<>();
     private final Map<String, String> ownerOfHost = new HashMap<>();
 
-    HostCertificates(TlsSecrets secrets) {
+    private final CompileTrace trace;
+
+    HostCertificates(TlsSecrets secrets, CompileTrace trace) {
         this.secrets = secrets;
+        this.trace = trace;
     }
 
     /**
@@ -34,6 +37,7 @@ final class HostCertificates {
      */
     void use(String object, String ref, Collection<String> hosts, String secretField, String hostsField,
              List<Diagnostic> diagnostics) {
+        trace.hosts(hosts);
         List<String> wanted = new ArrayList<>();
         for (String h : hosts) {
             String owner = secretOfHost.get(h);

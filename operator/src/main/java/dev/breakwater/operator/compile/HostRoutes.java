@@ -23,6 +23,11 @@ final class HostRoutes {
     private final Map<String, List<RouteCandidate>> byHost = new HashMap<>();
     private final Map<MatchKey, Claim> claims = new HashMap<>();
     private final Set<String> names = new HashSet<>();
+    private final CompileTrace trace;
+
+    HostRoutes(CompileTrace trace) {
+        this.trace = trace;
+    }
 
     /**
      * Claims {@code match} on {@code host} for {@code field} of {@code object}; when it is claimed already (the
@@ -30,6 +35,7 @@ final class HostRoutes {
      * returns false.
      */
     boolean claim(String host, RouteMatch match, String object, String field, List<Diagnostic> diagnostics) {
+        trace.host(host);
         PathMatch path = match.path();
         MatchKey key = new MatchKey(host, path.type(),
                 path.type() == PathMatch.Type.PREFIX ? path.normalizedPrefix() : path.value(), match.method(),
@@ -59,6 +65,7 @@ final class HostRoutes {
     }
 
     void add(String host, RouteCandidate candidate) {
+        trace.host(host);
         byHost.computeIfAbsent(host, h -> new ArrayList<>()).add(candidate);
     }
 

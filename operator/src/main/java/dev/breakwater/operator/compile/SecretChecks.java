@@ -87,6 +87,32 @@ public final class SecretChecks {
         used.clear();
     }
 
+    /**
+     * True when a content held would be judged otherwise at {@code to} than at {@code from} (it became valid or
+     * expired in between), so that a compilation that reuses what one at {@code from} found would be wrong.
+     */
+    synchronized boolean validityChanged(Instant from, Instant to) {
+        if (Objects.equals(from, to)) {
+            return false;
+        }
+        if (from == null || to == null) {
+            return true;
+        }
+        for (Map<Key, Outcome> map : List.of(outcomes, used)) {
+            for (Outcome o : map.values()) {
+                Checked c = o.checked();
+                if (c != null && valid(c, from) != valid(c, to)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean valid(Checked c, Instant at) {
+        return !at.isAfter(c.notAfter()) && !at.isBefore(c.notBefore());
+    }
+
     /** How many contents were parsed and proved so far, for tests. */
     synchronized long proofs() {
         return proofs;

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  */
 final class TableBuilder {
 
-    private static final Comparator<String> HOST_ORDER = Comparator
+    static final Comparator<String> HOST_ORDER = Comparator
             .comparingInt((String host) -> host.equals(VirtualHost.CATCH_ALL) ? 2 : host.startsWith("*.") ? 1 : 0)
             .thenComparing(Comparator.naturalOrder());
 
@@ -49,7 +49,8 @@ final class TableBuilder {
     private final BackendResolver backends;
     private final TlsSecrets tlsSecrets;
     private final HostCertificates certificates;
-    private final HostRoutes routes = new HostRoutes();
+    private final HostRoutes routes;
+    private final CompileTrace trace;
     private final Map<String, Route> hostFallbacks = new HashMap<>();
     private ClusterDefault clusterDefault;
     private final Map<String, ClientAuth> clientAuthByHost = new HashMap<>();
@@ -70,10 +71,13 @@ final class TableBuilder {
     record ClusterDefault(String ownerKey, String ownerObject, RouteAction action) {
     }
 
-    TableBuilder(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous, SecretChecks checks) {
-        this.backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices());
-        this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous, checks);
-        this.certificates = new HostCertificates(tlsSecrets);
+    TableBuilder(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous, SecretChecks checks,
+                 CompileTrace trace) {
+        this.trace = trace;
+        this.routes = new HostRoutes(trace);
+        this.backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), trace);
+        this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous, checks, trace);
+        this.certificates = new HostCertificates(tlsSecrets, trace);
     }
 
     List<Diagnostic> diagnostics() {
@@ -106,11 +110,13 @@ final class TableBuilder {
 
     /** The cluster default backend, or null while no object gave one. */
     ClusterDefault clusterDefault() {
+        trace.clusterDefault();
         return clusterDefault;
     }
 
     /** Sets the cluster default backend; the first one set stays (objects come oldest first). */
     void clusterDefault(ClusterDefault value) {
+        trace.clusterDefault();
         if (clusterDefault == null) {
             clusterDefault = value;
         }
@@ -118,11 +124,13 @@ final class TableBuilder {
 
     /** True when {@code host} has a last route of its own (an Ingress's default backend). */
     boolean hasFallback(String host) {
+        trace.host(host);
         return hostFallbacks.containsKey(host);
     }
 
     /** Makes {@code route} the last route of {@code host}, unless it has one. */
     void fallback(String host, Route route) {
+        trace.host(host);
         hostFallbacks.putIfAbsent(host, route);
     }
 
@@ -133,16 +141,19 @@ final class TableBuilder {
 
     /** The client certificates asked for {@code host}, or null. */
     ClientAuth clientAuth(String host) {
+        trace.host(host);
         return clientAuthByHost.get(host);
     }
 
     /** The object whose client certificates {@code host} asks for, or null. */
     String clientAuthOwner(String host) {
+        trace.host(host);
         return clientAuthOwner.get(host);
     }
 
     /** Asks client certificates for {@code host} as {@code object} says, unless some object did already. */
     void clientAuth(String host, ClientAuth auth, String object) {
+        trace.host(host);
         if (clientAuthByHost.putIfAbsent(host, auth) == null) {
             clientAuthOwner.put(host, object);
         }
@@ -150,6 +161,7 @@ final class TableBuilder {
 
     /** Marks {@code hosts} as asking client certificates with a CA that could not be read. */
     void clientAuthFailed(List<String> hosts) {
+        trace.hosts(hosts);
         clientAuthFailed.addAll(hosts);
     }
 

@@ -36,13 +36,20 @@ final class TlsSecrets {
     private final SecretChecks checks;
     /** Per Secret name: its {@link SecretChecks.Checked} content, or the exception saying why it is unusable. */
     private final Map<String, Object> checkedByRef = new HashMap<>();
+    private final CompileTrace trace;
 
     TlsSecrets(List<Secret> secrets, Instant now, RoutingTable previousTable) {
         this(secrets, now, previousTable, new SecretChecks());
     }
 
     TlsSecrets(List<Secret> secrets, Instant now, RoutingTable previousTable, SecretChecks checks) {
+        this(secrets, now, previousTable, checks, new CompileTrace());
+    }
+
+    TlsSecrets(List<Secret> secrets, Instant now, RoutingTable previousTable, SecretChecks checks,
+               CompileTrace trace) {
         this.checks = checks;
+        this.trace = trace;
         for (Secret s : secrets) {
             if (s.getMetadata() != null && s.getMetadata().getName() != null) {
                 String ns = s.getMetadata().getNamespace() == null ? "default" : s.getMetadata().getNamespace();
@@ -65,6 +72,7 @@ final class TlsSecrets {
      * key proved once per content ({@link SecretChecks}), however many objects name it.
      */
     Loaded certificate(String ref, Collection<String> hosts) {
+        trace.secret(ref);
         String problem;
         try {
             SecretChecks.Checked checked = checked(ref);
@@ -135,6 +143,7 @@ final class TlsSecrets {
 
     /** The PEM CA bundle ({@code ca.crt}) of Secret {@code ref}; throws with the reason when unusable. */
     String caBundle(String ref) {
+        trace.secret(ref);
         Secret s = secrets.get(ref);
         if (s == null) {
             throw new IllegalArgumentException("Secret " + ref + " does not exist");

@@ -4,7 +4,7 @@ import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.compile.EndpointRefresh;
-import dev.breakwater.operator.compile.Compiler;
+import dev.breakwater.operator.compile.IncrementalCompiler;
 import dev.breakwater.operator.compile.SecretChecks;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.Service;
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * From changes to published tables, on the leader: changes are debounced; a batch in which only EndpointSlices
  * changed takes the endpoint fast path ({@link EndpointRefresh}: the previous table with those Services'
- * endpoints recomputed), anything else a full compilation of the {@link ClusterView}'s snapshot. A table whose
+ * endpoints recomputed), anything else a compilation of the {@link ClusterView}'s snapshot by the
+ * {@link IncrementalCompiler} (only the objects the changes reach, when it can). A table whose
  * content hash equals the one published last gets no new version and is not published.
  *
  * <p>Nothing is compiled before the caches {@link #synced() synced}, nor on a replica that does not lead. A new
@@ -70,8 +71,16 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         }
     }
 
-    /** Counters, for tests and logs. */
-    public record Stats(long fullCompilations, long fastPaths, long unchanged, long published, long lastVersion) {
+    /**
+     * Counters, for tests and logs.
+     *
+     * @param fullCompilations        compilations of the whole snapshot's changes (every run but the endpoint fast
+     *                                path), whether {@link IncrementalCompiler} compiled every object or only those
+     *                                changed
+     * @param incrementalCompilations those of them that compiled only what the changes reach
+     */
+    public record Stats(long fullCompilations, long fastPaths, long unchanged, long published, long lastVersion,
+                        long incrementalCompilations) {
     }
 
     private final ClusterView view;
@@ -90,6 +99,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
     private Compilation last;
     private Set<String> servicesWithSlices = Set.of();
     private final SecretChecks secretChecks = new SecretChecks();
+    private final IncrementalCompiler compiler = new IncrementalCompiler(secretChecks);
 
     // guarded by this
     private boolean synced;
@@ -97,6 +107,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
     private long term = -1;
     private RoutingTable published;
     private long fullCompilations;
+    private long incrementalCompilations;
     private long fastPaths;
     private long unchanged;
     private long publishedCount;
@@ -188,7 +199,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
 
     public synchronized Stats stats() {
         return new Stats(fullCompilations, fastPaths, unchanged, publishedCount,
-                published == null ? 0 : published.version());
+                published == null ? 0 : published.version(), incrementalCompilations);
     }
 
     /**
@@ -228,8 +239,9 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
     private Run full(long runTerm) {
         long started = System.nanoTime();
         ClusterSnapshot snapshot = view.snapshot();
-        Compilation compilation = Compiler.compile(snapshot, clock == null ? options : options.at(clock.instant()),
-                current, secretChecks);
+        IncrementalCompiler.Result result = compiler.compile(snapshot,
+                clock == null ? options : options.at(clock.instant()), current);
+        Compilation compilation = result.compilation();
         long compiled = System.nanoTime();
         Set<String> withSlices = new HashSet<>();
         for (EndpointSlice slice : snapshot.endpointSlices()) {
@@ -243,8 +255,16 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         last = compilation;
         synchronized (this) {
             fullCompilations++;
+            if (result.kind() != IncrementalCompiler.Kind.FULL) {
+                incrementalCompilations++;
+            }
         }
-        Run run = offer(runTerm, compilation.table(), "full compilation, compiled in "
+        String how = switch (result.kind()) {
+            case FULL -> "full compilation (" + result.reason() + ")";
+            case INCREMENTAL -> "incremental compilation of " + result.objects() + " object(s)";
+            case UNCHANGED -> "no object changed";
+        };
+        Run run = offer(runTerm, compilation.table(), how + ", compiled in "
                 + TimeUnit.NANOSECONDS.toMillis(compiled - started) + " ms", started);
         if (listener != null && run.outcome() != Run.Outcome.NOTHING) {
             try {
