@@ -181,6 +181,14 @@ adjust.
 - --default-certificate
 - {{ . }}
 {{- end }}
+{{- with .Values.operator.tcpServicesConfigMap }}
+- --tcp-services-configmap
+- {{ . }}
+{{- end }}
+{{- with .Values.operator.udpServicesConfigMap }}
+- --udp-services-configmap
+- {{ . }}
+{{- end }}
 {{- range .Values.operator.extraArgs }}
 - {{ . | quote }}
 {{- end }}

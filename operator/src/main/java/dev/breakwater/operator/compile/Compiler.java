@@ -74,8 +74,9 @@ public final class Compiler {
 
         TableBuilder table = new TableBuilder(snapshot, options, previous, checks, trace);
         IngressProcessor ingresses = new IngressProcessor(table);
+        L4Processor l4 = new L4Processor(table, snapshot, options.l4Sources());
         List<Processor> processors = List.of(ingresses, new CanaryProcessor(table, ingresses),
-                new RouteProcessor(table), new L4Processor(table, snapshot, options.l4Sources()));
+                new RouteProcessor(table, l4.routeListeners()), l4);
         for (int rank = 0; rank < ours.size(); rank++) {
             HasMetadata object = ours.get(rank);
             trace.enter(traceName(object));

@@ -18,9 +18,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPort;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,7 +30,9 @@ import java.util.TreeMap;
  * listeners of ingress-nginx's TCP and UDP services ConfigMaps, in their own format: each key a port, each value
  * {@code namespace/service:port[:PROXY][:PROXY]} (the first {@code PROXY}: clients' connections begin with a PROXY
  * protocol header, accepted from any peer as ingress-nginx does; the second: a v1 header is sent to the endpoints).
- * A bad entry is an error naming the ConfigMap and key, and only that listener is left out.
+ * A bad entry is an error naming the ConfigMap and key, and only that listener is left out. Routes'
+ * {@code spec.listeners} join them ({@link RouteListeners}, fed by the Route processor so that their diagnostics
+ * reach the Routes' status).
  */
 final class L4Processor implements Processor {
 
@@ -36,11 +40,39 @@ final class L4Processor implements Processor {
     private final ClusterSnapshot snapshot;
     private final L4Sources sources;
     private final Map<String, SniRoute> passthrough = new TreeMap<>();
+    private final RouteListeners routeListeners;
 
     L4Processor(TableBuilder table, ClusterSnapshot snapshot, L4Sources sources) {
         this.table = table;
         this.snapshot = snapshot;
         this.sources = sources;
+        Set<String> reserved = new HashSet<>();
+        reserve(sources.tcpServices(), "tcp/", reserved);
+        reserve(sources.udpServices(), "udp/", reserved);
+        this.routeListeners = new RouteListeners(table, reserved, passthrough);
+    }
+
+    /** Where the Routes' {@code spec.listeners} go (the ports of the ConfigMaps are taken first). */
+    RouteListeners routeListeners() {
+        return routeListeners;
+    }
+
+    private void reserve(String ref, String prefix, Set<String> out) {
+        ConfigMap map = configMap(ref);
+        if (map == null || map.getData() == null) {
+            return;
+        }
+        for (String key : map.getData().keySet()) {
+            String port = key.trim();
+            if (port.matches("[0-9]{1,5}")) {
+                out.add(prefix + Integer.parseInt(port));
+            }
+        }
+    }
+
+    private ConfigMap configMap(String ref) {
+        return ref == null ? null : snapshot.configMaps().stream().filter(c -> ref.equals(Compiler.namespace(c) + "/"
+                + c.getMetadata().getName())).findFirst().orElse(null);
     }
 
     @Override
@@ -99,6 +131,7 @@ final class L4Processor implements Processor {
         List<L4Listener> listeners = new ArrayList<>();
         read(sources.tcpServices(), L4Listener.Protocol.TCP, listeners);
         read(sources.udpServices(), L4Listener.Protocol.UDP, listeners);
+        listeners.addAll(routeListeners.listeners());
         table.l4(new L4Routes(listeners, List.copyOf(passthrough.values())));
     }
 
@@ -107,8 +140,7 @@ final class L4Processor implements Processor {
             return;
         }
         String object = "ConfigMap/" + ref;
-        ConfigMap map = snapshot.configMaps().stream().filter(c -> ref.equals(Compiler.namespace(c) + "/"
-                + c.getMetadata().getName())).findFirst().orElse(null);
+        ConfigMap map = configMap(ref);
         String flag = protocol == L4Listener.Protocol.TCP ? "--tcp-services-configmap" : "--udp-services-configmap";
         if (map == null) {
             table.warning(object, "", "named by " + flag + " but does not exist; no " + protocol + " listener");

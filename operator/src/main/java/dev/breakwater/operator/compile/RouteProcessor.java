@@ -84,9 +84,12 @@ final class RouteProcessor implements Processor {
     private final HostRoutes routes;
     private final HostCertificates certificates;
     private final List<Diagnostic> diagnostics;
+    private final RouteListeners listeners;
 
-    RouteProcessor(TableBuilder table) {
+    /** @param listeners where the Routes' {@code spec.listeners} go */
+    RouteProcessor(TableBuilder table, RouteListeners listeners) {
         this.table = table;
+        this.listeners = listeners;
         this.backends = table.backends();
         this.routes = table.routes();
         this.certificates = table.certificates();
@@ -114,9 +117,10 @@ final class RouteProcessor implements Processor {
         } else {
             List<String> hosts = hostnames(c, spec.hostnames);
             List<RuleSpec> rules = spec.rules == null ? List.of() : spec.rules;
-            if (rules.isEmpty()) {
-                c.error("spec.rules", "at least one rule is required");
+            if (rules.isEmpty() && (spec.listeners == null || spec.listeners.isEmpty())) {
+                c.error("spec.rules", "at least one rule (or listener) is required");
             }
+            served += listeners.add(c, spec.listeners);
             if (!hosts.isEmpty()) {
                 Tls tls = tls(c, spec.tls, hosts);
                 for (int i = 0; i < rules.size(); i++) {
@@ -388,7 +392,7 @@ final class RouteProcessor implements Processor {
         return new RouteAction.Forward(refs);
     }
 
-    private static ServiceBackendPort port(RouteContext c, String field, IntOrString port) {
+    static ServiceBackendPort port(RouteContext c, String field, IntOrString port) {
         if (port == null || port.getIntVal() == null && (port.getStrVal() == null || port.getStrVal().isEmpty())) {
             c.error(field, "a port number or name is required");
             return null;

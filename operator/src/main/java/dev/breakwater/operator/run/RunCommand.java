@@ -8,6 +8,7 @@ import static dev.breakwater.operator.run.RunOptions.nonBlank;
 
 import dev.breakwater.operator.cli.CommandLines;
 import dev.breakwater.operator.compile.CompilerOptions;
+import dev.breakwater.operator.compile.L4Sources;
 import dev.breakwater.operator.status.AddressSource;
 import dev.breakwater.operator.status.LoadBalancerAddress;
 import java.nio.file.Files;
@@ -69,6 +70,8 @@ public final class RunCommand implements Callable<Integer> {
     private Path channelKey;
     private String podIp;
     private String fieldManager = "breakwater";
+    private String tcpServices;
+    private String udpServices;
 
     /** With the defaults the process's environment gives. */
     public RunCommand() {
@@ -258,6 +261,28 @@ public final class RunCommand implements Callable<Integer> {
         alsoServed.add(nonBlank("--also-serve-class", v));
     }
 
+    @Option(names = "--tcp-services-configmap", paramLabel = "NAMESPACE/NAME",
+            description = "TCP listeners from this ConfigMap, in ingress-nginx's format: each key a port, each value "
+                    + "namespace/service:port[:PROXY][:PROXY] (watched; default: none).")
+    void tcpServices(String v) {
+        tcpServices = configMap("--tcp-services-configmap", v);
+    }
+
+    @Option(names = "--udp-services-configmap", paramLabel = "NAMESPACE/NAME",
+            description = "UDP listeners from this ConfigMap, same format without PROXY (watched; default: none).")
+    void udpServices(String v) {
+        udpServices = configMap("--udp-services-configmap", v);
+    }
+
+    private static String configMap(String option, String v) {
+        try {
+            new L4Sources(v, null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": '" + v + "' (expected: NAMESPACE/NAME of a ConfigMap)");
+        }
+        return v;
+    }
+
     /** Runs the operator until SIGTERM. */
     @Override
     public Integer call() throws InterruptedException {
@@ -328,6 +353,6 @@ public final class RunCommand implements Callable<Integer> {
                 leaseDuration, renewDeadline, retryPeriod, debounce, debounceMax, endpointDebounce, resync, healthBind, healthPort,
                 channelService, channelBind, channelPort, podIp, fieldManager,
                 channelFiles == 3 ? new RunOptions.ChannelFiles(channelCa, channelCert, channelKey) : null,
-                Set.copyOf(alsoServed));
+                Set.copyOf(alsoServed), new L4Sources(tcpServices, udpServices));
     }
 }

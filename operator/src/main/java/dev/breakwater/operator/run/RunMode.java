@@ -6,6 +6,7 @@ import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.operator.publish.TablePublisher;
 import dev.breakwater.operator.publish.TableServer;
 import dev.breakwater.operator.publish.TableVersions;
+import dev.breakwater.operator.status.ConfigMapEvents;
 import dev.breakwater.operator.status.DiagnosticEvents;
 import dev.breakwater.operator.status.RouteStatusBook;
 import dev.breakwater.operator.status.StatusBook;
@@ -24,6 +25,8 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +59,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
     private final TablePipeline pipeline;
     private final Leadership leadership;
     private final RouteStatusBook routeBook;
+    private final ConfigMapEvents configMapEvents;
     private final TablePublisher publisher;
     private final LeaderEndpoint leaderEndpoint;
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,7 +77,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 : client.getConfiguration().getNamespace() != null ? client.getConfiguration().getNamespace()
                 : "default";
         CompilerOptions compilerOptions = new CompilerOptions(options.controllerName(), false)
-                .alsoServing(options.alsoServedClasses());
+                .alsoServing(options.alsoServedClasses()).withL4Sources(options.l4Sources());
         this.book = new StatusBook(compilerOptions);
         this.events = new DiagnosticEvents(client, options.identity(), Clock.systemUTC());
         this.publisher = publisher;
@@ -82,15 +86,19 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 options.identity(), options.leaseDuration(), options.renewDeadline(), options.retryPeriod()), this);
         WatchSettings settings = WatchSettings.defaults().withNamespaces(options.namespaces())
                 .withIngressClassNames(options.ingressClasses()).withAddressSource(options.statusAddress())
-                .withExitOnInformerLoss(!embedded);
+                .withExitOnInformerLoss(!embedded).withConfigMaps(configMapRefs(options));
         settings = new WatchSettings(settings.namespaces(), settings.ingressClassNames(), settings.addressSource(),
-                options.fieldManager(), settings.cacheSyncTimeout(), settings.exitOnInformerLoss());
+                options.fieldManager(), settings.cacheSyncTimeout(), settings.exitOnInformerLoss(),
+                settings.configMaps());
         this.watch = new ClusterWatch(client, settings, book, routeBook, events, leadership::isLeader);
+        this.configMapEvents = new ConfigMapEvents(events, options.l4Sources(), watch::configMap,
+                leadership::isLeader);
         this.pipeline = TablePipeline.builder().view(watch).options(compilerOptions).clock(Clock.systemUTC())
                 .publisher(publisher).debounce(options.debounce(), options.debounceMax()).endpointDebounce(options.endpointDebounce()).resync(options.resync())
                 .listener((snapshot, compilation, version) -> {
                     watch.triggerStatus(book.compiled(snapshot, compilation));
                     watch.triggerStatus(routeBook.compiled(compilation, version));
+                    configMapEvents.compiled(compilation);
                 })
                 .build();
         this.leaderEndpoint = options.channelService() == null ? null
@@ -222,10 +230,22 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         leadership.close();
         pipeline.close();
         watch.close();
+        configMapEvents.close();
         background.shutdownNow();
         if (health != null) {
             health.close();
         }
+    }
+
+    private static Set<String> configMapRefs(RunOptions options) {
+        Set<String> refs = new TreeSet<>();
+        if (options.l4Sources().tcpServices() != null) {
+            refs.add(options.l4Sources().tcpServices());
+        }
+        if (options.l4Sources().udpServices() != null) {
+            refs.add(options.l4Sources().udpServices());
+        }
+        return refs;
     }
 
     /** {@code breakwater-operator run [options]} ({@link RunCommand}): runs until SIGTERM. */

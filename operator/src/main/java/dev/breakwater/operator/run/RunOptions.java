@@ -1,6 +1,7 @@
 package dev.breakwater.operator.run;
 
 import dev.breakwater.operator.cli.CommandLines;
+import dev.breakwater.operator.compile.L4Sources;
 import dev.breakwater.operator.status.AddressSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,8 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
                          Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Duration debounce,
                          Duration debounceMax, Duration endpointDebounce, Duration resync, String healthBind, int healthPort,
                          String channelService, String channelBind, int channelPort, String podIp, String fieldManager,
-                         ChannelFiles channel, Set<String> alsoServedClasses) {
+                         ChannelFiles channel, Set<String> alsoServedClasses,
+                         L4Sources l4Sources) {
 
     /**
      * The push channel's credentials (PEM files, as {@code breakwater credentials} writes them): the CA that

@@ -10,6 +10,7 @@ import dev.breakwater.operator.status.LoadBalancerAddress;
 import dev.breakwater.operator.status.RouteStatusBook;
 import dev.breakwater.operator.status.StatusAddresses;
 import dev.breakwater.operator.status.StatusBook;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -53,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * {@code Opaque} (CA bundles for client and backend verification); their caches keep only the keys the compiler
  * reads ({@code tls.crt}, {@code tls.key}, {@code ca.crt}; {@code ca.crt} of Opaque ones) and no annotations, so
  * other secrets' values are not held in memory. Other Secret types are never listed.
+ *
+ * <p>ConfigMaps: only those the settings name (ingress-nginx's TCP and UDP services), each by an informer of its
+ * own with a field selector on its name, so that RBAC can grant them by {@code resourceNames}.
  */
 public final class ClusterWatch implements ClusterView, AutoCloseable {
 
@@ -79,6 +84,7 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     private WatchedInformer<Service> statusService;
     private WatchedInformer<Pod> statusPods;
     private WatchedInformer<Node> nodes;
+    private final List<WatchedInformer<ConfigMap>> configMaps = new ArrayList<>();
     private StatusTrigger<Ingress> trigger;
     // set in routeEventSources(), when the Route CRD is installed
     private IndexerResourceCache<Route> routes;
@@ -249,6 +255,12 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
         sources.add(tlsSecrets);
         sources.add(opaqueSecrets);
 
+        for (String ref : new TreeSet<>(settings.configMaps())) {
+            WatchedInformer<ConfigMap> informer = configMap(context, ref);
+            configMaps.add(informer);
+            sources.add(informer);
+        }
+
         AddressSource source = settings.addressSource();
         if (source instanceof AddressSource.FromService s) {
             statusService = new WatchedInformer<>(InformerEventSourceConfiguration.from(Service.class, Ingress.class)
@@ -292,6 +304,33 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                         sink.objectsChanged();
                     }
                 });
+    }
+
+    private WatchedInformer<ConfigMap> configMap(EventSourceContext<Ingress> context, String ref) {
+        int slash = ref.indexOf('/');
+        return new WatchedInformer<>(InformerEventSourceConfiguration.from(ConfigMap.class, Ingress.class)
+                .withName("configmap-" + ref.replace('/', '-')).withSecondaryToPrimaryMapper(r -> Set.of())
+                .withNamespaces(ref.substring(0, slash))
+                .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", ref.substring(slash + 1))))
+                .build(), context, (before, after) -> {
+                    if (after == null) {
+                        events.forget(before.getMetadata().getUid());
+                    }
+                    if (before == null || after == null || !Objects.equals(before.getData(), after.getData())) {
+                        sink.objectsChanged();
+                    }
+                });
+    }
+
+    /** A watched ConfigMap ({@link WatchSettings#configMaps()}), or null when it does not exist. */
+    public ConfigMap configMap(String namespace, String name) {
+        for (WatchedInformer<ConfigMap> informer : configMaps) {
+            ConfigMap found = informer.get(new ResourceID(name, namespace)).orElse(null);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     private void ingressChanged(Ingress before, Ingress after) {
@@ -354,9 +393,13 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
         List<Secret> secrets = new ArrayList<>(tlsSecrets.list(s -> true).toList());
         secrets.addAll(opaqueSecrets.list(s -> true).toList());
         IndexerResourceCache<Route> routeCache = routes;
+        List<ConfigMap> maps = new ArrayList<>();
+        for (WatchedInformer<ConfigMap> informer : configMaps) {
+            maps.addAll(informer.list(c -> true).toList());
+        }
         return new ClusterSnapshot(ingresses.list().toList(), classes, services.list(s -> true).toList(),
                 endpointSlices.list(s -> true).toList(), secrets,
-                routeCache == null ? List.of() : routeCache.list().toList());
+                routeCache == null ? List.of() : routeCache.list().toList(), maps);
     }
 
     @Override

@@ -17,9 +17,12 @@ import java.util.Set;
  * @param cacheSyncTimeout   how long the informers may take to list everything at start
  * @param exitOnInformerLoss stop the process (exit 1) when an informer fails for good after it synced, as JOSDK
  *                           does by default; off in tests, which run several operators in one JVM
+ * @param configMaps         ConfigMaps watched by name ({@code namespace/name}: ingress-nginx's TCP and UDP services),
+ *                           whatever {@code namespaces} says; empty for none
  */
 public record WatchSettings(Set<String> namespaces, Set<String> ingressClassNames, AddressSource addressSource,
-                            String fieldManager, Duration cacheSyncTimeout, boolean exitOnInformerLoss) {
+                            String fieldManager, Duration cacheSyncTimeout, boolean exitOnInformerLoss,
+                            Set<String> configMaps) {
 
     public WatchSettings {
         namespaces = Set.copyOf(namespaces);
@@ -27,6 +30,19 @@ public record WatchSettings(Set<String> namespaces, Set<String> ingressClassName
         Objects.requireNonNull(addressSource, "addressSource");
         Objects.requireNonNull(fieldManager, "fieldManager");
         Objects.requireNonNull(cacheSyncTimeout, "cacheSyncTimeout");
+        configMaps = Set.copyOf(configMaps);
+    }
+
+    /** Without ConfigMaps. */
+    public WatchSettings(Set<String> namespaces, Set<String> ingressClassNames, AddressSource addressSource,
+                         String fieldManager, Duration cacheSyncTimeout, boolean exitOnInformerLoss) {
+        this(namespaces, ingressClassNames, addressSource, fieldManager, cacheSyncTimeout, exitOnInformerLoss,
+                Set.of());
+    }
+
+    public WatchSettings withConfigMaps(Set<String> value) {
+        return new WatchSettings(namespaces, ingressClassNames, addressSource, fieldManager, cacheSyncTimeout,
+                exitOnInformerLoss, value);
     }
 
     /** All namespaces, every class of ours, no status address, field manager {@code breakwater}. */
@@ -36,19 +52,21 @@ public record WatchSettings(Set<String> namespaces, Set<String> ingressClassName
 
     public WatchSettings withNamespaces(Set<String> value) {
         return new WatchSettings(value, ingressClassNames, addressSource, fieldManager, cacheSyncTimeout,
-                exitOnInformerLoss);
+                exitOnInformerLoss, configMaps);
     }
 
     public WatchSettings withIngressClassNames(Set<String> value) {
-        return new WatchSettings(namespaces, value, addressSource, fieldManager, cacheSyncTimeout, exitOnInformerLoss);
+        return new WatchSettings(namespaces, value, addressSource, fieldManager, cacheSyncTimeout, exitOnInformerLoss,
+                configMaps);
     }
 
     public WatchSettings withAddressSource(AddressSource value) {
         return new WatchSettings(namespaces, ingressClassNames, value, fieldManager, cacheSyncTimeout,
-                exitOnInformerLoss);
+                exitOnInformerLoss, configMaps);
     }
 
     public WatchSettings withExitOnInformerLoss(boolean value) {
-        return new WatchSettings(namespaces, ingressClassNames, addressSource, fieldManager, cacheSyncTimeout, value);
+        return new WatchSettings(namespaces, ingressClassNames, addressSource, fieldManager, cacheSyncTimeout, value,
+                configMaps);
     }
 }

@@ -187,7 +187,7 @@ class RouteDiagnosticsTest {
 
         assertThat(c.diagnostics()).extracting(Diagnostic::toString).containsExactly(
                 "Route/default/empty spec: spec is required",
-                "Route/default/norules spec.rules: at least one rule is required");
+                "Route/default/norules spec.rules: at least one rule (or listener) is required");
         assertThat(c.table().virtualHosts()).hasSize(1);
         assertThat(c.routeStatuses()).extracting(RouteStatusReport::name).containsExactly("empty", "norules", "shop");
     }

@@ -55,7 +55,13 @@ class CrdUpToDateTest {
         });
         JSONSchemaProps spec = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties()
                 .get("spec");
-        assertThat(spec.getRequired()).containsExactly("rules");
+        assertThat(spec.getRequired()).as("rules or listeners: a CEL rule").isNullOrEmpty();
+        assertThat(spec.getXKubernetesValidations()).extracting(ValidationRule::getRule)
+                .containsExactly("has(self.rules) || has(self.listeners)");
+        JSONSchemaProps listener = spec.getProperties().get("listeners").getItems().getSchema();
+        assertThat(listener.getRequired()).containsExactlyInAnyOrder("protocol", "backends");
+        assertThat(listener.getProperties().get("protocol").getEnum()).extracting(Object::toString)
+                .containsExactlyInAnyOrder("\"TCP\"", "\"UDP\"", "\"TLS\"");
         assertThat(spec.getProperties().get("hostnames").getMaxItems()).isEqualTo(16);
         JSONSchemaProps rule = spec.getProperties().get("rules").getItems().getSchema();
         assertThat(rule.getRequired()).as("backends may be left out by a rule that redirects").isNullOrEmpty();

@@ -9,6 +9,8 @@ import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.dataplane.channel.TableClient;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.operator.crd.BackendSpec;
+import dev.breakwater.operator.crd.ListenerSpec;
+import dev.breakwater.operator.crd.ProxyProtocolSpec;
 import dev.breakwater.operator.crd.Route;
 import dev.breakwater.operator.crd.RouteCondition;
 import dev.breakwater.operator.fixture.Fixtures;
@@ -18,6 +20,7 @@ import dev.breakwater.operator.publish.TablePublisher;
 import dev.breakwater.operator.publish.TableServer;
 import dev.breakwater.operator.run.RunMode;
 import dev.breakwater.operator.run.RunOptions;
+import dev.breakwater.routing.L4Listener;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -294,6 +297,73 @@ class RouteStatusAgainstApiServerTest {
                     .contains("should be less than or equal to 1000000");
         });
         assertThat(routes().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    private Route listeners(String name, ListenerSpec... listeners) {
+        Route route = Fixtures.route(ns, name).build();
+        route.getSpec().rules = null;
+        route.getSpec().listeners = List.of(listeners);
+        return route;
+    }
+
+    private static ListenerSpec listener(ListenerSpec.Protocol protocol, Integer port, String service) {
+        ListenerSpec l = new ListenerSpec();
+        l.protocol = protocol;
+        l.port = port;
+        BackendSpec b = new BackendSpec();
+        b.name = service;
+        b.port = new io.fabric8.kubernetes.api.model.IntOrString("http");
+        l.backends = List.of(b);
+        return l;
+    }
+
+    @Test
+    void aRouteOfListenersOnlyIsServedAndAccepted_andTheSchemaRefusesBadListeners() {
+        service("db", "10.1.0.9");
+        ListenerSpec tls = listener(ListenerSpec.Protocol.TLS, null, "db");
+        tls.hostnames = List.of("pass.example.com");
+        create(listeners("db", listener(ListenerSpec.Protocol.TCP, 5432, "db"), tls));
+        RecordingPublisher tables = new RecordingPublisher();
+        operator(tables);
+
+        RoutingTable table = await("listener tcp/5432 and passthrough of pass.example.com", () -> {
+            RoutingTable t = tables.last();
+            return t != null && t.l4Routes().listeners().stream().anyMatch(l -> l.key().equals("tcp/5432"))
+                    && !t.l4Routes().httpsPassthrough().isEmpty() ? t : null;
+        });
+        L4Listener pg = table.l4Routes().listeners().get(0);
+        assertThat(pg.route().backends()).extracting(b -> b.cluster()).containsExactly(ns + "/db:http");
+        assertThat(table.cluster(ns + "/db:http").endpoints()).extracting(e -> e.authority())
+                .containsExactly("10.1.0.9:8080");
+        awaitCondition("db", "Accepted", RouteCondition.Status.TRUE);
+        awaitCondition("db", "ResolvedRefs", RouteCondition.Status.TRUE);
+
+        ListenerSpec udpProxy = listener(ListenerSpec.Protocol.UDP, 53, "db");
+        udpProxy.proxyProtocol = new ProxyProtocolSpec();
+        udpProxy.proxyProtocol.send = ProxyProtocolSpec.Version.V1;
+        ListenerSpec tlsWithoutHosts = listener(ListenerSpec.Protocol.TLS, 8443, "db");
+        ListenerSpec tcpWithoutPort = listener(ListenerSpec.Protocol.TCP, null, "db");
+        ListenerSpec badCidr = listener(ListenerSpec.Protocol.TCP, 6000, "db");
+        badCidr.proxyProtocol = new ProxyProtocolSpec();
+        badCidr.proxyProtocol.acceptFrom = List.of("10.0.0.0/99");
+        for (Object[] bad : new Object[][] {
+                {listeners("udp-proxy", udpProxy), "proxyProtocol is for TCP and TLS only"},
+                {listeners("tls-hosts", tlsWithoutHosts), "hostnames are required for TLS"},
+                {listeners("tcp-port", tcpWithoutPort), "port is required for TCP and UDP"},
+                {listeners("cidr", badCidr), "an entry is an IPv4 or IPv6 address or CIDR range"},
+                {listeners("empty"), "a Route needs rules or listeners"}}) {
+            Route route = (Route) bad[0];
+            if (route.getSpec().listeners.isEmpty()) {
+                route.getSpec().listeners = null;
+            }
+            assertThatThrownBy(() -> create(route)).as(route.getMetadata().getName())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(422);
+                        assertThat(e.getMessage()).contains((String) bad[1]);
+                    });
+        }
+        assertThat(routes().inNamespace(ns).list().getItems()).extracting(r -> r.getMetadata().getName())
+                .containsExactly("db");
     }
 
     @Test
