@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  * {@code --cache-disk-threshold}, {@code --rate-limit-keys}, {@code --admin-token-file},
  * {@code --hosts-file}, and the request-head checks: {@code --max-request-headers}, {@code --path-merge-slashes},
  * {@code --path-escaped-slashes}, and the PROXY protocol and TLS passthrough limits: {@code --proxy-protocol-from},
- * {@code --proxy-protocol-header-timeout}, {@code --client-hello-timeout}. A picocli mixin of both commands; each option's value is checked by
+ * {@code --proxy-protocol-header-timeout}, {@code --client-hello-timeout}, {@code --max-client-hello-size},
+ * {@code --l4-backlog}. A picocli mixin of both commands; each option's value is checked by
  * {@link #accept}, whose messages name the option.
  */
 public final class EdgeOptions {
@@ -70,6 +71,11 @@ public final class EdgeOptions {
                     l4.clientHelloTimeoutMillis(), positive(name, duration(name, value)).toMillis());
             case "--client-hello-timeout" -> l4 = new L4Settings(l4.backlog(), l4.maxClientHelloLength(),
                     positive(name, duration(name, value)).toMillis(), l4.proxyProtocolHeaderTimeoutMillis());
+            case "--max-client-hello-size" -> l4 = new L4Settings(l4.backlog(),
+                    (int) within(name, bytes(name, value, false), 1, MAX_CLIENT_HELLO), l4.clientHelloTimeoutMillis(),
+                    l4.proxyProtocolHeaderTimeoutMillis());
+            case "--l4-backlog" -> l4 = new L4Settings((int) within(name, count(name, value), 1, 65535),
+                    l4.maxClientHelloLength(), l4.clientHelloTimeoutMillis(), l4.proxyProtocolHeaderTimeoutMillis());
             case "--hosts-file" -> {
                 hostsFile = Path.of(value);
                 if (!Files.isReadable(hostsFile)) {
@@ -192,6 +198,25 @@ public final class EdgeOptions {
         accept("--client-hello-timeout", value);
     }
 
+    @Option(names = "--max-client-hello-size", paramLabel = "SIZE",
+            description = "The largest TLS ClientHello read to find a passthrough host's SNI name; a larger one "
+                    + "closes the connection (default: 16Ki, at most 1Mi).")
+    void maxClientHelloSize(String value) {
+        accept("--max-client-hello-size", value);
+    }
+
+    @Option(names = "--l4-backlog", paramLabel = "N",
+            description = "The accept queue of each TCP L4 listener (default: 4096, at most 65535; the kernel caps "
+                    + "it at net.core.somaxconn).")
+    void l4Backlog(String value) {
+        accept("--l4-backlog", value);
+    }
+
+    /** The L4 limits read so far. */
+    public L4Settings l4Settings() {
+        return l4;
+    }
+
     /** The request-head settings read so far. */
     public RequestPolicy requestPolicy() {
         return request;
@@ -228,6 +253,16 @@ public final class EdgeOptions {
             case "false", "off", "no" -> false;
             default -> throw new IllegalArgumentException(name + ": '" + value + "' (expected: true or false)");
         };
+    }
+
+    /** The largest {@code --max-client-hello-size}: it bounds what a connection may buffer before it is routed. */
+    static final long MAX_CLIENT_HELLO = 1024 * 1024;
+
+    private static long within(String name, long n, long min, long max) {
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(name + ": " + n + " (expected: " + min + " to " + max + ")");
+        }
+        return n;
     }
 
     private static int count(String name, String value) {

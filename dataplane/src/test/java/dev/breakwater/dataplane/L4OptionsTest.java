@@ -28,6 +28,57 @@ class L4OptionsTest {
                 .hasMessage("--proxy-protocol-header-timeout: 0ms (expected: more than 0)");
         assertThatThrownBy(() -> options.accept("--client-hello-timeout", "soon"))
                 .hasMessageStartingWith("--client-hello-timeout: 'soon' (expected: a duration");
+        assertThatThrownBy(() -> options.accept("--max-client-hello-size", "2Mi"))
+                .hasMessage("--max-client-hello-size: 2097152 (expected: 1 to 1048576)");
+        assertThatThrownBy(() -> options.accept("--max-client-hello-size", "big"))
+                .hasMessageStartingWith("--max-client-hello-size: 'big' (expected: a size");
+        assertThatThrownBy(() -> options.accept("--l4-backlog", "0"))
+                .hasMessage("--l4-backlog: '0' (expected: a whole number, at least 1)");
+        assertThatThrownBy(() -> options.accept("--l4-backlog", "70000"))
+                .hasMessage("--l4-backlog: 70000 (expected: 1 to 65535)");
+        options.accept("--max-client-hello-size", "32Ki");
+        options.accept("--l4-backlog", "128");
+        assertThat(options.l4Settings().maxClientHelloLength()).isEqualTo(32 * 1024);
+        assertThat(options.l4Settings().backlog()).isEqualTo(128);
+    }
+
+    @Test
+    void aClientHelloLargerThanTheLimitIsClosedUnroutedAndTheBacklogIsTheListenersAcceptQueue() throws Exception {
+        EdgeOptions options = new EdgeOptions();
+        options.accept("--max-client-hello-size", "64");
+        options.accept("--l4-backlog", "37");
+        int passthrough = FreePorts.tcp();
+        try (java.net.ServerSocket backend = new java.net.ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+             DataPlane dp = options.applyTo(DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0))
+                     .build().start()) {
+            Cluster c = new Cluster("c", Cluster.Protocol.HTTP1, List.of(Endpoint.ready("127.0.0.1",
+                    backend.getLocalPort())));
+            dp.apply(RoutingTable.of(List.of(), List.of(c)).withL4(new L4Routes(List.of(new L4Listener(passthrough,
+                    L4Listener.Protocol.TCP, L4Route.to("default", "c"),
+                    List.of(new SniRoute("a.example.com", L4Route.to("a", "c"))), List.of())), List.of())));
+
+            // the kernel's view of the listener: ss shows a listening socket's backlog as its Send-Q
+            Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + passthrough).redirectErrorStream(true).start();
+            String line = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(ss.waitFor()).isZero();
+            assertThat(line.trim().split("\\s+")[2]).as(line).isEqualTo("37");
+
+            // a real ClientHello (a few hundred bytes) to a listener that reads at most 64 of them: closed, never
+            // spliced to an endpoint (not even the default route's)
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, null, null);
+            try (javax.net.ssl.SSLSocket client = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                    .createSocket(InetAddress.getLoopbackAddress(), passthrough)) {
+                client.setSoTimeout(10_000);
+                javax.net.ssl.SSLParameters p = client.getSSLParameters();
+                p.setServerNames(List.of(new javax.net.ssl.SNIHostName("a.example.com")));
+                client.setSSLParameters(p);
+                assertThatThrownBy(client::startHandshake).isInstanceOf(java.io.IOException.class)
+                        .isNotInstanceOf(java.net.SocketTimeoutException.class);
+            }
+            backend.setSoTimeout(1);
+            assertThatThrownBy(backend::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+        }
     }
 
     @Test

@@ -33,14 +33,22 @@ public final class L4Metrics {
 
     /** Bytes (or datagram payload) from clients to the endpoint. */
     void bytesReceived(String listener, String endpoint, long n) {
-        counter("breakwater_l4_received_bytes", "bytes from clients, sent on to endpoints", listener, endpoint)
-                .increment(n);
+        receivedBytes(listener, endpoint).increment(n);
     }
 
     /** Bytes (or datagram payload) from the endpoint back to clients. */
     void bytesSent(String listener, String endpoint, long n) {
-        counter("breakwater_l4_sent_bytes", "bytes from endpoints, sent back to clients", listener, endpoint)
-                .increment(n);
+        sentBytes(listener, endpoint).increment(n);
+    }
+
+    /** The counter of {@link #bytesReceived}, for a connection to keep rather than look up on every read. */
+    Counter receivedBytes(String listener, String endpoint) {
+        return counter("breakwater_l4_received_bytes", "bytes from clients, sent on to endpoints", listener, endpoint);
+    }
+
+    /** The counter of {@link #bytesSent}, likewise. */
+    Counter sentBytes(String listener, String endpoint) {
+        return counter("breakwater_l4_sent_bytes", "bytes from endpoints, sent back to clients", listener, endpoint);
     }
 
     void connectFailed(String listener, String endpoint) {

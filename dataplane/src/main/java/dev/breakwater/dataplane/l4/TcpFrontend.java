@@ -51,6 +51,9 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
     private L4LoopState state;
     private InetSocketAddress client;
     private L4Balancer.Pick pick;
+    // the byte counters of the connection's listener and endpoint, looked up once it is connected
+    private io.micrometer.core.instrument.Counter receivedBytes;
+    private io.micrometer.core.instrument.Counter sentBytes;
     private Channel upstream;
     private boolean started;
     private boolean connected;
@@ -145,6 +148,8 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
         connected = true;
         state.opened(this, pick.cluster(), pick.authority());
         runtime.metrics().connectionOpened(listener, pick.authority());
+        receivedBytes = runtime.metrics().receivedBytes(listener, pick.authority());
+        sentBytes = runtime.metrics().sentBytes(listener, pick.authority());
         ProxyProtocolVersion proxy = route.policy().sendProxyProtocol();
         if (proxy != ProxyProtocolVersion.NONE && client != null
                 && ctx.channel().localAddress() instanceof InetSocketAddress local) {
@@ -312,12 +317,8 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
     }
 
     private void count(Object msg, boolean fromClient) {
-        if (msg instanceof ByteBuf b && pick != null) {
-            if (fromClient) {
-                runtime.metrics().bytesReceived(listener, pick.authority(), b.readableBytes());
-            } else {
-                runtime.metrics().bytesSent(listener, pick.authority(), b.readableBytes());
-            }
+        if (msg instanceof ByteBuf b && receivedBytes != null) {
+            (fromClient ? receivedBytes : sentBytes).increment(b.readableBytes());
         }
     }
 

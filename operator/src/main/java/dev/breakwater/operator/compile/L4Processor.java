@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * Layer 4: the TLS passthrough hosts of Ingresses annotated {@code ssl-passthrough} (for the HTTPS port), and the
  * listeners of ingress-nginx's TCP and UDP services ConfigMaps, in their own format: each key a port, each value
  * {@code namespace/service:port[:PROXY][:PROXY]} (the first {@code PROXY}: clients' connections begin with a PROXY
- * protocol header, accepted from any peer as ingress-nginx does; the second: a v1 header is sent to the endpoints).
+ * protocol header, accepted from the peers of {@link L4Sources#proxyProtocolFrom()}, every peer by default as
+ * ingress-nginx does; the second: a v1 header is sent to the endpoints).
  * A bad entry is an error naming the ConfigMap and key, and only that listener is left out. Routes'
  * {@code spec.listeners} join them ({@link RouteListeners}, fed by the Route processor so that their diagnostics
  * reach the Routes' status).
@@ -196,7 +197,7 @@ final class L4Processor implements Processor {
         L4Policy policy = encode ? L4Policy.DEFAULTS.withSendProxyProtocol(ProxyProtocolVersion.V1)
                 : L4Policy.DEFAULTS;
         return new L4Listener(port, protocol, new L4Route(name, object, forward.backends(), policy), List.of(),
-                decode ? List.of("0.0.0.0/0", "::/0") : List.of());
+                decode ? sources.proxyProtocolFrom() : List.of());
     }
 
     private boolean proxy(String object, String field, String part) {

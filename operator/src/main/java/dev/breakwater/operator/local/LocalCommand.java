@@ -80,6 +80,15 @@ public final class LocalCommand implements Callable<Integer> {
             description = "ingress-nginx's UDP services ConfigMap in DIR (default: none).")
     String udpServices;
 
+    private List<String> servicesProxyFrom;
+
+    @Option(names = "--tcp-services-proxy-protocol-from", paramLabel = "CIDR[,CIDR...]",
+            description = "The peers whose PROXY protocol headers the TCP services ConfigMap's :PROXY entries accept; "
+                    + "others are refused (default: every address, as ingress-nginx).")
+    void servicesProxyFrom(String value) {
+        servicesProxyFrom = L4Sources.cidrs("--tcp-services-proxy-protocol-from", value);
+    }
+
     @Option(names = "--http-port", paramLabel = "N", description = "Plain HTTP (default: 8080).")
     void httpPort(String value) {
         httpPort = Values.number("--http-port", value, 0, 65535);
@@ -167,7 +176,7 @@ public final class LocalCommand implements Callable<Integer> {
         }
         L4Sources l4;
         try {
-            l4 = new L4Sources(tcpServices, udpServices);
+            l4 = new L4Sources(tcpServices, udpServices, servicesProxyFrom);
         } catch (IllegalArgumentException e) {
             throw CommandLines.usageError(spec.commandLine(), e.getMessage().replace("tcpServices:",
                     "--tcp-services-configmap:").replace("udpServices:", "--udp-services-configmap:"));

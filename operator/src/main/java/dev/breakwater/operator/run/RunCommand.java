@@ -72,6 +72,7 @@ public final class RunCommand implements Callable<Integer> {
     private String fieldManager = "breakwater";
     private String tcpServices;
     private String udpServices;
+    private List<String> servicesProxyFrom;
 
     /** With the defaults the process's environment gives. */
     public RunCommand() {
@@ -274,6 +275,13 @@ public final class RunCommand implements Callable<Integer> {
         udpServices = configMap("--udp-services-configmap", v);
     }
 
+    @Option(names = "--tcp-services-proxy-protocol-from", paramLabel = "CIDR[,CIDR...]",
+            description = "The peers (a load balancer) whose PROXY protocol headers the TCP services ConfigMap's "
+                    + ":PROXY entries accept; others are refused (default: every address, as ingress-nginx).")
+    void servicesProxyFrom(String v) {
+        servicesProxyFrom = L4Sources.cidrs("--tcp-services-proxy-protocol-from", v);
+    }
+
     private static String configMap(String option, String v) {
         try {
             new L4Sources(v, null);
@@ -353,6 +361,6 @@ public final class RunCommand implements Callable<Integer> {
                 leaseDuration, renewDeadline, retryPeriod, debounce, debounceMax, endpointDebounce, resync, healthBind, healthPort,
                 channelService, channelBind, channelPort, podIp, fieldManager,
                 channelFiles == 3 ? new RunOptions.ChannelFiles(channelCa, channelCert, channelKey) : null,
-                Set.copyOf(alsoServed), new L4Sources(tcpServices, udpServices));
+                Set.copyOf(alsoServed), new L4Sources(tcpServices, udpServices, servicesProxyFrom));
     }
 }

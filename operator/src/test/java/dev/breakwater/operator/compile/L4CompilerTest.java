@@ -107,4 +107,16 @@ class L4CompilerTest {
         assertThat(c.diagnosticsOf("Ingress/default/bank")).extracting(d -> d.field())
                 .containsExactly("metadata.annotations['nginx.ingress.kubernetes.io/ssl-passthrough']");
     }
+
+    @Test
+    void theProxyEntriesTrustThePeersTheOptionNames() {
+        ClusterSnapshot snapshot = Snapshots.with(new io.fabric8.kubernetes.api.model.networking.v1.Ingress[0])
+                .service("db", "postgres", "10.0.0.5").build().withConfigMaps(List.of(configMap("tcp-services",
+                        Map.of("7432", "db/postgres:80:PROXY", "5432", "db/postgres:80"))));
+        Compilation c = Compiler.compile(snapshot, CompilerOptions.local(null).withL4Sources(new L4Sources(
+                "ingress-nginx/tcp-services", null, List.of("10.0.0.0/8"))));
+        assertThat(c.table().l4Routes().listeners()).extracting(L4Listener::key, L4Listener::acceptProxyProtocolFrom)
+                .containsExactly(org.assertj.core.api.Assertions.tuple("tcp/5432", List.of()),
+                        org.assertj.core.api.Assertions.tuple("tcp/7432", List.of("10.0.0.0/8")));
+    }
 }

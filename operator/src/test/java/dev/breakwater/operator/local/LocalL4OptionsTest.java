@@ -23,4 +23,16 @@ class LocalL4OptionsTest {
         assertThatThrownBy(() -> new L4Sources("tcp-services", null))
                 .hasMessage("tcpServices: 'tcp-services' (expected: NAMESPACE/NAME of a ConfigMap)");
     }
+
+    @Test
+    void thePeersTrustedForTheConfigMapsProxyEntriesAreAnOptionDefaultingToEveryAddress(@TempDir Path dir) {
+        LocalCommand.LocalOptions o = LocalCommand.LocalOptions.parse(List.of(dir.toString(),
+                "--tcp-services-configmap", "ingress-nginx/tcp-services",
+                "--tcp-services-proxy-protocol-from", "10.0.0.0/8, 192.0.2.7,2001:db8::/32"));
+        assertThat(o.compilerOptions().l4Sources().proxyProtocolFrom())
+                .containsExactly("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32");
+        assertThat(new L4Sources("a/b", null).proxyProtocolFrom()).containsExactly("0.0.0.0/0", "::/0");
+        assertThatThrownBy(() -> L4Sources.cidrs("--tcp-services-proxy-protocol-from", "10.0.0.0/8,lb.example.com"))
+                .hasMessage("--tcp-services-proxy-protocol-from: \"lb.example.com\" is not an IP address or CIDR range");
+    }
 }

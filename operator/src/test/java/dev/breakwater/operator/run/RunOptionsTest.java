@@ -88,4 +88,19 @@ class RunOptionsTest {
         assertThatThrownBy(() -> parse("--namespaces")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> parse("--kubeconfig", "/nonexistent")).hasMessageContaining("cannot read");
     }
+
+    @Test
+    void theL4ServicesConfigMapsAndTheirProxyPeers() {
+        assertThat(parse().l4Sources()).isEqualTo(dev.breakwater.operator.compile.L4Sources.NONE);
+        RunOptions o = parse("--tcp-services-configmap", "ingress-nginx/tcp-services",
+                "--udp-services-configmap", "ingress-nginx/udp-services",
+                "--tcp-services-proxy-protocol-from", "10.0.0.0/8,192.0.2.7");
+        assertThat(o.l4Sources().tcpServices()).isEqualTo("ingress-nginx/tcp-services");
+        assertThat(o.l4Sources().udpServices()).isEqualTo("ingress-nginx/udp-services");
+        assertThat(o.l4Sources().proxyProtocolFrom()).containsExactly("10.0.0.0/8", "192.0.2.7/32");
+        assertThatThrownBy(() -> parse("--tcp-services-configmap", "tcp-services"))
+                .hasMessageContaining("--tcp-services-configmap: 'tcp-services' (expected: NAMESPACE/NAME of a ConfigMap)");
+        assertThatThrownBy(() -> parse("--tcp-services-proxy-protocol-from", "lb"))
+                .hasMessageContaining("--tcp-services-proxy-protocol-from: \"lb\" is not an IP address or CIDR range");
+    }
 }
