@@ -269,6 +269,15 @@ public final class ProxyMetrics {
         return m != null ? m : caches.computeIfAbsent(route, r -> new CacheMeters(registry, r));
     }
 
+    /** Counters of the access log: lines written, and lines dropped because the writer's queue was full. */
+    public void bindAccessLog(LongSupplier written, LongSupplier dropped) {
+        io.micrometer.core.instrument.FunctionCounter.builder("breakwater.access.log.lines", written,
+                LongSupplier::getAsLong).description("Access-log lines written").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("breakwater.access.log.dropped", dropped,
+                LongSupplier::getAsLong).description("Access-log lines dropped: the writer's queue was full")
+                .register(registry);
+    }
+
     /** Gauges of the whole cache: bytes and entries held, evictions since start. */
     public void bindCache(java.util.function.LongSupplier bytes, java.util.function.LongSupplier entries,
                           java.util.function.LongSupplier evictions) {

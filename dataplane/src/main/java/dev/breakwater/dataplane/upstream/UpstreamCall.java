@@ -60,6 +60,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
     private boolean responseStarted;
     private boolean keepAlive;
     private boolean skipInterimBody;
+    private final AttemptTimes times = new AttemptTimes();
 
     /**
      * @param pick      what the balancer may hash on (the request)
@@ -112,6 +113,16 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         return choice.affinityCookie();
     }
 
+    /** The endpoint of the last attempt, or null before the first. */
+    public UpstreamEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The attempts' count, connect and response-head times (for the access log). */
+    public AttemptTimes times() {
+        return times;
+    }
+
     /** True when the endpoint speaks HTTP/2 (its stream codec's extension headers are to be dropped). */
     public boolean http2Endpoint() {
         return endpoint != null && endpoint.protocol().http2();
@@ -157,6 +168,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     /** Sends the request to {@link #endpoint}: on a pooled connection when there is one, else a new one. */
     private void beginAttempt(boolean flushNow) {
+        times.attemptStarted(System.nanoTime());
         endpoint.state().requestStarted();
         attemptActive = true;
         UpstreamConnection c = pool.poll(endpoint.key());
@@ -177,6 +189,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     private void connect() {
         connecting = true;
+        times.connectStarted(System.nanoTime());
         listener.onReadingChanged();
         int gen = ++generation;
         UpstreamEndpoint target = endpoint;
@@ -207,6 +220,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             listener.onFailed(HttpResponseStatus.BAD_GATEWAY, "could not connect to an endpoint");
             return;
         }
+        times.connected(System.nanoTime());
         attach(future.getNow(), true);
         listener.onReadingChanged();
     }
@@ -286,6 +300,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         if (requestDone) {
             sender.resendEnd();
         }
+        times.attemptStarted(System.nanoTime());
         endpoint.state().requestStarted();
         attemptActive = true;
         connect();
@@ -334,6 +349,9 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             return;
         }
         int code = resp.status().code();
+        if (code >= 200 || code == 101) {
+            times.head(code, System.nanoTime());
+        }
         if (resp instanceof FullHttpResponse full) {
             // a whole response (HTTP/2 HEADERS with end of stream, as gRPC "trailers only"): kept whole so that an
             // HTTP/2 client gets it the same way
