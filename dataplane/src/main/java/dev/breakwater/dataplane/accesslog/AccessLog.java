@@ -119,7 +119,10 @@ public final class AccessLog implements AutoCloseable {
             }
             emit(batch);
             if (closing) {
-                return;
+                if (queue.isEmpty()) {
+                    return;
+                }
+                continue; // lines offered while the last batch was written
             }
             waiting = true;
             if (queue.isEmpty() && !closing) {

@@ -42,6 +42,11 @@ public final class ProxyMetrics {
     };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /**
+     * The suppliers behind function gauges and counters: Micrometer holds their state only weakly, so a lambda bound
+     * without another reference is collected and its meter reads NaN (or stops counting) after the next GC.
+     */
+    private final java.util.List<Object> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
@@ -255,6 +260,7 @@ public final class ProxyMetrics {
 
     /** Gauges of the rate limiters' bucket store: buckets held, and the most it keeps. */
     public void bindRateLimiters(LongSupplier keys, long maxKeys) {
+        bound.add(keys);
         Gauge.builder("breakwater.ratelimit.keys", keys, LongSupplier::getAsLong)
                 .description("Rate-limit buckets (client keys) held in memory").register(registry);
         Gauge.builder("breakwater.ratelimit.keys.max", () -> maxKeys)
@@ -271,6 +277,8 @@ public final class ProxyMetrics {
 
     /** Counters of the access log: lines written, and lines dropped because the writer's queue was full. */
     public void bindAccessLog(LongSupplier written, LongSupplier dropped) {
+        bound.add(written);
+        bound.add(dropped);
         io.micrometer.core.instrument.FunctionCounter.builder("breakwater.access.log.lines", written,
                 LongSupplier::getAsLong).description("Access-log lines written").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("breakwater.access.log.dropped", dropped,
@@ -281,6 +289,9 @@ public final class ProxyMetrics {
     /** Gauges of the whole cache: bytes and entries held, evictions since start. */
     public void bindCache(java.util.function.LongSupplier bytes, java.util.function.LongSupplier entries,
                           java.util.function.LongSupplier evictions) {
+        bound.add(bytes);
+        bound.add(entries);
+        bound.add(evictions);
         Gauge.builder("breakwater.cache.bytes", bytes, LongSupplier::getAsLong)
                 .description("Bytes held by the response cache (bodies and headers)").baseUnit("bytes")
                 .register(registry);
