@@ -54,6 +54,8 @@ public final class ProxyMetrics {
     private final AtomicLong activeConnections = new AtomicLong();
     private final AtomicLong tableVersion = new AtomicLong();
     private final Counter tableSwaps;
+    private final AtomicLong tableApplied = new AtomicLong();
+    private final CertificateExpiry certificateExpiry = new CertificateExpiry(registry, java.time.Clock.systemUTC());
     private final Counter noRoute;
     private final ConcurrentHashMap<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Counter handshakeFailures;
@@ -77,6 +79,9 @@ public final class ProxyMetrics {
         this.maxRoutes = maxRoutes;
         Gauge.builder("breakwater.downstream.connections.active", activeConnections, AtomicLong::get)
                 .description("Client connections open now").register(registry);
+        Gauge.builder("breakwater.table.applied.timestamp", tableApplied, t -> t.get() / 1000.0).baseUnit("seconds")
+                .description("When the routing table being served was applied (Unix time); 0 before the first")
+                .register(registry);
         Gauge.builder("breakwater.table.version", tableVersion, AtomicLong::get)
                 .description("Version of the routing table being served").register(registry);
         tableSwaps = Counter.builder("breakwater.table.swaps").description("Routing tables applied")
@@ -184,7 +189,13 @@ public final class ProxyMetrics {
 
     public void tableApplied(long version) {
         tableVersion.set(version);
+        tableApplied.set(System.currentTimeMillis());
         tableSwaps.increment();
+    }
+
+    /** The expiry gauges of the served certificates. */
+    public CertificateExpiry certificateExpiry() {
+        return certificateExpiry;
     }
 
     /** A completed TLS handshake, by the protocol ALPN chose. */
