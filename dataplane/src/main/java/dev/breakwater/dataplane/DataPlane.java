@@ -1,5 +1,8 @@
 package dev.breakwater.dataplane;
 
+import dev.breakwater.dataplane.accesslog.AccessLog;
+import dev.breakwater.dataplane.accesslog.AccessLogConfig;
+import java.io.OutputStream;
 import dev.breakwater.dataplane.channel.TableSink;
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.channel.Transport;
@@ -98,6 +101,9 @@ public final class DataPlane implements TableSink, AutoCloseable {
     private final L4Settings l4Settings;
     private final TrustedSources proxyProtocolFrom;
     private volatile L4Listeners l4;
+    private final AccessLogConfig accessLogConfig;
+    private final OutputStream accessLogOutput;
+    private AccessLog accessLog = AccessLog.OFF;
 
     DataPlane(DataPlaneBuilder b) {
         this.bindAddress = b.bindAddress;
@@ -117,6 +123,8 @@ public final class DataPlane implements TableSink, AutoCloseable {
         this.listenOnceServing = b.listenOnceServing;
         this.l4Settings = b.l4Settings;
         this.proxyProtocolFrom = b.proxyProtocolFrom;
+        this.accessLogConfig = b.accessLog;
+        this.accessLogOutput = b.accessLogOutput;
         if (b.cache.maxBytes() > 0) {
             this.cache = new ResponseCache(b.cache, route -> metrics.cache(route).evicted());
             metrics.bindCache(cache::weightedBytes, cache::size, cache::evictions);
@@ -163,8 +171,10 @@ public final class DataPlane implements TableSink, AutoCloseable {
             l4.prepare(table.router().table()).commit();
         }
         connections = new DefaultChannelGroup("client-connections", GlobalEventExecutor.INSTANCE);
+        accessLog = AccessLog.start(accessLogConfig, accessLogOutput);
+        metrics.bindAccessLog(accessLog::written, accessLog::dropped);
         ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining,
-                connections, cache, new RequestHeadCheck(requestPolicy));
+                connections, cache, new RequestHeadCheck(requestPolicy), accessLog);
         this.services = services;
         if (listenOnceServing && !table.loaded()) {
             LOG.info("HTTP and HTTPS listeners bound once the first table is applied; until then connections to "
@@ -397,6 +407,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         if (cache != null) {
             cache.close(); // with a disk tier: what memory holds is written there for the next start
         }
+        accessLog.close();
         workerGroup = null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane;
 
+import dev.breakwater.dataplane.accesslog.AccessLogConfig;
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.channel.Transport;
 import dev.breakwater.dataplane.cache.CacheConfig;
@@ -32,6 +33,8 @@ public final class DataPlaneBuilder {
     boolean listenOnceServing;
     L4Settings l4Settings = L4Settings.DEFAULTS;
     TrustedSources proxyProtocolFrom = TrustedSources.NONE;
+    AccessLogConfig accessLog = AccessLogConfig.OFF;
+    java.io.OutputStream accessLogOutput = System.out;
 
     DataPlaneBuilder() {
     }
@@ -171,6 +174,18 @@ public final class DataPlaneBuilder {
 
     public DataPlaneBuilder transport(Transport value) {
         this.transport = Objects.requireNonNull(value, "transport");
+        return this;
+    }
+
+    /** The access log's format, sample and queue ({@link AccessLogConfig#OFF} unless set; main sets JSON). */
+    public DataPlaneBuilder accessLog(AccessLogConfig value) {
+        this.accessLog = Objects.requireNonNull(value, "accessLog");
+        return this;
+    }
+
+    /** Where access-log lines go (standard output unless set). */
+    public DataPlaneBuilder accessLogOutput(java.io.OutputStream value) {
+        this.accessLogOutput = Objects.requireNonNull(value, "accessLogOutput");
         return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane;
 
+import dev.breakwater.dataplane.accesslog.AccessLogConfig;
 import dev.breakwater.dataplane.cache.CacheConfig;
 import dev.breakwater.dataplane.cache.DiskTierConfig;
 import dev.breakwater.dataplane.l4.L4Settings;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
  * {@code --hosts-file}, and the request-head checks: {@code --max-request-headers}, {@code --path-merge-slashes},
  * {@code --path-escaped-slashes}, and the PROXY protocol and TLS passthrough limits: {@code --proxy-protocol-from},
  * {@code --proxy-protocol-header-timeout}, {@code --client-hello-timeout}, {@code --max-client-hello-size},
- * {@code --l4-backlog}. A picocli mixin of both commands; each option's value is checked by
+ * {@code --l4-backlog}, and the access log: {@code --access-log}, {@code --access-log-sample},
+ * {@code --access-log-queue}. A picocli mixin of both commands; each option's value is checked by
  * {@link #accept}, whose messages name the option.
  */
 public final class EdgeOptions {
@@ -38,6 +40,7 @@ public final class EdgeOptions {
     private RequestPolicy request = RequestPolicy.DEFAULT;
     private TrustedSources proxyProtocolFrom = TrustedSources.NONE;
     private L4Settings l4 = L4Settings.DEFAULTS;
+    private AccessLogConfig accessLog = AccessLogConfig.DEFAULTS;
 
     /**
      * Takes the option if it is one of these.
@@ -76,6 +79,9 @@ public final class EdgeOptions {
                     l4.proxyProtocolHeaderTimeoutMillis());
             case "--l4-backlog" -> l4 = new L4Settings((int) within(name, count(name, value), 1, 65535),
                     l4.maxClientHelloLength(), l4.clientHelloTimeoutMillis(), l4.proxyProtocolHeaderTimeoutMillis());
+            case "--access-log" -> accessLog = accessLog.withFormat(AccessLogConfig.Format.parse(name, value));
+            case "--access-log-sample" -> accessLog = accessLog.withSample(ratio(name, value));
+            case "--access-log-queue" -> accessLog = accessLog.withQueueLines(count(name, value));
             case "--hosts-file" -> {
                 hostsFile = Path.of(value);
                 if (!Files.isReadable(hostsFile)) {
@@ -192,6 +198,25 @@ public final class EdgeOptions {
         accept("--proxy-protocol-header-timeout", value);
     }
 
+    @Option(names = "--access-log", paramLabel = "json|text|off",
+            description = "The access log on standard output: JSON lines, nginx-like text, or none (default: json).")
+    void accessLog(String value) {
+        accept("--access-log", value);
+    }
+
+    @Option(names = "--access-log-sample", paramLabel = "RATIO",
+            description = "Share of requests logged, from 0 to 1, drawn at random (default: 1).")
+    void accessLogSample(String value) {
+        accept("--access-log-sample", value);
+    }
+
+    @Option(names = "--access-log-queue", paramLabel = "N",
+            description = "Access-log lines waiting for the writer at most; beyond, lines are dropped and counted "
+                    + "(default: 16384).")
+    void accessLogQueue(String value) {
+        accept("--access-log-queue", value);
+    }
+
     @Option(names = "--client-hello-timeout", paramLabel = "DURATION",
             description = "Longest wait for the TLS ClientHello whose SNI name picks a passthrough host (default: 10s).")
     void clientHelloTimeout(String value) {
@@ -227,7 +252,7 @@ public final class EdgeOptions {
                 : cache.withDisk(new DiskTierConfig(diskDir, diskMaxBytes, diskThresholdBytes));
         return builder.cache(c).adminToken(adminToken).rateLimitKeys(rateLimitKeys)
                 .metricsMaxRoutes(metricsMaxRoutes).hostsFile(hostsFile)
-                .requestPolicy(request).proxyProtocolFrom(proxyProtocolFrom).l4Settings(l4);
+                .requestPolicy(request).proxyProtocolFrom(proxyProtocolFrom).l4Settings(l4).accessLog(accessLog);
     }
 
     private static TrustedSources cidrs(String name, String value) {
@@ -263,6 +288,18 @@ public final class EdgeOptions {
             throw new IllegalArgumentException(name + ": " + n + " (expected: " + min + " to " + max + ")");
         }
         return n;
+    }
+
+    private static double ratio(String name, String value) {
+        try {
+            double d = Double.parseDouble(value.trim());
+            if (d >= 0 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": '" + value + "' (expected: a number from 0 to 1, such as 0.1)");
     }
 
     private static int count(String name, String value) {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * Per-route settings, in five groups: {@link Timeouts}, {@link Https}, {@link Access}, {@link Upstream} and
- * {@link Responses}. A null setting means "the data plane's configured default"; a group is never null (all its
+ * Per-route settings, in six groups: {@link Timeouts}, {@link Https}, {@link Access}, {@link Upstream},
+ * {@link Responses} and {@link Telemetry}. A null setting means "the data plane's configured default"; a group is never null (all its
  * settings null when none is set). Made by name through {@link #builder()} (or changed from another through
  * {@link #toBuilder()} and the {@code withX} copies).
  *
@@ -17,9 +17,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({"connectTimeoutMillis", "responseTimeoutMillis", "maxRequestBodyBytes", "httpsRedirect", "hsts",
         "webSocketIdleTimeoutMillis", "retries", "affinity", "cache", "compression", "sourceAllowlist", "cors",
-        "sendTimeoutMillis", "rateLimit"})
+        "sendTimeoutMillis", "rateLimit", "accessLog"})
 public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https, @JsonIgnore Access access,
-                          @JsonIgnore Upstream upstream, @JsonIgnore Responses responses) {
+                          @JsonIgnore Upstream upstream, @JsonIgnore Responses responses,
+                          @JsonIgnore Telemetry telemetry) {
 
     public static final RoutePolicy DEFAULTS = builder().build();
 
@@ -29,6 +30,12 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
         access = access == null ? Access.NONE : access;
         upstream = upstream == null ? Upstream.NONE : upstream;
         responses = responses == null ? Responses.NONE : responses;
+        telemetry = telemetry == null ? Telemetry.NONE : telemetry;
+    }
+
+    /** The policy of the first five groups, no telemetry setting. */
+    public RoutePolicy(Timeouts timeouts, Https https, Access access, Upstream upstream, Responses responses) {
+        this(timeouts, https, access, upstream, responses, Telemetry.NONE);
     }
 
     /**
@@ -103,6 +110,16 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
         public static final Responses NONE = new Responses(null, null);
     }
 
+    /**
+     * What the proxy tells about the route's requests.
+     *
+     * @param accessLog false: the route's requests write no access-log line (null: they do, when the data plane
+     *                  writes access logs)
+     */
+    public record Telemetry(Boolean accessLog) {
+        public static final Telemetry NONE = new Telemetry(null);
+    }
+
     /** The wire format's constructor: one flat object (see the class comment). */
     @JsonCreator
     static RoutePolicy fromWire(@JsonProperty("connectTimeoutMillis") Long connectTimeoutMillis,
@@ -118,11 +135,12 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
                                 @JsonProperty("sourceAllowlist") SourceAllowlist sourceAllowlist,
                                 @JsonProperty("cors") Cors cors,
                                 @JsonProperty("sendTimeoutMillis") Long sendTimeoutMillis,
-                                @JsonProperty("rateLimit") RateLimit rateLimit) {
+                                @JsonProperty("rateLimit") RateLimit rateLimit,
+                                @JsonProperty("accessLog") Boolean accessLog) {
         return new RoutePolicy(new Timeouts(connectTimeoutMillis, responseTimeoutMillis, sendTimeoutMillis,
                 webSocketIdleTimeoutMillis), new Https(httpsRedirect, hsts),
                 new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes), new Upstream(retries, affinity),
-                new Responses(cache, compression));
+                new Responses(cache, compression), new Telemetry(accessLog));
     }
 
     // --- the flat view: the wire format's keys, and what the data plane reads ---------------------------------
@@ -211,6 +229,18 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
         return responses.compression();
     }
 
+    /** False when the route's requests write no access-log line; null (the default) when they do. */
+    @JsonProperty
+    public Boolean accessLog() {
+        return telemetry.accessLog();
+    }
+
+    /** True unless the route turned its access log off. */
+    @JsonIgnore
+    public boolean writesAccessLog() {
+        return !Boolean.FALSE.equals(telemetry.accessLog());
+    }
+
     /** A policy with every setting at the data plane's default, to set some of them on. */
     public static Builder builder() {
         return new Builder();
@@ -224,6 +254,7 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
         b.access = access;
         b.upstream = upstream;
         b.responses = responses;
+        b.telemetry = telemetry;
         return b;
     }
 
@@ -284,6 +315,7 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
         private Access access = Access.NONE;
         private Upstream upstream = Upstream.NONE;
         private Responses responses = Responses.NONE;
+        private Telemetry telemetry = Telemetry.NONE;
 
         private Builder() {
         }
@@ -311,6 +343,16 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
         public Builder responses(Responses value) {
             this.responses = value == null ? Responses.NONE : value;
             return this;
+        }
+
+        public Builder telemetry(Telemetry value) {
+            this.telemetry = value == null ? Telemetry.NONE : value;
+            return this;
+        }
+
+        /** False: the route's requests write no access-log line (null: they do). */
+        public Builder accessLog(Boolean value) {
+            return telemetry(new Telemetry(value));
         }
 
         /** Longest wait for a TCP connection to an endpoint. */
@@ -392,7 +434,7 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
         }
 
         public RoutePolicy build() {
-            return new RoutePolicy(timeouts, https, access, upstream, responses);
+            return new RoutePolicy(timeouts, https, access, upstream, responses, telemetry);
         }
     }
 

@@ -218,6 +218,11 @@ public final class CacheRequest {
         return revalidating;
     }
 
+    /** What the cache did with the request (the X-Cache-Status it sent: HIT, MISS, STALE ...), or null. */
+    public String status() {
+        return answerHow != null ? answerHow : cacheStatus;
+    }
+
     /**
      * The stored response to answer with (after {@link Outcome#ANSWER}, a revalidation or {@link #staleOnError()}):
      * 304 when the client's own validators match, the body left out for {@code HEAD}. The route's response filters

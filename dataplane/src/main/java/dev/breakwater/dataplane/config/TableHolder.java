@@ -79,6 +79,9 @@ public final class TableHolder {
             CertificateStore store = CertificateStore.build(table, defaultCertificate, tls);
             certificates = store;
             tls.retainOnly(store.contexts());
+            java.util.List<dev.breakwater.routing.Certificate> served = new java.util.ArrayList<>(table.certificates());
+            served.add(defaultCertificate);
+            metrics.certificateExpiry().serving(served);
         }
         router = next;
         generation.commit();

@@ -67,14 +67,14 @@ public final class Exchange {
     private boolean wholeRequest;
     private boolean ended;
     private boolean closed;
-    private long bodyBytes;
+    long bodyBytes;
     int status;
     CompiledRoute route;
     FilterContext context;
-    private String host;
+    String host;
     CacheRequest cache;
     UpstreamCall call;
-    private final ExchangeResponse response = new ExchangeResponse(this);
+    final ExchangeResponse response = new ExchangeResponse(this);
 
     public Exchange(ProxyServices services, ClientConnection connection, Downstream downstream) {
         this.services = services;
@@ -336,6 +336,7 @@ public final class Exchange {
             return;
         }
         ended = true;
+        ExchangeLog.ended(this);
         endAccounting();
         downstream.exchangeEnded(this);
     }
@@ -359,6 +360,7 @@ public final class Exchange {
         }
         if (!ended) {
             ended = true;
+            ExchangeLog.ended(this);
             endAccounting();
         }
     }

@@ -38,6 +38,8 @@ final class ExchangeResponse implements CallListener {
     private ResponseCompressor.BodyEncoder encoder;
     /** The rest of a 304 that refreshed a stored response is being dropped. */
     private boolean swallowBody;
+    /** Response body bytes written to the client (for the access log). */
+    long bytesSent;
 
     ExchangeResponse(Exchange exchange) {
         this.exchange = exchange;
@@ -142,6 +144,9 @@ final class ExchangeResponse implements CallListener {
             x.downstream().write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, full.status(), full.headers()));
             writeBody(new DefaultLastHttpContent(full.content(), full.trailingHeaders()), true);
         } else {
+            if (resp instanceof FullHttpResponse full) {
+                bytesSent += full.content().readableBytes();
+            }
             x.downstream().write(resp);
         }
     }
@@ -162,6 +167,7 @@ final class ExchangeResponse implements CallListener {
         if (exchange.cache != null) {
             exchange.cache.onBody(content.content());
         }
+        bytesSent += content.content().readableBytes();
         exchange.downstream().write(content);
     }
 
@@ -333,6 +339,7 @@ final class ExchangeResponse implements CallListener {
         if (x.route != null) {
             x.route.meters().record(x.status, System.nanoTime() - x.startNanos);
         }
+        bytesSent += resp.content().readableBytes();
         x.downstream().writeLast(resp, !x.keepAlive);
         x.finishIfDone();
     }

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.exchange;
 
+import dev.breakwater.dataplane.accesslog.AccessLog;
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.cache.ResponseCache;
 import dev.breakwater.dataplane.backend.UpstreamPool;
@@ -19,11 +20,12 @@ import java.util.function.BooleanSupplier;
  * @param connections every open client connection (for draining)
  * @param cache       the response cache, or null when it is off
  * @param headCheck   what every request head passes before it is routed
+ * @param accessLog   where ended requests leave their line ({@link AccessLog#OFF} for none)
  */
 public record ProxyServices(TableHolder table, ProxyConfig config, ProxyMetrics metrics,
                             Map<EventLoop, UpstreamPool> pools, BooleanSupplier draining,
                             ChannelGroup connections, ResponseCache cache,
-                            RequestHeadCheck headCheck) {
+                            RequestHeadCheck headCheck, AccessLog accessLog) {
 
     public UpstreamPool pool(EventLoop loop) {
         UpstreamPool pool = pools.get(loop);

@@ -11,4 +11,19 @@ public interface ClientTls {
 
     /** The certificate the client presented and the handshake verified, or null when it sent none. */
     X509Certificate peerCertificate();
+
+    /** The TLS protocol the handshake agreed (TLSv1.3 ...), or null (for the access log). */
+    default String protocol() {
+        return null;
+    }
+
+    /** The cipher suite it agreed, or null. */
+    default String cipher() {
+        return null;
+    }
+
+    /** The SNI name the client sent, or null when it sent none. */
+    default String serverName() {
+        return null;
+    }
 }

@@ -21,6 +21,8 @@ public final class FilterContext implements PickContext {
     private final String path;
     private final String query;
     private final String clientIp;
+    private String trustedAddress;
+    private boolean forwardedRead;
     private final String localPort;
     private final String requestId;
     private final ClientTls clientTls;
@@ -113,15 +115,24 @@ public final class FilterContext implements PickContext {
      * ({@link ProxyConfig#trustForwardedHeaders()}) the last address of X-Forwarded-For, which that balancer appended.
      */
     public String clientAddress() {
+        String forwarded = forwardedFor();
+        return forwarded == null ? clientIp : forwarded;
+    }
+
+    /**
+     * Behind a trusted load balancer, the last address of the X-Forwarded-For the request came with (read once,
+     * before this proxy appends its client to it); else, or without one, null.
+     */
+    public String forwardedFor() {
         if (!config.trustForwardedHeaders()) {
-            return clientIp;
+            return null;
         }
-        String xff = request.headers().get(ForwardedHeaders.X_FORWARDED_FOR);
-        if (xff == null) {
-            return clientIp;
+        if (!forwardedRead) {
+            forwardedRead = true;
+            String xff = request.headers().get(ForwardedHeaders.X_FORWARDED_FOR);
+            trustedAddress = xff == null ? null : xff.substring(xff.lastIndexOf(',') + 1).trim();
         }
-        int comma = xff.lastIndexOf(',');
-        return xff.substring(comma + 1).trim();
+        return trustedAddress;
     }
 
     // ---- PickContext: what a hashing balancer or session affinity reads

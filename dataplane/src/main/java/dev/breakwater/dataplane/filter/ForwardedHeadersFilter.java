@@ -27,6 +27,7 @@ public final class ForwardedHeadersFilter implements HttpFilter {
         String clientIp = request.clientIp();
         String host = request.host();
         if (trustIncoming) {
+            request.forwardedFor(); // the balancer's client, kept for later readers (the access log)
             String prior = headers.get(ForwardedHeaders.X_FORWARDED_FOR);
             headers.set(ForwardedHeaders.X_FORWARDED_FOR, prior == null ? clientIp : prior + ", " + clientIp);
             setIfAbsent(headers, ForwardedHeaders.X_FORWARDED_PROTO, request.scheme());

@@ -75,6 +75,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                     protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext context)
                             throws Exception {
                         CertificateStore.Entry entry = table.certificates().lookup(hostname);
+                        ctx.channel().attr(TlsSession.SERVER_NAME).set(hostname);
                         // the entry that matches the context chosen (the table may have swapped meanwhile)
                         ctx.channel().attr(TlsSession.ENTRY).set(entry.context() == context ? entry
                                 : new CertificateStore.Entry(context, "unknown", null));

@@ -17,6 +17,9 @@ final class TlsSession {
     /** The SNI entry the handshake used. */
     static final AttributeKey<CertificateStore.Entry> ENTRY = AttributeKey.valueOf("breakwater.tls.entry");
 
+    /** The SNI name the client sent (null: none). */
+    static final AttributeKey<String> SERVER_NAME = AttributeKey.valueOf("breakwater.tls.sni");
+
     private TlsSession() {
     }
 
@@ -37,19 +40,37 @@ final class TlsSession {
     static ClientTls clientTls(Channel ch) {
         CertificateStore.Entry entry = entry(ch);
         SslHandler ssl = sslHandler(ch);
-        return new Handshake(entry == null ? null : entry.clientAuth(), ssl);
+        return new Handshake(entry == null ? null : entry.clientAuth(), ssl,
+                connection(ch).attr(SERVER_NAME).get());
     }
 
     /** The peer certificate is looked up once, when a route first asks for it. */
     private static final class Handshake implements ClientTls {
         private final ClientAuth clientAuth;
         private final SslHandler ssl;
+        private final String serverName;
         private boolean looked;
         private X509Certificate peer;
 
-        Handshake(ClientAuth clientAuth, SslHandler ssl) {
+        Handshake(ClientAuth clientAuth, SslHandler ssl, String serverName) {
             this.clientAuth = clientAuth;
             this.ssl = ssl;
+            this.serverName = serverName;
+        }
+
+        @Override
+        public String protocol() {
+            return ssl == null ? null : ssl.engine().getSession().getProtocol();
+        }
+
+        @Override
+        public String cipher() {
+            return ssl == null ? null : ssl.engine().getSession().getCipherSuite();
+        }
+
+        @Override
+        public String serverName() {
+            return serverName;
         }
 
         @Override

@@ -42,6 +42,11 @@ public final class ProxyMetrics {
     };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /**
+     * The suppliers behind function gauges and counters: Micrometer holds their state only weakly, so a lambda bound
+     * without another reference is collected and its meter reads NaN (or stops counting) after the next GC.
+     */
+    private final java.util.List<Object> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
@@ -49,6 +54,8 @@ public final class ProxyMetrics {
     private final AtomicLong activeConnections = new AtomicLong();
     private final AtomicLong tableVersion = new AtomicLong();
     private final Counter tableSwaps;
+    private final AtomicLong tableApplied = new AtomicLong();
+    private final CertificateExpiry certificateExpiry = new CertificateExpiry(registry, java.time.Clock.systemUTC());
     private final Counter noRoute;
     private final ConcurrentHashMap<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Counter handshakeFailures;
@@ -72,6 +79,9 @@ public final class ProxyMetrics {
         this.maxRoutes = maxRoutes;
         Gauge.builder("breakwater.downstream.connections.active", activeConnections, AtomicLong::get)
                 .description("Client connections open now").register(registry);
+        Gauge.builder("breakwater.table.applied.timestamp", tableApplied, t -> t.get() / 1000.0).baseUnit("seconds")
+                .description("When the routing table being served was applied (Unix time); 0 before the first")
+                .register(registry);
         Gauge.builder("breakwater.table.version", tableVersion, AtomicLong::get)
                 .description("Version of the routing table being served").register(registry);
         tableSwaps = Counter.builder("breakwater.table.swaps").description("Routing tables applied")
@@ -179,7 +189,13 @@ public final class ProxyMetrics {
 
     public void tableApplied(long version) {
         tableVersion.set(version);
+        tableApplied.set(System.currentTimeMillis());
         tableSwaps.increment();
+    }
+
+    /** The expiry gauges of the served certificates. */
+    public CertificateExpiry certificateExpiry() {
+        return certificateExpiry;
     }
 
     /** A completed TLS handshake, by the protocol ALPN chose. */
@@ -255,6 +271,7 @@ public final class ProxyMetrics {
 
     /** Gauges of the rate limiters' bucket store: buckets held, and the most it keeps. */
     public void bindRateLimiters(LongSupplier keys, long maxKeys) {
+        bound.add(keys);
         Gauge.builder("breakwater.ratelimit.keys", keys, LongSupplier::getAsLong)
                 .description("Rate-limit buckets (client keys) held in memory").register(registry);
         Gauge.builder("breakwater.ratelimit.keys.max", () -> maxKeys)
@@ -269,9 +286,23 @@ public final class ProxyMetrics {
         return m != null ? m : caches.computeIfAbsent(route, r -> new CacheMeters(registry, r));
     }
 
+    /** Counters of the access log: lines written, and lines dropped because the writer's queue was full. */
+    public void bindAccessLog(LongSupplier written, LongSupplier dropped) {
+        bound.add(written);
+        bound.add(dropped);
+        io.micrometer.core.instrument.FunctionCounter.builder("breakwater.access.log.lines", written,
+                LongSupplier::getAsLong).description("Access-log lines written").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("breakwater.access.log.dropped", dropped,
+                LongSupplier::getAsLong).description("Access-log lines dropped: the writer's queue was full")
+                .register(registry);
+    }
+
     /** Gauges of the whole cache: bytes and entries held, evictions since start. */
     public void bindCache(java.util.function.LongSupplier bytes, java.util.function.LongSupplier entries,
                           java.util.function.LongSupplier evictions) {
+        bound.add(bytes);
+        bound.add(entries);
+        bound.add(evictions);
         Gauge.builder("breakwater.cache.bytes", bytes, LongSupplier::getAsLong)
                 .description("Bytes held by the response cache (bodies and headers)").baseUnit("bytes")
                 .register(registry);

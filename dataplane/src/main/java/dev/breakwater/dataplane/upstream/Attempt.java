@@ -17,6 +17,7 @@ final class Attempt {
     private final UpstreamPool pool;
     private final RequestSender sender;
     private final int connectTimeoutMillis;
+    private final AttemptTimes times;
 
     private UpstreamEndpoint endpoint;
     private UpstreamConnection connection;
@@ -24,11 +25,12 @@ final class Attempt {
     private boolean counted;
     private int generation;
 
-    Attempt(UpstreamCall call, UpstreamPool pool, RequestSender sender, int connectTimeoutMillis) {
+    Attempt(UpstreamCall call, UpstreamPool pool, RequestSender sender, int connectTimeoutMillis, AttemptTimes times) {
         this.call = call;
         this.pool = pool;
         this.sender = sender;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.times = times;
     }
 
     /** The endpoint of the try in progress (or of the last one), null before the first. */
@@ -60,6 +62,7 @@ final class Attempt {
     }
 
     private void count() {
+        times.attemptStarted(System.nanoTime());
         endpoint.state().requestStarted();
         counted = true;
     }
@@ -101,6 +104,7 @@ final class Attempt {
 
     private void connect() {
         connecting = true;
+        times.connectStarted(System.nanoTime());
         call.readingChanged();
         int gen = ++generation;
         UpstreamEndpoint target = endpoint;
@@ -121,6 +125,7 @@ final class Attempt {
             call.connectFailed(target, future.cause());
             return;
         }
+        times.connected(System.nanoTime());
         attach(future.getNow(), true);
         call.readingChanged();
     }

@@ -42,6 +42,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
     private final RequestSender sender;
     private final Deadlines deadlines;
     private final EndpointChoice choice;
+    private final AttemptTimes times = new AttemptTimes();
     private final Attempt attempt;
     private final Resend resend;
     private final boolean upgrade;
@@ -74,7 +75,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         this.attempts = new Attempts(limits.retries(), request.method().name());
         this.sender = new RequestSender(this, request);
         this.deadlines = new Deadlines(limits);
-        this.attempt = new Attempt(this, pool, sender, limits.connectTimeoutMillis());
+        this.attempt = new Attempt(this, pool, sender, limits.connectTimeoutMillis(), times);
         this.resend = new Resend(this, attempts, choice, attempt, sender, metrics);
         this.retryable = retryable && !upgrade;
         this.upgrade = upgrade;
@@ -107,6 +108,16 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
     /** The {@code Set-Cookie} pinning the client to the endpoint that answers, or null. */
     public String affinityCookie() {
         return choice.affinityCookie();
+    }
+
+    /** The endpoint of the last attempt, or null before the first. */
+    public UpstreamEndpoint endpoint() {
+        return attempt.endpoint();
+    }
+
+    /** The attempts' count, connect and response-head times (for the access log). */
+    public AttemptTimes times() {
+        return times;
     }
 
     /** True when the endpoint speaks HTTP/2 (its stream codec's extension headers are to be dropped). */
@@ -245,6 +256,9 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             return;
         }
         int code = resp.status().code();
+        if (code >= 200 || code == 101) {
+            times.head(code, System.nanoTime());
+        }
         if (resp instanceof FullHttpResponse full) {
             // a whole response (HTTP/2 HEADERS with end of stream, as gRPC "trailers only"): kept whole so that an
             // HTTP/2 client gets it the same way

@@ -95,6 +95,7 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                 .cors(AccessAnnotations.cors(r))
                 .sendTimeoutMillis(timeouts.sendMillis())
                 .rateLimit(RateLimitAnnotations.read(r))
+                .accessLog(TelemetryAnnotations.accessLog(r))
                 .build();
         ClusterPolicy cluster = BalancingAnnotations.cluster(r);
         Paths paths = PathAnnotations.read(r, r.value(allowlistKey) == null ? null : allowlistKey,

@@ -70,6 +70,7 @@ final class RoutePolicies {
                 .affinity(affinity(c, field + ".sessionAffinity", rule.sessionAffinity))
                 .cache(cache(c, field + ".cache", rule.cache))
                 .compression(compression(c, field + ".compression", rule.compression))
+                .accessLog(Boolean.FALSE.equals(rule.accessLog) ? Boolean.FALSE : null)
                 .build();
     }
 

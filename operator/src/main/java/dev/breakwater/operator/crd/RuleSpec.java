@@ -91,6 +91,10 @@ public class RuleSpec {
     @JsonPropertyDescription("Response compression (gzip, brotli); off when absent.")
     public CompressionSpec compression;
 
+    @JsonPropertyDescription("`false`: the rule's requests write no access-log line. Default: they do (when the "
+            + "data plane writes access logs: its `--access-log`).")
+    public Boolean accessLog;
+
     @JsonPropertyDescription("How long requests in flight to a removed or terminating endpoint may run before "
             + "their connections are closed, as a duration (`30s`). Default: 30s.")
     @Pattern(Formats.DURATION)

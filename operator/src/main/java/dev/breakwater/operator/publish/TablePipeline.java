@@ -111,6 +111,8 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
     private long fastPaths;
     private long unchanged;
     private long publishedCount;
+    private final io.micrometer.core.instrument.Timer fullTimer;
+    private final io.micrometer.core.instrument.Timer fastTimer;
 
     private TablePipeline(Builder b) {
         this.view = Objects.requireNonNull(b.view, "view");
@@ -118,6 +120,8 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         this.clock = b.clock;
         this.publisher = Objects.requireNonNull(b.publisher, "publisher");
         this.listener = b.listener;
+        this.fullTimer = timer(b.meterRegistry, "full");
+        this.fastTimer = timer(b.meterRegistry, "endpoints");
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "breakwater-compile");
             t.setDaemon(true);
@@ -138,6 +142,20 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    private static io.micrometer.core.instrument.Timer timer(io.micrometer.core.instrument.MeterRegistry registry,
+                                                             String kind) {
+        return registry == null ? null : io.micrometer.core.instrument.Timer
+                .builder("breakwater.operator.compile.duration")
+                .description("Compilations of the routing table: full, or the endpoint fast path (publishing excluded)")
+                .tag("kind", kind).publishPercentileHistogram().register(registry);
+    }
+
+    private static void record(io.micrometer.core.instrument.Timer timer, long nanos) {
+        if (timer != null) {
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
@@ -243,6 +261,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
                 clock == null ? options : options.at(clock.instant()), current);
         Compilation compilation = result.compilation();
         long compiled = System.nanoTime();
+        record(fullTimer, compiled - started);
         Set<String> withSlices = new HashSet<>();
         for (EndpointSlice slice : snapshot.endpointSlices()) {
             Map<String, String> labels = slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
@@ -299,6 +318,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         if (table == null) {
             return full(runTerm);
         }
+        record(fastTimer, System.nanoTime() - started);
         synchronized (this) {
             fastPaths++;
         }
@@ -360,7 +380,18 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         private Debouncer.Scheduler scheduler;
         private java.util.function.LongSupplier ticker;
 
+        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+
         private Builder() {
+        }
+
+        /**
+         * Where {@code breakwater_operator_compile_duration_seconds{kind=full|endpoints}} is recorded (none when not
+         * set): the time of each compilation, full or the endpoint fast path, publishing not included.
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry value) {
+            this.meterRegistry = value;
+            return this;
         }
 
         /** Tests: time and the compile thread come from here instead of a thread of the pipeline's own. */

@@ -70,7 +70,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
     private HealthServer health;
     private volatile boolean synced;
 
-    private RunMode(RunOptions options, KubernetesClient client, TablePublisher publisher, boolean embedded) {
+    private RunMode(RunOptions options, KubernetesClient client, TablePublisher publisher, boolean embedded,
+                    io.micrometer.core.instrument.MeterRegistry registry) {
         this.options = options;
         this.client = client;
         String namespace = options.namespace() != null ? options.namespace()
@@ -94,6 +95,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         this.configMapEvents = new ConfigMapEvents(events, options.l4Sources(), watch::configMap,
                 leadership::isLeader);
         this.pipeline = TablePipeline.builder().view(watch).options(compilerOptions).clock(Clock.systemUTC())
+                .meterRegistry(registry)
                 .publisher(publisher).debounce(options.debounce(), options.debounceMax()).endpointDebounce(options.endpointDebounce()).resync(options.resync())
                 .listener((snapshot, compilation, version) -> {
                     watch.triggerStatus(book.compiled(snapshot, compilation));
@@ -120,8 +122,16 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
      */
     public static RunMode start(RunOptions options, KubernetesClient client, TablePublisher publisher,
                                 boolean embedded, java.util.function.Supplier<String> metrics) {
+        return start(options, client, publisher, embedded, metrics, null);
+    }
+
+    /** As above, the compile durations recorded in {@code registry} (the one {@code metrics} scrapes) when not null. */
+    public static RunMode start(RunOptions options, KubernetesClient client, TablePublisher publisher,
+                                boolean embedded, java.util.function.Supplier<String> metrics,
+                                io.micrometer.core.instrument.MeterRegistry registry) {
         Objects.requireNonNull(options, "options");
-        RunMode run = new RunMode(options, client, Objects.requireNonNull(publisher, "publisher"), embedded);
+        RunMode run = new RunMode(options, client, Objects.requireNonNull(publisher, "publisher"), embedded,
+                registry);
         try {
             run.publisher.onDataPlanesChanged(run::dataPlanesChanged);
             run.watch.start(run.pipeline);
@@ -288,7 +298,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         RunMode run;
         try {
-            run = start(options, client, publisher, false, registry::scrape);
+            run = start(options, client, publisher, false, registry::scrape, registry);
         } catch (RuntimeException e) {
             LOG.error("cannot start: {}", e.getMessage(), e);
             client.close();

@@ -193,6 +193,28 @@ class TablePipelineTest {
     }
 
     @Test
+    void eachCompilationIsTimedByKindInTheRegistry() {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        try (TablePipeline p = TablePipeline.builder().view(view).options(CompilerOptions.local(null)).clock(null)
+                .publisher(new RecordingPublisher()).meterRegistry(registry).scheduler(clock, clock::now).build()) {
+            p.synced();
+            p.startLeading(0);
+            settle();
+            view.slice("web-1", "web", "10.0.0.1", "10.0.0.2");
+            p.endpointSlicesChanged("default/web");
+            settle();
+            assertThat(p.stats().fullCompilations()).isEqualTo(1);
+            assertThat(p.stats().fastPaths()).isEqualTo(1);
+        }
+        String scrape = registry.scrape();
+        assertThat(scrape).contains("breakwater_operator_compile_duration_seconds_count{kind=\"full\"} 1")
+                .contains("breakwater_operator_compile_duration_seconds_count{kind=\"endpoints\"} 1")
+                .contains("breakwater_operator_compile_duration_seconds_bucket{kind=\"full\",le=");
+    }
+
+    @Test
     void endpointSliceChangesTakeTheFastPath() {
         pipeline.synced();
         pipeline.startLeading(0);
