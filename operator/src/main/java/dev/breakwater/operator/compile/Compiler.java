@@ -70,7 +70,7 @@ public final class Compiler {
         List<HasMetadata> ours = new ArrayList<>();
         snapshot.ingresses().stream().filter(Compiler::named).filter(classes::isOurs).forEach(ours::add);
         snapshot.routes().stream().filter(Compiler::named).forEach(ours::add);
-        ours.sort(ObjectAge.OLDEST_FIRST);
+        ObjectAge.sort(ours);
 
         TableBuilder table = new TableBuilder(snapshot, options, previous, checks, trace);
         IngressProcessor ingresses = new IngressProcessor(table);

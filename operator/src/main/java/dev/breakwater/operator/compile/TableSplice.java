@@ -135,7 +135,7 @@ final class TableSplice {
         }
         List<HasMetadata> routes = new ArrayList<>(snapshot.routes());
         routes.removeIf(r -> !IncrementalCompiler.named(r));
-        routes.sort(ObjectAge.OLDEST_FIRST);
+        ObjectAge.sort(routes);
         List<RouteStatusReport> out = new ArrayList<>();
         for (HasMetadata r : routes) {
             RouteStatusReport report = byName.remove(Compiler.traceName(r));
