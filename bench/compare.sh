@@ -8,7 +8,7 @@
 #
 # Settings: REPS (3), DURATION (10), WARMUP (3 for the native peers), WARMUP_OURS (20: the JIT needs it),
 # SCENARIOS ("c64 c256 64k tls-h1 tls-h2 tls-hs"), TARGETS ("direct nginx-ka320 haproxy breakwater"),
-# JAVA_OPTS for Breakwater's JVM ("-Dbreakwater.tls.sessionResumption=false"),
+# JAVA_OPTS for Breakwater's JVM ("-Dbreakwater.tls.sessionResumption=false"), BREAKWATER_ACCESS_LOG (off),
 # BENCH_DIR (../shared/bench). Generated state goes to bench/run/ (gitignored).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +22,9 @@ export TARGETS=${TARGETS:-"direct nginx-ka320 haproxy breakwater"}
 export BREAKWATER_SCENARIOS=${BREAKWATER_SCENARIOS:-"c64 c256 64k cache tls-h1 tls-h2 tls-hs"}
 # the peers run without TLS session resumption (every tls-hs connection is a full handshake): so does Breakwater
 export JAVA_OPTS=${JAVA_OPTS:-"-Dbreakwater.tls.sessionResumption=false"}
+# the peers write no access log (the harness turns theirs off): neither does Breakwater, unless BREAKWATER_ACCESS_LOG
+# says json or text (the cost of logging every request)
+export BREAKWATER_ACCESS_LOG=${BREAKWATER_ACCESS_LOG:-off}
 
 mkdir -p "$RUN"
 [[ -f $RUN/.setup-done ]] || "$BENCH_DIR/setup.sh"

@@ -40,7 +40,15 @@ public final class EdgeOptions {
     private RequestPolicy request = RequestPolicy.DEFAULT;
     private TrustedSources proxyProtocolFrom = TrustedSources.NONE;
     private L4Settings l4 = L4Settings.DEFAULTS;
-    private AccessLogConfig accessLog = AccessLogConfig.DEFAULTS;
+    private AccessLogConfig accessLog = accessLogFromEnvironment(System.getenv(ACCESS_LOG_ENV));
+
+    /** The environment variable that sets the access log's format where no {@code --access-log} is given. */
+    static final String ACCESS_LOG_ENV = "BREAKWATER_ACCESS_LOG";
+
+    static AccessLogConfig accessLogFromEnvironment(String value) {
+        return value == null || value.isBlank() ? AccessLogConfig.DEFAULTS
+                : AccessLogConfig.DEFAULTS.withFormat(AccessLogConfig.Format.parse(ACCESS_LOG_ENV, value));
+    }
 
     /**
      * Takes the option if it is one of these.

@@ -3,6 +3,7 @@ package dev.breakwater.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.breakwater.dataplane.accesslog.AccessLogConfig;
 import dev.breakwater.dataplane.cache.DiskTierConfig;
 import dev.breakwater.dataplane.request.PathPolicy;
 import org.junit.jupiter.api.Test;
@@ -48,5 +49,15 @@ class EdgeOptionsTest {
                 .hasMessage("--path-merge-slashes: 'maybe' (expected: true or false)");
         assertThatThrownBy(() -> options.accept("--path-escaped-slashes", "allow"))
                 .hasMessage("--path-escaped-slashes: 'allow' (expected: reject, keep or decode)");
+    }
+
+    @Test
+    void theAccessLogFormatComesFromTheEnvironmentWhenNoOptionSaysIt() {
+        assertThat(EdgeOptions.accessLogFromEnvironment(null)).isEqualTo(AccessLogConfig.DEFAULTS);
+        assertThat(EdgeOptions.accessLogFromEnvironment(" ")).isEqualTo(AccessLogConfig.DEFAULTS);
+        assertThat(EdgeOptions.accessLogFromEnvironment("off").format()).isEqualTo(AccessLogConfig.Format.OFF);
+        assertThat(EdgeOptions.accessLogFromEnvironment("Text").format()).isEqualTo(AccessLogConfig.Format.TEXT);
+        assertThatThrownBy(() -> EdgeOptions.accessLogFromEnvironment("loud"))
+                .hasMessage("BREAKWATER_ACCESS_LOG: 'loud' (expected: json, text or off)");
     }
 }
