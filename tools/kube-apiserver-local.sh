@@ -153,6 +153,9 @@ start() {
     local etcd_port=${ETCD_PORT:-$(free_port)}
     local peer_port; peer_port=$(free_port)
     local api_port=${KUBE_APISERVER_PORT:-$(free_port)}
+    # free_port runs in a subshell each time, so it cannot remember what it gave: keep the three apart here
+    while [[ $peer_port == "$etcd_port" ]]; do peer_port=$(free_port); done
+    while [[ $api_port == "$etcd_port" || $api_port == "$peer_port" ]]; do api_port=$(free_port); done
     local timeout=${KUBE_START_TIMEOUT:-90} deadline pid
     local url=https://127.0.0.1:$api_port
     port_open "$etcd_port" && die "port $etcd_port (etcd) is in use"
@@ -174,10 +177,14 @@ start() {
         --listen-peer-urls="http://127.0.0.1:$peer_port" --initial-advertise-peer-urls="http://127.0.0.1:$peer_port" \
         --initial-cluster="local=http://127.0.0.1:$peer_port" --initial-cluster-state=new \
         --log-level=warn "${nofsync[@]}" </dev/null >"$dir/etcd.log" 2>&1 &
-    echo $! >"$dir/etcd.pid"
-    log "etcd pid $! on 127.0.0.1:$etcd_port"
+    local etcd_pid=$!
+    echo "$etcd_pid" >"$dir/etcd.pid"
+    log "etcd pid $etcd_pid on 127.0.0.1:$etcd_port"
+    # the process we started is asked directly: live_pid's check of its command line (against a pid file's pid
+    # reused by another process) fails in the moment before setsid has exec'd etcd, when the pid is still this
+    # script's subshell; under load that moment was long enough to report a healthy start as "etcd exited"
     until etcd_healthy "$etcd_port"; do
-        live_pid etcd >/dev/null || fail "etcd exited"
+        kill -0 "$etcd_pid" 2>/dev/null || fail "etcd exited"
         ((SECONDS < deadline)) || fail "etcd not healthy after ${timeout}s"
         sleep 0.2
     done
@@ -201,11 +208,12 @@ start() {
         --disable-admission-plugins=ServiceAccount --endpoint-reconciler-type=none \
         --allow-privileged=true --profiling=false \
         "${extra[@]}" </dev/null >"$dir/kube-apiserver.log" 2>&1 &
-    echo $! >"$dir/kube-apiserver.pid"
-    log "kube-apiserver pid $! on $url"
+    local api_pid=$!
+    echo "$api_pid" >"$dir/kube-apiserver.pid"
+    log "kube-apiserver pid $api_pid on $url"
     write_kubeconfig "$url"
     until ready; do
-        live_pid kube-apiserver >/dev/null || fail "kube-apiserver exited"
+        kill -0 "$api_pid" 2>/dev/null || fail "kube-apiserver exited"
         ((SECONDS < deadline)) || fail "kube-apiserver not ready (/readyz) after ${timeout}s"
         sleep 0.3
     done
