@@ -187,8 +187,8 @@ public final class ByteRanges {
         return date != HttpDate.INVALID && lastModified != HttpDate.INVALID && date == lastModified;
     }
 
-    /** A non-negative decimal of at most 18 digits, or -1. */
-    private static long number(String s) {
+    /** A non-negative decimal of at most 18 digits, or -1 (also read by {@link PartialContent}). */
+    static long number(String s) {
         if (s.isEmpty() || s.length() > 18) {
             return -1;
         }

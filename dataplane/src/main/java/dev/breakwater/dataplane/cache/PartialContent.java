@@ -69,9 +69,9 @@ public final class PartialContent {
         if (dash <= 0 || slash < dash) {
             return null;
         }
-        long first = number(v.substring(0, dash));
-        long last = number(v.substring(dash + 1, slash));
-        long length = number(v.substring(slash + 1));
+        long first = ByteRanges.number(v.substring(0, dash));
+        long last = ByteRanges.number(v.substring(dash + 1, slash));
+        long length = ByteRanges.number(v.substring(slash + 1));
         if (first < 0 || last < first || length <= last) {
             return null;
         }
@@ -153,21 +153,5 @@ public final class PartialContent {
             }
         }
         return null;
-    }
-
-    /** A non-negative decimal of at most 18 digits, or -1. */
-    private static long number(String s) {
-        if (s.isEmpty() || s.length() > 18) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
     }
 }
