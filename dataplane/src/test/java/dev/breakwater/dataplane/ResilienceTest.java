@@ -2,6 +2,7 @@ package dev.breakwater.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.breakwater.dataplane.testing.Blackhole;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.ClusterPolicy;
@@ -225,6 +226,35 @@ class ResilienceTest {
         assertThat(backend(finished)).isEqualTo("a");
         HttpResponse<String> cut = tooSlow.get(5, TimeUnit.SECONDS);
         assertThat(cut.statusCode()).as("closed at the drain timeout").isEqualTo(502);
+    }
+
+    /**
+     * An endpoint whose pod is gone may never answer the SYN: a connect to it that is still waiting when a table takes
+     * the endpoint out is given up, and the request goes to an endpoint of the new table at once, not after the
+     * connect timeout (20 s here, longer than the client waits).
+     */
+    @Test
+    void aConnectToAnEndpointThatLeavesTheTableIsGivenUpForOneOfTheNewTable() throws Exception {
+        try (Blackhole hole = Blackhole.open()) {
+            RoutePolicy patient = RoutePolicy.builder().connectTimeoutMillis(20_000L).build();
+            List<Endpoint> gone = List.of(Endpoint.ready("127.0.0.1", hole.port()));
+            proxy.apply(RoutingTable.of(List.of(new VirtualHost("*", List.of(new Route("app", "test",
+                            RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to("app"), patient)))),
+                    List.of(new Cluster("app", Cluster.Protocol.HTTP1, gone, null, null))));
+            CompletableFuture<HttpResponse<String>> waiting = client.sendAsync(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + proxy.httpPort() + "/x")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(300);
+            assertThat(waiting).as("the connect to the endpoint that takes no connection waits").isNotDone();
+
+            proxy.apply(table(patient, null, b).withVersion(2));
+
+            HttpResponse<String> r = waiting.get(10, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(backend(r)).as("answered by the new table's endpoint").isEqualTo("b");
+            assertThat(proxy.metrics().scrape()).as("the endpoint that left is not counted as failing to connect")
+                    .doesNotContain("kind=\"connect\"");
+        }
     }
 
     @Test

@@ -51,6 +51,8 @@ public final class UpstreamPool {
     /** Busy connections with a drain deadline already set (one timer per connection, whatever the swaps). */
     private final Set<UpstreamConnection> drainScheduled =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Connects (and TLS handshakes) in progress, with their endpoint's key: failed at once if it leaves the table. */
+    private final Map<Channel, Connecting> connecting = new java.util.IdentityHashMap<>();
     private Set<String> serving;
     private final TlsContexts clientTls;
     private int idleCount;
@@ -221,8 +223,25 @@ public final class UpstreamPool {
                     }
                 })
                 .connect(endpoint.socketAddress());
+        Channel ch = f.channel();
+        connecting.put(ch, new Connecting(endpoint.key(), ready));
+        ready.addListener(r -> connecting.remove(ch));
         whenReady(f, ssl, ready);
         return f;
+    }
+
+    /** A connect in progress: its endpoint, and what completes once it is connected (and handshaken). */
+    private record Connecting(String key, Promise<Channel> ready) {
+    }
+
+    /** False once a table took the endpoint out of those that get new requests (removed, terminating, not ready). */
+    public boolean serves(String key) {
+        return serving == null || serving.contains(key);
+    }
+
+    /** Connects in progress on this loop (connected and handshaken ones are no longer counted). */
+    public int connectingCount() {
+        return connecting.size();
     }
 
     /** Completes {@code ready} once the connection is made and, over TLS, its handshake is done. */
@@ -270,6 +289,14 @@ public final class UpstreamPool {
         assert loop.inEventLoop();
         serving = servingKeys;
         retainOnly(servingKeys);
+        for (Map.Entry<Channel, Connecting> e : List.copyOf(connecting.entrySet())) {
+            Connecting c = e.getValue();
+            if (!servingKeys.contains(c.key())) {
+                LOG.debug("{} left the table while being connected to: that connect is given up", c.key());
+                c.ready().tryFailure(new EndpointLeftTableException(c.key()));
+                e.getKey().close();
+            }
+        }
         for (UpstreamConnection c : List.copyOf(busy)) {
             if (!servingKeys.contains(c.key()) && drainScheduled.add(c)) {
                 long millis = drainMillisOf.getOrDefault(c.key(), defaultDrainMillis);

@@ -146,6 +146,11 @@ public final class Router {
         return clusters.values();
     }
 
+    /** The compiled cluster of this name, or null when the table has none. */
+    public CompiledCluster cluster(String name) {
+        return clusters.get(name);
+    }
+
     public RoutingTable table() {
         return table;
     }

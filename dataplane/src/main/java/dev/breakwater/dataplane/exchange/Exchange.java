@@ -220,7 +220,7 @@ public final class Exchange {
             downstream.flush();
         }
         call = new UpstreamCall(response, connection.pool(), connection.timer(), services.metrics(), r, context,
-                connection.https(), req, retryable, upgradeRequested);
+                connection.https(), req, retryable, upgradeRequested, services.table());
         if (r.cache() != null && services.cache() != null) {
             cache = r.cache().onRequest(context, services.cache(), target, upgradeRequested);
             if (cache != null && consultCache(true)) {

@@ -55,6 +55,11 @@ final class Attempt {
         }
     }
 
+    /** False once a table took the endpoint of this try out of those that get new requests. */
+    boolean endpointServes() {
+        return pool.serves(endpoint.key());
+    }
+
     /** Tries the same endpoint again on a new connection (a reused one failed before any answer). */
     void beginOnNewConnection() {
         count();

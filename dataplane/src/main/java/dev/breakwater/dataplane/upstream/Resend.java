@@ -72,10 +72,12 @@ final class Resend {
     /**
      * A reused connection failed before any byte of the answer arrived (the endpoint had closed it while it idled, or
      * it answered with bytes that are no response): sends the request once more on a new connection, when that is
-     * safe: the request has no body, and it is idempotent or its head never reached the connection.
+     * safe: the request has no body, and it is idempotent or its head never reached the connection; and while the
+     * endpoint still gets new requests (one that left the table is rather retried on another).
      */
     boolean onFreshConnection(UpstreamConnection failed) {
-        if (!attempts.onFreshConnection(failed.reused(), call.retryable(), sender.headSent())) {
+        if (!attempt.endpointServes()
+                || !attempts.onFreshConnection(failed.reused(), call.retryable(), sender.headSent())) {
             return false;
         }
         LOG.debug("reused connection to {} failed before an answer; retrying on a new one", attempt.endpoint());

@@ -1,10 +1,12 @@
 package dev.breakwater.dataplane.upstream;
 
+import dev.breakwater.dataplane.backend.EndpointLeftTableException;
 import dev.breakwater.dataplane.backend.UpstreamConnection;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.CompiledCluster;
 import dev.breakwater.dataplane.config.CompiledRoute;
+import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.config.RouteLimits;
 import dev.breakwater.dataplane.lb.PickContext;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
@@ -62,15 +64,16 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
      * @param pick      what the balancer may hash on (the request)
      * @param retryable true for a request without a body (it may be sent again as it is)
      * @param upgrade   true for a WebSocket upgrade (never retried; a 101 makes a tunnel)
+     * @param table     the table served, whose newest cluster a retry picks from (null: the route's)
      */
     public UpstreamCall(CallListener listener, UpstreamPool pool, CallTimer timer, ProxyMetrics metrics,
                         CompiledRoute route, PickContext pick, boolean https, HttpRequest request, boolean retryable,
-                        boolean upgrade) {
+                        boolean upgrade, TableHolder table) {
         this.listener = listener;
         this.timer = timer;
         this.metrics = metrics;
         this.request = request;
-        this.choice = new EndpointChoice(route, pick, https);
+        this.choice = new EndpointChoice(route, pick, https, table);
         this.limits = route.limits();
         this.attempts = new Attempts(limits.retries(), request.method().name());
         this.sender = new RequestSender(this, request);
@@ -176,9 +179,12 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     /** A new connection to {@code target} could not be made; the attempt has been ended. */
     void connectFailed(UpstreamEndpoint target, Throwable cause) {
-        metrics.upstreamError(cluster.name(), UpstreamError.CONNECT);
         LOG.debug("connect to {} failed: {}", target, cause.toString());
-        cluster.failed(target);
+        if (!(cause instanceof EndpointLeftTableException)) {
+            // one that left the table while connecting did not fail: it is gone, and nothing was sent
+            metrics.upstreamError(cluster.name(), UpstreamError.CONNECT);
+            cluster.failed(target);
+        }
         // the request never reached an endpoint: always worth others (up to three tries in all), outside the
         // retry budget, which guards endpoints against amplified load that a refused connect never put on them;
         // in a rolling update more than one endpoint in the table may already be gone
