@@ -187,7 +187,7 @@ class ClusterIT {
             Thread.sleep(3000);
             load.close();
             report("rolling update, backend with preStop (3 replicas): %s", load.summary());
-            assertThat(load.failed()).as(load.summary()).isZero();
+            assertThat(load.failed()).as(() -> load.summary() + dataplaneDiagnostics()).isZero();
             assertThat(load.versions()).containsKey("version=2");
         }
         assertThat(get("web.example").body()).contains("version=2");
@@ -201,7 +201,7 @@ class ClusterIT {
             Thread.sleep(3000);
             load.close();
             report("scale 3 -> 1 -> 3, backend with preStop: %s", load.summary());
-            assertThat(load.failed()).as(load.summary()).isZero();
+            assertThat(load.failed()).as(() -> load.summary() + dataplaneDiagnostics()).isZero();
         }
     }
 
@@ -219,8 +219,8 @@ class ClusterIT {
             load.close();
             report("rolling update, backend without preStop that exits at once on SIGTERM (3 replicas): %s",
                     load.summary());
-            assertThat(load.failed()).as("a refused or reset connection before any byte of the answer is tried "
-                    + "on another ready endpoint: %s", load.summary()).isZero();
+            assertThat(load.failed()).as(() -> "a refused or reset connection before any byte of the answer is tried "
+                    + "on another ready endpoint: " + load.summary() + dataplaneDiagnostics()).isZero();
         }
     }
 
@@ -240,7 +240,7 @@ class ClusterIT {
             // connections (the new pod listens only once it serves a table), and the old pod drains its own
             report("rolling restart of the data-plane DaemonSet (client retries refused connections only): %s",
                     load.summary());
-            assertThat(load.failed()).as(load.summary()).isZero();
+            assertThat(load.failed()).as(() -> load.summary() + dataplaneDiagnostics()).isZero();
         }
     }
 
@@ -267,7 +267,7 @@ class ClusterIT {
             cluster.kubectl(ROLLOUT, "-n", NS, "rollout", "status", "deploy/breakwater-operator", "--timeout=300s");
             load.close();
             report("delete the operator leader pod: %s", load.summary());
-            assertThat(load.failed()).as(load.summary()).isZero();
+            assertThat(load.failed()).as(() -> load.summary() + dataplaneDiagnostics()).isZero();
         }
     }
 
@@ -290,7 +290,7 @@ class ClusterIT {
             load.close();
             report("helm upgrade (a new data-plane option: the DaemonSet is replaced; client retries refused "
                     + "connections only): %s", load.summary());
-            assertThat(load.failed()).as(load.summary()).isZero();
+            assertThat(load.failed()).as(() -> load.summary() + dataplaneDiagnostics()).isZero();
         }
         assertThat(client.apps().daemonSets().inNamespace(NS).withName("breakwater-dataplane").get().getSpec()
                 .getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--cache-size", "32Mi");
@@ -568,6 +568,29 @@ class ClusterIT {
         List<Double> sorted = values.stream().sorted().toList();
         int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    /**
+     * For a failure's message: what each data plane counted of upstream errors and retries, and its last log lines
+     * (the upstream's DEBUG lines say which endpoint failed how, where the image logs them).
+     */
+    private String dataplaneDiagnostics() {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (Pod p : client.pods().inNamespace(NS).withLabel("app.kubernetes.io/component", "dataplane").list()
+                    .getItems()) {
+                String name = p.getMetadata().getName();
+                String metrics = cluster.kubectl(Duration.ofSeconds(20), "get", "--raw",
+                        "/api/v1/namespaces/" + NS + "/pods/" + name + ":9090/proxy/metrics");
+                metrics.lines().filter(l -> l.startsWith("breakwater_upstream_"))
+                        .forEach(l -> out.append("\n  ").append(name).append(' ').append(l));
+                String logs = cluster.kubectl(Duration.ofSeconds(20), "-n", NS, "logs", name, "--tail=60");
+                logs.lines().forEach(l -> out.append("\n  ").append(name).append(" log: ").append(l));
+            }
+        } catch (Exception | AssertionError e) {
+            out.append("\n  (no data-plane diagnostics: ").append(e).append(')');
+        }
+        return out.toString();
     }
 
     private static void report(String format, Object... args) throws IOException {
