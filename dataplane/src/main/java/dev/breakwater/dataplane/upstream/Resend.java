@@ -1,8 +1,13 @@
 package dev.breakwater.dataplane.upstream;
 
+import dev.breakwater.dataplane.backend.EndpointLeftTableException;
 import dev.breakwater.dataplane.backend.UpstreamConnection;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.metrics.ProxyMetrics.UpstreamError;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +38,65 @@ final class Resend {
         this.metrics = metrics;
     }
 
-    /** After a failed connect: on another endpoint, outside the retry budget, if fewer than three were tried. */
-    boolean afterConnectFailure() {
+    /**
+     * After a failed connect (the attempt ended): on another endpoint, outside the retry budget, if fewer than three
+     * were tried. The request never reached an endpoint, which guards endpoints against amplified load that a refused
+     * connect never put on them; in a rolling update more than one endpoint in the table may already be gone.
+     */
+    boolean afterConnectFailure(UpstreamEndpoint target, Throwable cause) {
+        LOG.debug("connect to {} failed: {}", target, cause.toString());
+        if (!(cause instanceof EndpointLeftTableException)) {
+            // one that left the table while connecting did not fail: it is gone, and nothing was sent
+            metrics.upstreamError(call.cluster().name(), UpstreamError.CONNECT);
+            call.cluster().failed(target);
+        }
         return attempts.afterConnectFailure() && toNext("connect failure");
+    }
+
+    /**
+     * The attempt's connection closed before any byte of the answer (the attempt ended): once more on a new
+     * connection when a reused one failed, else on another endpoint when resets are retried. A cut at the drain
+     * timeout is final: the operator said how long requests to a removed endpoint may run.
+     */
+    boolean afterClosed(UpstreamConnection c) {
+        if (c.cutByDrainTimeout()) {
+            call.cluster().failed(attempt.endpoint());
+            return false;
+        }
+        if (onFreshConnection(c)) {
+            return true;
+        }
+        call.cluster().failed(attempt.endpoint());
+        return attempts.onReset() && mayAfterSending() && retry("reset");
+    }
+
+    /**
+     * The endpoint answered 5xx: when that is retried, its answer is dropped (and its connection with it) for an
+     * attempt on another endpoint; true when the call goes on (or was answered with that status for want of one).
+     */
+    boolean instead5xx(UpstreamConnection c, int code, HttpResponse resp) {
+        if (!attempts.on5xx(code, resp) || !mayAfterSending() || !reserve()) {
+            return false;
+        }
+        ReferenceCountUtil.release(resp);
+        attempt.detach();
+        c.discard();
+        attempt.end();
+        if (!toNext("status " + code)) {
+            call.fail(HttpResponseStatus.valueOf(code), "endpoint answered " + code);
+        }
+        return true;
+    }
+
+    /** The try's own timeout passed (shorter than the response timeout): on another endpoint, when that is retried. */
+    boolean afterPerTryTimeout() {
+        if (!attempts.onPerTryTimeout() || !mayAfterSending()) {
+            return false;
+        }
+        attempt.detach().discard();
+        attempt.end();
+        call.cluster().failed(attempt.endpoint());
+        return retry("per-try timeout");
     }
 
     /** On another endpoint, if attempts are left and the cluster's retry budget allows. */

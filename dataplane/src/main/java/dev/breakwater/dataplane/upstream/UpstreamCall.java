@@ -1,6 +1,5 @@
 package dev.breakwater.dataplane.upstream;
 
-import dev.breakwater.dataplane.backend.EndpointLeftTableException;
 import dev.breakwater.dataplane.backend.UpstreamConnection;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
@@ -179,16 +178,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
 
     /** A new connection to {@code target} could not be made; the attempt has been ended. */
     void connectFailed(UpstreamEndpoint target, Throwable cause) {
-        LOG.debug("connect to {} failed: {}", target, cause.toString());
-        if (!(cause instanceof EndpointLeftTableException)) {
-            // one that left the table while connecting did not fail: it is gone, and nothing was sent
-            metrics.upstreamError(cluster.name(), UpstreamError.CONNECT);
-            cluster.failed(target);
-        }
-        // the request never reached an endpoint: always worth others (up to three tries in all), outside the
-        // retry budget, which guards endpoints against amplified load that a refused connect never put on them;
-        // in a rolling update more than one endpoint in the table may already be gone
-        if (resend.afterConnectFailure()) {
+        if (resend.afterConnectFailure(target, cause)) {
             return;
         }
         listener.onReadingChanged();
@@ -293,15 +283,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         }
         if (code >= 500) {
             cluster.failed(attempt.endpoint());
-            if (attempts.on5xx(code, resp) && resend.mayAfterSending() && resend.reserve()) {
-                // this answer is dropped (and its connection with it) for another attempt
-                ReferenceCountUtil.release(resp);
-                attempt.detach();
-                c.discard();
-                attempt.end();
-                if (!resend.toNext("status " + code)) {
-                    listener.onFailed(HttpResponseStatus.valueOf(code), "endpoint answered " + code);
-                }
+            if (resend.instead5xx(c, code, resp)) {
                 return;
             }
         } else {
@@ -360,12 +342,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
         listener.onAttemptLost();
         if (!responseStarted) {
             attempt.end();
-            if (!c.cutByDrainTimeout() && resend.onFreshConnection(c)) {
-                return;
-            }
-            cluster.failed(attempt.endpoint());
-            // a cut at the drain timeout is final: the operator said how long requests to a removed endpoint may run
-            if (!c.cutByDrainTimeout() && attempts.onReset() && resend.mayAfterSending() && resend.retry("reset")) {
+            if (resend.afterClosed(c)) {
                 return;
             }
             listener.onFailed(HttpResponseStatus.BAD_GATEWAY, "endpoint closed the connection");
@@ -398,20 +375,15 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             fail(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not take the request body in time");
             return;
         }
-        if (expired == Deadlines.Expired.PER_TRY && attempts.onPerTryTimeout() && resend.mayAfterSending()) {
-            attempt.detach().discard();
-            attempt.end();
-            cluster.failed(attempt.endpoint());
-            if (resend.retry("per-try timeout")) {
-                return;
-            }
+        if (expired == Deadlines.Expired.PER_TRY && resend.afterPerTryTimeout()) {
+            return;
         }
         abort();
         fail(HttpResponseStatus.GATEWAY_TIMEOUT, "endpoint did not answer in time");
     }
 
     /** The call failed: answered with {@code status} before the response began, else cut. */
-    private void fail(HttpResponseStatus status, String message) {
+    void fail(HttpResponseStatus status, String message) {
         if (!responseStarted) {
             listener.onFailed(status, message);
         } else {
