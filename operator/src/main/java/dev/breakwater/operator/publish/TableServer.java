@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * published, so a slow data plane skips versions instead of holding up the others or piling up tables. A data
  * plane whose {@code HELLO} names the hash of the latest table is not sent it again, and counts as serving it.
  *
- * <p>Meters: {@code breakwater.channel.dataplanes.connected} (gauge), {@code
+ * <p>Meters: {@code breakwater.channel.dataplanes.connected} (gauge), {@code breakwater.channel.table.version}
+ * (gauge, the version published last), {@code
  * breakwater.channel.dataplane.table.version{dataplane}} (gauge, the version each serves),
  * {@code breakwater.channel.push.latency} (timer, from publication, or from the data plane's {@code HELLO} if
  * later, to its ACK) and {@code breakwater.channel.nacks} (counter).
@@ -105,6 +106,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     };
     private volatile Published latest;
     private final Gauge connectedGauge;
+    private final Gauge publishedGauge;
     private final Timer pushLatency;
     private final Counter nacks;
 
@@ -125,6 +127,8 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         this.threads = b.threads;
         this.connectedGauge = Gauge.builder("breakwater.channel.dataplanes.connected", peers, Map::size)
                 .description("Data planes connected to the push channel").register(registry);
+        this.publishedGauge = Gauge.builder("breakwater.channel.table.version", this, TableServer::latestVersion)
+                .description("Version of the table published last (-1 before the first)").register(registry);
         this.pushLatency = Timer.builder("breakwater.channel.push.latency")
                 .description("From a table's publication to a data plane's ACK").register(registry);
         this.nacks = Counter.builder("breakwater.channel.nacks")
@@ -298,7 +302,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Meter m : List.of(connectedGauge, pushLatency, nacks)) {
+        for (Meter m : List.of(connectedGauge, publishedGauge, pushLatency, nacks)) {
             registry.remove(m);
         }
         servedVersionGauges.values().forEach(registry::remove);

@@ -272,9 +272,11 @@ class ChartDefaultsTest {
     }
 
     @Test
-    void dataPlanesAskPrometheusToScrapeTheirAdminPort() {
-        // the operator serves no /metrics yet (operator.metrics.enabled)
-        assertThat(operator().getSpec().getTemplate().getMetadata().getAnnotations()).isNullOrEmpty();
+    void dataPlanesAndOperatorsAskPrometheusToScrapeThem() {
+        // the operator's health port serves /metrics too (the push channel and the compiler): on by default
+        assertThat(operator().getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(
+                "prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "8081")
+                .containsEntry("prometheus.io/path", "/metrics");
         assertThat(dataplane().getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(
                 "prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "9090")
                 .containsEntry("prometheus.io/path", "/metrics");

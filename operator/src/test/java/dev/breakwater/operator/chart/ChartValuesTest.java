@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -182,10 +183,36 @@ class ChartValuesTest {
         assertThat(r.get(Deployment.class, "breakwater-operator").getSpec().getTemplate().getMetadata()
                 .getAnnotations()).containsEntry("prometheus.io/port", "8081");
         assertThat(Chart.render(values("metrics.serviceMonitor.enabled", true)).find("Service",
-                "breakwater-operator-metrics")).as("no operator target until it serves /metrics").isEmpty();
+                "breakwater-operator-metrics")).as("the operator is a target by default").isPresent();
+        assertThat(Chart.render(values("metrics.serviceMonitor.enabled", true, "operator.metrics.enabled", false))
+                .find("Service", "breakwater-operator-metrics")).as("unless operator.metrics.enabled is false")
+                .isEmpty();
         assertThat(dataplaneMetrics.getSpec().getClusterIP()).isEqualTo("None");
         assertThat(dataplaneMetrics.getSpec().getSelector()).containsEntry("app.kubernetes.io/component", "dataplane");
         assertThat(Chart.renderDefaults().find("ServiceMonitor", "breakwater")).isEmpty();
+    }
+
+    @Test
+    void theDashboardAndTheAlertsAreTheChartsFilesAsTheyAre() throws Exception {
+        Chart.Rendering r = Chart.render(values("metrics.grafanaDashboard.enabled", true,
+                "metrics.grafanaDashboard.namespace", "monitoring", "metrics.prometheusRule.enabled", true,
+                "metrics.prometheusRule.labels", Map.of("release", "prometheus")));
+        ConfigMap dashboard = r.get(ConfigMap.class, "breakwater-dashboard");
+        assertThat(dashboard.getMetadata().getNamespace()).isEqualTo("monitoring");
+        assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.readTree(dashboard.getData().get("breakwater.json")))
+                .isEqualTo(json.readTree(Chart.DIR.resolve("files/grafana-dashboard.json").toFile()));
+
+        Chart.Document rule = r.get("PrometheusRule", "breakwater");
+        assertThat(rule.object().get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(rule.metadata().get("labels")).asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("release", "prometheus");
+        assertThat(rule.object().get("spec")).isEqualTo(Chart.YAML.readValue(
+                Chart.DIR.resolve("files/prometheus-rules.yaml").toFile(), Map.class));
+
+        assertThat(Chart.renderDefaults().find("PrometheusRule", "breakwater")).isEmpty();
+        assertThat(Chart.renderDefaults().find("ConfigMap", "breakwater-dashboard")).isEmpty();
     }
 
     @Test

@@ -565,6 +565,194 @@ abstract class E2EScenarios {
         scopedOperator.process().kill();
     }
 
+    /**
+     * The chart's Grafana dashboard and alerts ({@code charts/breakwater/files/}) against a real Prometheus scraping
+     * this data plane and the leading operator: each dashboard query returns data, and each alert's expression does
+     * once its condition is made to happen (a route whose only endpoint refuses connections: 5xx; a Route listener on
+     * a port already taken, which the data plane NACKs and so falls behind; the certificate of the TLS scenario,
+     * valid for 10 days). Prometheus loads the rule file itself and reports every rule healthy.
+     */
+    @Test
+    @Order(90)
+    void theDashboardsQueriesAndTheAlertsReturnDataFromARealPrometheus() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(PrometheusServer.BINARY),
+                "no " + PrometheusServer.BINARY + " (Debian's prometheus package; .ci/run installs it)");
+        Path files = projectRoot().resolve("charts/breakwater/files");
+        Operator leader = operators.get("op-1");
+        assertThat(readyz(leader)).contains("leader");
+
+        // scraping from before the changes below, so that their compiles and pushes are seen
+        PrometheusServer prometheus = PrometheusServer.start(work.resolve("prometheus"), Map.of(
+                "dataplane", List.of("127.0.0.1:" + adminPort),
+                "operator", List.of("127.0.0.1:" + leader.healthPort())), files.resolve("prometheus-rules.yaml"));
+        E2EBackend cached = backend("cached");
+        E2EBackend checked = backend("checked");
+        E2EBackend gone = E2EBackend.start("gone");
+        gone.close(); // its port now refuses connections (the slice below names it)
+        apply(service(APPS, "cached") + slice(APPS, "cached-1", "cached", cached)
+                + service(APPS, "checked") + slice(APPS, "checked-1", "checked", checked)
+                + service(APPS, "gone") + slice(APPS, "gone-1", "gone", gone) + """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: cached
+                  namespace: %1$s
+                  annotations: {breakwater.dev/cache: "true", breakwater.dev/cache-default-ttl: "10m"}
+                spec:
+                  ingressClassName: %2$s
+                  rules:
+                  - host: cached.e2e.test
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: cached, port: {number: 80}}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: failing, namespace: %1$s}
+                spec:
+                  ingressClassName: %2$s
+                  rules:
+                  - host: failing.e2e.test
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: gone, port: {number: 80}}}}
+                ---
+                apiVersion: breakwater.dev/v1alpha1
+                kind: Route
+                metadata: {name: checked, namespace: %1$s}
+                spec:
+                  hostnames: [checked.e2e.test]
+                  rules:
+                  - healthCheck: {path: /healthz, interval: 1s}
+                    backends: [{name: checked, port: http}]
+                """.formatted(APPS, CLASS));
+        await("the three hosts served", () -> get("cached.e2e.test", "/").status() == 200
+                && get("checked.e2e.test", "/").status() == 200 && get("failing.e2e.test", "/").status() == 502);
+
+        try (prometheus; ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            // traffic of every kind the dashboard shows, all along (bounded: it stops with the scenario or in 5 min)
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread traffic = new Thread(() -> {
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+                while (!stop.get() && System.nanoTime() < deadline) {
+                    get("cached.e2e.test", "/page");
+                    get("checked.e2e.test", "/");
+                    get("failing.e2e.test", "/");
+                    get("nobody.e2e.test", "/");
+                    try {
+                        httpsGet("tls.e2e.test", "/");
+                    } catch (IOException e) {
+                        // counted or not, the next round tries again
+                    }
+                    sleep(100);
+                }
+            }, "e2e-dashboard-traffic");
+            traffic.start();
+            try {
+                assertThat(rawRequest("GET / HTTP/1.1\r\nHost: a.e2e.test\r\nHost: b.e2e.test\r\n\r\n"))
+                        .as("two Host fields are refused at the edge").startsWith("HTTP/1.1 400");
+                await("Prometheus scraping the data plane and the operator", () -> {
+                    try {
+                        JsonNode targets = prometheus.targets();
+                        int up = 0;
+                        for (JsonNode t : targets) {
+                            up += "up".equals(t.path("health").asText()) ? 1 : 0;
+                        }
+                        return up == 2;
+                    } catch (IOException | InterruptedException e) {
+                        return false;
+                    }
+                });
+
+                JsonNode dashboard = JSON.readTree(files.resolve("grafana-dashboard.json").toFile());
+                int queries = 0;
+                for (JsonNode panel : dashboard.path("panels")) {
+                    for (JsonNode target : panel.path("targets")) {
+                        String expr = target.path("expr").asText().replace("$__rate_interval", "1m");
+                        awaitData(prometheus, "dashboard panel '" + panel.path("title").asText() + "'", expr);
+                        queries++;
+                    }
+                }
+                log("every one of the dashboard's " + queries + " queries returns data");
+
+                // a Route listener on a port already taken: the data plane refuses the table (NACK), and so serves
+                // an older version than the operator published
+                apply("""
+                        apiVersion: breakwater.dev/v1alpha1
+                        kind: Route
+                        metadata: {name: taken-port, namespace: %s}
+                        spec:
+                          listeners:
+                          - {protocol: TCP, port: %d, backends: [{name: checked, port: http}]}
+                        """.formatted(APPS, taken.getLocalPort()));
+                JsonNode groups = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                        .readTree(files.resolve("prometheus-rules.yaml").toFile()).path("groups");
+                int alerts = 0;
+                for (JsonNode group : groups) {
+                    for (JsonNode rule : group.path("rules")) {
+                        awaitData(prometheus, "alert " + rule.path("alert").asText(), rule.path("expr").asText());
+                        alerts++;
+                    }
+                }
+                log("every one of the " + alerts + " alerts' expressions returns data once its condition holds");
+                JsonNode loaded = await("Prometheus evaluating the rule file", () -> {
+                    try {
+                        JsonNode g = prometheus.rules();
+                        return g.size() > 0 && g.get(0).path("rules").size() > 0
+                                && g.get(0).path("rules").get(0).has("lastEvaluation") ? g : null;
+                    } catch (IOException | InterruptedException e) {
+                        return null;
+                    }
+                });
+                for (JsonNode rule : loaded.get(0).path("rules")) {
+                    assertThat(rule.path("health").asText()).as("rule %s: %s", rule.path("name").asText(),
+                            rule.path("lastError").asText()).isEqualTo("ok");
+                }
+                assertThat(loaded.get(0).path("rules")).hasSize(alerts);
+            } finally {
+                stop.set(true);
+                traffic.join(TimeUnit.SECONDS.toMillis(30));
+                admin.genericKubernetesResources("breakwater.dev/v1alpha1", "Route").inNamespace(APPS)
+                        .withName("taken-port").delete();
+            }
+            await("the data plane caught up once the Route with the taken port is gone", () -> {
+                try {
+                    return prometheus.query("breakwater_channel_dataplane_table_version < ignoring(dataplane) "
+                            + "group_left max without (dataplane) (breakwater_channel_table_version)").isEmpty();
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    /** Polls Prometheus until {@code promql} returns at least one series; a query it refuses fails at once. */
+    private void awaitData(PrometheusServer prometheus, String what, String promql) {
+        await(what + " returns data: " + promql, () -> {
+            try {
+                return prometheus.query(promql).size() > 0;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+    }
+
+    /** Bytes as they are to the data plane's HTTP port; the first line of the answer (or what the socket said). */
+    String rawRequest(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", httpPort)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            String line = in.readLine();
+            return line == null ? "(closed)" : line;
+        }
+    }
+
     @Test
     @Order(100)
     void whenTheLeaderIsKilledTheStandbyTakesOver_trafficNeverFails_andLaterChangesAreServed() throws Exception {
