@@ -16,6 +16,9 @@ import java.util.Objects;
 public record GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<GatewayReport> gateways,
                                List<HttpRouteReport> httpRoutes) {
 
+    /** The {@code controllerName} of the GatewayClasses Breakwater implements, written in HTTPRoutes' parent status. */
+    public static final String CONTROLLER_NAME = "breakwater.dev/gateway-controller";
+
     /** Nothing of ours. */
     public static final GatewayApiStatus NONE = new GatewayApiStatus(List.of(), List.of(), List.of());
 

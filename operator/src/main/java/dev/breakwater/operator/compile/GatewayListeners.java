@@ -24,7 +24,7 @@ import java.util.TreeMap;
 final class GatewayListeners {
 
     /** The {@code controllerName} of the GatewayClasses Breakwater implements. */
-    static final String CONTROLLER = "breakwater.dev/gateway-controller";
+    static final String CONTROLLER = GatewayApiStatus.CONTROLLER_NAME;
     static final String HTTP_ROUTE = "HTTPRoute";
 
     /** A Gateway of ours and what was found about it. */

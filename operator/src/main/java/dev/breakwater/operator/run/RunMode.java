@@ -59,6 +59,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
     private final TablePipeline pipeline;
     private final Leadership leadership;
     private final RouteStatusBook routeBook;
+    private final dev.breakwater.operator.status.GatewayStatusWriter gatewayStatus;
     private final ConfigMapEvents configMapEvents;
     private final TablePublisher publisher;
     private final LeaderEndpoint leaderEndpoint;
@@ -92,6 +93,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 options.fieldManager(), settings.cacheSyncTimeout(), settings.exitOnInformerLoss(),
                 settings.configMaps());
         this.watch = new ClusterWatch(client, settings, book, routeBook, events, leadership::isLeader);
+        this.gatewayStatus = new dev.breakwater.operator.status.GatewayStatusWriter(client, publisher, book::addresses,
+                leadership::isLeader, Clock.systemUTC(), watch::gatewayApiObject);
         this.configMapEvents = new ConfigMapEvents(events, options.l4Sources(), watch::configMap,
                 leadership::isLeader);
         this.pipeline = TablePipeline.builder().view(watch).options(compilerOptions).clock(Clock.systemUTC())
@@ -100,6 +103,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 .listener((snapshot, compilation, version) -> {
                     watch.triggerStatus(book.compiled(snapshot, compilation));
                     watch.triggerStatus(routeBook.compiled(compilation, version));
+                    gatewayStatus.compiled(compilation, version);
                     configMapEvents.compiled(compilation);
                 })
                 .build();
@@ -157,6 +161,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         events.reset();
         book.reset();
         routeBook.startTerm();
+        gatewayStatus.startTerm();
         pipeline.startLeading(term);
         if (leaderEndpoint != null) {
             background.execute(this::claimChannel);
@@ -173,6 +178,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
     private void dataPlanesChanged() {
         if (leadership.isLeader()) {
             watch.triggerStatus(routeBook.dataPlanesChanged());
+            gatewayStatus.dataPlanesChanged();
         }
     }
 
@@ -241,6 +247,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         pipeline.close();
         watch.close();
         configMapEvents.close();
+        gatewayStatus.close();
         background.shutdownNow();
         if (health != null) {
             health.close();
