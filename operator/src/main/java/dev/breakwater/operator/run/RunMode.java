@@ -79,7 +79,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 : client.getConfiguration().getNamespace() != null ? client.getConfiguration().getNamespace()
                 : "default";
         CompilerOptions compilerOptions = new CompilerOptions(options.controllerName(), false)
-                .alsoServing(options.alsoServedClasses()).withL4Sources(options.l4Sources());
+                .alsoServing(options.alsoServedClasses()).withL4Sources(options.l4Sources())
+                .withGatewayPorts(options.gatewayPorts());
         this.book = new StatusBook(compilerOptions);
         this.events = new DiagnosticEvents(client, options.identity(), Clock.systemUTC());
         this.publisher = publisher;
