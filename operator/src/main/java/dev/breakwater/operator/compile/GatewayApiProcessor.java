@@ -100,16 +100,13 @@ final class GatewayApiProcessor implements Processor {
         List<HTTPRouteRule> rules = route.getSpec().getRules() == null ? List.of() : route.getSpec().getRules();
         String resolvedReason = null;
         String resolvedMessage = null;
-        String incompatible = null;
-        if (!hosts.isEmpty()) {
+        String incompatible = incompatible(c, rules);
+        if (!hosts.isEmpty() && incompatible == null) {
             for (int i = 0; i < rules.size(); i++) {
-                RuleResult r = addRule(c, i, rules.get(i), List.copyOf(hosts));
-                if (resolvedReason == null && r.backends().reason() != null) {
-                    resolvedReason = r.backends().reason();
-                    resolvedMessage = r.backends().message();
-                }
-                if (incompatible == null && r.incompatible() != null) {
-                    incompatible = r.incompatible();
+                HttpRouteRules.Backends b = addRule(c, i, rules.get(i), List.copyOf(hosts));
+                if (resolvedReason == null && b.reason() != null) {
+                    resolvedReason = b.reason();
+                    resolvedMessage = b.message();
                 }
             }
             for (int k = 0; k < served.size(); k++) {
@@ -192,28 +189,39 @@ final class GatewayApiProcessor implements Processor {
                 "attached to " + attached.stream().map(l -> l.name).toList()), pendingResolved);
     }
 
-    private record RuleResult(HttpRouteRules.Backends backends, String incompatible) {
+    /**
+     * Why the route is not accepted for its filters (a rule that both redirects and rewrites: the spec's
+     * {@code IncompatibleFilters}), reported at the rule; null when its filters go together.
+     */
+    private static String incompatible(RouteContext c, List<HTTPRouteRule> rules) {
+        for (int i = 0; i < rules.size(); i++) {
+            List<HTTPRouteFilter> filters = rules.get(i).getFilters() == null ? List.of() : rules.get(i).getFilters();
+            boolean redirect = filters.stream().anyMatch(f -> "RequestRedirect".equals(f.getType()));
+            boolean rewrite = filters.stream().anyMatch(f -> "URLRewrite".equals(f.getType()));
+            if (redirect && rewrite) {
+                String field = "spec.rules[" + i + "].filters";
+                String reason = "a rule either redirects (RequestRedirect) or rewrites (URLRewrite), not both; the "
+                        + "HTTPRoute is not served";
+                c.error(field, reason);
+                return field + ": " + reason;
+            }
+        }
+        return null;
     }
 
-    private RuleResult addRule(RouteContext c, int i, HTTPRouteRule rule, List<String> hosts) {
+    private HttpRouteRules.Backends addRule(RouteContext c, int i, HTTPRouteRule rule, List<String> hosts) {
         String field = "spec.rules[" + i + "]";
         List<FilterSpec> filterSpecs = new ArrayList<>();
         boolean unsupported = false;
         List<HTTPRouteFilter> filters = rule.getFilters() == null ? List.of() : rule.getFilters();
-        boolean redirect = false;
-        boolean rewrite = false;
         for (int j = 0; j < filters.size(); j++) {
             FilterSpec spec = HttpRouteRules.filter(c, field + ".filters[" + j + "]", filters.get(j));
             if (spec == null) {
                 unsupported = true;
             } else {
                 filterSpecs.add(spec);
-                redirect |= spec.type == FilterSpec.Type.REQUEST_REDIRECT;
-                rewrite |= spec.type == FilterSpec.Type.URL_REWRITE;
             }
         }
-        String incompatible = redirect && rewrite ? field + ".filters: a rule either redirects (RequestRedirect) or "
-                + "rewrites (URLRewrite), not both" : null;
         RouteFilters access = RouteFilters.read(field, filterSpecs, null, null, c::error,
                 (f, text) -> RoutePolicies.seconds(c, f, text));
         HttpRouteRules.Backends backends = access.redirects()
@@ -259,7 +267,7 @@ final class GatewayApiProcessor implements Processor {
                 table.routes().add(host, new RouteCandidate(route, c.rank, i, m));
             }
         }
-        return new RuleResult(backends, incompatible);
+        return backends;
     }
 
     @Override

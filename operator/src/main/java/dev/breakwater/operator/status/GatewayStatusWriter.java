@@ -53,6 +53,7 @@ public final class GatewayStatusWriter implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile boolean closed;
 
     // guarded by this
     private GatewayApiStatus facts = GatewayApiStatus.NONE;
@@ -172,15 +173,15 @@ public final class GatewayStatusWriter implements AutoCloseable {
     }
 
     private boolean write(String kind, String namespace, String name, Runnable write) {
-        if (!leader.getAsBoolean()) {
+        if (closed || !leader.getAsBoolean()) {
             return true;
         }
         try {
             write.run();
             return true;
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                return true; // deleted meanwhile
+            if (e.getCode() == 404 || closed) {
+                return true; // deleted meanwhile, or the operator stops
             }
             LOG.warn("cannot write the status of {} {}{}: {}", kind, namespace == null ? "" : namespace + "/", name,
                     e.getMessage());
@@ -190,6 +191,7 @@ public final class GatewayStatusWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         executor.shutdownNow();
     }
 }

@@ -213,6 +213,9 @@ class HttpRouteCompilerTest {
         });
         assertThat(parent(c, "both").accepted()).extracting(RouteStatusReport.Condition::status,
                 RouteStatusReport.Condition::reason).containsExactly(false, "IncompatibleFilters");
+        assertThat(c.table().virtualHosts()).extracting(VirtualHost::hostname).containsExactly("other.test");
+        assertThat(c.diagnosticsOf("HTTPRoute/infra/both")).singleElement().satisfies(d ->
+                assertThat(d.field()).isEqualTo("spec.rules[0].filters"));
     }
 
     @Test
