@@ -101,9 +101,16 @@ final class GatewayApiProcessor implements Processor {
         String resolvedReason = null;
         String resolvedMessage = null;
         String incompatible = incompatible(c, rules);
+        // hosts only HTTPS listeners take are not served in clear: plain HTTP requests for them are redirected
+        Set<String> plain = new java.util.HashSet<>();
+        for (int k = 0; k < served.size(); k++) {
+            if (served.get(k).protocol.equals("HTTP")) {
+                plain.addAll(servedHosts.get(k));
+            }
+        }
         if (!hosts.isEmpty() && incompatible == null) {
             for (int i = 0; i < rules.size(); i++) {
-                HttpRouteRules.Backends b = addRule(c, i, rules.get(i), List.copyOf(hosts));
+                HttpRouteRules.Backends b = addRule(c, i, rules.get(i), List.copyOf(hosts), plain);
                 if (resolvedReason == null && b.reason() != null) {
                     resolvedReason = b.reason();
                     resolvedMessage = b.message();
@@ -209,7 +216,8 @@ final class GatewayApiProcessor implements Processor {
         return null;
     }
 
-    private HttpRouteRules.Backends addRule(RouteContext c, int i, HTTPRouteRule rule, List<String> hosts) {
+    private HttpRouteRules.Backends addRule(RouteContext c, int i, HTTPRouteRule rule, List<String> hosts,
+                                            Set<String> plainHosts) {
         String field = "spec.rules[" + i + "]";
         List<FilterSpec> filterSpecs = new ArrayList<>();
         boolean unsupported = false;
@@ -257,12 +265,14 @@ final class GatewayApiProcessor implements Processor {
                 }
                 String name = table.routes().uniqueName(c.namespace + "/" + c.name + ":" + host
                         + match.path().value() + "#" + label, match.path().type());
+                RoutePolicy policy = plainHosts.contains(host) ? RoutePolicy.DEFAULTS
+                        : RoutePolicy.DEFAULTS.withHttpsRedirect(true);
                 Route route;
                 try {
-                    route = new Route(name, c.object, match, matchAction, RoutePolicy.DEFAULTS, routeFilters);
+                    route = new Route(name, c.object, match, matchAction, policy, routeFilters);
                 } catch (IllegalArgumentException e) {
                     c.error(field + ".filters", e.getMessage() + "; the rule answers 503");
-                    route = new Route(name, c.object, match, RouteProcessor.FAIL_CLOSED, RoutePolicy.DEFAULTS);
+                    route = new Route(name, c.object, match, RouteProcessor.FAIL_CLOSED, policy);
                 }
                 table.routes().add(host, new RouteCandidate(route, c.rank, i, m));
             }

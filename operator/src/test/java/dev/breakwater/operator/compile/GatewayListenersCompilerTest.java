@@ -216,6 +216,32 @@ class GatewayListenersCompilerTest {
         assertThat(c.table().certificates()).extracting(Certificate::name).containsExactly("infra/shop-tls");
         assertThat(c.table().certificates().get(0).hosts()).containsExactly("shop.example.com");
         assertThat(hosts(c)).containsExactly("shop.example.com");
+        // attached to an HTTPS listener only: plain HTTP requests for it are redirected, never served in clear
+        assertThat(hostRoutes(c, "shop.example.com")).singleElement().satisfies(r ->
+                assertThat(r.policy().https().redirect()).isTrue());
+    }
+
+    @Test
+    void aHostAlsoTakenByAnHttpListenerIsServedInClearToo() {
+        TestPki.Issued cert = PKI.server("shop.example.com");
+        Compilation c = Snapshots.empty().gatewayApi(CLASS + gateway("infra", "edge", HTTP + """
+                - name: https
+                  protocol: HTTPS
+                  port: 443
+                  hostname: shop.example.com
+                  tls: {certificateRefs: [{name: shop-tls}]}
+                """) + route("infra", "web", """
+                parentRefs: [{name: edge}]
+                hostnames: [shop.example.com]
+                rules: [{backendRefs: [{name: web, port: 80}]}]
+                """)).service("infra", "web", "10.0.0.1")
+                .secret("infra", "shop-tls", "kubernetes.io/tls", "tls.crt", cert.chainPem(), "tls.key", cert.keyPem())
+                .compile();
+
+        assertThat(hostRoutes(c, "shop.example.com")).singleElement().satisfies(r ->
+                assertThat(r.policy().https().redirect()).isNotEqualTo(Boolean.TRUE));
+        assertThat(listener(c, "edge", "http").attachedRoutes()).isEqualTo(1);
+        assertThat(listener(c, "edge", "https").attachedRoutes()).isEqualTo(1);
     }
 
     @Test
