@@ -95,7 +95,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 settings.configMaps());
         this.watch = new ClusterWatch(client, settings, book, routeBook, events, leadership::isLeader);
         this.gatewayStatus = new dev.breakwater.operator.status.GatewayStatusWriter(client, publisher, book::addresses,
-                leadership::isLeader, Clock.systemUTC(), watch::gatewayApiObject);
+                leadership::isLeader, Clock.systemUTC(), watch::gatewayApiObject, events);
         this.configMapEvents = new ConfigMapEvents(events, options.l4Sources(), watch::configMap,
                 leadership::isLeader);
         this.pipeline = TablePipeline.builder().view(watch).options(compilerOptions).clock(Clock.systemUTC())

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Writes the status of the GatewayClasses, Gateways and HTTPRoutes that are ours, on the leader only: after each
  * compilation and whenever the data planes' answers change ({@code Programmed} of Gateways and their listeners, as
  * Routes have it: True once every connected data plane serves a table carrying the Gateway's generation). One
- * thread writes; requests to write while it is busy fold into one more pass. An object whose status already says
+ * thread writes; requests to write while it is busy fold into one more pass. The diagnostics of Gateways and
+ * HTTPRoutes become Warning Events on them ({@link DiagnosticEvents}), as for Ingresses and Routes. An object whose status already says
  * what it should is not written; a write that fails is logged and tried again a few seconds later.
  */
 public final class GatewayStatusWriter implements AutoCloseable {
@@ -47,6 +48,7 @@ public final class GatewayStatusWriter implements AutoCloseable {
     private final BooleanSupplier leader;
     private final Clock clock;
     private final Lookup lookup;
+    private final DiagnosticEvents events;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "breakwater-gateway-status");
         t.setDaemon(true);
@@ -59,19 +61,22 @@ public final class GatewayStatusWriter implements AutoCloseable {
     private GatewayApiStatus facts = GatewayApiStatus.NONE;
     /** Per Gateway ({@code ns/name}): the generation compiled and the first table version that carried it. */
     private Map<String, long[]> carrying = Map.of();
+    /** The diagnostics of each Gateway and HTTPRoute ({@code Kind/namespace/name}), for Warning Events. */
+    private Map<String, java.util.List<dev.breakwater.operator.diagnostic.Diagnostic>> diagnostics = Map.of();
 
     /**
      * @param addresses the addresses of the Ingress status (null while unknown), written as the Gateways' addresses
      */
     public GatewayStatusWriter(KubernetesClient client, TablePublisher publisher,
                                Supplier<java.util.List<LoadBalancerAddress>> addresses, BooleanSupplier leader,
-                               Clock clock, Lookup lookup) {
+                               Clock clock, Lookup lookup, DiagnosticEvents events) {
         this.client = Objects.requireNonNull(client, "client");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.addresses = Objects.requireNonNull(addresses, "addresses");
         this.leader = Objects.requireNonNull(leader, "leader");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lookup = Objects.requireNonNull(lookup, "lookup");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /** A full compilation, served by table {@code version} (0: it could not be published). */
@@ -85,8 +90,15 @@ public final class GatewayStatusWriter implements AutoCloseable {
                 next.put(key, before != null && before[0] == generation && before[1] > 0 ? before
                         : new long[] {generation, version});
             }
+            Map<String, java.util.List<dev.breakwater.operator.diagnostic.Diagnostic>> byObject = new HashMap<>();
+            for (dev.breakwater.operator.diagnostic.Diagnostic d : compilation.diagnostics()) {
+                if (d.object().startsWith("HTTPRoute/") || d.object().startsWith("Gateway/")) {
+                    byObject.computeIfAbsent(d.object(), k -> new java.util.ArrayList<>()).add(d);
+                }
+            }
             facts = compilation.gatewayApi();
             carrying = Map.copyOf(next);
+            diagnostics = Map.copyOf(byObject);
         }
         schedule(0);
     }
@@ -117,9 +129,11 @@ public final class GatewayStatusWriter implements AutoCloseable {
         }
         GatewayApiStatus now;
         Map<String, long[]> versions;
+        Map<String, java.util.List<dev.breakwater.operator.diagnostic.Diagnostic>> found;
         synchronized (this) {
             now = facts;
             versions = carrying;
+            found = diagnostics;
         }
         boolean failed = false;
         for (GatewayApiStatus.GatewayClassReport r : now.gatewayClasses()) {
@@ -143,6 +157,9 @@ public final class GatewayStatusWriter implements AutoCloseable {
             java.util.List<LoadBalancerAddress> lb = addresses.get();
             failed |= !write("Gateway", r.namespace(), r.name(), () -> {
                 Gateway current = (Gateway) lookup.get("Gateway", r.namespace(), r.name());
+                if (current != null) {
+                    events.emit(current, found.getOrDefault(r.object(), java.util.List.of()));
+                }
                 if (current == null || GatewayConditions.gateway(current.getStatus(), r, programmed, lb,
                         clock.instant()).equals(current.getStatus())) {
                     return;
@@ -156,6 +173,9 @@ public final class GatewayStatusWriter implements AutoCloseable {
         for (GatewayApiStatus.HttpRouteReport r : now.httpRoutes()) {
             failed |= !write("HTTPRoute", r.namespace(), r.name(), () -> {
                 HTTPRoute current = (HTTPRoute) lookup.get("HTTPRoute", r.namespace(), r.name());
+                if (current != null) {
+                    events.emit(current, found.getOrDefault(r.object(), java.util.List.of()));
+                }
                 if (current == null || GatewayConditions.httpRoute(current.getStatus(), r,
                         GatewayApiStatus.CONTROLLER_NAME, clock.instant()).equals(current.getStatus())) {
                     return;

@@ -268,6 +268,13 @@ class GatewayApiAgainstApiServerTest {
                 .isEqualTo("NoMatchingListenerHostname");
         assertThat(awaitParent("missing", "ResolvedRefs", "False").getReason()).isEqualTo("BackendNotFound");
         assertThat(condition(parentOf("missing").getConditions(), "Accepted").getStatus()).isEqualTo("True");
+        io.fabric8.kubernetes.api.model.Event event = await("a Warning Event about HTTPRoute missing", () ->
+                admin.v1().events().inNamespace(ns).list().getItems().stream()
+                        .filter(e -> "missing".equals(e.getInvolvedObject().getName())).findFirst().orElse(null));
+        assertThat(event.getType()).isEqualTo("Warning");
+        assertThat(event.getMessage()).startsWith("spec.rules[0].backendRefs[0].name: ").contains("gone");
+        assertThat(event.getInvolvedObject().getKind()).isEqualTo("HTTPRoute");
+        assertThat(event.getInvolvedObject().getApiVersion()).isEqualTo("gateway.networking.k8s.io/v1");
 
         // a real data plane connects over mutual TLS, applies the table and ACKs it: the Gateway is Programmed
         DataPlane dataPlane = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build()
