@@ -72,10 +72,19 @@ final class GatewayApiProcessor implements Processor {
                 ? List.of() : route.getSpec().getParentRefs();
         List<String> hostnames = new ArrayList<>();
         if (route.getSpec() != null && route.getSpec().getHostnames() != null) {
-            for (String h : route.getSpec().getHostnames()) {
-                hostnames.add(h.toLowerCase(Locale.ROOT));
+            List<String> written = route.getSpec().getHostnames();
+            for (int i = 0; i < written.size(); i++) {
+                String h = written.get(i) == null ? "" : written.get(i).toLowerCase(Locale.ROOT);
+                String problem = HostName.problem(h);
+                if (problem != null) {
+                    c.error("spec.hostnames[" + i + "]", problem + "; left out");
+                } else {
+                    hostnames.add(h);
+                }
             }
         }
+        boolean noUsableHostname = hostnames.isEmpty() && route.getSpec() != null
+                && route.getSpec().getHostnames() != null && !route.getSpec().getHostnames().isEmpty();
         List<GatewayApiStatus.ParentReport> parents = new ArrayList<>();
         Set<String> hosts = new LinkedHashSet<>();
         List<GatewayListeners.ListenerModel> served = new ArrayList<>();
@@ -100,7 +109,12 @@ final class GatewayApiProcessor implements Processor {
         List<HTTPRouteRule> rules = route.getSpec().getRules() == null ? List.of() : route.getSpec().getRules();
         String resolvedReason = null;
         String resolvedMessage = null;
-        String incompatible = incompatible(c, rules);
+        String[] rejected = noUsableHostname ? new String[] {"UnsupportedValue",
+                "spec.hostnames: none is a valid hostname; nothing of the HTTPRoute is served"} : null;
+        String incompatible = rejected == null ? incompatible(c, rules) : null;
+        if (incompatible != null) {
+            rejected = new String[] {"IncompatibleFilters", incompatible};
+        }
         // hosts only HTTPS listeners take are not served in clear: plain HTTP requests for them are redirected
         Set<String> plain = new java.util.HashSet<>();
         for (int k = 0; k < served.size(); k++) {
@@ -108,7 +122,7 @@ final class GatewayApiProcessor implements Processor {
                 plain.addAll(servedHosts.get(k));
             }
         }
-        if (!hosts.isEmpty() && incompatible == null) {
+        if (!hosts.isEmpty() && rejected == null) {
             for (int i = 0; i < rules.size(); i++) {
                 HttpRouteRules.Backends b = addRule(c, i, rules.get(i), List.copyOf(hosts), plain);
                 if (resolvedReason == null && b.reason() != null) {
@@ -126,8 +140,8 @@ final class GatewayApiProcessor implements Processor {
         List<GatewayApiStatus.ParentReport> reports = new ArrayList<>();
         for (GatewayApiStatus.ParentReport p : parents) {
             RouteStatusReport.Condition accepted = p.accepted();
-            if (incompatible != null && accepted.status()) {
-                accepted = condition(RouteStatusReport.ACCEPTED, false, "IncompatibleFilters", incompatible);
+            if (rejected != null && accepted.status()) {
+                accepted = condition(RouteStatusReport.ACCEPTED, false, rejected[0], rejected[1]);
             }
             reports.add(new GatewayApiStatus.ParentReport(p.ref(), accepted, resolved));
         }

@@ -79,6 +79,26 @@ class HttpRouteCompilerTest {
     }
 
     @Test
+    void anInvalidHostnameIsLeftOutAndARouteWithNoValidOneIsNotServed() {
+        Compilation c = with(route("infra", "some", """
+                parentRefs: [{name: edge, sectionName: other}]
+                hostnames: [Bad_Host, other.test]
+                rules: [{%s}]
+                """.formatted(WEB)), route("infra", "none", """
+                parentRefs: [{name: edge, sectionName: http}]
+                hostnames: ["bad..example.com"]
+                rules: [{%s}]
+                """.formatted(WEB))).compile();
+
+        assertThat(c.table().virtualHosts()).extracting(VirtualHost::hostname).containsExactly("other.test");
+        assertThat(c.diagnosticsOf("HTTPRoute/infra/some")).singleElement().satisfies(d ->
+                assertThat(d.field()).isEqualTo("spec.hostnames[0]"));
+        assertThat(parent(c, "some").accepted().status()).isTrue();
+        assertThat(parent(c, "none").accepted()).extracting(RouteStatusReport.Condition::status,
+                RouteStatusReport.Condition::reason).containsExactly(false, "UnsupportedValue");
+    }
+
+    @Test
     void sectionNameAndPortSelectListeners() {
         Compilation c = with(route("infra", "one", """
                 parentRefs: [{name: edge, sectionName: other}]
