@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -116,7 +117,7 @@ final class GatewayApiProcessor implements Processor {
             rejected = new String[] {"IncompatibleFilters", incompatible};
         }
         // hosts only HTTPS listeners take are not served in clear: plain HTTP requests for them are redirected
-        Set<String> plain = new java.util.HashSet<>();
+        Set<String> plain = new HashSet<>();
         for (int k = 0; k < served.size(); k++) {
             if (served.get(k).protocol.equals("HTTP")) {
                 plain.addAll(servedHosts.get(k));

@@ -10,9 +10,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The GatewayClasses that are ours ({@code spec.controllerName} {@value #CONTROLLER}), the Gateways of those classes
@@ -69,7 +72,7 @@ final class GatewayListeners {
         String certificate;
         int attachedRoutes;
         /** The hosts of the routes it serves (for an HTTPS listener's certificate). */
-        final java.util.Set<String> routeHosts = new java.util.TreeSet<>();
+        final Set<String> routeHosts = new TreeSet<>();
 
         ListenerModel(GatewayModel gateway, int index, Listener listener) {
             this.gateway = gateway;
@@ -79,7 +82,7 @@ final class GatewayListeners {
             this.protocol = listener.getProtocol() == null ? "" : listener.getProtocol();
             this.port = listener.getPort();
             String h = listener.getHostname();
-            this.hostname = h == null || h.isEmpty() ? null : h.toLowerCase(java.util.Locale.ROOT);
+            this.hostname = h == null || h.isEmpty() ? null : h.toLowerCase(Locale.ROOT);
         }
 
         String field() {

@@ -1,13 +1,14 @@
 package dev.breakwater.operator.run;
 
+import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.publish.TablePipeline;
-import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.operator.publish.TablePublisher;
 import dev.breakwater.operator.publish.TableServer;
 import dev.breakwater.operator.publish.TableVersions;
 import dev.breakwater.operator.status.ConfigMapEvents;
 import dev.breakwater.operator.status.DiagnosticEvents;
+import dev.breakwater.operator.status.GatewayStatusWriter;
 import dev.breakwater.operator.status.RouteStatusBook;
 import dev.breakwater.operator.status.StatusBook;
 import dev.breakwater.operator.watch.ClusterWatch;
@@ -59,7 +60,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
     private final TablePipeline pipeline;
     private final Leadership leadership;
     private final RouteStatusBook routeBook;
-    private final dev.breakwater.operator.status.GatewayStatusWriter gatewayStatus;
+    private final GatewayStatusWriter gatewayStatus;
     private final ConfigMapEvents configMapEvents;
     private final TablePublisher publisher;
     private final LeaderEndpoint leaderEndpoint;
@@ -94,7 +95,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 options.fieldManager(), settings.cacheSyncTimeout(), settings.exitOnInformerLoss(),
                 settings.configMaps());
         this.watch = new ClusterWatch(client, settings, book, routeBook, events, leadership::isLeader);
-        this.gatewayStatus = new dev.breakwater.operator.status.GatewayStatusWriter(client, publisher, book::addresses,
+        this.gatewayStatus = new GatewayStatusWriter(client, publisher, book::addresses,
                 leadership::isLeader, Clock.systemUTC(), watch::gatewayApiObject, events);
         this.configMapEvents = new ConfigMapEvents(events, options.l4Sources(), watch::configMap,
                 leadership::isLeader);

@@ -3,6 +3,7 @@ package dev.breakwater.operator.status;
 import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.GatewayApiStatus;
 import dev.breakwater.operator.compile.RouteStatusReport;
+import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.publish.TablePublisher;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -11,7 +12,9 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -44,7 +47,7 @@ public final class GatewayStatusWriter implements AutoCloseable {
 
     private final KubernetesClient client;
     private final TablePublisher publisher;
-    private final Supplier<java.util.List<LoadBalancerAddress>> addresses;
+    private final Supplier<List<LoadBalancerAddress>> addresses;
     private final BooleanSupplier leader;
     private final Clock clock;
     private final Lookup lookup;
@@ -62,13 +65,13 @@ public final class GatewayStatusWriter implements AutoCloseable {
     /** Per Gateway ({@code ns/name}): the generation compiled and the first table version that carried it. */
     private Map<String, long[]> carrying = Map.of();
     /** The diagnostics of each Gateway and HTTPRoute ({@code Kind/namespace/name}), for Warning Events. */
-    private Map<String, java.util.List<dev.breakwater.operator.diagnostic.Diagnostic>> diagnostics = Map.of();
+    private Map<String, List<Diagnostic>> diagnostics = Map.of();
 
     /**
      * @param addresses the addresses of the Ingress status (null while unknown), written as the Gateways' addresses
      */
     public GatewayStatusWriter(KubernetesClient client, TablePublisher publisher,
-                               Supplier<java.util.List<LoadBalancerAddress>> addresses, BooleanSupplier leader,
+                               Supplier<List<LoadBalancerAddress>> addresses, BooleanSupplier leader,
                                Clock clock, Lookup lookup, DiagnosticEvents events) {
         this.client = Objects.requireNonNull(client, "client");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
@@ -90,10 +93,10 @@ public final class GatewayStatusWriter implements AutoCloseable {
                 next.put(key, before != null && before[0] == generation && before[1] > 0 ? before
                         : new long[] {generation, version});
             }
-            Map<String, java.util.List<dev.breakwater.operator.diagnostic.Diagnostic>> byObject = new HashMap<>();
-            for (dev.breakwater.operator.diagnostic.Diagnostic d : compilation.diagnostics()) {
+            Map<String, List<Diagnostic>> byObject = new HashMap<>();
+            for (Diagnostic d : compilation.diagnostics()) {
                 if (d.object().startsWith("HTTPRoute/") || d.object().startsWith("Gateway/")) {
-                    byObject.computeIfAbsent(d.object(), k -> new java.util.ArrayList<>()).add(d);
+                    byObject.computeIfAbsent(d.object(), k -> new ArrayList<>()).add(d);
                 }
             }
             facts = compilation.gatewayApi();
@@ -129,7 +132,7 @@ public final class GatewayStatusWriter implements AutoCloseable {
         }
         GatewayApiStatus now;
         Map<String, long[]> versions;
-        Map<String, java.util.List<dev.breakwater.operator.diagnostic.Diagnostic>> found;
+        Map<String, List<Diagnostic>> found;
         synchronized (this) {
             now = facts;
             versions = carrying;
@@ -154,11 +157,11 @@ public final class GatewayStatusWriter implements AutoCloseable {
             RouteStatusReport.Condition programmed = RouteConditions.programmed(new RouteStatusReport(r.namespace(),
                     r.name(), r.generation(), r.accepted(), r.accepted()), v[1], publisher.ackedVersions(),
                     publisher::allAcked);
-            java.util.List<LoadBalancerAddress> lb = addresses.get();
+            List<LoadBalancerAddress> lb = addresses.get();
             failed |= !write("Gateway", r.namespace(), r.name(), () -> {
                 Gateway current = (Gateway) lookup.get("Gateway", r.namespace(), r.name());
                 if (current != null) {
-                    events.emit(current, found.getOrDefault(r.object(), java.util.List.of()));
+                    events.emit(current, found.getOrDefault(r.object(), List.of()));
                 }
                 if (current == null || GatewayConditions.gateway(current.getStatus(), r, programmed, lb,
                         clock.instant()).equals(current.getStatus())) {
@@ -174,7 +177,7 @@ public final class GatewayStatusWriter implements AutoCloseable {
             failed |= !write("HTTPRoute", r.namespace(), r.name(), () -> {
                 HTTPRoute current = (HTTPRoute) lookup.get("HTTPRoute", r.namespace(), r.name());
                 if (current != null) {
-                    events.emit(current, found.getOrDefault(r.object(), java.util.List.of()));
+                    events.emit(current, found.getOrDefault(r.object(), List.of()));
                 }
                 if (current == null || GatewayConditions.httpRoute(current.getStatus(), r,
                         GatewayApiStatus.CONTROLLER_NAME, clock.instant()).equals(current.getStatus())) {

@@ -1,6 +1,7 @@
 package dev.breakwater.operator.watch;
 
 import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.operator.cluster.GatewayApiObjects;
 import dev.breakwater.operator.crd.Route;
 import dev.breakwater.operator.publish.ChangeSink;
 import dev.breakwater.operator.publish.ClusterView;
@@ -12,11 +13,16 @@ import dev.breakwater.operator.status.StatusAddresses;
 import dev.breakwater.operator.status.StatusBook;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -92,11 +98,11 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     private volatile String routesMissing;
     // set in eventSources(), when the Gateway API CRDs are installed
     private volatile String gatewayApiMissing;
-    private WatchedInformer<io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass> gatewayClasses;
-    private WatchedInformer<io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway> gateways;
-    private WatchedInformer<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> httpRoutes;
-    private WatchedInformer<io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant> referenceGrants;
-    private WatchedInformer<io.fabric8.kubernetes.api.model.Namespace> namespaceObjects;
+    private WatchedInformer<GatewayClass> gatewayClasses;
+    private WatchedInformer<Gateway> gateways;
+    private WatchedInformer<HTTPRoute> httpRoutes;
+    private WatchedInformer<ReferenceGrant> referenceGrants;
+    private WatchedInformer<Namespace> namespaceObjects;
     private volatile boolean started;
 
     /**
@@ -274,20 +280,20 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
 
         if (gatewayApiMissing == null) {
             gatewayClasses = new WatchedInformer<>(InformerEventSourceConfiguration
-                    .from(io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class, Ingress.class)
+                    .from(GatewayClass.class, Ingress.class)
                     .withName("gateway-classes").withSecondaryToPrimaryMapper(r -> Set.of()).withWatchAllNamespaces()
                     .build(), context, this::specChanged);
             gateways = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
-                    .from(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class, Ingress.class)
+                    .from(Gateway.class, Ingress.class)
                     .withName("gateways")).build(), context, this::specChanged);
             httpRoutes = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
-                    .from(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class, Ingress.class)
+                    .from(HTTPRoute.class, Ingress.class)
                     .withName("http-routes")).build(), context, this::specChanged);
             referenceGrants = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
-                    .from(io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class, Ingress.class)
+                    .from(ReferenceGrant.class, Ingress.class)
                     .withName("reference-grants")).build(), context, this::specChanged);
             namespaceObjects = new WatchedInformer<>(InformerEventSourceConfiguration
-                    .from(io.fabric8.kubernetes.api.model.Namespace.class, Ingress.class)
+                    .from(Namespace.class, Ingress.class)
                     .withName("namespaces").withSecondaryToPrimaryMapper(r -> Set.of()).withWatchAllNamespaces()
                     .build(), context, (before, after) -> {
                         if (before == null || after == null || !Objects.equals(before.getMetadata().getLabels(),
@@ -458,9 +464,9 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
         for (WatchedInformer<ConfigMap> informer : configMaps) {
             maps.addAll(informer.list(c -> true).toList());
         }
-        dev.breakwater.operator.cluster.GatewayApiObjects gatewayApi = gateways == null
-                ? dev.breakwater.operator.cluster.GatewayApiObjects.NONE
-                : new dev.breakwater.operator.cluster.GatewayApiObjects(gatewayClasses.list(c -> true).toList(),
+        GatewayApiObjects gatewayApi = gateways == null
+                ? GatewayApiObjects.NONE
+                : new GatewayApiObjects(gatewayClasses.list(c -> true).toList(),
                         gateways.list(g -> true).toList(), httpRoutes.list(r -> true).toList(),
                         referenceGrants.list(g -> true).toList(), namespaceObjects.list(n -> true).toList());
         return new ClusterSnapshot(ingresses.list().toList(), classes, services.list(s -> true).toList(),
