@@ -24,10 +24,11 @@ import java.util.List;
  * @param routes         Routes ({@code breakwater.dev/v1alpha1}) of every namespace
  * @param configMaps     ConfigMaps; the compiler reads only those its options name (ingress-nginx's TCP and UDP
  *                       services)
+ * @param gatewayApi     GatewayClasses, Gateways, HTTPRoutes, ReferenceGrants and the Namespaces they read
  */
 public record ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Service> services,
                               List<EndpointSlice> endpointSlices, List<Secret> secrets, List<Route> routes,
-                              List<ConfigMap> configMaps) {
+                              List<ConfigMap> configMaps, GatewayApiObjects gatewayApi) {
 
     public ClusterSnapshot {
         ingresses = copy(ingresses);
@@ -37,6 +38,20 @@ public record ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingres
         secrets = copy(secrets);
         routes = copy(routes);
         configMaps = copy(configMaps);
+        gatewayApi = gatewayApi == null ? GatewayApiObjects.NONE : gatewayApi;
+    }
+
+    /** A snapshot without Gateway API objects. */
+    public ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Service> services,
+                           List<EndpointSlice> endpointSlices, List<Secret> secrets, List<Route> routes,
+                           List<ConfigMap> configMaps) {
+        this(ingresses, ingressClasses, services, endpointSlices, secrets, routes, configMaps, GatewayApiObjects.NONE);
+    }
+
+    /** The same snapshot with these Gateway API objects instead of its own. */
+    public ClusterSnapshot withGatewayApi(GatewayApiObjects objects) {
+        return new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices, secrets, routes, configMaps,
+                objects);
     }
 
     /** A snapshot without ConfigMaps. */
@@ -48,7 +63,7 @@ public record ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingres
     /** The same snapshot with these ConfigMaps instead of its own. */
     public ClusterSnapshot withConfigMaps(List<ConfigMap> newConfigMaps) {
         return new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices, secrets, routes,
-                newConfigMaps);
+                newConfigMaps, gatewayApi);
     }
 
     /** A snapshot without Routes. */
@@ -64,7 +79,8 @@ public record ClusterSnapshot(List<Ingress> ingresses, List<IngressClass> ingres
 
     /** The same snapshot with these Routes instead of its own. */
     public ClusterSnapshot withRoutes(List<Route> newRoutes) {
-        return new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices, secrets, newRoutes, configMaps);
+        return new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices, secrets, newRoutes, configMaps,
+                gatewayApi);
     }
 
     private static <T> List<T> copy(List<T> list) {

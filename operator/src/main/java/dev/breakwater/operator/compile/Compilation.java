@@ -13,13 +13,21 @@ import java.util.Optional;
  * @param diagnostics   problems found, in a deterministic order
  * @param routeStatuses the status facts of every Route compiled (Accepted, ResolvedRefs), oldest Route first,
  *                      for the operator to write into their {@code status}
+ * @param gatewayApi    the status facts of the GatewayClasses, Gateways and HTTPRoutes that are ours
  */
-public record Compilation(RoutingTable table, List<Diagnostic> diagnostics, List<RouteStatusReport> routeStatuses) {
+public record Compilation(RoutingTable table, List<Diagnostic> diagnostics, List<RouteStatusReport> routeStatuses,
+                          GatewayApiStatus gatewayApi) {
 
     public Compilation {
         Objects.requireNonNull(table, "table");
         diagnostics = List.copyOf(diagnostics);
         routeStatuses = routeStatuses == null ? List.of() : List.copyOf(routeStatuses);
+        gatewayApi = gatewayApi == null ? GatewayApiStatus.NONE : gatewayApi;
+    }
+
+    /** A compilation without Gateway API objects. */
+    public Compilation(RoutingTable table, List<Diagnostic> diagnostics, List<RouteStatusReport> routeStatuses) {
+        this(table, diagnostics, routeStatuses, GatewayApiStatus.NONE);
     }
 
     /** The diagnostics of one object, {@code Kind/namespace/name}. */

@@ -3,6 +3,7 @@ package dev.breakwater.operator.compile;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Objects;
  *       annotations);</li>
  *   <li>{@link CanaryProcessor}: canary Ingresses, attached to the routes of the others once all are read;</li>
  *   <li>{@link RouteProcessor}: Routes ({@code breakwater.dev/v1alpha1});</li>
+ *   <li>{@link GatewayApiProcessor}: the Gateways of our GatewayClasses and the HTTPRoutes attached to them;</li>
  *   <li>{@link L4Processor}: TLS passthrough hosts ({@code ssl-passthrough}) and the TCP and UDP services
  *       ConfigMaps.</li>
  * </ol>
@@ -70,13 +72,15 @@ public final class Compiler {
         List<HasMetadata> ours = new ArrayList<>();
         snapshot.ingresses().stream().filter(Compiler::named).filter(classes::isOurs).forEach(ours::add);
         snapshot.routes().stream().filter(Compiler::named).forEach(ours::add);
-        ObjectAge.sort(ours);
 
         TableBuilder table = new TableBuilder(snapshot, options, previous, checks, trace);
+        GatewayApiProcessor gatewayApi = new GatewayApiProcessor(table, snapshot.gatewayApi(), options.gatewayPorts());
+        ours.addAll(gatewayApi.routes());
+        ObjectAge.sort(ours);
         IngressProcessor ingresses = new IngressProcessor(table);
         L4Processor l4 = new L4Processor(table, snapshot, options.l4Sources());
         List<Processor> processors = List.of(ingresses, new CanaryProcessor(table, ingresses),
-                new RouteProcessor(table, l4.routeListeners()), l4);
+                new RouteProcessor(table, l4.routeListeners()), gatewayApi, l4);
         for (int rank = 0; rank < ours.size(); rank++) {
             HasMetadata object = ours.get(rank);
             trace.enter(traceName(object));
@@ -106,10 +110,11 @@ public final class Compiler {
         return namespace == null || namespace.isEmpty() ? "default" : namespace;
     }
 
-    /** {@code Kind/namespace/name} of an Ingress or a Route, as diagnostics name it. */
+    /** {@code Kind/namespace/name} of an Ingress, a Route or an HTTPRoute, as diagnostics name it. */
     static String traceName(HasMetadata object) {
-        return (object instanceof Ingress ? "Ingress/" : "Route/") + namespace(object) + "/"
-                + object.getMetadata().getName();
+        String kind = object instanceof Ingress ? "Ingress/"
+                : object instanceof HTTPRoute ? "HTTPRoute/" : "Route/";
+        return kind + namespace(object) + "/" + object.getMetadata().getName();
     }
 
     /** {@code Ingress/namespace/name}, as diagnostics name an Ingress. */

@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  *                             is compiled when such a class is the cluster's default. Empty by default (sorted,
  *                             immutable)
  * @param l4Sources            the ingress-nginx TCP and UDP services ConfigMaps to read ({@link L4Sources#NONE}: none)
+ * @param gatewayPorts         the ports a Gateway's HTTP and HTTPS listeners may name: those the data planes are
+ *                             reached on ({@link GatewayPorts#DEFAULT}: 80 and 443)
  */
 public record CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
-                              Set<String> alsoServedClasses, L4Sources l4Sources) {
+                              Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts) {
 
     /** Our controller name, written in the {@code spec.controller} of our IngressClasses. */
     public static final String DEFAULT_CONTROLLER_NAME = "breakwater.dev/ingress-controller";
@@ -51,6 +53,17 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
         }
         alsoServedClasses = java.util.Collections.unmodifiableSortedSet(names);
         l4Sources = l4Sources == null ? L4Sources.NONE : l4Sources;
+        gatewayPorts = gatewayPorts == null ? GatewayPorts.DEFAULT : gatewayPorts;
+    }
+
+    public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
+                           Set<String> alsoServedClasses, L4Sources l4Sources) {
+        this(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, GatewayPorts.DEFAULT);
+    }
+
+    /** The same options, Gateway listeners served on these ports. */
+    public CompilerOptions withGatewayPorts(GatewayPorts ports) {
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, ports);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
@@ -60,7 +73,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /** The same options, reading these TCP and UDP services ConfigMaps. */
     public CompilerOptions withL4Sources(L4Sources sources) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, sources);
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, sources, gatewayPorts);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now) {
@@ -99,7 +112,8 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /** The same options, checking certificates against {@code time}. */
     public CompilerOptions at(Instant time) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, time, alsoServedClasses, l4Sources);
+        return new CompilerOptions(controllerName, implicitDefaultClass, time, alsoServedClasses, l4Sources,
+                gatewayPorts);
     }
 
     /**
@@ -109,6 +123,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
      * @throws IllegalArgumentException when a name cannot be an IngressClass name
      */
     public CompilerOptions alsoServing(Collection<String> names) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, now, Set.copyOf(names), l4Sources);
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, Set.copyOf(names), l4Sources,
+                gatewayPorts);
     }
 }

@@ -35,6 +35,8 @@ public final class IncrementalCompiler {
     /** Incremental compilations between two full ones. */
     static final int FULL_EVERY = 1000;
 
+    private boolean lastHadGatewayApi;
+
     /** How a snapshot was compiled. */
     public enum Kind {
         /** Every object compiled. */
@@ -80,7 +82,11 @@ public final class IncrementalCompiler {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(options, "options");
         SnapshotIndex now = new SnapshotIndex(snapshot);
-        String reason = fullReason(now, options);
+        // Gateway API objects reach across namespaces (parentRefs, allowedRoutes, ReferenceGrants): every snapshot
+        // that holds any, or follows one that did, is compiled whole
+        boolean gatewayApi = !snapshot.gatewayApi().isEmpty() || lastHadGatewayApi;
+        lastHadGatewayApi = !snapshot.gatewayApi().isEmpty();
+        String reason = gatewayApi ? "Gateway API objects" : fullReason(now, options);
         if (reason != null) {
             return full(snapshot, now, options, previous, reason);
         }

@@ -28,6 +28,11 @@ final class RouteContext {
         diagnostics.add(Diagnostic.warning(object, field, reason));
     }
 
+    /** The compilation's diagnostics, where this object's go too. */
+    List<Diagnostic> diagnostics() {
+        return diagnostics;
+    }
+
     /** How many diagnostics the compilation has so far (to tell whether a step reported any). */
     int count() {
         return diagnostics.size();

@@ -60,6 +60,7 @@ final class TableBuilder {
     private final List<RouteStatusReport> routeStatuses = new ArrayList<>();
     private Expansion expansion = (route, key, out) -> out.add(route);
     private dev.breakwater.routing.L4Routes l4 = dev.breakwater.routing.L4Routes.NONE;
+    private GatewayApiStatus gatewayApi = GatewayApiStatus.NONE;
 
     /**
      * The default backend of the cluster: the last route of every host that has no default backend of its own.
@@ -170,6 +171,11 @@ final class TableBuilder {
         this.l4 = routes;
     }
 
+    /** The status facts of the Gateway API objects ({@link GatewayApiProcessor}). */
+    void gatewayApi(GatewayApiStatus status) {
+        this.gatewayApi = status;
+    }
+
     void routeStatus(RouteStatusReport report) {
         routeStatuses.add(report);
     }
@@ -222,6 +228,6 @@ final class TableBuilder {
         l4.routes().forEach(r -> r.backends().forEach(b -> clusterNames.add(b.cluster())));
         List<Cluster> clusters = clusterNames.stream().map(backends::cluster).toList();
         RoutingTable table = RoutingTable.of(virtualHosts, clusters, certificates.certificates());
-        return new Compilation(l4.isEmpty() ? table : table.withL4(l4), diagnostics, routeStatuses);
+        return new Compilation(l4.isEmpty() ? table : table.withL4(l4), diagnostics, routeStatuses, gatewayApi);
     }
 }

@@ -10,12 +10,18 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.operator.cluster.GatewayApiObjects;
 import dev.breakwater.operator.crd.Route;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.io.IOException;
@@ -35,7 +41,9 @@ import java.util.Objects;
  * <p>Every {@code *.yaml} and {@code *.yml} file directly in the folder is read, in file-name order; a file
  * may hold several {@code ---}-separated documents, and empty documents are skipped. Ingress and IngressClass
  * ({@code networking.k8s.io/v1}), Service, Secret and ConfigMap ({@code v1}), EndpointSlice ({@code discovery.k8s.io/v1})
- * and Route ({@code breakwater.dev/v1alpha1}) are kept; other kinds are skipped with a warning. A Route is read
+ * and Route ({@code breakwater.dev/v1alpha1}) are kept, and so are GatewayClass, Gateway and HTTPRoute
+ * ({@code gateway.networking.k8s.io/v1}), ReferenceGrant ({@code v1beta1}) and Namespace ({@code v1}, for the labels
+ * a listener's {@code allowedRoutes} selects by); other kinds are skipped with a warning. A Route is read
  * strictly, as {@code kubectl apply} validates it: a field the Route schema does not know (a typo) is an error. A namespaced object without
  * {@code metadata.namespace} goes to {@code default}. Problems never stop the loading: each bad document is
  * reported as a {@link ManifestError} and left out.
@@ -48,14 +56,19 @@ public final class ManifestLoader {
 
     private static final String DEFAULT_NAMESPACE = "default";
 
-    private static final Map<String, Kind> KINDS = Map.of(
-            "Ingress", new Kind(Ingress.class, "networking.k8s.io/v1", true),
-            "IngressClass", new Kind(IngressClass.class, "networking.k8s.io/v1", false),
-            "Service", new Kind(Service.class, "v1", true),
-            "EndpointSlice", new Kind(EndpointSlice.class, "discovery.k8s.io/v1", true),
-            "Secret", new Kind(Secret.class, "v1", true),
-            "ConfigMap", new Kind(ConfigMap.class, "v1", true),
-            Route.KIND, new Kind(Route.class, Route.API_VERSION, true));
+    private static final Map<String, Kind> KINDS = Map.ofEntries(
+            Map.entry("Ingress", new Kind(Ingress.class, "networking.k8s.io/v1", true)),
+            Map.entry("IngressClass", new Kind(IngressClass.class, "networking.k8s.io/v1", false)),
+            Map.entry("Service", new Kind(Service.class, "v1", true)),
+            Map.entry("EndpointSlice", new Kind(EndpointSlice.class, "discovery.k8s.io/v1", true)),
+            Map.entry("Secret", new Kind(Secret.class, "v1", true)),
+            Map.entry("ConfigMap", new Kind(ConfigMap.class, "v1", true)),
+            Map.entry(Route.KIND, new Kind(Route.class, Route.API_VERSION, true)),
+            Map.entry("GatewayClass", new Kind(GatewayClass.class, "gateway.networking.k8s.io/v1", false)),
+            Map.entry("Gateway", new Kind(Gateway.class, "gateway.networking.k8s.io/v1", true)),
+            Map.entry("HTTPRoute", new Kind(HTTPRoute.class, "gateway.networking.k8s.io/v1", true)),
+            Map.entry("ReferenceGrant", new Kind(ReferenceGrant.class, "gateway.networking.k8s.io/v1beta1", true)),
+            Map.entry("Namespace", new Kind(Namespace.class, "v1", false)));
 
     private final YAMLMapper yaml = new YAMLMapper();
     private final ObjectMapper json = JsonMapper.builder()
@@ -220,6 +233,11 @@ public final class ManifestLoader {
         private final List<Secret> secrets = new ArrayList<>();
         private final List<Route> routes = new ArrayList<>();
         private final List<ConfigMap> configMaps = new ArrayList<>();
+        private final List<GatewayClass> gatewayClasses = new ArrayList<>();
+        private final List<Gateway> gateways = new ArrayList<>();
+        private final List<HTTPRoute> httpRoutes = new ArrayList<>();
+        private final List<ReferenceGrant> referenceGrants = new ArrayList<>();
+        private final List<Namespace> namespaces = new ArrayList<>();
         private final Map<String, Path> fileOfObject = new HashMap<>();
         private final List<ManifestError> errors = new ArrayList<>();
         private final List<ManifestError> warnings = new ArrayList<>();
@@ -253,12 +271,23 @@ public final class ManifestLoader {
                 routes.add(route);
             } else if (value instanceof ConfigMap configMap) {
                 configMaps.add(configMap);
+            } else if (value instanceof GatewayClass gatewayClass) {
+                gatewayClasses.add(gatewayClass);
+            } else if (value instanceof Gateway gateway) {
+                gateways.add(gateway);
+            } else if (value instanceof HTTPRoute httpRoute) {
+                httpRoutes.add(httpRoute);
+            } else if (value instanceof ReferenceGrant grant) {
+                referenceGrants.add(grant);
+            } else if (value instanceof Namespace namespace) {
+                namespaces.add(namespace);
             }
         }
 
         Manifests result() {
             ClusterSnapshot snapshot = new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices,
-                    secrets, routes, configMaps);
+                    secrets, routes, configMaps, new GatewayApiObjects(gatewayClasses, gateways, httpRoutes,
+                    referenceGrants, namespaces));
             return new Manifests(snapshot, fileOfObject, errors, warnings);
         }
     }

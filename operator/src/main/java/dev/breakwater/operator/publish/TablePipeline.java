@@ -322,7 +322,7 @@ public final class TablePipeline implements ChangeSink, AutoCloseable {
         synchronized (this) {
             fastPaths++;
         }
-        last = new Compilation(table, last.diagnostics(), last.routeStatuses());
+        last = new Compilation(table, last.diagnostics(), last.routeStatuses(), last.gatewayApi());
         return offer(runTerm, table, "endpoints of " + services.size() + " Service(s), compiled in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms", started);
     }

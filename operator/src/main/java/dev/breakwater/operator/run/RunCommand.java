@@ -8,6 +8,7 @@ import static dev.breakwater.operator.run.RunOptions.nonBlank;
 
 import dev.breakwater.operator.cli.CommandLines;
 import dev.breakwater.operator.compile.CompilerOptions;
+import dev.breakwater.operator.compile.GatewayPorts;
 import dev.breakwater.operator.compile.L4Sources;
 import dev.breakwater.operator.status.AddressSource;
 import dev.breakwater.operator.status.LoadBalancerAddress;
@@ -71,6 +72,8 @@ public final class RunCommand implements Callable<Integer> {
     private String podIp;
     private String fieldManager = "breakwater";
     private String tcpServices;
+    private int gatewayHttpPort = GatewayPorts.DEFAULT.http();
+    private int gatewayHttpsPort = GatewayPorts.DEFAULT.https();
     private String udpServices;
     private List<String> servicesProxyFrom;
 
@@ -282,6 +285,20 @@ public final class RunCommand implements Callable<Integer> {
         servicesProxyFrom = L4Sources.cidrs("--tcp-services-proxy-protocol-from", v);
     }
 
+    @Option(names = "--gateway-http-port", paramLabel = "N",
+            description = "The port a Gateway's HTTP listeners must name: where the data planes serve plain HTTP "
+                    + "(default: 80).")
+    void gatewayHttpPort(String v) {
+        gatewayHttpPort = number("--gateway-http-port", v, 1, 65535);
+    }
+
+    @Option(names = "--gateway-https-port", paramLabel = "N",
+            description = "The port a Gateway's HTTPS listeners must name: where the data planes serve HTTPS "
+                    + "(default: 443).")
+    void gatewayHttpsPort(String v) {
+        gatewayHttpsPort = number("--gateway-https-port", v, 1, 65535);
+    }
+
     private static String configMap(String option, String v) {
         try {
             new L4Sources(v, null);
@@ -338,6 +355,10 @@ public final class RunCommand implements Callable<Integer> {
         if (channelFiles != 0 && channelFiles != 3) {
             throw new IllegalArgumentException("--channel-ca, --channel-cert and --channel-key go together");
         }
+        if (gatewayHttpPort == gatewayHttpsPort) {
+            throw new IllegalArgumentException("--gateway-http-port and --gateway-https-port are both "
+                    + gatewayHttpPort + " (expected: two ports)");
+        }
         String id = identity != null ? identity : "breakwater-operator-" + UUID.randomUUID().toString().substring(0, 8);
         AddressSource status = AddressSource.none();
         if (statusAddresses != null) {
@@ -361,6 +382,7 @@ public final class RunCommand implements Callable<Integer> {
                 leaseDuration, renewDeadline, retryPeriod, debounce, debounceMax, endpointDebounce, resync, healthBind, healthPort,
                 channelService, channelBind, channelPort, podIp, fieldManager,
                 channelFiles == 3 ? new RunOptions.ChannelFiles(channelCa, channelCert, channelKey) : null,
-                Set.copyOf(alsoServed), new L4Sources(tcpServices, udpServices, servicesProxyFrom));
+                Set.copyOf(alsoServed), new L4Sources(tcpServices, udpServices, servicesProxyFrom),
+                new GatewayPorts(gatewayHttpPort, gatewayHttpsPort));
     }
 }

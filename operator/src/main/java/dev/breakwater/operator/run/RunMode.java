@@ -1,13 +1,14 @@
 package dev.breakwater.operator.run;
 
+import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.publish.TablePipeline;
-import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.operator.publish.TablePublisher;
 import dev.breakwater.operator.publish.TableServer;
 import dev.breakwater.operator.publish.TableVersions;
 import dev.breakwater.operator.status.ConfigMapEvents;
 import dev.breakwater.operator.status.DiagnosticEvents;
+import dev.breakwater.operator.status.GatewayStatusWriter;
 import dev.breakwater.operator.status.RouteStatusBook;
 import dev.breakwater.operator.status.StatusBook;
 import dev.breakwater.operator.watch.ClusterWatch;
@@ -59,6 +60,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
     private final TablePipeline pipeline;
     private final Leadership leadership;
     private final RouteStatusBook routeBook;
+    private final GatewayStatusWriter gatewayStatus;
     private final ConfigMapEvents configMapEvents;
     private final TablePublisher publisher;
     private final LeaderEndpoint leaderEndpoint;
@@ -78,7 +80,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 : client.getConfiguration().getNamespace() != null ? client.getConfiguration().getNamespace()
                 : "default";
         CompilerOptions compilerOptions = new CompilerOptions(options.controllerName(), false)
-                .alsoServing(options.alsoServedClasses()).withL4Sources(options.l4Sources());
+                .alsoServing(options.alsoServedClasses()).withL4Sources(options.l4Sources())
+                .withGatewayPorts(options.gatewayPorts());
         this.book = new StatusBook(compilerOptions);
         this.events = new DiagnosticEvents(client, options.identity(), Clock.systemUTC());
         this.publisher = publisher;
@@ -92,6 +95,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 options.fieldManager(), settings.cacheSyncTimeout(), settings.exitOnInformerLoss(),
                 settings.configMaps());
         this.watch = new ClusterWatch(client, settings, book, routeBook, events, leadership::isLeader);
+        this.gatewayStatus = new GatewayStatusWriter(client, publisher, book::addresses,
+                leadership::isLeader, Clock.systemUTC(), watch::gatewayApiObject, events);
         this.configMapEvents = new ConfigMapEvents(events, options.l4Sources(), watch::configMap,
                 leadership::isLeader);
         this.pipeline = TablePipeline.builder().view(watch).options(compilerOptions).clock(Clock.systemUTC())
@@ -100,6 +105,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 .listener((snapshot, compilation, version) -> {
                     watch.triggerStatus(book.compiled(snapshot, compilation));
                     watch.triggerStatus(routeBook.compiled(compilation, version));
+                    gatewayStatus.compiled(compilation, version);
                     configMapEvents.compiled(compilation);
                 })
                 .build();
@@ -157,6 +163,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         events.reset();
         book.reset();
         routeBook.startTerm();
+        gatewayStatus.startTerm();
         pipeline.startLeading(term);
         if (leaderEndpoint != null) {
             background.execute(this::claimChannel);
@@ -173,6 +180,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
     private void dataPlanesChanged() {
         if (leadership.isLeader()) {
             watch.triggerStatus(routeBook.dataPlanesChanged());
+            gatewayStatus.dataPlanesChanged();
         }
     }
 
@@ -241,6 +249,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         pipeline.close();
         watch.close();
         configMapEvents.close();
+        gatewayStatus.close();
         background.shutdownNow();
         if (health != null) {
             health.close();

@@ -1,6 +1,7 @@
 package dev.breakwater.operator.run;
 
 import dev.breakwater.operator.cli.CommandLines;
+import dev.breakwater.operator.compile.GatewayPorts;
 import dev.breakwater.operator.compile.L4Sources;
 import dev.breakwater.operator.status.AddressSource;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
                          Duration debounceMax, Duration endpointDebounce, Duration resync, String healthBind, int healthPort,
                          String channelService, String channelBind, int channelPort, String podIp, String fieldManager,
                          ChannelFiles channel, Set<String> alsoServedClasses,
-                         L4Sources l4Sources) {
+                         L4Sources l4Sources, GatewayPorts gatewayPorts) {
 
     /**
      * The push channel's credentials (PEM files, as {@code breakwater credentials} writes them): the CA that

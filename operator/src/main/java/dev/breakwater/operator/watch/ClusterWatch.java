@@ -1,6 +1,7 @@
 package dev.breakwater.operator.watch;
 
 import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.operator.cluster.GatewayApiObjects;
 import dev.breakwater.operator.crd.Route;
 import dev.breakwater.operator.publish.ChangeSink;
 import dev.breakwater.operator.publish.ClusterView;
@@ -12,11 +13,16 @@ import dev.breakwater.operator.status.StatusAddresses;
 import dev.breakwater.operator.status.StatusBook;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -90,6 +96,13 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     private IndexerResourceCache<Route> routes;
     private StatusTrigger<Route> routeTrigger;
     private volatile String routesMissing;
+    // set in eventSources(), when the Gateway API CRDs are installed
+    private volatile String gatewayApiMissing;
+    private WatchedInformer<GatewayClass> gatewayClasses;
+    private WatchedInformer<Gateway> gateways;
+    private WatchedInformer<HTTPRoute> httpRoutes;
+    private WatchedInformer<ReferenceGrant> referenceGrants;
+    private WatchedInformer<Namespace> namespaceObjects;
     private volatile boolean started;
 
     /**
@@ -124,6 +137,10 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                         }
                     }
                 }));
+        gatewayApiMissing = GatewayApiWatch.missing(client);
+        if (gatewayApiMissing != null) {
+            LOG.info("Gateway API is NOT served: {}", gatewayApiMissing);
+        }
         IngressStatusReconciler reconciler = new IngressStatusReconciler(book, events, leader, this::eventSources);
         operator.register(reconciler, o -> {
             o.withName("breakwater-ingress-status");
@@ -261,6 +278,32 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
             sources.add(informer);
         }
 
+        if (gatewayApiMissing == null) {
+            gatewayClasses = new WatchedInformer<>(InformerEventSourceConfiguration
+                    .from(GatewayClass.class, Ingress.class)
+                    .withName("gateway-classes").withSecondaryToPrimaryMapper(r -> Set.of()).withWatchAllNamespaces()
+                    .build(), context, this::specChanged);
+            gateways = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
+                    .from(Gateway.class, Ingress.class)
+                    .withName("gateways")).build(), context, this::specChanged);
+            httpRoutes = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
+                    .from(HTTPRoute.class, Ingress.class)
+                    .withName("http-routes")).build(), context, this::specChanged);
+            referenceGrants = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
+                    .from(ReferenceGrant.class, Ingress.class)
+                    .withName("reference-grants")).build(), context, this::specChanged);
+            namespaceObjects = new WatchedInformer<>(InformerEventSourceConfiguration
+                    .from(Namespace.class, Ingress.class)
+                    .withName("namespaces").withSecondaryToPrimaryMapper(r -> Set.of()).withWatchAllNamespaces()
+                    .build(), context, (before, after) -> {
+                        if (before == null || after == null || !Objects.equals(before.getMetadata().getLabels(),
+                                after.getMetadata().getLabels())) {
+                            sink.objectsChanged();
+                        }
+                    });
+            sources.addAll(List.of(gatewayClasses, gateways, httpRoutes, referenceGrants, namespaceObjects));
+        }
+
         AddressSource source = settings.addressSource();
         if (source instanceof AddressSource.FromService s) {
             statusService = new WatchedInformer<>(InformerEventSourceConfiguration.from(Service.class, Ingress.class)
@@ -283,6 +326,30 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
             sources.add(nodes);
         }
         return sources;
+    }
+
+    /** A Gateway API object changed: its generation (spec) or existence; status-only changes (ours) change nothing. */
+    private <R extends HasMetadata> void specChanged(R before, R after) {
+        if (before == null || after == null
+                || !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())) {
+            sink.objectsChanged();
+        }
+    }
+
+    /** Whether the Gateway API CRDs were installed when the watch started; null when they were, else why not. */
+    public String gatewayApiNotWatchedReason() {
+        return gatewayApiMissing;
+    }
+
+    /** The Gateway API object {@code kind} {@code namespace/name} as the cache holds it, or null. */
+    public HasMetadata gatewayApiObject(String kind, String namespace, String name) {
+        WatchedInformer<? extends HasMetadata> informer = switch (kind) {
+            case "GatewayClass" -> gatewayClasses;
+            case "Gateway" -> gateways;
+            case "HTTPRoute" -> httpRoutes;
+            default -> null;
+        };
+        return informer == null ? null : informer.get(new ResourceID(name, namespace)).orElse(null);
     }
 
     private <R extends HasMetadata> InformerEventSourceConfiguration.Builder<R> namespaced(
@@ -397,9 +464,14 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
         for (WatchedInformer<ConfigMap> informer : configMaps) {
             maps.addAll(informer.list(c -> true).toList());
         }
+        GatewayApiObjects gatewayApi = gateways == null
+                ? GatewayApiObjects.NONE
+                : new GatewayApiObjects(gatewayClasses.list(c -> true).toList(),
+                        gateways.list(g -> true).toList(), httpRoutes.list(r -> true).toList(),
+                        referenceGrants.list(g -> true).toList(), namespaceObjects.list(n -> true).toList());
         return new ClusterSnapshot(ingresses.list().toList(), classes, services.list(s -> true).toList(),
                 endpointSlices.list(s -> true).toList(), secrets,
-                routeCache == null ? List.of() : routeCache.list().toList(), maps);
+                routeCache == null ? List.of() : routeCache.list().toList(), maps, gatewayApi);
     }
 
     @Override

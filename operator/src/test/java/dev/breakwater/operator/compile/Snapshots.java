@@ -17,6 +17,13 @@ final class Snapshots {
     private final List<io.fabric8.kubernetes.api.model.Secret> secrets = new ArrayList<>();
     private final List<dev.breakwater.operator.crd.Route> routes = new ArrayList<>();
     private final List<io.fabric8.kubernetes.api.model.networking.v1.IngressClass> classes = new ArrayList<>();
+    private dev.breakwater.operator.cluster.GatewayApiObjects gatewayApi =
+            dev.breakwater.operator.cluster.GatewayApiObjects.NONE;
+
+    /** An empty snapshot. */
+    static Snapshots empty() {
+        return new Snapshots();
+    }
 
     static Snapshots with(Ingress... ingresses) {
         Snapshots snapshots = new Snapshots();
@@ -73,8 +80,14 @@ final class Snapshots {
         return this;
     }
 
+    /** Gateway API objects (and Namespaces) read from YAML documents separated by {@code ---}. */
+    Snapshots gatewayApi(String yaml) {
+        gatewayApi = GatewayApiYaml.read(gatewayApi, yaml);
+        return this;
+    }
+
     ClusterSnapshot build() {
-        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, routes);
+        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, routes, List.of(), gatewayApi);
     }
 
     Compilation compile() {

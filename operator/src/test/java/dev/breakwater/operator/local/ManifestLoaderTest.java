@@ -69,6 +69,58 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void readsGatewayApiObjectsAndNamespacesAndServesTheirRoutes() throws IOException {
+        Files.writeString(dir.resolve("backend.yaml"), SERVICE_AND_SLICE);
+        Files.writeString(dir.resolve("gateway.yaml"), """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GatewayClass
+                metadata: {name: breakwater}
+                spec: {controllerName: breakwater.dev/gateway-controller}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: edge}
+                spec:
+                  gatewayClassName: breakwater
+                  listeners: [{name: http, protocol: HTTP, port: 80}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: web}
+                spec:
+                  parentRefs: [{name: edge}]
+                  hostnames: [gw.example.com]
+                  rules: [{backendRefs: [{name: app, port: 80}]}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1beta1
+                kind: ReferenceGrant
+                metadata: {name: none}
+                spec:
+                  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: other}]
+                  to: [{group: "", kind: Service}]
+                ---
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: default, labels: {team: web}}
+                """);
+
+        Manifests manifests = load();
+
+        assertThat(manifests.errors()).isEmpty();
+        var gatewayApi = manifests.snapshot().gatewayApi();
+        assertThat(gatewayApi.gatewayClasses()).hasSize(1);
+        assertThat(gatewayApi.gateways()).singleElement().satisfies(g ->
+                assertThat(g.getMetadata().getNamespace()).isEqualTo("default"));
+        assertThat(gatewayApi.httpRoutes()).hasSize(1);
+        assertThat(gatewayApi.referenceGrants()).hasSize(1);
+        assertThat(gatewayApi.namespaces()).singleElement().satisfies(n ->
+                assertThat(n.getMetadata().getLabels()).containsEntry("team", "web"));
+        var compilation = dev.breakwater.operator.compile.Compiler.compile(manifests.snapshot(),
+                dev.breakwater.operator.compile.CompilerOptions.local());
+        assertThat(compilation.table().virtualHosts()).extracting(v -> v.hostname()).containsExactly("gw.example.com");
+    }
+
+    @Test
     void readsMultiDocumentYamlAndYmlFilesIntoOneSnapshot() throws IOException {
         Files.writeString(dir.resolve("ingress.yml"), INGRESS);
         Files.writeString(dir.resolve("backend.yaml"), SERVICE_AND_SLICE);

@@ -41,6 +41,17 @@ class RunOptionsTest {
     }
 
     @Test
+    void gatewayListenerPortsDefaultTo80And443AndAreChecked() {
+        assertThat(parse().gatewayPorts()).isEqualTo(dev.breakwater.operator.compile.GatewayPorts.DEFAULT);
+        assertThat(parse("--gateway-http-port", "8080", "--gateway-https-port", "8443").gatewayPorts())
+                .isEqualTo(new dev.breakwater.operator.compile.GatewayPorts(8080, 8443));
+        assertThatThrownBy(() -> parse("--gateway-http-port", "0"))
+                .hasMessageContaining("--gateway-http-port: '0' (expected: a number from 1 to 65535)");
+        assertThatThrownBy(() -> parse("--gateway-https-port", "80"))
+                .hasMessageContaining("--gateway-http-port and --gateway-https-port are both 80");
+    }
+
+    @Test
     void everyOption() {
         RunOptions o = parse(Map.of("POD_IP", "10.1.1.1"), "--namespaces", "a,b", "--ingress-class", "breakwater",
                 "--controller-name", "example.com/ic", "--status-service", "infra/edge", "--namespace", "ops",

@@ -1,0 +1,44 @@
+package dev.breakwater.operator.cluster;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import java.util.List;
+
+/**
+ * The Gateway API objects ({@code gateway.networking.k8s.io}) of a {@link ClusterSnapshot}, and the Namespaces
+ * whose labels a listener's {@code allowedRoutes.namespaces.selector} reads. Unmodifiable copies, as the snapshot's
+ * other lists; order carries no meaning.
+ *
+ * @param gatewayClasses  GatewayClasses ({@code v1}) of every controller
+ * @param gateways        Gateways ({@code v1}) of every class
+ * @param httpRoutes      HTTPRoutes ({@code v1})
+ * @param referenceGrants ReferenceGrants ({@code v1beta1}): which cross-namespace references are permitted
+ * @param namespaces      Namespaces, for their labels
+ */
+public record GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
+                                List<ReferenceGrant> referenceGrants, List<Namespace> namespaces) {
+
+    /** No Gateway API object at all (the CRDs are not installed, or nothing is applied). */
+    public static final GatewayApiObjects NONE = new GatewayApiObjects(List.of(), List.of(), List.of(), List.of(),
+            List.of());
+
+    public GatewayApiObjects {
+        gatewayClasses = copy(gatewayClasses);
+        gateways = copy(gateways);
+        httpRoutes = copy(httpRoutes);
+        referenceGrants = copy(referenceGrants);
+        namespaces = copy(namespaces);
+    }
+
+    /** True when there is no GatewayClass, Gateway or HTTPRoute (ReferenceGrants and Namespaces alone serve nothing). */
+    public boolean isEmpty() {
+        return gatewayClasses.isEmpty() && gateways.isEmpty() && httpRoutes.isEmpty();
+    }
+
+    private static <T> List<T> copy(List<T> list) {
+        return list == null ? List.of() : List.copyOf(list);
+    }
+}

@@ -1,0 +1,334 @@
+package dev.breakwater.operator.compile;
+
+import dev.breakwater.operator.cluster.GatewayApiObjects;
+import dev.breakwater.operator.crd.FilterSpec;
+import dev.breakwater.routing.PathMatch;
+import dev.breakwater.routing.Route;
+import dev.breakwater.routing.RouteAction;
+import dev.breakwater.routing.RouteFilter;
+import dev.breakwater.routing.RouteMatch;
+import dev.breakwater.routing.RoutePolicy;
+import dev.breakwater.routing.VirtualHost;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads the Gateway API objects that are ours into the {@link TableBuilder}: the listeners of the Gateways of our
+ * GatewayClasses ({@link GatewayListeners}), then each HTTPRoute, in the one age order of all objects, attached to
+ * the listeners its parentRefs select and its namespace and kind are allowed on. Its hostnames are intersected with
+ * each listener's ({@link ListenerHostnames}); each match of each rule becomes a route on every host so found,
+ * placed by {@link RouteCandidate#PRECEDENCE} beside the routes of Ingresses and Routes; filters go through
+ * {@link RouteFilters} as a Route's do, backendRefs through {@link HttpRouteRules#backends}. At the end, each HTTPS
+ * listener's certificate serves its hostname (or, without one, the hosts of the routes it serves), and the status
+ * facts ({@link GatewayApiStatus}) go to the table.
+ */
+final class GatewayApiProcessor implements Processor {
+
+    private final TableBuilder table;
+    private final GatewayApiObjects objects;
+    private final GatewayListeners listeners;
+    private final ReferenceGrants grants;
+    private final List<GatewayApiStatus.HttpRouteReport> routeReports = new ArrayList<>();
+
+    GatewayApiProcessor(TableBuilder table, GatewayApiObjects objects, GatewayPorts ports) {
+        this.table = table;
+        this.objects = objects;
+        this.grants = new ReferenceGrants(objects.referenceGrants());
+        this.listeners = new GatewayListeners(objects, ports, grants, table.tlsSecrets());
+    }
+
+    /** The HTTPRoutes to compile: every named one, when some Gateway is ours (else none). */
+    List<HTTPRoute> routes() {
+        if (listeners.gateways().isEmpty()) {
+            return List.of();
+        }
+        return objects.httpRoutes().stream().filter(r -> r.getMetadata() != null
+                && r.getMetadata().getName() != null).toList();
+    }
+
+    @Override
+    public void add(HasMetadata object, int rank) {
+        if (object instanceof HTTPRoute route) {
+            add(route, rank);
+        }
+    }
+
+    private void add(HTTPRoute route, int rank) {
+        String namespace = Compiler.namespace(route);
+        String name = route.getMetadata().getName();
+        RouteContext c = new RouteContext("HTTPRoute/" + namespace + "/" + name, namespace, name, rank,
+                table.diagnostics());
+        List<ParentReference> parentRefs = route.getSpec() == null || route.getSpec().getParentRefs() == null
+                ? List.of() : route.getSpec().getParentRefs();
+        List<String> hostnames = new ArrayList<>();
+        if (route.getSpec() != null && route.getSpec().getHostnames() != null) {
+            List<String> written = route.getSpec().getHostnames();
+            for (int i = 0; i < written.size(); i++) {
+                String h = written.get(i) == null ? "" : written.get(i).toLowerCase(Locale.ROOT);
+                String problem = HostName.problem(h);
+                if (problem != null) {
+                    c.error("spec.hostnames[" + i + "]", problem + "; left out");
+                } else {
+                    hostnames.add(h);
+                }
+            }
+        }
+        boolean noUsableHostname = hostnames.isEmpty() && route.getSpec() != null
+                && route.getSpec().getHostnames() != null && !route.getSpec().getHostnames().isEmpty();
+        List<GatewayApiStatus.ParentReport> parents = new ArrayList<>();
+        Set<String> hosts = new LinkedHashSet<>();
+        List<GatewayListeners.ListenerModel> served = new ArrayList<>();
+        List<List<String>> servedHosts = new ArrayList<>();
+        for (ParentReference p : parentRefs) {
+            String group = p.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : p.getGroup();
+            String kind = p.getKind() == null ? "Gateway" : p.getKind();
+            String gatewayNamespace = p.getNamespace() == null || p.getNamespace().isEmpty() ? namespace
+                    : p.getNamespace();
+            GatewayListeners.GatewayModel gateway = group.equals(ReferenceGrants.GATEWAY_GROUP)
+                    && kind.equals("Gateway") ? listeners.gateways().get(gatewayNamespace + "/" + p.getName()) : null;
+            if (gateway == null) {
+                continue; // not a parent of ours: its controller writes that status
+            }
+            GatewayApiStatus.ParentRef ref = new GatewayApiStatus.ParentRef(p.getGroup(), p.getKind(),
+                    p.getNamespace(), p.getName(), p.getSectionName(), p.getPort());
+            parents.add(parent(ref, gateway, namespace, hostnames, hosts, served, servedHosts));
+        }
+        if (parents.isEmpty()) {
+            return;
+        }
+        List<HTTPRouteRule> rules = route.getSpec().getRules() == null ? List.of() : route.getSpec().getRules();
+        String resolvedReason = null;
+        String resolvedMessage = null;
+        String[] rejected = noUsableHostname ? new String[] {"UnsupportedValue",
+                "spec.hostnames: none is a valid hostname; nothing of the HTTPRoute is served"} : null;
+        String incompatible = rejected == null ? incompatible(c, rules) : null;
+        if (incompatible != null) {
+            rejected = new String[] {"IncompatibleFilters", incompatible};
+        }
+        // hosts only HTTPS listeners take are not served in clear: plain HTTP requests for them are redirected
+        Set<String> plain = new HashSet<>();
+        for (int k = 0; k < served.size(); k++) {
+            if (served.get(k).protocol.equals("HTTP")) {
+                plain.addAll(servedHosts.get(k));
+            }
+        }
+        if (!hosts.isEmpty() && rejected == null) {
+            for (int i = 0; i < rules.size(); i++) {
+                HttpRouteRules.Backends b = addRule(c, i, rules.get(i), List.copyOf(hosts), plain);
+                if (resolvedReason == null && b.reason() != null) {
+                    resolvedReason = b.reason();
+                    resolvedMessage = b.message();
+                }
+            }
+            for (int k = 0; k < served.size(); k++) {
+                served.get(k).routeHosts.addAll(servedHosts.get(k));
+            }
+        }
+        RouteStatusReport.Condition resolved = resolvedReason == null
+                ? condition(RouteStatusReport.RESOLVED_REFS, true, "ResolvedRefs", "every backendRef was resolved")
+                : condition(RouteStatusReport.RESOLVED_REFS, false, resolvedReason, resolvedMessage);
+        List<GatewayApiStatus.ParentReport> reports = new ArrayList<>();
+        for (GatewayApiStatus.ParentReport p : parents) {
+            RouteStatusReport.Condition accepted = p.accepted();
+            if (rejected != null && accepted.status()) {
+                accepted = condition(RouteStatusReport.ACCEPTED, false, rejected[0], rejected[1]);
+            }
+            reports.add(new GatewayApiStatus.ParentReport(p.ref(), accepted, resolved));
+        }
+        routeReports.add(new GatewayApiStatus.HttpRouteReport(namespace, name, route.getMetadata().getGeneration(),
+                reports));
+    }
+
+    /** Attaches the route to the listeners {@code ref} selects; its hosts there go to {@code hosts}. */
+    private GatewayApiStatus.ParentReport parent(GatewayApiStatus.ParentRef ref, GatewayListeners.GatewayModel gateway,
+                                                 String namespace, List<String> hostnames, Set<String> hosts,
+                                                 List<GatewayListeners.ListenerModel> served,
+                                                 List<List<String>> servedHosts) {
+        RouteStatusReport.Condition pendingResolved = condition(RouteStatusReport.RESOLVED_REFS, true,
+                "ResolvedRefs", "");
+        if (gateway.problem != null) {
+            return new GatewayApiStatus.ParentReport(ref, condition(RouteStatusReport.ACCEPTED, false,
+                    "NoMatchingParent", "Gateway " + gateway.namespace + "/" + gateway.name + " is not accepted: "
+                    + gateway.problem[1]), pendingResolved);
+        }
+        List<GatewayListeners.ListenerModel> selected = gateway.listeners.stream()
+                .filter(l -> ref.sectionName() == null || ref.sectionName().equals(l.name))
+                .filter(l -> ref.port() == null || ref.port().equals(l.port)).toList();
+        if (selected.isEmpty()) {
+            return new GatewayApiStatus.ParentReport(ref, condition(RouteStatusReport.ACCEPTED, false,
+                    "NoMatchingParent", "no listener of Gateway " + gateway.namespace + "/" + gateway.name
+                    + (ref.sectionName() == null ? "" : " is named " + ref.sectionName())
+                    + (ref.port() == null ? "" : (ref.sectionName() == null ? "" : " and") + " has port " + ref.port())),
+                    pendingResolved);
+        }
+        List<GatewayListeners.ListenerModel> attached = selected.stream()
+                .filter(l -> listeners.allowsNamespace(l, namespace) && l.kinds.contains(GatewayListeners.HTTP_ROUTE))
+                .toList();
+        if (attached.isEmpty()) {
+            return new GatewayApiStatus.ParentReport(ref, condition(RouteStatusReport.ACCEPTED, false,
+                    "NotAllowedByListeners", "the allowedRoutes of the selected listeners of Gateway "
+                    + gateway.namespace + "/" + gateway.name + " do not let HTTPRoutes of namespace " + namespace
+                    + " attach"), pendingResolved);
+        }
+        boolean anyServing = false;
+        boolean anyHost = false;
+        for (GatewayListeners.ListenerModel l : attached) {
+            l.attachedRoutes++;
+            if (!l.serves()) {
+                continue;
+            }
+            anyServing = true;
+            List<String> found = ListenerHostnames.intersect(l.hostname, hostnames);
+            if (!found.isEmpty()) {
+                anyHost = true;
+                hosts.addAll(found);
+                served.add(l);
+                servedHosts.add(found);
+            }
+        }
+        if (!anyServing) {
+            return new GatewayApiStatus.ParentReport(ref, condition(RouteStatusReport.ACCEPTED, false,
+                    "NoMatchingParent", "the listeners it attaches to are not served (see the Gateway's listener "
+                    + "status)"), pendingResolved);
+        }
+        if (!anyHost) {
+            return new GatewayApiStatus.ParentReport(ref, condition(RouteStatusReport.ACCEPTED, false,
+                    "NoMatchingListenerHostname", "none of the hostnames " + hostnames + " goes with the hostnames of "
+                    + "the listeners it attaches to"), pendingResolved);
+        }
+        return new GatewayApiStatus.ParentReport(ref, condition(RouteStatusReport.ACCEPTED, true, "Accepted",
+                "attached to " + attached.stream().map(l -> l.name).toList()), pendingResolved);
+    }
+
+    /**
+     * Why the route is not accepted for its filters (a rule that both redirects and rewrites: the spec's
+     * {@code IncompatibleFilters}), reported at the rule; null when its filters go together.
+     */
+    private static String incompatible(RouteContext c, List<HTTPRouteRule> rules) {
+        for (int i = 0; i < rules.size(); i++) {
+            List<HTTPRouteFilter> filters = rules.get(i).getFilters() == null ? List.of() : rules.get(i).getFilters();
+            boolean redirect = filters.stream().anyMatch(f -> "RequestRedirect".equals(f.getType()));
+            boolean rewrite = filters.stream().anyMatch(f -> "URLRewrite".equals(f.getType()));
+            if (redirect && rewrite) {
+                String field = "spec.rules[" + i + "].filters";
+                String reason = "a rule either redirects (RequestRedirect) or rewrites (URLRewrite), not both; the "
+                        + "HTTPRoute is not served";
+                c.error(field, reason);
+                return field + ": " + reason;
+            }
+        }
+        return null;
+    }
+
+    private HttpRouteRules.Backends addRule(RouteContext c, int i, HTTPRouteRule rule, List<String> hosts,
+                                            Set<String> plainHosts) {
+        String field = "spec.rules[" + i + "]";
+        List<FilterSpec> filterSpecs = new ArrayList<>();
+        boolean unsupported = false;
+        List<HTTPRouteFilter> filters = rule.getFilters() == null ? List.of() : rule.getFilters();
+        for (int j = 0; j < filters.size(); j++) {
+            FilterSpec spec = HttpRouteRules.filter(c, field + ".filters[" + j + "]", filters.get(j));
+            if (spec == null) {
+                unsupported = true;
+            } else {
+                filterSpecs.add(spec);
+            }
+        }
+        RouteFilters access = RouteFilters.read(field, filterSpecs, null, null, c::error,
+                (f, text) -> RoutePolicies.seconds(c, f, text));
+        HttpRouteRules.Backends backends = access.redirects()
+                ? new HttpRouteRules.Backends(RouteProcessor.REDIRECT_ONLY, null, null)
+                : HttpRouteRules.backends(c, field, rule.getBackendRefs(), table.backends(), grants);
+        RouteAction action = backends.action();
+        if (access.failClosed()) {
+            action = RouteProcessor.FAIL_CLOSED;
+        }
+        if (unsupported) {
+            action = HttpRouteRules.UNSUPPORTED_FILTER;
+        }
+        String label = rule.getName() != null && !rule.getName().isEmpty() ? rule.getName() : String.valueOf(i);
+        List<HTTPRouteMatch> matches = rule.getMatches() == null ? List.of() : rule.getMatches();
+        for (int m = 0; m < Math.max(1, matches.size()); m++) {
+            String matchField = matches.isEmpty() ? field : field + ".matches[" + m + "]";
+            RouteMatch match = matches.isEmpty() ? RouteMatch.path(PathMatch.prefix("/"))
+                    : HttpRouteRules.match(c, matchField, matches.get(m));
+            if (match == null) {
+                continue;
+            }
+            RouteAction matchAction = action;
+            List<RouteFilter> routeFilters = unsupported ? List.of() : access.filters();
+            if (access.prefixField() != null && match.path().type() != PathMatch.Type.PREFIX) {
+                c.error(access.prefixField(), "ReplacePrefixMatch needs PathPrefix matches; matches[" + m
+                        + "] answers 503");
+                matchAction = RouteProcessor.FAIL_CLOSED;
+                routeFilters = List.of();
+            }
+            for (String host : hosts) {
+                if (!table.routes().claim(host, match, c.object, matchField, table.diagnostics())) {
+                    continue;
+                }
+                String name = table.routes().uniqueName(c.namespace + "/" + c.name + ":" + host
+                        + match.path().value() + "#" + label, match.path().type());
+                RoutePolicy policy = plainHosts.contains(host) ? RoutePolicy.DEFAULTS
+                        : RoutePolicy.DEFAULTS.withHttpsRedirect(true);
+                Route route;
+                try {
+                    route = new Route(name, c.object, match, matchAction, policy, routeFilters);
+                } catch (IllegalArgumentException e) {
+                    c.error(field + ".filters", e.getMessage() + "; the rule answers 503");
+                    route = new Route(name, c.object, match, RouteProcessor.FAIL_CLOSED, policy);
+                }
+                table.routes().add(host, new RouteCandidate(route, c.rank, i, m));
+            }
+        }
+        return backends;
+    }
+
+    @Override
+    public void finish() {
+        for (GatewayListeners.GatewayModel g : listeners.gateways().values()) {
+            for (GatewayListeners.ListenerModel l : g.listeners) {
+                if (l.certificate == null || !l.serves()) {
+                    continue;
+                }
+                List<String> certHosts = l.hostname != null ? List.of(l.hostname)
+                        : l.routeHosts.stream().filter(h -> !h.equals(VirtualHost.CATCH_ALL)).toList();
+                if (certHosts.isEmpty()) {
+                    table.warning(g.object, l.field() + ".hostname", "an HTTPS listener without a hostname serves "
+                            + "its certificate to the hostnames of its routes, and none has one: clients get the "
+                            + "default certificate");
+                    continue;
+                }
+                table.certificates().use(g.object, l.certificate, certHosts, l.field() + ".tls.certificateRefs",
+                        l.field() + ".hostname", table.diagnostics());
+            }
+        }
+        List<GatewayApiStatus.GatewayClassReport> classes = new ArrayList<>();
+        for (GatewayClass c : listeners.classes().values()) {
+            classes.add(new GatewayApiStatus.GatewayClassReport(c.getMetadata().getName(),
+                    c.getMetadata().getGeneration(), condition("Accepted", true, "Accepted",
+                    c.getSpec().getParametersRef() == null ? "served by Breakwater"
+                            : "served by Breakwater; spec.parametersRef is not read")));
+        }
+        List<GatewayApiStatus.GatewayReport> gateways = new ArrayList<>();
+        for (GatewayListeners.GatewayModel g : listeners.gateways().values()) {
+            gateways.add(GatewayReports.report(g));
+        }
+        table.gatewayApi(new GatewayApiStatus(classes, gateways, routeReports));
+    }
+
+    static RouteStatusReport.Condition condition(String type, boolean status, String reason, String message) {
+        return new RouteStatusReport.Condition(type, status, reason, message);
+    }
+}

@@ -1,0 +1,284 @@
+package dev.breakwater.operator.compile;
+
+import dev.breakwater.operator.cluster.GatewayApiObjects;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The GatewayClasses that are ours ({@code spec.controllerName} {@value #CONTROLLER}), the Gateways of those classes
+ * and their listeners, checked as the Gateway API spec says: protocol (HTTP and HTTPS; TLS, TCP and UDP listeners are
+ * {@code UnsupportedProtocol}), port ({@link GatewayPorts}), hostname, conflicts between listeners of one port
+ * ({@code ProtocolConflict}, {@code HostnameConflict}), TLS certificate references (a Secret, across namespaces only
+ * with a ReferenceGrant) and {@code allowedRoutes} (namespaces Same, All or Selector; kinds).
+ */
+final class GatewayListeners {
+
+    /** The {@code controllerName} of the GatewayClasses Breakwater implements. */
+    static final String CONTROLLER = GatewayApiStatus.CONTROLLER_NAME;
+    static final String HTTP_ROUTE = "HTTPRoute";
+
+    /** A Gateway of ours and what was found about it. */
+    static final class GatewayModel {
+        final String namespace;
+        final String name;
+        final String object;
+        final Gateway gateway;
+        /** Why the whole Gateway is not accepted (reason, message), or null. */
+        String[] problem;
+        final List<ListenerModel> listeners = new ArrayList<>();
+
+        GatewayModel(Gateway gateway) {
+            this.gateway = gateway;
+            this.namespace = Compiler.namespace(gateway);
+            this.name = gateway.getMetadata().getName();
+            this.object = "Gateway/" + namespace + "/" + name;
+        }
+    }
+
+    /** One listener of a Gateway of ours. */
+    static final class ListenerModel {
+        final GatewayModel gateway;
+        final int index;
+        final String name;
+        final String protocol;
+        final Integer port;
+        /** Lower case, or null for every host. */
+        final String hostname;
+        final Listener listener;
+        /** The route kinds it takes (HTTPRoute at most, for now). */
+        final List<String> kinds = new ArrayList<>();
+        /** Accepted=False (reason, message), or null. */
+        String[] notAccepted;
+        /** Route kinds it cannot take (reason, message), or null. */
+        String[] invalidKinds;
+        /** Why its certificate cannot be used (reason, message), or null. */
+        String[] certificateProblem;
+        /** Conflicted=True (reason, message), or null. */
+        String[] conflicted;
+        /** The Secret ({@code namespace/name}) whose certificate an HTTPS listener serves, or null. */
+        String certificate;
+        int attachedRoutes;
+        /** The hosts of the routes it serves (for an HTTPS listener's certificate). */
+        final Set<String> routeHosts = new TreeSet<>();
+
+        ListenerModel(GatewayModel gateway, int index, Listener listener) {
+            this.gateway = gateway;
+            this.index = index;
+            this.listener = listener;
+            this.name = listener.getName() == null ? "" : listener.getName();
+            this.protocol = listener.getProtocol() == null ? "" : listener.getProtocol();
+            this.port = listener.getPort();
+            String h = listener.getHostname();
+            this.hostname = h == null || h.isEmpty() ? null : h.toLowerCase(Locale.ROOT);
+        }
+
+        String field() {
+            return "spec.listeners[" + index + "]";
+        }
+
+        /** ResolvedRefs=False (reason, message), or null: the certificate first, then the route kinds. */
+        String[] unresolved() {
+            return certificateProblem != null ? certificateProblem : invalidKinds;
+        }
+
+        /**
+         * True when the routes attached to it are served: the Gateway and the listener are accepted, without conflict,
+         * it takes HTTPRoutes and, for HTTPS, has a usable certificate.
+         */
+        boolean serves() {
+            return gateway.problem == null && notAccepted == null && conflicted == null && kinds.contains(HTTP_ROUTE)
+                    && (!protocol.equals("HTTPS") || certificate != null);
+        }
+    }
+
+    private final Map<String, GatewayClass> classes = new TreeMap<>();
+    private final Map<String, GatewayModel> gateways = new TreeMap<>();
+    private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+
+    GatewayListeners(GatewayApiObjects objects, GatewayPorts ports, ReferenceGrants grants, TlsSecrets secrets) {
+        for (GatewayClass c : objects.gatewayClasses()) {
+            if (c.getMetadata() != null && c.getMetadata().getName() != null && c.getSpec() != null
+                    && CONTROLLER.equals(c.getSpec().getControllerName())) {
+                classes.put(c.getMetadata().getName(), c);
+            }
+        }
+        for (Namespace n : objects.namespaces()) {
+            if (n.getMetadata() != null && n.getMetadata().getName() != null) {
+                namespaceLabels.put(n.getMetadata().getName(), n.getMetadata().getLabels() == null ? Map.of()
+                        : n.getMetadata().getLabels());
+            }
+        }
+        for (Gateway g : objects.gateways()) {
+            if (g.getMetadata() == null || g.getMetadata().getName() == null || g.getSpec() == null
+                    || !classes.containsKey(g.getSpec().getGatewayClassName())) {
+                continue;
+            }
+            GatewayModel model = new GatewayModel(g);
+            gateways.put(model.namespace + "/" + model.name, model);
+            read(model, ports, grants, secrets);
+        }
+    }
+
+    /** Our GatewayClasses by name. */
+    Map<String, GatewayClass> classes() {
+        return classes;
+    }
+
+    /** Our Gateways, by {@code namespace/name}. */
+    Map<String, GatewayModel> gateways() {
+        return gateways;
+    }
+
+    private void read(GatewayModel g, GatewayPorts ports, ReferenceGrants grants, TlsSecrets secrets) {
+        if (g.gateway.getSpec().getAddresses() != null && !g.gateway.getSpec().getAddresses().isEmpty()) {
+            g.problem = new String[] {"UnsupportedAddress", "spec.addresses: Breakwater's data planes are reached "
+                    + "on the addresses of the Ingress status (Service or nodes); a Gateway cannot ask for its own"};
+        }
+        List<Listener> listeners = g.gateway.getSpec().getListeners() == null ? List.of()
+                : g.gateway.getSpec().getListeners();
+        for (int i = 0; i < listeners.size(); i++) {
+            if (listeners.get(i) != null) {
+                g.listeners.add(new ListenerModel(g, i, listeners.get(i)));
+            }
+        }
+        for (ListenerModel l : g.listeners) {
+            accept(l, ports);
+            if (l.notAccepted == null) {
+                kinds(l);
+                if (l.protocol.equals("HTTPS")) {
+                    certificate(l, grants, secrets);
+                }
+            }
+        }
+        conflicts(g.listeners);
+    }
+
+    private static void accept(ListenerModel l, GatewayPorts ports) {
+        switch (l.protocol) {
+            case "HTTP", "HTTPS" -> {
+                int wanted = l.protocol.equals("HTTP") ? ports.http() : ports.https();
+                if (l.port == null || l.port != wanted) {
+                    l.notAccepted = new String[] {"PortUnavailable", l.field() + ".port: the data planes serve "
+                            + l.protocol + " on port " + wanted + ", not " + l.port};
+                }
+            }
+            default -> l.notAccepted = new String[] {"UnsupportedProtocol", l.field() + ".protocol: " + l.protocol
+                    + " listeners are not supported yet (HTTP and HTTPS are)"};
+        }
+        if (l.notAccepted == null && l.hostname != null) {
+            String problem = HostName.problem(l.hostname);
+            if (problem != null) {
+                l.notAccepted = new String[] {"UnsupportedValue", l.field() + ".hostname: " + problem};
+            }
+        }
+        if (l.notAccepted == null && l.protocol.equals("HTTPS") && l.listener.getTls() != null
+                && "Passthrough".equals(l.listener.getTls().getMode())) {
+            l.notAccepted = new String[] {"UnsupportedValue", l.field() + ".tls.mode: an HTTPS listener terminates "
+                    + "TLS (Passthrough is for TLS listeners)"};
+        }
+    }
+
+    private static void kinds(ListenerModel l) {
+        List<RouteGroupKind> asked = l.listener.getAllowedRoutes() == null ? null
+                : l.listener.getAllowedRoutes().getKinds();
+        if (asked == null || asked.isEmpty()) {
+            l.kinds.add(HTTP_ROUTE);
+            return;
+        }
+        List<String> invalid = new ArrayList<>();
+        for (RouteGroupKind k : asked) {
+            String group = k.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : k.getGroup();
+            if (group.equals(ReferenceGrants.GATEWAY_GROUP) && HTTP_ROUTE.equals(k.getKind())) {
+                if (!l.kinds.contains(HTTP_ROUTE)) {
+                    l.kinds.add(HTTP_ROUTE);
+                }
+            } else {
+                invalid.add((group.isEmpty() ? "" : group + "/") + k.getKind());
+            }
+        }
+        if (!invalid.isEmpty()) {
+            l.invalidKinds = new String[] {"InvalidRouteKinds", l.field() + ".allowedRoutes.kinds: " + invalid
+                    + " cannot attach to an " + l.protocol + " listener (HTTPRoute can)"};
+        }
+    }
+
+    private static void certificate(ListenerModel l, ReferenceGrants grants, TlsSecrets secrets) {
+        List<SecretObjectReference> refs = l.listener.getTls() == null ? null
+                : l.listener.getTls().getCertificateRefs();
+        if (refs == null || refs.isEmpty()) {
+            l.certificateProblem = new String[] {"InvalidCertificateRef", l.field() + ".tls.certificateRefs: an HTTPS "
+                    + "listener needs a certificate (a kubernetes.io/tls Secret)"};
+            return;
+        }
+        for (int k = 0; k < refs.size() && l.certificate == null; k++) {
+            SecretObjectReference ref = refs.get(k);
+            String field = l.field() + ".tls.certificateRefs[" + k + "]";
+            String group = ref.getGroup() == null ? "" : ref.getGroup();
+            String kind = ref.getKind() == null ? "Secret" : ref.getKind();
+            String namespace = ref.getNamespace() == null || ref.getNamespace().isEmpty() ? l.gateway.namespace
+                    : ref.getNamespace();
+            if (!group.isEmpty() || !kind.equals("Secret")) {
+                l.certificateProblem = new String[] {"InvalidCertificateRef", field + ": " + (group.isEmpty() ? "" : group
+                        + "/") + kind + " is not a Secret"};
+            } else if (!grants.permits(ReferenceGrants.GATEWAY_GROUP, "Gateway", l.gateway.namespace, "", "Secret",
+                    namespace, ref.getName())) {
+                l.certificateProblem = new String[] {"RefNotPermitted", field + ": Secret " + namespace + "/" + ref.getName()
+                        + " is in another namespace and no ReferenceGrant there permits Gateways of "
+                        + l.gateway.namespace + " to use it"};
+            } else {
+                String secret = namespace + "/" + ref.getName();
+                String problem = secrets.certificate(secret, List.of()).problem();
+                if (problem != null) {
+                    l.certificateProblem = new String[] {"InvalidCertificateRef", field + ": " + problem};
+                } else {
+                    l.certificate = secret;
+                    l.certificateProblem = null;
+                }
+            }
+        }
+    }
+
+    /** Listeners of one port: different protocols conflict, and so do equal hostnames of one protocol. */
+    private static void conflicts(List<ListenerModel> listeners) {
+        for (ListenerModel a : listeners) {
+            for (ListenerModel b : listeners) {
+                if (a == b || a.port == null || !a.port.equals(b.port)) {
+                    continue;
+                }
+                if (!a.protocol.equals(b.protocol)) {
+                    a.conflicted = new String[] {"ProtocolConflict", a.field() + ": port " + a.port + " is also "
+                            + b.protocol + " (listener " + b.name + ")"};
+                } else if (a.conflicted == null && Objects.equals(a.hostname, b.hostname)) {
+                    a.conflicted = new String[] {"HostnameConflict", a.field() + ": listener " + b.name + " has the "
+                            + "same port, protocol and hostname" + (a.hostname == null ? " (none)" : " " + a.hostname)};
+                }
+            }
+        }
+    }
+
+    /** True when a route in {@code namespace} may attach to {@code l} by its {@code allowedRoutes.namespaces}. */
+    boolean allowsNamespace(ListenerModel l, String namespace) {
+        var ns = l.listener.getAllowedRoutes() == null ? null : l.listener.getAllowedRoutes().getNamespaces();
+        String from = ns == null || ns.getFrom() == null ? "Same" : ns.getFrom();
+        return switch (from) {
+            case "All" -> true;
+            case "Same" -> namespace.equals(l.gateway.namespace);
+            case "Selector" -> ns.getSelector() != null && LabelSelectors.matches(ns.getSelector(),
+                    namespaceLabels.getOrDefault(namespace, Map.of()));
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package dev.breakwater.operator.compile;
+
+import dev.breakwater.operator.cluster.GatewayApiObjects;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads Gateway API fixtures written as YAML, as a user writes them. */
+final class GatewayApiYaml {
+
+    private GatewayApiYaml() {
+    }
+
+    static GatewayApiObjects read(GatewayApiObjects base, String yaml) {
+        List<GatewayClass> classes = new ArrayList<>(base.gatewayClasses());
+        List<Gateway> gateways = new ArrayList<>(base.gateways());
+        List<HTTPRoute> routes = new ArrayList<>(base.httpRoutes());
+        List<ReferenceGrant> grants = new ArrayList<>(base.referenceGrants());
+        List<Namespace> namespaces = new ArrayList<>(base.namespaces());
+        for (String doc : yaml.split("(?m)^---\\s*$")) {
+            if (doc.isBlank()) {
+                continue;
+            }
+            String kind = doc.lines().filter(l -> l.startsWith("kind:")).findFirst().orElseThrow().substring(5).trim();
+            switch (kind) {
+                case "GatewayClass" -> classes.add(Serialization.unmarshal(doc, GatewayClass.class));
+                case "Gateway" -> gateways.add(Serialization.unmarshal(doc, Gateway.class));
+                case "HTTPRoute" -> routes.add(Serialization.unmarshal(doc, HTTPRoute.class));
+                case "ReferenceGrant" -> grants.add(Serialization.unmarshal(doc, ReferenceGrant.class));
+                case "Namespace" -> namespaces.add(Serialization.unmarshal(doc, Namespace.class));
+                default -> throw new IllegalArgumentException("not a Gateway API fixture kind: " + kind);
+            }
+        }
+        return new GatewayApiObjects(classes, gateways, routes, grants, namespaces);
+    }
+}
