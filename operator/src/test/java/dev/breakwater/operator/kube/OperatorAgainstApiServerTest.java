@@ -51,7 +51,7 @@ class OperatorAgainstApiServerTest {
 
     static final String CLASS = "breakwater-it";
     static final String OPERATOR_NAMESPACE = "breakwater";
-    static final Duration PATIENCE = Duration.ofSeconds(60);
+    static final Duration PATIENCE = Duration.ofSeconds(120);
 
     static KubeApiServer.Server server;
     static KubernetesClient admin;
