@@ -60,7 +60,8 @@ final class ExchangeLog {
         String contentType = h.get(HttpHeaderNames.CONTENT_TYPE);
         String kind = x.status == 101 ? "websocket"
                 : contentType != null && contentType.startsWith("application/grpc") ? "grpc" : "http";
-        return new AccessEntry(System.currentTimeMillis(), x.requestId, TraceParent.traceId(h.get("traceparent")),
+        String traceId = x.trace != null ? x.trace.traceId() : TraceParent.traceId(h.get("traceparent"));
+        return new AccessEntry(System.currentTimeMillis(), x.requestId, traceId,
                 c.clientIp(), forwardedFor, req.method().name(), c.scheme(), x.host, path, query,
                 c.http2() ? "HTTP/2.0" : req.protocolVersion().text(), x.status, x.bodyBytes, x.response.bytesSent,
                 System.nanoTime() - x.startNanos,
