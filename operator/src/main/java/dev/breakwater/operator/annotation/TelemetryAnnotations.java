@@ -15,7 +15,9 @@ final class TelemetryAnnotations {
             "boolean; default: the data plane's `--trace-routes` (`all`: `true`)",
             "`true` or `false`: the Ingress's requests get a server span exported by OTLP, and their `traceparent` "
                     + "sent to the backend, or not; the data plane exports only with `--otlp-endpoint`",
-            "");
+            "ingress-nginx traces only where its ConfigMap's `enable-opentelemetry` is true or the annotation says "
+                    + "so; here every route is traced once `--otlp-endpoint` is set (`--trace-routes opted-in` is "
+                    + "ingress-nginx's way)");
 
     static final AnnotationKey<Boolean> TRUST_INCOMING_SPAN = both("opentelemetry-trust-incoming-span",
             Parsers.BOOLEAN).doc("boolean; default: the data plane's `--trace-trust-incoming` (`true`)",
