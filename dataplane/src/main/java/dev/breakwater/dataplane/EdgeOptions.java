@@ -109,14 +109,7 @@ public final class EdgeOptions {
                 tracing = tracing.withServiceName(value.trim());
             }
             case "--otlp-queue" -> tracing = tracing.withQueueSpans(count(name, value));
-            case "--otlp-batch" -> {
-                int n = count(name, value);
-                if (n > tracing.queueSpans()) {
-                    throw new IllegalArgumentException(name + ": " + n + " (expected: at most --otlp-queue, "
-                            + tracing.queueSpans() + ")");
-                }
-                tracing = tracing.withBatchSpans(n);
-            }
+            case "--otlp-batch" -> tracing = tracing.withBatchSpans(count(name, value));
             case "--otlp-export-delay" -> tracing = tracing.withExportDelayMillis(
                     positive(name, duration(name, value)).toMillis());
             case "--otlp-export-timeout" -> tracing = tracing.withExportTimeoutMillis(
@@ -298,7 +291,7 @@ public final class EdgeOptions {
     }
 
     @Option(names = "--otlp-batch", paramLabel = "N",
-            description = "Spans sent in one export at most, at most --otlp-queue (default: 512).")
+            description = "Spans sent in one export at most (at most --otlp-queue's; default: 512).")
     void otlpBatch(String value) {
         accept("--otlp-batch", value);
     }

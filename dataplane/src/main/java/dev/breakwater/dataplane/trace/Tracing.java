@@ -51,7 +51,7 @@ public final class Tracing implements AutoCloseable {
                 .build();
         BatchSpanProcessor batches = BatchSpanProcessor.builder(exporter)
                 .setMaxQueueSize(config.queueSpans())
-                .setMaxExportBatchSize(config.batchSpans())
+                .setMaxExportBatchSize(config.effectiveBatchSpans())
                 .setScheduleDelay(Duration.ofMillis(config.exportDelayMillis()))
                 .setExporterTimeout(Duration.ofMillis(config.exportTimeoutMillis()))
                 .build();

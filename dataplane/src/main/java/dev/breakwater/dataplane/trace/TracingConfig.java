@@ -18,7 +18,7 @@ import java.util.Locale;
  *                          on ({@code enable-opentelemetry: "true"})
  * @param serviceName       the {@code service.name} of the spans' resource
  * @param queueSpans        ended spans waiting for the exporter at most; beyond, spans are dropped
- * @param batchSpans        spans sent in one export at most
+ * @param batchSpans        spans sent in one export at most (the queue's bound where it is smaller)
  * @param exportDelayMillis the wait between two exports
  * @param exportTimeoutMillis the longest one export may take
  */
@@ -44,9 +44,9 @@ public record TracingConfig(URI endpoint, double sampleRatio, boolean trustIncom
         if (serviceName == null || serviceName.isBlank()) {
             throw new IllegalArgumentException("trace service name: empty (expected: a name such as breakwater)");
         }
-        if (queueSpans < 1 || batchSpans < 1 || batchSpans > queueSpans) {
+        if (queueSpans < 1 || batchSpans < 1) {
             throw new IllegalArgumentException("trace export: queue " + queueSpans + ", batch " + batchSpans
-                    + " (expected: both at least 1, the batch at most the queue)");
+                    + " (expected: both at least 1)");
         }
         if (exportDelayMillis < 1 || exportTimeoutMillis < 1) {
             throw new IllegalArgumentException("trace export: delay " + exportDelayMillis + "ms, timeout "
@@ -69,6 +69,11 @@ public record TracingConfig(URI endpoint, double sampleRatio, boolean trustIncom
             return endpoint.resolve("/v1/traces").toString();
         }
         return endpoint.toString();
+    }
+
+    /** Spans sent in one export at most: the batch's bound, or the queue's where it is smaller. */
+    public int effectiveBatchSpans() {
+        return Math.min(batchSpans, queueSpans);
     }
 
     public TracingConfig withEndpoint(URI value) {
@@ -97,8 +102,8 @@ public record TracingConfig(URI endpoint, double sampleRatio, boolean trustIncom
     }
 
     public TracingConfig withQueueSpans(int value) {
-        return new TracingConfig(endpoint, sampleRatio, trustIncoming, allRoutes, serviceName, value,
-                Math.min(batchSpans, value), exportDelayMillis, exportTimeoutMillis);
+        return new TracingConfig(endpoint, sampleRatio, trustIncoming, allRoutes, serviceName, value, batchSpans,
+                exportDelayMillis, exportTimeoutMillis);
     }
 
     public TracingConfig withBatchSpans(int value) {
