@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * {@code --path-escaped-slashes}, and the PROXY protocol and TLS passthrough limits: {@code --proxy-protocol-from},
  * {@code --proxy-protocol-header-timeout}, {@code --client-hello-timeout}, {@code --max-client-hello-size},
  * {@code --l4-backlog}, and the access log: {@code --access-log}, {@code --access-log-sample},
- * {@code --access-log-queue}, and tracing: {@code --otlp-endpoint}, {@code --trace-sample-ratio},
+ * {@code --access-log-queue}, {@code --access-log-flush-interval}, and tracing: {@code --otlp-endpoint}, {@code --trace-sample-ratio},
  * {@code --trace-trust-incoming}, {@code --trace-routes}, {@code --trace-service-name}, {@code --otlp-queue},
  * {@code --otlp-batch}, {@code --otlp-export-delay}, {@code --otlp-export-timeout}. A picocli mixin of both commands; each option's value is checked by
  * {@link #accept}, whose messages name the option.
@@ -94,6 +94,8 @@ public final class EdgeOptions {
             case "--access-log" -> accessLog = accessLog.withFormat(AccessLogConfig.Format.parse(name, value));
             case "--access-log-sample" -> accessLog = accessLog.withSample(ratio(name, value));
             case "--access-log-queue" -> accessLog = accessLog.withQueueLines(count(name, value));
+            case "--access-log-flush-interval" -> accessLog = accessLog.withFlushMillis(
+                    positive(name, duration(name, value)).toMillis());
             case "--otlp-endpoint" -> tracing = tracing.withEndpoint(url(name, value));
             case "--trace-sample-ratio" -> tracing = tracing.withSampleRatio(ratio(name, value));
             case "--trace-trust-incoming" -> tracing = tracing.withTrustIncoming(bool(name, value));
@@ -306,6 +308,13 @@ public final class EdgeOptions {
             description = "The longest one export may take; then its spans are dropped (default: 10s).")
     void otlpExportTimeout(String value) {
         accept("--otlp-export-timeout", value);
+    }
+
+    @Option(names = "--access-log-flush-interval", paramLabel = "DURATION",
+            description = "The longest an access-log line waits before it is written: the writer wakes this often, "
+                    + "and sooner when a quarter of the queue is taken (default: 100ms).")
+    void accessLogFlushInterval(String value) {
+        accept("--access-log-flush-interval", value);
     }
 
     @Option(names = "--client-hello-timeout", paramLabel = "DURATION",

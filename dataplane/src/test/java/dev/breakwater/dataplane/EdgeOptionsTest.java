@@ -85,6 +85,16 @@ class EdgeOptionsTest {
     }
 
     @Test
+    void theAccessLogFlushIntervalIsRead() {
+        EdgeOptions o = new EdgeOptions();
+        assertThat(o.accept("--access-log-flush-interval", "250ms")).isTrue();
+        assertThat(o.applyTo(DataPlane.builder()).accessLog.flushMillis()).isEqualTo(250);
+        assertThat(AccessLogConfig.DEFAULTS.flushMillis()).isEqualTo(100);
+        assertThatThrownBy(() -> o.accept("--access-log-flush-interval", "0ms"))
+                .hasMessage("--access-log-flush-interval: 0ms (expected: more than 0)");
+    }
+
+    @Test
     void badTracingValuesNameTheOption() {
         EdgeOptions o = new EdgeOptions();
         assertThatThrownBy(() -> o.accept("--otlp-endpoint", "collector:4318"))

@@ -65,7 +65,7 @@ final class ExchangeLog {
                 c.clientIp(), forwardedFor, req.method().name(), c.scheme(), x.host, path, query,
                 c.http2() ? "HTTP/2.0" : req.protocolVersion().text(), x.status, x.bodyBytes, x.response.bytesSent,
                 System.nanoTime() - x.startNanos,
-                endpoint == null || times.attempts() == 0 ? null : endpoint.endpoint().authority(),
+                endpoint == null || times.attempts() == 0 ? null : endpoint.authority(),
                 times == null ? 0 : times.status(), times == null ? -1 : times.connectNanos(),
                 times == null ? -1 : times.headNanos(), times == null ? 0 : times.attempts(),
                 x.route == null ? null : x.route.name(), x.route == null ? null : x.route.route().source(),

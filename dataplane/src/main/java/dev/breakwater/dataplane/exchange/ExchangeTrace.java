@@ -47,7 +47,7 @@ final class ExchangeTrace {
         UpstreamEndpoint endpoint = x.call == null ? null : x.call.endpoint();
         AttemptTimes times = x.call == null ? null : x.call.times();
         int attempts = times == null ? 0 : times.attempts();
-        span.end(x.status, endpoint == null || attempts == 0 ? null : endpoint.endpoint().authority(), attempts);
+        span.end(x.status, endpoint == null || attempts == 0 ? null : endpoint.authority(), attempts);
     }
 
     private static int port(String localPort) {
