@@ -9,6 +9,7 @@ import dev.breakwater.dataplane.testing.OtlpReceiver;
 import dev.breakwater.dataplane.testing.OtlpReceiver.ReceivedSpan;
 import dev.breakwater.dataplane.testing.Tables;
 import dev.breakwater.dataplane.testing.TestBackend;
+import dev.breakwater.dataplane.testing.TestPki;
 import dev.breakwater.dataplane.trace.TracingConfig;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.RouteAction;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +49,7 @@ class TracingTest {
     private static OtlpReceiver receiver;
 
     private final HttpClient client = HttpClient.newHttpClient();
+    private final TestPki pki = TestPki.create("Tracing CA");
     private final ByteArrayOutputStream accessLog = new ByteArrayOutputStream();
     private TestBackend backend;
     private DataPlane proxy;
@@ -73,7 +76,7 @@ class TracingTest {
 
     private void serve(TracingConfig tracing) throws Exception {
         backend = TestBackend.start("app");
-        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(2)
+        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0).workers(2)
                 .accessLog(AccessLogConfig.DEFAULTS).accessLogOutput(accessLog)
                 .tracing(tracing).build().start();
         proxy.apply(Tables.builder().cluster("app", backend)
@@ -82,7 +85,7 @@ class TracingTest {
                 .route("a.example.com", PathMatch.prefix("/untraced"), RouteAction.Forward.to("app"),
                         RoutePolicy.builder().tracing(false).build())
                 .prefix("a.example.com", "/", "app")
-                .build());
+                .build(List.of(pki.server("a.example.com").forHosts("default/a", "a.example.com"))));
     }
 
     private TracingConfig tracing() {
@@ -170,6 +173,28 @@ class TracingTest {
         assertThat(span.statusCode()).as("ERROR").isEqualTo(2);
         assertThat(span.attributes()).containsEntry("http.response.status_code", 503L)
                 .containsEntry("error.type", "503");
+    }
+
+    @Test
+    void anHttp2StreamOverTlsIsOneSpanWithItsProtocolAndScheme() throws Exception {
+        serve(tracing());
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestPki.trustAll())
+                .build();
+        HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create("https://a.example.com:"
+                + proxy.httpsPort() + "/h2/x")).header("traceparent", "00-" + CLIENT_TRACE + "-" + CLIENT_SPAN
+                + "-01").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(r.statusCode()).isEqualTo(200);
+        Matcher sent = traceparent(TestBackend.parse(r.body()));
+        assertThat(sent.group(1)).isEqualTo(CLIENT_TRACE);
+        ReceivedSpan span = receiver.await(s -> s.spanId().equals(sent.group(2)), "the HTTP/2 stream's span");
+        assertThat(span.parentSpanId()).isEqualTo(CLIENT_SPAN);
+        assertThat(span.attributes()).containsEntry("network.protocol.version", "2")
+                .containsEntry("url.scheme", "https")
+                .containsEntry("url.path", "/h2/x")
+                .containsEntry("server.address", "a.example.com")
+                .containsEntry("server.port", (long) proxy.httpsPort())
+                .containsEntry("http.response.status_code", 200L);
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.breakwater.dataplane.request.Authority;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -87,7 +88,7 @@ final class JsonAccessLine {
         string(KIND, e.kind());
         string(METHOD, e.method());
         string(SCHEME, e.scheme());
-        string(HOST, e.host());
+        string(HOST, Authority.host(e.host())); // the Host header's or :authority's, without a port
         string(PATH, e.path());
         string(QUERY, QueryRedaction.redact(e.query()));
         string(PROTOCOL, e.protocol());

@@ -1,6 +1,7 @@
 package dev.breakwater.dataplane.exchange;
 
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
+import dev.breakwater.dataplane.request.Authority;
 import dev.breakwater.dataplane.trace.RequestSpan;
 import dev.breakwater.dataplane.trace.Tracing;
 import dev.breakwater.dataplane.upstream.AttemptTimes;
@@ -31,7 +32,7 @@ final class ExchangeTrace {
         ClientConnection c = x.connection();
         String method = req.method().name();
         RequestSpan span = tracing.begin(req.headers(), tracing.trusts(policy.trustIncomingSpan()), method);
-        span.request(method, c.scheme(), x.host, port(c.localPort()), x.context.path(), req.protocolVersion().text(),
+        span.request(method, c.scheme(), Authority.host(x.host), port(c.localPort()), x.context.path(), req.protocolVersion().text(),
                 c.http2(), x.context.clientAddress(), c.clientIp(), req.headers().get(HttpHeaderNames.USER_AGENT),
                 x.route.name(), x.route.route().source());
         return span;

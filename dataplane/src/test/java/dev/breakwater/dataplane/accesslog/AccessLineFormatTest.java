@@ -21,7 +21,9 @@ class AccessLineFormatTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AccessLineFormat f = new AccessLineFormat(AccessLogConfig.Format.JSON, out);
         f.write(entry(1_796_179_881_096L, 35_596_400, 0, "a=1&token=t"));
-        f.write(entry(1_796_179_881_000L, 999_999_999_999L, -1, null));
+        f.write(new AccessEntry(1_796_179_881_000L, "req-1", null, "127.0.0.1", null, "GET", "https",
+                "a.example.com:8443", "/p", null, "HTTP/2.0", 200, 0, 42, 999_999_999_999L, null, 0, -1, -1, 0, null,
+                null, null, null, null, null, null, null, "http"));
         f.write(entry(0, 500, 1_787_000, null));
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\n", -1);
 
@@ -38,7 +40,7 @@ class AccessLineFormatTest {
                 + "\"user_agent\":\"curl/8 \\\"q\\\"\",\"referer\":null}");
         assertThat(lines[1]).as("the same second again, a whole millisecond").contains(
                 "\"time\":\"2026-12-02T02:51:21.000Z\"", "\"duration_ms\":1000000.0,",
-                "\"upstream_connect_ms\":null,");
+                "\"upstream_connect_ms\":null,", "\"host\":\"a.example.com\",");
         assertThat(lines[2]).contains("\"time\":\"1970-01-01T00:00:00.000Z\"", "\"duration_ms\":0.001,",
                 "\"upstream_connect_ms\":1.787,");
         ObjectMapper json = new ObjectMapper();
