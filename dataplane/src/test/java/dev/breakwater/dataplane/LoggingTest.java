@@ -112,6 +112,8 @@ class LoggingTest {
         pb.environment().remove("BREAKWATER_LOG_LEVEL");
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
+        // bounded: without the record in 60 s the process is stopped, its stderr ends and the assertion below fails
+        java.util.concurrent.CompletableFuture.delayedExecutor(60, TimeUnit.SECONDS).execute(p::destroy);
         ObjectMapper json = new ObjectMapper();
         JsonNode exporter = null;
         try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(),
