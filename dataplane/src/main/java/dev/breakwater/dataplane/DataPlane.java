@@ -180,6 +180,8 @@ public final class DataPlane implements TableSink, AutoCloseable {
         metrics.bindAccessLog(accessLog::written, accessLog::dropped);
         tracing = Tracing.start(tracingConfig);
         if (tracing.on()) {
+            Tracing t = tracing;
+            metrics.bindTracing(t::droppedSpans, t::exportedSpans, t::failedSpans);
             LOG.info("tracing: spans exported to {} (sample ratio {}, incoming traceparent {}, routes: {})",
                     tracingConfig.tracesUrl(), tracingConfig.sampleRatio(),
                     tracingConfig.trustIncoming() ? "trusted" : "not trusted",

@@ -265,4 +265,67 @@ class TracingTest {
         assertThat(receiver.spans()).noneMatch(s -> s.traceId().equals(trace));
         assertThat(receiver.spans()).noneMatch(s -> "/unsampled".equals(s.attributes().get("url.path")));
     }
+
+    /** A counter of the data plane's /metrics, or -1 when absent. */
+    private double metric(String name) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + proxy.adminPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void exportedSpansAreCountedOnMetrics() throws Exception {
+        serve(tracing());
+        Matcher sent = traceparent(get("/counted"));
+        receiver.await(s -> s.spanId().equals(sent.group(2)), "the span");
+        assertThat(metric("breakwater_trace_spans_exported_total")).isGreaterThanOrEqualTo(1);
+        assertThat(metric("breakwater_trace_spans_dropped_total")).isZero();
+        assertThat(metric("breakwater_trace_spans_export_failed_total")).isZero();
+    }
+
+    @Test
+    void aFullExportQueueDropsSpansAndCountsThemWithoutDelayingRequests() throws Exception {
+        // a collector that takes the connection and does not answer until told: the exporter's thread is stuck on
+        // the first span; then it answers 400 (not retried), and the failed export is counted
+        try (java.net.ServerSocket stuck = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CountDownLatch exporting = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+            Thread acceptor = new Thread(() -> {
+                while (true) {
+                    try (java.net.Socket s = stuck.accept()) {
+                        exporting.countDown();
+                        answer.await();
+                        s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                    } catch (java.io.IOException | InterruptedException closed) {
+                        return; // the test is over
+                    }
+                }
+            });
+            acceptor.start();
+            serve(TracingConfig.OFF.withEndpoint(URI.create("http://127.0.0.1:" + stuck.getLocalPort()))
+                    .withQueueSpans(1).withBatchSpans(1).withExportDelayMillis(10).withExportTimeoutMillis(60_000));
+            traceparent(get("/first"));
+            assertThat(exporting.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the export began").isTrue();
+            for (int i = 0; i < 4; i++) {
+                assertThat(get("/more/" + i).get("status")).isEqualTo("200"); // answered while the export hangs
+            }
+            // one span waits in the queue of one; the other three were dropped
+            assertThat(metric("breakwater_trace_spans_dropped_total")).isEqualTo(3);
+            assertThat(metric("breakwater_trace_spans_exported_total")).isZero();
+            answer.countDown();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (metric("breakwater_trace_spans_export_failed_total") < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(metric("breakwater_trace_spans_export_failed_total")).as("the refused export")
+                    .isGreaterThanOrEqualTo(1);
+        }
+    }
 }

@@ -11,6 +11,8 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.InternalTelemetryVersion;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -35,25 +37,35 @@ public final class Tracing implements AutoCloseable {
 
     private final TracingConfig config;
     private final SdkTracerProvider provider;
+    private final SdkMeterProvider meterProvider;
+    private final ExportMeters meters;
     private final Tracer tracer;
 
     private Tracing() {
         this.config = TracingConfig.OFF;
         this.provider = null;
+        this.meterProvider = null;
+        this.meters = null;
         this.tracer = null;
     }
 
     private Tracing(TracingConfig config) {
         this.config = config;
+        this.meters = new ExportMeters();
+        this.meterProvider = SdkMeterProvider.builder().registerMetricReader(meters).build();
         OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
                 .setEndpoint(config.tracesUrl())
                 .setTimeout(Duration.ofMillis(config.exportTimeoutMillis()))
+                .setMeterProvider(meterProvider)
+                .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
                 .build();
         BatchSpanProcessor batches = BatchSpanProcessor.builder(exporter)
                 .setMaxQueueSize(config.queueSpans())
                 .setMaxExportBatchSize(config.effectiveBatchSpans())
                 .setScheduleDelay(Duration.ofMillis(config.exportDelayMillis()))
                 .setExporterTimeout(Duration.ofMillis(config.exportTimeoutMillis()))
+                .setMeterProvider(meterProvider)
+                .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
                 .build();
         Resource resource = Resource.getDefault().merge(Resource.create(
                 Attributes.of(AttributeKey.stringKey("service.name"), config.serviceName())));
@@ -111,11 +123,27 @@ public final class Tracing implements AutoCloseable {
         return new RequestSpan(span, trusted);
     }
 
+    /** Ended spans dropped because the export queue was full (0 with tracing off). */
+    public long droppedSpans() {
+        return meters == null ? 0 : meters.count(ExportMeters.PROCESSED, true);
+    }
+
+    /** Spans the collector accepted (0 with tracing off). */
+    public long exportedSpans() {
+        return meters == null ? 0 : meters.count(ExportMeters.EXPORTED, false);
+    }
+
+    /** Spans whose export failed: the collector unreachable, refusing, or too slow (0 with tracing off). */
+    public long failedSpans() {
+        return meters == null ? 0 : meters.count(ExportMeters.EXPORTED, true);
+    }
+
     /** Exports what is queued (within the export timeout), then stops the exporter. */
     @Override
     public void close() {
         if (provider != null) {
             provider.shutdown().join(config.exportTimeoutMillis() + 1000, TimeUnit.MILLISECONDS);
+            meterProvider.shutdown().join(1, TimeUnit.SECONDS);
         }
     }
 
