@@ -1,6 +1,8 @@
 package dev.breakwater.dataplane;
 
 import dev.breakwater.dataplane.accesslog.AccessLog;
+import dev.breakwater.dataplane.trace.Tracing;
+import dev.breakwater.dataplane.trace.TracingConfig;
 import dev.breakwater.dataplane.accesslog.AccessLogConfig;
 import java.io.OutputStream;
 import dev.breakwater.dataplane.channel.TableSink;
@@ -104,6 +106,8 @@ public final class DataPlane implements TableSink, AutoCloseable {
     private final AccessLogConfig accessLogConfig;
     private final OutputStream accessLogOutput;
     private AccessLog accessLog = AccessLog.OFF;
+    private final TracingConfig tracingConfig;
+    private Tracing tracing = Tracing.OFF;
 
     DataPlane(DataPlaneBuilder b) {
         this.bindAddress = b.bindAddress;
@@ -125,6 +129,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         this.proxyProtocolFrom = b.proxyProtocolFrom;
         this.accessLogConfig = b.accessLog;
         this.accessLogOutput = b.accessLogOutput;
+        this.tracingConfig = b.tracing;
         if (b.cache.maxBytes() > 0) {
             this.cache = new ResponseCache(b.cache, route -> metrics.cache(route).evicted());
             metrics.bindCache(cache::weightedBytes, cache::size, cache::evictions);
@@ -173,8 +178,17 @@ public final class DataPlane implements TableSink, AutoCloseable {
         connections = new DefaultChannelGroup("client-connections", GlobalEventExecutor.INSTANCE);
         accessLog = AccessLog.start(accessLogConfig, accessLogOutput);
         metrics.bindAccessLog(accessLog::written, accessLog::dropped);
+        tracing = Tracing.start(tracingConfig);
+        if (tracing.on()) {
+            Tracing t = tracing;
+            metrics.bindTracing(t::droppedSpans, t::exportedSpans, t::failedSpans);
+            LOG.info("tracing: spans exported to {} (sample ratio {}, incoming traceparent {}, routes: {})",
+                    tracingConfig.tracesUrl(), tracingConfig.sampleRatio(),
+                    tracingConfig.trustIncoming() ? "trusted" : "not trusted",
+                    tracingConfig.allRoutes() ? "all" : "opted-in");
+        }
         ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining,
-                connections, cache, new RequestHeadCheck(requestPolicy), accessLog);
+                connections, cache, new RequestHeadCheck(requestPolicy), accessLog, tracing);
         this.services = services;
         if (listenOnceServing && !table.loaded()) {
             LOG.info("HTTP and HTTPS listeners bound once the first table is applied; until then connections to "
@@ -408,6 +422,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
             cache.close(); // with a disk tier: what memory holds is written there for the next start
         }
         accessLog.close();
+        tracing.close(); // what is queued is exported
         workerGroup = null;
     }
 }

@@ -35,6 +35,7 @@ public final class DataPlaneBuilder {
     TrustedSources proxyProtocolFrom = TrustedSources.NONE;
     AccessLogConfig accessLog = AccessLogConfig.OFF;
     java.io.OutputStream accessLogOutput = System.out;
+    dev.breakwater.dataplane.trace.TracingConfig tracing = dev.breakwater.dataplane.trace.TracingConfig.OFF;
 
     DataPlaneBuilder() {
     }
@@ -186,6 +187,12 @@ public final class DataPlaneBuilder {
     /** Where access-log lines go (standard output unless set). */
     public DataPlaneBuilder accessLogOutput(java.io.OutputStream value) {
         this.accessLogOutput = Objects.requireNonNull(value, "accessLogOutput");
+        return this;
+    }
+
+    /** Tracing: where spans are exported (none unless set), the sample ratio, trust, the export's bounds. */
+    public DataPlaneBuilder tracing(dev.breakwater.dataplane.trace.TracingConfig value) {
+        this.tracing = Objects.requireNonNull(value, "tracing");
         return this;
     }
 

@@ -7,6 +7,7 @@ import dev.breakwater.dataplane.l4.L4Settings;
 import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.dataplane.request.PathPolicy;
 import dev.breakwater.dataplane.request.RequestPolicy;
+import dev.breakwater.dataplane.trace.TracingConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Option;
  * {@code --path-escaped-slashes}, and the PROXY protocol and TLS passthrough limits: {@code --proxy-protocol-from},
  * {@code --proxy-protocol-header-timeout}, {@code --client-hello-timeout}, {@code --max-client-hello-size},
  * {@code --l4-backlog}, and the access log: {@code --access-log}, {@code --access-log-sample},
- * {@code --access-log-queue}. A picocli mixin of both commands; each option's value is checked by
+ * {@code --access-log-queue}, {@code --access-log-flush-interval}, and tracing: {@code --otlp-endpoint}, {@code --trace-sample-ratio},
+ * {@code --trace-trust-incoming}, {@code --trace-routes}, {@code --trace-service-name}, {@code --otlp-queue},
+ * {@code --otlp-batch}, {@code --otlp-export-delay}, {@code --otlp-export-timeout}. A picocli mixin of both commands; each option's value is checked by
  * {@link #accept}, whose messages name the option.
  */
 public final class EdgeOptions {
@@ -41,6 +44,7 @@ public final class EdgeOptions {
     private TrustedSources proxyProtocolFrom = TrustedSources.NONE;
     private L4Settings l4 = L4Settings.DEFAULTS;
     private AccessLogConfig accessLog = accessLogFromEnvironment(System.getenv(ACCESS_LOG_ENV));
+    private TracingConfig tracing = TracingConfig.OFF;
 
     /** The environment variable that sets the access log's format where no {@code --access-log} is given. */
     static final String ACCESS_LOG_ENV = "BREAKWATER_ACCESS_LOG";
@@ -90,6 +94,28 @@ public final class EdgeOptions {
             case "--access-log" -> accessLog = accessLog.withFormat(AccessLogConfig.Format.parse(name, value));
             case "--access-log-sample" -> accessLog = accessLog.withSample(ratio(name, value));
             case "--access-log-queue" -> accessLog = accessLog.withQueueLines(count(name, value));
+            case "--access-log-flush-interval" -> accessLog = accessLog.withFlushMillis(
+                    positive(name, duration(name, value)).toMillis());
+            case "--otlp-endpoint" -> tracing = tracing.withEndpoint(url(name, value));
+            case "--trace-sample-ratio" -> tracing = tracing.withSampleRatio(ratio(name, value));
+            case "--trace-trust-incoming" -> tracing = tracing.withTrustIncoming(bool(name, value));
+            case "--trace-routes" -> tracing = tracing.withAllRoutes(switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "all" -> true;
+                case "opted-in" -> false;
+                default -> throw new IllegalArgumentException(name + ": '" + value + "' (expected: all or opted-in)");
+            });
+            case "--trace-service-name" -> {
+                if (value.isBlank()) {
+                    throw new IllegalArgumentException(name + ": empty (expected: a name such as breakwater)");
+                }
+                tracing = tracing.withServiceName(value.trim());
+            }
+            case "--otlp-queue" -> tracing = tracing.withQueueSpans(count(name, value));
+            case "--otlp-batch" -> tracing = tracing.withBatchSpans(count(name, value));
+            case "--otlp-export-delay" -> tracing = tracing.withExportDelayMillis(
+                    positive(name, duration(name, value)).toMillis());
+            case "--otlp-export-timeout" -> tracing = tracing.withExportTimeoutMillis(
+                    positive(name, duration(name, value)).toMillis());
             case "--hosts-file" -> {
                 hostsFile = Path.of(value);
                 if (!Files.isReadable(hostsFile)) {
@@ -225,6 +251,72 @@ public final class EdgeOptions {
         accept("--access-log-queue", value);
     }
 
+    @Option(names = "--otlp-endpoint", paramLabel = "URL",
+            description = "Turns tracing on: a server span per request, exported by OTLP/HTTP to URL "
+                    + "(http://collector:4318; without a path /v1/traces is added), and a traceparent sent to the "
+                    + "backend (default: none, no tracing).")
+    void otlpEndpoint(String value) {
+        accept("--otlp-endpoint", value);
+    }
+
+    @Option(names = "--trace-sample-ratio", paramLabel = "RATIO",
+            description = "Share of new traces sampled, from 0 to 1; a trusted incoming traceparent's sampled flag "
+                    + "is followed (default: 1).")
+    void traceSampleRatio(String value) {
+        accept("--trace-sample-ratio", value);
+    }
+
+    @Option(names = "--trace-trust-incoming", paramLabel = "true|false",
+            description = "Continue a client's traceparent (true), or start a new trace for every request (false); "
+                    + "the opentelemetry-trust-incoming-span annotation overrides it per Ingress (default: true).")
+    void traceTrustIncoming(String value) {
+        accept("--trace-trust-incoming", value);
+    }
+
+    @Option(names = "--trace-routes", paramLabel = "all|opted-in",
+            description = "Which routes are traced: all but those with enable-opentelemetry \"false\", or only those "
+                    + "with enable-opentelemetry \"true\" (default: all).")
+    void traceRoutes(String value) {
+        accept("--trace-routes", value);
+    }
+
+    @Option(names = "--trace-service-name", paramLabel = "NAME",
+            description = "The service.name of the spans (default: breakwater).")
+    void traceServiceName(String value) {
+        accept("--trace-service-name", value);
+    }
+
+    @Option(names = "--otlp-queue", paramLabel = "N",
+            description = "Ended spans waiting for the exporter at most; beyond, spans are dropped (default: 2048).")
+    void otlpQueue(String value) {
+        accept("--otlp-queue", value);
+    }
+
+    @Option(names = "--otlp-batch", paramLabel = "N",
+            description = "Spans sent in one export at most (at most --otlp-queue's; default: 512).")
+    void otlpBatch(String value) {
+        accept("--otlp-batch", value);
+    }
+
+    @Option(names = "--otlp-export-delay", paramLabel = "DURATION",
+            description = "The wait between two exports (default: 5s).")
+    void otlpExportDelay(String value) {
+        accept("--otlp-export-delay", value);
+    }
+
+    @Option(names = "--otlp-export-timeout", paramLabel = "DURATION",
+            description = "The longest one export may take; then its spans are dropped (default: 10s).")
+    void otlpExportTimeout(String value) {
+        accept("--otlp-export-timeout", value);
+    }
+
+    @Option(names = "--access-log-flush-interval", paramLabel = "DURATION",
+            description = "The longest an access-log line waits before it is written: the writer wakes this often, "
+                    + "and sooner when a quarter of the queue is taken (default: 100ms).")
+    void accessLogFlushInterval(String value) {
+        accept("--access-log-flush-interval", value);
+    }
+
     @Option(names = "--client-hello-timeout", paramLabel = "DURATION",
             description = "Longest wait for the TLS ClientHello whose SNI name picks a passthrough host (default: 10s).")
     void clientHelloTimeout(String value) {
@@ -260,7 +352,8 @@ public final class EdgeOptions {
                 : cache.withDisk(new DiskTierConfig(diskDir, diskMaxBytes, diskThresholdBytes));
         return builder.cache(c).adminToken(adminToken).rateLimitKeys(rateLimitKeys)
                 .metricsMaxRoutes(metricsMaxRoutes).hostsFile(hostsFile)
-                .requestPolicy(request).proxyProtocolFrom(proxyProtocolFrom).l4Settings(l4).accessLog(accessLog);
+                .requestPolicy(request).proxyProtocolFrom(proxyProtocolFrom).l4Settings(l4).accessLog(accessLog)
+                .tracing(tracing);
     }
 
     private static TrustedSources cidrs(String name, String value) {
@@ -271,6 +364,20 @@ public final class EdgeOptions {
             throw new IllegalArgumentException(name + ": " + e.getMessage() + " (expected: CIDR ranges such as "
                     + "10.0.0.0/8,192.168.1.10)");
         }
+    }
+
+    private static java.net.URI url(String name, String value) {
+        try {
+            java.net.URI u = new java.net.URI(value.trim());
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+                return u;
+            }
+        } catch (java.net.URISyntaxException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": '" + value
+                + "' (expected: an http or https URL such as http://otel-collector:4318)");
     }
 
     private static Duration positive(String name, Duration d) {

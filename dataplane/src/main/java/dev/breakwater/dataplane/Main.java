@@ -21,6 +21,8 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -127,7 +129,10 @@ public final class Main implements Callable<Integer> {
                 .setParameterExceptionHandler(Main::report);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
     public static void main(String[] args) {
+        ProcessLogging.install();
         int status = commandLine().execute(args);
         if (status != 0) {
             System.exit(status);
@@ -179,12 +184,10 @@ public final class Main implements Callable<Integer> {
                 .adminPort(admin).workers(workers).listenOnceServing(operator != null)).build().start();
         if (table != null) {
             dataPlane.apply(table);
-            System.err.printf("breakwater-dataplane: serving table v%d from %s on %s:%d%n", table.version(),
-                    tableFile, bind, dataPlane.httpPort());
+            LOG.info("serving table v{} from {} on {}:{}", table.version(), tableFile, bind, dataPlane.httpPort());
         } else {
             client.dataPlane(dataPlane).build().start();
-            System.err.printf("breakwater-dataplane: serving the tables of the operator at %s on %s:%d once the first "
-                    + "arrives%n", operator, bind, http);
+            LOG.info("serving the tables of the operator at {} on {}:{} once the first arrives", operator, bind, http);
         }
         drainOnSignals(dataPlane, grace, timeout);
         new CountDownLatch(1).await();
@@ -196,8 +199,7 @@ public final class Main implements Callable<Integer> {
         sun.misc.SignalHandler handler = signal -> new Thread(() -> {
             try {
                 int left = dataPlane.drainAndClose(grace, timeout);
-                System.err.printf("breakwater-dataplane: SIG%s: drained (%d connection(s) cut at the deadline)%n",
-                        signal.getName(), left);
+                LOG.info("SIG{}: drained ({} connection(s) cut at the deadline)", signal.getName(), left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

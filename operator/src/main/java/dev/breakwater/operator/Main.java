@@ -33,6 +33,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // java.util.logging (the OpenTelemetry SDK's, the JDK's) through SLF4J and Logback, in the one log format
+        if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+            org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+            org.slf4j.bridge.SLF4JBridgeHandler.install();
+        }
         int status = commandLine().execute(args);
         if (status != 0) {
             System.exit(status);

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({"connectTimeoutMillis", "responseTimeoutMillis", "maxRequestBodyBytes", "httpsRedirect", "hsts",
         "webSocketIdleTimeoutMillis", "retries", "affinity", "cache", "compression", "sourceAllowlist", "cors",
-        "sendTimeoutMillis", "rateLimit", "accessLog"})
+        "sendTimeoutMillis", "rateLimit", "accessLog", "tracing", "trustIncomingSpan"})
 public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https, @JsonIgnore Access access,
                           @JsonIgnore Upstream upstream, @JsonIgnore Responses responses,
                           @JsonIgnore Telemetry telemetry) {
@@ -113,11 +113,20 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
     /**
      * What the proxy tells about the route's requests.
      *
-     * @param accessLog false: the route's requests write no access-log line (null: they do, when the data plane
-     *                  writes access logs)
+     * @param accessLog         false: the route's requests write no access-log line (null: they do, when the data
+     *                          plane writes access logs)
+     * @param tracing           true or false: the route's requests get a server span (and a traceparent sent to the
+     *                          endpoint) or not, when the data plane exports traces; null: the data plane's default
+     * @param trustIncomingSpan true: a client's {@code traceparent} is continued; false: it is replaced by a new
+     *                          trace; null: the data plane's default
      */
-    public record Telemetry(Boolean accessLog) {
-        public static final Telemetry NONE = new Telemetry(null);
+    public record Telemetry(Boolean accessLog, Boolean tracing, Boolean trustIncomingSpan) {
+        public static final Telemetry NONE = new Telemetry(null, null, null);
+
+        /** Only the access-log setting. */
+        public Telemetry(Boolean accessLog) {
+            this(accessLog, null, null);
+        }
     }
 
     /** The wire format's constructor: one flat object (see the class comment). */
@@ -136,11 +145,13 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
                                 @JsonProperty("cors") Cors cors,
                                 @JsonProperty("sendTimeoutMillis") Long sendTimeoutMillis,
                                 @JsonProperty("rateLimit") RateLimit rateLimit,
-                                @JsonProperty("accessLog") Boolean accessLog) {
+                                @JsonProperty("accessLog") Boolean accessLog,
+                                @JsonProperty("tracing") Boolean tracing,
+                                @JsonProperty("trustIncomingSpan") Boolean trustIncomingSpan) {
         return new RoutePolicy(new Timeouts(connectTimeoutMillis, responseTimeoutMillis, sendTimeoutMillis,
                 webSocketIdleTimeoutMillis), new Https(httpsRedirect, hsts),
                 new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes), new Upstream(retries, affinity),
-                new Responses(cache, compression), new Telemetry(accessLog));
+                new Responses(cache, compression), new Telemetry(accessLog, tracing, trustIncomingSpan));
     }
 
     // --- the flat view: the wire format's keys, and what the data plane reads ---------------------------------
@@ -233,6 +244,18 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
     @JsonProperty
     public Boolean accessLog() {
         return telemetry.accessLog();
+    }
+
+    /** True or false when the route turns tracing on or off; null (the default): the data plane's default. */
+    @JsonProperty
+    public Boolean tracing() {
+        return telemetry.tracing();
+    }
+
+    /** Whether a client's traceparent is continued on this route; null (the default): the data plane's default. */
+    @JsonProperty
+    public Boolean trustIncomingSpan() {
+        return telemetry.trustIncomingSpan();
     }
 
     /** True unless the route turned its access log off. */
@@ -352,7 +375,20 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
 
         /** False: the route's requests write no access-log line (null: they do). */
         public Builder accessLog(Boolean value) {
-            return telemetry(new Telemetry(value));
+            Telemetry t = telemetry;
+            return telemetry(new Telemetry(value, t.tracing(), t.trustIncomingSpan()));
+        }
+
+        /** True or false: the route's requests are traced or not (null: the data plane's default). */
+        public Builder tracing(Boolean value) {
+            Telemetry t = telemetry;
+            return telemetry(new Telemetry(t.accessLog(), value, t.trustIncomingSpan()));
+        }
+
+        /** True or false: a client's traceparent is continued or replaced (null: the data plane's default). */
+        public Builder trustIncomingSpan(Boolean value) {
+            Telemetry t = telemetry;
+            return telemetry(new Telemetry(t.accessLog(), t.tracing(), value));
         }
 
         /** Longest wait for a TCP connection to an endpoint. */

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -15,13 +16,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The access log: event loops {@link #offer} an entry per ended request into a bounded lock-free queue (a full queue
  * drops the entry and counts it; an event loop never waits), and one writer thread formats the entries and writes
- * them to the output (standard output in the data plane) in batches, flushing whenever the queue runs dry.
+ * them to the output (standard output in the data plane) in batches.
+ *
+ * <p>The writer sleeps between batches and wakes on its own every {@link AccessLogConfig#flushMillis}; an event loop
+ * wakes it only when a quarter of the queue is taken. So at any rate an offer is a queue insert and a volatile read,
+ * never a system call (waking a parked thread is one), and the writer makes one write per wake (or per 64 KiB) rather
+ * than one per line: the cost of logging stays off the event loops.
  */
 public final class AccessLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
     private static final int BATCH_BYTES = 64 * 1024;
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** Writes nothing. */
     public static final AccessLog OFF = new AccessLog();
@@ -32,7 +37,11 @@ public final class AccessLog implements AutoCloseable {
     private final LongAdder written = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final Thread writer;
-    private volatile boolean waiting;
+    /** Queued lines from which an offer wakes the writer before its time. */
+    private final int wakeMark;
+    private final long flushNanos;
+    /** True while the writer sleeps; an offer that wakes it sets it false first, so that one offer wakes it. */
+    private final AtomicBoolean sleeping = new AtomicBoolean();
     private volatile boolean closing;
 
     private AccessLog() {
@@ -40,14 +49,17 @@ public final class AccessLog implements AutoCloseable {
         this.queue = null;
         this.out = null;
         this.writer = null;
+        this.wakeMark = 0;
+        this.flushNanos = 0;
     }
 
     private AccessLog(AccessLogConfig config, OutputStream out) {
         this.config = config;
         this.queue = PlatformDependent.newFixedMpscQueue(config.queueLines());
         this.out = out;
-        AccessLineFormat format = new AccessLineFormat(config.format());
-        this.writer = new Thread(() -> run(format), "breakwater-access-log");
+        this.wakeMark = Math.max(1, config.queueLines() / 4);
+        this.flushNanos = TimeUnit.MILLISECONDS.toNanos(config.flushMillis());
+        this.writer = new Thread(this::run, "breakwater-access-log");
         writer.setDaemon(true);
     }
 
@@ -82,7 +94,7 @@ public final class AccessLog implements AutoCloseable {
             dropped.increment();
             return;
         }
-        if (waiting) {
+        if (sleeping.get() && queue.size() >= wakeMark && sleeping.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
     }
@@ -101,21 +113,24 @@ public final class AccessLog implements AutoCloseable {
         return config;
     }
 
-    private void run(AccessLineFormat format) {
-        ByteArrayOutputStream batch = new ByteArrayOutputStream(BATCH_BYTES + 4096);
+    private void run() {
+        Batch batch = new Batch(BATCH_BYTES + 16384);
+        AccessLineFormat format = new AccessLineFormat(config.format(), batch);
         while (true) {
-            AccessEntry e = queue.poll();
-            if (e != null) {
+            AccessEntry e;
+            while ((e = queue.poll()) != null) {
+                int mark = batch.size();
                 try {
-                    format.write(e, batch);
+                    format.write(e);
                     written.increment();
                 } catch (RuntimeException ex) {
                     LOG.warn("access log: could not format a line of request {}: {}", e.requestId(), ex.toString());
+                    batch.truncate(mark); // no half line
+                    format = new AccessLineFormat(config.format(), batch);
                 }
                 if (batch.size() >= BATCH_BYTES) {
                     emit(batch);
                 }
-                continue;
             }
             emit(batch);
             if (closing) {
@@ -124,11 +139,11 @@ public final class AccessLog implements AutoCloseable {
                 }
                 continue; // lines offered while the last batch was written
             }
-            waiting = true;
-            if (queue.isEmpty() && !closing) {
-                LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+            sleeping.set(true);
+            if (queue.size() < wakeMark && !closing) {
+                LockSupport.parkNanos(this, flushNanos);
             }
-            waiting = false;
+            sleeping.set(false);
         }
     }
 
@@ -143,6 +158,17 @@ public final class AccessLog implements AutoCloseable {
             LOG.warn("access log: could not write: {}", ex.toString());
         }
         batch.reset();
+    }
+
+    /** The writer's lines not yet written, which can drop a line that failed half way. */
+    private static final class Batch extends ByteArrayOutputStream {
+        Batch(int size) {
+            super(size);
+        }
+
+        void truncate(int size) {
+            count = size;
+        }
     }
 
     /** Writes what is queued, then stops the writer. */

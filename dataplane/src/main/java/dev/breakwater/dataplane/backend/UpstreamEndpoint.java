@@ -18,6 +18,7 @@ public final class UpstreamEndpoint {
     private final Cluster.Protocol protocol;
     private final Cluster.UpstreamTls tls;
     private final String key;
+    private final String authority;
     private final InetSocketAddress socketAddress;
 
     private final EndpointState state;
@@ -28,6 +29,7 @@ public final class UpstreamEndpoint {
         this.protocol = protocol;
         this.tls = tls;
         this.key = key(endpoint, protocol, tls);
+        this.authority = endpoint.authority();
         this.socketAddress = socketAddress(endpoint.address(), endpoint.port());
         this.state = registry.state(key);
     }
@@ -83,6 +85,11 @@ public final class UpstreamEndpoint {
 
     public Endpoint endpoint() {
         return endpoint;
+    }
+
+    /** {@code address:port} ({@code [v6]:port}), made once: what access-log lines and spans name. */
+    public String authority() {
+        return authority;
     }
 
     /** {@code protocol://address:port}: the identity of the endpoint and the key of its connection pool. */

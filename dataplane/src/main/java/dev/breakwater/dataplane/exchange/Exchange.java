@@ -17,6 +17,7 @@ import dev.breakwater.dataplane.filter.LocalAnswer;
 import dev.breakwater.dataplane.request.RequestHeadCheck;
 import dev.breakwater.dataplane.request.RequestIds;
 import dev.breakwater.dataplane.request.RequestRefused;
+import dev.breakwater.dataplane.trace.RequestSpan;
 import dev.breakwater.dataplane.upstream.UpstreamCall;
 import dev.breakwater.dataplane.upstream.UpstreamHeads;
 import io.netty.buffer.Unpooled;
@@ -74,6 +75,7 @@ public final class Exchange {
     String host;
     CacheRequest cache;
     UpstreamCall call;
+    RequestSpan trace;
     final ExchangeResponse response = new ExchangeResponse(this);
 
     public Exchange(ProxyServices services, ClientConnection connection, Downstream downstream) {
@@ -196,6 +198,7 @@ public final class Exchange {
         route = r;
         context = new FilterContext(req, connection.scheme(), host, path, query, connection.clientIp(),
                 connection.localPort(), requestId, connection.tls(), services.config());
+        trace = ExchangeTrace.begin(this);
         // the route's filters (allowlist, CORS preflight, redirects, rate limit, header and URL rewrites, fixed
         // response, redirect to HTTPS), then its host's client certificates and its body limit
         LocalAnswer answer = r.filters().onRequest(context);
@@ -233,6 +236,9 @@ public final class Exchange {
     /** Sends the request in flight to an endpoint of the route's cluster (the route is chosen, checks passed). */
     private void forward() {
         route.forwardedHeaders().onRequest(context);
+        if (trace != null) {
+            trace.inject(request.headers()); // our span is the endpoint's parent
+        }
         if (!call.start(connection.http2() && !wholeRequest, host)) {
             response.respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", null);
         }
@@ -337,6 +343,7 @@ public final class Exchange {
         }
         ended = true;
         ExchangeLog.ended(this);
+        ExchangeTrace.ended(this);
         endAccounting();
         downstream.exchangeEnded(this);
     }
@@ -361,6 +368,7 @@ public final class Exchange {
         if (!ended) {
             ended = true;
             ExchangeLog.ended(this);
+            ExchangeTrace.ended(this);
             endAccounting();
         }
     }

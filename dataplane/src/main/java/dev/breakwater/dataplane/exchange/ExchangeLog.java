@@ -18,6 +18,9 @@ import io.netty.handler.codec.http.HttpRequest;
  */
 final class ExchangeLog {
 
+    /** Header names with their hash made once (a String name is hashed at every lookup). */
+    private static final io.netty.util.AsciiString TRACEPARENT = io.netty.util.AsciiString.cached("traceparent");
+
     private ExchangeLog() {
     }
 
@@ -60,11 +63,12 @@ final class ExchangeLog {
         String contentType = h.get(HttpHeaderNames.CONTENT_TYPE);
         String kind = x.status == 101 ? "websocket"
                 : contentType != null && contentType.startsWith("application/grpc") ? "grpc" : "http";
-        return new AccessEntry(System.currentTimeMillis(), x.requestId, TraceParent.traceId(h.get("traceparent")),
+        String traceId = x.trace != null ? x.trace.traceId() : TraceParent.traceId(h.get(TRACEPARENT));
+        return new AccessEntry(System.currentTimeMillis(), x.requestId, traceId,
                 c.clientIp(), forwardedFor, req.method().name(), c.scheme(), x.host, path, query,
                 c.http2() ? "HTTP/2.0" : req.protocolVersion().text(), x.status, x.bodyBytes, x.response.bytesSent,
                 System.nanoTime() - x.startNanos,
-                endpoint == null || times.attempts() == 0 ? null : endpoint.endpoint().authority(),
+                endpoint == null || times.attempts() == 0 ? null : endpoint.authority(),
                 times == null ? 0 : times.status(), times == null ? -1 : times.connectNanos(),
                 times == null ? -1 : times.headNanos(), times == null ? 0 : times.attempts(),
                 x.route == null ? null : x.route.name(), x.route == null ? null : x.route.route().source(),

@@ -7,6 +7,7 @@ import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.request.RequestHeadCheck;
+import dev.breakwater.dataplane.trace.Tracing;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import java.util.Map;
@@ -21,11 +22,12 @@ import java.util.function.BooleanSupplier;
  * @param cache       the response cache, or null when it is off
  * @param headCheck   what every request head passes before it is routed
  * @param accessLog   where ended requests leave their line ({@link AccessLog#OFF} for none)
+ * @param tracing     the server spans of requests ({@link Tracing#OFF} for none)
  */
 public record ProxyServices(TableHolder table, ProxyConfig config, ProxyMetrics metrics,
                             Map<EventLoop, UpstreamPool> pools, BooleanSupplier draining,
                             ChannelGroup connections, ResponseCache cache,
-                            RequestHeadCheck headCheck, AccessLog accessLog) {
+                            RequestHeadCheck headCheck, AccessLog accessLog, Tracing tracing) {
 
     public UpstreamPool pool(EventLoop loop) {
         UpstreamPool pool = pools.get(loop);

@@ -297,6 +297,21 @@ public final class ProxyMetrics {
                 .register(registry);
     }
 
+    /** Counters of the span export: spans dropped (the queue full), sent, and failed to send. */
+    public void bindTracing(LongSupplier dropped, LongSupplier exported, LongSupplier failed) {
+        bound.add(dropped);
+        bound.add(exported);
+        bound.add(failed);
+        io.micrometer.core.instrument.FunctionCounter.builder("breakwater.trace.spans.dropped", dropped,
+                LongSupplier::getAsLong).description("Ended spans dropped: the export queue was full")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("breakwater.trace.spans.exported", exported,
+                LongSupplier::getAsLong).description("Spans the OTLP endpoint accepted").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("breakwater.trace.spans.export.failed", failed,
+                LongSupplier::getAsLong).description("Spans whose export failed (endpoint unreachable, refusing "
+                        + "or too slow)").register(registry);
+    }
+
     /** Gauges of the whole cache: bytes and entries held, evictions since start. */
     public void bindCache(java.util.function.LongSupplier bytes, java.util.function.LongSupplier entries,
                           java.util.function.LongSupplier evictions) {

@@ -11,6 +11,22 @@ public final class Authority {
     private Authority() {
     }
 
+    /**
+     * The host of a valid authority, without its port: {@code a.example.com:8443} is {@code a.example.com},
+     * {@code [2001:db8::1]:443} is {@code 2001:db8::1}; null stays null.
+     */
+    public static String host(String authority) {
+        if (authority == null || authority.isEmpty()) {
+            return authority;
+        }
+        if (authority.charAt(0) == '[') {
+            int close = authority.indexOf(']');
+            return close < 0 ? authority : authority.substring(1, close);
+        }
+        int colon = authority.indexOf(':');
+        return colon < 0 ? authority : authority.substring(0, colon);
+    }
+
     public static boolean valid(String authority) {
         if (authority == null || authority.isEmpty()) {
             return false;

@@ -57,7 +57,7 @@ class AccessLogQueueTest {
             text = written.toString(StandardCharsets.UTF_8);
         }
         assertThat(text.lines().count()).isEqualTo(log.written());
-        assertThat(text).startsWith("{\"time\":\"1970-01-01T00:00:00Z\",\"request_id\":\"r0\"");
+        assertThat(text).startsWith("{\"time\":\"1970-01-01T00:00:00.000Z\",\"request_id\":\"r0\"");
     }
 
     @Test

@@ -52,7 +52,8 @@ class Http1ConnectionTest {
                 DefaultAddressResolverGroup.INSTANCE, null);
         ProxyServices services = new ProxyServices(table, config, metrics, Map.of(ch.eventLoop(), pool), () -> false,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), null,
-                new RequestHeadCheck(RequestPolicy.DEFAULT), dev.breakwater.dataplane.accesslog.AccessLog.OFF);
+                new RequestHeadCheck(RequestPolicy.DEFAULT), dev.breakwater.dataplane.accesslog.AccessLog.OFF,
+                dev.breakwater.dataplane.trace.Tracing.OFF);
         ch.pipeline().addLast("http", ProxyInitializer.serverCodec(config))
                 .addLast("proxy", new Http1Connection(services, "http"));
         channel = ch;

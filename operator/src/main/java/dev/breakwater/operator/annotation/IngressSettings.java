@@ -96,6 +96,8 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                 .sendTimeoutMillis(timeouts.sendMillis())
                 .rateLimit(RateLimitAnnotations.read(r))
                 .accessLog(TelemetryAnnotations.accessLog(r))
+                .tracing(TelemetryAnnotations.tracing(r))
+                .trustIncomingSpan(TelemetryAnnotations.trustIncomingSpan(r))
                 .build();
         ClusterPolicy cluster = BalancingAnnotations.cluster(r);
         Paths paths = PathAnnotations.read(r, r.value(allowlistKey) == null ? null : allowlistKey,

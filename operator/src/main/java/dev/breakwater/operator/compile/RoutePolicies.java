@@ -71,6 +71,8 @@ final class RoutePolicies {
                 .cache(cache(c, field + ".cache", rule.cache))
                 .compression(compression(c, field + ".compression", rule.compression))
                 .accessLog(Boolean.FALSE.equals(rule.accessLog) ? Boolean.FALSE : null)
+                .tracing(rule.tracing)
+                .trustIncomingSpan(rule.trustIncomingSpan)
                 .build();
     }
 

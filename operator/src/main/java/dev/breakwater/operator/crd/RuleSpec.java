@@ -95,6 +95,15 @@ public class RuleSpec {
             + "data plane writes access logs: its `--access-log`).")
     public Boolean accessLog;
 
+    @JsonPropertyDescription("`true` or `false`: the rule's requests get a server span exported by OTLP (and their "
+            + "`traceparent` sent to the backend), or not. Default: the data plane's `--trace-routes` (`all`: "
+            + "traced); nothing is traced without the data plane's `--otlp-endpoint`.")
+    public Boolean tracing;
+
+    @JsonPropertyDescription("`true`: a client's `traceparent` is continued (the proxy's span its child); `false`: "
+            + "every request starts a new trace. Default: the data plane's `--trace-trust-incoming` (`true`).")
+    public Boolean trustIncomingSpan;
+
     @JsonPropertyDescription("How long requests in flight to a removed or terminating endpoint may run before "
             + "their connections are closed, as a duration (`30s`). Default: 30s.")
     @Pattern(Formats.DURATION)
