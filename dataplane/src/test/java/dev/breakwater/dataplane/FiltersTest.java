@@ -275,6 +275,7 @@ class FiltersTest {
         assertThat(denied.body()).contains("client address not allowed")
                 .contains(denied.headers().firstValue("x-request-id").orElseThrow());
         assertThat(a.requests()).isEqualTo(1);
+        assertThat(proxy.metrics().scrape()).contains("breakwater_requests_denied_total{reason=\"allowlist\"} 1.0");
     }
 
     @Test

@@ -97,6 +97,7 @@ class RateLimitTest {
         assertThat(a.requests()).isEqualTo(3);
         assertThat(served(10, "free.com")).as("a route without a limit").isEqualTo(10);
         assertThat(proxy.metrics().scrape())
+                .contains("breakwater_requests_denied_total{reason=\"rate_limit\"} 6.0")
                 .contains("breakwater_ratelimit_rejected_total{route=\"a.com/#0\"} 6.0")
                 .contains("breakwater_requests_total{route=\"a.com/#0\",status=\"429\"} 6.0")
                 .contains("breakwater_ratelimit_keys_max 100000.0");

@@ -289,6 +289,9 @@ class TlsTest {
     void resumesSessionsByDefaultAndCanTurnResumptionOff() throws Exception {
         proxy.apply(site().build(List.of(pki.server("a.example.com").forHosts("default/a", "a.example.com"))));
         assertThat(resumes(proxy.httpsPort())).as("resumed with defaults").isTrue();
+        assertThat(proxy.metrics().scrape()).as("the first handshake was new, the second resumed")
+                .containsPattern("breakwater_tls_handshakes_total\\{protocol=\"http/1.1\",resumed=\"false\"\\} 1.0")
+                .containsPattern("breakwater_tls_handshakes_total\\{protocol=\"http/1.1\",resumed=\"true\"\\} 1.0");
 
         try (DataPlane full = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0)
                 .tlsSessionResumption(false).build().start()) {

@@ -209,6 +209,9 @@ public final class Exchange {
             answer = r.bodyLimit().onRequest(context);
         }
         if (answer != null) {
+            if (answer.deniedBy() != null) {
+                services.metrics().denied(answer.deniedBy());
+            }
             response.respondLocally(answer.status(), answer.message(), answer.headers());
             return;
         }
@@ -270,6 +273,7 @@ public final class Exchange {
         LocalAnswer tooLarge = route.bodyLimit().onBody(bodyBytes);
         if (tooLarge != null) {
             content.release();
+            services.metrics().denied(tooLarge.deniedBy());
             refuseBody(tooLarge.status(), tooLarge.message());
             return;
         }

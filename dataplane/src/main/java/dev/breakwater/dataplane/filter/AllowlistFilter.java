@@ -14,6 +14,6 @@ final class AllowlistFilter implements HttpFilter {
     @Override
     public LocalAnswer onRequest(FilterContext request) {
         return allowlist.allows(request.clientAddress()) ? null
-                : new LocalAnswer(HttpResponseStatus.FORBIDDEN, "client address not allowed", null);
+                : LocalAnswer.denied("allowlist", HttpResponseStatus.FORBIDDEN, "client address not allowed", null);
     }
 }

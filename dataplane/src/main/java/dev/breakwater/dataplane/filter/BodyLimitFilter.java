@@ -15,7 +15,7 @@ public final class BodyLimitFilter implements HttpFilter {
 
     public BodyLimitFilter(long maxBytes) {
         this.maxBytes = maxBytes;
-        this.tooLarge = new LocalAnswer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        this.tooLarge = LocalAnswer.denied("body_limit", HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "request body larger than " + maxBytes + " bytes", null);
     }
 

@@ -18,9 +18,11 @@ public final class ClientCertificateFilter implements HttpFilter {
     public static final AsciiString CLIENT_SUBJECT = AsciiString.cached("ssl-client-subject-dn");
     public static final AsciiString CLIENT_ISSUER = AsciiString.cached("ssl-client-issuer-dn");
 
-    private static final LocalAnswer MISDIRECTED = new LocalAnswer(HttpResponseStatus.MISDIRECTED_REQUEST,
+    private static final LocalAnswer MISDIRECTED = LocalAnswer.denied("client_certificate",
+            HttpResponseStatus.MISDIRECTED_REQUEST,
             "this host needs a TLS connection made for it (SNI) with a client certificate", null);
-    private static final LocalAnswer REQUIRED = new LocalAnswer(HttpResponseStatus.BAD_REQUEST,
+    private static final LocalAnswer REQUIRED = LocalAnswer.denied("client_certificate",
+            HttpResponseStatus.BAD_REQUEST,
             "a client certificate is required", null);
 
     private final ClientAuth clientAuth;

@@ -30,7 +30,7 @@ final class RateLimitFilter implements HttpFilter {
             return null;
         }
         limited.increment();
-        return new LocalAnswer(HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit exceeded",
+        return LocalAnswer.denied("rate_limit", HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit exceeded",
                 new DefaultHttpHeaders().set(HttpHeaderNames.RETRY_AFTER, RateLimiter.retryAfterSeconds(wait)));
     }
 }

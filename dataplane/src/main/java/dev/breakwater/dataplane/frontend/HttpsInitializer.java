@@ -92,7 +92,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
 
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-            services.metrics().handshake(protocol);
+            services.metrics().handshake(protocol, TlsSession.resumed(ctx.channel()));
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                 ctx.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer()
                         .initialSettings(Http2Settings.defaultSettings()

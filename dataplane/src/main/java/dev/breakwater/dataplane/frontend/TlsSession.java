@@ -3,6 +3,7 @@ package dev.breakwater.dataplane.frontend;
 import dev.breakwater.dataplane.tls.CertificateStore;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import dev.breakwater.dataplane.filter.ClientTls;
@@ -34,6 +35,19 @@ final class TlsSession {
 
     static SslHandler sslHandler(Channel ch) {
         return connection(ch).pipeline().get(SslHandler.class);
+    }
+
+    /**
+     * True when the connection's handshake resumed an earlier session (a ticket or a cached session) rather than
+     * making a new one. Known from OpenSSL (BoringSSL, the default provider); the JDK's engine does not say, and its
+     * handshakes count as new.
+     */
+    static boolean resumed(Channel ch) {
+        SslHandler ssl = sslHandler(ch);
+        if (ssl != null && ssl.engine() instanceof ReferenceCountedOpenSslEngine openssl) {
+            return io.netty.internal.tcnative.SSL.isSessionReused(openssl.sslPointer());
+        }
+        return false;
     }
 
     /** What the handshake of the connection of {@code ch} established, as the client-certificate check reads it. */

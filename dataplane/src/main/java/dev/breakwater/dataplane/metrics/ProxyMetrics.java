@@ -60,6 +60,7 @@ public final class ProxyMetrics {
     private final ConcurrentHashMap<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Counter handshakeFailures;
     private final ConcurrentHashMap<Integer, Counter> refused = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> denied = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> http2Errors = new ConcurrentHashMap<>();
 
     private final int maxRoutes;
@@ -198,10 +199,21 @@ public final class ProxyMetrics {
         return certificateExpiry;
     }
 
-    /** A completed TLS handshake, by the protocol ALPN chose. */
-    public void handshake(String protocol) {
-        handshakes.computeIfAbsent(protocol, p -> Counter.builder("breakwater.tls.handshakes")
-                .description("Completed TLS handshakes, by negotiated protocol").tag("protocol", p)
+    /** A completed TLS handshake, by the protocol ALPN chose and whether it resumed an earlier session. */
+    public void handshake(String protocol, boolean resumed) {
+        handshakes.computeIfAbsent(resumed ? protocol + "\0r" : protocol, k -> Counter.builder("breakwater.tls.handshakes")
+                .description("Completed TLS handshakes, by negotiated protocol and session resumption")
+                .tag("protocol", protocol).tag("resumed", Boolean.toString(resumed))
+                .register(registry)).increment();
+    }
+
+    /**
+     * A request a route's policy refused (an allowlist, a rate limit, the body limit, a missing client certificate),
+     * by that {@code reason}: a few fixed words, so the label stays small.
+     */
+    public void denied(String reason) {
+        denied.computeIfAbsent(reason, r -> Counter.builder("breakwater.requests.denied")
+                .description("Requests refused by a route's policy, by what refused them").tag("reason", r)
                 .register(registry)).increment();
     }
 
