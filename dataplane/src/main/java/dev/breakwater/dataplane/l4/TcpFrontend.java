@@ -323,8 +323,9 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Turns reading of {@code ch} on or off, unless its input is shut or it is closed: changing the interest of a
-     * half-closed epoll socket fails ({@code epoll_ctl} ENOENT), and there is nothing left to read anyway.
+     * Turns reading of {@code ch} on or off, unless its input is shut (there is nothing left to read) or it is closed.
+     * On epoll this relies on {@code Transport}'s handler keeping a half-closed socket's fd in epoll: with Netty's own,
+     * any later change of its interest (this one, or a write that waits for room) fails with ENOENT.
      */
     private static void autoRead(Channel ch, boolean on, boolean inputShut) {
         if (!ch.isActive() || inputShut || ch.config().isAutoRead() == on) {
