@@ -23,7 +23,8 @@ import java.util.Locale;
 /**
  * The socket transport: native epoll on Linux where it loads, NIO everywhere else; io_uring on request.
  * {@code -Dbreakwater.transport=epoll|io_uring|nio} chooses (falling back to the best available when the
- * chosen one does not load).
+ * chosen one does not load). Epoll's handler keeps every registered fd in epoll ({@link EpollFdKeeper}: without it
+ * a half-closed socket loses what is written to it later).
  */
 public enum Transport {
     IO_URING, EPOLL, NIO;
@@ -43,7 +44,7 @@ public enum Transport {
     public IoHandlerFactory ioHandlerFactory() {
         return switch (this) {
             case IO_URING -> IoUringIoHandler.newFactory();
-            case EPOLL -> EpollIoHandler.newFactory();
+            case EPOLL -> EpollFdKeeper.wrap(EpollIoHandler.newFactory());
             case NIO -> NioIoHandler.newFactory();
         };
     }

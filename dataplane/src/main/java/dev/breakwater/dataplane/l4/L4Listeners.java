@@ -53,9 +53,9 @@ public final class L4Listeners implements AutoCloseable {
         this.settings = settings;
         Map<EventLoop, L4LoopState> loops = new IdentityHashMap<>();
         for (EventExecutor e : workers) {
-            loops.put((EventLoop) e, new L4LoopState((EventLoop) e));
+            loops.put((EventLoop) e, new L4LoopState((EventLoop) e, loops.size()));
         }
-        this.runtime = new L4Runtime(transport, resolver, new L4Metrics(registry), Map.copyOf(loops));
+        this.runtime = new L4Runtime(transport, resolver, new L4Metrics(registry, loops.size()), Map.copyOf(loops));
     }
 
     public L4Metrics metrics() {
@@ -179,7 +179,7 @@ public final class L4Listeners implements AutoCloseable {
                         settings.clientHelloTimeoutMillis(), (ctx, name) -> {
                             L4Route route = listener.routeFor(name);
                             if (route == null) {
-                                runtime.metrics().noEndpoint(b.key);
+                                runtime.metrics().noEndpoint(runtime.loop(ctx.channel().eventLoop()), b.key);
                                 ctx.close();
                                 ctx.pipeline().remove(ctx.name());
                             } else {
@@ -194,8 +194,8 @@ public final class L4Listeners implements AutoCloseable {
             splice.run();
         } else {
             ch.pipeline().addLast("proxy-protocol", new ProxyProtocolGate(TrustedSources.parse(from),
-                    settings.proxyProtocolHeaderTimeoutMillis(), () -> runtime.metrics().proxyProtocolRefused(b.key),
-                    splice));
+                    settings.proxyProtocolHeaderTimeoutMillis(),
+                    () -> runtime.metrics().proxyProtocolRefused(runtime.loop(ch.eventLoop()), b.key), splice));
         }
     }
 
@@ -230,8 +230,8 @@ public final class L4Listeners implements AutoCloseable {
             return (ch, rest) -> rest.run();
         }
         return (ch, rest) -> ch.pipeline().addLast("proxy-protocol", new ProxyProtocolGate(trusted,
-                settings.proxyProtocolHeaderTimeoutMillis(), () -> runtime.metrics().proxyProtocolRefused(listener),
-                rest));
+                settings.proxyProtocolHeaderTimeoutMillis(),
+                () -> runtime.metrics().proxyProtocolRefused(runtime.loop(ch.eventLoop()), listener), rest));
     }
 
     /** The bound port of the listener {@code key} ({@code tcp/9000}), or -1 when it is not open. */

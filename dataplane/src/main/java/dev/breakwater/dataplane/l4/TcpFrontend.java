@@ -52,8 +52,8 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
     private InetSocketAddress client;
     private L4Balancer.Pick pick;
     // the byte counters of the connection's listener and endpoint, looked up once it is connected
-    private io.micrometer.core.instrument.Counter receivedBytes;
-    private io.micrometer.core.instrument.Counter sentBytes;
+    private LoopCount receivedBytes;
+    private LoopCount sentBytes;
     private Channel upstream;
     private boolean started;
     private boolean connected;
@@ -101,7 +101,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
     private void connect() {
         L4Balancer.Pick attempt = L4Balancer.pick(route, table, state, client, tried);
         if (attempt == null) {
-            runtime.metrics().noEndpoint(listener);
+            runtime.metrics().noEndpoint(state, listener);
             LOG.debug("{}: no endpoint for {} (route {}; tried {})", listener, client, route.name(), tried);
             closeNow();
             return;
@@ -123,7 +123,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
             if (done.isSuccess()) {
                 connected(attempt, done.channel());
             } else {
-                runtime.metrics().connectFailed(listener, attempt.authority());
+                runtime.metrics().connectFailed(state, listener, attempt.authority());
                 LOG.debug("{}: connect to {} failed: {}", listener, attempt.authority(), done.cause().toString());
                 if (closed) {
                     return;
@@ -131,7 +131,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
                 if (tried.size() < policy.connectAttempts()) {
                     connect();
                 } else {
-                    runtime.metrics().noEndpoint(listener);
+                    runtime.metrics().noEndpoint(state, listener);
                     closeNow();
                 }
             }
@@ -147,7 +147,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
         upstream = up;
         connected = true;
         state.opened(this, pick.cluster(), pick.authority());
-        runtime.metrics().connectionOpened(listener, pick.authority());
+        runtime.metrics().connectionOpened(state, listener, pick.authority());
         receivedBytes = runtime.metrics().receivedBytes(listener, pick.authority());
         sentBytes = runtime.metrics().sentBytes(listener, pick.authority());
         ProxyProtocolVersion proxy = route.policy().sendProxyProtocol();
@@ -285,7 +285,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
             LOG.debug("{}: endpoint {} left; connection of {} closes in {} ms", listener, pick.authority(), client,
                     millis);
             drainTimer = ctx.executor().schedule(() -> {
-                runtime.metrics().drained(listener, pick.authority());
+                runtime.metrics().drained(state, listener, pick.authority());
                 closeNow();
             }, millis, TimeUnit.MILLISECONDS);
         }
@@ -310,7 +310,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
         }
         if (connected) {
             state.closed(this, pick.cluster(), pick.authority());
-            runtime.metrics().connectionClosed(listener);
+            runtime.metrics().connectionClosed(state, listener);
             upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -318,13 +318,14 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
 
     private void count(Object msg, boolean fromClient) {
         if (msg instanceof ByteBuf b && receivedBytes != null) {
-            (fromClient ? receivedBytes : sentBytes).increment(b.readableBytes());
+            (fromClient ? receivedBytes : sentBytes).add(state, b.readableBytes());
         }
     }
 
     /**
-     * Turns reading of {@code ch} on or off, unless its input is shut or it is closed: changing the interest of a
-     * half-closed epoll socket fails ({@code epoll_ctl} ENOENT), and there is nothing left to read anyway.
+     * Turns reading of {@code ch} on or off, unless its input is shut (there is nothing left to read) or it is closed.
+     * On epoll this relies on {@code Transport}'s handler keeping a half-closed socket's fd in epoll: with Netty's own,
+     * any later change of its interest (this one, or a write that waits for room) fails with ENOENT.
      */
     private static void autoRead(Channel ch, boolean on, boolean inputShut) {
         if (!ch.isActive() || inputShut || ch.config().isAutoRead() == on) {

@@ -70,19 +70,19 @@ final class UdpProxy extends ChannelInboundHandlerAdapter {
         }
         L4Route route = config.route();
         if (sessions.size() >= route.policy().maxSessions()) {
-            runtime.metrics().sessionRefused(listener);
+            runtime.metrics().sessionRefused(runtime.loop(ctx.channel().eventLoop()), listener);
             LOG.debug("{}: datagram of {} dropped: {} sessions open (the most)", listener, client, sessions.size());
             return null;
         }
-        L4Balancer.Pick pick = L4Balancer.pick(route, current, runtime.loop(ctx.channel().eventLoop()), client,
-                Set.of());
+        L4LoopState state = runtime.loop(ctx.channel().eventLoop());
+        L4Balancer.Pick pick = L4Balancer.pick(route, current, state, client, Set.of());
         if (pick == null) {
-            runtime.metrics().noEndpoint(listener);
+            runtime.metrics().noEndpoint(state, listener);
             return null;
         }
         UdpSession session = new UdpSession(this, runtime, listener, route.policy(), client, pick);
         sessions.put(client, session);
-        runtime.metrics().sessionOpened(listener, pick.authority());
+        runtime.metrics().sessionOpened(state, listener, pick.authority());
         session.open(ctx.channel().eventLoop());
         return session;
     }
@@ -94,7 +94,7 @@ final class UdpProxy extends ChannelInboundHandlerAdapter {
 
     void ended(UdpSession session) {
         if (sessions.remove(session.client(), session)) {
-            runtime.metrics().sessionClosed(listener);
+            runtime.metrics().sessionClosed(runtime.loop(ctx.channel().eventLoop()), listener);
         }
     }
 

@@ -31,6 +31,8 @@ final class UdpSession {
     private final L4Balancer.Pick pick;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private Channel upstream;
+    // the state of the listener's event loop, where this session lives (set by open)
+    private L4LoopState state;
     private boolean closed;
     private long lastActive = System.nanoTime();
 
@@ -57,12 +59,13 @@ final class UdpSession {
     }
 
     void open(EventLoop loop) {
+        state = runtime.loop(loop);
         new Bootstrap().group(loop).channel(runtime.transport().datagramChannel()).resolver(runtime.resolver())
                 .handler(new Replies())
                 .connect(InetSocketAddress.createUnresolved(pick.endpoint().address(), pick.endpoint().port()))
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        runtime.metrics().connectFailed(listener, pick.authority());
+                        runtime.metrics().connectFailed(state, listener, pick.authority());
                         close();
                         return;
                     }
@@ -86,7 +89,7 @@ final class UdpSession {
             return;
         }
         lastActive = System.nanoTime();
-        runtime.metrics().bytesReceived(listener, pick.authority(), content.readableBytes());
+        runtime.metrics().bytesReceived(state, listener, pick.authority(), content.readableBytes());
         if (upstream == null) {
             if (pending.size() >= MAX_PENDING) {
                 content.release();
@@ -139,14 +142,14 @@ final class UdpSession {
                 return;
             }
             lastActive = System.nanoTime();
-            runtime.metrics().bytesSent(listener, pick.authority(), packet.content().readableBytes());
+            runtime.metrics().bytesSent(state, listener, pick.authority(), packet.content().readableBytes());
             proxy.reply(client, packet.content());
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // ICMP port unreachable and the like: the endpoint is gone for this session
-            runtime.metrics().connectFailed(listener, pick.authority());
+            runtime.metrics().connectFailed(state, listener, pick.authority());
             close();
         }
     }

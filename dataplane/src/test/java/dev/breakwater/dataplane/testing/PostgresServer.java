@@ -1,8 +1,6 @@
 package dev.breakwater.dataplane.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,19 +61,24 @@ public final class PostgresServer implements AutoCloseable {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("postgres.log").toFile()).start();
         PostgresServer server = new PostgresServer(dir, port, p, asPostgres);
+        // ready once it accepts sessions: its port is open a while before that ("the database system is starting up")
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                break;
-            } catch (IOException e) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    server.close();
-                    throw new IOException("postgres did not start");
-                }
-                Thread.sleep(100);
+        while (!accepting(port)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                server.close();
+                throw new IOException("postgres did not start");
             }
+            Thread.sleep(100);
         }
         return server;
+    }
+
+    /** True when the server on {@code port} accepts sessions ({@code pg_isready} exits 0). */
+    private static boolean accepting(int port) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(BIN.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1", "-p",
+                Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        return p.waitFor() == 0;
     }
 
     public int port() {
