@@ -49,10 +49,15 @@ import org.slf4j.LoggerFactory;
  * published, so a slow data plane skips versions instead of holding up the others or piling up tables. A data
  * plane whose {@code HELLO} names the hash of the latest table is not sent it again, and counts as serving it.
  *
+ * <p>A data plane that speaks protocol 2 is sent, when it holds the table published before, only the delta from it,
+ * and otherwise the whole table, compressed; a data plane that cannot apply a delta says so ({@code NACK} with
+ * {@code resync}) and is sent the whole table. Each form is made once, for every connection ({@link PublishedTable}).
+ *
  * <p>Meters: {@code breakwater.channel.dataplanes.connected} (gauge), {@code
  * breakwater.channel.dataplane.table.version{dataplane}} (gauge, the version each serves),
  * {@code breakwater.channel.push.latency} (timer, from publication, or from the data plane's {@code HELLO} if
- * later, to its ACK) and {@code breakwater.channel.nacks} (counter).
+ * later, to its ACK), {@code breakwater.channel.nacks} (counter), {@code breakwater.channel.tables.sent{kind}}
+ * (counter, {@code full} or {@code delta}) and {@code breakwater.channel.resyncs} (counter).
  *
  * <p>Each connection is a {@link HandshakeGate} until its handshake verified the peer, then a
  * {@link DataPlaneConnection}; this class keeps what they share: the latest table, the connected data planes and the
@@ -70,13 +75,6 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     @FunctionalInterface
     public interface Listener {
         void answered(DataPlaneStatus dataPlane, DataPlaneStatus.Answer answer);
-    }
-
-    /** The latest table, encoded once for every connection. */
-    record Published(ChannelMessage.Table message, long publishedNanos) {
-        long version() {
-            return message.version();
-        }
     }
 
     private final String bindAddress;
@@ -103,15 +101,20 @@ public final class TableServer implements TablePublisher, AutoCloseable {
             return size() > RECENT_VERSIONS;
         }
     };
-    private volatile Published latest;
+    private volatile PublishedTable latest;
     private final Gauge connectedGauge;
     private final Timer pushLatency;
     private final Counter nacks;
+    private final Counter fullTablesSent;
+    private final Counter deltasSent;
+    private final Counter resyncs;
 
     private EventLoopGroup group;
     private ChannelGroup channels;
     private Channel serverChannel;
     private volatile ExecutorService events;
+    /** Compresses whole tables for protocol-2 peers, off the event loops. */
+    private volatile ExecutorService compressor;
 
     private TableServer(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -129,6 +132,13 @@ public final class TableServer implements TablePublisher, AutoCloseable {
                 .description("From a table's publication to a data plane's ACK").register(registry);
         this.nacks = Counter.builder("breakwater.channel.nacks")
                 .description("Tables refused by a data plane").register(registry);
+        this.fullTablesSent = Counter.builder("breakwater.channel.tables.sent").tag("kind", "full")
+                .description("Tables sent to data planes, whole or as a delta").register(registry);
+        this.deltasSent = Counter.builder("breakwater.channel.tables.sent").tag("kind", "delta")
+                .description("Tables sent to data planes, whole or as a delta").register(registry);
+        this.resyncs = Counter.builder("breakwater.channel.resyncs")
+                .description("Deltas a data plane could not apply to the table it serves (answered with the whole "
+                        + "table)").register(registry);
     }
 
     public static Builder builder() {
@@ -145,6 +155,11 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         channels = new DefaultChannelGroup("push-channel", GlobalEventExecutor.INSTANCE);
         events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "breakwater-table-answers");
+            t.setDaemon(true);
+            return t;
+        });
+        compressor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "breakwater-table-compress");
             t.setDaemon(true);
             return t;
         });
@@ -187,12 +202,12 @@ public final class TableServer implements TablePublisher, AutoCloseable {
                     + " bytes, more than the push channel's largest frame (" + maxFrameBytes + " bytes)");
         }
         synchronized (recent) {
-            Published last = latest;
+            PublishedTable last = latest;
             if (last != null && table.version() <= last.version()) {
                 throw new IllegalArgumentException("table version " + table.version()
                         + " (expected: above the last published, " + last.version() + ")");
             }
-            Published p = new Published(message, System.nanoTime());
+            PublishedTable p = PublishedTable.of(table, message, last, System.nanoTime());
             recent.put(table.version(), p.publishedNanos());
             latest = p;
         }
@@ -203,7 +218,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
 
     /** The version published last, or -1 before the first. */
     public long latestVersion() {
-        Published p = latest;
+        PublishedTable p = latest;
         return p == null ? -1 : p.version();
     }
 
@@ -293,12 +308,13 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         channels.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         events.shutdown();
+        compressor.shutdownNow();
         try {
             events.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Meter m : List.of(connectedGauge, pushLatency, nacks)) {
+        for (Meter m : List.of(connectedGauge, pushLatency, nacks, fullTablesSent, deltasSent, resyncs)) {
             registry.remove(m);
         }
         servedVersionGauges.values().forEach(registry::remove);
@@ -313,8 +329,23 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     }
 
     /** The table published last, or null. */
-    Published latest() {
+    PublishedTable latest() {
         return latest;
+    }
+
+    /** Where whole tables are compressed. */
+    java.util.concurrent.Executor compressor() {
+        return compressor;
+    }
+
+    /** A table was sent to a data plane, whole or as a delta. */
+    void sent(boolean delta) {
+        (delta ? deltasSent : fullTablesSent).increment();
+    }
+
+    /** A data plane could not apply a delta and is sent the whole table. */
+    void resynced() {
+        resyncs.increment();
     }
 
     /** What {@link #joined} did: the older connection of the same data plane (to close), its served-version gauge. */
