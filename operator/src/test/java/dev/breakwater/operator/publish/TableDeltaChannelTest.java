@@ -25,6 +25,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deltas on the push channel, over real sockets and real mutual TLS: a {@link TableServer}, {@link TableClient}s and
@@ -45,6 +48,9 @@ import org.junit.jupiter.api.Test;
 class TableDeltaChannelTest {
 
     private static ChannelCredentials credentials;
+
+    @TempDir
+    Path tmp;
 
     private TestBackend web;
     private TestBackend api;
@@ -169,6 +175,27 @@ class TableDeltaChannelTest {
     }
 
     @Test
+    void aTableMadeFromADeltaIsWrittenToTheTableCache() throws Exception {
+        Path cache = tmp.resolve("table.json");
+        TableServer server = server();
+        DataPlane dataPlane = dataPlane();
+        TableClient client = client(dataPlane, server.port(), "pod-1", cache);
+        server.publish(three(1, api));
+        await("v1 ACKed", () -> server.allAcked(1));
+        server.publish(three(2, web));
+        await("v2 ACKed", () -> server.allAcked(2));
+
+        await("v2 cached", () -> cached(cache) != null && cached(cache).version() == 2);
+        assertThat(cached(cache).hash()).isEqualTo(three(2, web).hash());
+        assertThat(sent("delta")).isEqualTo(1);
+        client.close();
+        // a data plane started from it serves v2 at once
+        DataPlane restarted = dataPlane();
+        client(restarted, 1, "pod-2", cache); // nobody listens on port 1
+        assertThat(restarted.table().hash()).isEqualTo(three(2, web).hash());
+    }
+
+    @Test
     void afterManyRandomChangeSequencesTheDataPlaneHoldsExactlyThePublishedTable() throws Exception {
         TableServer server = server();
         DataPlane dataPlane = dataPlane();
@@ -281,13 +308,30 @@ class TableDeltaChannelTest {
     }
 
     private TableClient client(DataPlane dataPlane, int port, String pod) {
-        TableClient c = TableClient.builder().operator("127.0.0.1", port)
+        return client(dataPlane, port, pod, null);
+    }
+
+    private TableClient client(DataPlane dataPlane, int port, String pod, Path cache) {
+        TableClient.Builder b = TableClient.builder().operator("127.0.0.1", port)
                 .tls(ChannelTls.client(credentials.caCertificate(), credentials.clientCertificate(),
                         credentials.clientKey()))
                 .serverName("localhost").identity("node-1", pod).dataPlane(dataPlane)
-                .backoff(Duration.ofMillis(50), Duration.ofMillis(500)).build().start();
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(500));
+        if (cache != null) {
+            b.tableCache(cache);
+        }
+        TableClient c = b.build().start();
         toClose.push(c);
         return c;
+    }
+
+    /** The table in the cache file, or null while there is none that decodes. */
+    private static RoutingTable cached(Path cache) {
+        try {
+            return TableCodec.decode(Files.readAllBytes(cache));
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private String backendOf(DataPlane dataPlane, String host) throws InterruptedException {
