@@ -146,7 +146,7 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
         sentVersion = p.version();
         heldHash = p.hash();
         resyncWanted = false;
-        server.sent(delta);
+        server.meters().sent(delta);
         channel.writeAndFlush(frame).addListener((ChannelFuture f) -> {
             writing = false;
             if (f.isSuccess()) {
@@ -164,7 +164,7 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
             refuse("NACK for v" + n.version() + ", never sent to it");
             return;
         }
-        server.resynced();
+        server.meters().resynced();
         LOG.info("push channel: data plane {} could not apply the delta to v{} ({}); sending the whole table",
                 hello.id(), n.version(), n.reason());
         if (n.version() == sentVersion) {
@@ -184,14 +184,14 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
             Long published = server.publishedNanos(version);
             if (published != null) {
                 long from = published - helloNanos < 0 ? helloNanos : published; // nanoTime: compare by difference
-                server.pushLatency(System.nanoTime() - from);
+                server.meters().pushLatency(System.nanoTime() - from);
             }
             if (version > servedVersion) {
                 servedVersion = version;
                 servedGauge.set(version);
             }
         } else {
-            server.nacked();
+            server.meters().nacked();
             LOG.warn("push channel: data plane {} refused table v{}: {}", hello.id(), version, reason);
             if (version == sentVersion) {
                 heldHash = null; // it serves what it had before, which is not known here

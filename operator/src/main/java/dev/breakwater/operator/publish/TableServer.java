@@ -4,11 +4,7 @@ import dev.breakwater.channel.Transport;
 import dev.breakwater.channel.ChannelMessage;
 import dev.breakwater.channel.ChannelPipelines;
 import dev.breakwater.routing.RoutingTable;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -91,9 +87,6 @@ public final class TableServer implements TablePublisher, AutoCloseable {
 
     /** Connections that said HELLO, by data-plane id; guarded by itself for changes. */
     private final Map<String, DataPlaneConnection> peers = new ConcurrentHashMap<>();
-    /** The served-version gauge's value per data-plane id; changed with {@link #peers}. */
-    private final Map<String, AtomicLong> servedVersions = new ConcurrentHashMap<>();
-    private final Map<String, Gauge> servedVersionGauges = new ConcurrentHashMap<>();
     /** When each recent version was published ({@link System#nanoTime()}), by version; guarded by itself. */
     private final Map<Long, Long> recent = new LinkedHashMap<>() {
         @Override
@@ -102,12 +95,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         }
     };
     private volatile PublishedTable latest;
-    private final Gauge connectedGauge;
-    private final Timer pushLatency;
-    private final Counter nacks;
-    private final Counter fullTablesSent;
-    private final Counter deltasSent;
-    private final Counter resyncs;
+    private final ChannelMeters meters;
 
     private EventLoopGroup group;
     private ChannelGroup channels;
@@ -126,19 +114,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         this.listener = b.listener;
         this.transport = b.transport;
         this.threads = b.threads;
-        this.connectedGauge = Gauge.builder("breakwater.channel.dataplanes.connected", peers, Map::size)
-                .description("Data planes connected to the push channel").register(registry);
-        this.pushLatency = Timer.builder("breakwater.channel.push.latency")
-                .description("From a table's publication to a data plane's ACK").register(registry);
-        this.nacks = Counter.builder("breakwater.channel.nacks")
-                .description("Tables refused by a data plane").register(registry);
-        this.fullTablesSent = Counter.builder("breakwater.channel.tables.sent").tag("kind", "full")
-                .description("Tables sent to data planes, whole or as a delta").register(registry);
-        this.deltasSent = Counter.builder("breakwater.channel.tables.sent").tag("kind", "delta")
-                .description("Tables sent to data planes, whole or as a delta").register(registry);
-        this.resyncs = Counter.builder("breakwater.channel.resyncs")
-                .description("Deltas a data plane could not apply to the table it serves (answered with the whole "
-                        + "table)").register(registry);
+        this.meters = new ChannelMeters(registry, peers);
     }
 
     public static Builder builder() {
@@ -314,10 +290,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Meter m : List.of(connectedGauge, pushLatency, nacks, fullTablesSent, deltasSent, resyncs)) {
-            registry.remove(m);
-        }
-        servedVersionGauges.values().forEach(registry::remove);
+        meters.close();
         group = null;
     }
 
@@ -338,14 +311,9 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         return compressor;
     }
 
-    /** A table was sent to a data plane, whole or as a delta. */
-    void sent(boolean delta) {
-        (delta ? deltasSent : fullTablesSent).increment();
-    }
-
-    /** A data plane could not apply a delta and is sent the whole table. */
-    void resynced() {
-        resyncs.increment();
+    /** The meters, for the connections to count on. */
+    ChannelMeters meters() {
+        return meters;
     }
 
     /** What {@link #joined} did: the older connection of the same data plane (to close), its served-version gauge. */
@@ -356,14 +324,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     Joined joined(String id, DataPlaneConnection connection) {
         synchronized (peers) {
             DataPlaneConnection replaced = peers.put(id, connection);
-            AtomicLong gauge = servedVersions.computeIfAbsent(id, i -> {
-                AtomicLong v = new AtomicLong(-1);
-                servedVersionGauges.put(i, Gauge.builder("breakwater.channel.dataplane.table.version", v,
-                                AtomicLong::get).tag("dataplane", i)
-                        .description("Version of the table a data plane serves").register(registry));
-                return v;
-            });
-            return new Joined(replaced, gauge);
+            return new Joined(replaced, meters.servedVersion(id));
         }
     }
 
@@ -371,23 +332,9 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     void left(String id, DataPlaneConnection connection) {
         synchronized (peers) {
             if (peers.remove(id, connection)) {
-                servedVersions.remove(id);
-                Gauge g = servedVersionGauges.remove(id);
-                if (g != null) {
-                    registry.remove(g);
-                }
+                meters.left(id);
             }
         }
-    }
-
-    /** A data plane ACKed a table {@code nanos} after it was published (or after its HELLO, if later). */
-    void pushLatency(long nanos) {
-        pushLatency.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** A data plane refused a table. */
-    void nacked() {
-        nacks.increment();
     }
 
     /** Tells the {@link Listener} (on the answers thread), then the change listeners. */
