@@ -11,7 +11,7 @@ import java.util.concurrent.Executor;
  * The latest table {@link TableServer#publish published}, in the forms its peers are sent, each made once for all of
  * them: the whole table as plain JSON (protocol 1), the delta from the table published before it, compressed
  * (protocol 2, to a data plane that holds that table), and the whole table compressed (protocol 2 otherwise; made on
- * first need, off the event loops, as it costs tens of milliseconds at 10,000 hosts).
+ * first need, off the event loops: at 10,000 hosts it compresses about 9 MB of JSON).
  */
 final class PublishedTable {
 
