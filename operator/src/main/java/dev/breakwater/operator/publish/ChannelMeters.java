@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link TableServer}'s meters (see {@code docs/push-channel.md}, "What the operator knows"): data planes
- * connected, the version each serves, push latency, NACKs, tables sent whole or as deltas, resyncs.
+ * connected, the version published last, the version each data plane serves, push latency, NACKs, tables sent whole
+ * or as deltas, resyncs.
  */
 final class ChannelMeters {
 
@@ -28,11 +29,16 @@ final class ChannelMeters {
     private final Counter resyncs;
     private final List<Meter> fixed;
 
-    /** @param peers the connected data planes, whose size the connected gauge reads */
-    ChannelMeters(MeterRegistry registry, Map<String, ?> peers) {
+    /**
+     * @param peers  the connected data planes, whose size the connected gauge reads
+     * @param server whose {@link TableServer#latestVersion} the published-version gauge reads
+     */
+    ChannelMeters(MeterRegistry registry, Map<String, ?> peers, TableServer server) {
         this.registry = registry;
         Gauge connected = Gauge.builder("breakwater.channel.dataplanes.connected", peers, Map::size)
                 .description("Data planes connected to the push channel").register(registry);
+        Gauge published = Gauge.builder("breakwater.channel.table.version", server, TableServer::latestVersion)
+                .description("Version of the table published last (-1 before the first)").register(registry);
         pushLatency = Timer.builder("breakwater.channel.push.latency")
                 .description("From a table's publication to a data plane's ACK").register(registry);
         nacks = Counter.builder("breakwater.channel.nacks")
@@ -44,7 +50,7 @@ final class ChannelMeters {
         resyncs = Counter.builder("breakwater.channel.resyncs")
                 .description("Deltas a data plane could not apply to the table it serves (answered with the whole "
                         + "table)").register(registry);
-        fixed = List.of(connected, pushLatency, nacks, fullTablesSent, deltasSent, resyncs);
+        fixed = List.of(connected, published, pushLatency, nacks, fullTablesSent, deltasSent, resyncs);
     }
 
     /** The served-version gauge of data plane {@code id} (registered with its first connection, -1 until set). */

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * and otherwise the whole table, compressed; a data plane that cannot apply a delta says so ({@code NACK} with
  * {@code resync}) and is sent the whole table. Each form is made once, for every connection ({@link PublishedTable}).
  *
- * <p>Meters: {@code breakwater.channel.dataplanes.connected} (gauge), {@code
+ * <p>Meters: {@code breakwater.channel.dataplanes.connected} (gauge), {@code breakwater.channel.table.version}
+ * (gauge, the version published last), {@code
  * breakwater.channel.dataplane.table.version{dataplane}} (gauge, the version each serves),
  * {@code breakwater.channel.push.latency} (timer, from publication, or from the data plane's {@code HELLO} if
  * later, to its ACK), {@code breakwater.channel.nacks} (counter), {@code breakwater.channel.tables.sent{kind}}
@@ -114,7 +115,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         this.listener = b.listener;
         this.transport = b.transport;
         this.threads = b.threads;
-        this.meters = new ChannelMeters(registry, peers);
+        this.meters = new ChannelMeters(registry, peers, this);
     }
 
     public static Builder builder() {

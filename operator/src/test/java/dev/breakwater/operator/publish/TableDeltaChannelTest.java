@@ -106,6 +106,7 @@ class TableDeltaChannelTest {
         assertThat(sent("delta")).isEqualTo(1);
         assertThat(registry.get("breakwater.channel.nacks").counter().count()).isZero();
         assertThat(answers).allMatch(DataPlaneStatus.Answer::acked).hasSize(2);
+        assertThat(registry.get("breakwater.channel.table.version").gauge().value()).isEqualTo(2);
     }
 
     @Test
