@@ -220,7 +220,9 @@ class TableDeltaChannelTest {
             await("v" + v + " ACKed", () -> server.allAcked(v));
             assertThat(TableCodec.encodeToString(dataPlane.table())).isEqualTo(TableCodec.encodeToString(last));
         }
-        assertThat(sent("delta")).isGreaterThan(60);
+        // at least the second table of every three goes as a delta: it follows a table the data plane ACKed and is
+        // ACKed before the next is published (the others may be skipped, and what follows a skipped one goes whole)
+        assertThat(sent("delta")).isGreaterThanOrEqualTo(30);
         assertThat(registry.get("breakwater.channel.nacks").counter().count()).isZero();
         assertThat(answers).allMatch(DataPlaneStatus.Answer::acked);
     }
