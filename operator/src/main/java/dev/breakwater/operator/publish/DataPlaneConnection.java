@@ -3,6 +3,7 @@ package dev.breakwater.operator.publish;
 import dev.breakwater.channel.ChannelMessage;
 import dev.breakwater.channel.ChannelPipelines;
 import dev.breakwater.channel.CompressedFrame;
+import dev.breakwater.routing.RoutingTable;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -35,6 +36,11 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
     private String heldHash;
     /** It could not apply the last delta sent: the whole table goes next. */
     private boolean resyncWanted;
+    /**
+     * The table sent last (or named by the HELLO), the base of a delta when later ones were published meanwhile; the
+     * table only, not its encodings.
+     */
+    private RoutingTable sentTable;
     private DataPlaneStatus.Answer lastAnswer;
     private AtomicLong servedGauge;
     // confined to the connection's event loop, but status
@@ -87,6 +93,7 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
         if (p != null && p.message().hash().equals(h.lastHash())) {
             servedVersion = p.version();
             sentVersion = p.version();
+            sentTable = p.table();
         }
         updateStatus();
         TableServer.Joined joined = server.joined(h.id(), this);
@@ -128,6 +135,15 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
         boolean delta = false;
         if (protocol >= 2) {
             CompressedFrame d = resyncWanted ? null : p.deltaFrom(heldHash);
+            if (d == null && !resyncWanted && sentTable != null && sentTable.hash().equals(heldHash)) {
+                // it skipped versions: the delta from the table it holds, if one is smaller than the table
+                CompletableFuture<CompressedFrame> older = p.deltaFromOlder(sentTable, server.compressor());
+                if (!older.isDone()) {
+                    older.whenComplete((done, failure) -> offer());
+                    return;
+                }
+                d = older.isCompletedExceptionally() ? null : older.join();
+            }
             if (d != null) {
                 frame = d;
                 delta = true;
@@ -144,6 +160,7 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
         }
         writing = true;
         sentVersion = p.version();
+        sentTable = p.table();
         heldHash = p.hash();
         resyncWanted = false;
         server.meters().sent(delta);

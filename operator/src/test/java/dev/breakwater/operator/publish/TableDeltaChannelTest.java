@@ -228,6 +228,33 @@ class TableDeltaChannelTest {
     }
 
     @Test
+    void tablesPublishedFasterThanTheDataPlaneTakesThemAllGoAsDeltas() throws Exception {
+        TableServer server = server();
+        DataPlane dataPlane = dataPlane();
+        client(dataPlane, server.port(), "pod-1");
+        RandomTables tables = new RandomTables(42, false);
+        server.publish(tables.next());
+        await("v1 ACKed", () -> server.allAcked(1));
+
+        // bursts published without waiting: a version the connection had no time to send is skipped, and the one
+        // after it goes as the delta from the table the data plane holds, not as the whole table
+        RoutingTable last = null;
+        for (int burst = 0; burst < 10; burst++) {
+            for (int i = 0; i < 4; i++) {
+                last = tables.next();
+                server.publish(last);
+            }
+            long v = last.version();
+            await("v" + v + " ACKed", () -> server.allAcked(v));
+            assertThat(dataPlane.table().hash()).isEqualTo(last.hash());
+        }
+
+        assertThat(sent("full")).isEqualTo(1);
+        assertThat(registry.get("breakwater.channel.resyncs").counter().count()).isZero();
+        assertThat(answers).allMatch(DataPlaneStatus.Answer::acked);
+    }
+
+    @Test
     void aProtocolOneDataPlaneIsSentWholeTablesAsPlainJson() throws Exception {
         TableServer server = server();
         server.publish(three(1, api));
