@@ -49,17 +49,16 @@ public final class ChannelPipelines {
         pipeline.addLast("idle", new IdleStateHandler(true, 3 * ms, ms, 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("frameDecoder", new LengthFieldBasedFrameDecoder(maxInboundFrameBytes + 4, 0, 4, 0, 4));
         pipeline.addLast("framePrepender", new LengthFieldPrepender(4));
-        pipeline.addLast("messageDecoder", new MessageDecoder());
+        pipeline.addLast("messageDecoder", new MessageDecoder(maxInboundFrameBytes));
         pipeline.addLast("messageEncoder", new MessageEncoder());
         pipeline.addLast("keepAlive", new KeepAlive());
     }
 
-    /** The size of the frame that carries a message. */
+    /** The size of the frame that carries a message, uncompressed. */
     public static long frameBytes(ChannelMessage message) {
         byte[] head = MessageCodec.encode(message);
-        return message instanceof ChannelMessage.Table t
-                ? (long) head.length + t.tableJson().length + MessageCodec.TABLE_SUFFIX.length
-                : head.length;
+        byte[] payload = MessageCodec.payload(message);
+        return payload != null ? (long) head.length + payload.length + MessageCodec.TABLE_SUFFIX.length : head.length;
     }
 
     /**
@@ -78,21 +77,45 @@ public final class ChannelPipelines {
         return out.toString();
     }
 
-    /** One frame in, one message out (the frame is released by the base class). */
+    /**
+     * One frame in, one message out (the frame is released by the base class); a gzip frame is inflated first, to at
+     * most the largest frame.
+     */
     private static final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
+        private final int maxBytes;
+
+        MessageDecoder(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-            out.add(MessageCodec.decode(ByteBufUtil.getBytes(frame)));
+            byte[] json = CompressedFrame.isCompressed(frame) ? CompressedFrame.inflate(frame, maxBytes)
+                    : ByteBufUtil.getBytes(frame);
+            out.add(MessageCodec.decode(json));
         }
     }
 
-    /** One message in, one frame body out; a table's bytes are wrapped, not copied. */
-    private static final class MessageEncoder extends MessageToMessageEncoder<ChannelMessage> {
+    /**
+     * One message in, one frame body out; a table's bytes are wrapped, not copied, and a {@link CompressedFrame} is
+     * written as it is.
+     */
+    private static final class MessageEncoder extends MessageToMessageEncoder<Object> {
         @Override
-        protected void encode(ChannelHandlerContext ctx, ChannelMessage message, List<Object> out) {
+        public boolean acceptOutboundMessage(Object msg) {
+            return msg instanceof ChannelMessage || msg instanceof CompressedFrame;
+        }
+
+        @Override
+        protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
+            if (msg instanceof CompressedFrame compressed) {
+                out.add(Unpooled.wrappedBuffer(compressed.body()));
+                return;
+            }
+            ChannelMessage message = (ChannelMessage) msg;
             byte[] head = MessageCodec.encode(message);
-            out.add(message instanceof ChannelMessage.Table t
-                    ? Unpooled.wrappedBuffer(head, t.tableJson(), MessageCodec.TABLE_SUFFIX)
+            byte[] payload = MessageCodec.payload(message);
+            out.add(payload != null ? Unpooled.wrappedBuffer(head, payload, MessageCodec.TABLE_SUFFIX)
                     : Unpooled.wrappedBuffer(head));
         }
     }

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * The JSON form of {@link ChannelMessage}s (no framing: see {@link ChannelPipelines}). Every message is one
  * object with a {@code type}; members a reader does not know are ignored. A {@code TABLE}'s {@code table}
  * member is the table's {@link dev.breakwater.routing.TableCodec} JSON, written verbatim as the last member,
- * so the encoder never copies it and the decoder hands those very bytes to the table codec.
+ * so the encoder never copies it and the decoder hands those very bytes to the table codec; a {@code DELTA}'s
+ * {@code delta} likewise.
  */
 public final class MessageCodec {
 
@@ -41,6 +42,9 @@ public final class MessageCodec {
                 if (h.lastHash() != null) {
                     g.writeStringField("lastHash", h.lastHash());
                 }
+                if (h.maxProtocol() > h.protocol()) {
+                    g.writeNumberField("maxProtocol", h.maxProtocol());
+                }
             } else if (message instanceof ChannelMessage.Table t) {
                 g.writeStringField("type", "TABLE");
                 g.writeNumberField("version", t.version());
@@ -50,6 +54,17 @@ public final class MessageCodec {
                 g.flush();
                 // the frame goes on with the table itself, then TABLE_SUFFIX
                 return out.toByteArray();
+            } else if (message instanceof ChannelMessage.Delta d) {
+                g.writeStringField("type", "DELTA");
+                g.writeNumberField("version", d.version());
+                g.writeStringField("hash", d.hash());
+                g.writeNumberField("baseVersion", d.baseVersion());
+                g.writeStringField("baseHash", d.baseHash());
+                g.writeFieldName("delta");
+                g.writeRaw(':');
+                g.flush();
+                // likewise: the delta itself, then TABLE_SUFFIX
+                return out.toByteArray();
             } else if (message instanceof ChannelMessage.Ack a) {
                 g.writeStringField("type", "ACK");
                 g.writeNumberField("version", a.version());
@@ -57,6 +72,9 @@ public final class MessageCodec {
                 g.writeStringField("type", "NACK");
                 g.writeNumberField("version", n.version());
                 g.writeStringField("reason", n.reason());
+                if (n.resync()) {
+                    g.writeBooleanField("resync", true);
+                }
             } else if (message instanceof ChannelMessage.Ping) {
                 g.writeStringField("type", "PING");
             } else if (message instanceof ChannelMessage.Pong) {
@@ -69,8 +87,16 @@ public final class MessageCodec {
         return out.toByteArray();
     }
 
-    /** What follows a TABLE's {@code tableJson} in its frame. */
+    /** What follows a TABLE's {@code tableJson} (and a DELTA's {@code deltaJson}) in its frame. */
     public static final byte[] TABLE_SUFFIX = {'}'};
+
+    /** The bytes a TABLE or DELTA carries after its {@link #encode head}, or null for other messages. */
+    public static byte[] payload(ChannelMessage message) {
+        if (message instanceof ChannelMessage.Table t) {
+            return t.tableJson();
+        }
+        return message instanceof ChannelMessage.Delta d ? d.deltaJson() : null;
+    }
 
     /**
      * Reads one message.
@@ -83,10 +109,15 @@ public final class MessageCodec {
         String pod = null;
         String hash = null;
         String reason = null;
+        String baseHash = null;
         long version = -1;
         long lastVersion = 0;
+        long baseVersion = -1;
         int protocol = -1;
+        int maxProtocol = -1;
+        boolean resync = false;
         byte[] table = null;
+        byte[] delta = null;
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("not a JSON object");
@@ -104,15 +135,15 @@ public final class MessageCodec {
                     case "version" -> version = number(p, value, name);
                     case "lastVersion" -> lastVersion = number(p, value, name);
                     case "protocol" -> protocol = (int) number(p, value, name);
-                    case "table" -> {
-                        if (value != JsonToken.START_OBJECT) {
-                            throw new IllegalArgumentException("table: expected an object");
-                        }
-                        long start = p.currentTokenLocation().getByteOffset();
+                    case "maxProtocol" -> maxProtocol = (int) number(p, value, name);
+                    case "baseVersion" -> baseVersion = number(p, value, name);
+                    case "baseHash" -> baseHash = text(p, value, name);
+                    case "resync" -> {
+                        resync = value == JsonToken.VALUE_TRUE;
                         p.skipChildren();
-                        long end = p.currentLocation().getByteOffset();
-                        table = Arrays.copyOfRange(json, (int) start, (int) end);
                     }
+                    case "table" -> table = object(p, value, name, json);
+                    case "delta" -> delta = object(p, value, name, json);
                     default -> p.skipChildren();
                 }
             }
@@ -125,11 +156,16 @@ public final class MessageCodec {
         return switch (type) {
             case "HELLO" -> {
                 require(node != null && pod != null, "HELLO needs node and pod");
-                yield new ChannelMessage.Hello(protocol, node, pod, lastVersion, hash);
+                yield new ChannelMessage.Hello(protocol, node, pod, lastVersion, hash, maxProtocol);
             }
             case "TABLE" -> {
                 require(version >= 0 && hash != null && table != null, "TABLE needs version, hash and table");
                 yield new ChannelMessage.Table(version, hash, table);
+            }
+            case "DELTA" -> {
+                require(version >= 0 && hash != null && baseVersion >= 0 && baseHash != null && delta != null,
+                        "DELTA needs version, hash, baseVersion, baseHash and delta");
+                yield new ChannelMessage.Delta(version, hash, baseVersion, baseHash, delta);
             }
             case "ACK" -> {
                 require(version >= 0, "ACK needs a version");
@@ -137,12 +173,23 @@ public final class MessageCodec {
             }
             case "NACK" -> {
                 require(version >= 0, "NACK needs a version");
-                yield new ChannelMessage.Nack(version, reason == null ? "" : reason);
+                yield new ChannelMessage.Nack(version, reason == null ? "" : reason, resync);
             }
             case "PING" -> new ChannelMessage.Ping();
             case "PONG" -> new ChannelMessage.Pong();
             default -> throw new IllegalArgumentException("unknown message type " + type);
         };
+    }
+
+    /** The bytes of an object member, as they are (a table or delta handed to the table codec). */
+    private static byte[] object(JsonParser p, JsonToken value, String name, byte[] json) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException(name + ": expected an object");
+        }
+        long start = p.currentTokenLocation().getByteOffset();
+        p.skipChildren();
+        long end = p.currentLocation().getByteOffset();
+        return Arrays.copyOfRange(json, (int) start, (int) end);
     }
 
     private static String text(JsonParser p, JsonToken value, String name) throws IOException {

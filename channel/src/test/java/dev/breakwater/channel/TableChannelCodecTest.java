@@ -12,6 +12,7 @@ import dev.breakwater.routing.RouteMatch;
 import dev.breakwater.routing.VirtualHost;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.TableCodec;
+import dev.breakwater.routing.TableDelta;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -35,6 +36,8 @@ class TableChannelCodecTest {
         for (ChannelMessage m : List.of(new ChannelMessage.Hello(1, "node-a", "pod-b", 3, "abc"),
                 new ChannelMessage.Hello(1, "node-a", "pod-b", 0, null), new ChannelMessage.Ack(4),
                 new ChannelMessage.Nack(5, "route r: cluster \"x\" is not in the table\nsecond line"),
+                new ChannelMessage.Hello(1, "node-a", "pod-b", 3, "abc", ChannelMessage.MAX_PROTOCOL),
+                new ChannelMessage.Nack(6, "its base is not the table served", true),
                 new ChannelMessage.Ping(), new ChannelMessage.Pong())) {
             assertThat(MessageCodec.decode(MessageCodec.encode(m))).isEqualTo(m);
         }
@@ -83,6 +86,66 @@ class TableChannelCodecTest {
 
         assertThatThrownBy(lying::decode).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("TABLE v8").hasMessageContaining("carries table v7");
+    }
+
+    @Test
+    void aHelloOfProtocolOneAloneSpeaksOneAndAHelloOfTwoStillSaysOneFirst() {
+        ChannelMessage.Hello old = (ChannelMessage.Hello) decode(
+                "{\"type\":\"HELLO\",\"protocol\":1,\"node\":\"n\",\"pod\":\"p\",\"lastVersion\":0}");
+        String now = new String(MessageCodec.encode(new ChannelMessage.Hello(ChannelMessage.PROTOCOL, "n", "p", 0,
+                null, ChannelMessage.MAX_PROTOCOL)), StandardCharsets.UTF_8);
+
+        assertThat(old.maxProtocol()).isEqualTo(1);
+        assertThat(now).contains("\"protocol\":1").contains("\"maxProtocol\":2");
+        assertThat(((ChannelMessage.Nack) decode("{\"type\":\"NACK\",\"version\":3,\"reason\":\"r\"}")).resync())
+                .isFalse();
+    }
+
+    @Test
+    void aDeltaTravelsAsItsJsonAndDecodesToTheDeltaAnnounced() {
+        RoutingTable next = RoutingTable.of(TABLE.virtualHosts(), List.of(new Cluster("web", Cluster.Protocol.HTTP1,
+                List.of(Endpoint.ready("127.0.0.2", 8080)))), List.of()).withVersion(8);
+        ChannelMessage.Delta message = ChannelMessage.Delta.of(TableDelta.between(TABLE, next));
+        byte[] frame = concat(MessageCodec.encode(message), message.deltaJson(), MessageCodec.TABLE_SUFFIX);
+
+        ChannelMessage.Delta decoded = (ChannelMessage.Delta) MessageCodec.decode(frame);
+        ChannelMessage.Delta lying = new ChannelMessage.Delta(9, next.hash(), 7, TABLE.hash(), message.deltaJson());
+
+        assertThat(new String(frame, StandardCharsets.UTF_8)).startsWith("{\"type\":\"DELTA\",\"version\":8,");
+        assertThat(decoded.baseVersion()).isEqualTo(7);
+        assertThat(decoded.baseHash()).isEqualTo(TABLE.hash());
+        assertThat(decoded.decode().applyTo(TABLE).hash()).isEqualTo(next.hash());
+        assertThatThrownBy(lying::decode).hasMessageContaining("DELTA v7 -> v9 carries delta v7 -> v8");
+    }
+
+    @Test
+    void aCompressedFrameIsReadAsTheMessageItCarries() {
+        EmbeddedChannel sender = messaging(1024 * 1024);
+        EmbeddedChannel receiver = messaging(1024 * 1024);
+        CompressedFrame compressed = CompressedFrame.of(ChannelMessage.Table.of(TABLE));
+
+        sender.writeOutbound(compressed, new ChannelMessage.Ack(3));
+        for (Object frame; (frame = sender.readOutbound()) != null; ) {
+            receiver.writeInbound(frame);
+        }
+
+        assertThat(compressed.body()[0]).isEqualTo((byte) 0x1f);
+        assertThat(((ChannelMessage.Table) receiver.readInbound()).decode()).isEqualTo(TABLE);
+        assertThat((Object) receiver.readInbound()).isEqualTo(new ChannelMessage.Ack(3));
+        assertThat(sender.finishAndReleaseAll()).isFalse();
+        assertThat(receiver.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void aCompressedFrameThatInflatesBeyondTheLargestFrameFailsTheConnection() {
+        EmbeddedChannel ch = messaging(4096);
+        // 1 MiB of one byte compresses to about a kilobyte: small on the wire, far above the limit inflated
+        byte[] body = CompressedFrame.of(new ChannelMessage.Nack(1, "x".repeat(1024 * 1024))).body();
+        assertThat(body.length).isLessThan(4096);
+
+        assertThatThrownBy(() -> ch.writeInbound(Unpooled.buffer().writeInt(body.length).writeBytes(body)))
+                .hasMessageContaining("inflates to more than 4096 bytes");
+        ch.finishAndReleaseAll();
     }
 
     @Test

@@ -180,8 +180,8 @@ public final class EdgeOptions {
     }
 
     @Option(names = "--metrics-max-routes", paramLabel = "N",
-            description = "Routes with request meters of their own on /metrics; requests of further routes are "
-                    + "counted as route=\"(other)\" (default: 1000).")
+            description = "Routes with request meters of their own on /metrics (likewise cache and rate-limit "
+                    + "meters); requests of further routes are counted as route=\"(other)\" (default: 1000).")
     void metricsMaxRoutes(String value) {
         accept("--metrics-max-routes", value);
     }

@@ -72,6 +72,29 @@ public final class TableCodec {
         return table;
     }
 
+    /** The JSON of a delta between two tables (see {@link TableDelta}); parts are encoded as in a table. */
+    public static byte[] encodeDelta(TableDelta delta) {
+        try {
+            return MAPPER.writeValueAsBytes(delta);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode table delta", e);
+        }
+    }
+
+    /**
+     * Decodes a delta; every part's hash is checked against its content.
+     *
+     * @throws IllegalArgumentException if the bytes are not a delta, or a part does not match its hash
+     */
+    public static TableDelta decodeDelta(byte[] json) {
+        try {
+            return MAPPER.readValue(json, TableDelta.class);
+        } catch (IOException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            throw new IllegalArgumentException("not a table delta: " + cause.getMessage(), e);
+        }
+    }
+
     /**
      * SHA-256 (hex) of the table's content: everything but its version and hash. Made of the hashes each virtual host
      * and cluster carries ({@link VirtualHost#hash()}, {@link Cluster#hash()}, computed once when they were made),

@@ -24,26 +24,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A data plane's end of the push channel: connects to the operator's table server over mutual TLS, says
- * {@code HELLO} with the table it serves, applies every {@code TABLE} it receives to the {@link TableSink data plane} and
- * answers {@code ACK}, or {@code NACK} with the reason when the data plane refuses it (the previous table keeps
- * serving). When the connection is lost it reconnects with exponential backoff and jitter, and keeps serving
+ * {@code HELLO} with the table it serves (and protocol 2: deltas and compressed frames welcome), applies every
+ * {@code TABLE} and {@code DELTA} it receives to the {@link TableSink data plane} ({@link TableApplier}) and answers
+ * {@code ACK}, or {@code NACK} with the reason when the data plane refuses it (the previous table keeps serving). When the connection is lost it reconnects with exponential backoff and jitter, and keeps serving
  * its last table meanwhile. With a table cache file, every applied table is written there, and the cached
  * table is applied at {@link #start()}, before the operator is reached.
  *
  * <p>Threads: one event loop of its own for the connection, and one thread that decodes and applies tables, so
- * that the event loop never waits for a table swap. Tables that arrive while one is being applied replace each
- * other: only the latest is applied.
+ * that the event loop never waits for a table swap. Tables and deltas that arrive while one is being applied are
+ * taken together: only the table they give is applied.
  */
 public final class TableClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableClient.class);
-    private static final int MAX_REASON_CHARS = 4096;
 
     private final String host;
     private final int port;
@@ -59,7 +57,7 @@ public final class TableClient implements AutoCloseable {
     private final int maxFrameBytes;
     private final Transport transport;
 
-    private final AtomicReference<Received> pending = new AtomicReference<>();
+    private final TableApplier tables;
     private EventLoopGroup group;
     private ExecutorService applier;
     private Bootstrap bootstrap;
@@ -68,10 +66,6 @@ public final class TableClient implements AutoCloseable {
     private volatile boolean closed;
     /** Failed attempts since a message last arrived from the operator; event loop only. */
     private int failures;
-
-    /** A table and the connection it came on (where its answer goes). */
-    private record Received(Channel channel, ChannelMessage.Table table) {
-    }
 
     private TableClient(Builder b) {
         this.host = b.host;
@@ -87,6 +81,7 @@ public final class TableClient implements AutoCloseable {
         this.keepAlive = b.keepAlive;
         this.maxFrameBytes = b.maxFrameBytes;
         this.transport = b.transport;
+        this.tables = new TableApplier(dataPlane, cache);
     }
 
     public static Builder builder() {
@@ -200,7 +195,8 @@ public final class TableClient implements AutoCloseable {
                 ctx.pipeline().remove(this);
                 RoutingTable current = dataPlane.table();
                 ctx.channel().writeAndFlush(new ChannelMessage.Hello(ChannelMessage.PROTOCOL, node, pod,
-                        current == null ? 0 : current.version(), current == null ? null : current.hash()));
+                        current == null ? 0 : current.version(), current == null ? null : current.hash(),
+                        ChannelMessage.MAX_PROTOCOL));
                 connected = true;
                 LOG.info("push channel: connected to {}:{} as {}/{} (serving {})", host, port, node, pod,
                         current == null ? "no table yet" : "table v" + current.version());
@@ -221,9 +217,9 @@ public final class TableClient implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             failures = 0;
-            if (msg instanceof ChannelMessage.Table table) {
-                pending.set(new Received(ctx.channel(), table));
-                applier.execute(TableClient.this::applyPending);
+            if (msg instanceof ChannelMessage.Table || msg instanceof ChannelMessage.Delta) {
+                tables.received(ctx.channel(), (ChannelMessage) msg);
+                applier.execute(tables::applyPending);
             } else if (!(msg instanceof ChannelMessage.Ping) && !(msg instanceof ChannelMessage.Pong)) {
                 LOG.warn("push channel to {}:{}: unexpected {}; closing", host, port, msg);
                 ctx.close();
@@ -234,47 +230,6 @@ public final class TableClient implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.warn("push channel to {}:{}: {}; closing", host, port, ChannelPipelines.describe(cause));
             ctx.close();
-        }
-    }
-
-    /** On the applier thread: the latest table received, applied and answered. */
-    private void applyPending() {
-        Received r = pending.getAndSet(null);
-        if (r == null) {
-            return; // a later call took it
-        }
-        ChannelMessage answer;
-        try {
-            RoutingTable table = r.table().decode();
-            RoutingTable current = dataPlane.table();
-            if (current == null || current.version() != table.version() || !current.sameContentAs(table)) {
-                dataPlane.apply(table);
-                LOG.info("push channel: applied table v{} ({})", table.version(), table.hash());
-                storeInCache(r.table());
-            }
-            answer = new ChannelMessage.Ack(table.version());
-        } catch (RuntimeException e) {
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (reason.length() > MAX_REASON_CHARS) {
-                reason = reason.substring(0, MAX_REASON_CHARS) + "...";
-            }
-            LOG.warn("push channel: refused table v{}: {}; the previous table keeps serving", r.table().version(),
-                    reason);
-            answer = new ChannelMessage.Nack(r.table().version(), reason);
-        }
-        if (r.channel().isActive()) {
-            r.channel().writeAndFlush(answer);
-        }
-    }
-
-    private void storeInCache(ChannelMessage.Table table) {
-        if (cache == null) {
-            return;
-        }
-        try {
-            cache.store(table.tableJson());
-        } catch (IOException e) {
-            LOG.warn("table cache {}: cannot write table v{}: {}", cache.file(), table.version(), e.toString());
         }
     }
 

@@ -73,8 +73,10 @@ public final class Router {
         for (VirtualHost vh : table.virtualHosts()) {
             CompiledHost before = previous == null ? null : previous.hostsByHash.get(vh.hash());
             CompiledRoute[] routes;
+            CompiledHost compiled;
             if (before != null && before.keeps(clusters)) {
                 routes = before.routes();
+                compiled = before;
                 for (CompiledRoute r : routes) {
                     // the limiter in use stays in use (the generation drops those nobody asks for)
                     if (r.route().policy().rateLimit() != null) {
@@ -88,8 +90,9 @@ public final class Router {
                 for (Route r : vh.routes()) {
                     routes[i++] = new CompiledRoute(r, vh.clientAuth(), clusters, metrics, limiters, config);
                 }
+                compiled = CompiledHost.of(routes, clusters);
             }
-            hostsByHash.put(vh.hash(), CompiledHost.of(routes, clusters));
+            hostsByHash.put(vh.hash(), compiled);
             if (vh.isCatchAll()) {
                 any = routes;
             } else if (vh.isWildcard()) {

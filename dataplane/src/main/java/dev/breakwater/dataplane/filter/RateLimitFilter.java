@@ -1,7 +1,7 @@
 package dev.breakwater.dataplane.filter;
 
 import dev.breakwater.dataplane.ratelimit.RateLimiter;
-import io.micrometer.core.instrument.Counter;
+import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -11,9 +11,9 @@ final class RateLimitFilter implements HttpFilter {
 
     private final RateLimiter limiter;
     private final SourceAllowlist exempt;
-    private final Counter limited;
+    private final ProxyMetrics.RouteCounter limited;
 
-    RateLimitFilter(RateLimiter limiter, SourceAllowlist exempt, Counter limited) {
+    RateLimitFilter(RateLimiter limiter, SourceAllowlist exempt, ProxyMetrics.RouteCounter limited) {
         this.limiter = limiter;
         this.exempt = exempt;
         this.limited = limited;

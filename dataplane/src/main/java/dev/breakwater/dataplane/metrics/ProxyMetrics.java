@@ -67,6 +67,9 @@ public final class ProxyMetrics {
     /** Routes whose own meters are registered (those that served a request), at most {@link #maxRoutes}. */
     private final java.util.concurrent.atomic.AtomicInteger meteredRoutes = new java.util.concurrent.atomic.AtomicInteger();
     private volatile RouteMeters otherRoutes;
+    /** Per route, the response cache's meters and the rate limit's counter: registered on first use, capped. */
+    private final RouteFamily<CacheCounters> caches;
+    private final RouteFamily<Counter> rateLimited;
 
     public ProxyMetrics() {
         this(DEFAULT_MAX_ROUTES);
@@ -78,6 +81,10 @@ public final class ProxyMetrics {
             throw new IllegalArgumentException("maxRoutes: " + maxRoutes + " (expected: >= 1)");
         }
         this.maxRoutes = maxRoutes;
+        this.caches = new RouteFamily<>(maxRoutes, r -> new CacheCounters(registry, r), c -> c.remove(registry));
+        this.rateLimited = new RouteFamily<>(maxRoutes, r -> Counter.builder("breakwater.ratelimit.rejected")
+                .description("Requests answered 429 by the route's rate limit").tag("route", r).register(registry),
+                registry::remove);
         Gauge.builder("breakwater.downstream.connections.active", activeConnections, AtomicLong::get)
                 .description("Client connections open now").register(registry);
         Gauge.builder("breakwater.table.applied.timestamp", tableApplied, t -> t.get() / 1000.0).baseUnit("seconds")
@@ -131,20 +138,8 @@ public final class ProxyMetrics {
                 }
             }
         }
-        for (var it = caches.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (!names.contains(e.getKey())) {
-                it.remove();
-                e.getValue().remove(registry);
-            }
-        }
-        for (var it = rateLimited.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (!names.contains(e.getKey())) {
-                it.remove();
-                registry.remove(e.getValue());
-            }
-        }
+        caches.retain(names);
+        rateLimited.retain(names);
     }
 
     /** A slot for one more route's own meters, or false when {@link #maxRoutes} have them. */
@@ -273,12 +268,29 @@ public final class ProxyMetrics {
                 .tag("cluster", c).register(registry));
     }
 
-    private final ConcurrentHashMap<String, Counter> rateLimited = new ConcurrentHashMap<>();
-
     /** The counter of one route's requests refused by its rate limit (429); the same across tables. */
-    public Counter rateLimited(String route) {
-        return rateLimited.computeIfAbsent(route, r -> Counter.builder("breakwater.ratelimit.rejected")
-                .description("Requests answered 429 by the route's rate limit").tag("route", r).register(registry));
+    public RouteCounter rateLimited(String route) {
+        return new RouteCounter(rateLimited.handle(route));
+    }
+
+    /**
+     * A counter of one route, registered with its first increment ({@link RouteFamily}: its own while fewer than
+     * {@code maxRoutes} routes have one, else {@value #OTHER_ROUTES}'s); increments after the route left the table are
+     * not counted.
+     */
+    public static final class RouteCounter {
+        private final RouteFamily.Handle<Counter> handle;
+
+        RouteCounter(RouteFamily.Handle<Counter> handle) {
+            this.handle = handle;
+        }
+
+        public void increment() {
+            Counter c = handle.get();
+            if (c != null) {
+                c.increment();
+            }
+        }
     }
 
     /** Gauges of the rate limiters' bucket store: buckets held, and the most it keeps. */
@@ -290,12 +302,9 @@ public final class ProxyMetrics {
                 .description("The most rate-limit buckets kept in memory").register(registry);
     }
 
-    private final ConcurrentHashMap<String, CacheMeters> caches = new ConcurrentHashMap<>();
-
-    /** The cache meters of one route; the same object for the same name across tables. */
+    /** The cache meters of one route; the same for the same name across tables (registered with its first event). */
     public CacheMeters cache(String route) {
-        CacheMeters m = caches.get(route);
-        return m != null ? m : caches.computeIfAbsent(route, r -> new CacheMeters(registry, r));
+        return new CacheMeters(caches.handle(route));
     }
 
     /** Counters of the access log: lines written, and lines dropped because the writer's queue was full. */
@@ -353,6 +362,65 @@ public final class ProxyMetrics {
      * and the responses and bytes it stored.
      */
     public static final class CacheMeters {
+        private final RouteFamily.Handle<CacheCounters> handle;
+
+        CacheMeters(RouteFamily.Handle<CacheCounters> handle) {
+            this.handle = handle;
+        }
+
+        public void hit() {
+            CacheCounters c = handle.get();
+            if (c != null) {
+                c.hits.increment();
+            }
+        }
+
+        public void miss() {
+            CacheCounters c = handle.get();
+            if (c != null) {
+                c.misses.increment();
+            }
+        }
+
+        public void stale() {
+            CacheCounters c = handle.get();
+            if (c != null) {
+                c.stale.increment();
+            }
+        }
+
+        public void revalidated() {
+            CacheCounters c = handle.get();
+            if (c != null) {
+                c.revalidated.increment();
+            }
+        }
+
+        public void coalesced() {
+            CacheCounters c = handle.get();
+            if (c != null) {
+                c.coalesced.increment();
+            }
+        }
+
+        public void stored(long bytes) {
+            CacheCounters c = handle.get();
+            if (c != null) {
+                c.stored.increment();
+                c.storedBytes.increment(bytes);
+            }
+        }
+
+        public void evicted() {
+            CacheCounters c = handle.get();
+            if (c != null) {
+                c.evicted.increment();
+            }
+        }
+    }
+
+    /** The registered counters behind the {@link CacheMeters} of one route label. */
+    private static final class CacheCounters {
         private final Counter hits;
         private final Counter misses;
         private final Counter stale;
@@ -362,7 +430,7 @@ public final class ProxyMetrics {
         private final Counter storedBytes;
         private final Counter evicted;
 
-        CacheMeters(MeterRegistry registry, String route) {
+        CacheCounters(MeterRegistry registry, String route) {
             hits = result(registry, route, "hit");
             misses = result(registry, route, "miss");
             stale = result(registry, route, "stale");
@@ -380,35 +448,6 @@ public final class ProxyMetrics {
         private static Counter result(MeterRegistry registry, String route, String result) {
             return Counter.builder("breakwater.cache.requests").description("Cacheable requests, by outcome")
                     .tag("route", route).tag("result", result).register(registry);
-        }
-
-        public void hit() {
-            hits.increment();
-        }
-
-        public void miss() {
-            misses.increment();
-        }
-
-        public void stale() {
-            stale.increment();
-        }
-
-        public void revalidated() {
-            revalidated.increment();
-        }
-
-        public void coalesced() {
-            coalesced.increment();
-        }
-
-        public void stored(long bytes) {
-            stored.increment();
-            storedBytes.increment(bytes);
-        }
-
-        public void evicted() {
-            evicted.increment();
         }
 
         void remove(MeterRegistry registry) {

@@ -85,6 +85,34 @@ class RouteMetersTest {
     }
 
     @Test
+    void cacheAndRateLimitMetersAppearWithTheirFirstEventAndBeyondTheCapShareTheOtherLabel() {
+        ProxyMetrics metrics = new ProxyMetrics(1);
+        ProxyMetrics.CacheMeters a = metrics.cache("a");
+        ProxyMetrics.CacheMeters b = metrics.cache("b");
+        metrics.rateLimited("a");
+        metrics.rateLimited("b");
+        assertThat(metrics.scrape()).doesNotContain("breakwater_cache_requests_total{",
+                "breakwater_ratelimit_rejected_total{");
+
+        a.hit();
+        b.hit();
+        metrics.rateLimited("b").increment();
+        metrics.rateLimited("a").increment();
+
+        assertThat(metrics.scrape())
+                .contains("breakwater_cache_requests_total{result=\"hit\",route=\"a\"} 1.0")
+                .contains("breakwater_cache_requests_total{result=\"hit\",route=\"(other)\"} 1.0")
+                .contains("breakwater_ratelimit_rejected_total{route=\"b\"} 1.0")
+                .contains("breakwater_ratelimit_rejected_total{route=\"(other)\"} 1.0")
+                .doesNotContain("breakwater_cache_requests_total{result=\"hit\",route=\"b\"}",
+                        "breakwater_ratelimit_rejected_total{route=\"a\"}");
+
+        metrics.retainRoutes(Set.of("b"));
+        assertThat(metrics.scrape()).doesNotContain("route=\"a\"")
+                .contains("breakwater_ratelimit_rejected_total{route=\"b\"} 1.0");
+    }
+
+    @Test
     void theCapIsAtLeastOne() {
         assertThatThrownBy(() -> new ProxyMetrics(0)).hasMessage("maxRoutes: 0 (expected: >= 1)");
     }

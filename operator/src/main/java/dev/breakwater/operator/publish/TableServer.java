@@ -4,11 +4,7 @@ import dev.breakwater.channel.Transport;
 import dev.breakwater.channel.ChannelMessage;
 import dev.breakwater.channel.ChannelPipelines;
 import dev.breakwater.routing.RoutingTable;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -49,11 +45,16 @@ import org.slf4j.LoggerFactory;
  * published, so a slow data plane skips versions instead of holding up the others or piling up tables. A data
  * plane whose {@code HELLO} names the hash of the latest table is not sent it again, and counts as serving it.
  *
+ * <p>A data plane that speaks protocol 2 is sent, when it holds the table published before, only the delta from it,
+ * and otherwise the whole table, compressed; a data plane that cannot apply a delta says so ({@code NACK} with
+ * {@code resync}) and is sent the whole table. Each form is made once, for every connection ({@link PublishedTable}).
+ *
  * <p>Meters: {@code breakwater.channel.dataplanes.connected} (gauge), {@code breakwater.channel.table.version}
  * (gauge, the version published last), {@code
  * breakwater.channel.dataplane.table.version{dataplane}} (gauge, the version each serves),
  * {@code breakwater.channel.push.latency} (timer, from publication, or from the data plane's {@code HELLO} if
- * later, to its ACK) and {@code breakwater.channel.nacks} (counter).
+ * later, to its ACK), {@code breakwater.channel.nacks} (counter), {@code breakwater.channel.tables.sent{kind}}
+ * (counter, {@code full} or {@code delta}) and {@code breakwater.channel.resyncs} (counter).
  *
  * <p>Each connection is a {@link HandshakeGate} until its handshake verified the peer, then a
  * {@link DataPlaneConnection}; this class keeps what they share: the latest table, the connected data planes and the
@@ -73,13 +74,6 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         void answered(DataPlaneStatus dataPlane, DataPlaneStatus.Answer answer);
     }
 
-    /** The latest table, encoded once for every connection. */
-    record Published(ChannelMessage.Table message, long publishedNanos) {
-        long version() {
-            return message.version();
-        }
-    }
-
     private final String bindAddress;
     private final int requestedPort;
     private final SslContext ssl;
@@ -94,9 +88,6 @@ public final class TableServer implements TablePublisher, AutoCloseable {
 
     /** Connections that said HELLO, by data-plane id; guarded by itself for changes. */
     private final Map<String, DataPlaneConnection> peers = new ConcurrentHashMap<>();
-    /** The served-version gauge's value per data-plane id; changed with {@link #peers}. */
-    private final Map<String, AtomicLong> servedVersions = new ConcurrentHashMap<>();
-    private final Map<String, Gauge> servedVersionGauges = new ConcurrentHashMap<>();
     /** When each recent version was published ({@link System#nanoTime()}), by version; guarded by itself. */
     private final Map<Long, Long> recent = new LinkedHashMap<>() {
         @Override
@@ -104,16 +95,15 @@ public final class TableServer implements TablePublisher, AutoCloseable {
             return size() > RECENT_VERSIONS;
         }
     };
-    private volatile Published latest;
-    private final Gauge connectedGauge;
-    private final Gauge publishedGauge;
-    private final Timer pushLatency;
-    private final Counter nacks;
+    private volatile PublishedTable latest;
+    private final ChannelMeters meters;
 
     private EventLoopGroup group;
     private ChannelGroup channels;
     private Channel serverChannel;
     private volatile ExecutorService events;
+    /** Compresses whole tables for protocol-2 peers, off the event loops. */
+    private volatile ExecutorService compressor;
 
     private TableServer(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -125,14 +115,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         this.listener = b.listener;
         this.transport = b.transport;
         this.threads = b.threads;
-        this.connectedGauge = Gauge.builder("breakwater.channel.dataplanes.connected", peers, Map::size)
-                .description("Data planes connected to the push channel").register(registry);
-        this.publishedGauge = Gauge.builder("breakwater.channel.table.version", this, TableServer::latestVersion)
-                .description("Version of the table published last (-1 before the first)").register(registry);
-        this.pushLatency = Timer.builder("breakwater.channel.push.latency")
-                .description("From a table's publication to a data plane's ACK").register(registry);
-        this.nacks = Counter.builder("breakwater.channel.nacks")
-                .description("Tables refused by a data plane").register(registry);
+        this.meters = new ChannelMeters(registry, peers, this);
     }
 
     public static Builder builder() {
@@ -149,6 +132,11 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         channels = new DefaultChannelGroup("push-channel", GlobalEventExecutor.INSTANCE);
         events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "breakwater-table-answers");
+            t.setDaemon(true);
+            return t;
+        });
+        compressor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "breakwater-table-compress");
             t.setDaemon(true);
             return t;
         });
@@ -191,12 +179,12 @@ public final class TableServer implements TablePublisher, AutoCloseable {
                     + " bytes, more than the push channel's largest frame (" + maxFrameBytes + " bytes)");
         }
         synchronized (recent) {
-            Published last = latest;
+            PublishedTable last = latest;
             if (last != null && table.version() <= last.version()) {
                 throw new IllegalArgumentException("table version " + table.version()
                         + " (expected: above the last published, " + last.version() + ")");
             }
-            Published p = new Published(message, System.nanoTime());
+            PublishedTable p = PublishedTable.of(table, message, last, System.nanoTime());
             recent.put(table.version(), p.publishedNanos());
             latest = p;
         }
@@ -207,7 +195,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
 
     /** The version published last, or -1 before the first. */
     public long latestVersion() {
-        Published p = latest;
+        PublishedTable p = latest;
         return p == null ? -1 : p.version();
     }
 
@@ -297,15 +285,13 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         channels.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         events.shutdown();
+        compressor.shutdownNow();
         try {
             events.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Meter m : List.of(connectedGauge, publishedGauge, pushLatency, nacks)) {
-            registry.remove(m);
-        }
-        servedVersionGauges.values().forEach(registry::remove);
+        meters.close();
         group = null;
     }
 
@@ -317,8 +303,18 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     }
 
     /** The table published last, or null. */
-    Published latest() {
+    PublishedTable latest() {
         return latest;
+    }
+
+    /** Where whole tables are compressed. */
+    java.util.concurrent.Executor compressor() {
+        return compressor;
+    }
+
+    /** The meters, for the connections to count on. */
+    ChannelMeters meters() {
+        return meters;
     }
 
     /** What {@link #joined} did: the older connection of the same data plane (to close), its served-version gauge. */
@@ -329,14 +325,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     Joined joined(String id, DataPlaneConnection connection) {
         synchronized (peers) {
             DataPlaneConnection replaced = peers.put(id, connection);
-            AtomicLong gauge = servedVersions.computeIfAbsent(id, i -> {
-                AtomicLong v = new AtomicLong(-1);
-                servedVersionGauges.put(i, Gauge.builder("breakwater.channel.dataplane.table.version", v,
-                                AtomicLong::get).tag("dataplane", i)
-                        .description("Version of the table a data plane serves").register(registry));
-                return v;
-            });
-            return new Joined(replaced, gauge);
+            return new Joined(replaced, meters.servedVersion(id));
         }
     }
 
@@ -344,23 +333,9 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     void left(String id, DataPlaneConnection connection) {
         synchronized (peers) {
             if (peers.remove(id, connection)) {
-                servedVersions.remove(id);
-                Gauge g = servedVersionGauges.remove(id);
-                if (g != null) {
-                    registry.remove(g);
-                }
+                meters.left(id);
             }
         }
-    }
-
-    /** A data plane ACKed a table {@code nanos} after it was published (or after its HELLO, if later). */
-    void pushLatency(long nanos) {
-        pushLatency.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** A data plane refused a table. */
-    void nacked() {
-        nacks.increment();
     }
 
     /** Tells the {@link Listener} (on the answers thread), then the change listeners. */

@@ -499,9 +499,14 @@ class TableChannelTest {
     }
 
     private static SSLSocket tlsSocket(int port, String certificate, String key) throws Exception {
+        return tlsSocket(credentials.caCertificate(), port, certificate, key);
+    }
+
+    /** A raw TLS 1.3 client of the push channel, trusting {@code ca}, presenting the certificate given (or none). */
+    static SSLSocket tlsSocket(String ca, int port, String certificate, String key) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("ca", PemKeys.certificates(credentials.caCertificate())[0]);
+        trust.setCertificateEntry("ca", PemKeys.certificates(ca)[0]);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         KeyManagerFactory kmf = null;
