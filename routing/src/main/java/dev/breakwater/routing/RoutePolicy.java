@@ -17,7 +17,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({"connectTimeoutMillis", "responseTimeoutMillis", "maxRequestBodyBytes", "httpsRedirect", "hsts",
         "webSocketIdleTimeoutMillis", "retries", "affinity", "cache", "compression", "sourceAllowlist", "cors",
-        "sendTimeoutMillis", "rateLimit", "accessLog"})
+        "sendTimeoutMillis", "rateLimit", "accessLog", "externalAuth", "basicAuth"})
 public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https, @JsonIgnore Access access,
                           @JsonIgnore Upstream upstream, @JsonIgnore Responses responses,
                           @JsonIgnore Telemetry telemetry) {
@@ -78,9 +78,17 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
      * @param cors                CORS answered by the proxy, or null for none (requests pass unchanged)
      * @param rateLimit           requests allowed per client key and period, or null for no limit
      * @param maxRequestBodyBytes largest request body accepted (413 beyond)
+     * @param externalAuth        an authentication service asked about each request, or null
+     * @param basicAuth           users and password hashes of HTTP Basic authentication, or null
      */
-    public record Access(SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit, Long maxRequestBodyBytes) {
-        public static final Access NONE = new Access(null, null, null, null);
+    public record Access(SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit, Long maxRequestBodyBytes,
+                         ExternalAuth externalAuth, BasicAuth basicAuth) {
+        public static final Access NONE = new Access(null, null, null, null, null, null);
+
+        /** Access without authentication. */
+        public Access(SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit, Long maxRequestBodyBytes) {
+            this(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, null, null);
+        }
 
         public Access {
             if (maxRequestBodyBytes != null && maxRequestBodyBytes < 0) {
@@ -136,10 +144,13 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
                                 @JsonProperty("cors") Cors cors,
                                 @JsonProperty("sendTimeoutMillis") Long sendTimeoutMillis,
                                 @JsonProperty("rateLimit") RateLimit rateLimit,
-                                @JsonProperty("accessLog") Boolean accessLog) {
+                                @JsonProperty("accessLog") Boolean accessLog,
+                                @JsonProperty("externalAuth") ExternalAuth externalAuth,
+                                @JsonProperty("basicAuth") BasicAuth basicAuth) {
         return new RoutePolicy(new Timeouts(connectTimeoutMillis, responseTimeoutMillis, sendTimeoutMillis,
                 webSocketIdleTimeoutMillis), new Https(httpsRedirect, hsts),
-                new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes), new Upstream(retries, affinity),
+                new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, externalAuth, basicAuth),
+                new Upstream(retries, affinity),
                 new Responses(cache, compression), new Telemetry(accessLog));
     }
 
@@ -203,6 +214,18 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
     @JsonProperty
     public Long maxRequestBodyBytes() {
         return access.maxRequestBodyBytes();
+    }
+
+    /** The authentication service asked about each request, or null. */
+    @JsonProperty
+    public ExternalAuth externalAuth() {
+        return access.externalAuth();
+    }
+
+    /** HTTP Basic authentication, or null. */
+    @JsonProperty
+    public BasicAuth basicAuth() {
+        return access.basicAuth();
     }
 
     /** When failed attempts are tried again, or null for {@link Retries#DEFAULTS}. */
@@ -392,25 +415,43 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
         /** Client addresses served (others get 403). */
         public Builder sourceAllowlist(SourceAllowlist value) {
             Access a = access;
-            return access(new Access(value, a.cors(), a.rateLimit(), a.maxRequestBodyBytes()));
+            return access(new Access(value, a.cors(), a.rateLimit(), a.maxRequestBodyBytes(), a.externalAuth(),
+                    a.basicAuth()));
         }
 
         /** CORS answered by the proxy. */
         public Builder cors(Cors value) {
             Access a = access;
-            return access(new Access(a.sourceAllowlist(), value, a.rateLimit(), a.maxRequestBodyBytes()));
+            return access(new Access(a.sourceAllowlist(), value, a.rateLimit(), a.maxRequestBodyBytes(),
+                    a.externalAuth(), a.basicAuth()));
         }
 
         /** Requests allowed per client key and period. */
         public Builder rateLimit(RateLimit value) {
             Access a = access;
-            return access(new Access(a.sourceAllowlist(), a.cors(), value, a.maxRequestBodyBytes()));
+            return access(new Access(a.sourceAllowlist(), a.cors(), value, a.maxRequestBodyBytes(),
+                    a.externalAuth(), a.basicAuth()));
         }
 
         /** Largest request body accepted (413 beyond). */
         public Builder maxRequestBodyBytes(Long value) {
             Access a = access;
-            return access(new Access(a.sourceAllowlist(), a.cors(), a.rateLimit(), value));
+            return access(new Access(a.sourceAllowlist(), a.cors(), a.rateLimit(), value, a.externalAuth(),
+                    a.basicAuth()));
+        }
+
+        /** The authentication service asked about each request. */
+        public Builder externalAuth(ExternalAuth value) {
+            Access a = access;
+            return access(new Access(a.sourceAllowlist(), a.cors(), a.rateLimit(), a.maxRequestBodyBytes(), value,
+                    a.basicAuth()));
+        }
+
+        /** HTTP Basic authentication. */
+        public Builder basicAuth(BasicAuth value) {
+            Access a = access;
+            return access(new Access(a.sourceAllowlist(), a.cors(), a.rateLimit(), a.maxRequestBodyBytes(),
+                    a.externalAuth(), value));
         }
 
         /** When failed attempts are tried again. */

@@ -1,5 +1,7 @@
 package dev.breakwater.dataplane.exchange;
 
+import dev.breakwater.dataplane.auth.AuthVerdict;
+import dev.breakwater.dataplane.auth.Authenticator;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.cache.BackgroundRefresh;
 import dev.breakwater.dataplane.cache.CacheKey;
@@ -74,6 +76,7 @@ public final class Exchange {
     String host;
     CacheRequest cache;
     UpstreamCall call;
+    AuthStep auth;
     final ExchangeResponse response = new ExchangeResponse(this);
 
     public Exchange(ProxyServices services, ClientConnection connection, Downstream downstream) {
@@ -106,7 +109,7 @@ public final class Exchange {
 
     /** False while the client is not to be read (a connect in progress, an endpoint that takes no more). */
     public boolean mayRead() {
-        return call == null || call.mayRead();
+        return (auth == null || !auth.waiting()) && (call == null || call.mayRead());
     }
 
     /** The client's read burst ended: what it sent the endpoint goes out in one flush. */
@@ -209,6 +212,43 @@ public final class Exchange {
             response.respondLocally(answer.status(), answer.message(), answer.headers());
             return;
         }
+        if (r.authenticator() != null) {
+            // Basic authentication, then the external service: the request goes on once they let it through
+            auth = new AuthStep();
+            auth.start(r.authenticator(), this, target, verdict -> authenticated(verdict, target));
+            return;
+        }
+        proceed(target);
+    }
+
+    /** The route's authentication decided: the request is answered, or goes on with the headers it gave. */
+    private void authenticated(AuthVerdict verdict, String target) {
+        if (closed || ended) {
+            auth.releaseHeld();
+            return;
+        }
+        if (!verdict.allowed()) {
+            auth.releaseHeld();
+            LocalAnswer denial = verdict.denial();
+            response.respondLocally(denial.status(), denial.message(), denial.headers());
+        } else {
+            Authenticator.apply(verdict, request.headers());
+            proceed(target);
+            if (call != null) {
+                auth.sendHeld(call);
+                call.flush();
+            } else {
+                auth.releaseHeld();
+            }
+        }
+        downstream.readingChanged();
+    }
+
+    /** The request passed its route's checks: 100-continue, then the cache or an endpoint. */
+    private void proceed(String target) {
+        HttpRequest req = request;
+        HttpHeaders headers = req.headers();
+        CompiledRoute r = route;
         if (headers.contains(HttpHeaderNames.EXPECT)) {
             if (!HttpUtil.is100ContinueExpected(req)) {
                 response.respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation", null);
@@ -253,7 +293,7 @@ public final class Exchange {
         if (last) {
             requestDone = true;
         }
-        if (discardBody || call == null) {
+        if (discardBody || call == null && (auth == null || !auth.waiting())) {
             content.release();
             if (last) {
                 finishIfDone();
@@ -269,6 +309,10 @@ public final class Exchange {
         }
         if (bodyBytes > 0) {
             retryable = false;
+        }
+        if (call == null) {
+            auth.hold(content); // the authentication decides first
+            return;
         }
         call.sendBody(content);
         if (last && responseDone) {
@@ -344,6 +388,9 @@ public final class Exchange {
     /** Gives back what the request held: its part in the cache, its place in the cluster's budget. */
     private void endAccounting() {
         response.drop();
+        if (auth != null) {
+            auth.releaseHeld();
+        }
         if (cache != null) {
             cache.end();
         }
@@ -355,6 +402,9 @@ public final class Exchange {
     /** The client connection closed (or the tunnel this exchange became). */
     public void connectionClosed() {
         closed = true;
+        if (auth != null) {
+            auth.cancel();
+        }
         if (call != null) {
             call.abort();
         }

@@ -1,36 +1,257 @@
 package dev.breakwater.operator.annotation;
 
-import static dev.breakwater.operator.annotation.AnnotationKey.nginx;
+import static dev.breakwater.operator.annotation.AnnotationKey.both;
+import static dev.breakwater.operator.annotation.AnnotationKey.ours;
 
+import dev.breakwater.operator.policy.Durations;
+import dev.breakwater.routing.AuthCacheKey;
+import dev.breakwater.routing.ExternalAuth;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** ingress-nginx authentication, which Breakwater cannot enforce: asked for, the Ingress fails closed. */
+/**
+ * ingress-nginx authentication: external authentication ({@code auth-url} and its companions) and Basic
+ * authentication from an htpasswd Secret ({@code auth-type}, {@code auth-secret}, ...). Whatever cannot be enforced
+ * as written (a URL that does not parse, digest, a missing Secret) is an error, and the Ingress's routes fail closed.
+ */
 final class AuthAnnotations {
 
-    static final AnnotationKey<String> AUTH_URL = nginx("auth-url", Parsers.TEXT).doc("a URL",
-            "refused: an error, and the Ingress's routes answer `503`", "external authentication is not implemented");
-    static final AnnotationKey<String> AUTH_TYPE = nginx("auth-type", Parsers.TEXT).doc("`basic`, `digest`",
-            "refused: an error, and the Ingress's routes answer `503`",
-            "basic and digest authentication are not implemented");
+    static final AnnotationKey<String> AUTH_URL = both("auth-url", Parsers.TEXT).doc("an `http://` or `https://` URL",
+            "each request is first sent, without its body, to this service (see [External authentication]"
+                    + "(#external-authentication)): `2xx` lets it through, `401`/`403` are given to the client, "
+                    + "anything else, a connection failure or a timeout is `500`",
+            "nginx variables in the URL are not expanded: a URL with `$` is an error and the routes answer `503`");
+    static final AnnotationKey<String> AUTH_METHOD = both("auth-method", Parsers.token("an HTTP method")).doc(
+            "an HTTP method", "the method of the request to the service; default `GET`", "");
+    static final AnnotationKey<String> AUTH_SIGNIN = both("auth-signin", Parsers.TEXT).doc("an absolute URL",
+            "a `401` from the service becomes a `302` to this URL, the original URL in its `rd` parameter",
+            "nginx variables other than a trailing `$escaped_request_uri` / `$request_uri` are not expanded (an "
+                    + "error)");
+    static final AnnotationKey<String> AUTH_SIGNIN_REDIRECT_PARAM = both("auth-signin-redirect-param",
+            Parsers.token("a query parameter name")).doc("a query parameter name; default `rd`",
+            "the parameter of `auth-signin` that carries the original URL", "");
+    static final AnnotationKey<String> AUTH_RESPONSE_HEADERS = both("auth-response-headers", Parsers.TEXT).doc(
+            "comma-separated header names", "these headers of a `2xx` answer replace the request's before it is "
+                    + "forwarded (a header the answer lacks is removed from the request)", "");
+    static final AnnotationKey<String> AUTH_REQUEST_REDIRECT = both("auth-request-redirect", Parsers.TEXT).doc(
+            "a URL or path", "the value of `X-Auth-Request-Redirect` sent to the service; default the original "
+                    + "request URI", "");
+    static final AnnotationKey<String> AUTH_CACHE_KEY = both("auth-cache-key", Parsers.TEXT).doc(
+            "text and `$http_NAME`, `$cookie_NAME`, `$remote_addr`, `$host`, `$request_uri`, `$uri`, `$scheme`, "
+                    + "`$request_method`",
+            "answers of the service are cached by this key, per data-plane pod, as `auth-cache-duration` says",
+            "other nginx variables (`$remote_user`, ...) are an error and the routes answer `503`; the cache holds "
+                    + "at most `breakwater.dev/auth-cache-entries` answers (default 10000)");
+    static final AnnotationKey<String> AUTH_CACHE_DURATION = both("auth-cache-duration", Parsers.TEXT).doc(
+            "comma-separated `CODE... DURATION`, e.g. `200 202 10m, 401 5m`; default `200 202 401 5m`",
+            "how long answers of each status are used from the cache", "only with `auth-cache-key`");
+    static final AnnotationKey<Boolean> AUTH_ALWAYS_SET_COOKIE = both("auth-always-set-cookie", Parsers.BOOLEAN).doc(
+            "boolean; default `false`", "the `Set-Cookie` of a `2xx` answer is added to every response; `false`: "
+                    + "to responses below `400` only", "");
+    static final AnnotationKey<Long> AUTH_CONNECT_TIMEOUT = ours("auth-connect-timeout", Parsers.DURATION);
+    static final AnnotationKey<Long> AUTH_TIMEOUT = ours("auth-timeout", Parsers.DURATION);
+    static final AnnotationKey<Integer> AUTH_CACHE_ENTRIES = ours("auth-cache-entries",
+            Parsers.integer(1, 10_000_000));
 
-    static final List<AnnotationKey<?>> KEYS = List.of(AUTH_URL, AUTH_TYPE);
+    static final AnnotationKey<String> AUTH_TYPE = both("auth-type", Parsers.TEXT).doc("`basic`, `digest`",
+            "`basic`: HTTP Basic authentication against the users of `auth-secret`; a request without valid "
+                    + "credentials gets `401` with `WWW-Authenticate: Basic realm=\"...\"`",
+            "`digest` is refused: an error, and the routes answer `503`");
+    static final AnnotationKey<String> AUTH_SECRET = both("auth-secret", Parsers.SECRET).doc(
+            "`namespace/name` or `name`", "the Secret of the users: htpasswd lines in its key `auth`, or one key "
+                    + "per user (`auth-secret-type: auth-map`); bcrypt (`htpasswd -B`), apr1 (`htpasswd -m`, the "
+                    + "default), SHA-1 (`htpasswd -s`) and crypt `$1$`/`$5$`/`$6$` hashes; re-read when it changes",
+            "a missing or unreadable Secret, or one without a usable user, is an error and the routes answer `503`; "
+                    + "a line in another hash format (DES crypt, plain text) is a warning and that user is left out");
+    static final AnnotationKey<String> AUTH_SECRET_TYPE = both("auth-secret-type", Parsers.TEXT).doc(
+            "`auth-file` (default), `auth-map`", "how `auth-secret` holds its users", "");
+    static final AnnotationKey<String> AUTH_REALM = both("auth-realm", Parsers.TEXT).doc("text",
+            "the realm of `WWW-Authenticate`; default `Authentication Required`, as ingress-nginx", "");
+
+    static final List<AnnotationKey<?>> KEYS = List.of(AUTH_URL, AUTH_METHOD, AUTH_SIGNIN, AUTH_SIGNIN_REDIRECT_PARAM,
+            AUTH_RESPONSE_HEADERS, AUTH_REQUEST_REDIRECT, AUTH_CACHE_KEY, AUTH_CACHE_DURATION, AUTH_ALWAYS_SET_COOKIE,
+            AUTH_CONNECT_TIMEOUT, AUTH_TIMEOUT, AUTH_CACHE_ENTRIES, AUTH_TYPE, AUTH_SECRET, AUTH_SECRET_TYPE, AUTH_REALM);
+
+    static final String DEFAULT_REALM = "Authentication Required";
+    private static final String DEFAULT_CACHE_DURATION = "200 202 401 5m";
 
     private AuthAnnotations() {
     }
 
-    /**
-     * True when authentication is asked for (each key an error) on an Ingress that is not a canary: its routes must
-     * then answer 503 rather than serve every client.
-     */
-    static boolean unsupported(AnnotationReader r, boolean canary) {
-        boolean asked = false;
-        for (AnnotationKey<String> k : List.of(AUTH_URL, AUTH_TYPE)) {
-            if (!canary && r.value(k) != null) {
-                r.error(k.nginxName(), "ingress-nginx authentication is not supported by Breakwater; the Ingress's "
-                        + "routes answer 503 rather than serve clients that were meant to authenticate");
-                asked = true;
+    /** Reads the authentication an Ingress asks for; nothing on a canary, which takes its main Ingress's. */
+    static IngressSettings.Auth read(AnnotationReader r, boolean canary) {
+        if (canary) {
+            return IngressSettings.Auth.NONE;
+        }
+        boolean[] failClosed = new boolean[1];
+        ExternalAuth external = external(r, failClosed);
+        String secret = null;
+        boolean map = false;
+        String realm = null;
+        String type = r.value(AUTH_TYPE);
+        if (type != null) {
+            switch (type.toLowerCase(Locale.ROOT)) {
+                case "basic" -> {
+                    secret = r.secret(AUTH_SECRET);
+                    if (secret == null) {
+                        r.error(r.name(AUTH_TYPE), "auth-type basic needs auth-secret (the Secret of the users); "
+                                + "the Ingress's routes answer 503 rather than serve every client");
+                        failClosed[0] = true;
+                    }
+                    map = secretIsMap(r);
+                    realm = r.get(AUTH_REALM, DEFAULT_REALM);
+                    if (realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0) {
+                        r.warn(r.name(AUTH_REALM), "a realm may not hold '\"' or '\\'; using \"" + DEFAULT_REALM
+                                + "\"");
+                        realm = DEFAULT_REALM;
+                    }
+                }
+                case "digest" -> {
+                    r.error(r.name(AUTH_TYPE), "digest authentication is not supported by Breakwater (use basic, "
+                            + "over HTTPS); the Ingress's routes answer 503 rather than serve every client");
+                    failClosed[0] = true;
+                }
+                default -> {
+                    r.error(r.name(AUTH_TYPE), "\"" + type + "\" is not basic or digest; the Ingress's routes "
+                            + "answer 503 rather than serve every client");
+                    failClosed[0] = true;
+                }
+            }
+        } else {
+            for (AnnotationKey<?> k : List.of(AUTH_SECRET, AUTH_SECRET_TYPE, AUTH_REALM)) {
+                if (r.value(k) != null) {
+                    r.warn(r.name(k), "has no effect without " + r.name(AUTH_TYPE));
+                }
             }
         }
-        return asked;
+        return new IngressSettings.Auth(external, secret, secret == null ? null : r.name(AUTH_SECRET), map, realm,
+                failClosed[0]);
+    }
+
+    private static boolean secretIsMap(AnnotationReader r) {
+        String t = r.value(AUTH_SECRET_TYPE);
+        if (t == null || t.equalsIgnoreCase("auth-file")) {
+            return false;
+        }
+        if (t.equalsIgnoreCase("auth-map")) {
+            return true;
+        }
+        r.warn(r.name(AUTH_SECRET_TYPE), "\"" + t + "\" is not auth-file or auth-map; using auth-file");
+        return false;
+    }
+
+    private static ExternalAuth external(AnnotationReader r, boolean[] failClosed) {
+        String url = r.value(AUTH_URL);
+        List<AnnotationKey<?>> companions = List.of(AUTH_METHOD, AUTH_SIGNIN, AUTH_SIGNIN_REDIRECT_PARAM,
+                AUTH_RESPONSE_HEADERS, AUTH_REQUEST_REDIRECT, AUTH_CACHE_KEY, AUTH_CACHE_DURATION,
+                AUTH_ALWAYS_SET_COOKIE, AUTH_CONNECT_TIMEOUT, AUTH_TIMEOUT, AUTH_CACHE_ENTRIES);
+        if (url == null) {
+            for (AnnotationKey<?> k : companions) {
+                if (r.value(k) != null) {
+                    r.warn(r.name(k), "has no effect without " + r.name(AUTH_URL));
+                }
+            }
+            return null;
+        }
+        String urlKey = r.name(AUTH_URL);
+        if (url.contains("$")) {
+            return refuse(r, urlKey, "\"" + url + "\" holds an nginx variable, which Breakwater does not expand",
+                    failClosed);
+        }
+        String signin = signin(r, failClosed);
+        List<String> headers = new ArrayList<>();
+        String list = r.value(AUTH_RESPONSE_HEADERS);
+        if (list != null) {
+            for (String h : list.split(",")) {
+                if (!h.isBlank()) {
+                    headers.add(h.trim());
+                }
+            }
+        }
+        String cacheKey = r.value(AUTH_CACHE_KEY);
+        Map<Integer, Long> cacheMillis = Map.of();
+        if (cacheKey != null) {
+            try {
+                AuthCacheKey.parse(cacheKey);
+            } catch (IllegalArgumentException e) {
+                return refuse(r, r.name(AUTH_CACHE_KEY), e.getMessage(), failClosed);
+            }
+            String durations = r.value(AUTH_CACHE_DURATION);
+            try {
+                cacheMillis = cacheDurations(durations == null ? DEFAULT_CACHE_DURATION : durations);
+            } catch (IllegalArgumentException e) {
+                r.warn(r.name(AUTH_CACHE_DURATION), e.getMessage() + "; using \"" + DEFAULT_CACHE_DURATION + "\"");
+                cacheMillis = cacheDurations(DEFAULT_CACHE_DURATION);
+            }
+        } else if (r.value(AUTH_CACHE_DURATION) != null) {
+            r.warn(r.name(AUTH_CACHE_DURATION), "has no effect without " + r.name(AUTH_CACHE_KEY));
+        }
+        if (failClosed[0]) {
+            return null;
+        }
+        try {
+            return new ExternalAuth(url, r.get(AUTH_METHOD) == null ? null
+                    : r.get(AUTH_METHOD).toUpperCase(Locale.ROOT), signin, r.get(AUTH_SIGNIN_REDIRECT_PARAM),
+                    headers, r.value(AUTH_REQUEST_REDIRECT), r.get(AUTH_ALWAYS_SET_COOKIE, false), cacheKey,
+                    cacheMillis, r.get(AUTH_CACHE_ENTRIES, ExternalAuth.DEFAULT_CACHE_MAX_ENTRIES),
+                    r.get(AUTH_CONNECT_TIMEOUT, ExternalAuth.DEFAULT_CONNECT_TIMEOUT_MILLIS),
+                    r.get(AUTH_TIMEOUT, ExternalAuth.DEFAULT_TIMEOUT_MILLIS));
+        } catch (IllegalArgumentException e) {
+            return refuse(r, urlKey, e.getMessage(), failClosed);
+        }
+    }
+
+    /** {@code auth-signin}, a trailing {@code ?rd=$escaped_request_uri} (or the like) dropped: Breakwater adds it. */
+    private static String signin(AnnotationReader r, boolean[] failClosed) {
+        String signin = r.value(AUTH_SIGNIN);
+        if (signin == null) {
+            return null;
+        }
+        String param = r.get(AUTH_SIGNIN_REDIRECT_PARAM, "rd");
+        for (String v : List.of("$escaped_request_uri", "$request_uri", "$scheme://$host$escaped_request_uri",
+                "$scheme://$host$request_uri")) {
+            for (String sep : List.of("?", "&")) {
+                if (signin.endsWith(sep + param + "=" + v)) {
+                    signin = signin.substring(0, signin.length() - (sep + param + "=" + v).length());
+                }
+            }
+        }
+        if (signin.contains("$")) {
+            refuse(r, r.name(AUTH_SIGNIN), "\"" + signin + "\" holds an nginx variable, which Breakwater does not "
+                    + "expand (the original URL is added as the " + param + " parameter)", failClosed);
+            return null;
+        }
+        return signin;
+    }
+
+    private static ExternalAuth refuse(AnnotationReader r, String key, String reason, boolean[] failClosed) {
+        r.error(key, reason + "; the Ingress's routes answer 503 rather than serve every client");
+        failClosed[0] = true;
+        return null;
+    }
+
+    /** {@code "200 202 10m, 401 5m"}: each status and how long its answers are cached. */
+    static Map<Integer, Long> cacheDurations(String value) {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (String entry : value.split(",")) {
+            String[] words = entry.trim().split("\\s+");
+            if (words.length < 2) {
+                throw new IllegalArgumentException("\"" + entry.trim() + "\" is not CODE... DURATION");
+            }
+            long millis = Durations.millis(words[words.length - 1]);
+            if (millis <= 0) {
+                throw new IllegalArgumentException("\"" + entry.trim() + "\": the duration must be more than zero");
+            }
+            for (int i = 0; i < words.length - 1; i++) {
+                if (!words[i].matches("[2-5]\\d\\d")) {
+                    throw new IllegalArgumentException("\"" + words[i] + "\" is not an HTTP status");
+                }
+                out.put(Integer.parseInt(words[i]), millis);
+            }
+        }
+        return out;
     }
 }

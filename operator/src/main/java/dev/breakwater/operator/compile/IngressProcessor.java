@@ -2,6 +2,7 @@ package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.annotation.IngressSettings;
+import dev.breakwater.routing.BasicAuth;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.PathMatch;
@@ -107,8 +108,9 @@ final class IngressProcessor implements Processor {
         Set<String> tlsHosts = addTls(ingress, spec, object, namespace);
         boolean[] backendFailClosed = new boolean[1];
         Cluster.UpstreamTls upstreamTls = upstreamTls(object, settings, backendFailClosed);
-        current = new Settings(settings, tlsHosts, upstreamTls,
-                backendFailClosed[0] || settings.paths().allowlistInvalid() || settings.authUnsupported(),
+        BasicAuth basicAuth = basicAuth(object, settings.auth(), backendFailClosed);
+        current = new Settings(settings, tlsHosts, upstreamTls, basicAuth,
+                backendFailClosed[0] || settings.paths().allowlistInvalid() || settings.auth().failClosed(),
                 clientAuth(spec, object, settings, tlsHosts), settings.paths().regexPaths(pathValues(spec)));
         RouteAction ownDefault = null;
         if (spec.getDefaultBackend() != null) {
@@ -245,13 +247,14 @@ final class IngressProcessor implements Processor {
      * @param regexPaths        its Prefix and ImplementationSpecific paths are regular expressions
      */
     record Settings(IngressSettings annotations, Set<String> tlsHosts, Cluster.UpstreamTls upstreamTls,
-                            boolean backendFailClosed, Set<String> failClosedHosts, boolean regexPaths) {
+                    BasicAuth basicAuth, boolean backendFailClosed, Set<String> failClosedHosts, boolean regexPaths) {
 
         /** The policy of this Ingress's routes on {@code host}. */
         RoutePolicy policyFor(String host) {
             boolean redirect = annotations.forceSslRedirect()
                     || !Boolean.FALSE.equals(annotations.sslRedirect()) && tlsHosts.contains(host);
-            return annotations.route().withHttpsRedirect(redirect ? Boolean.TRUE : null);
+            return annotations.route().toBuilder().httpsRedirect(redirect ? Boolean.TRUE : null).basicAuth(basicAuth)
+                    .build();
         }
 
         /**
@@ -324,6 +327,26 @@ final class IngressProcessor implements Processor {
                     field + ".hosts", diagnostics);
         }
         return tlsHosts;
+    }
+
+    /**
+     * The users of Basic authentication, from the Secret {@code auth-secret} names; null when not asked for, or when
+     * the Secret cannot be used (an error, and {@code failClosed}: the routes answer 503, never serve every client).
+     */
+    private BasicAuth basicAuth(String object, IngressSettings.Auth a, boolean[] failClosed) {
+        if (a.basicSecret() == null) {
+            return null;
+        }
+        String field = "metadata.annotations['" + a.basicSecretKey() + "']";
+        try {
+            return new BasicAuth(a.realm(), PasswordSecret.users(a.basicSecret(),
+                    table.tlsSecrets().data(a.basicSecret()), a.basicMap(), object, field, diagnostics));
+        } catch (IllegalArgumentException e) {
+            diagnostics.add(Diagnostic.error(object, field, e.getMessage() + "; the Ingress's routes answer 503 "
+                    + "rather than serve clients that were meant to authenticate"));
+            failClosed[0] = true;
+            return null;
+        }
     }
 
     /** Verification of TLS backends, from the CA Secret an annotation names; null when not asked for. */

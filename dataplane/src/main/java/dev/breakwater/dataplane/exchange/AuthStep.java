@@ -1,0 +1,89 @@
+package dev.breakwater.dataplane.exchange;
+
+import dev.breakwater.dataplane.auth.AuthVerdict;
+import dev.breakwater.dataplane.auth.Authenticator;
+import dev.breakwater.dataplane.upstream.UpstreamCall;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * An exchange's wait for its route's authentication: the check in progress, the parts of the request body read
+ * meanwhile (the client is not read while it waits, so these are at most one read burst), and the
+ * {@code Set-Cookie} of an external service for the response. Runs on the exchange's event loop.
+ */
+final class AuthStep {
+
+    private Authenticator.Pending pending;
+    private boolean waiting;
+    private ArrayDeque<HttpContent> held;
+    private List<String> cookies = List.of();
+    private boolean cookiesAlways;
+
+    /** Starts the check; {@code verdict} is called once, maybe at once. */
+    void start(Authenticator authenticator, Exchange x, String originalTarget, Consumer<AuthVerdict> verdict) {
+        waiting = true;
+        cookiesAlways = authenticator.alwaysSetCookie();
+        pending = authenticator.authenticate(x.context, originalTarget, x.connection().pool(), v -> {
+            waiting = false;
+            if (v.allowed()) {
+                cookies = v.cookies();
+            }
+            verdict.accept(v);
+        });
+    }
+
+    /** True while no verdict came: the client is not read and its body is held. */
+    boolean waiting() {
+        return waiting;
+    }
+
+    /** Keeps a part of the body until the verdict. */
+    void hold(HttpContent part) {
+        if (held == null) {
+            held = new ArrayDeque<>(2);
+        }
+        held.add(part);
+    }
+
+    /** Sends the parts held to the call now started. */
+    void sendHeld(UpstreamCall call) {
+        if (held == null) {
+            return;
+        }
+        HttpContent part;
+        while ((part = held.poll()) != null) {
+            call.sendBody(part);
+        }
+    }
+
+    /** Releases what is held (the request was answered without an endpoint, or is over). */
+    void releaseHeld() {
+        if (held == null) {
+            return;
+        }
+        HttpContent part;
+        while ((part = held.poll()) != null) {
+            part.release();
+        }
+    }
+
+    /** The client went away: the check is dropped. */
+    void cancel() {
+        waiting = false;
+        if (pending != null) {
+            pending.cancel();
+        }
+        releaseHeld();
+    }
+
+    /** Adds the service's {@code Set-Cookie} to a response of {@code status} (below 400, or any when always). */
+    void addCookies(HttpHeaders response, int status) {
+        if (!cookies.isEmpty() && (cookiesAlways || status < 400)) {
+            response.add(HttpHeaderNames.SET_COOKIE, cookies);
+        }
+    }
+}
