@@ -146,16 +146,20 @@ class ExternalAuthTest {
     @Test
     void withSigninA401BecomesARedirectCarryingTheOriginalUrlInRd() throws Exception {
         serve(auth(auth.url("/oauth2/auth"), "https://login.example/oauth2/start", List.of()),
-                auth(auth.url("/oauth2/auth"), "https://login.example/start?rd=https://fixed.example/", List.of()));
+                auth(auth.url("/oauth2/auth"), "https://login.example/start?rd=https://fixed.example/", List.of()),
+                auth(auth.url("/oauth2/auth"), "$scheme://$host/oauth2/start?rd=$escaped_request_uri", List.of()));
 
         HttpResponse<String> r = send("h0.com", "GET", null);
         HttpResponse<String> fixed = send("h1.com", "GET", null);
+        HttpResponse<String> expanded = send("h2.com", "GET", null);
 
         assertThat(r.statusCode()).isEqualTo(302);
         assertThat(r.headers().firstValue("location")).hasValue("https://login.example/oauth2/start?rd="
                 + "http%3A%2F%2Fh0.com%2Fapp%2Fpage%3Fx%3D1%26y%3D%2520");
         assertThat(fixed.statusCode()).isEqualTo(302);
         assertThat(fixed.headers().firstValue("location")).hasValue("https://login.example/start?rd=https://fixed.example/");
+        assertThat(expanded.headers().firstValue("location"))
+                .hasValue("http://h2.com/oauth2/start?rd=%2Fapp%2Fpage%3Fx%3D1%26y%3D%2520");
         assertThat(app.requests()).isZero();
     }
 

@@ -21,7 +21,9 @@ import java.util.TreeMap;
  *                            literal
  * @param method              the method of the request to the service (null: {@code GET}, as nginx's subrequests)
  * @param signin              where a 401 sends the client ({@code 302}), with the original URL in the query
- *                            parameter {@code signinRedirectParam}; null: the 401 is given as it is
+ *                            parameter {@code signinRedirectParam}; null: the 401 is given as it is. It may hold
+ *                            {@code $scheme}, {@code $host}, {@code $http_host}, {@code $request_uri} and
+ *                            {@code $escaped_request_uri}, replaced by the request's
  * @param signinRedirectParam the query parameter of {@code signin} carrying the original URL (ingress-nginx's
  *                            {@code rd}), unless {@code signin} has it already
  * @param responseHeaders     headers of a 2xx answer copied into the request forwarded (each replaces the client's)
@@ -58,9 +60,17 @@ public record ExternalAuth(String url, String method, String signin, String sign
             throw new IllegalArgumentException("method: \"" + method + "\" (expected: an HTTP method in upper case)");
         }
         if (signin != null) {
-            URI s = URI.create(signin);
-            if (s.getScheme() == null || s.getHost() == null) {
-                throw new IllegalArgumentException("signin: \"" + signin + "\" (expected: an absolute URL)");
+            String probe = signin.replace("$scheme", "https").replace("$http_host", "h.example")
+                    .replace("$host", "h.example").replace("$escaped_request_uri", "%2F").replace("$request_uri", "/");
+            URI s;
+            try {
+                s = new URI(probe);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("signin: \"" + signin + "\" is not a URL: " + e.getReason());
+            }
+            if (s.getScheme() == null || s.getHost() == null || probe.contains("$")) {
+                throw new IllegalArgumentException("signin: \"" + signin + "\" (expected: an absolute URL, with "
+                        + "$scheme, $host, $http_host, $request_uri, $escaped_request_uri only)");
             }
         }
         signinRedirectParam = signinRedirectParam == null || signinRedirectParam.isEmpty() ? "rd"

@@ -198,7 +198,7 @@ final class ExternalAuthCheck {
             HttpHeaders extra = new DefaultHttpHeaders(false);
             cookies.forEach(c -> extra.add(HttpHeaderNames.SET_COOKIE, c));
             if (auth.signin() != null) {
-                extra.set(HttpHeaderNames.LOCATION, signinUrl(originalUrl(request, originalTarget)));
+                extra.set(HttpHeaderNames.LOCATION, signinUrl(request, originalTarget));
                 return AuthVerdict.deny(new LocalAnswer(HttpResponseStatus.FOUND, null, extra));
             }
             answer.headers().getAll(HttpHeaderNames.WWW_AUTHENTICATE)
@@ -215,14 +215,25 @@ final class ExternalAuthCheck {
         return AuthVerdict.deny(FAILED);
     }
 
-    /** {@code auth-signin} with the original URL in its redirect parameter (unless it has that parameter). */
-    String signinUrl(String originalUrl) {
+    /**
+     * {@code auth-signin} for this request: its variables expanded, and the original URL in its redirect parameter
+     * unless it has that parameter already.
+     */
+    String signinUrl(FilterContext request, String originalTarget) {
+        String host = request.host() == null ? "" : request.host();
         String signin = auth.signin();
+        if (signin.indexOf('$') >= 0) {
+            signin = signin.replace("$scheme", request.scheme()).replace("$http_host", host)
+                    .replace("$host", host)
+                    .replace("$escaped_request_uri", URLEncoder.encode(originalTarget, StandardCharsets.UTF_8))
+                    .replace("$request_uri", originalTarget);
+        }
         String param = auth.signinRedirectParam();
         int q = signin.indexOf('?');
         if (q >= 0 && ("&" + signin.substring(q + 1)).contains("&" + param + "=")) {
             return signin;
         }
-        return signin + (q >= 0 ? "&" : "?") + param + "=" + URLEncoder.encode(originalUrl, StandardCharsets.UTF_8);
+        return signin + (q >= 0 ? "&" : "?") + param + "="
+                + URLEncoder.encode(originalUrl(request, originalTarget), StandardCharsets.UTF_8);
     }
 }

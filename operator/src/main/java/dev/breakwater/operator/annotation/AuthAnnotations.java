@@ -28,8 +28,8 @@ final class AuthAnnotations {
             "an HTTP method", "the method of the request to the service; default `GET`", "");
     static final AnnotationKey<String> AUTH_SIGNIN = both("auth-signin", Parsers.TEXT).doc("an absolute URL",
             "a `401` from the service becomes a `302` to this URL, the original URL in its `rd` parameter",
-            "nginx variables other than a trailing `$escaped_request_uri` / `$request_uri` are not expanded (an "
-                    + "error)");
+            "`$scheme`, `$host`, `$http_host`, `$request_uri` and `$escaped_request_uri` are expanded; another "
+                    + "nginx variable is an error and the routes answer `503`");
     static final AnnotationKey<String> AUTH_SIGNIN_REDIRECT_PARAM = both("auth-signin-redirect-param",
             Parsers.token("a query parameter name")).doc("a query parameter name; default `rd`",
             "the parameter of `auth-signin` that carries the original URL", "");
@@ -123,12 +123,19 @@ final class AuthAnnotations {
         } else {
             for (AnnotationKey<?> k : List.of(AUTH_SECRET, AUTH_SECRET_TYPE, AUTH_REALM)) {
                 if (r.value(k) != null) {
-                    r.warn(r.name(k), "has no effect without " + r.name(AUTH_TYPE));
+                    r.warn(r.name(k), "has no effect without " + sibling(r, k, AUTH_TYPE));
                 }
             }
         }
         return new IngressSettings.Auth(external, secret, secret == null ? null : r.name(AUTH_SECRET), map, realm,
                 failClosed[0]);
+    }
+
+    /** The name of {@code needed} under the prefix {@code set} is written with (ours for a key of ours only). */
+    private static String sibling(AnnotationReader r, AnnotationKey<?> set, AnnotationKey<?> needed) {
+        String name = r.name(set);
+        return name.startsWith(AnnotationTable.NGINX) && needed.nginxName() != null ? needed.nginxName()
+                : needed.oursName();
     }
 
     private static boolean secretIsMap(AnnotationReader r) {
@@ -151,7 +158,7 @@ final class AuthAnnotations {
         if (url == null) {
             for (AnnotationKey<?> k : companions) {
                 if (r.value(k) != null) {
-                    r.warn(r.name(k), "has no effect without " + r.name(AUTH_URL));
+                    r.warn(r.name(k), "has no effect without " + sibling(r, k, AUTH_URL));
                 }
             }
             return null;
@@ -187,7 +194,8 @@ final class AuthAnnotations {
                 cacheMillis = cacheDurations(DEFAULT_CACHE_DURATION);
             }
         } else if (r.value(AUTH_CACHE_DURATION) != null) {
-            r.warn(r.name(AUTH_CACHE_DURATION), "has no effect without " + r.name(AUTH_CACHE_KEY));
+            r.warn(r.name(AUTH_CACHE_DURATION), "has no effect without "
+                    + sibling(r, AUTH_CACHE_DURATION, AUTH_CACHE_KEY));
         }
         if (failClosed[0]) {
             return null;
@@ -204,24 +212,17 @@ final class AuthAnnotations {
         }
     }
 
-    /** {@code auth-signin}, a trailing {@code ?rd=$escaped_request_uri} (or the like) dropped: Breakwater adds it. */
+    /** {@code auth-signin}, checked to hold only the nginx variables the data plane expands. */
     private static String signin(AnnotationReader r, boolean[] failClosed) {
         String signin = r.value(AUTH_SIGNIN);
         if (signin == null) {
             return null;
         }
-        String param = r.get(AUTH_SIGNIN_REDIRECT_PARAM, "rd");
-        for (String v : List.of("$escaped_request_uri", "$request_uri", "$scheme://$host$escaped_request_uri",
-                "$scheme://$host$request_uri")) {
-            for (String sep : List.of("?", "&")) {
-                if (signin.endsWith(sep + param + "=" + v)) {
-                    signin = signin.substring(0, signin.length() - (sep + param + "=" + v).length());
-                }
-            }
-        }
-        if (signin.contains("$")) {
-            refuse(r, r.name(AUTH_SIGNIN), "\"" + signin + "\" holds an nginx variable, which Breakwater does not "
-                    + "expand (the original URL is added as the " + param + " parameter)", failClosed);
+        String rest = signin.replaceAll("\\$(scheme|host|http_host|escaped_request_uri|request_uri)"
+                + "(?![A-Za-z0-9_])", "");
+        if (rest.contains("$")) {
+            refuse(r, r.name(AUTH_SIGNIN), "\"" + signin + "\" holds an nginx variable Breakwater does not expand "
+                    + "(it expands $scheme, $host, $http_host, $request_uri, $escaped_request_uri)", failClosed);
             return null;
         }
         return signin;

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ingress-nginx annotations as a whole: snippets refused, annotations Breakwater does not apply reported (never
- * silently ignored), and authentication it cannot enforce failing closed.
+ * silently ignored), and authentication it cannot enforce (digest) failing closed.
  */
 class IngressNginxAnnotationsTest {
 
@@ -66,16 +66,15 @@ class IngressNginxAnnotationsTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"auth-url", "auth-type"})
-    void authenticationBreakwaterCannotEnforceFailsClosed(String key) {
-        Compilation c = compile(web(NGINX + key, key.equals("auth-url") ? "http://auth.example/check" : "basic")
+    @Test
+    void digestAuthenticationBreakwaterCannotEnforceFailsClosed() {
+        Compilation c = compile(web(NGINX + "auth-type", "digest")
                 .annotation(NGINX + "auth-secret", "basic-auth").host("b.com").prefix("/", "app", 80));
 
         assertThat(c.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.ERROR).singleElement()
                 .satisfies(d -> {
-                    assertThat(d.field()).isEqualTo("metadata.annotations['" + NGINX + key + "']");
-                    assertThat(d.reason()).contains("authentication is not supported by Breakwater")
+                    assertThat(d.field()).isEqualTo("metadata.annotations['" + NGINX + "auth-type']");
+                    assertThat(d.reason()).contains("digest authentication is not supported by Breakwater")
                             .contains("answer 503");
                 });
         assertThat(TableLookup.status(c.table(), "a.com", "/")).isEqualTo(503);
