@@ -2,13 +2,13 @@ package dev.breakwater.dataplane.exchange;
 
 import dev.breakwater.dataplane.auth.AuthVerdict;
 import dev.breakwater.dataplane.auth.Authenticator;
+import dev.breakwater.dataplane.filter.LocalAnswer;
 import dev.breakwater.dataplane.upstream.UpstreamCall;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * An exchange's wait for its route's authentication: the check in progress, the parts of the request body read
@@ -23,8 +23,8 @@ final class AuthStep {
     private List<String> cookies = List.of();
     private boolean cookiesAlways;
 
-    /** Starts the check; {@code verdict} is called once, maybe at once. */
-    void start(Authenticator authenticator, Exchange x, String originalTarget, Consumer<AuthVerdict> verdict) {
+    /** Starts the check of {@code x}'s request; its verdict comes once, maybe at once. */
+    void start(Authenticator authenticator, Exchange x, String originalTarget) {
         waiting = true;
         cookiesAlways = authenticator.alwaysSetCookie();
         pending = authenticator.authenticate(x.context, originalTarget, x.connection().pool(), v -> {
@@ -32,8 +32,31 @@ final class AuthStep {
             if (v.allowed()) {
                 cookies = v.cookies();
             }
-            verdict.accept(v);
+            decided(x, v, originalTarget);
         });
+    }
+
+    /** The verdict: the request is answered, or goes on with the headers it gave and the body held. */
+    private void decided(Exchange x, AuthVerdict verdict, String originalTarget) {
+        if (x.closed || x.ended) {
+            releaseHeld();
+            return;
+        }
+        if (!verdict.allowed()) {
+            releaseHeld();
+            LocalAnswer denial = verdict.denial();
+            x.response.respondLocally(denial.status(), denial.message(), denial.headers());
+        } else {
+            Authenticator.apply(verdict, x.request.headers());
+            x.proceed(originalTarget);
+            if (x.call != null) {
+                sendHeld(x.call);
+                x.call.flush();
+            } else {
+                releaseHeld();
+            }
+        }
+        x.downstream().readingChanged();
     }
 
     /** True while no verdict came: the client is not read and its body is held. */
@@ -50,7 +73,7 @@ final class AuthStep {
     }
 
     /** Sends the parts held to the call now started. */
-    void sendHeld(UpstreamCall call) {
+    private void sendHeld(UpstreamCall call) {
         if (held == null) {
             return;
         }

@@ -1,7 +1,5 @@
 package dev.breakwater.dataplane.exchange;
 
-import dev.breakwater.dataplane.auth.AuthVerdict;
-import dev.breakwater.dataplane.auth.Authenticator;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.cache.BackgroundRefresh;
 import dev.breakwater.dataplane.cache.CacheKey;
@@ -66,9 +64,9 @@ public final class Exchange {
     boolean discardBody;
     boolean retryable;
     private boolean upgradeRequested;
+    boolean closed;
     private boolean wholeRequest;
-    private boolean ended;
-    private boolean closed;
+    boolean ended;
     long bodyBytes;
     int status;
     CompiledRoute route;
@@ -215,37 +213,14 @@ public final class Exchange {
         if (r.authenticator() != null) {
             // Basic authentication, then the external service: the request goes on once they let it through
             auth = new AuthStep();
-            auth.start(r.authenticator(), this, target, verdict -> authenticated(verdict, target));
+            auth.start(r.authenticator(), this, target);
             return;
         }
         proceed(target);
     }
 
-    /** The route's authentication decided: the request is answered, or goes on with the headers it gave. */
-    private void authenticated(AuthVerdict verdict, String target) {
-        if (closed || ended) {
-            auth.releaseHeld();
-            return;
-        }
-        if (!verdict.allowed()) {
-            auth.releaseHeld();
-            LocalAnswer denial = verdict.denial();
-            response.respondLocally(denial.status(), denial.message(), denial.headers());
-        } else {
-            Authenticator.apply(verdict, request.headers());
-            proceed(target);
-            if (call != null) {
-                auth.sendHeld(call);
-                call.flush();
-            } else {
-                auth.releaseHeld();
-            }
-        }
-        downstream.readingChanged();
-    }
-
     /** The request passed its route's checks: 100-continue, then the cache or an endpoint. */
-    private void proceed(String target) {
+    void proceed(String target) {
         HttpRequest req = request;
         HttpHeaders headers = req.headers();
         CompiledRoute r = route;
