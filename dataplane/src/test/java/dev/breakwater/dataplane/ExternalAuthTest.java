@@ -53,7 +53,7 @@ class ExternalAuthTest {
     }
 
     private void serve(ExternalAuth... byHost) throws Exception {
-        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(2)
+        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0).workers(2)
                 .config(ProxyConfig.defaults()).build().start();
         Tables t = Tables.builder().cluster("app", app);
         for (int i = 0; i < byHost.length; i++) {
@@ -216,5 +216,28 @@ class ExternalAuthTest {
         assertThat(auth.seen()).hasSize(4);
         assertThat(proxy.metrics().scrape())
                 .contains("breakwater_auth_requests_total{kind=\"external\",result=\"cached\",route=\"h0.com/#0\"} 2.0");
+    }
+
+    @Test
+    void anHttp2RequestWithABodyWaitsForTheServiceThenReachesTheBackendWhole() throws Exception {
+        serve(auth(auth.url("/oauth2/auth"), null, List.of("X-Auth-Request-User")));
+        String body = "h2-" + "b".repeat(200_000);
+
+        Process curl = new ProcessBuilder("curl", "-sk", "--http2", "-X", "POST", "--data-binary", "@-",
+                "-b", "_oauth2_proxy=valid-erin", "-H", "Host: h0.com", "-w", "\n%{http_version} %{http_code}",
+                "https://127.0.0.1:" + proxy.httpsPort() + "/sha256").start();
+        try (var in = curl.getOutputStream()) {
+            in.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        curl.waitFor();
+
+        assertThat(out).endsWith("\n2 200");
+        assertThat(TestBackend.parse(out)).containsEntry("length", "200003");
+        AuthServer.Seen asked = auth.seen().get(0);
+        assertThat(asked.header("x-original-url")).isEqualTo("https://h0.com/sha256");
+        assertThat(asked.header("x-original-method")).isEqualTo("POST");
+        assertThat(asked.header("x-forwarded-proto")).isEqualTo("https");
+        assertThat(asked.bodyBytes()).isZero();
     }
 }
