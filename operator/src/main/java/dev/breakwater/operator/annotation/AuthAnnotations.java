@@ -3,14 +3,13 @@ package dev.breakwater.operator.annotation;
 import static dev.breakwater.operator.annotation.AnnotationKey.both;
 import static dev.breakwater.operator.annotation.AnnotationKey.ours;
 
-import dev.breakwater.operator.policy.Durations;
+import dev.breakwater.operator.policy.AuthPolicies;
 import dev.breakwater.routing.AuthCacheKey;
 import dev.breakwater.routing.ExternalAuth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * ingress-nginx authentication: external authentication ({@code auth-url} and its companions) and Basic
@@ -76,7 +75,7 @@ final class AuthAnnotations {
             AUTH_CONNECT_TIMEOUT, AUTH_TIMEOUT, AUTH_CACHE_ENTRIES, AUTH_TYPE, AUTH_SECRET, AUTH_SECRET_TYPE, AUTH_REALM);
 
     static final String DEFAULT_REALM = "Authentication Required";
-    private static final String DEFAULT_CACHE_DURATION = "200 202 401 5m";
+    private static final String DEFAULT_CACHE_DURATION = AuthPolicies.DEFAULT_CACHE_DURATION;
 
     private AuthAnnotations() {
     }
@@ -188,10 +187,10 @@ final class AuthAnnotations {
             }
             String durations = r.value(AUTH_CACHE_DURATION);
             try {
-                cacheMillis = cacheDurations(durations == null ? DEFAULT_CACHE_DURATION : durations);
+                cacheMillis = AuthPolicies.cacheDurations(durations == null ? DEFAULT_CACHE_DURATION : durations);
             } catch (IllegalArgumentException e) {
                 r.warn(r.name(AUTH_CACHE_DURATION), e.getMessage() + "; using \"" + DEFAULT_CACHE_DURATION + "\"");
-                cacheMillis = cacheDurations(DEFAULT_CACHE_DURATION);
+                cacheMillis = AuthPolicies.cacheDurations(DEFAULT_CACHE_DURATION);
             }
         } else if (r.value(AUTH_CACHE_DURATION) != null) {
             r.warn(r.name(AUTH_CACHE_DURATION), "has no effect without "
@@ -232,27 +231,5 @@ final class AuthAnnotations {
         r.error(key, reason + "; the Ingress's routes answer 503 rather than serve every client");
         failClosed[0] = true;
         return null;
-    }
-
-    /** {@code "200 202 10m, 401 5m"}: each status and how long its answers are cached. */
-    static Map<Integer, Long> cacheDurations(String value) {
-        Map<Integer, Long> out = new TreeMap<>();
-        for (String entry : value.split(",")) {
-            String[] words = entry.trim().split("\\s+");
-            if (words.length < 2) {
-                throw new IllegalArgumentException("\"" + entry.trim() + "\" is not CODE... DURATION");
-            }
-            long millis = Durations.millis(words[words.length - 1]);
-            if (millis <= 0) {
-                throw new IllegalArgumentException("\"" + entry.trim() + "\": the duration must be more than zero");
-            }
-            for (int i = 0; i < words.length - 1; i++) {
-                if (!words[i].matches("[2-5]\\d\\d")) {
-                    throw new IllegalArgumentException("\"" + words[i] + "\" is not an HTTP status");
-                }
-                out.put(Integer.parseInt(words[i]), millis);
-            }
-        }
-        return out;
     }
 }
