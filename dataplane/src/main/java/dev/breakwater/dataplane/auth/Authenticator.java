@@ -10,18 +10,21 @@ import java.util.function.Consumer;
 
 /**
  * A route's authentication, run once its filters let the request through and before anything is forwarded (as
- * ingress-nginx's access phase): Basic authentication first, then the external service, each of which may answer
- * the request instead. Built once per table, shared by every event loop; a check may complete later (a bcrypt off
+ * ingress-nginx's access phase): Basic or Digest authentication first, then the external service, each of which may
+ * answer the request instead. Built once per table, shared by every event loop; a check may complete later (a bcrypt off
  * the loop, the service's answer), always on the request's event loop.
  */
 public final class Authenticator {
 
     private final BasicAuthCheck basic;
+    private final DigestAuthCheck digest;
     private final ExternalAuthCheck external;
     private final boolean alwaysSetCookie;
 
-    private Authenticator(BasicAuthCheck basic, ExternalAuthCheck external, boolean alwaysSetCookie) {
+    private Authenticator(BasicAuthCheck basic, DigestAuthCheck digest, ExternalAuthCheck external,
+                          boolean alwaysSetCookie) {
         this.basic = basic;
+        this.digest = digest;
         this.external = external;
         this.alwaysSetCookie = alwaysSetCookie;
     }
@@ -29,9 +32,12 @@ public final class Authenticator {
     /** The authentication of a route with {@code policy}, or null when it has none. */
     public static Authenticator of(String route, RoutePolicy policy, ForwardedHeadersFilter forwarded,
                                    ProxyMetrics metrics) {
-        if (policy.basicAuth() == null && policy.externalAuth() == null) {
+        if (policy.basicAuth() == null && policy.digestAuth() == null && policy.externalAuth() == null) {
             return null;
         }
+        DigestAuthCheck digest = policy.digestAuth() == null ? null : new DigestAuthCheck(policy.digestAuth(),
+                System::currentTimeMillis, metrics.authResult(route, "digest", "allowed"),
+                metrics.authResult(route, "digest", "denied"));
         BasicAuthCheck basic = policy.basicAuth() == null ? null : new BasicAuthCheck(policy.basicAuth(),
                 metrics.authResult(route, "basic", "allowed"), metrics.authResult(route, "basic", "denied"),
                 metrics.authResult(route, "basic", "error"));
@@ -41,7 +47,7 @@ public final class Authenticator {
                         metrics.authResult(route, "external", "denied"),
                         metrics.authResult(route, "external", "error"),
                         metrics.authResult(route, "external", "cached"), metrics.authLatency(route)));
-        return new Authenticator(basic, external,
+        return new Authenticator(basic, digest, external,
                 policy.externalAuth() != null && policy.externalAuth().alwaysSetCookie());
     }
 
@@ -69,17 +75,20 @@ public final class Authenticator {
                 done.accept(v);
             }
         };
-        if (basic == null) {
-            pending.call = external.check(request, originalTarget, pool, guarded);
-            return pending;
-        }
-        basic.check(request.headers(), pool.eventLoop(), v -> {
+        Consumer<AuthVerdict> then = v -> {
             if (!v.allowed() || external == null || pending.cancelled) {
                 guarded.accept(v);
             } else {
                 pending.call = external.check(request, originalTarget, pool, guarded);
             }
-        });
+        };
+        if (basic != null) {
+            basic.check(request.headers(), pool.eventLoop(), then);
+        } else if (digest != null) {
+            then.accept(digest.check(request.headers(), request.request().method().name(), originalTarget));
+        } else {
+            then.accept(AuthVerdict.ALLOW);
+        }
         return pending;
     }
 

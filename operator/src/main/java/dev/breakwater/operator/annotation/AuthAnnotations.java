@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * ingress-nginx authentication: external authentication ({@code auth-url} and its companions) and Basic
- * authentication from an htpasswd Secret ({@code auth-type}, {@code auth-secret}, ...). Whatever cannot be enforced
- * as written (a URL that does not parse, digest, a missing Secret) is an error, and the Ingress's routes fail closed.
+ * or Digest authentication from an htpasswd or htdigest Secret ({@code auth-type}, {@code auth-secret}, ...). Whatever
+ * cannot be enforced as written (a URL that does not parse, a missing Secret) is an error, and the Ingress's routes
+ * fail closed.
  */
 final class AuthAnnotations {
 
@@ -56,13 +57,15 @@ final class AuthAnnotations {
             Parsers.integer(1, 10_000_000));
 
     static final AnnotationKey<String> AUTH_TYPE = both("auth-type", Parsers.TEXT).doc("`basic`, `digest`",
-            "`basic`: HTTP Basic authentication against the users of `auth-secret`; a request without valid "
-                    + "credentials gets `401` with `WWW-Authenticate: Basic realm=\"...\"`",
-            "`digest` is refused: an error, and the routes answer `503`");
+            "HTTP Basic (`basic`) or Digest (`digest`: RFC 7616, MD5, `qop=auth`) authentication against the users "
+                    + "of `auth-secret`; a request without valid credentials gets `401` with `WWW-Authenticate`",
+            "digest nonce counts are not tracked (a request recorded can be replayed for the nonce's 5 minutes: "
+                    + "use HTTPS)");
     static final AnnotationKey<String> AUTH_SECRET = both("auth-secret", Parsers.SECRET).doc(
             "`namespace/name` or `name`", "the Secret of the users: htpasswd lines in its key `auth`, or one key "
                     + "per user (`auth-secret-type: auth-map`); bcrypt (`htpasswd -B`), apr1 (`htpasswd -m`, the "
-                    + "default), SHA-1 (`htpasswd -s`) and crypt `$1$`/`$5$`/`$6$` hashes; re-read when it changes",
+                    + "default), SHA-1 (`htpasswd -s`) and crypt `$1$`/`$5$`/`$6$` hashes; for digest, htdigest lines "
+                    + "(`user:realm:HA1`) in `auth`; re-read when it changes",
             "a missing or unreadable Secret, or one without a usable user, is an error and the routes answer `503`; "
                     + "a line in another hash format (DES crypt, plain text) is a warning and that user is left out");
     static final AnnotationKey<String> AUTH_SECRET_TYPE = both("auth-secret-type", Parsers.TEXT).doc(
@@ -89,35 +92,35 @@ final class AuthAnnotations {
         ExternalAuth external = external(r, failClosed);
         String secret = null;
         boolean map = false;
+        boolean digest = false;
         String realm = null;
         String type = r.value(AUTH_TYPE);
         if (type != null) {
-            switch (type.toLowerCase(Locale.ROOT)) {
-                case "basic" -> {
-                    secret = r.secret(AUTH_SECRET);
-                    if (secret == null) {
-                        r.error(r.name(AUTH_TYPE), "auth-type basic needs auth-secret (the Secret of the users); "
-                                + "the Ingress's routes answer 503 rather than serve every client");
-                        failClosed[0] = true;
-                    }
-                    map = secretIsMap(r);
-                    realm = r.get(AUTH_REALM, DEFAULT_REALM);
-                    if (realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0) {
-                        r.warn(r.name(AUTH_REALM), "a realm may not hold '\"' or '\\'; using \"" + DEFAULT_REALM
-                                + "\"");
-                        realm = DEFAULT_REALM;
-                    }
-                }
-                case "digest" -> {
-                    r.error(r.name(AUTH_TYPE), "digest authentication is not supported by Breakwater (use basic, "
-                            + "over HTTPS); the Ingress's routes answer 503 rather than serve every client");
+            String kind = type.toLowerCase(Locale.ROOT);
+            if (kind.equals("basic") || kind.equals("digest")) {
+                digest = kind.equals("digest");
+                secret = r.secret(AUTH_SECRET);
+                if (secret == null) {
+                    r.error(r.name(AUTH_TYPE), "auth-type " + kind + " needs auth-secret (the Secret of the users); "
+                            + "the Ingress's routes answer 503 rather than serve every client");
                     failClosed[0] = true;
                 }
-                default -> {
-                    r.error(r.name(AUTH_TYPE), "\"" + type + "\" is not basic or digest; the Ingress's routes "
-                            + "answer 503 rather than serve every client");
+                map = secretIsMap(r);
+                if (digest && map) {
+                    r.error(r.name(AUTH_SECRET_TYPE), "auth-map is for basic authentication; digest reads htdigest "
+                            + "lines (auth-file); the Ingress's routes answer 503 rather than serve every client");
                     failClosed[0] = true;
                 }
+                realm = r.get(AUTH_REALM, DEFAULT_REALM);
+                if (realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0) {
+                    r.warn(r.name(AUTH_REALM), "a realm may not hold '\"' or '\\'; using \"" + DEFAULT_REALM
+                            + "\"");
+                    realm = DEFAULT_REALM;
+                }
+            } else {
+                r.error(r.name(AUTH_TYPE), "\"" + type + "\" is not basic or digest; the Ingress's routes "
+                        + "answer 503 rather than serve every client");
+                failClosed[0] = true;
             }
         } else {
             for (AnnotationKey<?> k : List.of(AUTH_SECRET, AUTH_SECRET_TYPE, AUTH_REALM)) {
@@ -126,8 +129,8 @@ final class AuthAnnotations {
                 }
             }
         }
-        return new IngressSettings.Auth(external, secret, secret == null ? null : r.name(AUTH_SECRET), map, realm,
-                failClosed[0]);
+        return new IngressSettings.Auth(external, secret, secret == null ? null : r.name(AUTH_SECRET), map, digest,
+                realm, failClosed[0]);
     }
 
     /** The name of {@code needed} under the prefix {@code set} is written with (ours for a key of ours only). */

@@ -48,12 +48,13 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
      * @param basicSecret the Secret of its Basic authentication users as ns/name, or null for none
      * @param basicSecretKey the annotation that named {@code basicSecret} (for diagnostics), or null
      * @param basicMap    the Secret holds one key per user ({@code auth-map}), not htpasswd lines in {@code auth}
-     * @param realm       the Basic authentication realm, or null
+     * @param digest      Digest authentication (htdigest lines), not Basic
+     * @param realm       the Basic or Digest authentication realm, or null
      * @param failClosed  what was asked for cannot be enforced: the Ingress's routes answer 503
      */
     public record Auth(dev.breakwater.routing.ExternalAuth external, String basicSecret, String basicSecretKey,
-                       boolean basicMap, String realm, boolean failClosed) {
-        public static final Auth NONE = new Auth(null, null, null, false, null, false);
+                       boolean basicMap, boolean digest, String realm, boolean failClosed) {
+        public static final Auth NONE = new Auth(null, null, null, false, false, null, false);
     }
 
     /**

@@ -59,6 +59,45 @@ final class PasswordSecret {
         return users;
     }
 
+    /**
+     * The users of Digest authentication in Secret {@code ref}'s key {@code auth}: htdigest lines
+     * ({@code user:realm:HA1}); lines of another realm are left out with a warning.
+     *
+     * @throws IllegalArgumentException with the reason, when no user can be used
+     */
+    static Map<String, String> digestUsers(String ref, Map<String, String> data, String realm, String object,
+                                           String field, List<Diagnostic> warnings) {
+        String text = data.get(AUTH_KEY);
+        if (text == null) {
+            throw new IllegalArgumentException("Secret " + ref + " has no key \"auth\" (htdigest lines)");
+        }
+        Map<String, String> users = new TreeMap<>();
+        String[] lines = text.split("\r?\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].trim();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String where = ref + " auth line " + (i + 1);
+            String[] parts = line.split(":", -1);
+            if (parts.length != 3 || parts[0].isEmpty() || !parts[2].toLowerCase(java.util.Locale.ROOT)
+                    .matches("[0-9a-f]{32}")) {
+                warnings.add(Diagnostic.warning(object, field, where + " is not user:realm:HA1 (as htdigest writes "
+                        + "it); it is left out"));
+            } else if (!parts[1].equals(realm)) {
+                warnings.add(Diagnostic.warning(object, field, where + " (user \"" + parts[0] + "\") is for realm \""
+                        + parts[1] + "\", not \"" + realm + "\" (auth-realm); the user is left out"));
+            } else if (users.putIfAbsent(parts[0], parts[2].toLowerCase(java.util.Locale.ROOT)) != null) {
+                warnings.add(Diagnostic.warning(object, field, where + ": user \"" + parts[0] + "\" is listed "
+                        + "again; the first line is used"));
+            }
+        }
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("Secret " + ref + " has no user of realm \"" + realm + "\"");
+        }
+        return users;
+    }
+
     private static void add(Map<String, String> users, String user, String hash, String where, String object,
                             String field, List<Diagnostic> warnings) {
         if (user.isEmpty() || user.indexOf(':') >= 0) {

@@ -214,4 +214,25 @@ class IngressAuthAnnotationsTest {
         assertThat(canary.policy().externalAuth().url()).isEqualTo("http://auth.example/check");
         assertThat(canary.policy().basicAuth().users()).containsOnlyKeys("alice");
     }
+
+    @Test
+    void digestAuthenticationReadsHtdigestLinesOfItsRealm() {
+        // `htdigest -c auth "Admin area" alice` (password pw1) wrote the first line
+        Compilation c = compile(web().annotation(NGINX + "auth-type", "digest")
+                        .annotation(NGINX + "auth-secret", "users").annotation(NGINX + "auth-realm", "Admin area"),
+                "auth", "alice:Admin area:6e66768633c6b68b60187750afd8f40c\nbob:Other:6e66768633c6b68b60187750afd8f40c\n");
+
+        assertThat(errors(c)).isEmpty();
+        assertThat(c.diagnostics()).singleElement().satisfies(d -> assertThat(d.reason())
+                .isEqualTo("default/users auth line 2 (user \"bob\") is for realm \"Other\", not \"Admin area\" "
+                        + "(auth-realm); the user is left out"));
+        assertThat(route(c).policy().digestAuth().users())
+                .isEqualTo(Map.of("alice", "6e66768633c6b68b60187750afd8f40c"));
+        assertThat(route(c).policy().basicAuth()).isNull();
+        Compilation none = compile(web().annotation(NGINX + "auth-type", "digest")
+                .annotation(NGINX + "auth-secret", "users"), "auth", "alice:Admin area:6e66768633c6b68b60187750afd8f40c");
+        assertThat(errors(none)).singleElement().satisfies(d -> assertThat(d.reason())
+                .startsWith("Secret default/users has no user of realm \"Authentication Required\""));
+        assertThat(TableLookup.status(none.table(), "a.com", "/")).isEqualTo(503);
+    }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ingress-nginx annotations as a whole: snippets refused, annotations Breakwater does not apply reported (never
- * silently ignored), and authentication it cannot enforce (digest) failing closed.
+ * silently ignored), and authentication it cannot enforce (an unknown auth-type) failing closed.
  */
 class IngressNginxAnnotationsTest {
 
@@ -67,15 +67,14 @@ class IngressNginxAnnotationsTest {
     }
 
     @Test
-    void digestAuthenticationBreakwaterCannotEnforceFailsClosed() {
-        Compilation c = compile(web(NGINX + "auth-type", "digest")
+    void anAuthTypeBreakwaterDoesNotKnowFailsClosed() {
+        Compilation c = compile(web(NGINX + "auth-type", "ntlm")
                 .annotation(NGINX + "auth-secret", "basic-auth").host("b.com").prefix("/", "app", 80));
 
         assertThat(c.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.ERROR).singleElement()
                 .satisfies(d -> {
                     assertThat(d.field()).isEqualTo("metadata.annotations['" + NGINX + "auth-type']");
-                    assertThat(d.reason()).contains("digest authentication is not supported by Breakwater")
-                            .contains("answer 503");
+                    assertThat(d.reason()).startsWith("\"ntlm\" is not basic or digest").contains("answer 503");
                 });
         assertThat(TableLookup.status(c.table(), "a.com", "/")).isEqualTo(503);
         assertThat(TableLookup.status(c.table(), "b.com", "/x")).isEqualTo(503);
