@@ -240,4 +240,44 @@ class ExternalAuthTest {
         assertThat(asked.header("x-forwarded-proto")).isEqualTo("https");
         assertThat(asked.bodyBytes()).isZero();
     }
+
+    @Test
+    void aClientThatLeavesWhileTheServiceThinksDropsTheCallAndOthersAreServed() throws Exception {
+        serve(auth(auth.url("/slow"), null, List.of()), auth(auth.url("/oauth2/auth"), null, List.of()));
+
+        try (var raw = new dev.breakwater.dataplane.testing.RawHttp(proxy.httpPort())) {
+            raw.send("POST /upload HTTP/1.1\r\nHost: h0.com\r\nContent-Length: 10\r\n\r\n0123");
+            for (int i = 0; i < 200 && auth.seen().isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(auth.seen()).as("the service was asked").hasSize(1);
+        }
+
+        assertThat(send("h1.com", "GET", null, "Cookie", "_oauth2_proxy=valid-alice").statusCode()).isEqualTo(200);
+        assertThat(app.requests()).as("the request of the client that left never reached the backend").isEqualTo(1);
+    }
+
+    @Test
+    void basicThenExternalAuthenticationMustBothPass() throws Exception {
+        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1)
+                .config(ProxyConfig.defaults()).build().start();
+        String hash = dev.breakwater.dataplane.testing.Htpasswd.hash("ops", "s3cret", "-m");
+        proxy.apply(Tables.builder().cluster("app", app).route("both.com", PathMatch.prefix("/"), TO_APP,
+                RoutePolicy.builder().basicAuth(new dev.breakwater.routing.BasicAuth("ops", Map.of("ops", hash)))
+                        .externalAuth(auth(auth.url("/oauth2/auth"), null, List.of("X-Auth-Request-User"))).build())
+                .build());
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:s3cret".getBytes());
+
+        assertThat(send("both.com", "GET", null, "Cookie", "_oauth2_proxy=valid-alice").statusCode())
+                .as("no Basic credentials: the service is not asked").isEqualTo(401);
+        assertThat(auth.seen()).isEmpty();
+        assertThat(send("both.com", "GET", null, "Authorization", basic).statusCode())
+                .as("Basic passes, the service refuses").isEqualTo(401);
+        HttpResponse<String> both = send("both.com", "GET", null, "Authorization", basic, "Cookie",
+                "_oauth2_proxy=valid-alice");
+        assertThat(both.statusCode()).isEqualTo(200);
+        assertThat(TestBackend.parse(both.body())).containsEntry("header.x-auth-request-user", "alice")
+                .containsEntry("header.authorization", basic);
+        assertThat(auth.seen()).hasSize(2);
+    }
 }
