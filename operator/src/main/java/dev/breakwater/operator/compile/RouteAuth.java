@@ -6,6 +6,7 @@ import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.policy.AuthPolicies;
 import dev.breakwater.operator.policy.Durations;
 import dev.breakwater.routing.BasicAuth;
+import dev.breakwater.routing.DigestAuth;
 import dev.breakwater.routing.ExternalAuth;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Map;
 final class RouteAuth {
 
     /** A rule's authentication; {@code failClosed} when some of it cannot be enforced. */
-    record Result(ExternalAuth external, BasicAuth basic, boolean failClosed) {
+    record Result(ExternalAuth external, BasicAuth basic, DigestAuth digest, boolean failClosed) {
     }
 
     private RouteAuth() {
@@ -28,9 +29,10 @@ final class RouteAuth {
                        TlsSecrets secrets, List<Diagnostic> diagnostics) {
         boolean[] failClosed = new boolean[1];
         ExternalAuth external = forward == null ? null : external(c, field + ".forwardAuth", forward, failClosed);
-        BasicAuth users = basic == null ? null : basic(c, field + ".basicAuth", basic, secrets, diagnostics,
+        Object users = basic == null ? null : users(c, field + ".basicAuth", basic, secrets, diagnostics,
                 failClosed);
-        return new Result(external, users, failClosed[0]);
+        return new Result(external, users instanceof BasicAuth b ? b : null,
+                users instanceof DigestAuth d ? d : null, failClosed[0]);
     }
 
     private static ExternalAuth external(RouteContext c, String field, ForwardAuthSpec f, boolean[] failClosed) {
@@ -55,8 +57,9 @@ final class RouteAuth {
         }
     }
 
-    private static BasicAuth basic(RouteContext c, String field, BasicAuthSpec b, TlsSecrets secrets,
-                                   List<Diagnostic> diagnostics, boolean[] failClosed) {
+    /** The rule's {@link BasicAuth} or ({@code format: Htdigest}) {@link DigestAuth}; null when unusable. */
+    private static Object users(RouteContext c, String field, BasicAuthSpec b, TlsSecrets secrets,
+                                List<Diagnostic> diagnostics, boolean[] failClosed) {
         String secretField = field + ".secretName";
         if (b.secretName == null || b.secretName.isEmpty()) {
             c.error(secretField, "a Secret name is required; the rule answers 503 rather than serve every client");
@@ -65,9 +68,14 @@ final class RouteAuth {
         }
         String ref = c.namespace + "/" + b.secretName;
         try {
+            String realm = b.realm == null ? "Authentication Required" : b.realm;
+            if ("Htdigest".equals(b.format)) {
+                return new DigestAuth(realm, PasswordSecret.digestUsers(ref, secrets.data(ref), realm, c.object,
+                        secretField, diagnostics));
+            }
             Map<String, String> users = PasswordSecret.users(ref, secrets.data(ref), "Map".equals(b.format),
                     c.object, secretField, diagnostics);
-            return new BasicAuth(b.realm == null ? "Authentication Required" : b.realm, users);
+            return new BasicAuth(realm, users);
         } catch (IllegalArgumentException e) {
             c.error(secretField, e.getMessage() + "; the rule answers 503 rather than serve clients that were meant "
                     + "to authenticate");

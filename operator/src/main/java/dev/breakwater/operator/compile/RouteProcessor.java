@@ -217,7 +217,7 @@ final class RouteProcessor implements Processor {
         }
         RoutePolicy policy = RoutePolicies.routePolicy(c, field, rule, tls.redirect(), tls.hsts()).toBuilder()
                 .sourceAllowlist(access.allowlist()).cors(access.cors()).rateLimit(rateLimit)
-                .externalAuth(auth.external()).basicAuth(auth.basic()).build();
+                .externalAuth(auth.external()).basicAuth(auth.basic()).digestAuth(auth.digest()).build();
         int added = 0;
         List<MatchSpec> matches = rule.matches == null ? List.of() : rule.matches;
         for (int m = 0; m < Math.max(1, matches.size()); m++) {

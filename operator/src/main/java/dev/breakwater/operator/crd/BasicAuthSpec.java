@@ -6,7 +6,10 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
-/** HTTP Basic authentication against the htpasswd users of a Secret in the Route's namespace. */
+/**
+ * HTTP Basic authentication against the htpasswd users of a Secret in the Route's namespace (or, with
+ * {@code format: Htdigest}, HTTP Digest authentication against its htdigest users).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BasicAuthSpec {
 
@@ -19,8 +22,9 @@ public class BasicAuthSpec {
     public String secretName;
 
     @JsonPropertyDescription("`Htpasswd` (default): lines `user:hash` in key `auth`; `Map`: one key per user, its "
-            + "value the hash.")
-    @Pattern("^(Htpasswd|Map)$")
+            + "value the hash; `Htdigest`: lines `user:realm:HA1` in key `auth`, as htdigest writes them, for HTTP "
+            + "Digest authentication (RFC 7616, MD5, qop=auth) instead of Basic.")
+    @Pattern("^(Htpasswd|Map|Htdigest)$")
     public String format;
 
     @JsonPropertyDescription("The realm of `WWW-Authenticate`. Default: `Authentication Required`.")

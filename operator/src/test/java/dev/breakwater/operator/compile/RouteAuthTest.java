@@ -100,4 +100,17 @@ class RouteAuthTest {
         assertThat(TableLookup.status(c.table(), "a.com", "/app")).isEqualTo(503);
         assertThat(TableLookup.service(c.table(), "a.com", "/other")).isEqualTo("web");
     }
+
+    @Test
+    void anHtdigestSecretMakesItDigestAuthentication() {
+        Compilation c = compile("""
+                - backends: [{name: web, port: 80}]
+                  basicAuth: {secretName: users, format: Htdigest, realm: Admin area}
+                """, "auth", "alice:Admin area:6e66768633c6b68b60187750afd8f40c\n");
+
+        assertThat(c.diagnostics()).isEmpty();
+        assertThat(route(c, "/").policy().digestAuth().users())
+                .isEqualTo(Map.of("alice", "6e66768633c6b68b60187750afd8f40c"));
+        assertThat(route(c, "/").policy().basicAuth()).isNull();
+    }
 }
