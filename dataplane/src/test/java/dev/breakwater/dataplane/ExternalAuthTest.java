@@ -280,4 +280,18 @@ class ExternalAuthTest {
                 .containsEntry("header.authorization", basic);
         assertThat(auth.seen()).hasSize(2);
     }
+
+    @Test
+    void theCacheHoldsAtMostItsEntries() throws Exception {
+        serve(new ExternalAuth(auth.url("/oauth2/auth"), null, null, null, List.of(), null, false,
+                "$cookie__oauth2_proxy", Map.of(202, 600_000L), 1, 2000, 1000));
+
+        for (String user : List.of("ann", "ann", "ben", "ann", "ben", "ben")) {
+            assertThat(send("h0.com", "GET", null, "Cookie", "_oauth2_proxy=valid-" + user).statusCode())
+                    .isEqualTo(200);
+        }
+
+        // with room for both users the service would be asked twice; with one entry, at least once more
+        assertThat(auth.seen()).as("two users' answers cannot both be kept").hasSizeGreaterThan(2);
+    }
 }

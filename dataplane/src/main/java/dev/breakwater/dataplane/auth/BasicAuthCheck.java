@@ -49,7 +49,8 @@ final class BasicAuthCheck {
 
     private final Map<String, String> users;
     private final LocalAnswer challenge;
-    private final Cache<String, Boolean> matched = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED).build();
+    private final Cache<String, Boolean> matched = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(MAX_REMEMBERED).build();
     private final Counter allowed;
     private final Counter denied;
     private final Counter busy;

@@ -78,7 +78,9 @@ final class ExternalAuthCheck {
         this.forwarded = forwarded;
         this.meters = meters;
         this.cacheKey = auth.cacheKey() == null ? null : AuthCacheKey.parse(auth.cacheKey());
-        this.cache = cacheKey == null ? null : Caffeine.newBuilder().maximumSize(auth.cacheMaxEntries())
+        // maintenance (eviction) on the calling thread: no pool thread of its own, and the bound holds at once
+        this.cache = cacheKey == null ? null : Caffeine.newBuilder().executor(Runnable::run)
+                .maximumSize(auth.cacheMaxEntries())
                 .expireAfter(new Expiry<String, Answer>() {
                     @Override
                     public long expireAfterCreate(String key, Answer value, long currentTime) {
