@@ -4,6 +4,7 @@ import dev.breakwater.dataplane.backend.UpstreamConnection;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -31,7 +32,7 @@ final class ExternalAuthCall implements UpstreamConnection.Owner {
 
     private final UpstreamPool pool;
     private final UpstreamEndpoint endpoint;
-    private final Supplier<io.netty.handler.codec.http.FullHttpRequest> request;
+    private final Supplier<FullHttpRequest> request;
     private final int connectTimeoutMillis;
     private final long timeoutMillis;
     private final Listener listener;
@@ -46,7 +47,7 @@ final class ExternalAuthCall implements UpstreamConnection.Owner {
      * @param request makes the request to send (again, when a pooled connection turns out to be closed)
      */
     ExternalAuthCall(UpstreamPool pool, UpstreamEndpoint endpoint,
-                     Supplier<io.netty.handler.codec.http.FullHttpRequest> request, int connectTimeoutMillis,
+                     Supplier<FullHttpRequest> request, int connectTimeoutMillis,
                      long timeoutMillis, Listener listener) {
         this.pool = pool;
         this.endpoint = endpoint;
