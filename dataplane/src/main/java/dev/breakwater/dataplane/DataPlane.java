@@ -283,6 +283,8 @@ public final class DataPlane implements TableSink, AutoCloseable {
                 drainMillis.merge(k, c.drainTimeoutMillis(), Math::max);
             }
         }
+        // the connections to external authentication services stay pooled while a route asks them
+        serving.addAll(router.authEndpointKeys());
         registry.retainOnly(known);
         // endpoints that just left the table drain by their former cluster's timeout
         Map<String, Long> thisTable = Map.copyOf(drainMillis);

@@ -17,7 +17,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonPropertyOrder({"connectTimeoutMillis", "responseTimeoutMillis", "maxRequestBodyBytes", "httpsRedirect", "hsts",
         "webSocketIdleTimeoutMillis", "retries", "affinity", "cache", "compression", "sourceAllowlist", "cors",
-        "sendTimeoutMillis", "rateLimit", "accessLog", "tracing", "trustIncomingSpan"})
+        "sendTimeoutMillis", "rateLimit", "accessLog", "tracing", "trustIncomingSpan", "externalAuth", "basicAuth",
+        "digestAuth"})
 public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https, @JsonIgnore Access access,
                           @JsonIgnore Upstream upstream, @JsonIgnore Responses responses,
                           @JsonIgnore Telemetry telemetry) {
@@ -78,9 +79,23 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
      * @param cors                CORS answered by the proxy, or null for none (requests pass unchanged)
      * @param rateLimit           requests allowed per client key and period, or null for no limit
      * @param maxRequestBodyBytes largest request body accepted (413 beyond)
+     * @param externalAuth        an authentication service asked about each request, or null
+     * @param basicAuth           users and password hashes of HTTP Basic authentication, or null
+     * @param digestAuth          users of HTTP Digest authentication, or null
      */
-    public record Access(SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit, Long maxRequestBodyBytes) {
-        public static final Access NONE = new Access(null, null, null, null);
+    public record Access(SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit, Long maxRequestBodyBytes,
+                         ExternalAuth externalAuth, BasicAuth basicAuth, DigestAuth digestAuth) {
+        public static final Access NONE = new Access(null, null, null, null, null, null, null);
+
+        /** Access without authentication. */
+        public Access(SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit, Long maxRequestBodyBytes) {
+            this(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, null, null, null);
+        }
+
+        /** This access with other settings of authentication. */
+        Access withAuth(ExternalAuth external, BasicAuth basic, DigestAuth digest) {
+            return new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, external, basic, digest);
+        }
 
         public Access {
             if (maxRequestBodyBytes != null && maxRequestBodyBytes < 0) {
@@ -147,10 +162,15 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
                                 @JsonProperty("rateLimit") RateLimit rateLimit,
                                 @JsonProperty("accessLog") Boolean accessLog,
                                 @JsonProperty("tracing") Boolean tracing,
-                                @JsonProperty("trustIncomingSpan") Boolean trustIncomingSpan) {
+                                @JsonProperty("trustIncomingSpan") Boolean trustIncomingSpan,
+                                @JsonProperty("externalAuth") ExternalAuth externalAuth,
+                                @JsonProperty("basicAuth") BasicAuth basicAuth,
+                                @JsonProperty("digestAuth") DigestAuth digestAuth) {
         return new RoutePolicy(new Timeouts(connectTimeoutMillis, responseTimeoutMillis, sendTimeoutMillis,
                 webSocketIdleTimeoutMillis), new Https(httpsRedirect, hsts),
-                new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes), new Upstream(retries, affinity),
+                new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, externalAuth, basicAuth,
+                        digestAuth),
+                new Upstream(retries, affinity),
                 new Responses(cache, compression), new Telemetry(accessLog, tracing, trustIncomingSpan));
     }
 
@@ -214,6 +234,24 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
     @JsonProperty
     public Long maxRequestBodyBytes() {
         return access.maxRequestBodyBytes();
+    }
+
+    /** The authentication service asked about each request, or null. */
+    @JsonProperty
+    public ExternalAuth externalAuth() {
+        return access.externalAuth();
+    }
+
+    /** HTTP Basic authentication, or null. */
+    @JsonProperty
+    public BasicAuth basicAuth() {
+        return access.basicAuth();
+    }
+
+    /** HTTP Digest authentication, or null. */
+    @JsonProperty
+    public DigestAuth digestAuth() {
+        return access.digestAuth();
     }
 
     /** When failed attempts are tried again, or null for {@link Retries#DEFAULTS}. */
@@ -428,25 +466,47 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
         /** Client addresses served (others get 403). */
         public Builder sourceAllowlist(SourceAllowlist value) {
             Access a = access;
-            return access(new Access(value, a.cors(), a.rateLimit(), a.maxRequestBodyBytes()));
+            return access(new Access(value, a.cors(), a.rateLimit(), a.maxRequestBodyBytes())
+                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth()));
         }
 
         /** CORS answered by the proxy. */
         public Builder cors(Cors value) {
             Access a = access;
-            return access(new Access(a.sourceAllowlist(), value, a.rateLimit(), a.maxRequestBodyBytes()));
+            return access(new Access(a.sourceAllowlist(), value, a.rateLimit(), a.maxRequestBodyBytes())
+                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth()));
         }
 
         /** Requests allowed per client key and period. */
         public Builder rateLimit(RateLimit value) {
             Access a = access;
-            return access(new Access(a.sourceAllowlist(), a.cors(), value, a.maxRequestBodyBytes()));
+            return access(new Access(a.sourceAllowlist(), a.cors(), value, a.maxRequestBodyBytes())
+                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth()));
         }
 
         /** Largest request body accepted (413 beyond). */
         public Builder maxRequestBodyBytes(Long value) {
             Access a = access;
-            return access(new Access(a.sourceAllowlist(), a.cors(), a.rateLimit(), value));
+            return access(new Access(a.sourceAllowlist(), a.cors(), a.rateLimit(), value)
+                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth()));
+        }
+
+        /** The authentication service asked about each request. */
+        public Builder externalAuth(ExternalAuth value) {
+            Access a = access;
+            return access(a.withAuth(value, a.basicAuth(), a.digestAuth()));
+        }
+
+        /** HTTP Basic authentication. */
+        public Builder basicAuth(BasicAuth value) {
+            Access a = access;
+            return access(a.withAuth(a.externalAuth(), value, a.digestAuth()));
+        }
+
+        /** HTTP Digest authentication. */
+        public Builder digestAuth(DigestAuth value) {
+            Access a = access;
+            return access(a.withAuth(a.externalAuth(), a.basicAuth(), value));
         }
 
         /** When failed attempts are tried again. */

@@ -3,9 +3,11 @@ package dev.breakwater.routing;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,15 +43,30 @@ public final class TableCodec {
         return new String(encode(table), StandardCharsets.UTF_8);
     }
 
-    /** Human-readable JSON with private keys redacted (for the admin {@code /table} endpoint). */
+    /**
+     * Human-readable JSON with private keys and password hashes redacted (for the admin {@code /table} endpoint).
+     */
     public static String encodeRedacted(RoutingTable table) {
         RoutingTable redacted = new RoutingTable(table.version(), table.hash(), table.virtualHosts(),
                 table.clusters(), table.certificates().stream().map(Certificate::redacted).toList(), table.l4());
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(redacted);
+            JsonNode tree = MAPPER.valueToTree(redacted);
+            redactPasswordHashes(tree);
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode routing table", e);
         }
+    }
+
+    /** Replaces the hash of every user of every {@code basicAuth} in {@code node} by {@code "(redacted)"}. */
+    private static void redactPasswordHashes(JsonNode node) {
+        if (node instanceof ObjectNode o && o.get("basicAuth") instanceof ObjectNode basic
+                && basic.get("users") instanceof ObjectNode users) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            users.fieldNames().forEachRemaining(names::add);
+            names.forEach(u -> users.put(u, "(redacted)"));
+        }
+        node.forEach(TableCodec::redactPasswordHashes);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.config;
 
+import dev.breakwater.dataplane.auth.Authenticator;
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.compress.ResponseCompressor;
 import dev.breakwater.dataplane.cache.CacheFilter;
@@ -52,6 +53,7 @@ public final class CompiledRoute {
     private final ForwardedHeadersFilter forwardedHeaders;
     private final AffinityCookie affinity;
     private final CacheFilter cache;
+    private final Authenticator authenticator;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
                   ProxyMetrics metrics, RateLimiters.Generation limiters, ProxyConfig config) {
@@ -107,6 +109,7 @@ public final class CompiledRoute {
         this.clientCertificates = clientAuth == null ? null : new ClientCertificateFilter(clientAuth);
         this.bodyLimit = new BodyLimitFilter(limits.maxRequestBodyBytes());
         this.forwardedHeaders = config.trustForwardedHeaders() ? TRUSTING : REPLACING;
+        this.authenticator = Authenticator.of(route.name(), route.policy(), forwardedHeaders, metrics);
         this.affinity = route.policy().affinity() == null ? null : new AffinityCookie(route.policy().affinity());
         this.cache = route.policy().cache() == null ? null
                 : new CacheFilter(route.name(), route.policy().cache(), cacheMeters);
@@ -128,6 +131,11 @@ public final class CompiledRoute {
     /** The X-Forwarded-* and X-Request-Id headers it sends to endpoints. */
     public ForwardedHeadersFilter forwardedHeaders() {
         return forwardedHeaders;
+    }
+
+    /** Its Basic and external authentication, or null when it has none. */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     /** Its session-affinity cookie, or null when it has no session affinity. */

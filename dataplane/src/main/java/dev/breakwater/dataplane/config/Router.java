@@ -39,6 +39,8 @@ public final class Router {
     private final Map<String, CompiledCluster> clusters = new LinkedHashMap<>();
     /** The compiled routes of each virtual host, by its hash: what a next router may keep. */
     private final Map<String, CompiledHost> hostsByHash = new HashMap<>();
+    /** The pool keys of the external authentication services the routes ask. */
+    private final java.util.Set<String> authEndpointKeys = new java.util.HashSet<>();
     private final int clustersKept;
     private final int hostsKept;
 
@@ -93,6 +95,11 @@ public final class Router {
                 compiled = CompiledHost.of(routes, clusters);
             }
             hostsByHash.put(vh.hash(), compiled);
+            for (CompiledRoute r : routes) {
+                if (r.authenticator() != null && r.authenticator().externalEndpointKey() != null) {
+                    authEndpointKeys.add(r.authenticator().externalEndpointKey());
+                }
+            }
             if (vh.isCatchAll()) {
                 any = routes;
             } else if (vh.isWildcard()) {
@@ -133,6 +140,11 @@ public final class Router {
             }
             return true;
         }
+    }
+
+    /** The pool keys of the external authentication services its routes ask (their connections are kept). */
+    public java.util.Set<String> authEndpointKeys() {
+        return java.util.Collections.unmodifiableSet(authEndpointKeys);
     }
 
     /** Clusters kept from the previous router (not compiled again), for logs and tests. */

@@ -65,9 +65,9 @@ public final class Exchange {
     boolean discardBody;
     boolean retryable;
     private boolean upgradeRequested;
+    boolean closed;
     private boolean wholeRequest;
-    private boolean ended;
-    private boolean closed;
+    boolean ended;
     long bodyBytes;
     int status;
     CompiledRoute route;
@@ -76,6 +76,7 @@ public final class Exchange {
     CacheRequest cache;
     UpstreamCall call;
     RequestSpan trace;
+    AuthStep auth;
     final ExchangeResponse response = new ExchangeResponse(this);
 
     public Exchange(ProxyServices services, ClientConnection connection, Downstream downstream) {
@@ -108,7 +109,7 @@ public final class Exchange {
 
     /** False while the client is not to be read (a connect in progress, an endpoint that takes no more). */
     public boolean mayRead() {
-        return call == null || call.mayRead();
+        return (auth == null || !auth.waiting()) && (call == null || call.mayRead());
     }
 
     /** The client's read burst ended: what it sent the endpoint goes out in one flush. */
@@ -215,6 +216,20 @@ public final class Exchange {
             response.respondLocally(answer.status(), answer.message(), answer.headers());
             return;
         }
+        if (r.authenticator() != null) {
+            // Basic authentication, then the external service: the request goes on once they let it through
+            auth = new AuthStep();
+            auth.start(r.authenticator(), this, target);
+            return;
+        }
+        proceed(target);
+    }
+
+    /** The request passed its route's checks: 100-continue, then the cache or an endpoint. */
+    void proceed(String target) {
+        HttpRequest req = request;
+        HttpHeaders headers = req.headers();
+        CompiledRoute r = route;
         if (headers.contains(HttpHeaderNames.EXPECT)) {
             if (!HttpUtil.is100ContinueExpected(req)) {
                 response.respondLocally(HttpResponseStatus.EXPECTATION_FAILED, "unsupported expectation", null);
@@ -262,7 +277,7 @@ public final class Exchange {
         if (last) {
             requestDone = true;
         }
-        if (discardBody || call == null) {
+        if (discardBody || call == null && (auth == null || !auth.waiting())) {
             content.release();
             if (last) {
                 finishIfDone();
@@ -279,6 +294,10 @@ public final class Exchange {
         }
         if (bodyBytes > 0) {
             retryable = false;
+        }
+        if (call == null) {
+            auth.hold(content); // the authentication decides first
+            return;
         }
         call.sendBody(content);
         if (last && responseDone) {
@@ -355,6 +374,9 @@ public final class Exchange {
     /** Gives back what the request held: its part in the cache, its place in the cluster's budget. */
     private void endAccounting() {
         response.drop();
+        if (auth != null) {
+            auth.releaseHeld();
+        }
         if (cache != null) {
             cache.end();
         }
@@ -366,6 +388,9 @@ public final class Exchange {
     /** The client connection closed (or the tunnel this exchange became). */
     public void connectionClosed() {
         closed = true;
+        if (auth != null) {
+            auth.cancel();
+        }
         if (call != null) {
             call.abort();
         }

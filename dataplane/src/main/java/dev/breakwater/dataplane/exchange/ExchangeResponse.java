@@ -137,6 +137,9 @@ final class ExchangeResponse implements CallListener {
         if (affinityCookie != null) {
             headers.add(HttpHeaderNames.SET_COOKIE, affinityCookie);
         }
+        if (x.auth != null) {
+            x.auth.addCookies(headers, resp.status().code());
+        }
         x.route.filters().onResponse(x.context, headers); // HSTS, CORS headers, response header modifier
         resp.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (resp instanceof FullHttpResponse full && (encoder != null || x.cache != null && x.cache.filling())) {
@@ -187,6 +190,9 @@ final class ExchangeResponse implements CallListener {
     void serveCached() {
         Exchange x = exchange;
         FullHttpResponse resp = x.cache.answer();
+        if (x.auth != null) {
+            x.auth.addCookies(resp.headers(), resp.status().code());
+        }
         x.route.filters().onResponse(x.context, resp.headers());
         x.status = resp.status().code();
         answering();

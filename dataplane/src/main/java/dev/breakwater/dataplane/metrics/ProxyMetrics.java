@@ -268,6 +268,30 @@ public final class ProxyMetrics {
                 .tag("cluster", c).register(registry));
     }
 
+    private final ConcurrentHashMap<String, Counter> authResults = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, io.micrometer.core.instrument.Timer> authLatency =
+            new ConcurrentHashMap<>();
+
+    /**
+     * The counter of one route's authentication outcomes: {@code kind} {@code basic} or {@code external},
+     * {@code result} {@code allowed}, {@code denied} (401, 403 or the redirect to sign in), {@code error} (the
+     * service failed, timed out or answered something else: 500), {@code cached} (an external answer from the
+     * cache); the same across tables.
+     */
+    public Counter authResult(String route, String kind, String result) {
+        return authResults.computeIfAbsent(route + '\0' + kind + '\0' + result, k -> Counter
+                .builder("breakwater.auth.requests").description("Requests checked by the route's authentication, "
+                        + "by outcome").tag("route", route).tag("kind", kind).tag("result", result)
+                .register(registry));
+    }
+
+    /** How long one route's external authentication service takes to answer (answers from the cache excluded). */
+    public io.micrometer.core.instrument.Timer authLatency(String route) {
+        return authLatency.computeIfAbsent(route, r -> io.micrometer.core.instrument.Timer
+                .builder("breakwater.auth.external.duration").description("Time to the answer of the external "
+                        + "authentication service").tag("route", r).register(registry));
+    }
+
     /** The counter of one route's requests refused by its rate limit (429); the same across tables. */
     public RouteCounter rateLimited(String route) {
         return new RouteCounter(rateLimited.handle(route));

@@ -1,36 +1,238 @@
 package dev.breakwater.operator.annotation;
 
-import static dev.breakwater.operator.annotation.AnnotationKey.nginx;
+import static dev.breakwater.operator.annotation.AnnotationKey.both;
+import static dev.breakwater.operator.annotation.AnnotationKey.ours;
 
+import dev.breakwater.operator.policy.AuthPolicies;
+import dev.breakwater.routing.AuthCacheKey;
+import dev.breakwater.routing.ExternalAuth;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-/** ingress-nginx authentication, which Breakwater cannot enforce: asked for, the Ingress fails closed. */
+/**
+ * ingress-nginx authentication: external authentication ({@code auth-url} and its companions) and Basic
+ * or Digest authentication from an htpasswd or htdigest Secret ({@code auth-type}, {@code auth-secret}, ...). Whatever
+ * cannot be enforced as written (a URL that does not parse, a missing Secret) is an error, and the Ingress's routes
+ * fail closed.
+ */
 final class AuthAnnotations {
 
-    static final AnnotationKey<String> AUTH_URL = nginx("auth-url", Parsers.TEXT).doc("a URL",
-            "refused: an error, and the Ingress's routes answer `503`", "external authentication is not implemented");
-    static final AnnotationKey<String> AUTH_TYPE = nginx("auth-type", Parsers.TEXT).doc("`basic`, `digest`",
-            "refused: an error, and the Ingress's routes answer `503`",
-            "basic and digest authentication are not implemented");
+    static final AnnotationKey<String> AUTH_URL = both("auth-url", Parsers.TEXT).doc("an `http://` or `https://` URL",
+            "each request is first sent, without its body, to this service (see [External authentication]"
+                    + "(#external-authentication)): `2xx` lets it through, `401`/`403` are given to the client, "
+                    + "anything else, a connection failure or a timeout is `500`",
+            "nginx variables in the URL are not expanded: a URL with `$` is an error and the routes answer `503`");
+    static final AnnotationKey<String> AUTH_METHOD = both("auth-method", Parsers.token("an HTTP method")).doc(
+            "an HTTP method", "the method of the request to the service; default `GET`", "");
+    static final AnnotationKey<String> AUTH_SIGNIN = both("auth-signin", Parsers.TEXT).doc("an absolute URL",
+            "a `401` from the service becomes a `302` to this URL, the original URL in its `rd` parameter",
+            "`$scheme`, `$host`, `$http_host`, `$request_uri` and `$escaped_request_uri` are expanded; another "
+                    + "nginx variable is an error and the routes answer `503`");
+    static final AnnotationKey<String> AUTH_SIGNIN_REDIRECT_PARAM = both("auth-signin-redirect-param",
+            Parsers.token("a query parameter name")).doc("a query parameter name; default `rd`",
+            "the parameter of `auth-signin` that carries the original URL", "");
+    static final AnnotationKey<String> AUTH_RESPONSE_HEADERS = both("auth-response-headers", Parsers.TEXT).doc(
+            "comma-separated header names", "these headers of a `2xx` answer replace the request's before it is "
+                    + "forwarded (a header the answer lacks is removed from the request)", "");
+    static final AnnotationKey<String> AUTH_REQUEST_REDIRECT = both("auth-request-redirect", Parsers.TEXT).doc(
+            "a URL or path", "the value of `X-Auth-Request-Redirect` sent to the service; default the original "
+                    + "request URI", "");
+    static final AnnotationKey<String> AUTH_CACHE_KEY = both("auth-cache-key", Parsers.TEXT).doc(
+            "text and `$http_NAME`, `$cookie_NAME`, `$remote_addr`, `$host`, `$request_uri`, `$uri`, `$scheme`, "
+                    + "`$request_method`",
+            "answers of the service are cached by this key, per data-plane pod, as `auth-cache-duration` says",
+            "other nginx variables (`$remote_user`, ...) are an error and the routes answer `503`; the cache holds "
+                    + "at most `breakwater.dev/auth-cache-entries` answers (default 10000)");
+    static final AnnotationKey<String> AUTH_CACHE_DURATION = both("auth-cache-duration", Parsers.TEXT).doc(
+            "comma-separated `CODE... DURATION`, e.g. `200 202 10m, 401 5m`; default `200 202 401 5m`",
+            "how long answers of each status are used from the cache", "only with `auth-cache-key`");
+    static final AnnotationKey<Boolean> AUTH_ALWAYS_SET_COOKIE = both("auth-always-set-cookie", Parsers.BOOLEAN).doc(
+            "boolean; default `false`", "the `Set-Cookie` of a `2xx` answer is added to every response; `false`: "
+                    + "to responses below `400` only", "");
+    static final AnnotationKey<Long> AUTH_CONNECT_TIMEOUT = ours("auth-connect-timeout", Parsers.DURATION);
+    static final AnnotationKey<Long> AUTH_TIMEOUT = ours("auth-timeout", Parsers.DURATION);
+    static final AnnotationKey<Integer> AUTH_CACHE_ENTRIES = ours("auth-cache-entries",
+            Parsers.integer(1, 10_000_000));
 
-    static final List<AnnotationKey<?>> KEYS = List.of(AUTH_URL, AUTH_TYPE);
+    static final AnnotationKey<String> AUTH_TYPE = both("auth-type", Parsers.TEXT).doc("`basic`, `digest`",
+            "HTTP Basic (`basic`) or Digest (`digest`: RFC 7616, MD5, `qop=auth`) authentication against the users "
+                    + "of `auth-secret`; a request without valid credentials gets `401` with `WWW-Authenticate`",
+            "digest nonce counts are not tracked (a request recorded can be replayed for the nonce's 5 minutes: "
+                    + "use HTTPS)");
+    static final AnnotationKey<String> AUTH_SECRET = both("auth-secret", Parsers.SECRET).doc(
+            "`namespace/name` or `name`", "the Secret of the users: htpasswd lines in its key `auth`, or one key "
+                    + "per user (`auth-secret-type: auth-map`); bcrypt (`htpasswd -B`), apr1 (`htpasswd -m`, the "
+                    + "default), SHA-1 (`htpasswd -s`) and crypt `$1$`/`$5$`/`$6$` hashes; for digest, htdigest lines "
+                    + "(`user:realm:HA1`) in `auth`; re-read when it changes",
+            "a missing or unreadable Secret, or one without a usable user, is an error and the routes answer `503`; "
+                    + "a line in another hash format (DES crypt, plain text) is a warning and that user is left out");
+    static final AnnotationKey<String> AUTH_SECRET_TYPE = both("auth-secret-type", Parsers.TEXT).doc(
+            "`auth-file` (default), `auth-map`", "how `auth-secret` holds its users", "");
+    static final AnnotationKey<String> AUTH_REALM = both("auth-realm", Parsers.TEXT).doc("text",
+            "the realm of `WWW-Authenticate`; default `Authentication Required`, as ingress-nginx", "");
+
+    static final List<AnnotationKey<?>> KEYS = List.of(AUTH_URL, AUTH_METHOD, AUTH_SIGNIN, AUTH_SIGNIN_REDIRECT_PARAM,
+            AUTH_RESPONSE_HEADERS, AUTH_REQUEST_REDIRECT, AUTH_CACHE_KEY, AUTH_CACHE_DURATION, AUTH_ALWAYS_SET_COOKIE,
+            AUTH_CONNECT_TIMEOUT, AUTH_TIMEOUT, AUTH_CACHE_ENTRIES, AUTH_TYPE, AUTH_SECRET, AUTH_SECRET_TYPE, AUTH_REALM);
+
+    static final String DEFAULT_REALM = "Authentication Required";
+    private static final String DEFAULT_CACHE_DURATION = AuthPolicies.DEFAULT_CACHE_DURATION;
 
     private AuthAnnotations() {
     }
 
-    /**
-     * True when authentication is asked for (each key an error) on an Ingress that is not a canary: its routes must
-     * then answer 503 rather than serve every client.
-     */
-    static boolean unsupported(AnnotationReader r, boolean canary) {
-        boolean asked = false;
-        for (AnnotationKey<String> k : List.of(AUTH_URL, AUTH_TYPE)) {
-            if (!canary && r.value(k) != null) {
-                r.error(k.nginxName(), "ingress-nginx authentication is not supported by Breakwater; the Ingress's "
-                        + "routes answer 503 rather than serve clients that were meant to authenticate");
-                asked = true;
+    /** Reads the authentication an Ingress asks for; nothing on a canary, which takes its main Ingress's. */
+    static IngressSettings.Auth read(AnnotationReader r, boolean canary) {
+        if (canary) {
+            return IngressSettings.Auth.NONE;
+        }
+        boolean[] failClosed = new boolean[1];
+        ExternalAuth external = external(r, failClosed);
+        String secret = null;
+        boolean map = false;
+        boolean digest = false;
+        String realm = null;
+        String type = r.value(AUTH_TYPE);
+        if (type != null) {
+            String kind = type.toLowerCase(Locale.ROOT);
+            if (kind.equals("basic") || kind.equals("digest")) {
+                digest = kind.equals("digest");
+                secret = r.secret(AUTH_SECRET);
+                if (secret == null) {
+                    r.error(r.name(AUTH_TYPE), "auth-type " + kind + " needs auth-secret (the Secret of the users); "
+                            + "the Ingress's routes answer 503 rather than serve every client");
+                    failClosed[0] = true;
+                }
+                map = secretIsMap(r);
+                if (digest && map) {
+                    r.error(r.name(AUTH_SECRET_TYPE), "auth-map is for basic authentication; digest reads htdigest "
+                            + "lines (auth-file); the Ingress's routes answer 503 rather than serve every client");
+                    failClosed[0] = true;
+                }
+                realm = r.get(AUTH_REALM, DEFAULT_REALM);
+                if (realm.indexOf('"') >= 0 || realm.indexOf('\\') >= 0) {
+                    r.warn(r.name(AUTH_REALM), "a realm may not hold '\"' or '\\'; using \"" + DEFAULT_REALM
+                            + "\"");
+                    realm = DEFAULT_REALM;
+                }
+            } else {
+                r.error(r.name(AUTH_TYPE), "\"" + type + "\" is not basic or digest; the Ingress's routes "
+                        + "answer 503 rather than serve every client");
+                failClosed[0] = true;
+            }
+        } else {
+            for (AnnotationKey<?> k : List.of(AUTH_SECRET, AUTH_SECRET_TYPE, AUTH_REALM)) {
+                if (r.value(k) != null) {
+                    r.warn(r.name(k), "has no effect without " + sibling(r, k, AUTH_TYPE));
+                }
             }
         }
-        return asked;
+        return new IngressSettings.Auth(external, secret, secret == null ? null : r.name(AUTH_SECRET), map, digest,
+                realm, failClosed[0]);
+    }
+
+    /** The name of {@code needed} under the prefix {@code set} is written with (ours for a key of ours only). */
+    private static String sibling(AnnotationReader r, AnnotationKey<?> set, AnnotationKey<?> needed) {
+        String name = r.name(set);
+        return name.startsWith(AnnotationTable.NGINX) && needed.nginxName() != null ? needed.nginxName()
+                : needed.oursName();
+    }
+
+    private static boolean secretIsMap(AnnotationReader r) {
+        String t = r.value(AUTH_SECRET_TYPE);
+        if (t == null || t.equalsIgnoreCase("auth-file")) {
+            return false;
+        }
+        if (t.equalsIgnoreCase("auth-map")) {
+            return true;
+        }
+        r.warn(r.name(AUTH_SECRET_TYPE), "\"" + t + "\" is not auth-file or auth-map; using auth-file");
+        return false;
+    }
+
+    private static ExternalAuth external(AnnotationReader r, boolean[] failClosed) {
+        String url = r.value(AUTH_URL);
+        List<AnnotationKey<?>> companions = List.of(AUTH_METHOD, AUTH_SIGNIN, AUTH_SIGNIN_REDIRECT_PARAM,
+                AUTH_RESPONSE_HEADERS, AUTH_REQUEST_REDIRECT, AUTH_CACHE_KEY, AUTH_CACHE_DURATION,
+                AUTH_ALWAYS_SET_COOKIE, AUTH_CONNECT_TIMEOUT, AUTH_TIMEOUT, AUTH_CACHE_ENTRIES);
+        if (url == null) {
+            for (AnnotationKey<?> k : companions) {
+                if (r.value(k) != null) {
+                    r.warn(r.name(k), "has no effect without " + sibling(r, k, AUTH_URL));
+                }
+            }
+            return null;
+        }
+        String urlKey = r.name(AUTH_URL);
+        if (url.contains("$")) {
+            return refuse(r, urlKey, "\"" + url + "\" holds an nginx variable, which Breakwater does not expand",
+                    failClosed);
+        }
+        String signin = signin(r, failClosed);
+        List<String> headers = new ArrayList<>();
+        String list = r.value(AUTH_RESPONSE_HEADERS);
+        if (list != null) {
+            for (String h : list.split(",")) {
+                if (!h.isBlank()) {
+                    headers.add(h.trim());
+                }
+            }
+        }
+        String cacheKey = r.value(AUTH_CACHE_KEY);
+        Map<Integer, Long> cacheMillis = Map.of();
+        if (cacheKey != null) {
+            try {
+                AuthCacheKey.parse(cacheKey);
+            } catch (IllegalArgumentException e) {
+                return refuse(r, r.name(AUTH_CACHE_KEY), e.getMessage(), failClosed);
+            }
+            String durations = r.value(AUTH_CACHE_DURATION);
+            try {
+                cacheMillis = AuthPolicies.cacheDurations(durations == null ? DEFAULT_CACHE_DURATION : durations);
+            } catch (IllegalArgumentException e) {
+                r.warn(r.name(AUTH_CACHE_DURATION), e.getMessage() + "; using \"" + DEFAULT_CACHE_DURATION + "\"");
+                cacheMillis = AuthPolicies.cacheDurations(DEFAULT_CACHE_DURATION);
+            }
+        } else if (r.value(AUTH_CACHE_DURATION) != null) {
+            r.warn(r.name(AUTH_CACHE_DURATION), "has no effect without "
+                    + sibling(r, AUTH_CACHE_DURATION, AUTH_CACHE_KEY));
+        }
+        if (failClosed[0]) {
+            return null;
+        }
+        try {
+            return new ExternalAuth(url, r.get(AUTH_METHOD) == null ? null
+                    : r.get(AUTH_METHOD).toUpperCase(Locale.ROOT), signin, r.get(AUTH_SIGNIN_REDIRECT_PARAM),
+                    headers, r.value(AUTH_REQUEST_REDIRECT), r.get(AUTH_ALWAYS_SET_COOKIE, false), cacheKey,
+                    cacheMillis, r.get(AUTH_CACHE_ENTRIES, ExternalAuth.DEFAULT_CACHE_MAX_ENTRIES),
+                    r.get(AUTH_CONNECT_TIMEOUT, ExternalAuth.DEFAULT_CONNECT_TIMEOUT_MILLIS),
+                    r.get(AUTH_TIMEOUT, ExternalAuth.DEFAULT_TIMEOUT_MILLIS));
+        } catch (IllegalArgumentException e) {
+            return refuse(r, urlKey, e.getMessage(), failClosed);
+        }
+    }
+
+    /** {@code auth-signin}, checked to hold only the nginx variables the data plane expands. */
+    private static String signin(AnnotationReader r, boolean[] failClosed) {
+        String signin = r.value(AUTH_SIGNIN);
+        if (signin == null) {
+            return null;
+        }
+        String rest = signin.replaceAll("\\$(scheme|host|http_host|escaped_request_uri|request_uri)"
+                + "(?![A-Za-z0-9_])", "");
+        if (rest.contains("$")) {
+            refuse(r, r.name(AUTH_SIGNIN), "\"" + signin + "\" holds an nginx variable Breakwater does not expand "
+                    + "(it expands $scheme, $host, $http_host, $request_uri, $escaped_request_uri)", failClosed);
+            return null;
+        }
+        return signin;
+    }
+
+    private static ExternalAuth refuse(AnnotationReader r, String key, String reason, boolean[] failClosed) {
+        r.error(key, reason + "; the Ingress's routes answer 503 rather than serve every client");
+        failClosed[0] = true;
+        return null;
     }
 }

@@ -33,14 +33,29 @@ import java.util.Map;
  * @param paths            redirect, rewrite and regex paths for the routes of this Ingress
  * @param canary           the canary settings of a canary Ingress ({@code canary: "true"}), or null for an Ingress
  *                         that is not one
- * @param authUnsupported  ingress-nginx authentication ({@code auth-url}, {@code auth-type}) is asked for, which
- *                         Breakwater cannot enforce: the Ingress's routes answer 503 rather than serve every client
+ * @param auth             external and Basic authentication ({@code auth-url}, {@code auth-type} ...)
  */
 public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, RoutePolicy.Hsts hsts,
                               Cluster.Protocol protocol, String backendCaSecret, String backendCaKey,
                               boolean backendVerify, String backendServerName, String clientCaSecret,
                               String clientCaKey, boolean clientCertRequired, RoutePolicy route,
-                              ClusterPolicy cluster, Paths paths, Canary canary, boolean authUnsupported) {
+                              ClusterPolicy cluster, Paths paths, Canary canary, Auth auth) {
+
+    /**
+     * The authentication an Ingress asks for.
+     *
+     * @param external    its external authentication, or null
+     * @param basicSecret the Secret of its Basic authentication users as ns/name, or null for none
+     * @param basicSecretKey the annotation that named {@code basicSecret} (for diagnostics), or null
+     * @param basicMap    the Secret holds one key per user ({@code auth-map}), not htpasswd lines in {@code auth}
+     * @param digest      Digest authentication (htdigest lines), not Basic
+     * @param realm       the Basic or Digest authentication realm, or null
+     * @param failClosed  what was asked for cannot be enforced: the Ingress's routes answer 503
+     */
+    public record Auth(dev.breakwater.routing.ExternalAuth external, String basicSecret, String basicSecretKey,
+                       boolean basicMap, boolean digest, String realm, boolean failClosed) {
+        public static final Auth NONE = new Auth(null, null, null, false, false, null, false);
+    }
 
     /**
      * What the annotations say about the paths of an Ingress and the requests they accept.
@@ -77,7 +92,7 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                 diagnostics);
         warnUnread(r);
         Canary canary = CanaryAnnotations.read(r);
-        boolean authUnsupported = AuthAnnotations.unsupported(r, canary != null);
+        Auth auth = AuthAnnotations.read(r, canary != null);
         TlsAnnotations.Tls tls = TlsAnnotations.read(r);
         TimeoutAnnotations.Timeouts timeouts = TimeoutAnnotations.read(r);
         String allowlistKey = AccessAnnotations.allowlistKey(r);
@@ -98,6 +113,7 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                 .accessLog(TelemetryAnnotations.accessLog(r))
                 .tracing(TelemetryAnnotations.tracing(r))
                 .trustIncomingSpan(TelemetryAnnotations.trustIncomingSpan(r))
+                .externalAuth(auth.external())
                 .build();
         ClusterPolicy cluster = BalancingAnnotations.cluster(r);
         Paths paths = PathAnnotations.read(r, r.value(allowlistKey) == null ? null : allowlistKey,
@@ -105,7 +121,7 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
         return new IngressSettings(tls.sslRedirect(), tls.forceSslRedirect(), tls.hsts(), tls.protocol(),
                 tls.backendCaSecret(), tls.backendCaKey(), tls.backendVerify(), tls.backendServerName(),
                 tls.clientCaSecret(), tls.clientCaKey(), tls.clientCertRequired(), route, cluster, paths, canary,
-                authUnsupported);
+                auth);
     }
 
     /** Warns every annotation under our prefix or ingress-nginx's that is not read, and every snippet. */

@@ -2,7 +2,9 @@ package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.annotation.IngressSettings;
+import dev.breakwater.routing.BasicAuth;
 import dev.breakwater.routing.ClientAuth;
+import dev.breakwater.routing.DigestAuth;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.PathModifier;
@@ -107,8 +109,9 @@ final class IngressProcessor implements Processor {
         Set<String> tlsHosts = addTls(ingress, spec, object, namespace);
         boolean[] backendFailClosed = new boolean[1];
         Cluster.UpstreamTls upstreamTls = upstreamTls(object, settings, backendFailClosed);
-        current = new Settings(settings, tlsHosts, upstreamTls,
-                backendFailClosed[0] || settings.paths().allowlistInvalid() || settings.authUnsupported(),
+        Users users = users(object, settings.auth(), backendFailClosed);
+        current = new Settings(settings, tlsHosts, upstreamTls, users,
+                backendFailClosed[0] || settings.paths().allowlistInvalid() || settings.auth().failClosed(),
                 clientAuth(spec, object, settings, tlsHosts), settings.paths().regexPaths(pathValues(spec)));
         RouteAction ownDefault = null;
         if (spec.getDefaultBackend() != null) {
@@ -245,13 +248,14 @@ final class IngressProcessor implements Processor {
      * @param regexPaths        its Prefix and ImplementationSpecific paths are regular expressions
      */
     record Settings(IngressSettings annotations, Set<String> tlsHosts, Cluster.UpstreamTls upstreamTls,
-                            boolean backendFailClosed, Set<String> failClosedHosts, boolean regexPaths) {
+                    Users users, boolean backendFailClosed, Set<String> failClosedHosts, boolean regexPaths) {
 
         /** The policy of this Ingress's routes on {@code host}. */
         RoutePolicy policyFor(String host) {
             boolean redirect = annotations.forceSslRedirect()
                     || !Boolean.FALSE.equals(annotations.sslRedirect()) && tlsHosts.contains(host);
-            return annotations.route().withHttpsRedirect(redirect ? Boolean.TRUE : null);
+            return annotations.route().toBuilder().httpsRedirect(redirect ? Boolean.TRUE : null)
+                    .basicAuth(users.basic()).digestAuth(users.digest()).build();
         }
 
         /**
@@ -324,6 +328,32 @@ final class IngressProcessor implements Processor {
                     field + ".hosts", diagnostics);
         }
         return tlsHosts;
+    }
+
+    /**
+     * The users of Basic ({@link BasicAuth}) or Digest ({@link DigestAuth}) authentication, from the Secret
+     * {@code auth-secret} names; null when not asked for, or when the Secret cannot be used (an error, and
+     * {@code failClosed}: the routes answer 503, never serve every client).
+     */
+    private Users users(String object, IngressSettings.Auth a, boolean[] failClosed) {
+        if (a.basicSecret() == null || a.failClosed()) {
+            return Users.NONE;
+        }
+        String field = "metadata.annotations['" + a.basicSecretKey() + "']";
+        try {
+            Map<String, String> data = table.tlsSecrets().data(a.basicSecret());
+            if (a.digest()) {
+                return new Users(null, new DigestAuth(a.realm(), PasswordSecret.digestUsers(a.basicSecret(), data,
+                        a.realm(), object, field, diagnostics)));
+            }
+            return new Users(new BasicAuth(a.realm(), PasswordSecret.users(a.basicSecret(), data, a.basicMap(),
+                    object, field, diagnostics)), null);
+        } catch (IllegalArgumentException e) {
+            diagnostics.add(Diagnostic.error(object, field, e.getMessage() + "; the Ingress's routes answer 503 "
+                    + "rather than serve clients that were meant to authenticate"));
+            failClosed[0] = true;
+            return Users.NONE;
+        }
     }
 
     /** Verification of TLS backends, from the CA Secret an annotation names; null when not asked for. */
@@ -401,6 +431,11 @@ final class IngressProcessor implements Processor {
 
     /** Where ingress-nginx looks for a canary path's main route: one host, pathType and path as written. */
     private record PathKey(String host, String pathType, String path) {
+    }
+
+    /** The users of an Ingress's Basic or Digest authentication (both null: none). */
+    record Users(BasicAuth basic, DigestAuth digest) {
+        static final Users NONE = new Users(null, null);
     }
 
     /** The route of an Ingress path that is not a canary, and its Ingress's settings. */

@@ -72,7 +72,7 @@ final class RouteProcessor implements Processor {
      * requests without them (unrewritten, unredirected, from every client).
      */
     static final RouteAction FAIL_CLOSED = new RouteAction.FixedResponse(503,
-            "route unavailable: its filters or source allowlist cannot be used\n");
+            "route unavailable: its filters, source allowlist or authentication cannot be used\n");
     /**
      * The action of a rule that only redirects. Its RequestRedirect filter answers every request first (after the
      * allowlist and CORS preflights, which answer too), so this is never reached.
@@ -210,11 +210,14 @@ final class RouteProcessor implements Processor {
         } else {
             action = action(c, field, rule.backends, clusterPolicy);
         }
-        if (access.failClosed()) {
+        RouteAuth.Result auth = RouteAuth.read(c, field, rule.forwardAuth, rule.basicAuth, table.tlsSecrets(),
+                diagnostics);
+        if (access.failClosed() || auth.failClosed()) {
             action = FAIL_CLOSED;
         }
-        RoutePolicy policy = RoutePolicies.routePolicy(c, field, rule, tls.redirect(), tls.hsts()).withSourceAllowlist(access.allowlist())
-                .withCors(access.cors()).withRateLimit(rateLimit);
+        RoutePolicy policy = RoutePolicies.routePolicy(c, field, rule, tls.redirect(), tls.hsts()).toBuilder()
+                .sourceAllowlist(access.allowlist()).cors(access.cors()).rateLimit(rateLimit)
+                .externalAuth(auth.external()).basicAuth(auth.basic()).digestAuth(auth.digest()).build();
         int added = 0;
         List<MatchSpec> matches = rule.matches == null ? List.of() : rule.matches;
         for (int m = 0; m < Math.max(1, matches.size()); m++) {

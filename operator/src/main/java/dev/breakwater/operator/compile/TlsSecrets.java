@@ -153,6 +153,28 @@ final class TlsSecrets {
         return pem;
     }
 
+    /**
+     * Every key of Secret {@code ref}, decoded as UTF-8 (a Secret of passwords); throws with the reason when it does
+     * not exist or a key is not valid base64.
+     */
+    Map<String, String> data(String ref) {
+        trace.secret(ref);
+        Secret s = secrets.get(ref);
+        if (s == null) {
+            throw new IllegalArgumentException("Secret " + ref + " does not exist");
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (s.getData() != null) {
+            for (String k : s.getData().keySet()) {
+                out.put(k, field(s, k, ref));
+            }
+        }
+        if (s.getStringData() != null) {
+            out.putAll(s.getStringData());
+        }
+        return out;
+    }
+
     private static String field(Secret s, String name, String ref) {
         if (s.getStringData() != null && s.getStringData().get(name) != null) {
             return s.getStringData().get(name);

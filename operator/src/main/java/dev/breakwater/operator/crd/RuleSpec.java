@@ -59,6 +59,14 @@ public class RuleSpec {
             + "the CORS headers. Default: none (requests pass unchanged).")
     public CorsSpec cors;
 
+    @JsonPropertyDescription("External authentication: each request is first asked about to this service, which "
+            + "lets it through (2xx), refuses it (401, 403) or fails (500). Default: none.")
+    public ForwardAuthSpec forwardAuth;
+
+    @JsonPropertyDescription("HTTP Basic authentication against the users of a Secret: other requests get 401. "
+            + "Checked before forwardAuth when both are set. Default: none.")
+    public BasicAuthSpec basicAuth;
+
     @JsonPropertyDescription("Timeouts towards the backends.")
     public TimeoutsSpec timeouts;
 

@@ -1,5 +1,6 @@
 package dev.breakwater.operator.watch;
 
+import dev.breakwater.routing.BasicAuth;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
 final class CacheTrim {
 
     private static final Set<String> TLS_KEYS = Set.of("tls.crt", "tls.key", "ca.crt");
-    private static final Set<String> OPAQUE_KEYS = Set.of("ca.crt");
+    private static final Set<String> OPAQUE_KEYS = Set.of("ca.crt", "auth");
 
     private CacheTrim() {
     }
@@ -29,12 +30,29 @@ final class CacheTrim {
         return secret(secret, TLS_KEYS);
     }
 
-    /** An {@code Opaque} Secret: its {@code ca.crt} only. */
+    /**
+     * An {@code Opaque} Secret: its {@code ca.crt}, its {@code auth} (htpasswd lines), and the keys whose value is a
+     * password hash (an {@code auth-map} of Basic authentication users); nothing else.
+     */
     static Secret opaque(Secret secret) {
-        return secret(secret, OPAQUE_KEYS);
+        return secret(secret, OPAQUE_KEYS, true);
     }
 
     private static Secret secret(Secret secret, Set<String> keys) {
+        return secret(secret, keys, false);
+    }
+
+    private static boolean passwordHash(String base64) {
+        try {
+            String v = new String(java.util.Base64.getMimeDecoder().decode(base64),
+                    java.nio.charset.StandardCharsets.UTF_8).trim();
+            return BasicAuth.scheme(v) != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Secret secret(Secret secret, Set<String> keys, boolean hashes) {
         Secret out = new Secret();
         out.setApiVersion(secret.getApiVersion());
         out.setKind(secret.getKind());
@@ -43,7 +61,7 @@ final class CacheTrim {
         if (secret.getData() != null) {
             Map<String, String> data = new TreeMap<>();
             secret.getData().forEach((k, v) -> {
-                if (keys.contains(k)) {
+                if (keys.contains(k) || hashes && v != null && passwordHash(v)) {
                     data.put(k, v);
                 }
             });

@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * warning says so; installing the CRD later takes a restart of the operator.
  *
  * <p>Secrets: two informers with a field selector on {@code type}, {@code kubernetes.io/tls} (certificates) and
- * {@code Opaque} (CA bundles for client and backend verification); their caches keep only the keys the compiler
- * reads ({@code tls.crt}, {@code tls.key}, {@code ca.crt}; {@code ca.crt} of Opaque ones) and no annotations, so
+ * {@code Opaque} (CA bundles for client and backend verification, Basic authentication users); their caches keep
+ * only the keys the compiler reads ({@code tls.crt}, {@code tls.key}, {@code ca.crt}; of Opaque ones {@code ca.crt},
+ * {@code auth} and keys whose value is a password hash) and no annotations, so
  * other secrets' values are not held in memory. Other Secret types are never listed.
  *
  * <p>ConfigMaps: only those the settings name (ingress-nginx's TCP and UDP services), each by an informer of its

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The ingress-nginx annotations as a whole: snippets refused, annotations Breakwater does not apply reported (never
- * silently ignored), and authentication it cannot enforce failing closed.
+ * silently ignored), and authentication it cannot enforce (an unknown auth-type) failing closed.
  */
 class IngressNginxAnnotationsTest {
 
@@ -66,17 +66,15 @@ class IngressNginxAnnotationsTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"auth-url", "auth-type"})
-    void authenticationBreakwaterCannotEnforceFailsClosed(String key) {
-        Compilation c = compile(web(NGINX + key, key.equals("auth-url") ? "http://auth.example/check" : "basic")
+    @Test
+    void anAuthTypeBreakwaterDoesNotKnowFailsClosed() {
+        Compilation c = compile(web(NGINX + "auth-type", "ntlm")
                 .annotation(NGINX + "auth-secret", "basic-auth").host("b.com").prefix("/", "app", 80));
 
         assertThat(c.diagnostics()).filteredOn(d -> d.severity() == Diagnostic.Severity.ERROR).singleElement()
                 .satisfies(d -> {
-                    assertThat(d.field()).isEqualTo("metadata.annotations['" + NGINX + key + "']");
-                    assertThat(d.reason()).contains("authentication is not supported by Breakwater")
-                            .contains("answer 503");
+                    assertThat(d.field()).isEqualTo("metadata.annotations['" + NGINX + "auth-type']");
+                    assertThat(d.reason()).startsWith("\"ntlm\" is not basic or digest").contains("answer 503");
                 });
         assertThat(TableLookup.status(c.table(), "a.com", "/")).isEqualTo(503);
         assertThat(TableLookup.status(c.table(), "b.com", "/x")).isEqualTo(503);

@@ -310,6 +310,41 @@ class OperatorAgainstApiServerTest {
                 .equals(second.chainPem()));
     }
 
+    @Test
+    void basicAuthUsersComeFromAnOpaqueSecretAndFollowItsChanges() {
+        String alice = dev.breakwater.dataplane.testing.Htpasswd.line("alice", "wonderland", "-B");
+        String bob = dev.breakwater.dataplane.testing.Htpasswd.line("bob", "builder", "-m");
+        apply(service("web"));
+        apply(slice("web-1", "web", "10.1.0.1"));
+        apply(new SecretBuilder().withNewMetadata().withName("basic-auth").endMetadata().withType("Opaque")
+                .addToStringData("auth", alice + "\n").build());
+        apply(Fixtures.ingress(ns, "admin").className(CLASS)
+                .annotation("nginx.ingress.kubernetes.io/auth-type", "basic")
+                .annotation("nginx.ingress.kubernetes.io/auth-secret", "basic-auth")
+                .host("admin.example.com").prefix("/", "web", 80).build());
+        RecordingPublisher tables = new RecordingPublisher();
+        operator("op-a", tables, lease());
+
+        java.util.function.Supplier<java.util.Map<String, String>> users = () -> {
+            RoutingTable t = tables.last();
+            if (t == null) {
+                return null;
+            }
+            return t.virtualHosts().stream().filter(v -> v.hostname().equals("admin.example.com"))
+                    .flatMap(v -> v.routes().stream()).map(r -> r.policy().basicAuth())
+                    .filter(java.util.Objects::nonNull).map(b -> b.users()).findFirst().orElse(null);
+        };
+        assertThat(await("alice in the table", users)).containsOnlyKeys("alice");
+
+        // a user added to the Secret is in the next table; the Secret removed, the route fails closed
+        apply(new SecretBuilder().withNewMetadata().withName("basic-auth").endMetadata().withType("Opaque")
+                .addToStringData("auth", alice + "\n" + bob + "\n").build());
+        await("bob in the table", () -> users.get() != null && users.get().containsKey("bob"));
+        admin.secrets().inNamespace(ns).withName("basic-auth").delete();
+        await("the route answering 503", () -> dev.breakwater.operator.TableLookup.status(tables.last(),
+                "admin.example.com", "/") == 503);
+    }
+
     private io.fabric8.kubernetes.api.model.Secret tlsSecret(String name, TestPki.Issued cert) {
         return new SecretBuilder().withNewMetadata().withName(name).endMetadata().withType("kubernetes.io/tls")
                 .addToStringData("tls.crt", cert.chainPem()).addToStringData("tls.key", cert.keyPem()).build();

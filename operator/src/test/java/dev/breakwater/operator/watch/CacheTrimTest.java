@@ -41,6 +41,17 @@ class CacheTrimTest {
     }
 
     @Test
+    void opaqueSecretsKeepTheirHtpasswdLinesAndTheKeysOfAnAuthMap() {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String bcrypt = b64.encodeToString("$2y$05$Mj6TD1pU43Vn2hqEvoRlkuJCuFEfuBkRPnURj22HtkufiTIO9C/sC\n".getBytes());
+        String apr1 = b64.encodeToString("$apr1$1DzS2PeR$NoIk3AygDgB2WvdtFVEqX/".getBytes());
+        Secret trimmed = CacheTrim.opaque(secret("Opaque", Map.of("auth", "YWxpY2U6eA==", "alice", bcrypt,
+                "bob", apr1, "password", "aHVudGVyMg==", "broken", "!!!")));
+
+        assertThat(trimmed.getData()).containsOnlyKeys("auth", "alice", "bob");
+    }
+
+    @Test
     void podsAndNodesKeepWhereTheyRunAndTheirAddresses() {
         var pod = CacheTrim.pod(new PodBuilder().withNewMetadata().withName("dp-1").withNamespace("bw")
                 .addToLabels("app", "dataplane").endMetadata().withNewSpec().withNodeName("n1")
