@@ -13,6 +13,7 @@ import dev.breakwater.dataplane.cache.ResponseCache;
 
 import dev.breakwater.dataplane.admin.AdminServer;
 import dev.breakwater.dataplane.backend.HostsFile;
+import dev.breakwater.dataplane.backend.EndpointState;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.CompiledCluster;
@@ -33,6 +34,7 @@ import dev.breakwater.dataplane.tls.SelfSignedCertificate;
 import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.dataplane.exchange.ProxyServices;
+import dev.breakwater.dataplane.metrics.EndpointMeters;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.RoutingTable;
 import io.netty.bootstrap.ServerBootstrap;
@@ -75,6 +77,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
     private final ProxyConfig config;
     private final Transport transport;
     private final ProxyMetrics metrics;
+    private final EndpointMeters endpointMeters;
     private final EndpointRegistry registry = new EndpointRegistry();
     private final RateLimiters limiters;
     private final int requestedHttpsPort;
@@ -120,6 +123,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         this.cacheConfig = b.cache;
         this.adminToken = b.adminToken;
         this.metrics = new ProxyMetrics(b.metricsMaxRoutes);
+        this.endpointMeters = new EndpointMeters(metrics.registry(), b.metricsMaxEndpoints);
         this.limiters = new RateLimiters(b.rateLimitKeys);
         metrics.bindRateLimiters(limiters::keys, limiters.maxKeys());
         this.hostsFile = b.hostsFile;
@@ -275,9 +279,13 @@ public final class DataPlane implements TableSink, AutoCloseable {
         Set<String> known = new HashSet<>();
         Set<String> serving = new HashSet<>();
         Map<String, Long> drainMillis = new HashMap<>();
+        Map<String, String> authorities = new HashMap<>();
         for (CompiledCluster c : router.clusters()) {
             List<String> keys = UpstreamEndpoint.keys(c.cluster());
             known.addAll(keys);
+            for (dev.breakwater.routing.Endpoint e : c.cluster().endpoints()) {
+                authorities.putIfAbsent(UpstreamEndpoint.key(e, c.cluster()), e.authority());
+            }
             serving.addAll(c.servingKeys());
             for (String k : keys) {
                 drainMillis.merge(k, c.drainTimeoutMillis(), Math::max);
@@ -286,6 +294,11 @@ public final class DataPlane implements TableSink, AutoCloseable {
         // the connections to external authentication services stay pooled while a route asks them
         serving.addAll(router.authEndpointKeys());
         registry.retainOnly(known);
+        Map<String, EndpointState> states = new HashMap<>();
+        for (String k : known) {
+            states.put(k, registry.state(k));
+        }
+        endpointMeters.retain(states, authorities);
         // endpoints that just left the table drain by their former cluster's timeout
         Map<String, Long> thisTable = Map.copyOf(drainMillis);
         previousDrainMillis.forEach(drainMillis::putIfAbsent);

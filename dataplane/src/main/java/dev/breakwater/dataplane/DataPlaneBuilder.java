@@ -28,6 +28,7 @@ public final class DataPlaneBuilder {
     String adminToken;
     int rateLimitKeys = RateLimiters.DEFAULT_MAX_KEYS;
     int metricsMaxRoutes = ProxyMetrics.DEFAULT_MAX_ROUTES;
+    int metricsMaxEndpoints = dev.breakwater.dataplane.metrics.EndpointMeters.DEFAULT_MAX_ENDPOINTS;
     Path hostsFile;
     RequestPolicy requestPolicy = RequestPolicy.DEFAULT;
     boolean listenOnceServing;
@@ -77,6 +78,15 @@ public final class DataPlaneBuilder {
      * The most rate-limit buckets (client keys of every limited route together) kept in memory; beyond that,
      * the least useful are forgotten. Default {@value RateLimiters#DEFAULT_MAX_KEYS}.
      */
+    /** The most endpoints with gauges of their own (see {@link dev.breakwater.dataplane.metrics.EndpointMeters}). */
+    public DataPlaneBuilder metricsMaxEndpoints(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("metricsMaxEndpoints: " + value + " (expected: >= 1)");
+        }
+        this.metricsMaxEndpoints = value;
+        return this;
+    }
+
     /** The most routes with request meters of their own (see {@link ProxyMetrics}). */
     public DataPlaneBuilder metricsMaxRoutes(int value) {
         if (value < 1) {

@@ -39,6 +39,7 @@ public final class EdgeOptions {
     private String adminToken;
     private int rateLimitKeys = dev.breakwater.dataplane.ratelimit.RateLimiters.DEFAULT_MAX_KEYS;
     private int metricsMaxRoutes = dev.breakwater.dataplane.metrics.ProxyMetrics.DEFAULT_MAX_ROUTES;
+    private int metricsMaxEndpoints = dev.breakwater.dataplane.metrics.EndpointMeters.DEFAULT_MAX_ENDPOINTS;
     private Path hostsFile;
     private RequestPolicy request = RequestPolicy.DEFAULT;
     private TrustedSources proxyProtocolFrom = TrustedSources.NONE;
@@ -77,6 +78,7 @@ public final class EdgeOptions {
             case "--admin-token-file" -> adminToken = token(name, value);
             case "--rate-limit-keys" -> rateLimitKeys = count(name, value);
             case "--metrics-max-routes" -> metricsMaxRoutes = count(name, value);
+            case "--metrics-max-endpoints" -> metricsMaxEndpoints = count(name, value);
             case "--max-request-headers" -> request = request.withMaxHeaders(count(name, value));
             case "--path-merge-slashes" -> request = request.withPaths(request.paths().withMergeSlashes(bool(name, value)));
             case "--path-escaped-slashes" -> request = request.withPaths(
@@ -184,6 +186,13 @@ public final class EdgeOptions {
                     + "meters); requests of further routes are counted as route=\"(other)\" (default: 1000).")
     void metricsMaxRoutes(String value) {
         accept("--metrics-max-routes", value);
+    }
+
+    @Option(names = "--metrics-max-endpoints", paramLabel = "N",
+            description = "Endpoints with gauges of their own on /metrics (requests in flight, ejection), the first "
+                    + "ones a table brings (default: 1000).")
+    void metricsMaxEndpoints(String value) {
+        accept("--metrics-max-endpoints", value);
     }
 
     @Option(names = "--admin-token-file", paramLabel = "FILE",
@@ -351,7 +360,7 @@ public final class EdgeOptions {
         CacheConfig c = diskDir == null ? cache
                 : cache.withDisk(new DiskTierConfig(diskDir, diskMaxBytes, diskThresholdBytes));
         return builder.cache(c).adminToken(adminToken).rateLimitKeys(rateLimitKeys)
-                .metricsMaxRoutes(metricsMaxRoutes).hostsFile(hostsFile)
+                .metricsMaxRoutes(metricsMaxRoutes).metricsMaxEndpoints(metricsMaxEndpoints).hostsFile(hostsFile)
                 .requestPolicy(request).proxyProtocolFrom(proxyProtocolFrom).l4Settings(l4).accessLog(accessLog)
                 .tracing(tracing);
     }

@@ -46,6 +46,8 @@ class EdgeOptionsTest {
                 .hasMessage("--max-request-headers: '0' (expected: a whole number, at least 1)");
         assertThatThrownBy(() -> options.accept("--metrics-max-routes", "0"))
                 .hasMessage("--metrics-max-routes: '0' (expected: a whole number, at least 1)");
+        assertThatThrownBy(() -> options.accept("--metrics-max-endpoints", "0"))
+                .hasMessage("--metrics-max-endpoints: '0' (expected: a whole number, at least 1)");
         assertThatThrownBy(() -> options.accept("--path-merge-slashes", "maybe"))
                 .hasMessage("--path-merge-slashes: 'maybe' (expected: true or false)");
         assertThatThrownBy(() -> options.accept("--path-escaped-slashes", "allow"))

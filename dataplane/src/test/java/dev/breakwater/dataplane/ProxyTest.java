@@ -66,6 +66,9 @@ class ProxyTest {
         assertThat(get("b.example.com:8080", "/x").headers().firstValue("x-backend")).hasValue("b");
         assertThat(get("other.example.com", "/x").headers().firstValue("x-backend")).hasValue("b");
         assertThat(get("A.Example.COM", "/x").headers().firstValue("x-backend")).hasValue("a");
+        // each relayed request's latency added by the proxy (its duration minus the answering attempt's)
+        assertThat(proxy.metrics().scrape()).containsPattern("breakwater_request_added_latency_seconds_count 4(\\.0)?\\R")
+                .contains("breakwater_request_added_latency_seconds_bucket{le=\"0.005\"}");
     }
 
     @Test

@@ -122,6 +122,15 @@ class ResilienceTest {
             assertThat(backend(r)).isEqualTo("b");
         }
         assertThat(a.requests()).as("an ejected endpoint gets nothing").isEqualTo(before);
+        assertThat(proxy.metrics().scrape()).as("each endpoint's gauges")
+                .contains("breakwater_endpoint_ejected{endpoint=\"127.0.0.1:" + a.port() + "\"} 1.0")
+                .contains("breakwater_endpoint_ejected{endpoint=\"127.0.0.1:" + b.port() + "\"} 0.0")
+                .contains("breakwater_endpoint_requests_active{endpoint=\"127.0.0.1:" + b.port() + "\"} 0.0");
+        proxy.apply(table(null, od, b).withVersion(2));
+        assertThat(proxy.metrics().scrape()).as("gone with the endpoint")
+                .doesNotContain("endpoint=\"127.0.0.1:" + a.port() + "\"")
+                .contains("breakwater_endpoint_ejected{endpoint=\"127.0.0.1:" + b.port() + "\"} 0.0");
+        proxy.apply(table(null, od, a, b).withVersion(3));
 
         a.failWith(0);
         Thread.sleep(2600);

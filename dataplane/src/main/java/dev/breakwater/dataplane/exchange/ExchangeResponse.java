@@ -359,6 +359,10 @@ final class ExchangeResponse implements CallListener {
         }
         x.call.responseComplete();
         x.route.meters().record(x.status, System.nanoTime() - x.startNanos);
+        long answering = x.call.times().lastStartNanos();
+        if (answering != 0) {
+            x.services().metrics().addedLatency(answering - x.startNanos);
+        }
         if (x.keepAlive) {
             x.downstream().flush();
         } else {

@@ -57,6 +57,7 @@ public final class ProxyMetrics {
     private final AtomicLong tableApplied = new AtomicLong();
     private final CertificateExpiry certificateExpiry = new CertificateExpiry(registry, java.time.Clock.systemUTC());
     private final Counter noRoute;
+    private final Timer addedLatency;
     private final ConcurrentHashMap<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Counter handshakeFailures;
     private final ConcurrentHashMap<Integer, Counter> refused = new ConcurrentHashMap<>();
@@ -98,6 +99,20 @@ public final class ProxyMetrics {
                 .description("TLS handshakes that failed").register(registry);
         noRoute = Counter.builder("breakwater.requests.unrouted")
                 .description("Requests that matched no route (answered 404)").register(registry);
+        addedLatency = Timer.builder("breakwater.request.added.latency")
+                .description("Of a relayed request's duration, what is not the endpoint's: from its head to the start "
+                        + "of the attempt that answered (routing, filters, authentication, the cache's lookup, failed "
+                        + "attempts)")
+                .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+                        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+                        Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5))
+                .register(registry);
+    }
+
+    /** The latency the proxy added to a relayed request: the whole duration minus the answering attempt's. */
+    public void addedLatency(long nanos) {
+        addedLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public MeterRegistry registry() {

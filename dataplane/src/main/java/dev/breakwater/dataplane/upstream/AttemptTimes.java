@@ -43,6 +43,11 @@ public final class AttemptTimes {
         return attempts;
     }
 
+    /** When the last attempt started ({@link System#nanoTime()}), 0 before the first. */
+    public long lastStartNanos() {
+        return startNanos;
+    }
+
     /** Time to connect for the last attempt (0 on a pooled connection), -1 when it never connected. */
     public long connectNanos() {
         return attempts == 0 ? -1 : connectNanos;

@@ -105,6 +105,7 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     private WatchedInformer<ReferenceGrant> referenceGrants;
     private WatchedInformer<Namespace> namespaceObjects;
     private volatile boolean started;
+    private io.micrometer.core.instrument.MeterRegistry meters;
 
     /**
      * @param leader whether this replica leads now: only then are Events and status written
@@ -120,6 +121,15 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     }
 
     /**
+     * The registry that gets JOSDK's meters of the status reconcilers (executions, their duration, failures; not per
+     * object); set before {@link #start}. Without one, none are kept.
+     */
+    public ClusterWatch meters(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.meters = registry;
+        return this;
+    }
+
+    /**
      * Starts every informer and returns once all of them have listed what they watch (or throws, e.g. when RBAC
      * forbids a list).
      */
@@ -130,6 +140,9 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                 .withStopOnInformerErrorDuringStartup(true)
                 .withCacheSyncTimeout(settings.cacheSyncTimeout())
                 .withConcurrentReconciliationThreads(4)
+                .withMetrics(meters == null ? io.javaoperatorsdk.operator.api.monitoring.Metrics.NOOP
+                        : io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics
+                                .withoutPerResourceMetrics(meters))
                 .withInformerStoppedHandler((informer, e) -> {
                     if (e != null && informer.hasSynced()) {
                         LOG.error("informer {} failed for good", informer, e);
