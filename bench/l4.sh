@@ -86,13 +86,15 @@ else
 fi
 stream_module=$(find /usr/lib/nginx/modules /usr/share/nginx/modules -name ngx_stream_module.so 2>/dev/null | head -1 || true)
 if command -v nginx >/dev/null && [[ -n $stream_module || $(nginx -V 2>&1) == *"--with-stream "* ]]; then
+    # proxy_half_close: the client half-closes and waits for the sink's count, as through HAProxy and Breakwater (without
+    # it nginx closes both ways at the client's FIN and every run reads 0 bytes)
     cat >"$run/nginx.conf" <<CFG
 ${stream_module:+load_module $stream_module;}
 worker_processes auto;
 pid $run/nginx.pid;
 error_log $run/nginx-error.log;
 events { worker_connections 4096; }
-stream { server { listen 127.0.0.1:$NGX; proxy_pass 127.0.0.1:$SINK; } }
+stream { server { listen 127.0.0.1:$NGX; proxy_pass 127.0.0.1:$SINK; proxy_half_close on; } }
 CFG
     nginx -c "$run/nginx.conf" -g 'daemon off;' >"$run/nginx.log" 2>&1 &
     pids+=($!)
