@@ -13,7 +13,6 @@ import dev.breakwater.dataplane.cache.ResponseCache;
 
 import dev.breakwater.dataplane.admin.AdminServer;
 import dev.breakwater.dataplane.backend.HostsFile;
-import dev.breakwater.dataplane.backend.EndpointState;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.CompiledCluster;
@@ -276,29 +275,23 @@ public final class DataPlane implements TableSink, AutoCloseable {
         if (healthChecker != null) {
             healthChecker.update(router);
         }
-        Set<String> known = new HashSet<>();
         Set<String> serving = new HashSet<>();
         Map<String, Long> drainMillis = new HashMap<>();
+        // each endpoint's host:port by its pool key: the endpoints the table knows
         Map<String, String> authorities = new HashMap<>();
         for (CompiledCluster c : router.clusters()) {
-            List<String> keys = UpstreamEndpoint.keys(c.cluster());
-            known.addAll(keys);
             for (dev.breakwater.routing.Endpoint e : c.cluster().endpoints()) {
-                authorities.putIfAbsent(UpstreamEndpoint.key(e, c.cluster()), e.authority());
-            }
-            serving.addAll(c.servingKeys());
-            for (String k : keys) {
+                String k = UpstreamEndpoint.key(e, c.cluster());
+                authorities.putIfAbsent(k, e.authority());
                 drainMillis.merge(k, c.drainTimeoutMillis(), Math::max);
             }
+            serving.addAll(c.servingKeys());
         }
+        Set<String> known = authorities.keySet();
         // the connections to external authentication services stay pooled while a route asks them
         serving.addAll(router.authEndpointKeys());
         registry.retainOnly(known);
-        Map<String, EndpointState> states = new HashMap<>();
-        for (String k : known) {
-            states.put(k, registry.state(k));
-        }
-        endpointMeters.retain(states, authorities);
+        endpointMeters.retain(authorities, registry::state);
         // endpoints that just left the table drain by their former cluster's timeout
         Map<String, Long> thisTable = Map.copyOf(drainMillis);
         previousDrainMillis.forEach(drainMillis::putIfAbsent);

@@ -39,11 +39,6 @@ public final class UpstreamEndpoint {
         return state;
     }
 
-    /** The pool keys of every endpoint of a cluster. */
-    public static java.util.List<String> keys(Cluster cluster) {
-        return cluster.endpoints().stream().map(e -> key(e, cluster)).toList();
-    }
-
     /** The pool key of an endpoint of a cluster. */
     public static String key(Endpoint e, Cluster cluster) {
         return key(e, cluster.protocol(), cluster.tls());

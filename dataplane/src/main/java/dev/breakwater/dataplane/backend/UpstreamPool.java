@@ -239,11 +239,6 @@ public final class UpstreamPool {
         return serving == null || serving.contains(key);
     }
 
-    /** Connects in progress on this loop (connected and handshaken ones are no longer counted). */
-    public int connectingCount() {
-        return connecting.size();
-    }
-
     /** Completes {@code ready} once the connection is made and, over TLS, its handshake is done. */
     private static void whenReady(ChannelFuture connect, SslHandler[] ssl, Promise<Channel> ready) {
         connect.addListener((ChannelFutureListener) cf -> {

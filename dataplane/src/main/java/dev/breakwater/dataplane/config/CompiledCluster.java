@@ -80,33 +80,11 @@ public final class CompiledCluster {
     }
 
     /**
-     * An endpoint of the serving tier whose key is none of the first {@code count} of {@code tried}, available ones
-     * first; null when every one was tried.
+     * An endpoint of the serving tier whose key {@code tried} does not name, available ones first; null when it names
+     * every one.
      */
-    public UpstreamEndpoint untried(String[] tried, int count) {
-        Balancer tier = ready.size() > 0 ? ready : fallback;
-        UpstreamEndpoint any = null;
-        long now = System.nanoTime();
-        for (UpstreamEndpoint e : tier.endpoints()) {
-            if (!isAmong(e.key(), tried, count)) {
-                if (e.state().available(now)) {
-                    return e;
-                }
-                if (any == null) {
-                    any = e;
-                }
-            }
-        }
-        return any;
-    }
-
-    private static boolean isAmong(String key, String[] keys, int count) {
-        for (int i = 0; i < count; i++) {
-            if (keys[i].equals(key)) {
-                return true;
-            }
-        }
-        return false;
+    public UpstreamEndpoint untried(java.util.function.Predicate<String> tried) {
+        return (ready.size() > 0 ? ready : fallback).scanAvoiding(tried, System.nanoTime());
     }
 
     /** The endpoint {@code pick} would use for this affinity id, if it may serve now; else null. */

@@ -103,6 +103,28 @@ public abstract class Balancer {
         return endpoints[lo];
     }
 
+    /**
+     * Scans every endpoint from a random start for one whose key {@code avoid} does not name, an available one
+     * first; null when it names every one (a retry's pick among the endpoints not tried yet).
+     */
+    public final UpstreamEndpoint scanAvoiding(java.util.function.Predicate<String> avoid, long nowNanos) {
+        int n = endpoints.length;
+        int start = n == 0 ? 0 : ThreadLocalRandom.current().nextInt(n);
+        UpstreamEndpoint any = null;
+        for (int i = 0; i < n; i++) {
+            UpstreamEndpoint e = endpoints[(start + i) % n];
+            if (!avoid.test(e.key())) {
+                if (e.state().available(nowNanos)) {
+                    return e;
+                }
+                if (any == null) {
+                    any = e;
+                }
+            }
+        }
+        return any;
+    }
+
     /** Scans every endpoint from a random start for a usable one (the fallback of every algorithm). */
     protected final UpstreamEndpoint scan(UpstreamEndpoint exclude, long nowNanos) {
         return scan(exclude, nowNanos, true);

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Two gauges per endpoint of the table: {@code breakwater.endpoint.requests.active} (requests in flight on it, from
@@ -35,23 +36,23 @@ public final class EndpointMeters {
     }
 
     /**
-     * Meters the endpoints of the table now served ({@code states}, by their pool key, with their {@code host:port})
-     * and drops the meters of those that left.
+     * Meters the endpoints of the table now served ({@code authorities}: each one's {@code host:port} by its pool key;
+     * {@code states} gives its state) and drops the meters of those that left.
      */
-    public synchronized void retain(Map<String, EndpointState> states, Map<String, String> authorities) {
+    public synchronized void retain(Map<String, String> authorities, Function<String, EndpointState> states) {
         Iterator<Map.Entry<String, List<Meter>>> it = byKey.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, List<Meter>> e = it.next();
-            if (!states.containsKey(e.getKey())) {
+            if (!authorities.containsKey(e.getKey())) {
                 e.getValue().forEach(registry::remove);
                 it.remove();
             }
         }
-        for (Map.Entry<String, EndpointState> e : states.entrySet()) {
+        for (Map.Entry<String, String> e : authorities.entrySet()) {
             if (byKey.size() >= max) {
                 break;
             }
-            byKey.computeIfAbsent(e.getKey(), k -> register(e.getValue(), authorities.getOrDefault(k, k)));
+            byKey.computeIfAbsent(e.getKey(), k -> register(states.apply(k), e.getValue()));
         }
     }
 
@@ -64,10 +65,5 @@ public final class EndpointMeters {
                 .description("1 while passive health (consecutive failures) keeps the endpoint out, else 0")
                 .tag("endpoint", endpoint).strongReference(true).register(registry);
         return List.of(active, ejected);
-    }
-
-    /** Endpoints metered now. */
-    public synchronized int size() {
-        return byKey.size();
     }
 }

@@ -67,7 +67,7 @@ final class EndpointChoice {
             return false;
         }
         if (wasTried(next.key())) {
-            UpstreamEndpoint untried = cluster.untried(tried, triedCount);
+            UpstreamEndpoint untried = cluster.untried(this::wasTried);
             if (untried != null) {
                 next = untried;
             }
