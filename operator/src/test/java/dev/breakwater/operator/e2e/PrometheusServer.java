@@ -3,6 +3,7 @@ package dev.breakwater.operator.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -78,7 +79,7 @@ final class PrometheusServer implements AutoCloseable {
                 if (server.get("/-/ready").statusCode() == 200) {
                     return server;
                 }
-            } catch (IOException notYet) {
+            } catch (UncheckedIOException notYet) {
                 // starting
             }
             Thread.sleep(200);
@@ -87,10 +88,13 @@ final class PrometheusServer implements AutoCloseable {
         throw new IllegalStateException("prometheus not ready within 60 s: " + server.logText());
     }
 
-    /** The result vector of an instant query ({@code /api/v1/query}); fails on a query Prometheus refuses. */
-    JsonNode query(String promql) throws IOException, InterruptedException {
+    /**
+     * The result vector of an instant query ({@code /api/v1/query}); an {@link IllegalArgumentException} for a query
+     * Prometheus refuses, an {@link UncheckedIOException} when it could not be asked.
+     */
+    JsonNode query(String promql) {
         HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        JsonNode body = JSON.readTree(r.body());
+        JsonNode body = json(r.body());
         if (r.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
             throw new IllegalArgumentException("query refused (" + r.statusCode() + "): " + promql + "\n" + r.body());
         }
@@ -98,18 +102,33 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /** The rules Prometheus loaded from its rule file ({@code /api/v1/rules}), each with its health and last error. */
-    JsonNode rules() throws IOException, InterruptedException {
-        return JSON.readTree(get("/api/v1/rules").body()).path("data").path("groups");
+    JsonNode rules() {
+        return json(get("/api/v1/rules").body()).path("data").path("groups");
     }
 
     /** The scrape targets and their health ({@code /api/v1/targets}). */
-    JsonNode targets() throws IOException, InterruptedException {
-        return JSON.readTree(get("/api/v1/targets").body()).path("data").path("activeTargets");
+    JsonNode targets() {
+        return json(get("/api/v1/targets").body()).path("data").path("activeTargets");
     }
 
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> get(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking Prometheus", e);
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String logText() {
