@@ -71,6 +71,7 @@ public final class ProxyMetrics {
     /** Per route, the response cache's meters and the rate limit's counter: registered on first use, capped. */
     private final RouteFamily<CacheCounters> caches;
     private final RouteFamily<Counter> rateLimited;
+    private final AuthMeters auth;
 
     public ProxyMetrics() {
         this(DEFAULT_MAX_ROUTES);
@@ -86,6 +87,7 @@ public final class ProxyMetrics {
         this.rateLimited = new RouteFamily<>(maxRoutes, r -> Counter.builder("breakwater.ratelimit.rejected")
                 .description("Requests answered 429 by the route's rate limit").tag("route", r).register(registry),
                 registry::remove);
+        this.auth = new AuthMeters(registry, maxRoutes);
         Gauge.builder("breakwater.downstream.connections.active", activeConnections, AtomicLong::get)
                 .description("Client connections open now").register(registry);
         Gauge.builder("breakwater.table.applied.timestamp", tableApplied, t -> t.get() / 1000.0).baseUnit("seconds")
@@ -140,7 +142,7 @@ public final class ProxyMetrics {
 
     /**
      * Removes the meters of every route not named in {@code names} (the routes of the table now served): their
-     * request counters and latency timers, cache and rate-limit counters. A request still in flight on such a route
+     * request counters and latency timers, cache, rate-limit and authentication meters. A request still in flight on such a route
      * is not counted.
      */
     public void retainRoutes(java.util.Set<String> names) {
@@ -155,6 +157,7 @@ public final class ProxyMetrics {
         }
         caches.retain(names);
         rateLimited.retain(names);
+        auth.retain(names);
     }
 
     /** A slot for one more route's own meters, or false when {@link #maxRoutes} have them. */
@@ -283,28 +286,54 @@ public final class ProxyMetrics {
                 .tag("cluster", c).register(registry));
     }
 
-    private final ConcurrentHashMap<String, Counter> authResults = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, io.micrometer.core.instrument.Timer> authLatency =
-            new ConcurrentHashMap<>();
-
     /**
-     * The counter of one route's authentication outcomes: {@code kind} {@code basic} or {@code external},
-     * {@code result} {@code allowed}, {@code denied} (401, 403 or the redirect to sign in), {@code error} (the
-     * service failed, timed out or answered something else: 500), {@code cached} (an external answer from the
-     * cache); the same across tables.
+     * The counter of one route's authentication outcomes: {@code kind} {@code basic}, {@code digest} or
+     * {@code external}, {@code result} {@code allowed}, {@code denied} (401, 403 or the redirect to sign in),
+     * {@code error} (the service failed, timed out or answered something else: 500), {@code cached} (an external answer
+     * from the cache); registered with its first increment, capped and removed with the route as the other route meters.
      */
-    public Counter authResult(String route, String kind, String result) {
-        return authResults.computeIfAbsent(route + '\0' + kind + '\0' + result, k -> Counter
-                .builder("breakwater.auth.requests").description("Requests checked by the route's authentication, "
-                        + "by outcome").tag("route", route).tag("kind", kind).tag("result", result)
-                .register(registry));
+    public AuthCount authResult(String route, String kind, String result) {
+        return auth.count(route, kind, result);
     }
 
     /** How long one route's external authentication service takes to answer (answers from the cache excluded). */
-    public io.micrometer.core.instrument.Timer authLatency(String route) {
-        return authLatency.computeIfAbsent(route, r -> io.micrometer.core.instrument.Timer
-                .builder("breakwater.auth.external.duration").description("Time to the answer of the external "
-                        + "authentication service").tag("route", r).register(registry));
+    public AuthLatency authLatency(String route) {
+        return auth.latency(route);
+    }
+
+    /** One route's counter of one authentication outcome (see {@link #authResult}). */
+    public static final class AuthCount {
+        private final RouteFamily.Handle<AuthMeters.Label> handle;
+        private final String kindAndResult;
+
+        AuthCount(RouteFamily.Handle<AuthMeters.Label> handle, String kindAndResult) {
+            this.handle = handle;
+            this.kindAndResult = kindAndResult;
+        }
+
+        /** Counts one; not counted once the route left the table. */
+        public void increment() {
+            AuthMeters.Label l = handle.get();
+            if (l != null) {
+                l.count(kindAndResult);
+            }
+        }
+    }
+
+    /** One route's timer of the external authentication service's answers. */
+    public static final class AuthLatency {
+        private final RouteFamily.Handle<AuthMeters.Label> handle;
+
+        AuthLatency(RouteFamily.Handle<AuthMeters.Label> handle) {
+            this.handle = handle;
+        }
+
+        public void record(long nanos) {
+            AuthMeters.Label l = handle.get();
+            if (l != null) {
+                l.record(nanos);
+            }
+        }
     }
 
     /** The counter of one route's requests refused by its rate limit (429); the same across tables. */
