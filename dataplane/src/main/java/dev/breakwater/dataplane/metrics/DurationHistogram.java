@@ -1,12 +1,13 @@
 package dev.breakwater.dataplane.metrics;
 
+import dev.breakwater.dataplane.loop.LoopCells;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.time.Duration;
 
 /**
- * A Prometheus histogram of durations with fixed bucket bounds, recorded into {@link ThreadCells} (no shared atomic per
+ * A Prometheus histogram of durations with fixed bucket bounds, recorded into {@link LoopCells} (no shared atomic per
  * request), read as one data point at a scrape.
  */
 final class DurationHistogram {
@@ -14,7 +15,7 @@ final class DurationHistogram {
     private final long[] boundsNanos;
     private final double[] boundsSeconds;
     /** One count per bucket (the last one above every bound), then the sum of nanoseconds. */
-    private final ThreadCells cells;
+    private final LoopCells cells;
 
     DurationHistogram(Duration[] bounds) {
         boundsNanos = new long[bounds.length];
@@ -24,7 +25,7 @@ final class DurationHistogram {
             boundsSeconds[i] = boundsNanos[i] / 1e9;
         }
         boundsSeconds[bounds.length] = Double.POSITIVE_INFINITY;
-        cells = new ThreadCells(bounds.length + 2);
+        cells = new LoopCells(bounds.length + 2);
     }
 
     void record(long nanos) {

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.metrics;
 
+import dev.breakwater.dataplane.loop.LoopCells;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The meters every request touches: {@code breakwater_requests_total{route,status}},
  * {@code breakwater_request_duration_seconds{route}} and {@code breakwater_request_added_latency_seconds}. They are
- * recorded into {@link ThreadCells}, so a request writes only its own event loop's cells (a Micrometer counter or timer
+ * recorded into {@link LoopCells}, so a request writes only its own event loop's cells (a Micrometer counter or timer
  * is a set of shared atomics that every core's requests write), and are read by the Prometheus registry at a scrape
  * through this collector.
  */
@@ -82,7 +83,7 @@ final class RequestMeters implements MultiCollector {
         return List.of(REQUESTS, DURATION, ADDED);
     }
 
-    private record StatusCount(int status, String label, ThreadCells cells) {
+    private record StatusCount(int status, String label, LoopCells cells) {
     }
 
     /** One route label's counts by status and its durations. */
@@ -106,7 +107,7 @@ final class RequestMeters implements MultiCollector {
             latency.record(nanos);
         }
 
-        private ThreadCells cells(int status) {
+        private LoopCells cells(int status) {
             for (StatusCount sc : byStatus) {
                 if (sc.status() == status) {
                     return sc.cells();
@@ -115,7 +116,7 @@ final class RequestMeters implements MultiCollector {
             return add(status);
         }
 
-        private synchronized ThreadCells add(int status) {
+        private synchronized LoopCells add(int status) {
             StatusCount[] now = byStatus;
             for (StatusCount sc : now) {
                 if (sc.status() == status) {
@@ -123,7 +124,7 @@ final class RequestMeters implements MultiCollector {
                 }
             }
             StatusCount[] next = Arrays.copyOf(now, now.length + 1);
-            next[now.length] = new StatusCount(status, Integer.toString(status), new ThreadCells(1));
+            next[now.length] = new StatusCount(status, Integer.toString(status), new LoopCells(1));
             byStatus = next;
             return next[now.length].cells();
         }

@@ -3,42 +3,10 @@ package dev.breakwater.dataplane.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
-/** Per-thread cells: exact sums under concurrent adds, threads beyond the owned rows included; histogram buckets. */
-class ThreadCellsTest {
-
-    @Test
-    void concurrentAddsFromMoreThreadsThanOwnRowsSumExactly() throws Exception {
-        ThreadCells cells = new ThreadCells(2);
-        int threads = ThreadCells.OWN_ROWS + 20; // some of them share the last row
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> all = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < 10_000; i++) {
-                    cells.add(0, 1);
-                    cells.add(1, 3);
-                }
-            });
-            th.start();
-            all.add(th);
-        }
-        start.countDown();
-        for (Thread th : all) {
-            th.join();
-        }
-        assertThat(cells.sum(0)).isEqualTo(threads * 10_000L);
-        assertThat(cells.sums()).containsExactly(threads * 10_000L, threads * 30_000L);
-    }
+/** The per-request meters as a scrape shows them: Prometheus histograms (le bounds, cumulative, +Inf, sum). */
+class RequestMetersTest {
 
     @Test
     void aRoutesDurationsLandInCumulativeBucketsWithTheirSum() {
