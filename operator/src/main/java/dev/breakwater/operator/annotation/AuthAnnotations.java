@@ -73,8 +73,13 @@ final class AuthAnnotations {
     static final AnnotationKey<String> AUTH_REALM = both("auth-realm", Parsers.TEXT).doc("text",
             "the realm of `WWW-Authenticate`; default `Authentication Required`, as ingress-nginx", "");
 
+    static final AnnotationKey<Boolean> ENABLE_GLOBAL_AUTH = both("enable-global-auth", Parsers.BOOLEAN).doc(
+            "boolean; default `true`", "`false`: the controller ConfigMap's `global-auth-url` does not apply to the "
+                    + "Ingress (an Ingress with `auth-url` of its own never takes it)", "");
+
     static final List<AnnotationKey<?>> KEYS = List.of(AUTH_URL, AUTH_METHOD, AUTH_SIGNIN, AUTH_SIGNIN_REDIRECT_PARAM,
             AUTH_RESPONSE_HEADERS, AUTH_REQUEST_REDIRECT, AUTH_CACHE_KEY, AUTH_CACHE_DURATION, AUTH_ALWAYS_SET_COOKIE,
+            ENABLE_GLOBAL_AUTH,
             AUTH_CONNECT_TIMEOUT, AUTH_TIMEOUT, AUTH_CACHE_ENTRIES, AUTH_TYPE, AUTH_SECRET, AUTH_SECRET_TYPE, AUTH_REALM);
 
     static final String DEFAULT_REALM = "Authentication Required";
@@ -90,6 +95,7 @@ final class AuthAnnotations {
         }
         boolean[] failClosed = new boolean[1];
         ExternalAuth external = external(r, failClosed);
+        r.get(ENABLE_GLOBAL_AUTH); // checked: a bad value is a warning (the ConfigMap's global-auth-url then applies)
         String secret = null;
         boolean map = false;
         boolean digest = false;

@@ -88,8 +88,16 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
     /** Reads the annotations of {@code object} (in {@code namespace}); problems go to {@code diagnostics}. */
     public static IngressSettings read(String object, String namespace, Map<String, String> annotations,
                                        List<Diagnostic> diagnostics) {
-        AnnotationReader r = new AnnotationReader(object, namespace, annotations == null ? Map.of() : annotations,
-                diagnostics);
+        return read(object, namespace, annotations, ControllerConfig.NONE, diagnostics);
+    }
+
+    /**
+     * Reads the annotations of {@code object} (in {@code namespace}), those it does not set taken from the controller
+     * ConfigMap's {@code config}; problems go to {@code diagnostics}.
+     */
+    public static IngressSettings read(String object, String namespace, Map<String, String> annotations,
+                                       ControllerConfig config, List<Diagnostic> diagnostics) {
+        AnnotationReader r = new AnnotationReader(object, namespace, config.applyTo(annotations), diagnostics);
         warnUnread(r);
         Canary canary = CanaryAnnotations.read(r);
         Auth auth = AuthAnnotations.read(r, canary != null);
