@@ -58,6 +58,14 @@ public final class AnnotationTable {
      * @param notApplied the value is read and checked but has no effect (a warning says so)
      */
     public record Row(String breakwater, String deviations, boolean notApplied) {
+
+        /**
+         * How an Ingress that sets the annotation is served differently: its deviations, unless they only tell how
+         * the defaults differ (they begin "ingress-nginx's default is"), which a value set makes moot.
+         */
+        public String whenSet() {
+            return deviations.startsWith("ingress-nginx's default is") ? "" : deviations;
+        }
     }
 
     /** What Breakwater does with {@code nginx.ingress.kubernetes.io/name}, or null when it does not read it. */

@@ -156,8 +156,8 @@ public record MigrationReport(List<ObjectReport> objects) {
                 } else if (row.notApplied()) {
                     items.add(new Item(name, e.getValue(), Verdict.NOT_SUPPORTED, row.breakwater()));
                 } else {
-                    items.add(new Item(name, e.getValue(), row.deviations().isEmpty() ? Verdict.AS_IS
-                            : Verdict.DIFFERS, row.deviations()));
+                    items.add(new Item(name, e.getValue(), row.whenSet().isEmpty() ? Verdict.AS_IS
+                            : Verdict.DIFFERS, row.whenSet()));
                 }
             }
         }
