@@ -102,15 +102,16 @@ public final class ControllerConfigKeys {
             globalAuth("global-auth-cache-key", AuthAnnotations.AUTH_CACHE_KEY, "as `auth-cache-key`"),
             globalAuth("global-auth-cache-duration", AuthAnnotations.AUTH_CACHE_DURATION, ""),
             globalAuth("global-auth-always-set-cookie", AuthAnnotations.AUTH_ALWAYS_SET_COOKIE, ""),
-            checked(ALLOW_SNIPPET_ANNOTATIONS, "`false`: as ingress-nginx's default; snippets are always refused",
-                    "`true` is a warning: no snippet is ever applied"),
-            checked(GLOBAL_AUTH_SNIPPET, "refused, as every snippet", "a warning; the rest of the global "
-                    + "authentication applies"),
-            checked(SERVER_TOKENS, "`false`: no `Server` header naming the proxy is sent (Breakwater sends none)",
-                    "`true` is a warning: Breakwater never names itself in a `Server` header"),
-            checked(SSL_PROTOCOLS, "`TLSv1.2 TLSv1.3`, `TLSv1.3`, `TLSv1.2`: checked against the protocols "
-                    + "served, TLS 1.2 and 1.3", "any other list is a warning: TLS 1.0, 1.1 and SSL are never "
-                    + "offered, and TLS 1.2 cannot be turned off"));
+            checked(ALLOW_SNIPPET_ANNOTATIONS, "`false`, ingress-nginx's default, is what Breakwater does: snippets are "
+                    + "always refused; `true` is a warning", ""),
+            checked(GLOBAL_AUTH_SNIPPET, "refused, as every snippet (a warning); the rest of the global "
+                    + "authentication applies", ""),
+            checked(SERVER_TOKENS, "`false`: Breakwater adds no `Server` header of its own; `true` is a warning",
+                    "ingress-nginx answers `Server: nginx` in place of the backend's `Server`; Breakwater passes the "
+                    + "backend's on"),
+            checked(SSL_PROTOCOLS, "checked against the protocols served, TLS 1.2 and 1.3: `TLSv1.2 TLSv1.3` (the "
+                    + "default) is what Breakwater does; any other list is a warning (TLS 1.0, 1.1 and SSL are never "
+                    + "offered, TLS 1.2 cannot be turned off)", ""));
 
     private static final Map<String, ConfigKey> BY_NAME = byName();
 

@@ -97,7 +97,20 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
      */
     public static IngressSettings read(String object, String namespace, Map<String, String> annotations,
                                        ControllerConfig config, List<Diagnostic> diagnostics) {
-        AnnotationReader r = new AnnotationReader(object, namespace, config.applyTo(annotations), diagnostics);
+        return read(object, namespace, annotations, config, ref -> null, diagnostics);
+    }
+
+    /**
+     * As {@link #read(String, String, Map, ControllerConfig, List)}, the ConfigMaps annotations name
+     * ({@code auth-proxy-set-headers}) looked up in {@code configMaps} (the data of {@code namespace/name}, or null
+     * when it does not exist).
+     */
+    public static IngressSettings read(String object, String namespace, Map<String, String> annotations,
+                                       ControllerConfig config,
+                                       java.util.function.Function<String, Map<String, String>> configMaps,
+                                       List<Diagnostic> diagnostics) {
+        AnnotationReader r = new AnnotationReader(object, namespace, config.applyTo(annotations), configMaps,
+                diagnostics);
         warnUnread(r);
         Canary canary = CanaryAnnotations.read(r);
         Auth auth = AuthAnnotations.read(r, canary != null);

@@ -80,6 +80,19 @@ final class TableBuilder {
         this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous, checks, trace);
         this.certificates = new HostCertificates(tlsSecrets, trace);
         this.controllerConfig = controllerConfig(snapshot, options.controllerConfigMap(), checks);
+        this.configMaps = snapshot.configMaps();
+    }
+
+    private final List<io.fabric8.kubernetes.api.model.ConfigMap> configMaps;
+
+    /** The data of ConfigMap {@code ref} ({@code namespace/name}; empty for none), or null when it does not exist. */
+    Map<String, String> configMapData(String ref) {
+        for (io.fabric8.kubernetes.api.model.ConfigMap c : configMaps) {
+            if (ref.equals(Compiler.namespace(c) + "/" + c.getMetadata().getName())) {
+                return c.getData() == null ? Map.of() : c.getData();
+            }
+        }
+        return null;
     }
 
     private final dev.breakwater.operator.annotation.ControllerConfig controllerConfig;

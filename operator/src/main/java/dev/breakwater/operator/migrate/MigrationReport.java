@@ -183,7 +183,7 @@ public record MigrationReport(List<ObjectReport> objects) {
                 items.add(new Item(e.getKey(), e.getValue(), Verdict.NOT_SUPPORTED, reasons(own)));
             } else if (!own.isEmpty()) {
                 items.add(new Item(e.getKey(), e.getValue(), Verdict.DIFFERS, reasons(own)));
-            } else if (key.annotation() == null || key.deviations().isEmpty()) {
+            } else if (key.deviations().isEmpty()) {
                 items.add(new Item(e.getKey(), e.getValue(), Verdict.AS_IS, key.breakwater()));
             } else {
                 items.add(new Item(e.getKey(), e.getValue(), Verdict.DIFFERS, key.deviations()));

@@ -175,4 +175,45 @@ class LocalModeControllerConfigTest {
         assertThat(upload(2048)).as("the last good value keeps serving").isEqualTo(200);
         assertThat(upload(5000)).isEqualTo(413);
     }
+
+    @Test
+    void authProxySetHeadersSendsTheConfigMapsHeadersToTheAuthService() throws Exception {
+        writeConfigMap("1m");
+        Files.writeString(dir.resolve("tenant.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: auth-headers}
+                data:
+                  X-Auth-Tenant: shop
+                  X-Client: $remote_addr
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: tenant
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "%s"
+                    nginx.ingress.kubernetes.io/auth-proxy-set-headers: auth-headers
+                spec:
+                  ingressClassName: nginx
+                  rules:
+                  - host: tenant.localhost
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}
+                """.formatted(auth.url("/oauth2/auth")));
+        LocalMode.Reload reload = local.reload();
+        assertThat(reload.outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+        assertThat(reload.messages()).anySatisfy(m -> assertThat(m).contains("Ingress/default/tenant")
+                .contains("auth-proxy-set-headers").contains("data['X-Client']").contains("nginx variable"));
+
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.httpPort() + "/"))
+                .header("Host", "tenant.localhost").header("Cookie", "_oauth2_proxy=valid-dave").build();
+        assertThat(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+        assertThat(auth.seen()).singleElement().satisfies(seen -> {
+            assertThat(seen.header("x-auth-tenant")).isEqualTo("shop");
+            assertThat(seen.header("x-client")).isNull();
+        });
+    }
 }
