@@ -53,8 +53,10 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
             if (key == null) {
                 diagnostics.add(Diagnostic.warning(object, field, name.endsWith("-snippet")
                         ? "snippets are not supported: no value is ever used as configuration text; ignored"
-                        : "this ingress-nginx ConfigMap key is not read by Breakwater and is ignored (see "
-                        + "docs/ingress-nginx-annotations.md#the-controller-configmap)"));
+                        : "this ingress-nginx ConfigMap key is not read by Breakwater and is ignored"
+                        + (ControllerConfigKeys.NOT_READ_BECAUSE.containsKey(name)
+                                ? ": " + ControllerConfigKeys.NOT_READ_BECAUSE.get(name)
+                                : " (see docs/ingress-nginx-annotations.md#the-controller-configmap)")));
                 continue;
             }
             if (value.isEmpty()) {

@@ -113,6 +113,39 @@ public final class ControllerConfigKeys {
                     + "default) is what Breakwater does; any other list is a warning (TLS 1.0, 1.1 and SSL are never "
                     + "offered, TLS 1.2 cannot be turned off)", ""));
 
+    private static final String FORWARDED = "Breakwater sets X-Forwarded-For and X-Real-IP to the connection's client "
+            + "and replaces what the client sent (behind a load balancer, the data plane's --proxy-protocol-from "
+            + "gives the client's address)";
+    private static final String LIMITS = "the data plane's own connection limits and timeouts apply (docs/proxy.md)";
+
+    /**
+     * Why some keys ingress-nginx users set often are not read: the reason their warning gives, by key. Every key
+     * not in {@link #ALL} is a warning; these say why.
+     */
+    public static final Map<String, String> NOT_READ_BECAUSE = Map.ofEntries(
+            Map.entry("use-forwarded-headers", FORWARDED),
+            Map.entry("forwarded-for-header", FORWARDED),
+            Map.entry("compute-full-forwarded-for", FORWARDED),
+            Map.entry("proxy-real-ip-cidr", FORWARDED),
+            Map.entry("enable-real-ip", FORWARDED),
+            Map.entry("ssl-ciphers", "Breakwater offers the TLS 1.2 and 1.3 cipher suites of its TLS provider"),
+            Map.entry("keep-alive", LIMITS),
+            Map.entry("keep-alive-requests", LIMITS),
+            Map.entry("upstream-keepalive-connections", LIMITS),
+            Map.entry("upstream-keepalive-time", LIMITS),
+            Map.entry("upstream-keepalive-timeout", LIMITS),
+            Map.entry("upstream-keepalive-requests", LIMITS),
+            Map.entry("large-client-header-buffers", "the data plane's request-head limits apply (docs/proxy.md)"),
+            Map.entry("log-format-upstream", "the access log's format is the data plane's --access-log json|text "
+                    + "(docs/observability.md)"),
+            Map.entry("add-headers", "response headers for every Ingress are not set from a ConfigMap; a Route's "
+                    + "filters set them per route"),
+            Map.entry("proxy-set-headers", "request headers for every Ingress are not set from a ConfigMap; a "
+                    + "Route's filters set them per route"),
+            Map.entry("hide-headers", "response headers are not removed for every Ingress; a Route's filters "
+                    + "remove them per route"),
+            Map.entry("custom-http-errors", "custom error pages are not served from the ConfigMap"));
+
     private static final Map<String, ConfigKey> BY_NAME = byName();
 
     private ControllerConfigKeys() {

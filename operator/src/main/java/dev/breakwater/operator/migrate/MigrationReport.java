@@ -178,7 +178,10 @@ public record MigrationReport(List<ObjectReport> objects) {
             List<Diagnostic> own = diagnostics.stream().filter(d -> field.equals(d.field())).toList();
             ControllerConfigKeys.ConfigKey key = ControllerConfigKeys.key(e.getKey());
             if (key == null) {
-                items.add(new Item(e.getKey(), e.getValue(), Verdict.NOT_SUPPORTED, "ignored, with a warning"));
+                items.add(new Item(e.getKey(), e.getValue(), Verdict.NOT_SUPPORTED, e.getKey().endsWith("-snippet")
+                        ? "snippets are refused (a warning)" : "ignored, with a warning"
+                        + (ControllerConfigKeys.NOT_READ_BECAUSE.containsKey(e.getKey())
+                                ? ": " + ControllerConfigKeys.NOT_READ_BECAUSE.get(e.getKey()) : "")));
             } else if (own.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR)) {
                 items.add(new Item(e.getKey(), e.getValue(), Verdict.NOT_SUPPORTED, reasons(own)));
             } else if (!own.isEmpty()) {

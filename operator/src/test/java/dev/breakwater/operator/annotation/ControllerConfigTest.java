@@ -170,17 +170,27 @@ class ControllerConfigTest {
     }
 
     @Test
+    void theReasonsOfKeysNotReadNameKeysIngressNginxHasAndBreakwaterDoesNotRead() {
+        assertThat(ControllerConfigKeys.NOT_READ_BECAUSE.keySet()).doesNotContainAnyElementsOf(
+                ControllerConfigKeys.names());
+    }
+
+    @Test
     void everyKeyNotReadIsAWarningNamingIt() {
         ControllerConfig c = read(Map.of("use-geoip2", "true", "main-snippet", "worker_processes 2;",
-                "custom-http-errors", "404,503", "proxy-body-size", ""));
+                "custom-http-errors", "404,503", "proxy-body-size", "", "use-forwarded-headers", "true"));
 
         assertThat(c.defaults()).isEmpty();
         assertThat(messages()).containsExactlyInAnyOrder(
                 CM + " data['custom-http-errors']: this ingress-nginx ConfigMap key is not read by Breakwater and is "
-                        + "ignored (see docs/ingress-nginx-annotations.md#the-controller-configmap)",
+                        + "ignored: custom error pages are not served from the ConfigMap",
                 CM + " data['use-geoip2']: this ingress-nginx ConfigMap key is not read by Breakwater and is ignored "
                         + "(see docs/ingress-nginx-annotations.md#the-controller-configmap)",
                 CM + " data['main-snippet']: snippets are not supported: no value is ever used as configuration "
-                        + "text; ignored");
+                        + "text; ignored",
+                CM + " data['use-forwarded-headers']: this ingress-nginx ConfigMap key is not read by Breakwater and "
+                        + "is ignored: Breakwater sets X-Forwarded-For and X-Real-IP to the connection's client and "
+                        + "replaces what the client sent (behind a load balancer, the data plane's "
+                        + "--proxy-protocol-from gives the client's address)");
     }
 }
