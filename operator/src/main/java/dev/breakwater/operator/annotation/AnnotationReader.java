@@ -34,8 +34,7 @@ final class AnnotationReader {
 
     /** The data of the ConfigMap {@code ref} ({@code namespace/name}; empty data for none), or null when missing. */
     Map<String, String> configMap(String ref) {
-        Map<String, String> data = configMaps.apply(ref);
-        return data;
+        return configMaps.apply(ref);
     }
 
     String object() {
