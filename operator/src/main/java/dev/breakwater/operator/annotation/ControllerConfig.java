@@ -81,6 +81,11 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                 (key.globalAuth() ? globalAuth : defaults).put(key.annotationName(), value);
             }
         }
+        // hsts-max-age and the others without hsts: HSTS is on, ingress-nginx's default for the key
+        String hsts = TlsAnnotations.HSTS.oursName();
+        if (!defaults.containsKey(hsts) && defaults.keySet().stream().anyMatch(k -> k.startsWith(hsts + "-"))) {
+            defaults.put(hsts, "true");
+        }
         if (globalAuth.isEmpty() || !globalAuth.containsKey(AuthAnnotations.AUTH_URL.nginxName())) {
             for (String k : globalAuth.keySet()) {
                 diagnostics.add(Diagnostic.warning(object, "data['global-" + k.substring(AnnotationTable.NGINX

@@ -104,6 +104,17 @@ class ControllerConfigTest {
     }
 
     @Test
+    void hstsOptionsWithoutHstsTurnItOnAsIngressNginxsDefaultDoes() {
+        ControllerConfig c = read(Map.of("hsts-max-age", "600"));
+
+        assertThat(diagnostics).isEmpty();
+        assertThat(c.defaults()).containsEntry("breakwater.dev/hsts", "true")
+                .containsEntry("breakwater.dev/hsts-max-age", "600");
+        assertThat(read(Map.of("hsts", "false", "hsts-max-age", "600")).defaults())
+                .containsEntry("breakwater.dev/hsts", "false");
+    }
+
+    @Test
     void globalAuthCompanionsWithoutTheUrlAreWarnings() {
         ControllerConfig c = read(Map.of("global-auth-signin", "https://login.example.com/start"));
 
