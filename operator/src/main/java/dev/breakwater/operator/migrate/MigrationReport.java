@@ -192,8 +192,10 @@ public record MigrationReport(List<ObjectReport> objects) {
                 items.add(new Item(e.getKey(), e.getValue(), Verdict.DIFFERS, key.deviations()));
             }
         }
+        boolean noHsts = "false".equalsIgnoreCase(String.valueOf(set.get("hsts")).trim());
         for (ControllerConfigKeys.ConfigKey key : ControllerConfigKeys.ALL) {
-            if (!key.unset().isEmpty() && !set.containsKey(key.name())) {
+            boolean moot = noHsts && key.name().startsWith("hsts-"); // no HSTS: how it would be sent does not matter
+            if (!key.unset().isEmpty() && !set.containsKey(key.name()) && !moot) {
                 items.add(new Item(key.name(), null, Verdict.DIFFERS, key.unset()));
             }
         }

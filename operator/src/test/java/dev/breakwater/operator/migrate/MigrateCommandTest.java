@@ -98,6 +98,19 @@ class MigrateCommandTest {
     }
 
     @Test
+    void withoutHstsHowItWouldBeSentIsNotADifference(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("cm.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
+                data: {hsts: "false", proxy-body-size: 1m}
+                """);
+
+        assertThat(migrate(dir.toString())).as(out.toString()).isZero();
+        assertThat(out.toString()).doesNotContain("hsts-include-subdomains");
+    }
+
+    @Test
     void mistakesAreUsageErrors(@TempDir Path dir) {
         assertThat(migrate()).isEqualTo(2);
         assertThat(err.toString()).contains("give a DIR or --from-cluster (one of them)");
