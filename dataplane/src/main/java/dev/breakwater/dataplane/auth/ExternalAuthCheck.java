@@ -152,6 +152,9 @@ final class ExternalAuthCheck {
         headers.remove(HttpHeaderNames.EXPECT);
         headers.remove(HttpHeaderNames.CONTENT_TYPE);
         forwarded.set(headers, request);
+        if (auth.requestHeaders() != null) {
+            auth.requestHeaders().forEach(headers::set);
+        }
         headers.set(HttpHeaderNames.HOST, auth.authority());
         headers.set(X_ORIGINAL_URL, originalUrl(request, originalTarget));
         headers.set(X_ORIGINAL_METHOD, request.request().method().name());

@@ -25,9 +25,12 @@ import java.util.regex.Pattern;
  * @param l4Sources            the ingress-nginx TCP and UDP services ConfigMaps to read ({@link L4Sources#NONE}: none)
  * @param gatewayPorts         the ports a Gateway's HTTP and HTTPS listeners may name: those the data planes are
  *                             reached on ({@link GatewayPorts#DEFAULT}: 80 and 443)
+ * @param controllerConfigMap  ingress-nginx's controller ConfigMap ({@code --configmap}) as {@code namespace/name},
+ *                             whose keys set the defaults of every Ingress; null for none
  */
 public record CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
-                              Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts) {
+                              Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts,
+                              String controllerConfigMap) {
 
     /** Our controller name, written in the {@code spec.controller} of our IngressClasses. */
     public static final String DEFAULT_CONTROLLER_NAME = "breakwater.dev/ingress-controller";
@@ -54,6 +57,23 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
         alsoServedClasses = java.util.Collections.unmodifiableSortedSet(names);
         l4Sources = l4Sources == null ? L4Sources.NONE : l4Sources;
         gatewayPorts = gatewayPorts == null ? GatewayPorts.DEFAULT : gatewayPorts;
+        if (controllerConfigMap != null && !REF.matcher(controllerConfigMap).matches()) {
+            throw new IllegalArgumentException("controllerConfigMap: '" + controllerConfigMap
+                    + "' (expected: NAMESPACE/NAME of a ConfigMap)");
+        }
+    }
+
+    private static final Pattern REF = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+
+    public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
+                           Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts) {
+        this(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, gatewayPorts, null);
+    }
+
+    /** The same options, reading ingress-nginx's controller ConfigMap {@code ref} ({@code namespace/name}; null: none). */
+    public CompilerOptions withControllerConfigMap(String ref) {
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources,
+                gatewayPorts, ref);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
@@ -63,7 +83,8 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /** The same options, Gateway listeners served on these ports. */
     public CompilerOptions withGatewayPorts(GatewayPorts ports) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, ports);
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, ports,
+                controllerConfigMap);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
@@ -73,7 +94,8 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /** The same options, reading these TCP and UDP services ConfigMaps. */
     public CompilerOptions withL4Sources(L4Sources sources) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, sources, gatewayPorts);
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, sources, gatewayPorts,
+                controllerConfigMap);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now) {
@@ -113,7 +135,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
     /** The same options, checking certificates against {@code time}. */
     public CompilerOptions at(Instant time) {
         return new CompilerOptions(controllerName, implicitDefaultClass, time, alsoServedClasses, l4Sources,
-                gatewayPorts);
+                gatewayPorts, controllerConfigMap);
     }
 
     /**
@@ -124,6 +146,6 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
      */
     public CompilerOptions alsoServing(Collection<String> names) {
         return new CompilerOptions(controllerName, implicitDefaultClass, now, Set.copyOf(names), l4Sources,
-                gatewayPorts);
+                gatewayPorts, controllerConfigMap);
     }
 }

@@ -76,6 +76,12 @@ public final class LocalCommand implements Callable<Integer> {
                     + "namespace/service:port[:PROXY][:PROXY] (default: none).")
     String tcpServices;
 
+    @Option(names = "--configmap", paramLabel = "NAMESPACE/NAME",
+            description = "ingress-nginx's controller ConfigMap in DIR: its keys (proxy-body-size, hsts, "
+                    + "global-auth-url ...) set the defaults of every Ingress; keys not read are warnings "
+                    + "(default: none).")
+    String controllerConfigMap;
+
     @Option(names = "--udp-services-configmap", paramLabel = "NAMESPACE/NAME",
             description = "ingress-nginx's UDP services ConfigMap in DIR (default: none).")
     String udpServices;
@@ -181,25 +187,39 @@ public final class LocalCommand implements Callable<Integer> {
             throw CommandLines.usageError(spec.commandLine(), e.getMessage().replace("tcpServices:",
                     "--tcp-services-configmap:").replace("udpServices:", "--udp-services-configmap:"));
         }
+        try {
+            CompilerOptions.local().withControllerConfigMap(controllerConfigMap);
+        } catch (IllegalArgumentException e) {
+            throw CommandLines.usageError(spec.commandLine(), e.getMessage().replace("controllerConfigMap:",
+                    "--configmap:"));
+        }
         return new LocalOptions(dir, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
-                List.copyOf(alsoServe), l4);
+                List.copyOf(alsoServe), l4, controllerConfigMap);
     }
 
     /** Parsed options of {@code local}. */
     public record LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
                                String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses,
-                               L4Sources l4Sources) {
+                               L4Sources l4Sources, String controllerConfigMap) {
 
         public LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
                             String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses) {
             this(directory, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
-                    alsoServedClasses, L4Sources.NONE);
+                    alsoServedClasses, L4Sources.NONE, null);
+        }
+
+        public LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
+                            String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses,
+                            L4Sources l4Sources) {
+            this(directory, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
+                    alsoServedClasses, l4Sources, null);
         }
 
         /** Local mode's compiler options, with the classes {@code --also-serve-class} names. */
         public CompilerOptions compilerOptions() {
             return CompilerOptions.local().alsoServing(alsoServedClasses)
-                    .withL4Sources(l4Sources == null ? L4Sources.NONE : l4Sources);
+                    .withL4Sources(l4Sources == null ? L4Sources.NONE : l4Sources)
+                    .withControllerConfigMap(controllerConfigMap);
         }
 
         /** The options after {@code local}; a mistake is reported with the usage, and the JVM exits with 2. */
