@@ -44,7 +44,7 @@ ns=breakwater-system
 FEATURES=Gateway,HTTPRoute,ReferenceGrant,HTTPRouteQueryParamMatching,HTTPRouteMethodMatching,\
 HTTPRouteResponseHeaderModification,HTTPRouteHostRewrite,HTTPRoutePathRewrite,HTTPRouteSchemeRedirect,\
 HTTPRoutePathRedirect,HTTPRoutePortRedirect,HTTPRoute303RedirectStatusCode,HTTPRoute307RedirectStatusCode,\
-HTTPRoute308RedirectStatusCode,HTTPRouteParentRefPort
+HTTPRoute308RedirectStatusCode
 
 run_test='' skip_tests='' report='' keep=0 build=1
 while (( $# )); do
@@ -60,6 +60,7 @@ done
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 [[ -n $report ]] || report=$work/report.yaml
+mkdir -p "$(dirname "$report")"
 report=$(cd "$(dirname "$report")" && pwd)/$(basename "$report")
 (( EUID == 0 )) || die "needs root (the cluster does)"
 command -v go >/dev/null || die "Go is needed (the suite, echo-basic and helm are built from the Go module proxy)"
@@ -157,8 +158,14 @@ dataplane:
   ports: {http: 80, https: 443}
   resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 1Gi}}
 EOF
+existed=0
+"$helm" status breakwater --namespace "$ns" >/dev/null 2>&1 && existed=1
 "$helm" upgrade --install breakwater "$root/charts/breakwater" --namespace "$ns" --create-namespace \
     --values "$values" --wait --timeout 5m >&2
+if (( existed )); then
+    # a cluster kept from a run before (--keep): the images were imported again under the same tags
+    "$kubectl" -n "$ns" rollout restart deploy/breakwater-operator ds/breakwater-dataplane >&2
+fi
 "$kubectl" -n "$ns" rollout status deploy/breakwater-operator --timeout=180s >&2
 "$kubectl" -n "$ns" rollout status ds/breakwater-dataplane --timeout=180s >&2
 "$kubectl" apply -f - >&2 <<EOF
