@@ -24,7 +24,7 @@
 #
 # Env: GATEWAY_API_VERSION (v1.6.3), GWCONF_DIR (~/.cache/breakwater/gateway-conformance/<version>), HELM_VERSION
 # (v3.22.0), GWCONF_TIMEOUT (go test -timeout, 90m), BREAKWATER_VERSION (the report's implementation version:
-# the root pom's).
+# the root pom's), BREAKWATER_URL (the report's implementation URL, https://breakwater.dev).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -138,6 +138,8 @@ cleanup() {
 }
 kubeconfig=/var/tmp/breakwater-cluster/kubeconfig
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 t=$(date +%s)
 kubeconfig=$("$here/kube-cluster-local.sh" up | tail -n 1)
 export KUBECONFIG=$kubeconfig
@@ -180,7 +182,7 @@ EOF
 # --- the suite ------------------------------------------------------------------------------------------------
 bw_version=${BREAKWATER_VERSION:-$(sed -n '0,/<version>/s:.*<version>\([^<]*\)</version>.*:\1:p' "$root/pom.xml")}
 args=(--gateway-class=breakwater --conformance-profiles=GATEWAY-HTTP --supported-features="$FEATURES"
-    --organization=breakwater --project=breakwater --url=https://github.com/breakwater/breakwater
+    --organization=breakwater --project=breakwater --url="${BREAKWATER_URL:-https://breakwater.dev}"
     --version="$bw_version" --contact=breakwater-maintainers --mode=default --report-output="$report"
     --cleanup-base-resources=false)
 [[ -z $run_test ]] || args+=(--run-test="$run_test")
