@@ -93,6 +93,22 @@ class TlsTest {
         assertThat(proxy.tlsProvider()).isIn("OPENSSL", "JDK");
     }
 
+    @Test
+    void aCertificateForStarServesEveryNameNoOtherCertificateServesInsteadOfTheDefault() throws Exception {
+        // a Gateway's HTTPS listener without hostname: its certificate is the one for every other name
+        proxy.apply(Tables.builder().build(List.of(
+                pki.server("a.example.com").forHosts("default/a", "a.example.com"),
+                pki.server("any.example.org").forHosts("default/any", "*"))));
+
+        assertThat(cn(handshake("a.example.com"))).contains("CN=a.example.com");
+        assertThat(cn(handshake("unknown.example.com"))).contains("CN=any.example.org");
+        assertThat(cn(handshake(null))).contains("CN=any.example.org");
+
+        proxy.apply(Tables.builder().build(List.of(pki.server("a.example.com").forHosts("default/a",
+                "a.example.com"))));
+        assertThat(cn(handshake("unknown.example.com"))).contains("breakwater.invalid");
+    }
+
     private static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();

@@ -7,7 +7,8 @@ import java.util.Objects;
  * A server certificate and its key, from a {@code kubernetes.io/tls} Secret.
  *
  * @param name             {@code namespace/secret}
- * @param hosts            the SNI names it serves: exact names and {@code *.} wildcards, lower case
+ * @param hosts            the SNI names it serves: exact names and {@code *.} wildcards, lower case; {@code *}: every
+ *                         name no other certificate serves, instead of the data plane's default certificate
  * @param certificateChain PEM, leaf first
  * @param privateKey       PEM (PKCS#1, PKCS#8 or SEC1 EC)
  */

@@ -12,10 +12,15 @@ import java.util.Objects;
  *                 leading DNS label ({@code *.example.com}), or {@code *} for requests no other host matches
  * @param routes     in precedence order: the first route whose match accepts a request serves it
  * @param clientAuth client certificates asked for in TLS handshakes for this host, or null for none
+ * @param multiLabelWildcard for a wildcard host: true when it also covers several leading labels
+ *                 ({@code *.example.com} serving {@code a.b.example.com}, as Gateway API hostnames do), where a more
+ *                 specific wildcard or an exact host does not take the name; null (false): exactly one label, as
+ *                 Ingress hosts. Ignored for other hosts
  * @param hash       SHA-256 (hex) of the host's encoding, computed once when the host is made (null: compute it);
  *                   not encoded: a reader computes it from what it decodes ({@link TableCodec#partHash})
  */
-public record VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth, @JsonIgnore String hash) {
+public record VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth, Boolean multiLabelWildcard,
+                          @JsonIgnore String hash) {
 
     public static final String CATCH_ALL = "*";
 
@@ -25,17 +30,24 @@ public record VirtualHost(String hostname, List<Route> routes, ClientAuth client
             throw new IllegalArgumentException("hostname: " + hostname + " (expected: lower case)");
         }
         routes = List.copyOf(routes);
+        if (!Boolean.TRUE.equals(multiLabelWildcard)) {
+            multiLabelWildcard = null; // one encoding for "no": a table keeps its bytes and hash
+        }
         if (hash == null) {
-            hash = TableCodec.partHash(new VirtualHost(hostname, routes, clientAuth, ""));
+            hash = TableCodec.partHash(new VirtualHost(hostname, routes, clientAuth, multiLabelWildcard, ""));
         }
     }
 
+    public VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth, String hash) {
+        this(hostname, routes, clientAuth, null, hash);
+    }
+
     public VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth) {
-        this(hostname, routes, clientAuth, null);
+        this(hostname, routes, clientAuth, null, null);
     }
 
     public VirtualHost(String hostname, List<Route> routes) {
-        this(hostname, routes, null, null);
+        this(hostname, routes, null, null, null);
     }
 
     @JsonIgnore
@@ -46,5 +58,11 @@ public record VirtualHost(String hostname, List<Route> routes, ClientAuth client
     @JsonIgnore
     public boolean isWildcard() {
         return hostname.startsWith("*.");
+    }
+
+    /** A wildcard host that also covers several leading labels. */
+    @JsonIgnore
+    public boolean coversSeveralLabels() {
+        return isWildcard() && Boolean.TRUE.equals(multiLabelWildcard);
     }
 }

@@ -74,6 +74,29 @@ class TableCodecTest {
     }
 
     @Test
+    void aMultiLabelWildcardIsEncodedOnlyWhenSet() {
+        List<Route> routes = List.of(new Route("r", "HTTPRoute/d/r", RouteMatch.path(PathMatch.prefix("/")),
+                RouteAction.Forward.to("c"), RoutePolicy.DEFAULTS));
+        List<Cluster> clusters = List.of(new Cluster("c", null, List.of(Endpoint.ready("10.0.0.1", 80))));
+        RoutingTable one = RoutingTable.of(List.of(new VirtualHost("*.a.com", routes)), clusters, List.of());
+        RoutingTable no = RoutingTable.of(List.of(new VirtualHost("*.a.com", routes, null, false, null)), clusters,
+                List.of());
+        RoutingTable several = RoutingTable.of(List.of(new VirtualHost("*.a.com", routes, null, true, null)),
+                clusters, List.of());
+
+        // a table written before the field existed keeps its bytes, and so its hash
+        assertThat(TableCodec.encodeToString(no)).isEqualTo(TableCodec.encodeToString(one))
+                .doesNotContain("multiLabelWildcard");
+        assertThat(no.hash()).isEqualTo(one.hash());
+        assertThat(TableCodec.encodeToString(several)).contains("\"multiLabelWildcard\":true");
+        assertThat(several.hash()).isNotEqualTo(one.hash());
+        VirtualHost decoded = TableCodec.decode(TableCodec.encode(several)).virtualHosts().get(0);
+        assertThat(decoded.coversSeveralLabels()).isTrue();
+        assertThat(new VirtualHost("a.com", routes, null, true, null).coversSeveralLabels())
+                .as("only a wildcard covers labels").isFalse();
+    }
+
+    @Test
     void sendTimeoutIsEncodedOnlyWhenSet() {
         RoutePolicy old = RoutePolicy.builder().connectTimeoutMillis(1000L).responseTimeoutMillis(30_000L).build();
         RoutePolicy withSend = old.withSendTimeoutMillis(5_000L);

@@ -19,7 +19,8 @@ import java.util.Map;
  * A routing table compiled for lookup. Immutable once built, so any number of event loops read it
  * without locks; a table swap replaces the whole router.
  *
- * <p>Host selection: the exact host, else the {@code *.} wildcard covering its first label, else the
+ * <p>Host selection: the exact host, else the {@code *.} wildcard covering its first label, else the wildcards
+ * that cover several labels ({@link VirtualHost#coversSeveralLabels()}, Gateway API's), longest suffix first, else the
  * catch-all host {@code *}. The port in the Host header is ignored, and so are case and a trailing dot.
  * Within the host, the first route (in table order) whose match accepts the request serves it.
  *
@@ -35,6 +36,8 @@ public final class Router {
     private final RoutingTable table;
     private final Map<String, CompiledRoute[]> exactHosts = new HashMap<>();
     private final Map<String, CompiledRoute[]> wildcardHosts = new HashMap<>();
+    /** The wildcards of {@link #wildcardHosts} that also cover several leading labels, by their suffix. */
+    private final Map<String, CompiledRoute[]> multiLabelWildcards = new HashMap<>();
     private final CompiledRoute[] catchAll;
     private final Map<String, CompiledCluster> clusters = new LinkedHashMap<>();
     /** The compiled routes of each virtual host, by its hash: what a next router may keep. */
@@ -104,6 +107,9 @@ public final class Router {
                 any = routes;
             } else if (vh.isWildcard()) {
                 wildcardHosts.put(vh.hostname().substring(2), routes);
+                if (vh.coversSeveralLabels()) {
+                    multiLabelWildcards.put(vh.hostname().substring(2), routes);
+                }
             } else {
                 exactHosts.put(vh.hostname(), routes);
             }
@@ -205,6 +211,14 @@ public final class Router {
                 routes = wildcardHosts.get(host.substring(dot + 1));
                 if (routes != null) {
                     return routes;
+                }
+                if (!multiLabelWildcards.isEmpty()) {
+                    for (int d = host.indexOf('.', dot + 1); d > 0; d = host.indexOf('.', d + 1)) {
+                        routes = multiLabelWildcards.get(host.substring(d + 1));
+                        if (routes != null) {
+                            return routes;
+                        }
+                    }
                 }
             }
         }

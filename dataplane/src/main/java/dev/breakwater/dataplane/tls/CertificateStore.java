@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * The server contexts of one table, by SNI name: the exact name, else the {@code *.} wildcard covering its
- * first label, else the default certificate. A host whose virtual host asks for client certificates gets a
+ * first label, else the table's certificate for {@code *} (a Gateway's HTTPS listener without a hostname), else the
+ * default certificate. A host whose virtual host asks for client certificates gets a
  * context that asks for them (with the table's certificate for that host, or the default one).
  */
 public final class CertificateStore {
@@ -24,7 +25,7 @@ public final class CertificateStore {
 
     private final Map<String, Entry> exact = new HashMap<>();
     private final Map<String, Entry> wildcard = new HashMap<>();
-    private final Entry fallback;
+    private Entry fallback;
 
     private CertificateStore(Entry fallback) {
         this.fallback = fallback;
@@ -50,6 +51,10 @@ public final class CertificateStore {
                 String h = host.toLowerCase(Locale.ROOT);
                 if (!covered.add(h)) {
                     continue; // the first certificate naming a host serves it
+                }
+                if (h.equals(VirtualHost.CATCH_ALL)) {
+                    store.fallback = new Entry(contexts.server(c, null), c.name(), null);
+                    continue;
                 }
                 ClientAuth auth = clientAuth.get(h);
                 store.put(h, new Entry(contexts.server(c, auth), c.name(), auth));

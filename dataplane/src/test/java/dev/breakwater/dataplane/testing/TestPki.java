@@ -113,6 +113,15 @@ public final class TestPki {
     }
 
     public Issued issue(KeyForm form, Duration validity, String commonName, String... dnsNames) {
+        GeneralName[] names = new GeneralName[dnsNames.length];
+        for (int i = 0; i < dnsNames.length; i++) {
+            names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+        }
+        return issueWithNames(form, validity, commonName, names);
+    }
+
+    /** A server certificate whose subjectAltName holds exactly {@code names} (of any kind), CN {@code commonName}. */
+    public Issued issueWithNames(KeyForm form, Duration validity, String commonName, GeneralName... names) {
         try {
             KeyPair keys = keys(form);
             Instant now = Instant.now();
@@ -122,11 +131,7 @@ public final class TestPki {
                     serial(), Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + commonName + ",O=Test"),
                     keys.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            if (dnsNames.length > 0) {
-                GeneralName[] names = new GeneralName[dnsNames.length];
-                for (int i = 0; i < dnsNames.length; i++) {
-                    names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
-                }
+            if (names.length > 0) {
                 b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             }
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(

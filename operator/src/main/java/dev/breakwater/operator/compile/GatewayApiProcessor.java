@@ -90,6 +90,7 @@ final class GatewayApiProcessor implements Processor {
         Set<String> hosts = new LinkedHashSet<>();
         List<GatewayListeners.ListenerModel> served = new ArrayList<>();
         List<List<String>> servedHosts = new ArrayList<>();
+        List<GatewayListeners.ListenerModel> counted = new ArrayList<>();
         for (ParentReference p : parentRefs) {
             String group = p.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : p.getGroup();
             String kind = p.getKind() == null ? "Gateway" : p.getKind();
@@ -102,7 +103,7 @@ final class GatewayApiProcessor implements Processor {
             }
             GatewayApiStatus.ParentRef ref = new GatewayApiStatus.ParentRef(p.getGroup(), p.getKind(),
                     p.getNamespace(), p.getName(), p.getSectionName(), p.getPort());
-            parents.add(parent(ref, gateway, namespace, hostnames, hosts, served, servedHosts));
+            parents.add(parent(ref, gateway, namespace, hostnames, hosts, served, servedHosts, counted));
         }
         if (parents.isEmpty()) {
             return;
@@ -123,6 +124,11 @@ final class GatewayApiProcessor implements Processor {
                 plain.addAll(servedHosts.get(k));
             }
         }
+        if (rejected == null) {
+            // a listener counts the routes attached to it that are accepted (their hostnames intersect), whether
+            // or not it serves them (one with an unusable certificate still counts)
+            counted.forEach(l -> l.attachedRoutes++);
+        }
         if (!hosts.isEmpty() && rejected == null) {
             for (int i = 0; i < rules.size(); i++) {
                 HttpRouteRules.Backends b = addRule(c, i, rules.get(i), List.copyOf(hosts), plain);
@@ -133,6 +139,19 @@ final class GatewayApiProcessor implements Processor {
             }
             for (int k = 0; k < served.size(); k++) {
                 served.get(k).routeHosts.addAll(servedHosts.get(k));
+            }
+        } else {
+            // nothing is served, but ResolvedRefs still says whether its backendRefs could be
+            for (int i = 0; i < rules.size() && resolvedReason == null; i++) {
+                HTTPRouteRule rule = rules.get(i);
+                if (rule.getFilters() != null && rule.getFilters().stream()
+                        .anyMatch(f -> "RequestRedirect".equals(f.getType()))) {
+                    continue;
+                }
+                HttpRouteRules.Backends b = HttpRouteRules.backends(c, "spec.rules[" + i + "]", rule.getBackendRefs(),
+                        table.backends(), grants);
+                resolvedReason = b.reason();
+                resolvedMessage = b.message();
             }
         }
         RouteStatusReport.Condition resolved = resolvedReason == null
@@ -154,7 +173,8 @@ final class GatewayApiProcessor implements Processor {
     private GatewayApiStatus.ParentReport parent(GatewayApiStatus.ParentRef ref, GatewayListeners.GatewayModel gateway,
                                                  String namespace, List<String> hostnames, Set<String> hosts,
                                                  List<GatewayListeners.ListenerModel> served,
-                                                 List<List<String>> servedHosts) {
+                                                 List<List<String>> servedHosts,
+                                                 List<GatewayListeners.ListenerModel> counted) {
         RouteStatusReport.Condition pendingResolved = condition(RouteStatusReport.RESOLVED_REFS, true,
                 "ResolvedRefs", "");
         if (gateway.problem != null) {
@@ -184,12 +204,14 @@ final class GatewayApiProcessor implements Processor {
         boolean anyServing = false;
         boolean anyHost = false;
         for (GatewayListeners.ListenerModel l : attached) {
-            l.attachedRoutes++;
+            List<String> found = ListenerHostnames.intersect(l.hostname, hostnames);
+            if (!found.isEmpty()) {
+                counted.add(l);
+            }
             if (!l.serves()) {
                 continue;
             }
             anyServing = true;
-            List<String> found = ListenerHostnames.intersect(l.hostname, hostnames);
             if (!found.isEmpty()) {
                 anyHost = true;
                 hosts.addAll(found);
@@ -290,6 +312,7 @@ final class GatewayApiProcessor implements Processor {
                     route = new Route(name, c.object, match, RouteProcessor.FAIL_CLOSED, policy);
                 }
                 table.routes().add(host, new RouteCandidate(route, c.rank, i, m));
+                table.multiLabelWildcard(host);
             }
         }
         return backends;
@@ -302,13 +325,12 @@ final class GatewayApiProcessor implements Processor {
                 if (l.certificate == null || !l.serves()) {
                     continue;
                 }
-                List<String> certHosts = l.hostname != null ? List.of(l.hostname)
-                        : l.routeHosts.stream().filter(h -> !h.equals(VirtualHost.CATCH_ALL)).toList();
-                if (certHosts.isEmpty()) {
-                    table.warning(g.object, l.field() + ".hostname", "an HTTPS listener without a hostname serves "
-                            + "its certificate to the hostnames of its routes, and none has one: clients get the "
-                            + "default certificate");
-                    continue;
+                // without a hostname, the listener takes every name: its certificate serves its routes' hostnames
+                // and, as the catch-all certificate, every name no other certificate serves
+                List<String> certHosts = l.hostname != null ? List.of(l.hostname) : List.of(VirtualHost.CATCH_ALL);
+                if (l.hostname == null) {
+                    certHosts = new ArrayList<>(certHosts);
+                    certHosts.addAll(l.routeHosts.stream().filter(h -> !h.equals(VirtualHost.CATCH_ALL)).toList());
                 }
                 table.certificates().use(g.object, l.certificate, certHosts, l.field() + ".tls.certificateRefs",
                         l.field() + ".hostname", table.diagnostics());

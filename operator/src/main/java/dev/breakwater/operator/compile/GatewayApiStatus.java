@@ -84,7 +84,8 @@ public record GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<Gat
      * One listener of a Gateway.
      *
      * @param supportedKinds the route kinds it takes, {@code group/kind} ({@code gateway.networking.k8s.io/HTTPRoute})
-     * @param attachedRoutes how many routes its {@code allowedRoutes} let attach and whose parentRefs select it
+     * @param attachedRoutes how many accepted routes its {@code allowedRoutes} let attach, whose parentRefs select it
+     *                       and whose hostnames intersect its own
      * @param accepted       {@code Accepted}
      * @param resolvedRefs   {@code ResolvedRefs}
      * @param conflicted     {@code Conflicted}

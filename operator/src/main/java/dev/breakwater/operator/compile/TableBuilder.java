@@ -14,6 +14,7 @@ import dev.breakwater.routing.VirtualHost;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +51,7 @@ final class TableBuilder {
     private final TlsSecrets tlsSecrets;
     private final HostCertificates certificates;
     private final HostRoutes routes;
+    private final Set<String> multiLabelWildcards = new HashSet<>();
     private final CompileTrace trace;
     private final Map<String, Route> hostFallbacks = new HashMap<>();
     private ClusterDefault clusterDefault;
@@ -212,6 +214,16 @@ final class TableBuilder {
         this.l4 = routes;
     }
 
+    /**
+     * Makes the wildcard {@code host} cover several leading labels too, as a Gateway API hostname does
+     * ({@link VirtualHost#multiLabelWildcard}); an Ingress's or Route's wildcard covers one.
+     */
+    void multiLabelWildcard(String host) {
+        if (host.startsWith("*.")) {
+            multiLabelWildcards.add(host);
+        }
+    }
+
     /** The status facts of the Gateway API objects ({@link GatewayApiProcessor}). */
     void gatewayApi(GatewayApiStatus status) {
         this.gatewayApi = status;
@@ -264,7 +276,8 @@ final class TableBuilder {
                     forward.backends().forEach(b -> clusterNames.add(b.cluster()));
                 }
             }
-            virtualHosts.add(new VirtualHost(host, hostRoutes, clientAuthByHost.get(host)));
+            virtualHosts.add(new VirtualHost(host, hostRoutes, clientAuthByHost.get(host),
+                    multiLabelWildcards.contains(host), null));
         }
         l4.routes().forEach(r -> r.backends().forEach(b -> clusterNames.add(b.cluster())));
         List<Cluster> clusters = clusterNames.stream().map(backends::cluster).toList();

@@ -17,10 +17,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 
 /**
  * Reads {@code kubernetes.io/tls} Secrets into certificates, checked with BouncyCastle the way a TLS client
@@ -80,7 +85,8 @@ final class TlsSecrets {
             List<String> covered = new ArrayList<>();
             List<String> uncovered = new ArrayList<>();
             for (String h : hosts) {
-                (covers(checked.dnsNames(), h) ? covered : uncovered).add(h);
+                // "*": the names no other certificate serves, whatever this one covers (a listener without hostname)
+                (h.equals("*") || covers(checked.dnsNames(), h) ? covered : uncovered).add(h);
             }
             covered.sort(null);
             return new Loaded(new Certificate(ref, covered, checked.chain(), checked.key()), uncovered, null, false);
@@ -231,20 +237,25 @@ final class TlsSecrets {
         }
     }
 
-    /** The DNS names of the SAN extension; the subject's CN only when the certificate has no SAN at all. */
+    /**
+     * The DNS names of the SAN extension; the subject's CN only when the certificate has no SAN at all. The extension
+     * is read with Bouncy Castle: the JDK refuses a whole SAN extension for one entry it cannot parse (a URI without
+     * a scheme, say, as in the Gateway API conformance suite's certificates) and then reports no SAN at all.
+     */
     private static List<String> dnsNames(X509Certificate cert, String ref) {
         List<String> names = new ArrayList<>();
-        Collection<List<?>> sans;
-        try {
-            sans = cert.getSubjectAlternativeNames();
-        } catch (java.security.cert.CertificateParsingException e) {
-            throw new IllegalArgumentException("Secret " + ref + ": the subjectAltName of the certificate in tls.crt "
-                    + "cannot be parsed");
-        }
-        if (sans != null) {
-            for (List<?> san : sans) {
-                if (Integer.valueOf(2).equals(san.get(0))) {
-                    names.add(san.get(1).toString().toLowerCase(Locale.ROOT));
+        byte[] san = cert.getExtensionValue(Extension.subjectAlternativeName.getId());
+        if (san != null) {
+            GeneralName[] entries;
+            try {
+                entries = GeneralNames.getInstance(ASN1OctetString.getInstance(san).getOctets()).getNames();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Secret " + ref + ": the subjectAltName of the certificate in "
+                        + "tls.crt cannot be parsed", e);
+            }
+            for (GeneralName entry : entries) {
+                if (entry.getTagNo() == GeneralName.dNSName) {
+                    names.add(((ASN1String) entry.getName()).getString().toLowerCase(Locale.ROOT));
                 }
             }
             return names;

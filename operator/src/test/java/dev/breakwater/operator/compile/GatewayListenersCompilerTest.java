@@ -361,6 +361,98 @@ class GatewayListenersCompilerTest {
         assertThat(c.table().virtualHosts()).isEmpty();
     }
 
+    @Test
+    void attachedRoutesCountsOnlyAcceptedRoutesWhoseHostnamesIntersectTheListenersOwn() {
+        Compilation c = Snapshots.empty().gatewayApi(CLASS + gateway("infra", "edge", """
+                - {name: http, protocol: HTTP, port: 80, hostname: foo.example.com}
+                """) + route("infra", "plain", """
+                parentRefs: [{name: edge}]
+                rules: [{backendRefs: [{name: web, port: 80}]}]
+                """) + route("infra", "elsewhere", """
+                parentRefs: [{name: edge}]
+                hostnames: [not-accepted.example.org]
+                rules: [{backendRefs: [{name: web, port: 80}]}]
+                """) + route("infra", "both-filters", """
+                parentRefs: [{name: edge}]
+                rules:
+                - filters:
+                  - {type: RequestRedirect, requestRedirect: {statusCode: 301}}
+                  - {type: URLRewrite, urlRewrite: {hostname: x.example.com}}
+                  backendRefs: [{name: web, port: 80}]
+                """)).service("infra", "web", "10.0.0.1").compile();
+
+        assertThat(listener(c, "edge", "http").attachedRoutes()).isEqualTo(1);
+        assertThat(parent(c, "infra", "elsewhere").accepted().reason()).isEqualTo("NoMatchingListenerHostname");
+        assertThat(c.gatewayApi().httpRoute("infra", "both-filters").parents().get(0).accepted().reason())
+                .isEqualTo("IncompatibleFilters");
+    }
+
+    @Test
+    void aRouteOnAListenerThatServesNothingIsCountedAndStillSaysWhetherItsBackendRefsResolve() {
+        Compilation c = Snapshots.empty().gatewayApi(CLASS + gateway("infra", "edge", """
+                - name: tls
+                  protocol: HTTPS
+                  port: 443
+                  tls: {certificateRefs: [{name: does-not-exist}]}
+                """) + route("infra", "orphan", """
+                parentRefs: [{name: edge, sectionName: tls}]
+                rules: [{backendRefs: [{name: does-not-exist, port: 8080}]}]
+                """)).compile();
+
+        assertThat(listener(c, "edge", "tls").attachedRoutes()).isEqualTo(1);
+        assertThat(listener(c, "edge", "tls").resolvedRefs().reason()).isEqualTo("InvalidCertificateRef");
+        assertThat(parent(c, "infra", "orphan").resolvedRefs()).extracting(RouteStatusReport.Condition::status,
+                RouteStatusReport.Condition::reason).containsExactly(false, "BackendNotFound");
+        assertThat(c.table().virtualHosts()).isEmpty();
+    }
+
+    @Test
+    void aGatewayApiWildcardCoversSeveralLabelsAnIngressWildcardOne() {
+        Compilation c = Snapshots.with(dev.breakwater.operator.fixture.Fixtures.ingress("infra", "legacy")
+                        .host("*.old.example.com").prefix("/", "web", 80).build())
+                .gatewayApi(CLASS + gateway("infra", "edge", """
+                        - {name: http, protocol: HTTP, port: 80, hostname: "*.example.com"}
+                        """) + route("infra", "web", """
+                        parentRefs: [{name: edge}]
+                        rules: [{backendRefs: [{name: web, port: 80}]}]
+                        """)).service("infra", "web", "10.0.0.1").compile();
+
+        assertThat(c.table().virtualHosts()).filteredOn(v -> v.hostname().equals("*.example.com")).singleElement()
+                .satisfies(v -> assertThat(v.coversSeveralLabels()).isTrue());
+        assertThat(c.table().virtualHosts()).filteredOn(v -> v.hostname().equals("*.old.example.com"))
+                .singleElement().satisfies(v -> assertThat(v.coversSeveralLabels()).isFalse());
+    }
+
+    @Test
+    void anHttpsListenerWithoutHostnameServesItsCertificateToEveryNameAndItsCertificateMayHaveOddSans() {
+        // the conformance suite's certificates: DNS *.org and *.wildcard.org, and a URI "*" the JDK cannot parse
+        // (it then reports no subjectAltName at all)
+        TestPki.Issued cert = PKI.issueWithNames(TestPki.KeyForm.RSA_PKCS1, java.time.Duration.ofDays(5), "default",
+                new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, "*.org"),
+                new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName,
+                        "*.wildcard.org"),
+                new org.bouncycastle.asn1.x509.GeneralName(
+                        org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier, "*"));
+        Compilation c = Snapshots.empty().gatewayApi(CLASS + gateway("infra", "edge", """
+                - name: https
+                  protocol: HTTPS
+                  port: 443
+                  tls: {certificateRefs: [{name: any-tls}]}
+                """) + route("infra", "web", """
+                parentRefs: [{name: edge}]
+                hostnames: [example.org]
+                rules: [{backendRefs: [{name: web, port: 80}]}]
+                """)).service("infra", "web", "10.0.0.1")
+                .secret("infra", "any-tls", "kubernetes.io/tls", "tls.crt", cert.chainPem(), "tls.key", cert.keyPem())
+                .compile();
+
+        assertThat(c.diagnostics()).isEmpty();
+        assertThat(c.table().certificates()).singleElement().satisfies(crt -> {
+            assertThat(crt.name()).isEqualTo("infra/any-tls");
+            assertThat(crt.hosts()).containsExactly("*", "example.org");
+        });
+    }
+
     private static List<Route> hostRoutes(Compilation c, String host) {
         return c.table().virtualHosts().stream().filter(v -> v.hostname().equals(host)).findFirst().orElseThrow()
                 .routes();

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * asked over real sockets by the JDK HttpClient ({@code secure.test} and {@code other.test} resolve to loopback
  * through the test hosts file): the HTTPS listener's certificate, its route's filters and weighted backends, the
  * redirect of plain HTTP for a host only an HTTPS listener takes, and a RequestRedirect and URLRewrite on the HTTP
- * listener.
+ * listener; a wildcard listener over several labels, and an HTTPS listener without hostname whose certificate serves
+ * every name.
  */
 class GatewayApiThroughProxyTest {
 
@@ -164,6 +165,66 @@ class GatewayApiThroughProxyTest {
         return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build().send(HttpRequest
                 .newBuilder(URI.create("http://" + host + ":" + proxy.httpPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aWildcardListenerServesSeveralLabelsAndAnHttpsListenerWithoutHostnameServesItsCertificateToEveryName()
+            throws Exception {
+        TestPki.Issued any = PKI.server("other.test");
+        Files.writeString(dir.resolve("gateway.yaml"), """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GatewayClass
+                metadata: {name: breakwater}
+                spec: {controllerName: breakwater.dev/gateway-controller}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: edge}
+                spec:
+                  gatewayClassName: breakwater
+                  listeners:
+                  - {name: http, protocol: HTTP, port: 80, hostname: "*.wild.test"}
+                  - name: https
+                    protocol: HTTPS
+                    port: 443
+                    tls: {certificateRefs: [{name: any-tls}]}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: wild}
+                spec:
+                  parentRefs: [{name: edge}]
+                  rules:
+                  - backendRefs: [{name: web, port: 80}]
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: any-tls}
+                type: kubernetes.io/tls
+                stringData:
+                  tls.crt: |
+                %s
+                  tls.key: |
+                %s
+                """.formatted(indent(any.chainPem()), indent(any.keyPem())) + service("web", web.port()));
+        assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+
+        // Gateway API wildcards cover one or more labels (an Ingress's covers one)
+        for (String host : List.of("a.wild.test", "a.b.c.wild.test")) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + proxy.httpPort() + "/")).header("Host", host).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(host).isEqualTo(200);
+            assertThat(r.headers().firstValue("x-backend")).as(host).hasValue("web");
+        }
+
+        // other.test is no route's hostname: the listener without hostname still serves its certificate to it
+        HttpClient client = HttpClient.newBuilder().sslContext(PKI.clientContext(null)).build();
+        HttpResponse<String> tls = client.send(HttpRequest.newBuilder(URI.create("https://other.test:"
+                + proxy.httpsPort() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tls.statusCode()).isEqualTo(200);
+        assertThat(((X509Certificate) tls.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber())
+                .isEqualTo(any.certificate().getSerialNumber());
     }
 
     @Test
