@@ -103,7 +103,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                         .validateHeaders(true)
                         .build());
                 ctx.pipeline().addLast("h2-validate", new Http2RequestValidator());
-                Http2Flusher flusher = new Http2Flusher(ctx.channel().eventLoop());
+                Http2Flusher flusher = new Http2Flusher(ctx.channel());
                 Http2ClientOrigin origin = new Http2ClientOrigin(ctx.channel(), services.pool(ctx.channel().eventLoop()));
                 ctx.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
