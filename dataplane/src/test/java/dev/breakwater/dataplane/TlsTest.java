@@ -4,6 +4,7 @@ import dev.breakwater.dataplane.settings.ProxyConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.breakwater.dataplane.testing.H2Client;
 import dev.breakwater.dataplane.testing.Tables;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.dataplane.testing.TestPki;
@@ -13,6 +14,7 @@ import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.VirtualHost;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -26,6 +28,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -202,6 +206,37 @@ class TlsTest {
             read += in.read(body, read, length - read);
         }
         return status;
+    }
+
+    @Test
+    void theStreamsOfOneHttp2ConnectionTimeOutSideBySideWhileTheOthersAreAnswered() throws Exception {
+        proxy.apply(Tables.builder().cluster("app", backend)
+                .route("a.example.com", PathMatch.prefix("/"), RouteAction.Forward.to("app"),
+                        RoutePolicy.builder().responseTimeoutMillis(700L).build())
+                .build(List.of(pki.server("a.example.com").forHosts("default/a", "a.example.com"))));
+        try (H2Client h2 = new H2Client(proxy.httpsPort(), "a.example.com")) {
+            // three streams at once on one connection, their calls under the connection's one timer
+            CompletableFuture<H2Client.Answer> slow1 = CompletableFuture.supplyAsync(() -> get(h2, "/slow/4000"));
+            CompletableFuture<H2Client.Answer> slow2 = CompletableFuture.supplyAsync(() -> get(h2, "/slow/4000"));
+            CompletableFuture<H2Client.Answer> quick = CompletableFuture.supplyAsync(() -> get(h2, "/slow/100"));
+
+            assertThat(quick.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(slow1.get(10, TimeUnit.SECONDS).status()).isEqualTo(504);
+            assertThat(slow2.get(10, TimeUnit.SECONDS).status()).isEqualTo(504);
+            assertThat(slow1.get().body()).contains("did not answer in time");
+            // and the connection goes on serving, a later call armed anew
+            assertThat(get(h2, "/later").status()).isEqualTo(200);
+            assertThat(get(h2, "/slow/4000").status()).isEqualTo(504);
+        }
+    }
+
+    private static H2Client.Answer get(H2Client h2, String path) {
+        try {
+            return h2.send(new DefaultHttp2Headers().method("GET").scheme("https").authority("a.example.com")
+                    .path(path), null);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

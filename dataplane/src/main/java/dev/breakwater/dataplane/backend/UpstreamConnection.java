@@ -33,6 +33,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private long idleSinceNanos;
     private boolean reused;
     private boolean cut;
+    /** Its place among its pool's {@link BusyConnections}, or -1 when it is not busy. */
+    int busySlot = -1;
 
     UpstreamConnection(UpstreamPool pool, String key, UpstreamHttpCodec codec) {
         this.pool = pool;

@@ -47,7 +47,7 @@ public final class UpstreamPool {
     private final ProxyConfig config;
     private final Map<String, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     private final Map<String, Http2Parent> http2Parents = new HashMap<>();
-    private final Set<UpstreamConnection> busy = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final BusyConnections busy = new BusyConnections();
     /** Busy connections with a drain deadline already set (one timer per connection, whatever the swaps). */
     private final Set<UpstreamConnection> drainScheduled =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -292,7 +292,7 @@ public final class UpstreamPool {
                 e.getKey().close();
             }
         }
-        for (UpstreamConnection c : List.copyOf(busy)) {
+        for (UpstreamConnection c : busy.snapshot()) {
             if (!servingKeys.contains(c.key()) && drainScheduled.add(c)) {
                 long millis = drainMillisOf.getOrDefault(c.key(), defaultDrainMillis);
                 loop.schedule(() -> {

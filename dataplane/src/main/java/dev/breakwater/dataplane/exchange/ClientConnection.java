@@ -5,14 +5,14 @@ import dev.breakwater.dataplane.filter.ClientTls;
 import dev.breakwater.dataplane.upstream.CallTimer;
 
 /**
- * What the exchanges of one client connection (or HTTP/2 stream) share: where it came from, how, and the upstream
- * pool and timer of its event loop. Fixed for the connection.
+ * What the exchanges of one client connection share (all the streams of an HTTP/2 connection alike): where it came
+ * from, how, the upstream pool of its event loop and the timer of its calls. Fixed for the connection.
  *
  * @param scheme    {@code http} or {@code https}
  * @param clientIp  the peer's address
  * @param localPort the port the client connected to
  * @param tls       what its TLS handshake established, or null on plain HTTP
- * @param http2     true for an HTTP/2 stream
+ * @param http2     true for an HTTP/2 connection
  * @param pool      the upstream connections of its event loop
  * @param timer     the timer of its upstream calls
  */

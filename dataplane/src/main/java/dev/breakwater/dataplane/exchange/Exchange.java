@@ -152,6 +152,15 @@ public final class Exchange {
         }
     }
 
+    /** The head of a whole request without body (an HTTP/2 stream that its HEADERS frame ended). */
+    public void startWithoutBody(HttpRequest head) {
+        wholeRequest = true;
+        startRequest(head);
+        if (!requestDone) {
+            onRequestContent(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+    }
+
     private void startRequest(HttpRequest req) {
         request = req;
         http10 = req.protocolVersion().minorVersion() == 0;

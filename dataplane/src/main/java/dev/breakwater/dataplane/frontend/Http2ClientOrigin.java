@@ -11,26 +11,24 @@ import java.net.InetSocketAddress;
 /**
  * What every stream of one HTTP/2 client connection shares: the client's address, the port it connected to, what its
  * TLS handshake established and its event loop's upstream pool, read once from the connection when HTTP/2 was
- * negotiated rather than again for each stream. Each stream still gets a timer of its own (its calls run side by side).
+ * negotiated rather than again for each stream, and the one timer of the upstream calls of all its streams.
  */
 final class Http2ClientOrigin {
 
-    private final String clientIp;
-    private final String localPort;
-    private final ClientTls tls;
-    private final UpstreamPool pool;
-    private final Channel connection;
+    private final ClientConnection streams;
 
     Http2ClientOrigin(Channel connection, UpstreamPool pool) {
-        this.connection = connection;
-        this.clientIp = ClientAddress.ip(connection);
-        this.localPort = connection.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
-        this.tls = TlsSession.clientTls(connection);
-        this.pool = pool;
+        String clientIp = ClientAddress.ip(connection);
+        String localPort = connection.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
+        ClientTls tls = TlsSession.clientTls(connection);
+        // one timer for the calls of all streams (each arms it for its own deadlines), stopped with the connection
+        CallTimer timer = new CallTimer(connection.eventLoop());
+        this.streams = new ClientConnection("https", clientIp, localPort, tls, true, pool, timer);
+        connection.closeFuture().addListener(f -> timer.stop());
     }
 
-    /** The connection as one stream's exchanges see it. */
+    /** The connection as its streams' exchanges see it (one for all: nothing in it is a stream's). */
     ClientConnection forStream() {
-        return new ClientConnection("https", clientIp, localPort, tls, true, pool, new CallTimer(connection.eventLoop()));
+        return streams;
     }
 }

@@ -1,6 +1,5 @@
 package dev.breakwater.dataplane.frontend;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,17 +36,14 @@ final class Http2Frames {
     }
 
     /**
-     * The request a client stream's first HEADERS frame opens: whole when the frame ends the stream, else a head whose
-     * body of unknown length is marked chunked (as the HTTP/1.1 view of a stream body).
+     * The head of the request a client stream's first HEADERS frame opens. When the frame does not end the stream, a
+     * body follows: of unknown length unless the head says, it is marked chunked (as the HTTP/1.1 view of a stream
+     * body). A frame that ends the stream is a whole request without body (no buffer is made for it).
      */
-    static HttpRequest request(Http2HeadersFrame frame, ByteBufAllocator alloc) throws Http2Exception {
-        Http2Headers headers = frame.headers();
+    static HttpRequest request(Http2HeadersFrame frame) throws Http2Exception {
         int id = frame.stream() == null ? 0 : frame.stream().id();
-        if (frame.isEndStream()) {
-            return HttpConversionUtil.toFullHttpRequest(id, headers, alloc, true);
-        }
-        HttpRequest req = HttpConversionUtil.toHttpRequest(id, headers, true);
-        if (!HttpUtil.isContentLengthSet(req)) {
+        HttpRequest req = HttpConversionUtil.toHttpRequest(id, frame.headers(), true);
+        if (!frame.isEndStream() && !HttpUtil.isContentLengthSet(req)) {
             req.headers().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         return req;
@@ -84,7 +80,7 @@ final class Http2Frames {
             boolean interim = res.status().codeClass() == HttpStatusClass.INFORMATIONAL && res.status().code() != 101;
             boolean endStream = !interim && res instanceof FullHttpResponse full && !full.content().isReadable()
                     && full.trailingHeaders().isEmpty();
-            Http2Headers headers = HttpConversionUtil.toHttp2Headers(res, true);
+            Http2Headers headers = Http2ResponseHeads.of(res);
             last = send(ctx, new DefaultHttp2HeadersFrame(headers, endStream), track);
             if (interim) {
                 if (res instanceof FullHttpResponse full) {

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -38,7 +39,6 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
     private ClientConnection connection;
     private Exchange exchange;
     private boolean closed;
-    private boolean flushRequested;
 
     Http2StreamHandler(ProxyServices services, Http2Flusher flusher, Http2ClientOrigin origin) {
         this.services = services;
@@ -74,7 +74,12 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
             if (!closed && Http2Frames.opensRequest(frame)) {
                 x = new Exchange(services, connection, this);
                 exchange = x;
-                x.start(Http2Frames.request(frame, ctx.alloc()));
+                HttpRequest head = Http2Frames.request(frame);
+                if (frame.isEndStream()) {
+                    x.startWithoutBody(head);
+                } else {
+                    x.start(head);
+                }
             }
         } else if (!x.requestDone() && frame.isEndStream() && !Http2Frames.opensRequest(frame)) {
             x.onRequestContent(Http2Frames.trailers(frame));
@@ -134,16 +139,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
 
     @Override
     public void flush() {
-        if (!flushRequested) {
-            flushRequested = true;
-            flusher.flushSoon(this);
-        }
-    }
-
-    /** Called by the connection's {@link Http2Flusher}. */
-    void flushNow() {
-        flushRequested = false;
-        ctx.flush();
+        flusher.flushSoon();
     }
 
     @Override
@@ -200,8 +196,7 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
         if (exchange != null) {
             exchange.connectionClosed();
         }
-        connection.timer().stop();
-        ctx.fireChannelInactive();
+        ctx.fireChannelInactive(); // the connection's timer is stopped with the connection (its call released it)
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.breakwater.dataplane.tls.CertificateStore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -94,7 +93,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             services.metrics().handshake(protocol, TlsSession.resumed(ctx.channel()));
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                ctx.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer()
+                ctx.pipeline().addLast("h2", new Http2ServerCodecBuilder()
                         .initialSettings(Http2Settings.defaultSettings()
                                 .maxConcurrentStreams(services.config().http2MaxConcurrentStreams())
                                 .maxHeaderListSize(services.config().maxHeaderSize())
@@ -103,7 +102,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                         .validateHeaders(true)
                         .build());
                 ctx.pipeline().addLast("h2-validate", new Http2RequestValidator());
-                Http2Flusher flusher = new Http2Flusher(ctx.channel().eventLoop());
+                Http2Flusher flusher = new Http2Flusher(ctx.channel());
                 Http2ClientOrigin origin = new Http2ClientOrigin(ctx.channel(), services.pool(ctx.channel().eventLoop()));
                 ctx.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override

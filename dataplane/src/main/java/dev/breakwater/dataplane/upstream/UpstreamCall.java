@@ -58,6 +58,8 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
     private boolean responseStarted;
     private boolean keepAlive;
     private boolean skipInterimBody;
+    /** Its place among the calls its {@link CallTimer} has armed, or -1. */
+    int timerSlot = -1;
 
     /**
      * @param pick      what the balancer may hash on (the request)
