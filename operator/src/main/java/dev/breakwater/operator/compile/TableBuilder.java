@@ -1,7 +1,6 @@
 package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.diagnostic.Diagnostic;
-import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.PathMatch;
@@ -72,12 +71,12 @@ final class TableBuilder {
     record ClusterDefault(String ownerKey, String ownerObject, RouteAction action) {
     }
 
-    TableBuilder(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous, SecretChecks checks,
+    TableBuilder(SnapshotLookups lookups, CompilerOptions options, RoutingTable previous, SecretChecks checks,
                  CompileTrace trace) {
         this.trace = trace;
         this.routes = new HostRoutes(trace);
-        this.backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), trace);
-        this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous, checks, trace);
+        this.backends = new BackendResolver(lookups, trace);
+        this.tlsSecrets = new TlsSecrets(lookups.secrets(), options.now(), previous, checks, trace);
         this.certificates = new HostCertificates(tlsSecrets, trace);
     }
 
