@@ -29,10 +29,12 @@ final class ClusterUsers {
         }
     }
 
-    /** {@code host}, added before, is gone. */
-    void remove(VirtualHost host) {
+    /** {@code host}, added before, is gone; the clusters no host forwards to any more go to {@code unused}. */
+    void remove(VirtualHost host, Set<String> unused) {
         for (String cluster : clustersOf(host)) {
-            hosts.computeIfPresent(cluster, (k, n) -> n == 1 ? null : n - 1);
+            if (hosts.computeIfPresent(cluster, (k, n) -> n == 1 ? null : n - 1) == null) {
+                unused.add(cluster);
+            }
         }
     }
 

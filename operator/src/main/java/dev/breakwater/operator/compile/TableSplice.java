@@ -9,6 +9,7 @@ import dev.breakwater.routing.VirtualHost;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,10 +44,11 @@ final class TableSplice {
         List<VirtualHost> before = previous.table().virtualHosts();
         List<VirtualHost> after = part.table().virtualHosts();
         List<VirtualHost> virtualHosts = new ArrayList<>(before.size() + after.size());
+        Set<String> unused = new HashSet<>();
         int a = 0;
         for (VirtualHost v : before) {
             if (hosts.contains(v.hostname())) {
-                users.remove(v);
+                users.remove(v, unused);
                 continue;
             }
             // both lists are in host order: the partial compilation's hosts go where they belong
@@ -60,7 +62,8 @@ final class TableSplice {
             virtualHosts.add(after.get(a++));
         }
         after.forEach(users::add);
-        RoutingTable table = RoutingTable.of(virtualHosts, clusters(previous.table(), part.table(), users),
+        unused.removeIf(users::used);
+        RoutingTable table = RoutingTable.of(virtualHosts, clusters(previous.table(), part.table(), unused),
                 certificates(previous.table(), part.table(), hosts));
         List<Diagnostic> diagnostics = new ArrayList<>();
         for (Diagnostic d : previous.diagnostics()) {
@@ -77,10 +80,10 @@ final class TableSplice {
     }
 
     /**
-     * The clusters some host forwards to, by name: the partial compilation's, else the previous one's (both lists
-     * are ordered by name, as the result is).
+     * The clusters some host forwards to, by name: the partial compilation's, else the previous one's but those no
+     * host forwards to any more ({@code unused}); both lists are ordered by name, as the result is.
      */
-    private static List<Cluster> clusters(RoutingTable previous, RoutingTable part, ClusterUsers users) {
+    private static List<Cluster> clusters(RoutingTable previous, RoutingTable part, Set<String> unused) {
         List<Cluster> before = previous.clusters();
         List<Cluster> after = part.clusters();
         List<Cluster> out = new ArrayList<>(before.size() + after.size());
@@ -91,7 +94,7 @@ final class TableSplice {
             }
             if (a < after.size() && after.get(a).name().equals(c.name())) {
                 out.add(after.get(a++));
-            } else if (users.used(c.name())) {
+            } else if (!unused.contains(c.name())) {
                 out.add(c);
             }
         }
