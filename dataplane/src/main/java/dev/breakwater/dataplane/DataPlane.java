@@ -280,10 +280,14 @@ public final class DataPlane implements TableSink, AutoCloseable {
         // each endpoint's host:port by its pool key: the endpoints the table knows
         Map<String, String> authorities = new HashMap<>();
         for (CompiledCluster c : router.clusters()) {
-            for (dev.breakwater.routing.Endpoint e : c.cluster().endpoints()) {
-                String k = UpstreamEndpoint.key(e, c.cluster());
-                authorities.putIfAbsent(k, e.authority());
-                drainMillis.merge(k, c.drainTimeoutMillis(), Math::max);
+            // keys and authorities made once per cluster content (a kept cluster keeps them)
+            List<String> keys = c.endpointKeys();
+            List<String> hostPorts = c.endpointAuthorities();
+            Long drain = c.drainTimeoutMillis();
+            for (int i = 0; i < keys.size(); i++) {
+                String k = keys.get(i);
+                authorities.putIfAbsent(k, hostPorts.get(i));
+                drainMillis.merge(k, drain, Math::max);
             }
             serving.addAll(c.servingKeys());
         }
