@@ -11,48 +11,69 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The encodings of the virtual hosts and clusters of the table published last, by content hash, so that publishing
+ * The encodings of the virtual hosts and clusters of the tables published, by content hash, so that publishing
  * a table encodes only the parts that the one before did not have: the whole table's encoding is then assembled from
- * them only for a data plane that needs it ({@link TableLayout}). Not thread-safe.
+ * them only for a data plane that needs it ({@link TableLayout}). Parts that the latest table does not have are
+ * forgotten once they are as many as its parts (a look at each then; between, a publication costs a lookup per
+ * part). Not thread-safe.
  */
 final class PartEncodings {
 
-    private Map<String, byte[]> hosts = new HashMap<>();
-    private Map<String, byte[]> clusters = new HashMap<>();
+    /** One part's encoding, and the publication that last used it. */
+    private static final class Encoding {
+        final byte[] bytes;
+        long used;
+
+        Encoding(byte[] bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    private final Map<String, Encoding> hosts = new HashMap<>();
+    private final Map<String, Encoding> clusters = new HashMap<>();
+    private long publication;
     private long encoded;
 
-    /** The layout of {@code table}'s encoding; from now on only its parts are kept. */
+    /** The layout of {@code table}'s encoding. */
     TableLayout layout(RoutingTable table) {
-        Map<String, byte[]> nextHosts = new HashMap<>(table.virtualHosts().size() * 2);
+        long now = ++publication;
         List<byte[]> hostEncodings = new ArrayList<>(table.virtualHosts().size());
         for (VirtualHost v : table.virtualHosts()) {
-            hostEncodings.add(encoding(v.hash(), v, hosts, nextHosts));
+            hostEncodings.add(encoding(v.hash(), v, hosts, now));
         }
-        Map<String, byte[]> nextClusters = new HashMap<>(table.clusters().size() * 2);
         List<byte[]> clusterEncodings = new ArrayList<>(table.clusters().size());
         for (Cluster c : table.clusters()) {
-            clusterEncodings.add(encoding(c.hash(), c, clusters, nextClusters));
+            clusterEncodings.add(encoding(c.hash(), c, clusters, now));
         }
-        hosts = nextHosts;
-        clusters = nextClusters;
+        forgetUnused(hosts, table.virtualHosts().size(), now);
+        forgetUnused(clusters, table.clusters().size(), now);
         return TableLayout.of(table, hostEncodings, clusterEncodings);
     }
 
-    /** How many parts were encoded so far (not found among the last table's). */
+    /** How many parts were encoded so far (not found among those kept). */
     long encoded() {
         return encoded;
     }
 
-    private byte[] encoding(String hash, Object part, Map<String, byte[]> known, Map<String, byte[]> next) {
-        byte[] b = next.get(hash);
-        if (b == null) {
-            b = known.get(hash);
-            if (b == null) {
-                b = TableCodec.encodePart(part);
-                encoded++;
-            }
-            next.put(hash, b);
+    /** How many encodings are kept (those of the latest table, and at most as many others). */
+    int kept() {
+        return hosts.size() + clusters.size();
+    }
+
+    private byte[] encoding(String hash, Object part, Map<String, Encoding> known, long now) {
+        Encoding e = known.get(hash);
+        if (e == null) {
+            e = new Encoding(TableCodec.encodePart(part));
+            known.put(hash, e);
+            encoded++;
         }
-        return b;
+        e.used = now;
+        return e.bytes;
+    }
+
+    private static void forgetUnused(Map<String, Encoding> known, int inUse, long now) {
+        if (known.size() > 2 * inUse + 64) {
+            known.values().removeIf(e -> e.used != now);
+        }
     }
 }

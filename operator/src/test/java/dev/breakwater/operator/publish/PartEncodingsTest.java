@@ -9,8 +9,8 @@ import dev.breakwater.routing.TableCodec;
 import org.junit.jupiter.api.Test;
 
 /**
- * Publishing encodes only the parts the table published before did not have, and the whole table assembled from the
- * parts' encodings is the table's encoding.
+ * Publishing encodes only the parts the tables published before did not have, keeps no more encodings than it must,
+ * and the whole table assembled from the parts' encodings is the table's encoding.
  */
 class PartEncodingsTest {
 
@@ -40,9 +40,22 @@ class PartEncodingsTest {
         assertThat(encodings.layout(third).json()).isEqualTo(TableCodec.encode(third));
         assertThat(encodings.encoded()).isEqualTo(103);
 
-        // only the last table's parts are kept: the first one's changed cluster is encoded again
+        // a part of an earlier table is still known while few parts are unused: going back encodes nothing
         RoutingTable back = first.withVersion(4);
         assertThat(encodings.layout(back).json()).isEqualTo(TableCodec.encode(back));
-        assertThat(encodings.encoded()).isEqualTo(103 + 1);
+        assertThat(encodings.encoded()).isEqualTo(103);
+    }
+
+    @Test
+    void encodingsOfPartsNoLongerPublishedAreForgotten() {
+        PartEncodings encodings = new PartEncodings();
+        encodings.layout(table(100, "10.1.0.1").withVersion(1));
+        assertThat(encodings.kept()).isEqualTo(200);
+        // tables of one host each: the 200 encodings of the first are forgotten once unused ones outnumber them
+        for (int v = 2; v < 10; v++) {
+            RoutingTable small = table(1, "10.2.0." + v).withVersion(v);
+            assertThat(encodings.layout(small).json()).isEqualTo(TableCodec.encode(small));
+        }
+        assertThat(encodings.kept()).isLessThanOrEqualTo(2 * 2 + 64 + 2);
     }
 }
