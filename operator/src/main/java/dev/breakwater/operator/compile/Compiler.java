@@ -74,7 +74,7 @@ public final class Compiler {
         snapshot.ingresses().stream().filter(Compiler::named).filter(classes::isOurs).forEach(ours::add);
         snapshot.routes().stream().filter(Compiler::named).forEach(ours::add);
 
-        TableBuilder table = new TableBuilder(lookups, options, previous, checks, trace);
+        TableBuilder table = new TableBuilder(snapshot, lookups, options, previous, checks, trace);
         GatewayApiProcessor gatewayApi = new GatewayApiProcessor(table, snapshot.gatewayApi(), options.gatewayPorts());
         ours.addAll(gatewayApi.routes());
         ObjectAge.sort(ours);

@@ -1,6 +1,7 @@
 package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.PathMatch;
@@ -71,8 +72,9 @@ final class TableBuilder {
     record ClusterDefault(String ownerKey, String ownerObject, RouteAction action) {
     }
 
-    TableBuilder(SnapshotLookups lookups, CompilerOptions options, RoutingTable previous, SecretChecks checks,
-                 CompileTrace trace) {
+    /** Building the table of {@code snapshot}, whose Services, EndpointSlices and Secrets {@code lookups} holds. */
+    TableBuilder(ClusterSnapshot snapshot, SnapshotLookups lookups, CompilerOptions options, RoutingTable previous,
+                 SecretChecks checks, CompileTrace trace) {
         this.trace = trace;
         this.routes = new HostRoutes(trace);
         this.backends = new BackendResolver(lookups, trace);
