@@ -13,9 +13,7 @@ import dev.breakwater.dataplane.cache.ResponseCache;
 
 import dev.breakwater.dataplane.admin.AdminServer;
 import dev.breakwater.dataplane.backend.HostsFile;
-import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
-import dev.breakwater.dataplane.config.CompiledCluster;
 import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.frontend.DrainEvent;
@@ -51,12 +49,8 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +89,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
     private final boolean listenOnceServing;
     private AdminServer admin;
     private HealthChecker healthChecker;
-    private volatile Map<String, Long> previousDrainMillis = Map.of();
+    private final EndpointBook endpoints;
     private ChannelGroup connections;
     private final CacheConfig cacheConfig;
     private final ResponseCache cache;
@@ -123,6 +117,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         this.adminToken = b.adminToken;
         this.metrics = new ProxyMetrics(b.metricsMaxRoutes);
         this.endpointMeters = new EndpointMeters(metrics.registry(), b.metricsMaxEndpoints);
+        this.endpoints = new EndpointBook(registry, endpointMeters, pools.values(), DEFAULT_DRAIN_MILLIS);
         this.limiters = new RateLimiters(b.rateLimitKeys);
         metrics.bindRateLimiters(limiters::keys, limiters.maxKeys());
         this.hostsFile = b.hostsFile;
@@ -275,32 +270,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         if (healthChecker != null) {
             healthChecker.update(router);
         }
-        Set<String> serving = new HashSet<>();
-        Map<String, Long> drainMillis = new HashMap<>();
-        // each endpoint's host:port by its pool key: the endpoints the table knows
-        Map<String, String> authorities = new HashMap<>();
-        for (CompiledCluster c : router.clusters()) {
-            for (dev.breakwater.routing.Endpoint e : c.cluster().endpoints()) {
-                String k = UpstreamEndpoint.key(e, c.cluster());
-                authorities.putIfAbsent(k, e.authority());
-                drainMillis.merge(k, c.drainTimeoutMillis(), Math::max);
-            }
-            serving.addAll(c.servingKeys());
-        }
-        Set<String> known = authorities.keySet();
-        // the connections to external authentication services stay pooled while a route asks them
-        serving.addAll(router.authEndpointKeys());
-        registry.retainOnly(known);
-        endpointMeters.retain(authorities, registry::state);
-        // endpoints that just left the table drain by their former cluster's timeout
-        Map<String, Long> thisTable = Map.copyOf(drainMillis);
-        previousDrainMillis.forEach(drainMillis::putIfAbsent);
-        previousDrainMillis = thisTable;
-        Set<String> servingNow = Set.copyOf(serving);
-        Map<String, Long> drainNow = Map.copyOf(drainMillis);
-        for (UpstreamPool pool : pools.values()) {
-            pool.eventLoop().execute(() -> pool.drainOthers(servingNow, drainNow, DEFAULT_DRAIN_MILLIS));
-        }
+        endpoints.swapped(router);
     }
 
     /** The listeners of a data plane that listens once it serves: bound with its first table. */

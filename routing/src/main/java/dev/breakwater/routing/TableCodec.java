@@ -39,6 +39,22 @@ public final class TableCodec {
         }
     }
 
+    /**
+     * The JSON of one virtual host or cluster, as the encoding of a table holds it: {@link TableLayout} makes a
+     * table's encoding of such parts, so that a publisher encodes each part once however many tables share it.
+     */
+    public static byte[] encodePart(Object part) {
+        if (!(part instanceof VirtualHost) && !(part instanceof Cluster)) {
+            throw new IllegalArgumentException("part: " + part.getClass().getName()
+                    + " (expected: a virtual host or a cluster)");
+        }
+        try {
+            return MAPPER.writeValueAsBytes(part);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a part of a routing table", e);
+        }
+    }
+
     public static String encodeToString(RoutingTable table) {
         return new String(encode(table), StandardCharsets.UTF_8);
     }

@@ -33,9 +33,22 @@ public final class CompiledCluster {
     private final ClusterPolicy.OutlierDetection outlier;
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final AtomicInteger activeRetries = new AtomicInteger();
+    /** The pool key and the {@code host:port} of each endpoint of the table's cluster, in its order. */
+    private final List<String> endpointKeys;
+    private final List<String> endpointAuthorities;
+    private final List<String> servingKeys;
 
     CompiledCluster(Cluster cluster, EndpointRegistry registry) {
         this.cluster = cluster;
+        String[] keys = new String[cluster.endpoints().size()];
+        String[] authorities = new String[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            Endpoint e = cluster.endpoints().get(i);
+            keys[i] = UpstreamEndpoint.key(e, cluster);
+            authorities[i] = e.authority();
+        }
+        this.endpointKeys = List.of(keys);
+        this.endpointAuthorities = List.of(authorities);
         List<UpstreamEndpoint> r = new ArrayList<>();
         List<UpstreamEndpoint> f = new ArrayList<>();
         for (Endpoint e : cluster.endpoints()) {
@@ -56,6 +69,12 @@ public final class CompiledCluster {
             }
         }
         this.outlier = p.outlierDetection() == null ? ClusterPolicy.OutlierDetection.DEFAULTS : p.outlierDetection();
+        Balancer tier = ready.size() > 0 ? ready : fallback;
+        List<String> serving = new ArrayList<>();
+        for (UpstreamEndpoint e : tier.endpoints()) {
+            serving.add(e.key());
+        }
+        this.servingKeys = List.copyOf(serving);
     }
 
     public String name() {
@@ -138,14 +157,22 @@ public final class CompiledCluster {
         return all;
     }
 
-    /** Keys of the endpoints that get new requests now (pooled idle connections to others are closed). */
+    /**
+     * Keys of the endpoints that get new requests now (pooled idle connections to others are closed); made once with
+     * the cluster, which a table swap keeps while its content stays.
+     */
     public List<String> servingKeys() {
-        Balancer tier = ready.size() > 0 ? ready : fallback;
-        List<String> keys = new ArrayList<>();
-        for (UpstreamEndpoint e : tier.endpoints()) {
-            keys.add(e.key());
-        }
-        return keys;
+        return servingKeys;
+    }
+
+    /** The pool key of each endpoint of the table's cluster, in its order; made once with the cluster. */
+    public List<String> endpointKeys() {
+        return endpointKeys;
+    }
+
+    /** The {@code host:port} of each endpoint of the table's cluster, in its order; made once with the cluster. */
+    public List<String> endpointAuthorities() {
+        return endpointAuthorities;
     }
 
     public long drainTimeoutMillis() {

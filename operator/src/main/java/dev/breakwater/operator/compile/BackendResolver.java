@@ -32,34 +32,21 @@ final class BackendResolver {
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
     static final RouteAction UNAVAILABLE = new RouteAction.FixedResponse(503, "backend unavailable\n");
 
-    private final Map<String, Service> services = new HashMap<>();
-    private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
+    private final Map<String, Service> services;
+    private final Map<String, List<EndpointSlice>> slicesByService;
     private final Map<String, Cluster> clusters = new HashMap<>();
 
     private final CompileTrace trace;
 
     BackendResolver(List<Service> services, List<EndpointSlice> endpointSlices) {
-        this(services, endpointSlices, new CompileTrace());
+        this(SnapshotLookups.of(services, endpointSlices, List.of()), new CompileTrace());
     }
 
-    BackendResolver(List<Service> services, List<EndpointSlice> endpointSlices, CompileTrace trace) {
+    /** Resolving with {@code lookups} (read only), reporting what it looks up to {@code trace}. */
+    BackendResolver(SnapshotLookups lookups, CompileTrace trace) {
         this.trace = trace;
-        for (Service service : services) {
-            if (service.getMetadata() != null) {
-                this.services.putIfAbsent(key(service.getMetadata().getNamespace(), service.getMetadata().getName()),
-                        service);
-            }
-        }
-        for (EndpointSlice slice : endpointSlices) {
-            Map<String, String> labels = slice.getMetadata() == null ? null : slice.getMetadata().getLabels();
-            String serviceName = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
-            if (serviceName != null) {
-                slicesByService.computeIfAbsent(key(slice.getMetadata().getNamespace(), serviceName),
-                        k -> new ArrayList<>()).add(slice);
-            }
-        }
-        Comparator<EndpointSlice> byName = Comparator.comparing(s -> Objects.toString(s.getMetadata().getName(), ""));
-        slicesByService.values().forEach(list -> list.sort(byName));
+        this.services = lookups.services();
+        this.slicesByService = lookups.slicesByService();
     }
 
     /** The Service {@code namespace/name}, or null. */

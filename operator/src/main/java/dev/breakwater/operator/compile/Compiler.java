@@ -58,16 +58,17 @@ public final class Compiler {
      */
     public static Compilation compile(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous,
                                       SecretChecks checks) {
-        return compile(snapshot, options, previous, checks, new CompileTrace(), true);
+        return compile(snapshot, options, previous, checks, new CompileTrace(), true, SnapshotLookups.of(snapshot));
     }
 
     /**
      * The compilation itself: what each object touched goes to {@code trace}; {@code sweep} false keeps what
      * {@code checks} knows about Secrets this compilation did not use (a partial compilation of
-     * {@link IncrementalCompiler} uses only a few).
+     * {@link IncrementalCompiler} uses only a few); {@code lookups} are the snapshot's Services, EndpointSlices and
+     * Secrets by name.
      */
     static Compilation compile(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous,
-                               SecretChecks checks, CompileTrace trace, boolean sweep) {
+                               SecretChecks checks, CompileTrace trace, boolean sweep, SnapshotLookups lookups) {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(checks, "checks");
@@ -76,7 +77,7 @@ public final class Compiler {
         snapshot.ingresses().stream().filter(Compiler::named).filter(classes::isOurs).forEach(ours::add);
         snapshot.routes().stream().filter(Compiler::named).forEach(ours::add);
 
-        TableBuilder table = new TableBuilder(snapshot, options, previous, checks, trace);
+        TableBuilder table = new TableBuilder(snapshot, lookups, options, previous, checks, trace);
         GatewayApiProcessor gatewayApi = new GatewayApiProcessor(table, snapshot.gatewayApi(), options.gatewayPorts());
         ours.addAll(gatewayApi.routes());
         ObjectAge.sort(ours);

@@ -20,14 +20,16 @@ import java.util.Set;
  * Service, EndpointSlice or Secret that changed ({@link DependencyIndex}, from the {@link CompileTrace} of earlier
  * compilations), are the seeds. With them go every object that touches a host a seed touched, before or now, and
  * the objects that take part in choosing the cluster default backend, until no new host turns up; those objects
- * alone are compiled, against the whole snapshot's Services and Secrets, and their hosts, clusters, certificates,
- * diagnostics and Route statuses replace those of the previous compilation ({@link TableSplice}). Objects keep
- * their relative age, so every claim is decided as in a full compilation.
+ * alone are compiled, against the whole snapshot's Services and Secrets (looked up in the index, which is brought
+ * up to date in place rather than made again), and their hosts, clusters, certificates, diagnostics and Route
+ * statuses replace those of the previous compilation ({@link TableSplice}, merging in host and cluster order, with
+ * {@link ClusterUsers} telling which clusters are still used). Objects keep their relative age, so every claim is
+ * decided as in a full compilation.
  *
  * <p>A full compilation runs instead for the first snapshot, when the options (but the clock) or the
  * IngressClasses or ConfigMaps changed, when a certificate held became valid or expired since, when the previous
  * table has canary Ingresses or L4 routes (which span hosts), when a seed chooses the cluster default, when more
- * than a quarter of the objects are seeds, and once every {@value #FULL_EVERY} incremental compilations (which
+ * than a quarter of the objects are seeds, when two objects of one kind share a name, and once every {@value #FULL_EVERY} incremental compilations (which
  * forgets Secret contents no longer used). Not thread-safe: one compiling thread.
  */
 public final class IncrementalCompiler {
@@ -61,8 +63,11 @@ public final class IncrementalCompiler {
     private final SecretChecks checks;
     private CompilerOptions options;
     private Compilation last;
-    private SnapshotIndex objects;
+    private SnapshotIndex index = new SnapshotIndex();
+    /** The index lost track (two objects shared a name): the next compilation is a full one. */
+    private boolean indexReset;
     private DependencyIndex dependencies;
+    private ClusterUsers clusterUsers;
     private int sinceFull;
 
     /** Checking Secrets with {@code checks}, shared with whoever else compiles (may be a fresh one). */
@@ -81,43 +86,51 @@ public final class IncrementalCompiler {
     public Result compile(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous) {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(options, "options");
-        SnapshotIndex now = new SnapshotIndex(snapshot);
+        SnapshotIndex.Changes changes = index.update(snapshot);
+        if (changes == null) {
+            // two objects of one kind share a name: the first of them counts, as in any full compilation
+            index = new SnapshotIndex();
+            lastHadGatewayApi = !snapshot.gatewayApi().isEmpty();
+            Result result = full(snapshot, options, previous, "two objects share a name",
+                    SnapshotLookups.of(snapshot));
+            indexReset = true;
+            return result;
+        }
         // Gateway API objects reach across namespaces (parentRefs, allowedRoutes, ReferenceGrants): every snapshot
         // that holds any, or follows one that did, is compiled whole
         boolean gatewayApi = !snapshot.gatewayApi().isEmpty() || lastHadGatewayApi;
         lastHadGatewayApi = !snapshot.gatewayApi().isEmpty();
-        String reason = gatewayApi ? "Gateway API objects" : fullReason(now, options);
+        String reason = gatewayApi ? "Gateway API objects" : fullReason(changes, options);
         if (reason != null) {
-            return full(snapshot, now, options, previous, reason);
+            return full(snapshot, options, previous, reason);
         }
-        SnapshotIndex.Changes changes = objects.changes(now);
         Set<String> seeds = new HashSet<>(changes.objects());
         changes.services().forEach(s -> seeds.addAll(dependencies.usersOfService(s)));
         changes.secrets().forEach(s -> seeds.addAll(dependencies.usersOfSecret(s)));
         if (seeds.isEmpty()) {
-            objects = now;
             this.options = options;
             return new Result(last, Kind.UNCHANGED, 0, null);
         }
-        if (seeds.size() > Math.max(16, now.objectCount() / 4)) {
-            return full(snapshot, now, options, previous, seeds.size() + " objects changed");
+        if (seeds.size() > Math.max(16, index.objectCount() / 4)) {
+            return full(snapshot, options, previous, seeds.size() + " objects changed");
         }
         for (String seed : seeds) {
             if (dependencies.global(seed)) {
-                return full(snapshot, now, options, previous, seed + " takes part in the cluster default backend");
+                return full(snapshot, options, previous, seed + " takes part in the cluster default backend");
             }
         }
         Set<String> hosts = new HashSet<>();
         seeds.forEach(s -> hosts.addAll(dependencies.hostsOf(s)));
         Set<String> compiled = new HashSet<>();
-        seeds.stream().filter(now::hasObject).forEach(compiled::add);
+        seeds.stream().filter(index::hasObject).forEach(compiled::add);
         compiled.addAll(dependencies.globals());
         for (int round = 0; ; round++) {
-            hosts.forEach(h -> dependencies.usersOfHost(h).stream().filter(now::hasObject).forEach(compiled::add));
+            hosts.forEach(h -> dependencies.usersOfHost(h).stream().filter(index::hasObject).forEach(compiled::add));
             List<HasMetadata> subset = new ArrayList<>();
-            compiled.forEach(name -> subset.add(now.object(name)));
+            compiled.forEach(name -> subset.add(index.object(name)));
             CompileTrace trace = new CompileTrace();
-            Compilation part = Compiler.compile(now.subset(subset), options, previous, checks, trace, false);
+            Compilation part = Compiler.compile(index.subset(subset), options, previous, checks, trace, false,
+                    index.lookups());
             Set<String> touched = new HashSet<>();
             boolean newGlobal = false;
             for (String name : compiled) {
@@ -128,30 +141,29 @@ public final class IncrementalCompiler {
                 }
             }
             if (trace.hadCanaries() || newGlobal || !part.table().l4Routes().isEmpty()) {
-                return full(snapshot, now, options, previous, trace.hadCanaries() ? "canary Ingresses"
+                return full(snapshot, options, previous, trace.hadCanaries() ? "canary Ingresses"
                         : newGlobal ? "a new object takes part in the cluster default backend" : "L4 routes");
             }
             if (hosts.containsAll(touched)) {
-                Compilation spliced = TableSplice.splice(last, part, hosts, compiled, seeds, snapshot);
+                Compilation spliced = TableSplice.splice(last, part, hosts, compiled, seeds, snapshot, clusterUsers);
                 if (spliced == null) {
-                    return full(snapshot, now, options, previous, "a host compiled outside the hosts reached");
+                    return full(snapshot, options, previous, "a host compiled outside the hosts reached");
                 }
                 dependencies.replace(seeds, compiled, trace);
-                objects = now;
                 this.options = options;
                 last = spliced;
                 sinceFull++;
                 return new Result(spliced, Kind.INCREMENTAL, compiled.size(), null);
             }
             if (round == 8) {
-                return full(snapshot, now, options, previous, "changes reach too far");
+                return full(snapshot, options, previous, "changes reach too far");
             }
             hosts.addAll(touched);
         }
     }
 
-    private String fullReason(SnapshotIndex now, CompilerOptions options) {
-        if (last == null) {
+    private String fullReason(SnapshotIndex.Changes changes, CompilerOptions options) {
+        if (last == null || indexReset) {
             return "first compilation";
         }
         if (!this.options.at(null).equals(options.at(null))) {
@@ -160,7 +172,7 @@ public final class IncrementalCompiler {
         if (sinceFull >= FULL_EVERY) {
             return FULL_EVERY + " incremental compilations since the last full one";
         }
-        if (!objects.sameClassesAndConfigMaps(now)) {
+        if (changes.classesOrConfigMaps()) {
             return "IngressClasses or ConfigMaps changed";
         }
         if (dependencies.canaries()) {
@@ -175,15 +187,20 @@ public final class IncrementalCompiler {
         return null;
     }
 
-    private Result full(ClusterSnapshot snapshot, SnapshotIndex now, CompilerOptions options, RoutingTable previous,
-                        String reason) {
+    private Result full(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous, String reason) {
+        return full(snapshot, options, previous, reason, index.lookups());
+    }
+
+    private Result full(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous, String reason,
+                        SnapshotLookups lookups) {
         CompileTrace trace = new CompileTrace();
-        Compilation compilation = Compiler.compile(snapshot, options, previous, checks, trace, true);
+        Compilation compilation = Compiler.compile(snapshot, options, previous, checks, trace, true, lookups);
         dependencies = new DependencyIndex(trace);
-        objects = now;
+        clusterUsers = new ClusterUsers(compilation.table());
         this.options = options;
         last = compilation;
         sinceFull = 0;
+        indexReset = false;
         return new Result(compilation, Kind.FULL, trace.byObject().size(), reason);
     }
 

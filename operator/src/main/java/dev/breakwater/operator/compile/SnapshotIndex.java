@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,58 +16,107 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The objects of one snapshot by name, to tell what changed since another ({@link IncrementalCompiler}). Two
- * versions of an object are the same when they are one instance, carry the same uid and resource version (an API
- * server's cache), or have equal content (local mode, which parses its files again).
+ * The objects of the latest snapshot by name, brought up to date from snapshot to snapshot in place
+ * ({@link #update}), telling what changed ({@link IncrementalCompiler}); and the lookups of Services, EndpointSlices
+ * and Secrets a compilation of that snapshot uses ({@link #lookups}), kept rather than made again. Two versions of
+ * an object are the same when they are one instance (costing a lookup by identity: informers and local mode keep the
+ * instances of unchanged objects), carry the same uid and resource version (an API server's cache), or have equal
+ * content (local mode, which parses a changed file again).
  */
 final class SnapshotIndex {
 
     /**
-     * What changed between two snapshots.
+     * What changed since the previous snapshot.
      *
-     * @param objects  Ingresses and Routes added, changed or removed, as {@code Kind/namespace/name}
-     * @param services Services whose Service or EndpointSlices changed, as {@code namespace/name}
-     * @param secrets  Secrets changed, as {@code namespace/name}
+     * @param objects             Ingresses and Routes added, changed or removed, as {@code Kind/namespace/name}
+     * @param services            Services whose Service or EndpointSlices changed, as {@code namespace/name}
+     * @param secrets             Secrets changed, as {@code namespace/name}
+     * @param classesOrConfigMaps whether the IngressClasses or ConfigMaps changed
      */
-    record Changes(Set<String> objects, Set<String> services, Set<String> secrets) {
+    record Changes(Set<String> objects, Set<String> services, Set<String> secrets, boolean classesOrConfigMaps) {
     }
 
-    private final ClusterSnapshot snapshot;
-    private final Map<String, HasMetadata> objects = new HashMap<>();
-    private final Map<String, HasMetadata> services = new HashMap<>();
-    private final Map<String, HasMetadata> slices = new HashMap<>();
-    private final Map<String, HasMetadata> secrets = new HashMap<>();
+    private ClusterSnapshot snapshot;
+    private final NamedObjects<HasMetadata> objects = new NamedObjects<>(SnapshotIndex::objectName,
+            SnapshotIndex::same);
+    private final NamedObjects<Service> services = new NamedObjects<>(SnapshotLookups::serviceName,
+            SnapshotIndex::same);
+    private final NamedObjects<EndpointSlice> slices = new NamedObjects<>(SnapshotLookups::sliceName,
+            SnapshotIndex::same);
+    private final NamedObjects<Secret> secrets = new NamedObjects<>(SnapshotLookups::secretName, SnapshotIndex::same);
+    private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
+    private final SnapshotLookups lookups = new SnapshotLookups(services.byName(),
+            Collections.unmodifiableMap(slicesByService), secrets.byName());
 
-    SnapshotIndex(ClusterSnapshot snapshot) {
-        this.snapshot = snapshot;
-        for (Ingress i : snapshot.ingresses()) {
-            if (IncrementalCompiler.named(i)) {
-                objects.putIfAbsent(Compiler.traceName(i), i);
+    /**
+     * Makes {@code next} the indexed snapshot.
+     *
+     * @return what changed since the snapshot indexed before (everything, for the first); null when two objects of
+     *         one kind share a name in {@code next}: this index is then unusable (a new one must be made)
+     */
+    Changes update(ClusterSnapshot next) {
+        Set<String> changedObjects = new HashSet<>();
+        Set<String> changedServices = new HashSet<>();
+        Set<String> changedSlices = new HashSet<>();
+        Set<String> changedSecrets = new HashSet<>();
+        List<HasMetadata> ours = new ArrayList<>(next.ingresses().size() + next.routes().size());
+        ours.addAll(next.ingresses());
+        ours.addAll(next.routes());
+        boolean unique = objects.update(ours, changedObjects, null)
+                && services.update(next.services(), changedServices, null)
+                && slices.update(next.endpointSlices(), changedSlices, (name, before, after, same) -> {
+                    // the lists hold the very instances of the snapshot, so that the next replacement finds them
+                    if (before != null) {
+                        removeSlice(before, same ? null : changedServices);
+                    }
+                    if (after != null) {
+                        addSlice(after, same ? null : changedServices);
+                    }
+                })
+                && secrets.update(next.secrets(), changedSecrets, null);
+        if (!unique) {
+            return null;
+        }
+        boolean classes = snapshot == null || !sameList(snapshot.ingressClasses(), next.ingressClasses())
+                || !sameList(snapshot.configMaps(), next.configMaps());
+        snapshot = next;
+        return new Changes(changedObjects, changedServices, changedSecrets, classes);
+    }
+
+    /** Takes {@code slice} out of its Service's list; {@code changedServices} (may be null) is told its Service. */
+    private void removeSlice(EndpointSlice slice, Set<String> changedServices) {
+        String service = SnapshotLookups.serviceOf(slice);
+        if (service == null) {
+            return;
+        }
+        if (changedServices != null) {
+            changedServices.add(service);
+        }
+        List<EndpointSlice> list = slicesByService.get(service);
+        if (list != null) {
+            list.removeIf(s -> s == slice);
+            if (list.isEmpty()) {
+                slicesByService.remove(service);
             }
         }
-        for (dev.breakwater.operator.crd.Route r : snapshot.routes()) {
-            if (IncrementalCompiler.named(r)) {
-                objects.putIfAbsent(Compiler.traceName(r), r);
-            }
+    }
+
+    private void addSlice(EndpointSlice slice, Set<String> changedServices) {
+        String service = SnapshotLookups.serviceOf(slice);
+        if (service == null) {
+            return;
         }
-        for (Service s : snapshot.services()) {
-            if (s.getMetadata() != null) {
-                // as BackendResolver names a Service
-                services.putIfAbsent(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
-            }
+        if (changedServices != null) {
+            changedServices.add(service);
         }
-        for (EndpointSlice s : snapshot.endpointSlices()) {
-            if (s.getMetadata() != null) {
-                slices.putIfAbsent(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
-            }
-        }
-        for (Secret s : snapshot.secrets()) {
-            if (s.getMetadata() != null && s.getMetadata().getName() != null) {
-                // as TlsSecrets names a Secret
-                String ns = s.getMetadata().getNamespace() == null ? "default" : s.getMetadata().getNamespace();
-                secrets.putIfAbsent(ns + "/" + s.getMetadata().getName(), s);
-            }
-        }
+        List<EndpointSlice> list = slicesByService.computeIfAbsent(service, k -> new ArrayList<>(1));
+        list.add(slice);
+        list.sort(SnapshotLookups.SLICE_ORDER);
+    }
+
+    /** The lookups of the snapshot indexed (read only; they change with the next {@link #update}). */
+    SnapshotLookups lookups() {
+        return lookups;
     }
 
     int objectCount() {
@@ -74,14 +124,14 @@ final class SnapshotIndex {
     }
 
     boolean hasObject(String name) {
-        return objects.containsKey(name);
+        return objects.byName().containsKey(name);
     }
 
     HasMetadata object(String name) {
-        return objects.get(name);
+        return objects.byName().get(name);
     }
 
-    /** This snapshot with only {@code ours} as its Ingresses and Routes. */
+    /** The snapshot indexed with only {@code ours} as its Ingresses and Routes. */
     ClusterSnapshot subset(List<HasMetadata> ours) {
         List<Ingress> ingresses = new ArrayList<>();
         List<dev.breakwater.operator.crd.Route> routes = new ArrayList<>();
@@ -96,44 +146,8 @@ final class SnapshotIndex {
                 snapshot.endpointSlices(), snapshot.secrets(), routes, snapshot.configMaps());
     }
 
-    /** True when {@code other} has the same IngressClasses and ConfigMaps as this one. */
-    boolean sameClassesAndConfigMaps(SnapshotIndex other) {
-        return sameList(snapshot.ingressClasses(), other.snapshot.ingressClasses())
-                && sameList(snapshot.configMaps(), other.snapshot.configMaps());
-    }
-
-    /** What changed from this snapshot to {@code now}. */
-    Changes changes(SnapshotIndex now) {
-        Set<String> changedObjects = changed(objects, now.objects);
-        Set<String> changedServices = changed(services, now.services);
-        for (String slice : changed(slices, now.slices)) {
-            addService(slices.get(slice), changedServices);
-            addService(now.slices.get(slice), changedServices);
-        }
-        return new Changes(changedObjects, changedServices, changed(secrets, now.secrets));
-    }
-
-    private static void addService(HasMetadata slice, Set<String> out) {
-        Map<String, String> labels = slice == null ? null : slice.getMetadata().getLabels();
-        String service = labels == null ? null : labels.get(BackendResolver.SERVICE_NAME_LABEL);
-        if (service != null) {
-            out.add(slice.getMetadata().getNamespace() + "/" + service);
-        }
-    }
-
-    private static Set<String> changed(Map<String, HasMetadata> before, Map<String, HasMetadata> after) {
-        Set<String> out = new HashSet<>();
-        before.forEach((k, v) -> {
-            if (!same(v, after.get(k))) {
-                out.add(k);
-            }
-        });
-        after.keySet().forEach(k -> {
-            if (!before.containsKey(k)) {
-                out.add(k);
-            }
-        });
-        return out;
+    private static String objectName(HasMetadata object) {
+        return IncrementalCompiler.named(object) ? Compiler.traceName(object) : null;
     }
 
     private static <T extends HasMetadata> boolean sameList(List<T> a, List<T> b) {

@@ -74,12 +74,13 @@ final class TableBuilder {
     record ClusterDefault(String ownerKey, String ownerObject, RouteAction action) {
     }
 
-    TableBuilder(ClusterSnapshot snapshot, CompilerOptions options, RoutingTable previous, SecretChecks checks,
-                 CompileTrace trace) {
+    /** Building the table of {@code snapshot}, whose Services, EndpointSlices and Secrets {@code lookups} holds. */
+    TableBuilder(ClusterSnapshot snapshot, SnapshotLookups lookups, CompilerOptions options, RoutingTable previous,
+                 SecretChecks checks, CompileTrace trace) {
         this.trace = trace;
         this.routes = new HostRoutes(trace);
-        this.backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), trace);
-        this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous, checks, trace);
+        this.backends = new BackendResolver(lookups, trace);
+        this.tlsSecrets = new TlsSecrets(lookups.secrets(), options.now(), previous, checks, trace);
         this.certificates = new HostCertificates(tlsSecrets, trace);
         this.controllerConfig = controllerConfig(snapshot, options.controllerConfigMap(), checks);
         this.configMaps = snapshot.configMaps();

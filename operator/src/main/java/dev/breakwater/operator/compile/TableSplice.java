@@ -4,13 +4,12 @@ import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.Cluster;
-import dev.breakwater.routing.Route;
-import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.VirtualHost;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,28 +31,40 @@ final class TableSplice {
      * @param hosts    every host the partial compilation covers: no object outside {@code compiled} touches one
      * @param compiled the objects compiled, as {@code Kind/namespace/name}
      * @param seeds    the objects changed (some removed), likewise
+     * @param users    the users of the previous table's clusters; brought to those of the result (when there is one)
      * @return the spliced compilation, or null when the partial one holds a host outside {@code hosts}
      */
     static Compilation splice(Compilation previous, Compilation part, Set<String> hosts, Set<String> compiled,
-                              Set<String> seeds, ClusterSnapshot snapshot) {
-        List<VirtualHost> virtualHosts = new ArrayList<>();
-        for (VirtualHost v : previous.table().virtualHosts()) {
-            if (!hosts.contains(v.hostname())) {
-                virtualHosts.add(v);
-            }
-        }
+                              Set<String> seeds, ClusterSnapshot snapshot, ClusterUsers users) {
         for (VirtualHost v : part.table().virtualHosts()) {
             if (!hosts.contains(v.hostname())) {
                 return null;
             }
+        }
+        List<VirtualHost> before = previous.table().virtualHosts();
+        List<VirtualHost> after = part.table().virtualHosts();
+        List<VirtualHost> virtualHosts = new ArrayList<>(before.size() + after.size());
+        Set<String> unused = new HashSet<>();
+        int a = 0;
+        for (VirtualHost v : before) {
+            if (hosts.contains(v.hostname())) {
+                users.remove(v, unused);
+                continue;
+            }
+            // both lists are in host order: the partial compilation's hosts go where they belong
+            while (a < after.size()
+                    && TableBuilder.HOST_ORDER.compare(after.get(a).hostname(), v.hostname()) < 0) {
+                virtualHosts.add(after.get(a++));
+            }
             virtualHosts.add(v);
         }
-        virtualHosts.sort((a, b) -> TableBuilder.HOST_ORDER.compare(a.hostname(), b.hostname()));
-        RoutingTable table = RoutingTable.of(virtualHosts, clusters(previous.table(), part.table(), virtualHosts),
-                certificates(previous.table(), part.table(), hosts));
-        if (table == null) {
-            return null;
+        while (a < after.size()) {
+            virtualHosts.add(after.get(a++));
         }
+        after.forEach(users::add);
+        unused.removeIf(users::used);
+        RoutingTable table = RoutingTable.of(virtualHosts, clusters(previous.table(), part.table(), unused),
+                certificates(previous.table(), part.table(), hosts));
         List<Diagnostic> diagnostics = new ArrayList<>();
         for (Diagnostic d : previous.diagnostics()) {
             if (!compiled.contains(d.object()) && !seeds.contains(d.object())) {
@@ -68,26 +79,27 @@ final class TableSplice {
         return new Compilation(table, diagnostics, routeStatuses(previous, part, compiled, seeds, snapshot));
     }
 
-    /** The clusters the hosts forward to: the partial compilation's, else the previous one's. */
-    private static List<Cluster> clusters(RoutingTable previous, RoutingTable part, List<VirtualHost> hosts) {
-        TreeSet<String> names = new TreeSet<>();
-        for (VirtualHost v : hosts) {
-            for (Route r : v.routes()) {
-                if (r.action() instanceof RouteAction.Forward forward) {
-                    forward.backends().forEach(b -> names.add(b.cluster()));
-                }
+    /**
+     * The clusters some host forwards to, by name: the partial compilation's, else the previous one's but those no
+     * host forwards to any more ({@code unused}); both lists are ordered by name, as the result is.
+     */
+    private static List<Cluster> clusters(RoutingTable previous, RoutingTable part, Set<String> unused) {
+        List<Cluster> before = previous.clusters();
+        List<Cluster> after = part.clusters();
+        List<Cluster> out = new ArrayList<>(before.size() + after.size());
+        int a = 0;
+        for (Cluster c : before) {
+            while (a < after.size() && after.get(a).name().compareTo(c.name()) < 0) {
+                out.add(after.get(a++));
+            }
+            if (a < after.size() && after.get(a).name().equals(c.name())) {
+                out.add(after.get(a++));
+            } else if (!unused.contains(c.name())) {
+                out.add(c);
             }
         }
-        Map<String, Cluster> byName = new HashMap<>();
-        previous.clusters().forEach(c -> byName.put(c.name(), c));
-        part.clusters().forEach(c -> byName.put(c.name(), c));
-        List<Cluster> out = new ArrayList<>(names.size());
-        for (String name : names) {
-            Cluster c = byName.get(name);
-            if (c == null) {
-                throw new IllegalStateException("cluster " + name + " is in neither compilation");
-            }
-            out.add(c);
+        while (a < after.size()) {
+            out.add(after.get(a++));
         }
         return out;
     }

@@ -35,7 +35,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
  */
 final class TlsSecrets {
 
-    private final Map<String, Secret> secrets = new HashMap<>();
+    private final Map<String, Secret> secrets;
     private final Instant now;
     private final Map<String, Certificate> previous = new HashMap<>();
     private final SecretChecks checks;
@@ -53,14 +53,15 @@ final class TlsSecrets {
 
     TlsSecrets(List<Secret> secrets, Instant now, RoutingTable previousTable, SecretChecks checks,
                CompileTrace trace) {
+        this(SnapshotLookups.of(List.of(), List.of(), secrets).secrets(), now, previousTable, checks, trace);
+    }
+
+    /** Reading the Secrets of {@code secrets} (by {@code namespace/name}, read only). */
+    TlsSecrets(Map<String, Secret> secrets, Instant now, RoutingTable previousTable, SecretChecks checks,
+               CompileTrace trace) {
         this.checks = checks;
         this.trace = trace;
-        for (Secret s : secrets) {
-            if (s.getMetadata() != null && s.getMetadata().getName() != null) {
-                String ns = s.getMetadata().getNamespace() == null ? "default" : s.getMetadata().getNamespace();
-                this.secrets.putIfAbsent(ns + "/" + s.getMetadata().getName(), s);
-            }
-        }
+        this.secrets = secrets;
         this.now = now;
         if (previousTable != null) {
             previousTable.certificates().forEach(c -> previous.put(c.name(), c));

@@ -90,7 +90,7 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
         since = Instant.now();
         helloNanos = System.nanoTime();
         PublishedTable p = server.latest();
-        if (p != null && p.message().hash().equals(h.lastHash())) {
+        if (p != null && p.hash().equals(h.lastHash())) {
             servedVersion = p.version();
             sentVersion = p.version();
             sentTable = p.table();
@@ -118,8 +118,8 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * Sends the latest table unless one is being written or it was sent already; any thread. Protocol 1: the whole
-     * table. Protocol 2: the delta to it when the data plane holds the table it is made from, else the whole table,
-     * compressed (once that is made).
+     * table (once it is assembled, off the event loop). Protocol 2: the delta to it when the data plane holds the
+     * table it is made from, else the whole table, compressed (once that is made).
      */
     void offer() {
         if (!channel.eventLoop().inEventLoop()) {
@@ -131,9 +131,19 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
                 || (p.version() <= sentVersion && !resyncWanted)) {
             return;
         }
-        Object frame = p.message();
+        Object frame = null;
         boolean delta = false;
-        if (protocol >= 2) {
+        if (protocol < 2) {
+            CompletableFuture<ChannelMessage.Table> whole = p.plain(server.compressor());
+            if (!whole.isDone()) {
+                whole.whenComplete((done, failure) -> offer());
+                return;
+            }
+            if (whole.isCompletedExceptionally()) {
+                return; // closing
+            }
+            frame = whole.join();
+        } else {
             CompressedFrame d = resyncWanted ? null : p.deltaFrom(heldHash);
             if (d == null && !resyncWanted && sentTable != null && sentTable.hash().equals(heldHash)) {
                 // it skipped versions: the delta from the table it holds, if one is smaller than the table
@@ -153,9 +163,8 @@ final class DataPlaneConnection extends ChannelInboundHandlerAdapter {
                     whole.whenComplete((done, failure) -> offer());
                     return;
                 }
-                if (!whole.isCompletedExceptionally()) {
-                    frame = whole.join();
-                }
+                // should compressing have failed, the plain table (assembled here, a copy of its parts)
+                frame = whole.isCompletedExceptionally() ? p.message() : whole.join();
             }
         }
         writing = true;

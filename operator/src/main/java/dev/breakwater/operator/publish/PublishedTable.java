@@ -4,15 +4,18 @@ import dev.breakwater.channel.ChannelMessage;
 import dev.breakwater.channel.CompressedFrame;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.TableDelta;
+import dev.breakwater.routing.TableLayout;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
  * The latest table {@link TableServer#publish published}, in the forms its peers are sent, each made once for all of
- * them: the whole table as plain JSON (protocol 1), the delta from the table published before it, compressed
- * (protocol 2, to a data plane that holds that table), deltas from a few older tables (made on first need, for data
- * planes that skipped the versions in between), and the whole table compressed (protocol 2 otherwise; made on
- * first need, off the event loops: at 10,000 hosts it compresses about 9 MB of JSON).
+ * them: the delta from the table published before it, compressed (protocol 2, to a data plane that holds that
+ * table), deltas from a few older tables (made on first need, for data planes that skipped the versions in between),
+ * the whole table as plain JSON (protocol 1, and the base of the next form; assembled on first need from its parts'
+ * encodings, {@link PartEncodings}), and the whole table compressed (protocol 2 otherwise; made on first need, off
+ * the event loops: at 10,000 hosts it compresses about 9 MB of JSON). A publication that every data plane takes as
+ * a delta never encodes the whole table.
  */
 final class PublishedTable {
 
@@ -20,9 +23,12 @@ final class PublishedTable {
     private static final int MAX_OLDER_BASES = 4;
 
     private final RoutingTable table;
-    private final ChannelMessage.Table message;
+    private final TableLayout layout;
     private final CompressedFrame delta;
     private final long publishedNanos;
+    /** The whole table once asked for; guarded by this. */
+    private ChannelMessage.Table message;
+    private CompletableFuture<ChannelMessage.Table> plain;
     /** The compressed whole table once asked for; guarded by this. */
     private CompletableFuture<CompressedFrame> compressed;
     /**
@@ -32,33 +38,34 @@ final class PublishedTable {
     private final java.util.Map<String, CompletableFuture<CompressedFrame>> deltasFromOlder =
             new java.util.HashMap<>();
 
-    private PublishedTable(RoutingTable table, ChannelMessage.Table message, CompressedFrame delta,
-                           long publishedNanos) {
+    private PublishedTable(RoutingTable table, TableLayout layout, CompressedFrame delta, long publishedNanos) {
         this.table = table;
-        this.message = message;
+        this.layout = layout;
         this.delta = delta;
         this.publishedNanos = publishedNanos;
     }
 
     /**
-     * @param message  {@code table}, encoded
+     * @param layout   {@code table}'s encoding, in parts
      * @param previous the table published before, or null; a delta from it is made unless the delta cannot say the
      *                 change (see {@link TableDelta#between}) or is no smaller than the table
      */
-    static PublishedTable of(RoutingTable table, ChannelMessage.Table message, PublishedTable previous,
-                             long publishedNanos) {
-        CompressedFrame delta = previous == null ? null : delta(previous.table, table, message);
-        return new PublishedTable(table, message, delta, publishedNanos);
+    static PublishedTable of(RoutingTable table, TableLayout layout, PublishedTable previous, long publishedNanos) {
+        CompressedFrame delta = previous == null ? null : delta(previous.table, table, layout.length());
+        return new PublishedTable(table, layout, delta, publishedNanos);
     }
 
-    /** The compressed delta from {@code base} to {@code table}, or null when there is none smaller than the table. */
-    private static CompressedFrame delta(RoutingTable base, RoutingTable table, ChannelMessage.Table message) {
+    /**
+     * The compressed delta from {@code base} to {@code table}, or null when there is none smaller than the table
+     * ({@code tableBytes} encoded).
+     */
+    private static CompressedFrame delta(RoutingTable base, RoutingTable table, long tableBytes) {
         TableDelta d = TableDelta.between(base, table);
         if (d == null) {
             return null;
         }
         ChannelMessage.Delta m = ChannelMessage.Delta.of(d);
-        return m.deltaJson().length < message.tableJson().length ? CompressedFrame.of(m) : null;
+        return m.deltaJson().length < tableBytes ? CompressedFrame.of(m) : null;
     }
 
     /** The table this publication carries. */
@@ -67,20 +74,35 @@ final class PublishedTable {
     }
 
     long version() {
-        return message.version();
+        return table.version();
     }
 
     String hash() {
-        return message.hash();
+        return table.hash();
     }
 
     long publishedNanos() {
         return publishedNanos;
     }
 
-    /** The whole table, plain JSON. */
-    ChannelMessage.Table message() {
+    /** The whole table, plain JSON, assembled the first time it is asked for (copying its parts' encodings). */
+    synchronized ChannelMessage.Table message() {
+        if (message == null) {
+            message = new ChannelMessage.Table(table.version(), table.hash(), layout.json());
+        }
         return message;
+    }
+
+    /** The whole table, plain JSON, assembled on {@code executor} the first time it is asked for. */
+    synchronized CompletableFuture<ChannelMessage.Table> plain(Executor executor) {
+        if (plain == null) {
+            try {
+                plain = CompletableFuture.supplyAsync(this::message, executor);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                return CompletableFuture.failedFuture(closing);
+            }
+        }
+        return plain;
     }
 
     /** The delta to this table from the content of {@code hash}, or null when there is none from it. */
@@ -101,7 +123,7 @@ final class PublishedTable {
                 return CompletableFuture.completedFuture(null); // many data planes far behind: the whole table
             }
             try {
-                f = CompletableFuture.supplyAsync(() -> delta(held, table, message), executor);
+                f = CompletableFuture.supplyAsync(() -> delta(held, table, layout.length()), executor);
             } catch (java.util.concurrent.RejectedExecutionException closing) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -114,9 +136,9 @@ final class PublishedTable {
     synchronized CompletableFuture<CompressedFrame> compressed(Executor executor) {
         if (compressed == null) {
             try {
-                compressed = CompletableFuture.supplyAsync(() -> CompressedFrame.of(message), executor);
+                compressed = CompletableFuture.supplyAsync(() -> CompressedFrame.of(message()), executor);
             } catch (java.util.concurrent.RejectedExecutionException closing) {
-                return CompletableFuture.failedFuture(closing); // the plain table is sent instead
+                return CompletableFuture.failedFuture(closing); // closing: nothing is sent any more
             }
         }
         return compressed;

@@ -4,6 +4,7 @@ import dev.breakwater.channel.Transport;
 import dev.breakwater.channel.ChannelMessage;
 import dev.breakwater.channel.ChannelPipelines;
 import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.TableLayout;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -96,6 +97,8 @@ public final class TableServer implements TablePublisher, AutoCloseable {
         }
     };
     private volatile PublishedTable latest;
+    /** The encodings of the latest table's parts; guarded by itself (publishers only). */
+    private final PartEncodings encodings = new PartEncodings();
     private final ChannelMeters meters;
 
     private EventLoopGroup group;
@@ -172,8 +175,12 @@ public final class TableServer implements TablePublisher, AutoCloseable {
     @Override
     public void publish(RoutingTable table) {
         Objects.requireNonNull(table, "table");
-        ChannelMessage.Table message = ChannelMessage.Table.of(table);
-        long bytes = ChannelPipelines.frameBytes(message);
+        TableLayout layout;
+        synchronized (encodings) {
+            layout = encodings.layout(table);
+        }
+        long bytes = ChannelPipelines.frameBytes(new ChannelMessage.Table(table.version(), table.hash(), new byte[0]))
+                + layout.length();
         if (bytes > maxFrameBytes) {
             throw new IllegalArgumentException("table v" + table.version() + " is " + bytes
                     + " bytes, more than the push channel's largest frame (" + maxFrameBytes + " bytes)");
@@ -184,7 +191,7 @@ public final class TableServer implements TablePublisher, AutoCloseable {
                 throw new IllegalArgumentException("table version " + table.version()
                         + " (expected: above the last published, " + last.version() + ")");
             }
-            PublishedTable p = PublishedTable.of(table, message, last, System.nanoTime());
+            PublishedTable p = PublishedTable.of(table, layout, last, System.nanoTime());
             recent.put(table.version(), p.publishedNanos());
             latest = p;
         }

@@ -28,7 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every incremental compilation equals a full compilation of the same snapshot, over seeded random sequences of
  * adds, changes and deletes of Ingresses, Routes, Services, EndpointSlices and Secrets (the same few hosts,
  * Services and Secrets, so that objects collide: conflicting paths, shared certificates, missing backends, the
- * cluster default backend, canaries, client certificates, Ingresses of another class).
+ * cluster default backend, canaries, client certificates, Ingresses of another class), now and then with objects
+ * replaced by copies of equal content (as local mode parses a changed file again); 8 seeds of 250 steps. Compared
+ * by content (hosts, clusters, certificates, L4, diagnostics, Route statuses) and by hash.
  */
 class IncrementalCompilerTest {
 
@@ -73,6 +75,9 @@ class IncrementalCompilerTest {
             for (int c = 0; step > 0 && c < changes; c++) {
                 mutate(world, random);
             }
+            if (random.nextInt(10) == 0) {
+                reparse(world, random); // new instances of equal content, as local mode reads a file again
+            }
             ClusterSnapshot snapshot = world.snapshot();
             IncrementalCompiler.Result result = incremental.compile(snapshot, OPTIONS, previous);
             Compilation full = Compiler.compile(snapshot, OPTIONS, previous, fullChecks);
@@ -110,6 +115,52 @@ class IncrementalCompilerTest {
         assertThat(gone.kind()).isEqualTo(IncrementalCompiler.Kind.INCREMENTAL);
         assertThat(gone.objects()).isEqualTo(1);
         assertSame(gone.compilation(), Compiler.compile(world.snapshot(), OPTIONS), "one Service removed");
+    }
+
+    @Test
+    void twoObjectsOfOneNameCompileAsAFullCompilationDoes() {
+        World world = new World();
+        for (int i = 0; i < 40; i++) {
+            world.services.put("a/s" + i, Fixtures.service("a", "s" + i).port("http", 80, 8080).build());
+            world.slices.put("a/s" + i, Fixtures.endpointSlice("a", "s" + i + "-0", "s" + i).port("http", 8080)
+                    .endpoint("10.0.0." + (i + 1)).build());
+            world.ingresses.put("a/i" + i, Fixtures.ingress("a", "i" + i).host("h" + i + ".example.com")
+                    .prefix("/", "s" + i, 80).build());
+        }
+        IncrementalCompiler incremental = new IncrementalCompiler();
+        incremental.compile(world.snapshot(), OPTIONS, null);
+        // two files of a folder may hold one object twice: the first counts, whatever the compiler did before
+        ClusterSnapshot twice = world.snapshot();
+        List<Ingress> ingresses = new ArrayList<>(twice.ingresses());
+        ingresses.add(0, Fixtures.ingress("a", "i3").host("h3.example.com").prefix("/", "s4", 80).build());
+        List<EndpointSlice> slices = new ArrayList<>(twice.endpointSlices());
+        slices.add(Fixtures.endpointSlice("a", "s5-0", "s5").port("http", 8080).endpoint("10.9.9.9").build());
+        ClusterSnapshot duplicated = new ClusterSnapshot(ingresses, List.of(), twice.services(), slices,
+                twice.secrets(), twice.routes());
+        IncrementalCompiler.Result result = incremental.compile(duplicated, OPTIONS, null);
+        assertThat(result.kind()).isEqualTo(IncrementalCompiler.Kind.FULL);
+        assertThat(result.reason()).isEqualTo("two objects share a name");
+        assertSame(result.compilation(), Compiler.compile(duplicated, OPTIONS), "one object twice");
+
+        // and back to one of each: a full compilation again (the index was made anew), then incremental ones
+        IncrementalCompiler.Result back = incremental.compile(world.snapshot(), OPTIONS, null);
+        assertThat(back.kind()).isEqualTo(IncrementalCompiler.Kind.FULL);
+        assertSame(back.compilation(), Compiler.compile(world.snapshot(), OPTIONS), "one of each again");
+        world.ingresses.put("a/i9", Fixtures.ingress("a", "i9").host("h9.example.com").prefix("/", "s1", 80).build());
+        IncrementalCompiler.Result changed = incremental.compile(world.snapshot(), OPTIONS, null);
+        assertThat(changed.kind()).isEqualTo(IncrementalCompiler.Kind.INCREMENTAL);
+        assertSame(changed.compilation(), Compiler.compile(world.snapshot(), OPTIONS), "one Ingress changed");
+    }
+
+    /** Replaces some objects by copies of equal content (other instances, no uid or resource version). */
+    private static void reparse(World w, Random r) {
+        w.ingresses.replaceAll((k, v) -> r.nextBoolean() ? new io.fabric8.kubernetes.api.model.networking.v1
+                .IngressBuilder(v).build() : v);
+        w.services.replaceAll((k, v) -> r.nextBoolean() ? new io.fabric8.kubernetes.api.model.ServiceBuilder(v)
+                .build() : v);
+        w.slices.replaceAll((k, v) -> r.nextBoolean() ? new io.fabric8.kubernetes.api.model.discovery.v1
+                .EndpointSliceBuilder(v).build() : v);
+        w.secrets.replaceAll((k, v) -> r.nextBoolean() ? new SecretBuilder(v).build() : v);
     }
 
     private static void assertSame(Compilation actual, Compilation expected, String where) {

@@ -1,0 +1,75 @@
+package dev.breakwater.dataplane.bench;
+
+import dev.breakwater.dataplane.DataPlane;
+import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.Endpoint;
+import dev.breakwater.routing.PathMatch;
+import dev.breakwater.routing.Route;
+import dev.breakwater.routing.RouteAction;
+import dev.breakwater.routing.RouteMatch;
+import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.VirtualHost;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@link DataPlane#apply} of tables of N hosts (two routes each, a cluster of three endpoints each), each table one
+ * host and cluster more than the one before, as a new Ingress of a new Service makes them (or, with {@code shared},
+ * one host more on the first cluster: a new Ingress of an existing Service). Not a test: run by hand (see
+ * docs/performance.md#scale), {@code ApplyBenchmark [N] [steps] [new|shared]}; prints the median after the first
+ * third.
+ */
+public final class ApplyBenchmark {
+
+    private ApplyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        boolean shared = args.length > 2 && args[2].equals("shared");
+        List<VirtualHost> hosts = new ArrayList<>();
+        List<Cluster> clusters = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            add(i, hosts, clusters);
+        }
+        try (DataPlane proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(2)
+                .build().start()) {
+            long t0 = System.nanoTime();
+            proxy.apply(RoutingTable.of(hosts, clusters).withVersion(1));
+            long first = System.nanoTime() - t0;
+            long[] apply = new long[steps];
+            for (int s = 0; s < steps; s++) {
+                add(n + s, hosts, shared ? null : clusters);
+                RoutingTable table = RoutingTable.of(hosts, clusters).withVersion(2 + s);
+                long a = System.nanoTime();
+                proxy.apply(table);
+                apply[s] = System.nanoTime() - a;
+            }
+            long[] kept = Arrays.copyOfRange(apply, steps / 3, steps);
+            Arrays.sort(kept);
+            System.out.printf("N=%d: first table applied in %.0f ms; one host more (%s cluster): median %.2f ms, "
+                    + "max %.2f ms (%d steps, first %d dropped)%n", n, first / 1e6, shared ? "an existing" : "a new", kept[kept.length / 2] / 1e6,
+                    kept[kept.length - 1] / 1e6, steps, steps / 3);
+        }
+    }
+
+    /** Host {@code i}, and its cluster unless {@code clusters} is null (then it forwards to the first). */
+    private static void add(int i, List<VirtualHost> hosts, List<Cluster> clusters) {
+        String cluster = "bench/svc" + (clusters == null ? 0 : i) + ":http";
+        String host = "h" + i + ".example.com";
+        hosts.add(new VirtualHost(host, List.of(
+                new Route("bench/ing" + i + ":" + host + "/a", "Ingress/bench/ing" + i,
+                        RouteMatch.path(PathMatch.prefix("/a")), RouteAction.Forward.to(cluster), null),
+                new Route("bench/ing" + i + ":" + host + "/", "Ingress/bench/ing" + i,
+                        RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to(cluster), null))));
+        if (clusters == null) {
+            return;
+        }
+        clusters.add(new Cluster(cluster, Cluster.Protocol.HTTP1, List.of(
+                Endpoint.ready("192.0.2." + (i % 250 + 1), 8000 + i % 1000),
+                Endpoint.ready("198.51.100." + (i % 250 + 1), 8000 + i % 1000),
+                Endpoint.ready("203.0.113." + (i % 250 + 1), 8000 + i % 1000))));
+    }
+}
