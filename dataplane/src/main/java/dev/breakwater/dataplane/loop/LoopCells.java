@@ -4,7 +4,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A few sums (or cursors) that many threads add to without a shared atomic per add: each recording thread (in practice the event
@@ -12,17 +11,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per-request meters keep to the rule that state is owned per event loop: a request on one core never writes a cache
  * line another core writes.
  *
- * <p>Threads are numbered once, the first time any of them adds anywhere; the first {@value #OWN_ROWS} have a row of
- * their own in every instance, any later ones share one more row and add to it atomically.
+ * <p>Each recording thread takes a row number when it first adds anywhere, and gives it back when it ends (for Netty's
+ * threads, which clear their thread-locals on exit), so that the event loops of a process stay within the first rows
+ * however many groups come and go. Up to {@value #OWN_ROWS} threads at once have a row of their own in every
+ * instance; any more share one more row and add to it atomically.
  */
 public final class LoopCells {
 
-    public static final int OWN_ROWS = 63;
-    private static final AtomicInteger THREADS = new AtomicInteger();
+    public static final int OWN_ROWS = 255;
+    private static final Object NUMBERS = new Object();
+    /** Row numbers given back by ended threads, reused first. */
+    private static final java.util.ArrayDeque<Integer> FREE = new java.util.ArrayDeque<>();
+    private static int nextNumber;
     private static final FastThreadLocal<Integer> ROW = new FastThreadLocal<>() {
         @Override
         protected Integer initialValue() {
-            return Math.min(THREADS.getAndIncrement(), OWN_ROWS);
+            synchronized (NUMBERS) {
+                Integer free = FREE.pollFirst();
+                if (free != null) {
+                    return free;
+                }
+                return nextNumber < OWN_ROWS ? nextNumber++ : OWN_ROWS;
+            }
+        }
+
+        @Override
+        protected void onRemoval(Integer row) {
+            if (row != OWN_ROWS) {
+                synchronized (NUMBERS) { // the ended thread's last adds happen before the next owner's first
+                    FREE.addFirst(row);
+                }
+            }
         }
     };
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
@@ -95,6 +114,17 @@ public final class LoopCells {
             }
         }
         return s;
+    }
+
+    /** Rows made in this instance so far (for tests). */
+    int rowsMade() {
+        int n = 0;
+        for (long[] row : rows) {
+            if (row != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Every sum, read once (a consistent enough view for a scrape). */
