@@ -18,7 +18,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"connectTimeoutMillis", "responseTimeoutMillis", "maxRequestBodyBytes", "httpsRedirect", "hsts",
         "webSocketIdleTimeoutMillis", "retries", "affinity", "cache", "compression", "sourceAllowlist", "cors",
         "sendTimeoutMillis", "rateLimit", "accessLog", "tracing", "trustIncomingSpan", "externalAuth", "basicAuth",
-        "digestAuth"})
+        "digestAuth", "errorPages"})
 public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https, @JsonIgnore Access access,
                           @JsonIgnore Upstream upstream, @JsonIgnore Responses responses,
                           @JsonIgnore Telemetry telemetry) {
@@ -120,9 +120,15 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
      *
      * @param cache       the response cache, or null when responses of this route are never cached
      * @param compression response compression, or null for none
+     * @param errorPages  error responses answered by another backend, or null for none
      */
-    public record Responses(CachePolicy cache, Compression compression) {
-        public static final Responses NONE = new Responses(null, null);
+    public record Responses(CachePolicy cache, Compression compression, ErrorPages errorPages) {
+        public static final Responses NONE = new Responses(null, null, null);
+
+        /** Responses without error pages. */
+        public Responses(CachePolicy cache, Compression compression) {
+            this(cache, compression, null);
+        }
     }
 
     /**
@@ -165,13 +171,14 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
                                 @JsonProperty("trustIncomingSpan") Boolean trustIncomingSpan,
                                 @JsonProperty("externalAuth") ExternalAuth externalAuth,
                                 @JsonProperty("basicAuth") BasicAuth basicAuth,
-                                @JsonProperty("digestAuth") DigestAuth digestAuth) {
+                                @JsonProperty("digestAuth") DigestAuth digestAuth,
+                                @JsonProperty("errorPages") ErrorPages errorPages) {
         return new RoutePolicy(new Timeouts(connectTimeoutMillis, responseTimeoutMillis, sendTimeoutMillis,
                 webSocketIdleTimeoutMillis), new Https(httpsRedirect, hsts),
                 new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, externalAuth, basicAuth,
                         digestAuth),
                 new Upstream(retries, affinity),
-                new Responses(cache, compression), new Telemetry(accessLog, tracing, trustIncomingSpan));
+                new Responses(cache, compression, errorPages), new Telemetry(accessLog, tracing, trustIncomingSpan));
     }
 
     // --- the flat view: the wire format's keys, and what the data plane reads ---------------------------------
@@ -276,6 +283,12 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
     @JsonProperty
     public Compression compression() {
         return responses.compression();
+    }
+
+    /** Error responses answered by another backend, or null. */
+    @JsonProperty
+    public ErrorPages errorPages() {
+        return responses.errorPages();
     }
 
     /** False when the route's requests write no access-log line; null (the default) when they do. */
@@ -521,12 +534,17 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
 
         /** The response cache. */
         public Builder cache(CachePolicy value) {
-            return responses(new Responses(value, responses.compression()));
+            return responses(new Responses(value, responses.compression(), responses.errorPages()));
         }
 
         /** Response compression. */
         public Builder compression(Compression value) {
-            return responses(new Responses(responses.cache(), value));
+            return responses(new Responses(responses.cache(), value, responses.errorPages()));
+        }
+
+        /** Error responses answered by another backend. */
+        public Builder errorPages(ErrorPages value) {
+            return responses(new Responses(responses.cache(), responses.compression(), value));
         }
 
         public RoutePolicy build() {

@@ -54,6 +54,7 @@ public final class CompiledRoute {
     private final AffinityCookie affinity;
     private final CacheFilter cache;
     private final Authenticator authenticator;
+    private final ErrorPageRoute errorPages;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
                   ProxyMetrics metrics, RateLimiters.Generation limiters, ProxyConfig config) {
@@ -113,6 +114,13 @@ public final class CompiledRoute {
         this.affinity = route.policy().affinity() == null ? null : new AffinityCookie(route.policy().affinity());
         this.cache = route.policy().cache() == null ? null
                 : new CacheFilter(route.name(), route.policy().cache(), cacheMeters);
+        this.errorPages = route.policy().errorPages() == null ? null
+                : new ErrorPageRoute(route, clustersByName, metrics, limiters, config);
+    }
+
+    /** Its error pages (custom-http-errors), or null. */
+    public ErrorPageRoute errorPages() {
+        return errorPages;
     }
 
     private static final ForwardedHeadersFilter TRUSTING = new ForwardedHeadersFilter(true);

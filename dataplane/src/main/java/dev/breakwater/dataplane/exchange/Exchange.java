@@ -77,6 +77,7 @@ public final class Exchange {
     UpstreamCall call;
     RequestSpan trace;
     AuthStep auth;
+    ErrorPageStep errorPage;
     final ExchangeResponse response = new ExchangeResponse(this);
 
     public Exchange(ProxyServices services, ClientConnection connection, Downstream downstream) {
@@ -197,6 +198,9 @@ public final class Exchange {
             return;
         }
         route = r;
+        if (r.errorPages() != null) {
+            errorPage = new ErrorPageStep(this, r.errorPages());
+        }
         context = new FilterContext(req, connection.scheme(), host, path, query, connection.clientIp(),
                 connection.localPort(), requestId, connection.tls(), services.config());
         trace = ExchangeTrace.begin(this);
@@ -257,7 +261,8 @@ public final class Exchange {
         if (trace != null) {
             trace.inject(request.headers()); // our span is the endpoint's parent
         }
-        if (!call.start(connection.http2() && !wholeRequest, host)) {
+        if (!call.start(connection.http2() && !wholeRequest, host)
+                && (errorPage == null || !errorPage.noEndpoint())) {
             response.respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", null);
         }
     }

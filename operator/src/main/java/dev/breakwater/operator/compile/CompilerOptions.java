@@ -25,9 +25,14 @@ import java.util.regex.Pattern;
  * @param l4Sources            the ingress-nginx TCP and UDP services ConfigMaps to read ({@link L4Sources#NONE}: none)
  * @param gatewayPorts         the ports a Gateway's HTTP and HTTPS listeners may name: those the data planes are
  *                             reached on ({@link GatewayPorts#DEFAULT}: 80 and 443)
+ * @param defaultBackendService the cluster default backend, {@code NAMESPACE/NAME:PORT} (a port number or name),
+ *                             as ingress-nginx's {@code --default-backend-service}: it answers requests no rule
+ *                             matches when no Ingress's {@code spec.defaultBackend} does, and the
+ *                             {@code custom-http-errors} of Ingresses without {@code default-backend}; null for none
  */
 public record CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
-                              Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts) {
+                              Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts,
+                              String defaultBackendService) {
 
     /** Our controller name, written in the {@code spec.controller} of our IngressClasses. */
     public static final String DEFAULT_CONTROLLER_NAME = "breakwater.dev/ingress-controller";
@@ -37,6 +42,10 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /** What a Kubernetes object name (a DNS subdomain, as IngressClass names are) may be. */
     private static final Pattern CLASS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+    /** {@code NAMESPACE/NAME:PORT}: DNS labels, and a port number or name. */
+    private static final Pattern SERVICE_PORT = Pattern.compile(
+            "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?:([0-9]{1,5}|[a-z0-9]([-a-z0-9]*[a-z0-9])?)");
 
     public CompilerOptions {
         Objects.requireNonNull(controllerName, "controllerName");
@@ -54,6 +63,15 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
         alsoServedClasses = java.util.Collections.unmodifiableSortedSet(names);
         l4Sources = l4Sources == null ? L4Sources.NONE : l4Sources;
         gatewayPorts = gatewayPorts == null ? GatewayPorts.DEFAULT : gatewayPorts;
+        if (defaultBackendService != null && !SERVICE_PORT.matcher(defaultBackendService).matches()) {
+            throw new IllegalArgumentException("defaultBackendService: \"" + defaultBackendService + "\" (expected: "
+                    + "NAMESPACE/NAME:PORT, such as ingress-nginx/default-backend:80)");
+        }
+    }
+
+    public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
+                           Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts) {
+        this(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, gatewayPorts, null);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
@@ -63,7 +81,18 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /** The same options, Gateway listeners served on these ports. */
     public CompilerOptions withGatewayPorts(GatewayPorts ports) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, ports);
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, ports,
+                defaultBackendService);
+    }
+
+    /**
+     * The same options with this cluster default backend ({@code NAMESPACE/NAME:PORT}, or null for none).
+     *
+     * @throws IllegalArgumentException when it is not of that form
+     */
+    public CompilerOptions withDefaultBackendService(String service) {
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources,
+                gatewayPorts, service);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
@@ -73,7 +102,8 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /** The same options, reading these TCP and UDP services ConfigMaps. */
     public CompilerOptions withL4Sources(L4Sources sources) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, sources, gatewayPorts);
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, sources, gatewayPorts,
+                defaultBackendService);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now) {
@@ -113,7 +143,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
     /** The same options, checking certificates against {@code time}. */
     public CompilerOptions at(Instant time) {
         return new CompilerOptions(controllerName, implicitDefaultClass, time, alsoServedClasses, l4Sources,
-                gatewayPorts);
+                gatewayPorts, defaultBackendService);
     }
 
     /**
@@ -124,6 +154,6 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
      */
     public CompilerOptions alsoServing(Collection<String> names) {
         return new CompilerOptions(controllerName, implicitDefaultClass, now, Set.copyOf(names), l4Sources,
-                gatewayPorts);
+                gatewayPorts, defaultBackendService);
     }
 }

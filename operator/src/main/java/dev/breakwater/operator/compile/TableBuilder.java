@@ -222,6 +222,9 @@ final class TableBuilder {
                 if (route.action() instanceof RouteAction.Forward forward) {
                     forward.backends().forEach(b -> clusterNames.add(b.cluster()));
                 }
+                if (route.policy().errorPages() != null) {
+                    clusterNames.add(route.policy().errorPages().cluster());
+                }
             }
             virtualHosts.add(new VirtualHost(host, hostRoutes, clientAuthByHost.get(host)));
         }
