@@ -31,8 +31,8 @@ final class HostAnnotations {
             "an alias another Ingress serves as a host is left out with a warning (as in ingress-nginx); wildcard "
                     + "aliases and nginx's regular-expression names (`~...`) are warnings");
     static final AnnotationKey<String> UPSTREAM_VHOST = both("upstream-vhost", HostAnnotations::hostname).doc(
-            "a host name (and port)", "the `Host` header sent to the endpoints", "nginx variables are warnings and "
-                    + "the client's `Host` is sent");
+            "a host name", "the `Host` header sent to the endpoints", "a port (`host:8080`) or an nginx variable "
+                    + "is a warning and the client's `Host` is sent");
     static final AnnotationKey<Boolean> SERVICE_UPSTREAM = nginx("service-upstream", Parsers.BOOLEAN).doc(
             "boolean", "`true` is a warning: Breakwater always balances over the Service's endpoints",
             "the ClusterIP is never used: endpoints are picked, retried and drained by the data plane itself");

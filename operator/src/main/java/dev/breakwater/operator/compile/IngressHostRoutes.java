@@ -112,8 +112,9 @@ final class IngressHostRoutes {
         if (match.type() == PathMatch.Type.REGULAR_EXPRESSION) {
             return;
         }
-        String value = match.type() == PathMatch.Type.PREFIX ? match.normalizedPrefix() : match.value();
-        served.computeIfAbsent(host, h -> new HashSet<>()).add(value);
+        // as written: a Prefix /docs/ does not serve /docs in nginx (a Prefix /docs does, by the Exact location
+        // ingress-nginx adds for it)
+        served.computeIfAbsent(host, h -> new HashSet<>()).add(match.value());
         if (settings.nginxQuirks() && !servers.isRegexHost(host) && match.value().length() > 1
                 && match.value().endsWith("/")) {
             slashed.computeIfAbsent(host, h -> new ArrayList<>()).add(route);
