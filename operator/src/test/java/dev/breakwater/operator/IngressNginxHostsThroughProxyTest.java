@@ -209,4 +209,38 @@ class IngressNginxHostsThroughProxyTest {
         assertThat(get("denied.example", "/").statusCode()).isEqualTo(403);
         assertThat(get("others.example", "/").statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void aSlashlessPathIsRedirected301WithItsQueryWhenOnlyTheSlashedOneIsServed() throws Exception {
+        serve(Fixtures.ingress(NS, "docs").className("nginx").host("docs.example").prefix("/docs/", "app", 80)
+                .prefix("/", "errors", 8080).build());
+
+        HttpResponse<String> r = get("docs.example", "/docs?page=2");
+
+        assertThat(r.statusCode()).isEqualTo(301);
+        assertThat(r.headers().firstValue("location")).hasValue("http://docs.example/docs/?page=2");
+        assertThat(get("docs.example", "/docs/intro").headers().firstValue("x-backend")).hasValue("app");
+    }
+
+    @Test
+    void useRegexOnOneIngressMakesTheOthersPathsOfItsHostCaseInsensitivePrefixes() throws Exception {
+        serve(Fixtures.ingress(NS, "regex").className("nginx").host("rx.example")
+                        .implementationSpecific("/v[0-9]+/", "errors", 8080)
+                        .annotation(NGINX + "use-regex", "true").build(),
+                Fixtures.ingress(NS, "exact").className("nginx").host("rx.example").exact("/health", "app", 80)
+                        .build());
+
+        assertThat(get("rx.example", "/HEALTH/deep").headers().firstValue("x-backend")).hasValue("app");
+        assertThat(get("rx.example", "/V2/items").headers().firstValue("x-backend")).hasValue("errors");
+    }
+
+    @Test
+    void urlsAreNormalisedBeforeMatchingAndForwardedSo() throws Exception {
+        serve(Fixtures.ingress(NS, "norm").className("nginx").host("norm.example").prefix("/app", "app", 80)
+                .prefix("/", "errors", 8080).build());
+
+        HttpResponse<String> r = get("norm.example", "/static/../app//a/./b%7E");
+
+        assertThat(TestBackend.parse(r.body())).containsEntry("backend", "app").containsEntry("uri", "/app/a/b~");
+    }
 }
