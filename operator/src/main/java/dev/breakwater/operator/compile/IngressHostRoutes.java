@@ -44,7 +44,6 @@ final class IngressHostRoutes {
     /** Per host: the Exact and Prefix values served (as matched), and the slashed paths that may redirect. */
     private final Map<String, Set<String>> served = new HashMap<>();
     private final Map<String, List<Route>> slashed = new HashMap<>();
-    private final Set<String> reservedNames = new HashSet<>();
 
     private Ingress ingress;
     private String object;
@@ -82,6 +81,7 @@ final class IngressHostRoutes {
         IngressSettings.Host h = settings.annotations().host();
         for (String alias : h.aliases()) {
             if (servers.isRuleHost(alias) || alias.equals(host)) {
+                table.touch(alias);
                 if (warnedAliases.add(alias)) {
                     table.warning(object, "metadata.annotations['" + aliasKey() + "']", "alias " + alias
                             + " is a host of an Ingress rule, which serves it; this alias is left out (as in "
@@ -140,15 +140,15 @@ final class IngressHostRoutes {
                     table.routes().add(host, new RouteCandidate(route, rank, -1, 0));
                 }
             }
-            if (h.fromToWww()) {
+            if (h.fromToWww() && !host.startsWith("*.")) {
                 String other = host.startsWith("www.") ? host.substring(4) : "www." + host;
-                if (servers.isRuleHost(other) || host.startsWith("*.") || reservedNames.contains(other)) {
+                if (servers.isRuleHost(other)) {
+                    table.touch(other); // a rule serves it: no redirect, as in ingress-nginx
                     continue;
                 }
                 RouteMatch all = RouteMatch.path(PathMatch.prefix("/"));
                 if (table.routes().claim(other, all, object, "metadata.annotations['" + key("from-to-www-redirect")
                         + "']", table.diagnostics())) {
-                    reservedNames.add(other);
                     Route route = new Route(table.routes().uniqueName(base + other + "#www-redirect",
                             PathMatch.Type.PREFIX), object, all, REDIRECTED,
                             RoutePolicy.DEFAULTS, List.of(new RouteFilter.RequestRedirect(null, host, null, null,

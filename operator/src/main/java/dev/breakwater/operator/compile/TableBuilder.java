@@ -81,6 +81,14 @@ final class TableBuilder {
         this.certificates = new HostCertificates(tlsSecrets, trace);
     }
 
+    /**
+     * Records that the object being compiled depends on {@code host} without claiming anything there (an alias or
+     * a www redirect left out because a rule names that host): a change there recompiles the object too.
+     */
+    void touch(String host) {
+        trace.host(host);
+    }
+
     List<Diagnostic> diagnostics() {
         return diagnostics;
     }
