@@ -243,4 +243,17 @@ class IngressNginxHostsThroughProxyTest {
 
         assertThat(TestBackend.parse(r.body())).containsEntry("backend", "app").containsEntry("uri", "/app/a/b~");
     }
+
+    @Test
+    void anErrorBackendWithoutEndpointsLeavesTheClientTheStatus() throws Exception {
+        serve(Fixtures.ingress(NS, "nowhere").className("nginx").host("nowhere.example").prefix("/", "app", 80)
+                .annotation(NGINX + "custom-http-errors", "404")
+                .annotation(NGINX + "default-backend", "empty").build());
+
+        HttpResponse<String> r = get("nowhere.example", "/status/404");
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("the error backend has no ready endpoint");
+        assertThat(get("nowhere.example", "/fine").headers().firstValue("x-backend")).hasValue("app");
+    }
 }
