@@ -256,4 +256,23 @@ class IngressNginxHostsThroughProxyTest {
         assertThat(r.body()).contains("the error backend has no ready endpoint");
         assertThat(get("nowhere.example", "/fine").headers().firstValue("x-backend")).hasValue("app");
     }
+
+    @Test
+    void limitConnectionsRefusesAClientsRequestBeyondItsRequestsInProgress() throws Exception {
+        serve(Fixtures.ingress(NS, "limited").className("nginx").host("limited.example").prefix("/", "app", 80)
+                .annotation(NGINX + "limit-connections", "1").build());
+        int before = app.requests();
+
+        var slow = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.httpPort()
+                + "/slow/1500")).header("Host", "limited.example").build(), HttpResponse.BodyHandlers.ofString());
+        for (int i = 0; i < 500 && app.requests() == before; i++) {
+            Thread.sleep(10); // until the slow request is at the endpoint, in progress
+        }
+        HttpResponse<String> second = get("limited.example", "/now");
+
+        assertThat(second.statusCode()).isEqualTo(503);
+        assertThat(second.body()).contains("limit-connections");
+        assertThat(slow.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(get("limited.example", "/after").statusCode()).as("the slow one is over").isEqualTo(200);
+    }
 }

@@ -55,6 +55,7 @@ public final class CompiledRoute {
     private final CacheFilter cache;
     private final Authenticator authenticator;
     private final ErrorPageRoute errorPages;
+    private final dev.breakwater.dataplane.ratelimit.ConcurrencyLimit concurrency;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
                   ProxyMetrics metrics, RateLimiters.Generation limiters, ProxyConfig config) {
@@ -116,6 +117,13 @@ public final class CompiledRoute {
                 : new CacheFilter(route.name(), route.policy().cache(), cacheMeters);
         this.errorPages = route.policy().errorPages() == null ? null
                 : new ErrorPageRoute(route, clustersByName, metrics, limiters, config);
+        this.concurrency = route.policy().concurrentPerClient() == null ? null
+                : new dev.breakwater.dataplane.ratelimit.ConcurrencyLimit(route.policy().concurrentPerClient());
+    }
+
+    /** Its limit of requests in progress per client address (limit-connections), or null. */
+    public dev.breakwater.dataplane.ratelimit.ConcurrencyLimit concurrency() {
+        return concurrency;
     }
 
     /** Its error pages (custom-http-errors), or null. */

@@ -14,6 +14,7 @@ import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.filter.FilterContext;
 import dev.breakwater.dataplane.filter.ForwardedHeaders;
 import dev.breakwater.dataplane.filter.LocalAnswer;
+import dev.breakwater.dataplane.ratelimit.ConcurrencyLimit;
 import dev.breakwater.dataplane.request.RequestHeadCheck;
 import dev.breakwater.dataplane.request.RequestIds;
 import dev.breakwater.dataplane.request.RequestRefused;
@@ -78,6 +79,9 @@ public final class Exchange {
     RequestSpan trace;
     AuthStep auth;
     ErrorPageStep errorPage;
+    /** The limit of requests in progress per client this request counts in, until it ends; or null. */
+    private ConcurrencyLimit concurrencyHeld;
+    private String concurrencyKey;
     final ExchangeResponse response = new ExchangeResponse(this);
 
     public Exchange(ProxyServices services, ClientConnection connection, Downstream downstream) {
@@ -219,6 +223,17 @@ public final class Exchange {
             }
             response.respondLocally(answer.status(), answer.message(), answer.headers());
             return;
+        }
+        if (r.concurrency() != null) {
+            String client = context.clientAddress();
+            if (!r.concurrency().acquire(client)) {
+                services.metrics().denied("concurrency");
+                response.respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many requests of this client "
+                        + "in progress (limit-connections)", null);
+                return;
+            }
+            concurrencyHeld = r.concurrency();
+            concurrencyKey = client;
         }
         if (r.authenticator() != null) {
             // Basic authentication, then the external service: the request goes on once they let it through
@@ -379,6 +394,10 @@ public final class Exchange {
     /** Gives back what the request held: its part in the cache, its place in the cluster's budget. */
     private void endAccounting() {
         response.drop();
+        if (concurrencyHeld != null) {
+            concurrencyHeld.release(concurrencyKey);
+            concurrencyHeld = null;
+        }
         if (auth != null) {
             auth.releaseHeld();
         }

@@ -133,6 +133,7 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                 .cors(AccessAnnotations.cors(r))
                 .sendTimeoutMillis(timeouts.sendMillis())
                 .rateLimit(RateLimitAnnotations.read(r))
+                .concurrentPerClient(RateLimitAnnotations.connections(r))
                 .accessLog(TelemetryAnnotations.accessLog(r))
                 .tracing(TelemetryAnnotations.tracing(r))
                 .trustIncomingSpan(TelemetryAnnotations.trustIncomingSpan(r))
