@@ -189,6 +189,10 @@ adjust.
 - --udp-services-configmap
 - {{ . }}
 {{- end }}
+{{- with .Values.operator.controllerConfigMap }}
+- --configmap
+- {{ . }}
+{{- end }}
 {{- range .Values.operator.extraArgs }}
 - {{ . | quote }}
 {{- end }}

@@ -2,6 +2,7 @@ package dev.breakwater.operator;
 
 import dev.breakwater.operator.cli.CommandLines;
 import dev.breakwater.operator.local.LocalCommand;
+import dev.breakwater.operator.migrate.MigrateCommand;
 import dev.breakwater.operator.run.RunCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -12,12 +13,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * The command line (picocli): {@code breakwater local DIR}, {@code breakwater run}, {@code breakwater serve-tables
- * DIR}, {@code breakwater credentials DIR} and {@code breakwater completion}; {@code --help} on each.
+ * DIR}, {@code breakwater credentials DIR}, {@code breakwater migrate DIR|--from-cluster} and
+ * {@code breakwater completion}; {@code --help} on each.
  */
 @Command(name = "breakwater", synopsisSubcommandLabel = "COMMAND",
         description = "Breakwater, a Kubernetes ingress controller: the operator's commands.",
         subcommands = {LocalCommand.class, RunCommand.class, ServeTables.class, CredentialsCommand.class,
-                Main.Completion.class, CommandLine.HelpCommand.class},
+                MigrateCommand.class, Main.Completion.class, CommandLine.HelpCommand.class},
         footer = {"", "Each command takes --help. The documentation: docs/cli.md."})
 public final class Main implements Runnable {
 

@@ -36,11 +36,14 @@ import java.util.TreeMap;
  * @param cacheMaxEntries     the most answers the cache holds (per data-plane pod), least recently used dropped
  * @param connectTimeoutMillis longest wait for a connection to the service
  * @param timeoutMillis       longest wait for the service's whole answer, from the moment the request is sent
+ * @param requestHeaders      headers set on every request to the service (ingress-nginx's
+ *                            {@code auth-proxy-set-headers}), by name; null when none (an empty map is held as null,
+ *                            so that a table without them encodes and hashes as before they existed)
  */
 public record ExternalAuth(String url, String method, String signin, String signinRedirectParam,
                            List<String> responseHeaders, String requestRedirect, boolean alwaysSetCookie,
                            String cacheKey, Map<Integer, Long> cacheMillis, int cacheMaxEntries,
-                           long connectTimeoutMillis, long timeoutMillis) {
+                           long connectTimeoutMillis, long timeoutMillis, Map<String, String> requestHeaders) {
 
     /** The connect timeout when none is set: 5 s, as a route's. */
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
@@ -99,6 +102,32 @@ public record ExternalAuth(String url, String method, String signin, String sign
         if (timeoutMillis <= 0) {
             throw new IllegalArgumentException("timeoutMillis: " + timeoutMillis + " (expected: > 0)");
         }
+        if (requestHeaders != null) {
+            requestHeaders.forEach((name, value) -> {
+                HeaderNames.name("requestHeaders", name);
+                if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                    throw new IllegalArgumentException("requestHeaders: the value of " + name + " (expected: one "
+                            + "line of text)");
+                }
+            });
+        }
+        requestHeaders = requestHeaders == null || requestHeaders.isEmpty() ? null
+                : java.util.Collections.unmodifiableMap(new TreeMap<>(requestHeaders));
+    }
+
+    /** Without headers of its own for the service. */
+    public ExternalAuth(String url, String method, String signin, String signinRedirectParam,
+                        List<String> responseHeaders, String requestRedirect, boolean alwaysSetCookie,
+                        String cacheKey, Map<Integer, Long> cacheMillis, int cacheMaxEntries,
+                        long connectTimeoutMillis, long timeoutMillis) {
+        this(url, method, signin, signinRedirectParam, responseHeaders, requestRedirect, alwaysSetCookie, cacheKey,
+                cacheMillis, cacheMaxEntries, connectTimeoutMillis, timeoutMillis, null);
+    }
+
+    /** The same, setting these headers on every request to the service (null or empty: none). */
+    public ExternalAuth withRequestHeaders(Map<String, String> headers) {
+        return new ExternalAuth(url, method, signin, signinRedirectParam, responseHeaders, requestRedirect,
+                alwaysSetCookie, cacheKey, cacheMillis, cacheMaxEntries, connectTimeoutMillis, timeoutMillis, headers);
     }
 
     /** An external authentication by {@code url} with every other setting at its default. */

@@ -104,6 +104,31 @@ class TableCodecTest {
     }
 
     @Test
+    void theHeadersForTheAuthServiceTravelAndATableWithoutThemHashesAsBefore() {
+        ExternalAuth plain = ExternalAuth.of("http://auth.example:4180/oauth2/auth");
+        RoutingTable without = authTable(plain);
+        RoutingTable emptyHeaders = authTable(plain.withRequestHeaders(java.util.Map.of()));
+        RoutingTable with = authTable(plain.withRequestHeaders(java.util.Map.of("X-Auth-Tenant", "shop")));
+
+        assertThat(emptyHeaders.hash()).isEqualTo(without.hash());
+        assertThat(TableCodec.encodeToString(without)).doesNotContain("requestHeaders");
+        assertThat(with.hash()).isNotEqualTo(without.hash());
+        RoutingTable decoded = TableCodec.decode(TableCodec.encode(with));
+        assertThat(decoded).isEqualTo(with);
+        assertThat(decoded.virtualHosts().get(0).routes().get(0).policy().externalAuth().requestHeaders())
+                .containsExactly(java.util.Map.entry("X-Auth-Tenant", "shop"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.withRequestHeaders(
+                java.util.Map.of("X-Bad", "a\r\nInjected: 1"))).hasMessageContaining("requestHeaders: the value of X-Bad");
+    }
+
+    private static RoutingTable authTable(ExternalAuth auth) {
+        RoutePolicy policy = RoutePolicy.builder().externalAuth(auth).build();
+        return RoutingTable.of(List.of(new VirtualHost("a.com", List.of(new Route("r", "test",
+                RouteMatch.path(PathMatch.prefix("/")), new RouteAction.FixedResponse(200, "ok"), policy,
+                List.of())))), List.of(), List.of());
+    }
+
+    @Test
     void redactsPasswordHashesForDisplayAndKeepsThemOnTheWire() {
         String hash = "$2y$05$Mj6TD1pU43Vn2hqEvoRlkuJCuFEfuBkRPnURj22HtkufiTIO9C/sC";
         RoutePolicy policy = RoutePolicy.builder().basicAuth(new BasicAuth("r", java.util.Map.of("alice", hash)))

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.breakwater.dataplane.filter.LocalAnswer;
 import dev.breakwater.routing.BasicAuth;
-import io.micrometer.core.instrument.Counter;
+import dev.breakwater.dataplane.metrics.ProxyMetrics.AuthCount;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -51,11 +51,11 @@ final class BasicAuthCheck {
     private final LocalAnswer challenge;
     private final Cache<String, Boolean> matched = Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(MAX_REMEMBERED).build();
-    private final Counter allowed;
-    private final Counter denied;
-    private final Counter busy;
+    private final AuthCount allowed;
+    private final AuthCount denied;
+    private final AuthCount busy;
 
-    BasicAuthCheck(BasicAuth auth, Counter allowed, Counter denied, Counter busy) {
+    BasicAuthCheck(BasicAuth auth, AuthCount allowed, AuthCount denied, AuthCount busy) {
         this.users = Map.copyOf(auth.users());
         this.challenge = new LocalAnswer(HttpResponseStatus.UNAUTHORIZED, "authentication required",
                 new DefaultHttpHeaders().set(HttpHeaderNames.WWW_AUTHENTICATE,

@@ -2,7 +2,7 @@ package dev.breakwater.dataplane.auth;
 
 import dev.breakwater.dataplane.filter.LocalAnswer;
 import dev.breakwater.routing.DigestAuth;
-import io.micrometer.core.instrument.Counter;
+import dev.breakwater.dataplane.metrics.ProxyMetrics.AuthCount;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -34,10 +34,10 @@ final class DigestAuthCheck {
     private final Map<String, String> users;
     private final byte[] key;
     private final LongSupplier clock;
-    private final Counter allowed;
-    private final Counter denied;
+    private final AuthCount allowed;
+    private final AuthCount denied;
 
-    DigestAuthCheck(DigestAuth auth, LongSupplier clock, Counter allowed, Counter denied) {
+    DigestAuthCheck(DigestAuth auth, LongSupplier clock, AuthCount allowed, AuthCount denied) {
         this.realm = auth.realm();
         this.users = Map.copyOf(auth.users());
         this.clock = clock;

@@ -14,8 +14,8 @@ import dev.breakwater.routing.AuthCacheKey;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Endpoint;
 import dev.breakwater.routing.ExternalAuth;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
+import dev.breakwater.dataplane.metrics.ProxyMetrics.AuthCount;
+import dev.breakwater.dataplane.metrics.ProxyMetrics.AuthLatency;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -62,7 +62,7 @@ final class ExternalAuthCheck {
     private final Meters meters;
 
     /** The counters and timer of one route's external authentication. */
-    record Meters(Counter allowed, Counter denied, Counter error, Counter cached, Timer latency) {
+    record Meters(AuthCount allowed, AuthCount denied, AuthCount error, AuthCount cached, AuthLatency latency) {
     }
 
     /** A service's answer as far as a verdict needs it: its status and the headers copied from it. */
@@ -131,7 +131,7 @@ final class ExternalAuthCheck {
                         done.accept(AuthVerdict.deny(FAILED));
                         return;
                     }
-                    meters.latency().record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    meters.latency().record(System.nanoTime() - startNanos);
                     Answer answer = new Answer(head.status().code(), kept(head));
                     if (key != null && auth.cacheMillis().containsKey(answer.status())) {
                         cache.put(key, answer);
@@ -152,6 +152,9 @@ final class ExternalAuthCheck {
         headers.remove(HttpHeaderNames.EXPECT);
         headers.remove(HttpHeaderNames.CONTENT_TYPE);
         forwarded.set(headers, request);
+        if (auth.requestHeaders() != null) {
+            auth.requestHeaders().forEach(headers::set);
+        }
         headers.set(HttpHeaderNames.HOST, auth.authority());
         headers.set(X_ORIGINAL_URL, originalUrl(request, originalTarget));
         headers.set(X_ORIGINAL_METHOD, request.request().method().name());

@@ -1,19 +1,20 @@
 package dev.breakwater.dataplane.lb;
 
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.breakwater.dataplane.loop.LoopCells;
 
 /**
  * Smooth weighted round-robin (nginx's algorithm): the order is computed once per table, interleaving
- * endpoints by weight (weights 5,1,1 give a,a,b,a,c,a,a rather than a,a,a,a,a,b,c), and walked with one
- * atomic counter.
+ * endpoints by weight (weights 5,1,1 give a,a,b,a,c,a,a rather than a,a,a,a,a,b,c), and walked by each event loop
+ * with a cursor of its own (as each nginx worker keeps its own round-robin state), so that no pick writes memory
+ * another core writes.
  */
 final class RoundRobinBalancer extends Balancer {
 
     private static final int MAX_SEQUENCE = 4096;
 
     private final int[] sequence;
-    private final AtomicInteger next = new AtomicInteger();
+    private final LoopCells cursors = new LoopCells(1);
 
     RoundRobinBalancer(UpstreamEndpoint[] endpoints, Long slowStartWindowMillis) {
         super(endpoints, slowStartWindowMillis);
@@ -64,7 +65,7 @@ final class RoundRobinBalancer extends Balancer {
             return null;
         }
         for (int tries = 0; tries < Math.min(len, 64); tries++) {
-            int i = (next.getAndIncrement() & Integer.MAX_VALUE) % len;
+            int i = (int) ((cursors.next(0) & Long.MAX_VALUE) % len);
             UpstreamEndpoint e = endpoints[sequence[i]];
             if (usable(e, exclude, nowNanos)) {
                 return e;

@@ -57,7 +57,8 @@ public final class ProxyMetrics {
     private final AtomicLong tableApplied = new AtomicLong();
     private final CertificateExpiry certificateExpiry = new CertificateExpiry(registry, java.time.Clock.systemUTC());
     private final Counter noRoute;
-    private final Timer addedLatency;
+    /** Requests by route and status, their durations and the latency the proxy added: recorded per thread. */
+    private final RequestMeters requests;
     private final ConcurrentHashMap<String, Counter> handshakes = new ConcurrentHashMap<>();
     private final Counter handshakeFailures;
     private final ConcurrentHashMap<Integer, Counter> refused = new ConcurrentHashMap<>();
@@ -71,6 +72,7 @@ public final class ProxyMetrics {
     /** Per route, the response cache's meters and the rate limit's counter: registered on first use, capped. */
     private final RouteFamily<CacheCounters> caches;
     private final RouteFamily<Counter> rateLimited;
+    private final AuthMeters auth;
 
     public ProxyMetrics() {
         this(DEFAULT_MAX_ROUTES);
@@ -86,6 +88,7 @@ public final class ProxyMetrics {
         this.rateLimited = new RouteFamily<>(maxRoutes, r -> Counter.builder("breakwater.ratelimit.rejected")
                 .description("Requests answered 429 by the route's rate limit").tag("route", r).register(registry),
                 registry::remove);
+        this.auth = new AuthMeters(registry, maxRoutes);
         Gauge.builder("breakwater.downstream.connections.active", activeConnections, AtomicLong::get)
                 .description("Client connections open now").register(registry);
         Gauge.builder("breakwater.table.applied.timestamp", tableApplied, t -> t.get() / 1000.0).baseUnit("seconds")
@@ -99,20 +102,16 @@ public final class ProxyMetrics {
                 .description("TLS handshakes that failed").register(registry);
         noRoute = Counter.builder("breakwater.requests.unrouted")
                 .description("Requests that matched no route (answered 404)").register(registry);
-        addedLatency = Timer.builder("breakwater.request.added.latency")
-                .description("Of a relayed request's duration, what is not the endpoint's: from its head to the start "
-                        + "of the attempt that answered (routing, filters, authentication, the cache's lookup, failed "
-                        + "attempts)")
-                .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
-                        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-                        Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
-                        Duration.ofSeconds(5))
-                .register(registry);
+        requests = new RequestMeters(LATENCY_BUCKETS, new Duration[] {
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+            Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)});
+        registry.getPrometheusRegistry().register(requests);
     }
 
     /** The latency the proxy added to a relayed request: the whole duration minus the answering attempt's. */
     public void addedLatency(long nanos) {
-        addedLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        requests.addedLatency(nanos);
     }
 
     public MeterRegistry registry() {
@@ -140,7 +139,7 @@ public final class ProxyMetrics {
 
     /**
      * Removes the meters of every route not named in {@code names} (the routes of the table now served): their
-     * request counters and latency timers, cache and rate-limit counters. A request still in flight on such a route
+     * request counters and latency timers, cache, rate-limit and authentication meters. A request still in flight on such a route
      * is not counted.
      */
     public void retainRoutes(java.util.Set<String> names) {
@@ -155,6 +154,7 @@ public final class ProxyMetrics {
         }
         caches.retain(names);
         rateLimited.retain(names);
+        auth.retain(names);
     }
 
     /** A slot for one more route's own meters, or false when {@link #maxRoutes} have them. */
@@ -283,28 +283,54 @@ public final class ProxyMetrics {
                 .tag("cluster", c).register(registry));
     }
 
-    private final ConcurrentHashMap<String, Counter> authResults = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, io.micrometer.core.instrument.Timer> authLatency =
-            new ConcurrentHashMap<>();
-
     /**
-     * The counter of one route's authentication outcomes: {@code kind} {@code basic} or {@code external},
-     * {@code result} {@code allowed}, {@code denied} (401, 403 or the redirect to sign in), {@code error} (the
-     * service failed, timed out or answered something else: 500), {@code cached} (an external answer from the
-     * cache); the same across tables.
+     * The counter of one route's authentication outcomes: {@code kind} {@code basic}, {@code digest} or
+     * {@code external}, {@code result} {@code allowed}, {@code denied} (401, 403 or the redirect to sign in),
+     * {@code error} (the service failed, timed out or answered something else: 500), {@code cached} (an external answer
+     * from the cache); registered with its first increment, capped and removed with the route as the other route meters.
      */
-    public Counter authResult(String route, String kind, String result) {
-        return authResults.computeIfAbsent(route + '\0' + kind + '\0' + result, k -> Counter
-                .builder("breakwater.auth.requests").description("Requests checked by the route's authentication, "
-                        + "by outcome").tag("route", route).tag("kind", kind).tag("result", result)
-                .register(registry));
+    public AuthCount authResult(String route, String kind, String result) {
+        return auth.count(route, kind, result);
     }
 
     /** How long one route's external authentication service takes to answer (answers from the cache excluded). */
-    public io.micrometer.core.instrument.Timer authLatency(String route) {
-        return authLatency.computeIfAbsent(route, r -> io.micrometer.core.instrument.Timer
-                .builder("breakwater.auth.external.duration").description("Time to the answer of the external "
-                        + "authentication service").tag("route", r).register(registry));
+    public AuthLatency authLatency(String route) {
+        return auth.latency(route);
+    }
+
+    /** One route's counter of one authentication outcome (see {@link #authResult}). */
+    public static final class AuthCount {
+        private final RouteFamily.Handle<AuthMeters.Label> handle;
+        private final String kindAndResult;
+
+        AuthCount(RouteFamily.Handle<AuthMeters.Label> handle, String kindAndResult) {
+            this.handle = handle;
+            this.kindAndResult = kindAndResult;
+        }
+
+        /** Counts one; not counted once the route left the table. */
+        public void increment() {
+            AuthMeters.Label l = handle.get();
+            if (l != null) {
+                l.count(kindAndResult);
+            }
+        }
+    }
+
+    /** One route's timer of the external authentication service's answers. */
+    public static final class AuthLatency {
+        private final RouteFamily.Handle<AuthMeters.Label> handle;
+
+        AuthLatency(RouteFamily.Handle<AuthMeters.Label> handle) {
+            this.handle = handle;
+        }
+
+        public void record(long nanos) {
+            AuthMeters.Label l = handle.get();
+            if (l != null) {
+                l.record(nanos);
+            }
+        }
     }
 
     /** The counter of one route's requests refused by its rate limit (429); the same across tables. */
@@ -504,7 +530,7 @@ public final class ProxyMetrics {
         private final ProxyMetrics owner;
         private final String route;
         /** This route's own meters, or those of {@value #OTHER_ROUTES}; null before the first request. */
-        private volatile Registered meters;
+        private volatile RequestMeters.Route meters;
         /** Set once the route left the table: nothing more is registered for it. */
         private volatile boolean retired;
 
@@ -514,7 +540,7 @@ public final class ProxyMetrics {
         }
 
         public void record(int status, long nanos) {
-            Registered m = meters;
+            RequestMeters.Route m = meters;
             if (m == null) {
                 m = materialize();
                 if (m == null) {
@@ -525,10 +551,10 @@ public final class ProxyMetrics {
         }
 
         /** Registers this route's meters (or points at the shared ones); null once retired. */
-        private synchronized Registered materialize() {
+        private synchronized RequestMeters.Route materialize() {
             if (meters == null && !retired) {
                 if (route.equals(OTHER_ROUTES) || owner.takeRouteSlot()) {
-                    meters = new Registered(owner.registry, route);
+                    meters = owner.requests.register(route);
                 } else {
                     meters = owner.otherRoutes().meters;
                 }
@@ -539,73 +565,14 @@ public final class ProxyMetrics {
         /** Removes this route's own meters; true when it had some (it held one of the {@code maxRoutes} slots). */
         private synchronized boolean retire() {
             retired = true;
-            Registered m = meters;
+            RequestMeters.Route m = meters;
             meters = null;
-            if (m != null && m.route.equals(route)) {
-                m.remove(owner.registry);
+            if (m != null && m.name().equals(route)) {
+                owner.requests.remove(m);
                 return true;
             }
             return false;
         }
     }
 
-    /** The registered meters behind one or more {@link RouteMeters}. */
-    private record StatusCounter(int status, Counter counter) {
-    }
-
-    private static final class Registered {
-        private final String route;
-        private final MeterRegistry registry;
-        private final Timer latency;
-        /** The counters by status, few per route: scanned without a lock or a boxed key, grown by copy. */
-        private volatile StatusCounter[] byStatus = new StatusCounter[0];
-
-        Registered(MeterRegistry registry, String route) {
-            this.registry = registry;
-            this.route = route;
-            this.latency = Timer.builder("breakwater.request.duration")
-                    .description("Time from the request head to the last byte of the response")
-                    .tag("route", route)
-                    .serviceLevelObjectives(LATENCY_BUCKETS)
-                    .register(registry);
-        }
-
-        void record(int status, long nanos) {
-            counter(status).increment();
-            latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
-
-        private Counter counter(int status) {
-            for (StatusCounter sc : byStatus) {
-                if (sc.status() == status) {
-                    return sc.counter();
-                }
-            }
-            return register(status);
-        }
-
-        private synchronized Counter register(int status) {
-            StatusCounter[] now = byStatus;
-            for (StatusCounter sc : now) {
-                if (sc.status() == status) {
-                    return sc.counter();
-                }
-            }
-            Counter c = Counter.builder("breakwater.requests")
-                    .description("Requests answered, by route and status")
-                    .tag("route", route).tag("status", Integer.toString(status))
-                    .register(registry);
-            StatusCounter[] next = java.util.Arrays.copyOf(now, now.length + 1);
-            next[now.length] = new StatusCounter(status, c);
-            byStatus = next;
-            return c;
-        }
-
-        void remove(MeterRegistry registry) {
-            registry.remove(latency);
-            for (StatusCounter sc : byStatus) {
-                registry.remove(sc.counter());
-            }
-        }
-    }
 }

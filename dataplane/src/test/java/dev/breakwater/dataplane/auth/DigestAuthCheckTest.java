@@ -3,7 +3,7 @@ package dev.breakwater.dataplane.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.routing.DigestAuth;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Map;
@@ -15,9 +15,10 @@ class DigestAuthCheckTest {
 
     private static final String HA1 = DigestAuthCheck.md5("alice:Admin area:pw1");
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ProxyMetrics metrics = new ProxyMetrics();
     private final DigestAuthCheck check = new DigestAuthCheck(new DigestAuth("Admin area", Map.of("alice", HA1)),
-            now::get, registry.counter("allowed"), registry.counter("denied"));
+            now::get, metrics.authResult("r", "digest", "allowed"),
+            metrics.authResult("r", "digest", "denied"));
 
     private static HttpHeaders answer(String nonce, String method, String uri, String ha1) {
         String ha2 = DigestAuthCheck.md5(method + ":" + uri);

@@ -116,4 +116,33 @@ class RouteMetersTest {
     void theCapIsAtLeastOne() {
         assertThatThrownBy(() -> new ProxyMetrics(0)).hasMessage("maxRoutes: 0 (expected: >= 1)");
     }
+
+    @Test
+    void authenticationMetersAreRegisteredOnFirstUseCappedAndRemovedWithTheirRoute() {
+        ProxyMetrics metrics = new ProxyMetrics(2);
+        ProxyMetrics.AuthCount[] denied = new ProxyMetrics.AuthCount[4];
+        for (int i = 0; i < 4; i++) {
+            denied[i] = metrics.authResult("r" + i, "basic", "denied");
+        }
+        ProxyMetrics.AuthLatency latency = metrics.authLatency("r0");
+        assertThat(metrics.scrape()).doesNotContain("breakwater_auth");
+
+        for (ProxyMetrics.AuthCount c : denied) {
+            c.increment();
+        }
+        latency.record(2_000_000);
+        String scrape = metrics.scrape();
+        assertThat(scrape)
+                .contains("breakwater_auth_requests_total{kind=\"basic\",result=\"denied\",route=\"r0\"} 1.0")
+                .contains("breakwater_auth_requests_total{kind=\"basic\",result=\"denied\",route=\"r1\"} 1.0")
+                .contains("breakwater_auth_requests_total{kind=\"basic\",result=\"denied\",route=\"(other)\"} 2.0")
+                .contains("breakwater_auth_external_duration_seconds_count{route=\"r0\"} 1")
+                .doesNotContain("route=\"r2\"", "route=\"r3\"");
+
+        metrics.retainRoutes(Set.of("r1"));
+        denied[0].increment(); // the route left the table: not counted, nothing registered again
+        scrape = metrics.scrape();
+        assertThat(scrape).doesNotContain("route=\"r0\"")
+                .contains("breakwater_auth_requests_total{kind=\"basic\",result=\"denied\",route=\"r1\"} 1.0");
+    }
 }

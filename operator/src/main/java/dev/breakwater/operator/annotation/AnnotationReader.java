@@ -15,12 +15,26 @@ final class AnnotationReader {
     private final String namespace;
     private final Map<String, String> annotations;
     private final List<Diagnostic> diagnostics;
+    private final java.util.function.Function<String, Map<String, String>> configMaps;
 
     AnnotationReader(String object, String namespace, Map<String, String> annotations, List<Diagnostic> diagnostics) {
+        this(object, namespace, annotations, ref -> null, diagnostics);
+    }
+
+    /** @param configMaps the data of a ConfigMap by {@code namespace/name}, or null when there is none */
+    AnnotationReader(String object, String namespace, Map<String, String> annotations,
+                     java.util.function.Function<String, Map<String, String>> configMaps,
+                     List<Diagnostic> diagnostics) {
         this.object = object;
         this.namespace = namespace;
         this.annotations = annotations;
+        this.configMaps = configMaps;
         this.diagnostics = diagnostics;
+    }
+
+    /** The data of the ConfigMap {@code ref} ({@code namespace/name}; empty data for none), or null when missing. */
+    Map<String, String> configMap(String ref) {
+        return configMaps.apply(ref);
     }
 
     String object() {

@@ -50,6 +50,38 @@ public final class AnnotationTable {
         return BY_NAME.get(name);
     }
 
+    /**
+     * What Breakwater does with one ingress-nginx annotation it reads.
+     *
+     * @param breakwater what it does
+     * @param deviations how that differs from ingress-nginx (empty: served as is)
+     * @param notApplied the value is read and checked but has no effect (a warning says so)
+     */
+    public record Row(String breakwater, String deviations, boolean notApplied) {
+
+        /**
+         * How an Ingress that sets the annotation is served differently: its deviations, unless they only tell how
+         * the defaults differ (they begin "ingress-nginx's default is"), which a value set makes moot.
+         */
+        public String whenSet() {
+            return deviations.startsWith("ingress-nginx's default is") ? "" : deviations;
+        }
+    }
+
+    /** What Breakwater does with {@code nginx.ingress.kubernetes.io/name}, or null when it does not read it. */
+    public static Row row(String name) {
+        AnnotationKey<?> key = BY_NAME.get(NGINX + name);
+        if (key == null) {
+            return null;
+        }
+        AnnotationKey.Doc doc = key.doc();
+        if (doc == null) {
+            return new Row("", "", false);
+        }
+        return new Row(doc.breakwater(), doc.deviations(), doc.breakwater().startsWith("not applied")
+                || doc.breakwater().startsWith("not supported"));
+    }
+
     /** The rows of the documentation table, one per ingress-nginx key, in order. */
     public static List<String> docRows() {
         List<String> rows = new ArrayList<>();

@@ -73,8 +73,19 @@ final class AuthAnnotations {
     static final AnnotationKey<String> AUTH_REALM = both("auth-realm", Parsers.TEXT).doc("text",
             "the realm of `WWW-Authenticate`; default `Authentication Required`, as ingress-nginx", "");
 
+    static final AnnotationKey<String> AUTH_PROXY_SET_HEADERS = both("auth-proxy-set-headers", Parsers.SECRET).doc(
+            "`namespace/name` or `name` of a ConfigMap", "each key of the ConfigMap a header, its value the header's "
+                    + "value, set on every request to the authentication service; re-read when it changes",
+            "values are sent as written: one with an nginx variable (`$`) is a warning and that header is left out; "
+                    + "a missing ConfigMap is an error and no header of it is sent (the authentication still applies); "
+                    + "read in local mode only: the in-cluster operator does not watch these ConfigMaps yet");
+    static final AnnotationKey<Boolean> ENABLE_GLOBAL_AUTH = both("enable-global-auth", Parsers.BOOLEAN).doc(
+            "boolean; default `true`", "`false`: the controller ConfigMap's `global-auth-url` does not apply to the "
+                    + "Ingress (an Ingress with `auth-url` of its own never takes it)", "");
+
     static final List<AnnotationKey<?>> KEYS = List.of(AUTH_URL, AUTH_METHOD, AUTH_SIGNIN, AUTH_SIGNIN_REDIRECT_PARAM,
             AUTH_RESPONSE_HEADERS, AUTH_REQUEST_REDIRECT, AUTH_CACHE_KEY, AUTH_CACHE_DURATION, AUTH_ALWAYS_SET_COOKIE,
+            AUTH_PROXY_SET_HEADERS, ENABLE_GLOBAL_AUTH,
             AUTH_CONNECT_TIMEOUT, AUTH_TIMEOUT, AUTH_CACHE_ENTRIES, AUTH_TYPE, AUTH_SECRET, AUTH_SECRET_TYPE, AUTH_REALM);
 
     static final String DEFAULT_REALM = "Authentication Required";
@@ -90,6 +101,7 @@ final class AuthAnnotations {
         }
         boolean[] failClosed = new boolean[1];
         ExternalAuth external = external(r, failClosed);
+        r.get(ENABLE_GLOBAL_AUTH); // checked: a bad value is a warning (the ConfigMap's global-auth-url then applies)
         String secret = null;
         boolean map = false;
         boolean digest = false;
@@ -208,10 +220,41 @@ final class AuthAnnotations {
                     headers, r.value(AUTH_REQUEST_REDIRECT), r.get(AUTH_ALWAYS_SET_COOKIE, false), cacheKey,
                     cacheMillis, r.get(AUTH_CACHE_ENTRIES, ExternalAuth.DEFAULT_CACHE_MAX_ENTRIES),
                     r.get(AUTH_CONNECT_TIMEOUT, ExternalAuth.DEFAULT_CONNECT_TIMEOUT_MILLIS),
-                    r.get(AUTH_TIMEOUT, ExternalAuth.DEFAULT_TIMEOUT_MILLIS));
+                    r.get(AUTH_TIMEOUT, ExternalAuth.DEFAULT_TIMEOUT_MILLIS), proxySetHeaders(r));
         } catch (IllegalArgumentException e) {
             return refuse(r, urlKey, e.getMessage(), failClosed);
         }
+    }
+
+    /** The headers of the ConfigMap {@code auth-proxy-set-headers} names, or null. */
+    private static Map<String, String> proxySetHeaders(AnnotationReader r) {
+        String ref = r.secret(AUTH_PROXY_SET_HEADERS);
+        if (ref == null) {
+            return null;
+        }
+        String name = r.name(AUTH_PROXY_SET_HEADERS);
+        Map<String, String> data = r.configMap(ref);
+        if (data == null) {
+            r.error(name, "ConfigMap " + ref + " does not exist (in a cluster the operator reads only the ConfigMaps "
+                    + "its flags name: auth-proxy-set-headers is served in local mode); no header of it is sent");
+            return null;
+        }
+        Map<String, String> headers = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(data).entrySet()) {
+            String value = e.getValue() == null ? "" : e.getValue().trim();
+            if (!e.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                r.warn(name, "ConfigMap " + ref + ": \"" + e.getKey() + "\" is not a header name; left out");
+            } else if (value.contains("$")) {
+                r.warn(name, "ConfigMap " + ref + " data['" + e.getKey() + "']: \"" + value + "\" holds an nginx "
+                        + "variable, which Breakwater does not expand; this header is left out");
+            } else if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+                r.warn(name, "ConfigMap " + ref + " data['" + e.getKey() + "']: a value of more than one line; "
+                        + "left out");
+            } else {
+                headers.put(e.getKey(), value);
+            }
+        }
+        return headers;
     }
 
     /** {@code auth-signin}, checked to hold only the nginx variables the data plane expands. */

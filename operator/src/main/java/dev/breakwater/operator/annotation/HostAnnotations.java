@@ -64,7 +64,8 @@ final class HostAnnotations {
                     + "case");
     static final AnnotationKey<Long> CLIENT_BODY_BUFFER_SIZE = nginx("client-body-buffer-size", Parsers.SIZE).doc(
             "a size (`16k`)", "nothing to set: request bodies stream to the endpoint as they arrive, never to disk "
-                    + "(the limit is `proxy-body-size`); a warning", "");
+                    + "(the limit is `proxy-body-size`); a warning", "no buffer is sized: nginx holds this much of a "
+                    + "body (then a file) before sending it");
 
     static final List<AnnotationKey<?>> KEYS = List.of(APP_ROOT, FROM_TO_WWW, SERVER_ALIAS, UPSTREAM_VHOST,
             SERVICE_UPSTREAM, PROXY_HTTP_VERSION, DENYLIST, CUSTOM_HTTP_ERRORS, DEFAULT_BACKEND, PROXY_BUFFERING,

@@ -109,7 +109,28 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
     /** Reads the annotations of {@code object} (in {@code namespace}); problems go to {@code diagnostics}. */
     public static IngressSettings read(String object, String namespace, Map<String, String> annotations,
                                        List<Diagnostic> diagnostics) {
-        AnnotationReader r = new AnnotationReader(object, namespace, annotations == null ? Map.of() : annotations,
+        return read(object, namespace, annotations, ControllerConfig.NONE, diagnostics);
+    }
+
+    /**
+     * Reads the annotations of {@code object} (in {@code namespace}), those it does not set taken from the controller
+     * ConfigMap's {@code config}; problems go to {@code diagnostics}.
+     */
+    public static IngressSettings read(String object, String namespace, Map<String, String> annotations,
+                                       ControllerConfig config, List<Diagnostic> diagnostics) {
+        return read(object, namespace, annotations, config, ref -> null, diagnostics);
+    }
+
+    /**
+     * As {@link #read(String, String, Map, ControllerConfig, List)}, the ConfigMaps annotations name
+     * ({@code auth-proxy-set-headers}) looked up in {@code configMaps} (the data of {@code namespace/name}, or null
+     * when it does not exist).
+     */
+    public static IngressSettings read(String object, String namespace, Map<String, String> annotations,
+                                       ControllerConfig config,
+                                       java.util.function.Function<String, Map<String, String>> configMaps,
+                                       List<Diagnostic> diagnostics) {
+        AnnotationReader r = new AnnotationReader(object, namespace, config.applyTo(annotations), configMaps,
                 diagnostics);
         warnUnread(r);
         Canary canary = CanaryAnnotations.read(r);

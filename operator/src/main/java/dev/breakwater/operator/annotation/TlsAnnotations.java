@@ -15,7 +15,7 @@ final class TlsAnnotations {
 
     static final AnnotationKey<Boolean> SSL_REDIRECT = both("ssl-redirect", Parsers.BOOLEAN).doc(
             "boolean; default `true` for hosts in `spec.tls`", "`308` from HTTP to HTTPS, path and query as sent",
-            "there is no ConfigMap-wide `ssl-redirect`; `preserve-trailing-slash` is not read");
+            "`preserve-trailing-slash` is not read");
     static final AnnotationKey<Boolean> FORCE_SSL_REDIRECT = both("force-ssl-redirect", Parsers.BOOLEAN).doc(
             "boolean; default `false`", "redirect to HTTPS even without TLS for the host", "");
     static final AnnotationKey<Boolean> HSTS = ours("hsts", Parsers.BOOLEAN);

@@ -27,7 +27,10 @@ import java.util.Objects;
  *       ConfigMaps.</li>
  * </ol>
  *
- * Every processor sees the objects oldest first, all kinds in one order ({@link ObjectAge}), so that where an
+ * Before them, ingress-nginx's controller ConfigMap ({@link CompilerOptions#controllerConfigMap()}) is read once: its
+ * keys are the defaults of every Ingress's annotations (see {@code ControllerConfig}).
+ *
+ * <p>Every processor sees the objects oldest first, all kinds in one order ({@link ObjectAge}), so that where an
  * Ingress and a Route claim the same thing, the older object keeps it; then the table is built, hosts and clusters
  * sorted. Bad objects never make it throw: they are reported as diagnostics.
  */

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * @param l4Sources            the ingress-nginx TCP and UDP services ConfigMaps to read ({@link L4Sources#NONE}: none)
  * @param gatewayPorts         the ports a Gateway's HTTP and HTTPS listeners may name: those the data planes are
  *                             reached on ({@link GatewayPorts#DEFAULT}: 80 and 443)
+ * @param controllerConfigMap  ingress-nginx's controller ConfigMap ({@code --configmap}) as {@code namespace/name},
+ *                             whose keys set the defaults of every Ingress; null for none
  * @param defaultBackendService the cluster default backend, {@code NAMESPACE/NAME:PORT} (a port number or name),
  *                             as ingress-nginx's {@code --default-backend-service}: it answers requests no rule
  *                             matches when no Ingress's {@code spec.defaultBackend} does, and the
@@ -32,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public record CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
                               Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts,
-                              String defaultBackendService) {
+                              String controllerConfigMap, String defaultBackendService) {
 
     /** Our controller name, written in the {@code spec.controller} of our IngressClasses. */
     public static final String DEFAULT_CONTROLLER_NAME = "breakwater.dev/ingress-controller";
@@ -63,15 +65,37 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
         alsoServedClasses = java.util.Collections.unmodifiableSortedSet(names);
         l4Sources = l4Sources == null ? L4Sources.NONE : l4Sources;
         gatewayPorts = gatewayPorts == null ? GatewayPorts.DEFAULT : gatewayPorts;
+        if (controllerConfigMap != null && !REF.matcher(controllerConfigMap).matches()) {
+            throw new IllegalArgumentException("controllerConfigMap: '" + controllerConfigMap
+                    + "' (expected: NAMESPACE/NAME of a ConfigMap)");
+        }
         if (defaultBackendService != null && !SERVICE_PORT.matcher(defaultBackendService).matches()) {
             throw new IllegalArgumentException("defaultBackendService: \"" + defaultBackendService + "\" (expected: "
                     + "NAMESPACE/NAME:PORT, such as ingress-nginx/default-backend:80)");
         }
     }
 
+    private static final Pattern REF = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
                            Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts) {
-        this(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, gatewayPorts, null);
+        this(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, gatewayPorts, null, null);
+    }
+
+    /**
+     * The same options with this cluster default backend ({@code NAMESPACE/NAME:PORT}, or null for none).
+     *
+     * @throws IllegalArgumentException when it is not of that form
+     */
+    public CompilerOptions withDefaultBackendService(String service) {
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources,
+                gatewayPorts, controllerConfigMap, service);
+    }
+
+    /** The same options, reading ingress-nginx's controller ConfigMap {@code ref} ({@code namespace/name}; null: none). */
+    public CompilerOptions withControllerConfigMap(String ref) {
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources,
+                gatewayPorts, ref, defaultBackendService);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
@@ -82,17 +106,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
     /** The same options, Gateway listeners served on these ports. */
     public CompilerOptions withGatewayPorts(GatewayPorts ports) {
         return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, ports,
-                defaultBackendService);
-    }
-
-    /**
-     * The same options with this cluster default backend ({@code NAMESPACE/NAME:PORT}, or null for none).
-     *
-     * @throws IllegalArgumentException when it is not of that form
-     */
-    public CompilerOptions withDefaultBackendService(String service) {
-        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources,
-                gatewayPorts, service);
+                controllerConfigMap, defaultBackendService);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
@@ -103,7 +117,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
     /** The same options, reading these TCP and UDP services ConfigMaps. */
     public CompilerOptions withL4Sources(L4Sources sources) {
         return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, sources, gatewayPorts,
-                defaultBackendService);
+                controllerConfigMap, defaultBackendService);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now) {
@@ -143,7 +157,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
     /** The same options, checking certificates against {@code time}. */
     public CompilerOptions at(Instant time) {
         return new CompilerOptions(controllerName, implicitDefaultClass, time, alsoServedClasses, l4Sources,
-                gatewayPorts, defaultBackendService);
+                gatewayPorts, controllerConfigMap, defaultBackendService);
     }
 
     /**
@@ -154,6 +168,6 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
      */
     public CompilerOptions alsoServing(Collection<String> names) {
         return new CompilerOptions(controllerName, implicitDefaultClass, now, Set.copyOf(names), l4Sources,
-                gatewayPorts, defaultBackendService);
+                gatewayPorts, controllerConfigMap, defaultBackendService);
     }
 }

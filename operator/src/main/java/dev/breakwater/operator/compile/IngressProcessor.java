@@ -110,7 +110,7 @@ final class IngressProcessor implements Processor {
         String namespace = namespace(ingress);
         String object = objectName(ingress);
         IngressSettings settings = IngressSettings.read(object, namespace,
-                ingress.getMetadata().getAnnotations(), diagnostics);
+                ingress.getMetadata().getAnnotations(), table.controllerConfig(), table::configMapData, diagnostics);
         if (settings.canary() != null) {
             canaries.add(new PendingCanary(ingress, settings));
             return;

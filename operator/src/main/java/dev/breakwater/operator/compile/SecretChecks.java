@@ -124,4 +124,18 @@ public final class SecretChecks {
         all.putAll(used);
         return all.size();
     }
+
+    private Map<String, String> controllerConfigGood = Map.of();
+
+    /**
+     * The values of the controller ConfigMap's keys the last compilation used (the other thing compilations
+     * remember): a key whose new value is bad keeps its last good one.
+     */
+    synchronized Map<String, String> controllerConfigGood() {
+        return controllerConfigGood;
+    }
+
+    synchronized void controllerConfigGood(Map<String, String> values) {
+        controllerConfigGood = Map.copyOf(values);
+    }
 }

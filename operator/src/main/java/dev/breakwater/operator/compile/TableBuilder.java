@@ -79,6 +79,47 @@ final class TableBuilder {
         this.backends = new BackendResolver(snapshot.services(), snapshot.endpointSlices(), trace);
         this.tlsSecrets = new TlsSecrets(snapshot.secrets(), options.now(), previous, checks, trace);
         this.certificates = new HostCertificates(tlsSecrets, trace);
+        this.controllerConfig = controllerConfig(snapshot, options.controllerConfigMap(), checks);
+        this.configMaps = snapshot.configMaps();
+    }
+
+    private final List<io.fabric8.kubernetes.api.model.ConfigMap> configMaps;
+
+    /** The data of ConfigMap {@code ref} ({@code namespace/name}; empty for none), or null when it does not exist. */
+    Map<String, String> configMapData(String ref) {
+        for (io.fabric8.kubernetes.api.model.ConfigMap c : configMaps) {
+            if (ref.equals(Compiler.namespace(c) + "/" + c.getMetadata().getName())) {
+                return c.getData() == null ? Map.of() : c.getData();
+            }
+        }
+        return null;
+    }
+
+    private final dev.breakwater.operator.annotation.ControllerConfig controllerConfig;
+
+    /** What ingress-nginx's controller ConfigMap says ({@link CompilerOptions#controllerConfigMap()}). */
+    dev.breakwater.operator.annotation.ControllerConfig controllerConfig() {
+        return controllerConfig;
+    }
+
+    private dev.breakwater.operator.annotation.ControllerConfig controllerConfig(ClusterSnapshot snapshot, String ref,
+                                                                               SecretChecks checks) {
+        if (ref == null) {
+            return dev.breakwater.operator.annotation.ControllerConfig.NONE;
+        }
+        String object = "ConfigMap/" + ref;
+        io.fabric8.kubernetes.api.model.ConfigMap map = snapshot.configMaps().stream()
+                .filter(c -> ref.equals(Compiler.namespace(c) + "/" + c.getMetadata().getName())).findFirst()
+                .orElse(null);
+        if (map == null) {
+            warning(object, null, "named by --configmap but does not exist; Breakwater's defaults apply");
+            checks.controllerConfigGood(Map.of());
+            return dev.breakwater.operator.annotation.ControllerConfig.NONE;
+        }
+        dev.breakwater.operator.annotation.ControllerConfig config = dev.breakwater.operator.annotation
+                .ControllerConfig.read(object, map.getData(), checks.controllerConfigGood(), diagnostics);
+        checks.controllerConfigGood(config.good());
+        return config;
     }
 
     /**

@@ -82,6 +82,12 @@ public final class LocalCommand implements Callable<Integer> {
                     + "namespace/service:port[:PROXY][:PROXY] (default: none).")
     String tcpServices;
 
+    @Option(names = "--configmap", paramLabel = "NAMESPACE/NAME",
+            description = "ingress-nginx's controller ConfigMap in DIR: its keys (proxy-body-size, hsts, "
+                    + "global-auth-url ...) set the defaults of every Ingress; keys not read are warnings "
+                    + "(default: none).")
+    String controllerConfigMap;
+
     @Option(names = "--udp-services-configmap", paramLabel = "NAMESPACE/NAME",
             description = "ingress-nginx's UDP services ConfigMap in DIR (default: none).")
     String udpServices;
@@ -188,19 +194,38 @@ public final class LocalCommand implements Callable<Integer> {
                     "--tcp-services-configmap:").replace("udpServices:", "--udp-services-configmap:"));
         }
         try {
+            CompilerOptions.local().withControllerConfigMap(controllerConfigMap);
+        } catch (IllegalArgumentException e) {
+            throw CommandLines.usageError(spec.commandLine(), e.getMessage().replace("controllerConfigMap:",
+                    "--configmap:"));
+        }
+        try {
             CompilerOptions.local().withDefaultBackendService(defaultBackendService);
         } catch (IllegalArgumentException e) {
             throw CommandLines.usageError(spec.commandLine(), "--default-backend-service: '" + defaultBackendService
                     + "' (expected: NAMESPACE/NAME:PORT, such as default/errors:80)");
         }
         return new LocalOptions(dir, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
-                List.copyOf(alsoServe), l4, defaultBackendService);
+                List.copyOf(alsoServe), l4, controllerConfigMap, defaultBackendService);
     }
 
     /** Parsed options of {@code local}. */
     public record LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
                                String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses,
-                               L4Sources l4Sources, String defaultBackendService) {
+                               L4Sources l4Sources, String controllerConfigMap, String defaultBackendService) {
+
+        public LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
+                            String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses,
+                            L4Sources l4Sources, String controllerConfigMap) {
+            this(directory, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
+                    alsoServedClasses, l4Sources, controllerConfigMap, null);
+        }
+
+        public LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
+                            String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses) {
+            this(directory, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
+                    alsoServedClasses, L4Sources.NONE, null);
+        }
 
         public LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
                             String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses,
@@ -209,16 +234,11 @@ public final class LocalCommand implements Callable<Integer> {
                     alsoServedClasses, l4Sources, null);
         }
 
-        public LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
-                            String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses) {
-            this(directory, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
-                    alsoServedClasses, L4Sources.NONE);
-        }
-
         /** Local mode's compiler options, with the classes {@code --also-serve-class} names. */
         public CompilerOptions compilerOptions() {
             return CompilerOptions.local().alsoServing(alsoServedClasses)
                     .withL4Sources(l4Sources == null ? L4Sources.NONE : l4Sources)
+                    .withControllerConfigMap(controllerConfigMap)
                     .withDefaultBackendService(defaultBackendService);
         }
 

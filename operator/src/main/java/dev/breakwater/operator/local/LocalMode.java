@@ -204,7 +204,7 @@ public final class LocalMode implements AutoCloseable {
         ClusterSnapshot b = after.snapshot();
         if (!same(a.ingresses(), b.ingresses()) || !same(a.ingressClasses(), b.ingressClasses())
                 || !same(a.services(), b.services()) || !same(a.secrets(), b.secrets())
-                || !same(a.routes(), b.routes())) {
+                || !same(a.routes(), b.routes()) || !same(a.configMaps(), b.configMaps())) {
             pipeline.objectsChanged();
             return true;
         }

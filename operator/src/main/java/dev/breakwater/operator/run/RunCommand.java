@@ -288,6 +288,15 @@ public final class RunCommand implements Callable<Integer> {
         tcpServices = configMap("--tcp-services-configmap", v);
     }
 
+    @Option(names = "--configmap", paramLabel = "NAMESPACE/NAME",
+            description = "ingress-nginx's controller ConfigMap: its keys (proxy-body-size, hsts, global-auth-url ...) "
+                    + "set the defaults of every Ingress; keys not read are warnings (watched; default: none).")
+    void controllerConfigMap(String v) {
+        controllerConfigMap = configMap("--configmap", v);
+    }
+
+    private String controllerConfigMap;
+
     @Option(names = "--udp-services-configmap", paramLabel = "NAMESPACE/NAME",
             description = "UDP listeners from this ConfigMap, same format without PROXY (watched; default: none).")
     void udpServices(String v) {
@@ -399,6 +408,6 @@ public final class RunCommand implements Callable<Integer> {
                 channelService, channelBind, channelPort, podIp, fieldManager,
                 channelFiles == 3 ? new RunOptions.ChannelFiles(channelCa, channelCert, channelKey) : null,
                 Set.copyOf(alsoServed), new L4Sources(tcpServices, udpServices, servicesProxyFrom),
-                new GatewayPorts(gatewayHttpPort, gatewayHttpsPort), defaultBackendService);
+                new GatewayPorts(gatewayHttpPort, gatewayHttpsPort), controllerConfigMap, defaultBackendService);
     }
 }

@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -81,7 +82,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 : "default";
         CompilerOptions compilerOptions = new CompilerOptions(options.controllerName(), false)
                 .alsoServing(options.alsoServedClasses()).withL4Sources(options.l4Sources())
-                .withGatewayPorts(options.gatewayPorts()).withDefaultBackendService(options.defaultBackendService());
+                .withGatewayPorts(options.gatewayPorts()).withControllerConfigMap(options.controllerConfigMap())
+                .withDefaultBackendService(options.defaultBackendService());
         this.book = new StatusBook(compilerOptions);
         this.events = new DiagnosticEvents(client, options.identity(), Clock.systemUTC());
         this.publisher = publisher;
@@ -97,7 +99,7 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         this.watch = new ClusterWatch(client, settings, book, routeBook, events, leadership::isLeader).meters(registry);
         this.gatewayStatus = new GatewayStatusWriter(client, publisher, book::addresses,
                 leadership::isLeader, Clock.systemUTC(), watch::gatewayApiObject, events);
-        this.configMapEvents = new ConfigMapEvents(events, options.l4Sources(), watch::configMap,
+        this.configMapEvents = new ConfigMapEvents(events, List.copyOf(configMapRefs(options)), watch::configMap,
                 leadership::isLeader);
         this.pipeline = TablePipeline.builder().view(watch).options(compilerOptions).clock(Clock.systemUTC())
                 .meterRegistry(registry)
@@ -263,6 +265,9 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         }
         if (options.l4Sources().udpServices() != null) {
             refs.add(options.l4Sources().udpServices());
+        }
+        if (options.controllerConfigMap() != null) {
+            refs.add(options.controllerConfigMap());
         }
         return refs;
     }

@@ -15,6 +15,7 @@ import picocli.CommandLine;
 /**
  * The options of {@code breakwater-operator run}: everything the in-cluster operator is told on its command
  * line (and, for its own pod, by the environment: {@code POD_NAME}, {@code POD_NAMESPACE}, {@code POD_IP}).
+ * {@code controllerConfigMap} is ingress-nginx's controller ConfigMap ({@code --configmap}) as namespace/name, or null.
  */
 public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> ingressClasses, String controllerName,
                          AddressSource statusAddress, String namespace, String leaseName, String identity,
@@ -22,7 +23,8 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
                          Duration debounceMax, Duration endpointDebounce, Duration resync, String healthBind, int healthPort,
                          String channelService, String channelBind, int channelPort, String podIp, String fieldManager,
                          ChannelFiles channel, Set<String> alsoServedClasses,
-                         L4Sources l4Sources, GatewayPorts gatewayPorts, String defaultBackendService) {
+                         L4Sources l4Sources, GatewayPorts gatewayPorts, String controllerConfigMap,
+                         String defaultBackendService) {
 
     /**
      * The push channel's credentials (PEM files, as {@code breakwater credentials} writes them): the CA that

@@ -4,7 +4,6 @@ import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.L4Sources;
 import dev.breakwater.operator.diagnostic.Diagnostic;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -17,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The diagnostics of ingress-nginx's TCP and UDP services ConfigMaps ({@link L4Sources}) as Warning Events on the
+ * The diagnostics of ingress-nginx's ConfigMaps (the TCP and UDP services ones, {@link L4Sources}; the controller
+ * ConfigMap, {@code --configmap}) as Warning Events on the
  * ConfigMap (shown by {@code kubectl describe configmap}), each naming the key ({@code data['5432']}) and the reason;
  * written by the leader, off the compiling thread. A ConfigMap that does not exist has nothing to hang an Event
  * on: that is logged (once while it lasts).
@@ -27,7 +27,7 @@ public final class ConfigMapEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigMapEvents.class);
 
     private final DiagnosticEvents events;
-    private final L4Sources sources;
+    private final List<String> refs;
     private final BiFunction<String, String, ConfigMap> lookup;
     private final BooleanSupplier leader;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
@@ -37,24 +37,20 @@ public final class ConfigMapEvents implements AutoCloseable {
     });
     private final Set<String> missingLogged = new HashSet<>();
 
-    /** @param lookup the watched ConfigMap of a namespace and name, or null */
-    public ConfigMapEvents(DiagnosticEvents events, L4Sources sources, BiFunction<String, String, ConfigMap> lookup,
+    /**
+     * @param refs   the ConfigMaps read, as namespace/name
+     * @param lookup the watched ConfigMap of a namespace and name, or null
+     */
+    public ConfigMapEvents(DiagnosticEvents events, List<String> refs, BiFunction<String, String, ConfigMap> lookup,
                            BooleanSupplier leader) {
         this.events = Objects.requireNonNull(events, "events");
-        this.sources = Objects.requireNonNull(sources, "sources");
+        this.refs = List.copyOf(refs);
         this.lookup = Objects.requireNonNull(lookup, "lookup");
         this.leader = Objects.requireNonNull(leader, "leader");
     }
 
     /** After each compilation: write the Events of the named ConfigMaps' new diagnostics. */
     public void compiled(Compilation compilation) {
-        List<String> refs = new ArrayList<>();
-        if (sources.tcpServices() != null) {
-            refs.add(sources.tcpServices());
-        }
-        if (sources.udpServices() != null && !refs.contains(sources.udpServices())) {
-            refs.add(sources.udpServices());
-        }
         if (refs.isEmpty()) {
             return;
         }

@@ -1,0 +1,209 @@
+package dev.breakwater.operator.annotation;
+
+import dev.breakwater.operator.diagnostic.Diagnostic;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What ingress-nginx's controller ConfigMap says, read by its keys ({@link ControllerConfigKeys}): the default
+ * annotations of every Ingress, and the external authentication of those without their own. A value that does not
+ * parse is an error naming the ConfigMap and the key ({@code ConfigMap/ns/name data['proxy-body-size']}); that key
+ * keeps the last good value it had (given by the caller), or none. Every key not read is a warning naming it.
+ *
+ * @param defaults   annotation name (with its prefix) to value, set on every Ingress that does not set it
+ * @param globalAuth annotation name to value, set on every Ingress without {@code auth-url} of its own and without
+ *                   {@code enable-global-auth: "false"}
+ * @param good       every key whose value was used, with that value (the last good values of the next read)
+ */
+public record ControllerConfig(Map<String, String> defaults, Map<String, String> globalAuth,
+                               Map<String, String> good) {
+
+    public static final ControllerConfig NONE = new ControllerConfig(Map.of(), Map.of(), Map.of());
+
+    public ControllerConfig {
+        defaults = Collections.unmodifiableMap(new TreeMap<>(defaults));
+        globalAuth = Collections.unmodifiableMap(new TreeMap<>(globalAuth));
+        good = Collections.unmodifiableMap(new TreeMap<>(good));
+    }
+
+    private static final Set<String> PROTOCOLS_SERVED = Set.of("TLSv1.2", "TLSv1.3");
+
+    /**
+     * Reads {@code data}, the ConfigMap {@code object} ({@code ConfigMap/ns/name}); problems go to
+     * {@code diagnostics}.
+     *
+     * @param lastGood the keys used by the previous read, with their values (empty at first)
+     */
+    public static ControllerConfig read(String object, Map<String, String> data, Map<String, String> lastGood,
+                                        List<Diagnostic> diagnostics) {
+        Map<String, String> defaults = new TreeMap<>();
+        Map<String, String> globalAuth = new TreeMap<>();
+        Map<String, String> good = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(data == null ? Map.<String, String>of() : data).entrySet()) {
+            String name = e.getKey();
+            String value = e.getValue() == null ? "" : e.getValue().trim();
+            String field = "data['" + name + "']";
+            ControllerConfigKeys.ConfigKey key = ControllerConfigKeys.key(name);
+            if (key == null) {
+                diagnostics.add(Diagnostic.warning(object, field, name.endsWith("-snippet")
+                        ? "snippets are not supported: no value is ever used as configuration text; ignored"
+                        : "this ingress-nginx ConfigMap key is not read by Breakwater and is ignored"
+                        + (ControllerConfigKeys.NOT_READ_BECAUSE.containsKey(name)
+                                ? ": " + ControllerConfigKeys.NOT_READ_BECAUSE.get(name)
+                                : " (see docs/ingress-nginx-annotations.md#the-controller-configmap)")));
+                continue;
+            }
+            if (value.isEmpty()) {
+                continue;
+            }
+            List<String> problems = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            boolean usable = check(key, value, problems, warnings);
+            warnings.forEach(w -> diagnostics.add(Diagnostic.warning(object, field, w)));
+            if (!usable) {
+                String kept = lastGood.get(name);
+                diagnostics.add(Diagnostic.error(object, field, String.join("; ", problems) + (kept == null
+                        ? "; not applied (no earlier value to keep)"
+                        : "; the last good value \"" + kept + "\" is kept")));
+                if (kept == null) {
+                    continue;
+                }
+                value = kept;
+            }
+            good.put(name, value);
+            if (key.annotation() != null) {
+                (key.globalAuth() ? globalAuth : defaults).put(key.annotationName(), value);
+            }
+        }
+        // hsts-max-age and the others without hsts: HSTS is on, ingress-nginx's default for the key
+        String hsts = TlsAnnotations.HSTS.oursName();
+        if (!defaults.containsKey(hsts) && defaults.keySet().stream().anyMatch(k -> k.startsWith(hsts + "-"))) {
+            defaults.put(hsts, "true");
+        }
+        if (globalAuth.isEmpty() || !globalAuth.containsKey(AuthAnnotations.AUTH_URL.nginxName())) {
+            for (String k : globalAuth.keySet()) {
+                diagnostics.add(Diagnostic.warning(object, "data['global-" + k.substring(AnnotationTable.NGINX
+                        .length()) + "']", "has no effect without global-auth-url"));
+            }
+            globalAuth.clear();
+        }
+        return new ControllerConfig(defaults, globalAuth, good);
+    }
+
+    /** True when {@code value} can be used; why not goes to {@code problems}, what differs to {@code warnings}. */
+    private static boolean check(ControllerConfigKeys.ConfigKey key, String value, List<String> problems,
+                                 List<String> warnings) {
+        switch (key.name()) {
+            case ControllerConfigKeys.ALLOW_SNIPPET_ANNOTATIONS -> {
+                Boolean b = Parsers.BOOLEAN.parse(value, r -> problems.add(strip(r)));
+                if (Boolean.TRUE.equals(b)) {
+                    warnings.add("\"true\" is not applied: Breakwater never uses a snippet as configuration text "
+                            + "(allow-snippet-annotations is always false)");
+                }
+                return b != null;
+            }
+            case ControllerConfigKeys.GLOBAL_AUTH_SNIPPET -> {
+                warnings.add("snippets are not supported: no value is ever used as configuration text; ignored "
+                        + "(the rest of the global authentication applies)");
+                return true;
+            }
+            case ControllerConfigKeys.SERVER_TOKENS -> {
+                Boolean b = Parsers.BOOLEAN.parse(value, r -> problems.add(strip(r)));
+                if (Boolean.TRUE.equals(b)) {
+                    warnings.add("\"true\" is not applied: Breakwater sends no Server header of its own");
+                }
+                return b != null;
+            }
+            case ControllerConfigKeys.SSL_PROTOCOLS -> {
+                List<String> asked = List.of(value.split("\\s+"));
+                for (String p : asked) {
+                    if (!p.matches("(SSLv2|SSLv3|TLSv1|TLSv1\\.[0-3])")) {
+                        problems.add("\"" + p + "\" is not a protocol (expected: TLSv1.2, TLSv1.3)");
+                    }
+                }
+                if (problems.isEmpty() && !PROTOCOLS_SERVED.containsAll(asked)
+                        || problems.isEmpty() && !asked.containsAll(PROTOCOLS_SERVED)) {
+                    warnings.add("\"" + value + "\" differs: Breakwater serves TLSv1.2 and TLSv1.3, never older "
+                            + "protocols, and always both");
+                }
+                return problems.isEmpty();
+            }
+            default -> {
+                if (key.name().equals(ControllerConfigKeys.GLOBAL_AUTH_URL)) {
+                    String reason = authUrlProblem(value);
+                    if (reason != null) {
+                        problems.add(reason);
+                        return false;
+                    }
+                }
+                Object parsed = key.annotation().parser().parse(value, r -> problems.add(strip(r)));
+                return parsed != null && problems.isEmpty();
+            }
+        }
+    }
+
+    private static String authUrlProblem(String url) {
+        if (url.contains("$")) {
+            return "\"" + url + "\" holds an nginx variable, which Breakwater does not expand";
+        }
+        try {
+            URI u = new URI(url);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+                return null;
+            }
+        } catch (java.net.URISyntaxException ignored) {
+            // reported below
+        }
+        return "\"" + url + "\" is not an http:// or https:// URL with a host";
+    }
+
+    private static String strip(String reason) {
+        return reason.endsWith("; ignored") ? reason.substring(0, reason.length() - "; ignored".length()) : reason;
+    }
+
+    /**
+     * {@code annotations} (an Ingress's) with this ConfigMap's defaults for those it does not set, under either
+     * prefix; the global authentication too when it has no {@code auth-url} and no
+     * {@code enable-global-auth: "false"}. A canary Ingress takes nothing: its main Ingress's settings apply to it.
+     */
+    public Map<String, String> applyTo(Map<String, String> annotations) {
+        Map<String, String> own = annotations == null ? Map.of() : annotations;
+        if (defaults.isEmpty() && globalAuth.isEmpty() || isCanary(own)) {
+            return own;
+        }
+        Map<String, String> merged = new TreeMap<>(own);
+        defaults.forEach((name, value) -> {
+            AnnotationKey<?> key = AnnotationTable.key(name);
+            if (!set(own, key.oursName()) && !set(own, key.nginxName())) {
+                merged.put(name, value);
+            }
+        });
+        AnnotationKey<?> url = AuthAnnotations.AUTH_URL;
+        if (!globalAuth.isEmpty() && !set(own, url.oursName()) && !set(own, url.nginxName())
+                && !"false".equalsIgnoreCase(value(own, AuthAnnotations.ENABLE_GLOBAL_AUTH))) {
+            merged.putAll(globalAuth);
+        }
+        return merged;
+    }
+
+    private static String value(Map<String, String> annotations, AnnotationKey<?> key) {
+        String ours = key.oursName() == null ? null : annotations.get(key.oursName());
+        String v = ours != null ? ours : annotations.get(key.nginxName());
+        return v == null ? null : v.trim();
+    }
+
+    private static boolean isCanary(Map<String, String> annotations) {
+        return "true".equalsIgnoreCase(value(annotations, CanaryAnnotations.CANARY));
+    }
+
+    private static boolean set(Map<String, String> annotations, String name) {
+        return name != null && annotations.get(name) != null && !annotations.get(name).isBlank();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.breakwater.operator.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakwater.operator.TableLookup;
+import dev.breakwater.operator.cluster.ClusterSnapshot;
+import dev.breakwater.operator.fixture.Fixtures;
+import dev.breakwater.routing.Route;
+import dev.breakwater.routing.RoutePolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ingress-nginx's controller ConfigMap ({@code --configmap}) compiled: its keys are the defaults of every Ingress's
+ * routes, its global authentication applies to the Ingresses without their own, a bad value keeps the last good one
+ * across compilations, and a missing ConfigMap is a warning.
+ */
+class ControllerConfigMapCompilerTest {
+
+    private static final String REF = "ingress-nginx/ingress-nginx-controller";
+    private static final String NGINX = "nginx.ingress.kubernetes.io/";
+
+    private static ConfigMap configMap(Map<String, String> data) {
+        return new ConfigMapBuilder().withNewMetadata().withNamespace("ingress-nginx")
+                .withName("ingress-nginx-controller").endMetadata().withData(data).build();
+    }
+
+    private static ClusterSnapshot snapshot(Map<String, String> data, Ingress... ingresses) {
+        return Snapshots.with(ingresses).service("default", "app", "10.0.0.1").build()
+                .withConfigMaps(data == null ? List.of() : List.of(configMap(data)));
+    }
+
+    private static Ingress ingress(String name, String host, Map<String, String> annotations) {
+        var f = Fixtures.ingress("default", name).host(host).prefix("/", "app", 80);
+        annotations.forEach(f::annotation);
+        return f.build();
+    }
+
+    private static RoutePolicy policy(Compilation c, String host) {
+        Route route = TableLookup.find(c.table(), host, "/").orElseThrow();
+        return route.policy();
+    }
+
+    private static final CompilerOptions OPTIONS = CompilerOptions.local(null).withControllerConfigMap(REF);
+
+    @Test
+    void theKeysAreTheDefaultsOfEveryIngressAndAnIngresssOwnAnnotationWins() {
+        Compilation c = Compiler.compile(snapshot(Map.of("proxy-body-size", "1m", "proxy-read-timeout", "120",
+                        "hsts", "true", "hsts-max-age", "600", "global-auth-url", "http://auth.example:4180/check"),
+                ingress("plain", "a.com", Map.of()),
+                ingress("own", "b.com", Map.of(NGINX + "proxy-body-size", "5m", NGINX + "auth-url",
+                        "http://own.example/check")),
+                ingress("opted-out", "c.com", Map.of(NGINX + "enable-global-auth", "false"))), OPTIONS);
+
+        assertThat(c.diagnostics()).isEmpty();
+        RoutePolicy plain = policy(c, "a.com");
+        assertThat(plain.maxRequestBodyBytes()).isEqualTo(1L << 20);
+        assertThat(plain.responseTimeoutMillis()).isEqualTo(120_000L);
+        assertThat(plain.hsts()).isEqualTo(new RoutePolicy.Hsts(600, false, false));
+        assertThat(plain.externalAuth().url()).isEqualTo("http://auth.example:4180/check");
+        RoutePolicy own = policy(c, "b.com");
+        assertThat(own.maxRequestBodyBytes()).isEqualTo(5L << 20);
+        assertThat(own.responseTimeoutMillis()).isEqualTo(120_000L);
+        assertThat(own.externalAuth().url()).isEqualTo("http://own.example/check");
+        assertThat(policy(c, "c.com").externalAuth()).isNull();
+    }
+
+    @Test
+    void withoutTheOptionTheConfigMapIsNotRead() {
+        Compilation c = Compiler.compile(snapshot(Map.of("proxy-body-size", "1m"), ingress("plain", "a.com",
+                Map.of())), CompilerOptions.local(null));
+
+        assertThat(policy(c, "a.com").maxRequestBodyBytes()).isNull();
+    }
+
+    @Test
+    void aMissingConfigMapIsAWarningAndBreakwatersDefaultsApply() {
+        Compilation c = Compiler.compile(snapshot(null, ingress("plain", "a.com", Map.of())), OPTIONS);
+
+        assertThat(c.diagnosticsOf("ConfigMap/" + REF)).extracting(d -> d.reason())
+                .containsExactly("named by --configmap but does not exist; Breakwater's defaults apply");
+        assertThat(policy(c, "a.com").maxRequestBodyBytes()).isNull();
+    }
+
+    @Test
+    void aBadValueIsAnErrorOnTheConfigMapAndTheLastGoodValueKeepsServing() {
+        SecretChecks memory = new SecretChecks();
+        Ingress plain = ingress("plain", "a.com", Map.of());
+        Compilation good = Compiler.compile(snapshot(Map.of("proxy-body-size", "2m"), plain), OPTIONS, null, memory);
+        assertThat(policy(good, "a.com").maxRequestBodyBytes()).isEqualTo(2L << 20);
+
+        Compilation bad = Compiler.compile(snapshot(Map.of("proxy-body-size", "2 megabytes"), plain), OPTIONS,
+                good.table(), memory);
+
+        assertThat(policy(bad, "a.com").maxRequestBodyBytes()).isEqualTo(2L << 20);
+        assertThat(bad.diagnosticsOf("ConfigMap/" + REF)).singleElement().satisfies(d -> {
+            assertThat(d.field()).isEqualTo("data['proxy-body-size']");
+            assertThat(d.reason()).isEqualTo("\"2 megabytes\" is not a size such as 8k, 10m or 1g; the last good "
+                    + "value \"2m\" is kept");
+        });
+        assertThat(bad.diagnosticsOf("Ingress/default/plain")).isEmpty();
+    }
+}
