@@ -18,7 +18,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"connectTimeoutMillis", "responseTimeoutMillis", "maxRequestBodyBytes", "httpsRedirect", "hsts",
         "webSocketIdleTimeoutMillis", "retries", "affinity", "cache", "compression", "sourceAllowlist", "cors",
         "sendTimeoutMillis", "rateLimit", "accessLog", "tracing", "trustIncomingSpan", "externalAuth", "basicAuth",
-        "digestAuth"})
+        "digestAuth", "errorPages", "concurrentPerClient"})
 public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https, @JsonIgnore Access access,
                           @JsonIgnore Upstream upstream, @JsonIgnore Responses responses,
                           @JsonIgnore Telemetry telemetry) {
@@ -82,25 +82,45 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
      * @param externalAuth        an authentication service asked about each request, or null
      * @param basicAuth           users and password hashes of HTTP Basic authentication, or null
      * @param digestAuth          users of HTTP Digest authentication, or null
+     * @param concurrentPerClient most requests of one client address in progress at once on the route, per data
+     *                            plane (ingress-nginx's {@code limit-connections}; 503 beyond), or null for no limit
      */
     public record Access(SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit, Long maxRequestBodyBytes,
-                         ExternalAuth externalAuth, BasicAuth basicAuth, DigestAuth digestAuth) {
-        public static final Access NONE = new Access(null, null, null, null, null, null, null);
+                         ExternalAuth externalAuth, BasicAuth basicAuth, DigestAuth digestAuth,
+                         Integer concurrentPerClient) {
+        public static final Access NONE = new Access(null, null, null, null, null, null, null, null);
 
         /** Access without authentication. */
         public Access(SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit, Long maxRequestBodyBytes) {
-            this(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, null, null, null);
+            this(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, null, null, null, null);
+        }
+
+        /** Access without a limit of concurrent requests. */
+        public Access(SourceAllowlist sourceAllowlist, Cors cors, RateLimit rateLimit, Long maxRequestBodyBytes,
+                      ExternalAuth externalAuth, BasicAuth basicAuth, DigestAuth digestAuth) {
+            this(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, externalAuth, basicAuth, digestAuth, null);
         }
 
         /** This access with other settings of authentication. */
         Access withAuth(ExternalAuth external, BasicAuth basic, DigestAuth digest) {
-            return new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, external, basic, digest);
+            return new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, external, basic, digest,
+                    concurrentPerClient);
+        }
+
+        /** This access with another limit of concurrent requests per client. */
+        Access withConcurrentPerClient(Integer value) {
+            return new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, externalAuth, basicAuth,
+                    digestAuth, value);
         }
 
         public Access {
             if (maxRequestBodyBytes != null && maxRequestBodyBytes < 0) {
                 throw new IllegalArgumentException("maxRequestBodyBytes: " + maxRequestBodyBytes
                         + " (expected: >= 0)");
+            }
+            if (concurrentPerClient != null && concurrentPerClient < 1) {
+                throw new IllegalArgumentException("concurrentPerClient: " + concurrentPerClient
+                        + " (expected: >= 1)");
             }
         }
     }
@@ -120,9 +140,15 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
      *
      * @param cache       the response cache, or null when responses of this route are never cached
      * @param compression response compression, or null for none
+     * @param errorPages  error responses answered by another backend, or null for none
      */
-    public record Responses(CachePolicy cache, Compression compression) {
-        public static final Responses NONE = new Responses(null, null);
+    public record Responses(CachePolicy cache, Compression compression, ErrorPages errorPages) {
+        public static final Responses NONE = new Responses(null, null, null);
+
+        /** Responses without error pages. */
+        public Responses(CachePolicy cache, Compression compression) {
+            this(cache, compression, null);
+        }
     }
 
     /**
@@ -165,13 +191,15 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
                                 @JsonProperty("trustIncomingSpan") Boolean trustIncomingSpan,
                                 @JsonProperty("externalAuth") ExternalAuth externalAuth,
                                 @JsonProperty("basicAuth") BasicAuth basicAuth,
-                                @JsonProperty("digestAuth") DigestAuth digestAuth) {
+                                @JsonProperty("digestAuth") DigestAuth digestAuth,
+                                @JsonProperty("errorPages") ErrorPages errorPages,
+                                @JsonProperty("concurrentPerClient") Integer concurrentPerClient) {
         return new RoutePolicy(new Timeouts(connectTimeoutMillis, responseTimeoutMillis, sendTimeoutMillis,
                 webSocketIdleTimeoutMillis), new Https(httpsRedirect, hsts),
                 new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, externalAuth, basicAuth,
-                        digestAuth),
+                        digestAuth, concurrentPerClient),
                 new Upstream(retries, affinity),
-                new Responses(cache, compression), new Telemetry(accessLog, tracing, trustIncomingSpan));
+                new Responses(cache, compression, errorPages), new Telemetry(accessLog, tracing, trustIncomingSpan));
     }
 
     // --- the flat view: the wire format's keys, and what the data plane reads ---------------------------------
@@ -276,6 +304,18 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
     @JsonProperty
     public Compression compression() {
         return responses.compression();
+    }
+
+    /** Most requests of one client address in progress at once, or null. */
+    @JsonProperty
+    public Integer concurrentPerClient() {
+        return access.concurrentPerClient();
+    }
+
+    /** Error responses answered by another backend, or null. */
+    @JsonProperty
+    public ErrorPages errorPages() {
+        return responses.errorPages();
     }
 
     /** False when the route's requests write no access-log line; null (the default) when they do. */
@@ -467,28 +507,32 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
         public Builder sourceAllowlist(SourceAllowlist value) {
             Access a = access;
             return access(new Access(value, a.cors(), a.rateLimit(), a.maxRequestBodyBytes())
-                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth()));
+                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth())
+                    .withConcurrentPerClient(a.concurrentPerClient()));
         }
 
         /** CORS answered by the proxy. */
         public Builder cors(Cors value) {
             Access a = access;
             return access(new Access(a.sourceAllowlist(), value, a.rateLimit(), a.maxRequestBodyBytes())
-                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth()));
+                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth())
+                    .withConcurrentPerClient(a.concurrentPerClient()));
         }
 
         /** Requests allowed per client key and period. */
         public Builder rateLimit(RateLimit value) {
             Access a = access;
             return access(new Access(a.sourceAllowlist(), a.cors(), value, a.maxRequestBodyBytes())
-                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth()));
+                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth())
+                    .withConcurrentPerClient(a.concurrentPerClient()));
         }
 
         /** Largest request body accepted (413 beyond). */
         public Builder maxRequestBodyBytes(Long value) {
             Access a = access;
             return access(new Access(a.sourceAllowlist(), a.cors(), a.rateLimit(), value)
-                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth()));
+                    .withAuth(a.externalAuth(), a.basicAuth(), a.digestAuth())
+                    .withConcurrentPerClient(a.concurrentPerClient()));
         }
 
         /** The authentication service asked about each request. */
@@ -509,6 +553,11 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
             return access(a.withAuth(a.externalAuth(), a.basicAuth(), value));
         }
 
+        /** Most requests of one client address in progress at once (503 beyond). */
+        public Builder concurrentPerClient(Integer value) {
+            return access(access.withConcurrentPerClient(value));
+        }
+
         /** When failed attempts are tried again. */
         public Builder retries(Retries value) {
             return upstream(new Upstream(value, upstream.affinity()));
@@ -521,12 +570,17 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
 
         /** The response cache. */
         public Builder cache(CachePolicy value) {
-            return responses(new Responses(value, responses.compression()));
+            return responses(new Responses(value, responses.compression(), responses.errorPages()));
         }
 
         /** Response compression. */
         public Builder compression(Compression value) {
-            return responses(new Responses(responses.cache(), value));
+            return responses(new Responses(responses.cache(), value, responses.errorPages()));
+        }
+
+        /** Error responses answered by another backend. */
+        public Builder errorPages(ErrorPages value) {
+            return responses(new Responses(responses.cache(), responses.compression(), value));
         }
 
         public RoutePolicy build() {

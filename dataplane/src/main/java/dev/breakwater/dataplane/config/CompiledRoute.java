@@ -54,6 +54,8 @@ public final class CompiledRoute {
     private final AffinityCookie affinity;
     private final CacheFilter cache;
     private final Authenticator authenticator;
+    private final ErrorPageRoute errorPages;
+    private final dev.breakwater.dataplane.ratelimit.ConcurrencyLimit concurrency;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
                   ProxyMetrics metrics, RateLimiters.Generation limiters, ProxyConfig config) {
@@ -113,6 +115,20 @@ public final class CompiledRoute {
         this.affinity = route.policy().affinity() == null ? null : new AffinityCookie(route.policy().affinity());
         this.cache = route.policy().cache() == null ? null
                 : new CacheFilter(route.name(), route.policy().cache(), cacheMeters);
+        this.errorPages = route.policy().errorPages() == null ? null
+                : new ErrorPageRoute(route, clustersByName, metrics, limiters, config);
+        this.concurrency = route.policy().concurrentPerClient() == null ? null
+                : new dev.breakwater.dataplane.ratelimit.ConcurrencyLimit(route.policy().concurrentPerClient());
+    }
+
+    /** Its limit of requests in progress per client address (limit-connections), or null. */
+    public dev.breakwater.dataplane.ratelimit.ConcurrencyLimit concurrency() {
+        return concurrency;
+    }
+
+    /** Its error pages (custom-http-errors), or null. */
+    public ErrorPageRoute errorPages() {
+        return errorPages;
     }
 
     private static final ForwardedHeadersFilter TRUSTING = new ForwardedHeadersFilter(true);

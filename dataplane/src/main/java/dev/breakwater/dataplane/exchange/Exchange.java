@@ -14,6 +14,7 @@ import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.filter.FilterContext;
 import dev.breakwater.dataplane.filter.ForwardedHeaders;
 import dev.breakwater.dataplane.filter.LocalAnswer;
+import dev.breakwater.dataplane.ratelimit.ConcurrencyLimit;
 import dev.breakwater.dataplane.request.RequestHeadCheck;
 import dev.breakwater.dataplane.request.RequestIds;
 import dev.breakwater.dataplane.request.RequestRefused;
@@ -77,6 +78,10 @@ public final class Exchange {
     UpstreamCall call;
     RequestSpan trace;
     AuthStep auth;
+    ErrorPageStep errorPage;
+    /** The limit of requests in progress per client this request counts in, until it ends; or null. */
+    private ConcurrencyLimit concurrencyHeld;
+    private String concurrencyKey;
     final ExchangeResponse response = new ExchangeResponse(this);
 
     public Exchange(ProxyServices services, ClientConnection connection, Downstream downstream) {
@@ -206,6 +211,9 @@ public final class Exchange {
             return;
         }
         route = r;
+        if (r.errorPages() != null) {
+            errorPage = new ErrorPageStep(this, r.errorPages());
+        }
         context = new FilterContext(req, connection.scheme(), host, path, query, connection.clientIp(),
                 connection.localPort(), requestId, connection.tls(), services.config());
         trace = ExchangeTrace.begin(this);
@@ -224,6 +232,17 @@ public final class Exchange {
             }
             response.respondLocally(answer.status(), answer.message(), answer.headers());
             return;
+        }
+        if (r.concurrency() != null) {
+            String client = context.clientAddress();
+            if (!r.concurrency().acquire(client)) {
+                services.metrics().denied("concurrency");
+                response.respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many requests of this client "
+                        + "in progress (limit-connections)", null);
+                return;
+            }
+            concurrencyHeld = r.concurrency();
+            concurrencyKey = client;
         }
         if (r.authenticator() != null) {
             // Basic authentication, then the external service: the request goes on once they let it through
@@ -266,7 +285,8 @@ public final class Exchange {
         if (trace != null) {
             trace.inject(request.headers()); // our span is the endpoint's parent
         }
-        if (!call.start(connection.http2() && !wholeRequest, host)) {
+        if (!call.start(connection.http2() && !wholeRequest, host)
+                && (errorPage == null || !errorPage.noEndpoint())) {
             response.respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", null);
         }
     }
@@ -383,6 +403,10 @@ public final class Exchange {
     /** Gives back what the request held: its part in the cache, its place in the cluster's budget. */
     private void endAccounting() {
         response.drop();
+        if (concurrencyHeld != null) {
+            concurrencyHeld.release(concurrencyKey);
+            concurrencyHeld = null;
+        }
         if (auth != null) {
             auth.releaseHeld();
         }

@@ -69,6 +69,9 @@ final class ExchangeResponse implements CallListener {
 
     /** A part of the response body. */
     private void relayContent(HttpContent part) {
+        if (exchange.errorPage != null && exchange.errorPage.swallow(part)) {
+            return;
+        }
         if (swallowBody) {
             boolean last = part instanceof LastHttpContent;
             part.release();
@@ -242,6 +245,9 @@ final class ExchangeResponse implements CallListener {
             serveCached();
             return;
         }
+        if (x.errorPage != null && x.errorPage.intercept(head)) {
+            return;
+        }
         relayHead(head);
     }
 
@@ -266,6 +272,9 @@ final class ExchangeResponse implements CallListener {
 
     @Override
     public void onBroken() {
+        if (exchange.errorPage != null && exchange.errorPage.interceptedBroken()) {
+            return;
+        }
         drop();
         exchange.downstream().close();
     }

@@ -39,7 +39,28 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                               Cluster.Protocol protocol, String backendCaSecret, String backendCaKey,
                               boolean backendVerify, String backendServerName, String clientCaSecret,
                               String clientCaKey, boolean clientCertRequired, RoutePolicy route,
-                              ClusterPolicy cluster, Paths paths, Canary canary, Auth auth) {
+                              ClusterPolicy cluster, Paths paths, Canary canary, Auth auth, Host host) {
+
+    /**
+     * The host names an Ingress answers for and how, the Host it sends, the clients it refuses, its error pages.
+     *
+     * @param appRoot           {@code app-root}: {@code /} redirects (302) there, or null
+     * @param fromToWww         {@code from-to-www-redirect}
+     * @param aliases           {@code server-alias}: more names for its rules (lower case, checked)
+     * @param upstreamVhost     {@code upstream-vhost}: the Host sent to its endpoints, or null
+     * @param denylist          {@code denylist-source-range} entries as written (empty: none)
+     * @param denylistKey       the annotation that named them, or null
+     * @param errorCodes        {@code custom-http-errors} (empty: none)
+     * @param errorCodesKey     the annotation name of {@code custom-http-errors} (for diagnostics)
+     * @param defaultBackend    {@code default-backend}: a Service of the Ingress's namespace, or null
+     * @param defaultBackendKey the annotation name of {@code default-backend} (for diagnostics)
+     */
+    public record Host(String appRoot, boolean fromToWww, List<String> aliases, String upstreamVhost,
+                       List<String> denylist, String denylistKey, List<Integer> errorCodes, String errorCodesKey,
+                       String defaultBackend, String defaultBackendKey) {
+        public static final Host NONE = new Host(null, false, List.of(), null, List.of(), null, List.of(), null, null,
+                null);
+    }
 
     /**
      * The authentication an Ingress asks for.
@@ -113,6 +134,7 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                 diagnostics);
         warnUnread(r);
         Canary canary = CanaryAnnotations.read(r);
+        Host host = HostAnnotations.read(r);
         Auth auth = AuthAnnotations.read(r, canary != null);
         TlsAnnotations.Tls tls = TlsAnnotations.read(r);
         TimeoutAnnotations.Timeouts timeouts = TimeoutAnnotations.read(r);
@@ -127,22 +149,24 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                 .affinity(BalancingAnnotations.affinity(r))
                 .cache(CacheAnnotations.cache(r))
                 .compression(CacheAnnotations.compression(r))
-                .sourceAllowlist(AccessAnnotations.allowlist(r, allowlistKey, allowlistInvalid))
+                .sourceAllowlist(HostAnnotations.denying(r, host, AccessAnnotations.allowlist(r, allowlistKey,
+                        allowlistInvalid), allowlistInvalid))
                 .cors(AccessAnnotations.cors(r))
                 .sendTimeoutMillis(timeouts.sendMillis())
                 .rateLimit(RateLimitAnnotations.read(r))
+                .concurrentPerClient(RateLimitAnnotations.connections(r))
                 .accessLog(TelemetryAnnotations.accessLog(r))
                 .tracing(TelemetryAnnotations.tracing(r))
                 .trustIncomingSpan(TelemetryAnnotations.trustIncomingSpan(r))
                 .externalAuth(auth.external())
                 .build();
         ClusterPolicy cluster = BalancingAnnotations.cluster(r);
-        Paths paths = PathAnnotations.read(r, r.value(allowlistKey) == null ? null : allowlistKey,
-                allowlistInvalid[0]);
+        String accessKey = r.value(allowlistKey) != null ? allowlistKey : host.denylistKey();
+        Paths paths = PathAnnotations.read(r, accessKey, allowlistInvalid[0]);
         return new IngressSettings(tls.sslRedirect(), tls.forceSslRedirect(), tls.hsts(), tls.protocol(),
                 tls.backendCaSecret(), tls.backendCaKey(), tls.backendVerify(), tls.backendServerName(),
                 tls.clientCaSecret(), tls.clientCaKey(), tls.clientCertRequired(), route, cluster, paths, canary,
-                auth);
+                auth, host);
     }
 
     /** Warns every annotation under our prefix or ingress-nginx's that is not read, and every snippet. */

@@ -45,13 +45,16 @@ final class RateLimitAnnotations {
                     + "warning (ingress-nginx drops the Ingress's whole rate limit)");
     static final AnnotationKey<String> LIMIT_WHITELIST = nginx("limit-whitelist", Parsers.TEXT).doc(
             "as `limit-allowlist`", "the older name of `limit-allowlist`", "");
-    static final AnnotationKey<String> LIMIT_CONNECTIONS = nginx("limit-connections", Parsers.TEXT).doc("a number",
-            "not applied: a warning (\"Breakwater limits requests, not connections or bandwidth\")",
-            "connection and bandwidth limits are not implemented");
+    static final AnnotationKey<Integer> LIMIT_CONNECTIONS = nginx("limit-connections",
+            Parsers.integer(1, 1_000_000)).doc("a whole number from 1", "the most requests of one client address "
+                    + "in progress at once on each of the Ingress's routes; beyond, `503` (as ingress-nginx)",
+            "counted per route and data-plane pod (ingress-nginx: per Ingress and replica); an idle keep-alive "
+                    + "connection counts for nothing, as in nginx; a change of the route starts the count afresh");
     static final AnnotationKey<String> LIMIT_RATE = nginx("limit-rate", Parsers.TEXT).doc("a number",
-            "not applied: a warning, as `limit-connections`", "");
+            "not applied: a warning (\"Breakwater limits requests, not bandwidth\")",
+            "bandwidth limits are not implemented");
     static final AnnotationKey<String> LIMIT_RATE_AFTER = nginx("limit-rate-after", Parsers.TEXT).doc("a size",
-            "not applied: a warning, as `limit-connections`", "");
+            "not applied: a warning, as `limit-rate`", "");
 
     static final List<AnnotationKey<?>> KEYS = List.of(RATE, BURST, KEY, LIMIT_RPS, LIMIT_RPM, BURST_MULTIPLIER,
             EXEMPT, LIMIT_WHITELIST, LIMIT_CONNECTIONS, LIMIT_RATE, LIMIT_RATE_AFTER);
@@ -61,6 +64,11 @@ final class RateLimitAnnotations {
             "(\\d{1,10})\\s*r?\\s*/\\s*(s|m|h|(?:[0-9]+(?:ms|s|m|h))+)");
 
     private RateLimitAnnotations() {
+    }
+
+    /** {@code limit-connections}: the most requests of one client in progress at once, or null (warned if bad). */
+    static Integer connections(AnnotationReader r) {
+        return r.get(LIMIT_CONNECTIONS);
     }
 
     /** The Ingress's rate limit, or null without a rate, or with one that cannot be read (warned: no limit). */
@@ -75,10 +83,9 @@ final class RateLimitAnnotations {
         if (!r.has(exemptKey) && r.has(LIMIT_WHITELIST.nginxName())) {
             exemptKey = LIMIT_WHITELIST.nginxName();
         }
-        for (AnnotationKey<String> k : List.of(LIMIT_CONNECTIONS, LIMIT_RATE, LIMIT_RATE_AFTER)) {
+        for (AnnotationKey<String> k : List.of(LIMIT_RATE, LIMIT_RATE_AFTER)) {
             if (r.value(k) != null) {
-                r.warn(k.nginxName(), "is not supported (Breakwater limits requests, not connections or bandwidth); "
-                        + "ignored");
+                r.warn(k.nginxName(), "is not supported (Breakwater limits requests, not bandwidth); ignored");
             }
         }
         long requests;

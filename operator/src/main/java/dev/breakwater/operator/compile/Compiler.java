@@ -81,7 +81,9 @@ public final class Compiler {
         GatewayApiProcessor gatewayApi = new GatewayApiProcessor(table, snapshot.gatewayApi(), options.gatewayPorts());
         ours.addAll(gatewayApi.routes());
         ObjectAge.sort(ours);
-        IngressProcessor ingresses = new IngressProcessor(table);
+        IngressProcessor ingresses = new IngressProcessor(table, NginxServers.of(ours.stream()
+                .filter(o -> o instanceof Ingress).map(o -> (Ingress) o).toList(), options.alsoServedClasses()),
+                options.defaultBackendService());
         L4Processor l4 = new L4Processor(table, snapshot, options.l4Sources());
         List<Processor> processors = List.of(ingresses, new CanaryProcessor(table, ingresses),
                 new RouteProcessor(table, l4.routeListeners()), gatewayApi, l4);

@@ -27,10 +27,14 @@ import java.util.regex.Pattern;
  *                             reached on ({@link GatewayPorts#DEFAULT}: 80 and 443)
  * @param controllerConfigMap  ingress-nginx's controller ConfigMap ({@code --configmap}) as {@code namespace/name},
  *                             whose keys set the defaults of every Ingress; null for none
+ * @param defaultBackendService the cluster default backend, {@code NAMESPACE/NAME:PORT} (a port number or name),
+ *                             as ingress-nginx's {@code --default-backend-service}: it answers requests no rule
+ *                             matches when no Ingress's {@code spec.defaultBackend} does, and the
+ *                             {@code custom-http-errors} of Ingresses without {@code default-backend}; null for none
  */
 public record CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
                               Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts,
-                              String controllerConfigMap) {
+                              String controllerConfigMap, String defaultBackendService) {
 
     /** Our controller name, written in the {@code spec.controller} of our IngressClasses. */
     public static final String DEFAULT_CONTROLLER_NAME = "breakwater.dev/ingress-controller";
@@ -40,6 +44,10 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
 
     /** What a Kubernetes object name (a DNS subdomain, as IngressClass names are) may be. */
     private static final Pattern CLASS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+    /** {@code NAMESPACE/NAME:PORT}: DNS labels, and a port number or name. */
+    private static final Pattern SERVICE_PORT = Pattern.compile(
+            "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?:([0-9]{1,5}|[a-z0-9]([-a-z0-9]*[a-z0-9])?)");
 
     public CompilerOptions {
         Objects.requireNonNull(controllerName, "controllerName");
@@ -61,19 +69,33 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
             throw new IllegalArgumentException("controllerConfigMap: '" + controllerConfigMap
                     + "' (expected: NAMESPACE/NAME of a ConfigMap)");
         }
+        if (defaultBackendService != null && !SERVICE_PORT.matcher(defaultBackendService).matches()) {
+            throw new IllegalArgumentException("defaultBackendService: \"" + defaultBackendService + "\" (expected: "
+                    + "NAMESPACE/NAME:PORT, such as ingress-nginx/default-backend:80)");
+        }
     }
 
     private static final Pattern REF = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
                            Set<String> alsoServedClasses, L4Sources l4Sources, GatewayPorts gatewayPorts) {
-        this(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, gatewayPorts, null);
+        this(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, gatewayPorts, null, null);
+    }
+
+    /**
+     * The same options with this cluster default backend ({@code NAMESPACE/NAME:PORT}, or null for none).
+     *
+     * @throws IllegalArgumentException when it is not of that form
+     */
+    public CompilerOptions withDefaultBackendService(String service) {
+        return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources,
+                gatewayPorts, controllerConfigMap, service);
     }
 
     /** The same options, reading ingress-nginx's controller ConfigMap {@code ref} ({@code namespace/name}; null: none). */
     public CompilerOptions withControllerConfigMap(String ref) {
         return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources,
-                gatewayPorts, ref);
+                gatewayPorts, ref, defaultBackendService);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
@@ -84,7 +106,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
     /** The same options, Gateway listeners served on these ports. */
     public CompilerOptions withGatewayPorts(GatewayPorts ports) {
         return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, l4Sources, ports,
-                controllerConfigMap);
+                controllerConfigMap, defaultBackendService);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now,
@@ -95,7 +117,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
     /** The same options, reading these TCP and UDP services ConfigMaps. */
     public CompilerOptions withL4Sources(L4Sources sources) {
         return new CompilerOptions(controllerName, implicitDefaultClass, now, alsoServedClasses, sources, gatewayPorts,
-                controllerConfigMap);
+                controllerConfigMap, defaultBackendService);
     }
 
     public CompilerOptions(String controllerName, boolean implicitDefaultClass, Instant now) {
@@ -135,7 +157,7 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
     /** The same options, checking certificates against {@code time}. */
     public CompilerOptions at(Instant time) {
         return new CompilerOptions(controllerName, implicitDefaultClass, time, alsoServedClasses, l4Sources,
-                gatewayPorts, controllerConfigMap);
+                gatewayPorts, controllerConfigMap, defaultBackendService);
     }
 
     /**
@@ -146,6 +168,6 @@ public record CompilerOptions(String controllerName, boolean implicitDefaultClas
      */
     public CompilerOptions alsoServing(Collection<String> names) {
         return new CompilerOptions(controllerName, implicitDefaultClass, now, Set.copyOf(names), l4Sources,
-                gatewayPorts, controllerConfigMap);
+                gatewayPorts, controllerConfigMap, defaultBackendService);
     }
 }

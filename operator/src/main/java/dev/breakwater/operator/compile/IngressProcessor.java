@@ -56,6 +56,8 @@ final class IngressProcessor implements Processor {
     private final List<Diagnostic> diagnostics;
     private final BackendResolver backends;
     private final HostRoutes routes;
+    private final NginxServers servers;
+    private final IngressHostRoutes hostRoutes;
     private Settings clusterDefaultSettings;
     private Settings current;
 
@@ -64,11 +66,18 @@ final class IngressProcessor implements Processor {
     /** The routes of Ingresses that are not canaries, by host, pathType and path as written. */
     private final Map<PathKey, MainRoute> mainRoutes = new HashMap<>();
 
-    IngressProcessor(TableBuilder table) {
+    IngressProcessor(TableBuilder table, NginxServers servers, String defaultBackendService) {
         this.table = table;
         this.diagnostics = table.diagnostics();
         this.backends = table.backends();
         this.routes = table.routes();
+        this.servers = servers;
+        this.hostRoutes = new IngressHostRoutes(table, servers, defaultBackendService);
+    }
+
+    @Override
+    public void finish() {
+        hostRoutes.finish();
     }
 
     @Override
@@ -112,7 +121,9 @@ final class IngressProcessor implements Processor {
         Users users = users(object, settings.auth(), backendFailClosed);
         current = new Settings(settings, tlsHosts, upstreamTls, users,
                 backendFailClosed[0] || settings.paths().allowlistInvalid() || settings.auth().failClosed(),
-                clientAuth(spec, object, settings, tlsHosts), settings.paths().regexPaths(pathValues(spec)));
+                clientAuth(spec, object, settings, tlsHosts), settings.paths().regexPaths(pathValues(spec)),
+                servers.nginxQuirks(ingress));
+        hostRoutes.startIngress(ingress, object, current);
         RouteAction ownDefault = null;
         if (spec.getDefaultBackend() != null) {
             ownDefault = resolveBackend(object, namespace, spec.getDefaultBackend(), "spec.defaultBackend");
@@ -145,16 +156,19 @@ final class IngressProcessor implements Processor {
                 continue;
             }
             List<HTTPIngressPath> paths = rule.getHttp().getPaths();
-            for (int p = 0; p < paths.size(); p++) {
-                addPath(ingress, rank, host, r, p, paths.get(p));
+            for (String served : hostRoutes.namesOf(host)) {
+                for (int p = 0; p < paths.size(); p++) {
+                    addPath(ingress, rank, served, r, p, paths.get(p));
+                }
             }
         }
+        hostRoutes.endIngress(rank);
     }
 
     private void addPath(Ingress ingress, int rank, String host, int r, int p, HTTPIngressPath path) {
         String object = objectName(ingress);
         String field = "spec.rules[" + r + "].http.paths[" + p + "]";
-        PathMatch match = pathMatch(object, field, path);
+        PathMatch match = pathMatch(object, field, path, host);
         if (match == null || !routes.claim(host, RouteMatch.path(match), object, field, diagnostics)) {
             return;
         }
@@ -171,8 +185,10 @@ final class IngressProcessor implements Processor {
                 : resolveBackend(object, namespace(ingress), path.getBackend(), field + ".backend");
         String name = routes.uniqueName(namespace(ingress) + "/" + ingress.getMetadata().getName() + ":" + host
                 + written, match.type());
-        Route route = new Route(name, object, RouteMatch.path(match), action, current.policyFor(host), filters);
+        Route route = new Route(name, object, RouteMatch.path(match), action,
+                hostRoutes.withErrorPages(current.policyFor(host), action, path.getBackend()), filters);
         routes.add(host, new RouteCandidate(route, rank, r, p));
+        hostRoutes.pathAdded(host, match, route);
         mainRoutes.putIfAbsent(new PathKey(host, path.getPathType(), written), new MainRoute(route, current));
     }
 
@@ -196,7 +212,7 @@ final class IngressProcessor implements Processor {
         return values;
     }
 
-    private PathMatch pathMatch(String object, String field, HTTPIngressPath path) {
+    private PathMatch pathMatch(String object, String field, HTTPIngressPath path, String host) {
         String type = path.getPathType();
         if (type == null || type.isEmpty()) {
             diagnostics.add(Diagnostic.error(object, field + ".pathType",
@@ -209,12 +225,14 @@ final class IngressProcessor implements Processor {
                     "path \"" + Objects.toString(value, "") + "\" must start with \"/\""));
             return null;
         }
+        boolean regexHost = current.nginxQuirks() && servers.isRegexHost(host);
         switch (type) {
             case "Exact":
-                return PathMatch.exact(value);
+                // ingress-nginx writes every location of a regex server as ~* "^path", Exact ones too
+                return regexHost ? regexPath(object, field, value) : PathMatch.exact(value);
             case "Prefix":
             case "ImplementationSpecific":
-                if (current.regexPaths()) {
+                if (current.regexPaths() || regexHost) {
                     return regexPath(object, field, value);
                 }
                 return PathMatch.prefix(value);
@@ -246,9 +264,11 @@ final class IngressProcessor implements Processor {
      *
      * @param backendFailClosed its routes answer 503: a backend CA or the source allowlist could not be read
      * @param regexPaths        its Prefix and ImplementationSpecific paths are regular expressions
+     * @param nginxQuirks       it is of class nginx: ingress-nginx's per-server quirks apply ({@link NginxServers})
      */
     record Settings(IngressSettings annotations, Set<String> tlsHosts, Cluster.UpstreamTls upstreamTls,
-                    Users users, boolean backendFailClosed, Set<String> failClosedHosts, boolean regexPaths) {
+                    Users users, boolean backendFailClosed, Set<String> failClosedHosts, boolean regexPaths,
+                    boolean nginxQuirks) {
 
         /** The policy of this Ingress's routes on {@code host}. */
         RoutePolicy policyFor(String host) {
@@ -272,10 +292,12 @@ final class IngressProcessor implements Processor {
             if (p.redirect() != null) {
                 return List.of(p.redirect());
             }
+            String vhost = annotations.host().upstreamVhost();
             if (p.rewriteTarget() == null || p.rewriteTarget().equals(path)) {
-                return List.of();
+                return vhost == null ? List.of() : List.of(new RouteFilter.URLRewrite(vhost, null));
             }
-            RouteFilter rewrite = new RouteFilter.URLRewrite(null, PathModifier.regex("(?i)" + path, p.rewriteTarget()));
+            RouteFilter rewrite = new RouteFilter.URLRewrite(vhost, PathModifier.regex("(?i)" + path,
+                    p.rewriteTarget()));
             if (p.forwardedPrefix() == null) {
                 return List.of(rewrite);
             }

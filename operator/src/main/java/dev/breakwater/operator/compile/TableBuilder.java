@@ -125,6 +125,14 @@ final class TableBuilder {
         return config;
     }
 
+    /**
+     * Records that the object being compiled depends on {@code host} without claiming anything there (an alias or
+     * a www redirect left out because a rule names that host): a change there recompiles the object too.
+     */
+    void touch(String host) {
+        trace.host(host);
+    }
+
     List<Diagnostic> diagnostics() {
         return diagnostics;
     }
@@ -275,6 +283,9 @@ final class TableBuilder {
             for (Route route : hostRoutes) {
                 if (route.action() instanceof RouteAction.Forward forward) {
                     forward.backends().forEach(b -> clusterNames.add(b.cluster()));
+                }
+                if (route.policy().errorPages() != null) {
+                    clusterNames.add(route.policy().errorPages().cluster());
                 }
             }
             virtualHosts.add(new VirtualHost(host, hostRoutes, clientAuthByHost.get(host),

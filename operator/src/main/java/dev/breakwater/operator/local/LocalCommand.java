@@ -59,6 +59,12 @@ public final class LocalCommand implements Callable<Integer> {
                     + "kubernetes.io/ingress.class), whatever controller that class names (repeatable).")
     List<String> alsoServe = new ArrayList<>();
 
+    @Option(names = "--default-backend-service", paramLabel = "NAMESPACE/NAME:PORT",
+            description = "The cluster default backend: a Service of DIR answering requests no rule matches (when no "
+                    + "Ingress's spec.defaultBackend does) and the custom-http-errors of Ingresses without "
+                    + "default-backend, as ingress-nginx's --default-backend-service (default: none, 404).")
+    String defaultBackendService;
+
     @Mixin
     EdgeOptions edge = new EdgeOptions();
 
@@ -193,14 +199,27 @@ public final class LocalCommand implements Callable<Integer> {
             throw CommandLines.usageError(spec.commandLine(), e.getMessage().replace("controllerConfigMap:",
                     "--configmap:"));
         }
+        try {
+            CompilerOptions.local().withDefaultBackendService(defaultBackendService);
+        } catch (IllegalArgumentException e) {
+            throw CommandLines.usageError(spec.commandLine(), "--default-backend-service: '" + defaultBackendService
+                    + "' (expected: NAMESPACE/NAME:PORT, such as default/errors:80)");
+        }
         return new LocalOptions(dir, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
-                List.copyOf(alsoServe), l4, controllerConfigMap);
+                List.copyOf(alsoServe), l4, controllerConfigMap, defaultBackendService);
     }
 
     /** Parsed options of {@code local}. */
     public record LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
                                String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses,
-                               L4Sources l4Sources, String controllerConfigMap) {
+                               L4Sources l4Sources, String controllerConfigMap, String defaultBackendService) {
+
+        public LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
+                            String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses,
+                            L4Sources l4Sources, String controllerConfigMap) {
+            this(directory, bind, httpPort, httpsPort, adminPort, workers, defaultCertificate, edge,
+                    alsoServedClasses, l4Sources, controllerConfigMap, null);
+        }
 
         public LocalOptions(Path directory, String bind, int httpPort, int httpsPort, int adminPort, int workers,
                             String defaultCertificate, EdgeOptions edge, List<String> alsoServedClasses) {
@@ -219,7 +238,8 @@ public final class LocalCommand implements Callable<Integer> {
         public CompilerOptions compilerOptions() {
             return CompilerOptions.local().alsoServing(alsoServedClasses)
                     .withL4Sources(l4Sources == null ? L4Sources.NONE : l4Sources)
-                    .withControllerConfigMap(controllerConfigMap);
+                    .withControllerConfigMap(controllerConfigMap)
+                    .withDefaultBackendService(defaultBackendService);
         }
 
         /** The options after {@code local}; a mistake is reported with the usage, and the JVM exits with 2. */

@@ -265,6 +265,22 @@ public final class RunCommand implements Callable<Integer> {
         alsoServed.add(nonBlank("--also-serve-class", v));
     }
 
+    @Option(names = "--default-backend-service", paramLabel = "NAMESPACE/NAME:PORT",
+            description = "The cluster default backend: it answers requests no rule matches (when no Ingress's "
+                    + "spec.defaultBackend does) and the custom-http-errors of Ingresses without default-backend, as "
+                    + "ingress-nginx's --default-backend-service (default: none, 404).")
+    void defaultBackendService(String v) {
+        try {
+            CompilerOptions.defaults().withDefaultBackendService(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--default-backend-service: '" + v + "' (expected: "
+                    + "NAMESPACE/NAME:PORT, such as ingress-nginx/default-backend:80)");
+        }
+        defaultBackendService = v;
+    }
+
+    private String defaultBackendService;
+
     @Option(names = "--tcp-services-configmap", paramLabel = "NAMESPACE/NAME",
             description = "TCP listeners from this ConfigMap, in ingress-nginx's format: each key a port, each value "
                     + "namespace/service:port[:PROXY][:PROXY] (watched; default: none).")
@@ -392,6 +408,6 @@ public final class RunCommand implements Callable<Integer> {
                 channelService, channelBind, channelPort, podIp, fieldManager,
                 channelFiles == 3 ? new RunOptions.ChannelFiles(channelCa, channelCert, channelKey) : null,
                 Set.copyOf(alsoServed), new L4Sources(tcpServices, udpServices, servicesProxyFrom),
-                new GatewayPorts(gatewayHttpPort, gatewayHttpsPort), controllerConfigMap);
+                new GatewayPorts(gatewayHttpPort, gatewayHttpsPort), controllerConfigMap, defaultBackendService);
     }
 }

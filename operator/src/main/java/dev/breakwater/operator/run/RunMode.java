@@ -82,7 +82,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
                 : "default";
         CompilerOptions compilerOptions = new CompilerOptions(options.controllerName(), false)
                 .alsoServing(options.alsoServedClasses()).withL4Sources(options.l4Sources())
-                .withGatewayPorts(options.gatewayPorts()).withControllerConfigMap(options.controllerConfigMap());
+                .withGatewayPorts(options.gatewayPorts()).withControllerConfigMap(options.controllerConfigMap())
+                .withDefaultBackendService(options.defaultBackendService());
         this.book = new StatusBook(compilerOptions);
         this.events = new DiagnosticEvents(client, options.identity(), Clock.systemUTC());
         this.publisher = publisher;

@@ -23,7 +23,8 @@ public record RunOptions(Path kubeconfig, Set<String> namespaces, Set<String> in
                          Duration debounceMax, Duration endpointDebounce, Duration resync, String healthBind, int healthPort,
                          String channelService, String channelBind, int channelPort, String podIp, String fieldManager,
                          ChannelFiles channel, Set<String> alsoServedClasses,
-                         L4Sources l4Sources, GatewayPorts gatewayPorts, String controllerConfigMap) {
+                         L4Sources l4Sources, GatewayPorts gatewayPorts, String controllerConfigMap,
+                         String defaultBackendService) {
 
     /**
      * The push channel's credentials (PEM files, as {@code breakwater credentials} writes them): the CA that

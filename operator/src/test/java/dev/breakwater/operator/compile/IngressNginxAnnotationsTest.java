@@ -43,7 +43,8 @@ class IngressNginxAnnotationsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"upstream-vhost", "proxy-buffering", "server-alias", "custom-http-errors", "app-root"})
+    @ValueSource(strings = {"proxy-cookie-path", "satisfy", "mirror-target", "session-cookie-samesite",
+        "preserve-trailing-slash"})
     void anAnnotationBreakwaterDoesNotApplyIsReported(String key) {
         Compilation c = compile(web(NGINX + key, "10"));
 

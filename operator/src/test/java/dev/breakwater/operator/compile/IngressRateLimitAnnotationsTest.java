@@ -155,10 +155,10 @@ class IngressRateLimitAnnotationsTest {
                 + "or CIDR range; not exempt from the rate limit",
         "nginx.ingress.kubernetes.io/limit-burst-multiplier § x § 3/1000/3 § \"x\" is not a whole number from 0 to "
                 + "1000; ignored",
-        "nginx.ingress.kubernetes.io/limit-connections § 10 § 3/1000/3 § is not supported (Breakwater limits "
-                + "requests, not connections or bandwidth); ignored",
+        "nginx.ingress.kubernetes.io/limit-connections § 0 § 3/1000/3 § \"0\" is not a whole number from 1 to "
+                + "1000000; ignored",
         "nginx.ingress.kubernetes.io/limit-rate § 100 § 3/1000/3 § is not supported (Breakwater limits requests, not "
-                + "connections or bandwidth); ignored",
+                + "bandwidth); ignored",
     })
     void badValuesAreWarnedNamingTheAnnotation(String key, String value, String applies, String reason) {
         // with breakwater.dev/rate-limit: 3/s, unless the annotation under test is a rate itself

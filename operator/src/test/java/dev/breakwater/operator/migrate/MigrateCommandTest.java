@@ -43,11 +43,12 @@ class MigrateCommandTest {
         assertThat(lines()).containsSubsequence(
                 "Ingress/web/legacy",
                 "  breakwater.dev/drain-timeout: \"30s\"  served as is: Breakwater's own",
-                "  nginx.ingress.kubernetes.io/app-root: \"/app\"  not supported: ignored, with a warning",
+                "  nginx.ingress.kubernetes.io/app-root: \"/app\"  served as is",
                 "  nginx.ingress.kubernetes.io/configuration-snippet: \"more_set_headers 'X-Legacy: 1';\"  not "
                         + "supported: snippets are refused (a warning)",
-                "  nginx.ingress.kubernetes.io/limit-connections: \"10\"  not supported: not applied: a warning "
-                        + "(\"Breakwater limits requests, not connections or bandwidth\")",
+                "  nginx.ingress.kubernetes.io/limit-connections: \"10\"  served with a difference: counted per route "
+                        + "and data-plane pod (ingress-nginx: per Ingress and replica); an idle keep-alive connection "
+                        + "counts for nothing, as in nginx; a change of the route starts the count afresh",
                 "Ingress/web/shop",
                 "  nginx.ingress.kubernetes.io/affinity: \"cookie\"  served with a difference: the cookie holds an "
                         + "endpoint id, not nginx's hash; `affinity-mode` is not read: a session stays on its endpoint "
