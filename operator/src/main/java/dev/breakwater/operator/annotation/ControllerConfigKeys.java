@@ -91,6 +91,9 @@ public final class ControllerConfigKeys {
                     + "ingress-nginx's HSTS has `includeSubDomains`, Breakwater's not"),
             defaults("hsts-preload", TlsAnnotations.HSTS_PRELOAD, ""),
             defaults(BalancingAnnotations.LOAD_BALANCE, "as the annotation"),
+            defaults(HostAnnotations.CUSTOM_HTTP_ERRORS, "as the annotation: the errors go to the Ingress's "
+                    + "`default-backend`, else to the cluster default backend (`--default-backend-service`, as "
+                    + "ingress-nginx's controller flag)"),
             defaults(TelemetryAnnotations.TRACING, "as the annotation"),
             defaults(TelemetryAnnotations.TRUST_INCOMING_SPAN, ""),
             globalAuth(GLOBAL_AUTH_URL, AuthAnnotations.AUTH_URL, "as `auth-url`: a URL with `$` is an error"),
@@ -143,8 +146,7 @@ public final class ControllerConfigKeys {
             Map.entry("proxy-set-headers", "request headers for every Ingress are not set from a ConfigMap; a "
                     + "Route's filters set them per route"),
             Map.entry("hide-headers", "response headers are not removed for every Ingress; a Route's filters "
-                    + "remove them per route"),
-            Map.entry("custom-http-errors", "custom error pages are not served from the ConfigMap"));
+                    + "remove them per route"));
 
     private static final Map<String, ConfigKey> BY_NAME = byName();
 

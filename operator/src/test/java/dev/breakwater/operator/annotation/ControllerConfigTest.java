@@ -189,12 +189,13 @@ class ControllerConfigTest {
     @Test
     void everyKeyNotReadIsAWarningNamingIt() {
         ControllerConfig c = read(Map.of("use-geoip2", "true", "main-snippet", "worker_processes 2;",
-                "custom-http-errors", "404,503", "proxy-body-size", "", "use-forwarded-headers", "true"));
+                "hide-headers", "X-Powered-By", "proxy-body-size", "", "use-forwarded-headers", "true"));
 
         assertThat(c.defaults()).isEmpty();
         assertThat(messages()).containsExactlyInAnyOrder(
-                CM + " data['custom-http-errors']: this ingress-nginx ConfigMap key is not read by Breakwater and is "
-                        + "ignored: custom error pages are not served from the ConfigMap",
+                CM + " data['hide-headers']: this ingress-nginx ConfigMap key is not read by Breakwater and is "
+                        + "ignored: response headers are not removed for every Ingress; a Route's filters remove them "
+                        + "per route",
                 CM + " data['use-geoip2']: this ingress-nginx ConfigMap key is not read by Breakwater and is ignored "
                         + "(see docs/ingress-nginx-annotations.md#the-controller-configmap)",
                 CM + " data['main-snippet']: snippets are not supported: no value is ever used as configuration "

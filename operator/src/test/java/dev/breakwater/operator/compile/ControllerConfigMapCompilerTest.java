@@ -70,6 +70,21 @@ class ControllerConfigMapCompilerTest {
     }
 
     @Test
+    void customHttpErrorsOfTheConfigMapGoToTheClusterDefaultBackendAndAnIngresssOwnWins() {
+        ClusterSnapshot snapshot = Snapshots.with(ingress("plain", "a.com", Map.of()),
+                        ingress("own", "b.com", Map.of(NGINX + "custom-http-errors", "418")))
+                .service("default", "app", "10.0.0.1").service("default", "errors", "10.0.0.2").build()
+                .withConfigMaps(List.of(configMap(Map.of("custom-http-errors", "404,503"))));
+
+        Compilation c = Compiler.compile(snapshot, OPTIONS.withDefaultBackendService("default/errors:80"));
+
+        assertThat(c.diagnostics()).isEmpty();
+        assertThat(policy(c, "a.com").errorPages().codes()).containsExactly(404, 503);
+        assertThat(policy(c, "a.com").errorPages().cluster()).isEqualTo("default/errors:http");
+        assertThat(policy(c, "b.com").errorPages().codes()).containsExactly(418);
+    }
+
+    @Test
     void withoutTheOptionTheConfigMapIsNotRead() {
         Compilation c = Compiler.compile(snapshot(Map.of("proxy-body-size", "1m"), ingress("plain", "a.com",
                 Map.of())), CompilerOptions.local(null));
