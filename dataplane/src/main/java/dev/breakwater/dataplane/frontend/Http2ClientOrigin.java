@@ -20,9 +20,11 @@ final class Http2ClientOrigin {
     private final ClientTls tls;
     private final UpstreamPool pool;
     private final Channel connection;
+    private final String scheme;
 
-    Http2ClientOrigin(Channel connection, UpstreamPool pool) {
+    Http2ClientOrigin(Channel connection, UpstreamPool pool, String scheme) {
         this.connection = connection;
+        this.scheme = scheme;
         this.clientIp = ClientAddress.ip(connection);
         this.localPort = connection.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
         this.tls = TlsSession.clientTls(connection);
@@ -31,6 +33,6 @@ final class Http2ClientOrigin {
 
     /** The connection as one stream's exchanges see it. */
     ClientConnection forStream() {
-        return new ClientConnection("https", clientIp, localPort, tls, true, pool, new CallTimer(connection.eventLoop()));
+        return new ClientConnection(scheme, clientIp, localPort, tls, true, pool, new CallTimer(connection.eventLoop()));
     }
 }
