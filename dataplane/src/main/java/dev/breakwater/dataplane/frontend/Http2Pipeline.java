@@ -20,7 +20,7 @@ final class Http2Pipeline {
     private Http2Pipeline() {
     }
 
-    /** Adds the handlers at the end of {@code connection}'s pipeline; {@code scheme} is {@code https} or {@code http}. */
+    /** Adds the handlers at the end of {@code connection}'s pipeline; {@code scheme}: {@code https} or {@code http}. */
     static void install(Channel connection, ProxyServices services, String scheme) {
         ChannelPipeline p = connection.pipeline();
         p.addLast("h2", Http2FrameCodecBuilder.forServer()

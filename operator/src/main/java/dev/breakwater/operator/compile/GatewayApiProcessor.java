@@ -27,15 +27,15 @@ import java.util.Set;
 
 /**
  * Reads the Gateway API objects that are ours into the {@link TableBuilder}: the listeners of the Gateways of our
- * GatewayClasses ({@link GatewayListeners}), then each HTTPRoute and GRPCRoute, in the one age order of all objects, attached to
- * the listeners its parentRefs select and its namespace and kind are allowed on. Its hostnames are intersected with
- * each listener's ({@link ListenerHostnames}); each match of each rule becomes a route on every host so found,
- * placed by {@link RouteCandidate#PRECEDENCE} beside the routes of Ingresses and Routes; filters go through
- * {@link RouteFilters} as a Route's do, backendRefs through {@link HttpRouteRules#backends}. A GRPCRoute's rules are
- * first written as HTTPRoute rules ({@link GrpcRouteRules}: a method match is a match on the path
- * {@code /service/method}) and its backends are spoken to in HTTP/2 cleartext (h2c). At the end, each HTTPS
- * listener's certificate serves its hostname (or, without one, the hosts of the routes it serves), and the status
- * facts ({@link GatewayApiStatus}) go to the table.
+ * GatewayClasses ({@link GatewayListeners}), then each HTTPRoute and GRPCRoute, in the one age order of all objects,
+ * attached to the listeners its parentRefs select and its namespace and kind are allowed on. Its hostnames are
+ * intersected with each listener's ({@link ListenerHostnames}); each match of each rule becomes a route on every
+ * host so found, placed by {@link RouteCandidate#PRECEDENCE} beside the routes of Ingresses and Routes; filters go
+ * through {@link RouteFilters} as a Route's do, backendRefs through {@link HttpRouteRules#backends}. A GRPCRoute's
+ * rules are first written as HTTPRoute rules ({@link GrpcRouteRules}: a method match is a match on the path {@code
+ * /service/method}) and its backends are spoken to in HTTP/2 cleartext (h2c). At the end, each HTTPS listener's
+ * certificate serves its hostname (or, without one, the hosts of the routes it serves), and the status facts ({@link
+ * GatewayApiStatus}) go to the table.
  */
 final class GatewayApiProcessor implements Processor {
 
@@ -123,7 +123,8 @@ final class GatewayApiProcessor implements Processor {
             String gatewayNamespace = p.getNamespace() == null || p.getNamespace().isEmpty() ? namespace
                     : p.getNamespace();
             GatewayListeners.GatewayModel gateway = group.equals(ReferenceGrants.GATEWAY_GROUP)
-                    && parentKind.equals("Gateway") ? listeners.gateways().get(gatewayNamespace + "/" + p.getName()) : null;
+                    && parentKind.equals("Gateway") ? listeners.gateways().get(gatewayNamespace + "/" + p.getName())
+                    : null;
             if (gateway == null) {
                 continue; // not a parent of ours: its controller writes that status
             }

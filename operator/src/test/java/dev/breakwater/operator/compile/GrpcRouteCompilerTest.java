@@ -177,7 +177,11 @@ class GrpcRouteCompilerTest {
                 rules: [{backendRefs: [{name: grpc, namespace: infra, port: 80}]}]
                 """);
         String allAllowed = gateway("infra", "edge", """
-                - {name: http, protocol: HTTP, port: 80, hostname: "a.example.com", allowedRoutes: {namespaces: {from: All}}}
+                - name: http
+                  protocol: HTTP
+                  port: 80
+                  hostname: a.example.com
+                  allowedRoutes: {namespaces: {from: All}}
                 """);
         Snapshots denied = Snapshots.empty().gatewayApi(CLASS + allAllowed + route).service("infra", "grpc",
                 "10.0.0.1");

@@ -48,8 +48,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Gateway API in a cluster: the upstream standard-channel CRDs ({@code tools/gateway-api-crds.sh}, from the Go
  * module proxy) installed in a real kube-apiserver, the operator running as the ServiceAccount of the chart's RBAC.
  * A GatewayClass, a Gateway, HTTPRoutes and a GRPCRoute are applied as a user would; their status conditions are
- * written as the spec names them, {@code Programmed} turns True once a real data plane ACKs the table, and that data plane
- * proxies an HTTPRoute's requests to a real backend.
+ * written as the spec names them, {@code Programmed} turns True once a real data plane ACKs the table, and that
+ * data plane proxies an HTTPRoute's requests to a real backend.
  */
 @ExtendWith(KubeApiServer.class)
 class GatewayApiAgainstApiServerTest {
