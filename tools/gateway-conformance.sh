@@ -19,10 +19,11 @@
 # the images (tools/local-images.sh, then `mvn package` with Jib's local-images profile, then echo-basic and CoreDNS
 # under the suite's image names); `kube-cluster-local.sh up`, load the images; the standard CRDs of the same
 # release, the chart (local images, host ports 80/443 on the node address, where the suite sends its requests; the
-# Gateways' addresses are the node's, --status-pods), the GatewayClass `breakwater`; the suite (profile
-# GATEWAY-HTTP, the features in FEATURES below); `down` (unless --keep), also when a step fails.
+# Gateways' addresses are the node's, --status-pods), the GatewayClass `breakwater`; the suite (profiles
+# GATEWAY-HTTP and GATEWAY-GRPC, the features in FEATURES below); `down` (unless --keep), also when a step fails.
 #
-# Env: GATEWAY_API_VERSION (v1.6.3), GWCONF_DIR (~/.cache/breakwater/gateway-conformance/<version>), HELM_VERSION
+# Env: GWCONF_PROFILES (GATEWAY-HTTP,GATEWAY-GRPC), GATEWAY_API_VERSION (v1.6.3),
+# GWCONF_DIR (~/.cache/breakwater/gateway-conformance/<version>), HELM_VERSION
 # (v3.22.0), GWCONF_TIMEOUT (go test -timeout, 90m), BREAKWATER_VERSION (the report's implementation version:
 # the root pom's), BREAKWATER_URL (the report's implementation URL, https://breakwater.dev).
 set -euo pipefail
@@ -39,9 +40,13 @@ work=${GWCONF_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/breakwater/gateway-conformanc
 images=$HOME/.cache/breakwater/images
 node_ip=10.244.0.1
 ns=breakwater-system
+# The profiles run (GWCONF_PROFILES overrides): GATEWAY-GRPC's backends are the same echo-basic image, run with
+# GRPC_ECHO_SERVER set, and its GRPCRoute CRD is one of the standard ones applied below.
+PROFILES=${GWCONF_PROFILES:-GATEWAY-HTTP,GATEWAY-GRPC}
 # Extended features Breakwater claims (docs/gateway-api.md says what each covers); core: Gateway, HTTPRoute,
-# ReferenceGrant.
-FEATURES=Gateway,HTTPRoute,ReferenceGrant,HTTPRouteQueryParamMatching,HTTPRouteMethodMatching,\
+# GRPCRoute, ReferenceGrant.
+FEATURES=Gateway,HTTPRoute,GRPCRoute,ReferenceGrant,GRPCRouteNamedRouteRule,HTTPRouteQueryParamMatching,\
+HTTPRouteMethodMatching,\
 HTTPRouteResponseHeaderModification,HTTPRouteHostRewrite,HTTPRoutePathRewrite,HTTPRouteSchemeRedirect,\
 HTTPRoutePathRedirect,HTTPRoutePortRedirect,HTTPRoute303RedirectStatusCode,HTTPRoute307RedirectStatusCode,\
 HTTPRoute308RedirectStatusCode
@@ -181,7 +186,7 @@ EOF
 
 # --- the suite ------------------------------------------------------------------------------------------------
 bw_version=${BREAKWATER_VERSION:-$(sed -n '0,/<version>/s:.*<version>\([^<]*\)</version>.*:\1:p' "$root/pom.xml")}
-args=(--gateway-class=breakwater --conformance-profiles=GATEWAY-HTTP --supported-features="$FEATURES"
+args=(--gateway-class=breakwater --conformance-profiles="$PROFILES" --supported-features="$FEATURES"
     --organization=breakwater --project=breakwater --url="${BREAKWATER_URL:-https://breakwater.dev}"
     --version="$bw_version" --contact=breakwater-maintainers --mode=default --report-output="$report"
     --cleanup-base-resources=false)

@@ -17,13 +17,14 @@ final class Http2ClientOrigin {
 
     private final ClientConnection streams;
 
-    Http2ClientOrigin(Channel connection, UpstreamPool pool) {
+    /** @param scheme {@code https} (ALPN h2) or {@code http} (h2c with prior knowledge on the plain port) */
+    Http2ClientOrigin(Channel connection, UpstreamPool pool, String scheme) {
         String clientIp = ClientAddress.ip(connection);
         String localPort = connection.localAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "";
         ClientTls tls = TlsSession.clientTls(connection);
         // one timer for the calls of all streams (each arms it for its own deadlines), stopped with the connection
         CallTimer timer = new CallTimer(connection.eventLoop());
-        this.streams = new ClientConnection("https", clientIp, localPort, tls, true, pool, timer);
+        this.streams = new ClientConnection(scheme, clientIp, localPort, tls, true, pool, timer);
         connection.closeFuture().addListener(f -> timer.stop());
     }
 

@@ -7,9 +7,6 @@ import dev.breakwater.dataplane.tls.CertificateStore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
@@ -93,24 +90,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             services.metrics().handshake(protocol, TlsSession.resumed(ctx.channel()));
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                ctx.pipeline().addLast("h2", new Http2ServerCodecBuilder()
-                        .initialSettings(Http2Settings.defaultSettings()
-                                .maxConcurrentStreams(services.config().http2MaxConcurrentStreams())
-                                .maxHeaderListSize(services.config().maxHeaderSize())
-                                .initialWindowSize(services.config().http2InitialWindowSize()))
-                        .decoderEnforceMaxRstFramesPerWindow(services.config().http2MaxResetsPerWindow(), 30)
-                        .validateHeaders(true)
-                        .build());
-                ctx.pipeline().addLast("h2-validate", new Http2RequestValidator());
-                Http2Flusher flusher = new Http2Flusher(ctx.channel());
-                Http2ClientOrigin origin = new Http2ClientOrigin(ctx.channel(), services.pool(ctx.channel().eventLoop()));
-                ctx.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                    @Override
-                    protected void initChannel(Http2StreamChannel stream) {
-                        stream.pipeline().addLast("proxy", new Http2StreamHandler(services, flusher, origin));
-                    }
-                }));
-                ctx.pipeline().addLast("h2-idle", new Http2ConnectionCloser(services.metrics()));
+                Http2Pipeline.install(ctx.channel(), services, "https");
             } else {
                 ctx.pipeline().addLast("head-timeout",
                         new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()));

@@ -11,7 +11,11 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
-/** The pipeline of a plain-HTTP client connection: idle timer, HTTP/1.1 codec, proxy. */
+/**
+ * The pipeline of a plain-HTTP client connection: idle timer, HTTP/1.1 codec, proxy; a connection that opens with
+ * the HTTP/2 preface (h2c with prior knowledge, e.g. gRPC without TLS) gets HTTP/2 instead
+ * ({@link CleartextHttp2Detector}).
+ */
 public final class ProxyInitializer extends ChannelInitializer<Channel> {
 
     /**
@@ -42,6 +46,7 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         services.connections().add(ch);
         prelude.accept(ch, () -> ch.pipeline()
+                .addLast("h2c-detect", new CleartextHttp2Detector(services))
                 .addLast("idle", new IdleStateHandler(services.config().idleTimeout().toMillis(), 0, 0,
                         TimeUnit.MILLISECONDS))
                 .addLast("head-timeout", new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()))

@@ -1,6 +1,7 @@
 package dev.breakwater.operator.cluster;
 
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -17,13 +18,21 @@ import java.util.List;
  * @param httpRoutes      HTTPRoutes ({@code v1})
  * @param referenceGrants ReferenceGrants ({@code v1beta1}): which cross-namespace references are permitted
  * @param namespaces      Namespaces, for their labels
+ * @param grpcRoutes      GRPCRoutes ({@code v1})
  */
 public record GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
-                                List<ReferenceGrant> referenceGrants, List<Namespace> namespaces) {
+                                List<ReferenceGrant> referenceGrants, List<Namespace> namespaces,
+                                List<GRPCRoute> grpcRoutes) {
 
     /** No Gateway API object at all (the CRDs are not installed, or nothing is applied). */
     public static final GatewayApiObjects NONE = new GatewayApiObjects(List.of(), List.of(), List.of(), List.of(),
-            List.of());
+            List.of(), List.of());
+
+    /** Without GRPCRoutes. */
+    public GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
+                             List<ReferenceGrant> referenceGrants, List<Namespace> namespaces) {
+        this(gatewayClasses, gateways, httpRoutes, referenceGrants, namespaces, List.of());
+    }
 
     public GatewayApiObjects {
         gatewayClasses = copy(gatewayClasses);
@@ -31,11 +40,15 @@ public record GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway>
         httpRoutes = copy(httpRoutes);
         referenceGrants = copy(referenceGrants);
         namespaces = copy(namespaces);
+        grpcRoutes = copy(grpcRoutes);
     }
 
-    /** True when there is no GatewayClass, Gateway or HTTPRoute (ReferenceGrants and Namespaces alone serve nothing). */
+    /**
+     * True when there is no GatewayClass, Gateway, HTTPRoute or GRPCRoute (ReferenceGrants and Namespaces alone serve
+     * nothing).
+     */
     public boolean isEmpty() {
-        return gatewayClasses.isEmpty() && gateways.isEmpty() && httpRoutes.isEmpty();
+        return gatewayClasses.isEmpty() && gateways.isEmpty() && httpRoutes.isEmpty() && grpcRoutes.isEmpty();
     }
 
     private static <T> List<T> copy(List<T> list) {

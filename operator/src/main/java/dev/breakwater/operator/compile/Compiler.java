@@ -3,6 +3,7 @@ package dev.breakwater.operator.compile;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
@@ -116,10 +117,10 @@ public final class Compiler {
         return namespace == null || namespace.isEmpty() ? "default" : namespace;
     }
 
-    /** {@code Kind/namespace/name} of an Ingress, a Route or an HTTPRoute, as diagnostics name it. */
+    /** {@code Kind/namespace/name} of an Ingress, a Route, an HTTPRoute or a GRPCRoute, as diagnostics name it. */
     static String traceName(HasMetadata object) {
         String kind = object instanceof Ingress ? "Ingress/"
-                : object instanceof HTTPRoute ? "HTTPRoute/" : "Route/";
+                : object instanceof HTTPRoute ? "HTTPRoute/" : object instanceof GRPCRoute ? "GRPCRoute/" : "Route/";
         return kind + namespace(object) + "/" + object.getMetadata().getName();
     }
 

@@ -2,6 +2,7 @@ package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.cluster.GatewayApiObjects;
 import dev.breakwater.operator.crd.FilterSpec;
+import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
@@ -10,6 +11,7 @@ import dev.breakwater.routing.RouteMatch;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.VirtualHost;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
@@ -25,13 +27,15 @@ import java.util.Set;
 
 /**
  * Reads the Gateway API objects that are ours into the {@link TableBuilder}: the listeners of the Gateways of our
- * GatewayClasses ({@link GatewayListeners}), then each HTTPRoute, in the one age order of all objects, attached to
- * the listeners its parentRefs select and its namespace and kind are allowed on. Its hostnames are intersected with
- * each listener's ({@link ListenerHostnames}); each match of each rule becomes a route on every host so found,
- * placed by {@link RouteCandidate#PRECEDENCE} beside the routes of Ingresses and Routes; filters go through
- * {@link RouteFilters} as a Route's do, backendRefs through {@link HttpRouteRules#backends}. At the end, each HTTPS
- * listener's certificate serves its hostname (or, without one, the hosts of the routes it serves), and the status
- * facts ({@link GatewayApiStatus}) go to the table.
+ * GatewayClasses ({@link GatewayListeners}), then each HTTPRoute and GRPCRoute, in the one age order of all objects,
+ * attached to the listeners its parentRefs select and its namespace and kind are allowed on. Its hostnames are
+ * intersected with each listener's ({@link ListenerHostnames}); each match of each rule becomes a route on every
+ * host so found, placed by {@link RouteCandidate#PRECEDENCE} beside the routes of Ingresses and Routes; filters go
+ * through {@link RouteFilters} as a Route's do, backendRefs through {@link HttpRouteRules#backends}. A GRPCRoute's
+ * rules are first written as HTTPRoute rules ({@link GrpcRouteRules}: a method match is a match on the path {@code
+ * /service/method}) and its backends are spoken to in HTTP/2 cleartext (h2c). At the end, each HTTPS listener's
+ * certificate serves its hostname (or, without one, the hosts of the routes it serves), and the status facts ({@link
+ * GatewayApiStatus}) go to the table.
  */
 final class GatewayApiProcessor implements Processor {
 
@@ -48,32 +52,55 @@ final class GatewayApiProcessor implements Processor {
         this.listeners = new GatewayListeners(objects, ports, grants, table.tlsSecrets());
     }
 
-    /** The HTTPRoutes to compile: every named one, when some Gateway is ours (else none). */
-    List<HTTPRoute> routes() {
+    /** The HTTPRoutes and GRPCRoutes to compile: every named one, when some Gateway is ours (else none). */
+    List<HasMetadata> routes() {
         if (listeners.gateways().isEmpty()) {
             return List.of();
         }
-        return objects.httpRoutes().stream().filter(r -> r.getMetadata() != null
-                && r.getMetadata().getName() != null).toList();
+        List<HasMetadata> out = new ArrayList<>(objects.httpRoutes());
+        out.addAll(objects.grpcRoutes());
+        return out.stream().filter(r -> r.getMetadata() != null && r.getMetadata().getName() != null).toList();
     }
 
     @Override
     public void add(HasMetadata object, int rank) {
         if (object instanceof HTTPRoute route) {
             add(route, rank);
+        } else if (object instanceof GRPCRoute route) {
+            add(route, rank);
         }
     }
 
     private void add(HTTPRoute route, int rank) {
+        RouteContext c = context(GatewayListeners.HTTP_ROUTE, route, rank);
+        boolean spec = route.getSpec() != null;
+        add(c, GatewayListeners.HTTP_ROUTE, route, spec ? route.getSpec().getParentRefs() : null,
+                spec ? route.getSpec().getHostnames() : null, spec ? route.getSpec().getRules() : null,
+                Cluster.Protocol.HTTP1);
+    }
+
+    /** A GRPCRoute: its rules as HTTPRoute rules ({@link GrpcRouteRules}), its backends spoken to in h2c. */
+    private void add(GRPCRoute route, int rank) {
+        RouteContext c = context(GatewayListeners.GRPC_ROUTE, route, rank);
+        boolean spec = route.getSpec() != null;
+        add(c, GatewayListeners.GRPC_ROUTE, route, spec ? route.getSpec().getParentRefs() : null,
+                spec ? route.getSpec().getHostnames() : null,
+                spec ? GrpcRouteRules.rules(c, route.getSpec().getRules()) : null, Cluster.Protocol.H2C);
+    }
+
+    private RouteContext context(String kind, HasMetadata route, int rank) {
         String namespace = Compiler.namespace(route);
         String name = route.getMetadata().getName();
-        RouteContext c = new RouteContext("HTTPRoute/" + namespace + "/" + name, namespace, name, rank,
-                table.diagnostics());
-        List<ParentReference> parentRefs = route.getSpec() == null || route.getSpec().getParentRefs() == null
-                ? List.of() : route.getSpec().getParentRefs();
+        return new RouteContext(kind + "/" + namespace + "/" + name, namespace, name, rank, table.diagnostics());
+    }
+
+    private void add(RouteContext c, String kind, HasMetadata route, List<ParentReference> writtenParents,
+                     List<String> written, List<HTTPRouteRule> writtenRules, Cluster.Protocol protocol) {
+        String namespace = c.namespace;
+        String name = c.name;
+        List<ParentReference> parentRefs = writtenParents == null ? List.of() : writtenParents;
         List<String> hostnames = new ArrayList<>();
-        if (route.getSpec() != null && route.getSpec().getHostnames() != null) {
-            List<String> written = route.getSpec().getHostnames();
+        if (written != null) {
             for (int i = 0; i < written.size(); i++) {
                 String h = written.get(i) == null ? "" : written.get(i).toLowerCase(Locale.ROOT);
                 String problem = HostName.problem(h);
@@ -84,8 +111,7 @@ final class GatewayApiProcessor implements Processor {
                 }
             }
         }
-        boolean noUsableHostname = hostnames.isEmpty() && route.getSpec() != null
-                && route.getSpec().getHostnames() != null && !route.getSpec().getHostnames().isEmpty();
+        boolean noUsableHostname = hostnames.isEmpty() && written != null && !written.isEmpty();
         List<GatewayApiStatus.ParentReport> parents = new ArrayList<>();
         Set<String> hosts = new LinkedHashSet<>();
         List<GatewayListeners.ListenerModel> served = new ArrayList<>();
@@ -93,26 +119,27 @@ final class GatewayApiProcessor implements Processor {
         List<GatewayListeners.ListenerModel> counted = new ArrayList<>();
         for (ParentReference p : parentRefs) {
             String group = p.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : p.getGroup();
-            String kind = p.getKind() == null ? "Gateway" : p.getKind();
+            String parentKind = p.getKind() == null ? "Gateway" : p.getKind();
             String gatewayNamespace = p.getNamespace() == null || p.getNamespace().isEmpty() ? namespace
                     : p.getNamespace();
             GatewayListeners.GatewayModel gateway = group.equals(ReferenceGrants.GATEWAY_GROUP)
-                    && kind.equals("Gateway") ? listeners.gateways().get(gatewayNamespace + "/" + p.getName()) : null;
+                    && parentKind.equals("Gateway") ? listeners.gateways().get(gatewayNamespace + "/" + p.getName())
+                    : null;
             if (gateway == null) {
                 continue; // not a parent of ours: its controller writes that status
             }
             GatewayApiStatus.ParentRef ref = new GatewayApiStatus.ParentRef(p.getGroup(), p.getKind(),
                     p.getNamespace(), p.getName(), p.getSectionName(), p.getPort());
-            parents.add(parent(ref, gateway, namespace, hostnames, hosts, served, servedHosts, counted));
+            parents.add(parent(kind, ref, gateway, namespace, hostnames, hosts, served, servedHosts, counted));
         }
         if (parents.isEmpty()) {
             return;
         }
-        List<HTTPRouteRule> rules = route.getSpec().getRules() == null ? List.of() : route.getSpec().getRules();
+        List<HTTPRouteRule> rules = writtenRules == null ? List.of() : writtenRules;
         String resolvedReason = null;
         String resolvedMessage = null;
         String[] rejected = noUsableHostname ? new String[] {"UnsupportedValue",
-                "spec.hostnames: none is a valid hostname; nothing of the HTTPRoute is served"} : null;
+                "spec.hostnames: none is a valid hostname; nothing of the " + kind + " is served"} : null;
         String incompatible = rejected == null ? incompatible(c, rules) : null;
         if (incompatible != null) {
             rejected = new String[] {"IncompatibleFilters", incompatible};
@@ -131,7 +158,7 @@ final class GatewayApiProcessor implements Processor {
         }
         if (!hosts.isEmpty() && rejected == null) {
             for (int i = 0; i < rules.size(); i++) {
-                HttpRouteRules.Backends b = addRule(c, i, rules.get(i), List.copyOf(hosts), plain);
+                HttpRouteRules.Backends b = addRule(c, kind, protocol, i, rules.get(i), List.copyOf(hosts), plain);
                 if (resolvedReason == null && b.reason() != null) {
                     resolvedReason = b.reason();
                     resolvedMessage = b.message();
@@ -149,7 +176,7 @@ final class GatewayApiProcessor implements Processor {
                     continue;
                 }
                 HttpRouteRules.Backends b = HttpRouteRules.backends(c, "spec.rules[" + i + "]", rule.getBackendRefs(),
-                        table.backends(), grants);
+                        table.backends(), grants, kind, protocol);
                 resolvedReason = b.reason();
                 resolvedMessage = b.message();
             }
@@ -165,12 +192,13 @@ final class GatewayApiProcessor implements Processor {
             }
             reports.add(new GatewayApiStatus.ParentReport(p.ref(), accepted, resolved));
         }
-        routeReports.add(new GatewayApiStatus.HttpRouteReport(namespace, name, route.getMetadata().getGeneration(),
-                reports));
+        routeReports.add(new GatewayApiStatus.HttpRouteReport(kind, namespace, name,
+                route.getMetadata().getGeneration(), reports));
     }
 
     /** Attaches the route to the listeners {@code ref} selects; its hosts there go to {@code hosts}. */
-    private GatewayApiStatus.ParentReport parent(GatewayApiStatus.ParentRef ref, GatewayListeners.GatewayModel gateway,
+    private GatewayApiStatus.ParentReport parent(String kind, GatewayApiStatus.ParentRef ref,
+                                                 GatewayListeners.GatewayModel gateway,
                                                  String namespace, List<String> hostnames, Set<String> hosts,
                                                  List<GatewayListeners.ListenerModel> served,
                                                  List<List<String>> servedHosts,
@@ -193,12 +221,12 @@ final class GatewayApiProcessor implements Processor {
                     pendingResolved);
         }
         List<GatewayListeners.ListenerModel> attached = selected.stream()
-                .filter(l -> listeners.allowsNamespace(l, namespace) && l.kinds.contains(GatewayListeners.HTTP_ROUTE))
+                .filter(l -> listeners.allowsNamespace(l, namespace) && l.kinds.contains(kind))
                 .toList();
         if (attached.isEmpty()) {
             return new GatewayApiStatus.ParentReport(ref, condition(RouteStatusReport.ACCEPTED, false,
                     "NotAllowedByListeners", "the allowedRoutes of the selected listeners of Gateway "
-                    + gateway.namespace + "/" + gateway.name + " do not let HTTPRoutes of namespace " + namespace
+                    + gateway.namespace + "/" + gateway.name + " do not let " + kind + "s of namespace " + namespace
                     + " attach"), pendingResolved);
         }
         boolean anyServing = false;
@@ -253,8 +281,8 @@ final class GatewayApiProcessor implements Processor {
         return null;
     }
 
-    private HttpRouteRules.Backends addRule(RouteContext c, int i, HTTPRouteRule rule, List<String> hosts,
-                                            Set<String> plainHosts) {
+    private HttpRouteRules.Backends addRule(RouteContext c, String kind, Cluster.Protocol protocol, int i,
+                                            HTTPRouteRule rule, List<String> hosts, Set<String> plainHosts) {
         String field = "spec.rules[" + i + "]";
         List<FilterSpec> filterSpecs = new ArrayList<>();
         boolean unsupported = false;
@@ -271,7 +299,7 @@ final class GatewayApiProcessor implements Processor {
                 (f, text) -> RoutePolicies.seconds(c, f, text));
         HttpRouteRules.Backends backends = access.redirects()
                 ? new HttpRouteRules.Backends(RouteProcessor.REDIRECT_ONLY, null, null)
-                : HttpRouteRules.backends(c, field, rule.getBackendRefs(), table.backends(), grants);
+                : HttpRouteRules.backends(c, field, rule.getBackendRefs(), table.backends(), grants, kind, protocol);
         RouteAction action = backends.action();
         if (access.failClosed()) {
             action = RouteProcessor.FAIL_CLOSED;

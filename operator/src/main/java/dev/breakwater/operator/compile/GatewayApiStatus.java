@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param gatewayClasses the GatewayClasses whose {@code controllerName} is ours
  * @param gateways       the Gateways of those classes
- * @param httpRoutes     the HTTPRoutes with at least one parent that is one of those Gateways
+ * @param httpRoutes     the HTTPRoutes and GRPCRoutes with at least one parent that is one of those Gateways
  */
 public record GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<GatewayReport> gateways,
                                List<HttpRouteReport> httpRoutes) {
@@ -41,8 +41,17 @@ public record GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<Gat
 
     /** The report of HTTPRoute {@code namespace/name}, or null. */
     public HttpRouteReport httpRoute(String namespace, String name) {
-        return httpRoutes.stream().filter(r -> r.namespace().equals(namespace) && r.name().equals(name)).findFirst()
-                .orElse(null);
+        return route(HttpRouteReport.HTTP_ROUTE, namespace, name);
+    }
+
+    /** The report of GRPCRoute {@code namespace/name}, or null. */
+    public HttpRouteReport grpcRoute(String namespace, String name) {
+        return route(HttpRouteReport.GRPC_ROUTE, namespace, name);
+    }
+
+    private HttpRouteReport route(String kind, String namespace, String name) {
+        return httpRoutes.stream().filter(r -> r.kind().equals(kind) && r.namespace().equals(namespace)
+                && r.name().equals(name)).findFirst().orElse(null);
     }
 
     /** A GatewayClass of ours: {@code Accepted}. */
@@ -102,17 +111,29 @@ public record GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<Gat
         }
     }
 
-    /** An HTTPRoute with a parent of ours: one entry per such parentRef. */
-    public record HttpRouteReport(String namespace, String name, Long generation, List<ParentReport> parents) {
+    /**
+     * An HTTPRoute or a GRPCRoute ({@code kind}) with a parent of ours: one entry per such parentRef.
+     */
+    public record HttpRouteReport(String kind, String namespace, String name, Long generation,
+                                  List<ParentReport> parents) {
+        public static final String HTTP_ROUTE = "HTTPRoute";
+        public static final String GRPC_ROUTE = "GRPCRoute";
+
         public HttpRouteReport {
+            Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(namespace, "namespace");
             Objects.requireNonNull(name, "name");
             parents = List.copyOf(parents);
         }
 
-        /** {@code HTTPRoute/namespace/name}, as diagnostics name it. */
+        /** An HTTPRoute's. */
+        public HttpRouteReport(String namespace, String name, Long generation, List<ParentReport> parents) {
+            this(HTTP_ROUTE, namespace, name, generation, parents);
+        }
+
+        /** {@code Kind/namespace/name}, as diagnostics name it. */
         public String object() {
-            return "HTTPRoute/" + namespace + "/" + name;
+            return kind + "/" + namespace + "/" + name;
         }
     }
 

@@ -29,6 +29,8 @@ final class GatewayListeners {
     /** The {@code controllerName} of the GatewayClasses Breakwater implements. */
     static final String CONTROLLER = GatewayApiStatus.CONTROLLER_NAME;
     static final String HTTP_ROUTE = "HTTPRoute";
+    static final String GRPC_ROUTE = "GRPCRoute";
+    private static final List<String> ROUTE_KINDS = List.of(HTTP_ROUTE, GRPC_ROUTE);
 
     /** A Gateway of ours and what was found about it. */
     static final class GatewayModel {
@@ -58,7 +60,7 @@ final class GatewayListeners {
         /** Lower case, or null for every host. */
         final String hostname;
         final Listener listener;
-        /** The route kinds it takes (HTTPRoute at most, for now). */
+        /** The route kinds it takes (HTTPRoute and GRPCRoute at most, for now). */
         final List<String> kinds = new ArrayList<>();
         /** Accepted=False (reason, message), or null. */
         String[] notAccepted;
@@ -96,10 +98,10 @@ final class GatewayListeners {
 
         /**
          * True when the routes attached to it are served: the Gateway and the listener are accepted, without conflict,
-         * it takes HTTPRoutes and, for HTTPS, has a usable certificate.
+         * it takes some route kind and, for HTTPS, has a usable certificate.
          */
         boolean serves() {
-            return gateway.problem == null && notAccepted == null && conflicted == null && kinds.contains(HTTP_ROUTE)
+            return gateway.problem == null && notAccepted == null && conflicted == null && !kinds.isEmpty()
                     && (!protocol.equals("HTTPS") || certificate != null);
         }
     }
@@ -195,15 +197,15 @@ final class GatewayListeners {
         List<RouteGroupKind> asked = l.listener.getAllowedRoutes() == null ? null
                 : l.listener.getAllowedRoutes().getKinds();
         if (asked == null || asked.isEmpty()) {
-            l.kinds.add(HTTP_ROUTE);
+            l.kinds.addAll(ROUTE_KINDS);
             return;
         }
         List<String> invalid = new ArrayList<>();
         for (RouteGroupKind k : asked) {
             String group = k.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : k.getGroup();
-            if (group.equals(ReferenceGrants.GATEWAY_GROUP) && HTTP_ROUTE.equals(k.getKind())) {
-                if (!l.kinds.contains(HTTP_ROUTE)) {
-                    l.kinds.add(HTTP_ROUTE);
+            if (group.equals(ReferenceGrants.GATEWAY_GROUP) && ROUTE_KINDS.contains(k.getKind())) {
+                if (!l.kinds.contains(k.getKind())) {
+                    l.kinds.add(k.getKind());
                 }
             } else {
                 invalid.add((group.isEmpty() ? "" : group + "/") + k.getKind());
@@ -211,7 +213,7 @@ final class GatewayListeners {
         }
         if (!invalid.isEmpty()) {
             l.invalidKinds = new String[] {"InvalidRouteKinds", l.field() + ".allowedRoutes.kinds: " + invalid
-                    + " cannot attach to an " + l.protocol + " listener (HTTPRoute can)"};
+                    + " cannot attach to an " + l.protocol + " listener (HTTPRoute and GRPCRoute can)"};
         }
     }
 

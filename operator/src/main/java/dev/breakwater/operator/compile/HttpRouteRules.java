@@ -241,6 +241,15 @@ final class HttpRouteRules {
      */
     static Backends backends(RouteContext c, String field, List<HTTPBackendRef> refs, BackendResolver resolver,
                              ReferenceGrants grants) {
+        return backends(c, field, refs, resolver, grants, "HTTPRoute", Cluster.Protocol.HTTP1);
+    }
+
+    /**
+     * As {@link #backends(RouteContext, String, List, BackendResolver, ReferenceGrants)} for a route of {@code kind}
+     * (the kind a ReferenceGrant must name), whose backends speak {@code protocol}.
+     */
+    static Backends backends(RouteContext c, String field, List<HTTPBackendRef> refs, BackendResolver resolver,
+                             ReferenceGrants grants, String routeKind, Cluster.Protocol protocol) {
         if (refs == null || refs.isEmpty()) {
             return new Backends(INVALID_BACKENDS, null, null);
         }
@@ -263,11 +272,11 @@ final class HttpRouteRules {
             if (!group.isEmpty() || !kind.equals("Service")) {
                 problemReason = "InvalidKind";
                 problem = (group.isEmpty() ? "" : group + "/") + kind + " is not a Service";
-            } else if (!grants.permits(ReferenceGrants.GATEWAY_GROUP, "HTTPRoute", c.namespace, "", "Service",
+            } else if (!grants.permits(ReferenceGrants.GATEWAY_GROUP, routeKind, c.namespace, "", "Service",
                     namespace, ref.getName())) {
                 problemReason = "RefNotPermitted";
                 problem = "Service " + namespace + "/" + ref.getName() + " is in another namespace and no "
-                        + "ReferenceGrant there permits HTTPRoutes of " + c.namespace + " to use it";
+                        + "ReferenceGrant there permits " + routeKind + "s of " + c.namespace + " to use it";
             } else if (ref.getPort() == null) {
                 problemReason = "BackendNotFound";
                 problem = "a port is required for a Service";
@@ -276,7 +285,7 @@ final class HttpRouteRules {
                 port.setNumber(ref.getPort());
                 int before = c.count();
                 resolved = resolver.resolve(c.object, namespace, ref.getName(), port, f + ".name",
-                        BackendResolver.PortFields.of(f + ".port"), c.diagnostics(), Cluster.Protocol.HTTP1, null,
+                        BackendResolver.PortFields.of(f + ".port"), c.diagnostics(), protocol, null,
                         ClusterPolicy.DEFAULTS);
                 if (!(resolved instanceof RouteAction.Forward)) {
                     problemReason = "BackendNotFound";

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -41,7 +42,7 @@ import java.util.Objects;
  * <p>Every {@code *.yaml} and {@code *.yml} file directly in the folder is read, in file-name order; a file
  * may hold several {@code ---}-separated documents, and empty documents are skipped. Ingress and IngressClass
  * ({@code networking.k8s.io/v1}), Service, Secret and ConfigMap ({@code v1}), EndpointSlice ({@code discovery.k8s.io/v1})
- * and Route ({@code breakwater.dev/v1alpha1}) are kept, and so are GatewayClass, Gateway and HTTPRoute
+ * and Route ({@code breakwater.dev/v1alpha1}) are kept, and so are GatewayClass, Gateway, HTTPRoute, GRPCRoute
  * ({@code gateway.networking.k8s.io/v1}), ReferenceGrant ({@code v1beta1}) and Namespace ({@code v1}, for the labels
  * a listener's {@code allowedRoutes} selects by); other kinds are skipped with a warning. A Route is read
  * strictly, as {@code kubectl apply} validates it: a field the Route schema does not know (a typo) is an error. A namespaced object without
@@ -67,6 +68,7 @@ public final class ManifestLoader {
             Map.entry("GatewayClass", new Kind(GatewayClass.class, "gateway.networking.k8s.io/v1", false)),
             Map.entry("Gateway", new Kind(Gateway.class, "gateway.networking.k8s.io/v1", true)),
             Map.entry("HTTPRoute", new Kind(HTTPRoute.class, "gateway.networking.k8s.io/v1", true)),
+            Map.entry("GRPCRoute", new Kind(GRPCRoute.class, "gateway.networking.k8s.io/v1", true)),
             Map.entry("ReferenceGrant", new Kind(ReferenceGrant.class, "gateway.networking.k8s.io/v1beta1", true)),
             Map.entry("Namespace", new Kind(Namespace.class, "v1", false)));
 
@@ -236,6 +238,7 @@ public final class ManifestLoader {
         private final List<GatewayClass> gatewayClasses = new ArrayList<>();
         private final List<Gateway> gateways = new ArrayList<>();
         private final List<HTTPRoute> httpRoutes = new ArrayList<>();
+        private final List<GRPCRoute> grpcRoutes = new ArrayList<>();
         private final List<ReferenceGrant> referenceGrants = new ArrayList<>();
         private final List<Namespace> namespaces = new ArrayList<>();
         private final Map<String, Path> fileOfObject = new HashMap<>();
@@ -277,6 +280,8 @@ public final class ManifestLoader {
                 gateways.add(gateway);
             } else if (value instanceof HTTPRoute httpRoute) {
                 httpRoutes.add(httpRoute);
+            } else if (value instanceof GRPCRoute grpcRoute) {
+                grpcRoutes.add(grpcRoute);
             } else if (value instanceof ReferenceGrant grant) {
                 referenceGrants.add(grant);
             } else if (value instanceof Namespace namespace) {
@@ -287,7 +292,7 @@ public final class ManifestLoader {
         Manifests result() {
             ClusterSnapshot snapshot = new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices,
                     secrets, routes, configMaps, new GatewayApiObjects(gatewayClasses, gateways, httpRoutes,
-                    referenceGrants, namespaces));
+                    referenceGrants, namespaces, grpcRoutes));
             return new Manifests(snapshot, fileOfObject, errors, warnings);
         }
     }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
@@ -126,6 +127,16 @@ public final class GatewayConditions {
             parents.add(out);
         }
         status.setParents(parents);
+        return status;
+    }
+
+    /** The GRPCRoute's status, as {@link #httpRoute} writes an HTTPRoute's. */
+    public static GRPCRouteStatus grpcRoute(GRPCRouteStatus current, GatewayApiStatus.HttpRouteReport r,
+                                            String controllerName, Instant now) {
+        HTTPRouteStatus before = new HTTPRouteStatus();
+        before.setParents(current == null ? null : current.getParents());
+        GRPCRouteStatus status = new GRPCRouteStatus();
+        status.setParents(httpRoute(before, r, controllerName, now).getParents());
         return status;
     }
 

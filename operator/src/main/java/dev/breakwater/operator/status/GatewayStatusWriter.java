@@ -8,6 +8,7 @@ import dev.breakwater.operator.publish.TablePublisher;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -95,7 +96,8 @@ public final class GatewayStatusWriter implements AutoCloseable {
             }
             Map<String, List<Diagnostic>> byObject = new HashMap<>();
             for (Diagnostic d : compilation.diagnostics()) {
-                if (d.object().startsWith("HTTPRoute/") || d.object().startsWith("Gateway/")) {
+                if (d.object().startsWith("HTTPRoute/") || d.object().startsWith("GRPCRoute/")
+                        || d.object().startsWith("Gateway/")) {
                     byObject.computeIfAbsent(d.object(), k -> new ArrayList<>()).add(d);
                 }
             }
@@ -174,6 +176,10 @@ public final class GatewayStatusWriter implements AutoCloseable {
             });
         }
         for (GatewayApiStatus.HttpRouteReport r : now.httpRoutes()) {
+            if (r.kind().equals(GatewayApiStatus.HttpRouteReport.GRPC_ROUTE)) {
+                failed |= !writeGrpcRoute(r, found);
+                continue;
+            }
             failed |= !write("HTTPRoute", r.namespace(), r.name(), () -> {
                 HTTPRoute current = (HTTPRoute) lookup.get("HTTPRoute", r.namespace(), r.name());
                 if (current != null) {
@@ -193,6 +199,24 @@ public final class GatewayStatusWriter implements AutoCloseable {
         if (failed) {
             schedule(RETRY_MILLIS);
         }
+    }
+
+    private boolean writeGrpcRoute(GatewayApiStatus.HttpRouteReport r, Map<String, List<Diagnostic>> found) {
+        return write("GRPCRoute", r.namespace(), r.name(), () -> {
+            GRPCRoute current = (GRPCRoute) lookup.get("GRPCRoute", r.namespace(), r.name());
+            if (current != null) {
+                events.emit(current, found.getOrDefault(r.object(), List.of()));
+            }
+            if (current == null || GatewayConditions.grpcRoute(current.getStatus(), r,
+                    GatewayApiStatus.CONTROLLER_NAME, clock.instant()).equals(current.getStatus())) {
+                return;
+            }
+            client.resources(GRPCRoute.class).inNamespace(r.namespace()).withName(r.name()).editStatus(g -> {
+                g.setStatus(GatewayConditions.grpcRoute(g.getStatus(), r, GatewayApiStatus.CONTROLLER_NAME,
+                        clock.instant()));
+                return g;
+            });
+        });
     }
 
     private boolean write(String kind, String namespace, String name, Runnable write) {

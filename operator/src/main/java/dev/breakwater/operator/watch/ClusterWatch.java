@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -102,6 +103,8 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     private WatchedInformer<GatewayClass> gatewayClasses;
     private WatchedInformer<Gateway> gateways;
     private WatchedInformer<HTTPRoute> httpRoutes;
+    private WatchedInformer<GRPCRoute> grpcRoutes;
+    private volatile String grpcRouteMissing;
     private WatchedInformer<ReferenceGrant> referenceGrants;
     private WatchedInformer<Namespace> namespaceObjects;
     private volatile boolean started;
@@ -154,6 +157,11 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
         gatewayApiMissing = GatewayApiWatch.missing(client);
         if (gatewayApiMissing != null) {
             LOG.info("Gateway API is NOT served: {}", gatewayApiMissing);
+        } else {
+            grpcRouteMissing = GatewayApiWatch.missingGrpcRoute(client);
+            if (grpcRouteMissing != null) {
+                LOG.info("GRPCRoute is NOT served: {}", grpcRouteMissing);
+            }
         }
         IngressStatusReconciler reconciler = new IngressStatusReconciler(book, events, leader, this::eventSources);
         operator.register(reconciler, o -> {
@@ -316,6 +324,12 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                         }
                     });
             sources.addAll(List.of(gatewayClasses, gateways, httpRoutes, referenceGrants, namespaceObjects));
+            if (grpcRouteMissing == null) {
+                grpcRoutes = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
+                        .from(GRPCRoute.class, Ingress.class)
+                        .withName("grpc-routes")).build(), context, this::specChanged);
+                sources.add(grpcRoutes);
+            }
         }
 
         AddressSource source = settings.addressSource();
@@ -361,6 +375,7 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
             case "GatewayClass" -> gatewayClasses;
             case "Gateway" -> gateways;
             case "HTTPRoute" -> httpRoutes;
+            case "GRPCRoute" -> grpcRoutes;
             default -> null;
         };
         return informer == null ? null : informer.get(new ResourceID(name, namespace)).orElse(null);
@@ -482,7 +497,8 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                 ? GatewayApiObjects.NONE
                 : new GatewayApiObjects(gatewayClasses.list(c -> true).toList(),
                         gateways.list(g -> true).toList(), httpRoutes.list(r -> true).toList(),
-                        referenceGrants.list(g -> true).toList(), namespaceObjects.list(n -> true).toList());
+                        referenceGrants.list(g -> true).toList(), namespaceObjects.list(n -> true).toList(),
+                        grpcRoutes == null ? List.of() : grpcRoutes.list(r -> true).toList());
         return new ClusterSnapshot(ingresses.list().toList(), classes, services.list(s -> true).toList(),
                 endpointSlices.list(s -> true).toList(), secrets,
                 routeCache == null ? List.of() : routeCache.list().toList(), maps, gatewayApi);

@@ -7,13 +7,25 @@ import java.util.List;
 /**
  * Whether the API server serves the Gateway API kinds Breakwater reads (the standard channel's CRDs): GatewayClass,
  * Gateway and HTTPRoute {@code gateway.networking.k8s.io/v1} and ReferenceGrant {@code v1beta1}. Asked once at start
- * (discovery); installing the CRDs later takes a restart of the operator.
+ * (discovery); installing the CRDs later takes a restart of the operator. GRPCRoute ({@code v1}) is read when it is
+ * served too, and its absence disables only GRPCRoutes.
  */
 final class GatewayApiWatch {
 
     static final String GROUP = "gateway.networking.k8s.io";
 
     private GatewayApiWatch() {
+    }
+
+    /** Null when GRPCRoute {@code v1} is served, else why not. */
+    static String missingGrpcRoute(KubernetesClient client) {
+        try {
+            return client.supports(GROUP + "/v1", "GRPCRoute") ? null : "the API server does not serve " + GROUP
+                    + "/v1 GRPCRoute (install its CRD and restart the operator)";
+        } catch (KubernetesClientException e) {
+            throw new KubernetesClientException("cannot ask the API server whether it serves GRPCRoute "
+                    + "(discovery): " + e.getMessage(), e);
+        }
     }
 
     /** Null when every kind is served, else which is not. */

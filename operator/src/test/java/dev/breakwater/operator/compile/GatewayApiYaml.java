@@ -2,6 +2,7 @@ package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.cluster.GatewayApiObjects;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -22,6 +23,7 @@ final class GatewayApiYaml {
         List<HTTPRoute> routes = new ArrayList<>(base.httpRoutes());
         List<ReferenceGrant> grants = new ArrayList<>(base.referenceGrants());
         List<Namespace> namespaces = new ArrayList<>(base.namespaces());
+        List<GRPCRoute> grpcRoutes = new ArrayList<>(base.grpcRoutes());
         for (String doc : yaml.split("(?m)^---\\s*$")) {
             if (doc.isBlank()) {
                 continue;
@@ -31,11 +33,12 @@ final class GatewayApiYaml {
                 case "GatewayClass" -> classes.add(Serialization.unmarshal(doc, GatewayClass.class));
                 case "Gateway" -> gateways.add(Serialization.unmarshal(doc, Gateway.class));
                 case "HTTPRoute" -> routes.add(Serialization.unmarshal(doc, HTTPRoute.class));
+                case "GRPCRoute" -> grpcRoutes.add(Serialization.unmarshal(doc, GRPCRoute.class));
                 case "ReferenceGrant" -> grants.add(Serialization.unmarshal(doc, ReferenceGrant.class));
                 case "Namespace" -> namespaces.add(Serialization.unmarshal(doc, Namespace.class));
                 default -> throw new IllegalArgumentException("not a Gateway API fixture kind: " + kind);
             }
         }
-        return new GatewayApiObjects(classes, gateways, routes, grants, namespaces);
+        return new GatewayApiObjects(classes, gateways, routes, grants, namespaces, grpcRoutes);
     }
 }

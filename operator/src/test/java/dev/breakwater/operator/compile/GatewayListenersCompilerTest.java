@@ -88,7 +88,8 @@ class GatewayListenersCompilerTest {
         assertThat(edge.accepted()).extracting(RouteStatusReport.Condition::status, RouteStatusReport.Condition::reason)
                 .containsExactly(true, "Accepted");
         GatewayApiStatus.ListenerReport http = edge.listener("http");
-        assertThat(http.supportedKinds()).containsExactly("gateway.networking.k8s.io/HTTPRoute");
+        assertThat(http.supportedKinds()).containsExactly("gateway.networking.k8s.io/HTTPRoute",
+                "gateway.networking.k8s.io/GRPCRoute");
         assertThat(http.attachedRoutes()).isZero();
         assertThat(List.of(http.accepted().reason(), http.resolvedRefs().reason(), http.conflicted().reason()))
                 .containsExactly("Accepted", "ResolvedRefs", "NoConflicts");

@@ -16,10 +16,12 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -45,15 +47,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Gateway API in a cluster: the upstream standard-channel CRDs ({@code tools/gateway-api-crds.sh}, from the Go
  * module proxy) installed in a real kube-apiserver, the operator running as the ServiceAccount of the chart's RBAC.
- * A GatewayClass, a Gateway and HTTPRoutes are applied as a user would; their status conditions are written as
- * the spec names them, {@code Programmed} turns True once a real data plane ACKs the table, and that data plane
- * proxies an HTTPRoute's requests to a real backend.
+ * A GatewayClass, a Gateway, HTTPRoutes and a GRPCRoute are applied as a user would; their status conditions are
+ * written as the spec names them, {@code Programmed} turns True once a real data plane ACKs the table, and that
+ * data plane proxies an HTTPRoute's requests to a real backend.
  */
 @ExtendWith(KubeApiServer.class)
 class GatewayApiAgainstApiServerTest {
 
     static final String OPERATOR_NAMESPACE = OperatorAgainstApiServerTest.OPERATOR_NAMESPACE;
-    static final List<String> CRDS = List.of("gatewayclasses", "gateways", "httproutes", "referencegrants");
+    static final List<String> CRDS = List.of("gatewayclasses", "gateways", "httproutes", "grpcroutes",
+            "referencegrants");
 
     static KubeApiServer.Server server;
     static KubernetesClient admin;
@@ -161,6 +164,14 @@ class GatewayApiAgainstApiServerTest {
                 .orElse(null);
     }
 
+    private RouteParentStatus grpcParentOf(String route) {
+        GRPCRoute r = admin.resources(GRPCRoute.class).inNamespace(ns).withName(route).get();
+        return r == null || r.getStatus() == null || r.getStatus().getParents() == null ? null
+                : r.getStatus().getParents().stream()
+                .filter(p -> "breakwater.dev/gateway-controller".equals(p.getControllerName())).findFirst()
+                .orElse(null);
+    }
+
     private Condition awaitParent(String route, String type, String status) {
         return await(route + " parent " + type + "=" + status, () -> {
             RouteParentStatus p = parentOf(route);
@@ -234,6 +245,17 @@ class GatewayApiAgainstApiServerTest {
                   hostnames: [missing.example.com]
                   rules: [{backendRefs: [{name: gone, port: 80}]}]
                 """, HTTPRoute.class);
+        apply("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GRPCRoute
+                metadata: {namespace: NS, name: echo}
+                spec:
+                  parentRefs: [{name: edge, sectionName: http}]
+                  hostnames: [grpc.example.com]
+                  rules:
+                  - matches: [{method: {service: test.Echo}}]
+                    backendRefs: [{name: gone-grpc, port: 9000}]
+                """, GRPCRoute.class);
         operator(channel);
 
         Condition classAccepted = awaitCondition("GatewayClass", () -> admin.resources(GatewayClass.class)
@@ -249,12 +271,12 @@ class GatewayApiAgainstApiServerTest {
         assertThat(notProgrammed.getReason()).isEqualTo("NoDataPlanes");
         Gateway gateway = gatewayNow();
         ListenerStatus http = listener(gateway, "http");
-        // shop and missing; elsewhere's hostname does not intersect *.example.com, so it is not accepted there
-        assertThat(http.getAttachedRoutes()).isEqualTo(2);
-        assertThat(http.getSupportedKinds()).singleElement().satisfies(k -> {
-            assertThat(k.getGroup()).isEqualTo("gateway.networking.k8s.io");
-            assertThat(k.getKind()).isEqualTo("HTTPRoute");
-        });
+        // shop, missing and the GRPCRoute echo; elsewhere's hostname does not intersect *.example.com, so it is not
+        // accepted there
+        assertThat(http.getAttachedRoutes()).isEqualTo(3);
+        assertThat(http.getSupportedKinds()).allSatisfy(k -> assertThat(k.getGroup())
+                .isEqualTo("gateway.networking.k8s.io")).extracting(RouteGroupKind::getKind)
+                .containsExactly("HTTPRoute", "GRPCRoute");
         assertThat(condition(http.getConditions(), "Accepted").getStatus()).isEqualTo("True");
         assertThat(condition(http.getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
         assertThat(condition(http.getConditions(), "Conflicted").getStatus()).isEqualTo("False");
@@ -269,6 +291,14 @@ class GatewayApiAgainstApiServerTest {
                 .isEqualTo("NoMatchingListenerHostname");
         assertThat(awaitParent("missing", "ResolvedRefs", "False").getReason()).isEqualTo("BackendNotFound");
         assertThat(condition(parentOf("missing").getConditions(), "Accepted").getStatus()).isEqualTo("True");
+        Condition grpcResolved = await("GRPCRoute echo ResolvedRefs=False", () -> {
+            RouteParentStatus p = grpcParentOf("echo");
+            Condition c = p == null ? null : condition(p.getConditions(), "ResolvedRefs");
+            return c != null && "False".equals(c.getStatus()) ? c : null;
+        });
+        assertThat(grpcResolved.getReason()).isEqualTo("BackendNotFound");
+        assertThat(condition(grpcParentOf("echo").getConditions(), "Accepted").getReason()).isEqualTo("Accepted");
+        assertThat(grpcParentOf("echo").getParentRef().getSectionName()).isEqualTo("http");
         io.fabric8.kubernetes.api.model.Event event = await("a Warning Event about HTTPRoute missing", () ->
                 admin.v1().events().inNamespace(ns).list().getItems().stream()
                         .filter(e -> "missing".equals(e.getInvolvedObject().getName())).findFirst().orElse(null));
