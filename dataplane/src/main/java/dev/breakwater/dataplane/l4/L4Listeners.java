@@ -53,9 +53,9 @@ public final class L4Listeners implements AutoCloseable {
         this.settings = settings;
         Map<EventLoop, L4LoopState> loops = new IdentityHashMap<>();
         for (EventExecutor e : workers) {
-            loops.put((EventLoop) e, new L4LoopState((EventLoop) e, loops.size()));
+            loops.put((EventLoop) e, new L4LoopState((EventLoop) e));
         }
-        this.runtime = new L4Runtime(transport, resolver, new L4Metrics(registry, loops.size()), Map.copyOf(loops));
+        this.runtime = new L4Runtime(transport, resolver, new L4Metrics(registry), Map.copyOf(loops));
     }
 
     public L4Metrics metrics() {

@@ -8,29 +8,21 @@ import java.util.Set;
 
 /**
  * What L4 proxying keeps per event loop, touched only on that loop: round-robin positions and open connections per
- * endpoint (for least connections), and the open TCP connections (to drain them when their endpoint goes). Its slot
- * is where the loop's share of each meter is counted ({@link LoopCount}).
+ * endpoint (for least connections), and the open TCP connections (to drain them when their endpoint goes).
  */
 final class L4LoopState {
 
     private final EventLoop loop;
-    private final int slot;
     private final Map<String, Long> cursors = new HashMap<>();
     private final Map<String, Integer> active = new HashMap<>();
     private final Set<TcpFrontend> open = new LinkedHashSet<>();
 
-    /** @param slot this loop's place among the group's loops (0 to loops - 1), for {@link LoopCount} */
-    L4LoopState(EventLoop loop, int slot) {
+    L4LoopState(EventLoop loop) {
         this.loop = loop;
-        this.slot = slot;
     }
 
     EventLoop loop() {
         return loop;
-    }
-
-    int slot() {
-        return slot;
     }
 
     /** The next round-robin position of {@code cluster}. */

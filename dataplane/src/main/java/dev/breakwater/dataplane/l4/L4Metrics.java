@@ -14,14 +14,11 @@ import java.util.concurrent.ConcurrentMap;
 public final class L4Metrics {
 
     private final MeterRegistry registry;
-    private final int loops;
     private final ConcurrentMap<String, LoopCount> counters = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LoopCount> gauges = new ConcurrentHashMap<>();
 
-    /** @param loops the number of event loops that update the meters */
-    public L4Metrics(MeterRegistry registry, int loops) {
+    public L4Metrics(MeterRegistry registry) {
         this.registry = registry;
-        this.loops = loops;
     }
 
     /** A TCP connection to {@code endpoint} was established for a client of {@code listener}. */
@@ -105,7 +102,7 @@ public final class L4Metrics {
 
     private LoopCount counter(String name, String help, String listener, String endpoint) {
         return counters.computeIfAbsent(key(name, listener, endpoint), k -> {
-            LoopCount count = new LoopCount(loops);
+            LoopCount count = new LoopCount();
             FunctionCounter.Builder<LoopCount> b = FunctionCounter.builder(name, count, LoopCount::sum)
                     .description(help).tag("listener", listener);
             if (endpoint != null) {
@@ -118,7 +115,7 @@ public final class L4Metrics {
 
     private LoopCount gauge(String name, String help, String listener) {
         return gauges.computeIfAbsent(key(name, listener, null), k -> {
-            LoopCount value = new LoopCount(loops);
+            LoopCount value = new LoopCount();
             Gauge.builder(name, value, LoopCount::sum).description(help).tag("listener", listener)
                     .register(registry);
             return value;

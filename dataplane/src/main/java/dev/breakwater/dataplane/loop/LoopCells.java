@@ -55,14 +55,11 @@ public final class LoopCells {
         this.width = width;
     }
 
-    public int width() {
-        return width;
-    }
-
     /** Adds {@code n} to sum {@code cell} (0 to width - 1) from the calling thread. */
     public void add(int cell, long n) {
-        long[] row = row();
-        if (ROW.get() == OWN_ROWS) {
+        int r = ROW.get();
+        long[] row = row(r);
+        if (r == OWN_ROWS) {
             CELL.getAndAdd(row, cell, n); // the row shared by threads beyond the first ones
         } else {
             CELL.setOpaque(row, cell, row[cell] + n); // this thread's alone: no read-modify-write across cores
@@ -74,8 +71,9 @@ public final class LoopCells {
      * thread's alone (a round-robin cursor per event loop), shared only by threads beyond the owned rows.
      */
     public long next(int cell) {
-        long[] row = row();
-        if (ROW.get() == OWN_ROWS) {
+        int r = ROW.get();
+        long[] row = row(r);
+        if (r == OWN_ROWS) {
             return (long) CELL.getAndAdd(row, cell, 1L);
         }
         long n = row[cell];
@@ -83,8 +81,8 @@ public final class LoopCells {
         return n;
     }
 
-    private long[] row() {
-        int r = ROW.get();
+    /** Row {@code r} of this instance, made now if the calling thread (its owner) had none. */
+    private long[] row(int r) {
         long[][] all = rows;
         long[] row = r < all.length ? all[r] : null;
         return row != null ? row : makeRow(r);

@@ -38,15 +38,6 @@ final class DurationHistogram {
         cells.add(b.length + 1, Math.max(0, nanos));
     }
 
-    /** The requests recorded so far. */
-    long count() {
-        long n = 0;
-        for (int i = 0; i <= boundsNanos.length; i++) {
-            n += cells.sum(i);
-        }
-        return n;
-    }
-
     /** This histogram with {@code labels}, as the exposition wants it (counts per bucket, sum in seconds). */
     HistogramDataPointSnapshot snapshot(Labels labels) {
         long[] sums = cells.sums();

@@ -20,9 +20,9 @@ class LoopCountTest {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(3, Transport.best().ioHandlerFactory());
         try {
             List<L4LoopState> states = new ArrayList<>();
-            group.forEach(e -> states.add(new L4LoopState((EventLoop) e, states.size())));
-            LoopCount bytes = new LoopCount(states.size());
-            LoopCount open = new LoopCount(states.size());
+            group.forEach(e -> states.add(new L4LoopState((EventLoop) e)));
+            LoopCount bytes = new LoopCount();
+            LoopCount open = new LoopCount();
             List<Future<?>> done = new ArrayList<>();
             for (L4LoopState s : states) {
                 done.add(s.loop().submit(() -> {
