@@ -101,6 +101,8 @@ class TableChannelTest {
         server.publish(table(api, 2));
         await("v2 served", () -> "api".equals(backendOf(dataPlane)));
         await("v2 ACKed", () -> server.allAcked(2));
+        // the listener runs on the answers thread, after the status it reads has been updated
+        await("both answers told to the listener", () -> answers.size() == 2);
 
         DataPlaneStatus status = server.dataPlanes().get(0);
         assertThat(status.id()).isEqualTo("node-1/pod-1");
