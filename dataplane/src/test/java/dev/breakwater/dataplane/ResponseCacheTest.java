@@ -555,6 +555,43 @@ class ResponseCacheTest {
         }
     }
 
+    @Test
+    void hitsPipelinedOnOneConnectionAreFramedEachAsItsRequestWants() throws Exception {
+        origin.on("/pipe", 200, "stored body\n", "Cache-Control", "max-age=60", "ETag", "\"p\"",
+                "Content-Type", "text/plain");
+        assertThat(cacheStatus(get("/pipe"))).isEqualTo("MISS");
+        clock.advance(Duration.ofSeconds(3));
+        String req = "Host: cache.test\r\n";
+        try (Socket s = new Socket("127.0.0.1", proxy.httpPort())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            // a hit, HEAD, a conditional hit (304), a hit that closes: one write, answered in order
+            out.write(("GET /pipe HTTP/1.1\r\n" + req + "\r\n"
+                    + "HEAD /pipe HTTP/1.1\r\n" + req + "\r\n"
+                    + "GET /pipe HTTP/1.1\r\n" + req + "If-None-Match: \"p\"\r\n\r\n"
+                    + "GET /pipe HTTP/1.1\r\n" + req + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            String[] answers = all.split("(?=HTTP/1\\.1 )");
+            assertThat(answers).hasSize(4);
+            String hit = answers[0].toLowerCase(java.util.Locale.ROOT);
+            assertThat(hit).startsWith("http/1.1 200 ok\r\n").contains("\r\ncontent-length: 12\r\n")
+                    .contains("\r\ncontent-type: text/plain\r\n").contains("\r\netag: \"p\"\r\n")
+                    .contains("\r\nage: 3\r\n").contains("\r\nx-cache-status: hit\r\n")
+                    .contains("\r\naccept-ranges: bytes\r\n").doesNotContain("connection:")
+                    .endsWith("\r\n\r\nstored body\n");
+            // the head encoded when it was stored, then this answer's fields: the fast path, not a re-encoding
+            assertThat(hit.indexOf("\r\naccept-ranges:")).isLessThan(hit.indexOf("\r\nage:"));
+            assertThat(answers[1]).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("content-length: 12")
+                    .endsWith("\r\n\r\n");
+            assertThat(answers[2]).startsWith("HTTP/1.1 304 ").endsWith("\r\n\r\n");
+            assertThat(answers[3]).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("connection: close\r\n")
+                    .endsWith("\r\n\r\nstored body\n");
+        }
+        assertThat(origin.hits("/pipe")).isEqualTo(1);
+    }
+
     private static String curlHttp2(int port, String path, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("curl", "-sk", "--http2", "--max-time", "20", "-D", "-",
                 "--resolve", "cache.test:" + port + ":127.0.0.1"));

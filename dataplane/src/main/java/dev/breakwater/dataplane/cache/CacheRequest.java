@@ -2,6 +2,7 @@ package dev.breakwater.dataplane.cache;
 
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,8 @@ public final class CacheRequest {
     private static final Logger LOG = LoggerFactory.getLogger(CacheRequest.class);
     /** Says what the cache did, on every response of a caching route (as nginx's upstream_cache_status). */
     public static final AsciiString X_CACHE_STATUS = AsciiString.cached("x-cache-status");
+    /** A body up to this size goes in the same buffer as the head of an encoded answer; a larger one beside it. */
+    private static final int INLINE_BODY = 8192;
 
     /** What {@link #consult} decided. */
     public enum Outcome {
@@ -261,6 +265,61 @@ public final class CacheRequest {
         }
         return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), body, h,
                 EmptyHttpHeaders.INSTANCE);
+    }
+
+    /**
+     * True when {@link #answer()} would be the stored response as it is, with only its age and cache status added:
+     * not a 304 to a conditional request, not a part of it for a {@code Range}, not for {@code HEAD}; a complete
+     * response framed by its {@code Content-Length}. Then {@link #answerEncoded} gives the same answer in wire bytes.
+     */
+    public boolean answersAsStored() {
+        CachedResponse e = answerEntry;
+        HttpHeaders rh = request.headers();
+        return e != null && e.partial() == null && request.method().equals(HttpMethod.GET)
+                && !rh.contains(HttpHeaderNames.RANGE)
+                && (revalidating || !Conditionals.notModified(e, rh))
+                && e.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+                && !e.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+    }
+
+    /** The status of {@link #answerEncoded}'s response. */
+    public int answerStatus() {
+        return answerEntry.status();
+    }
+
+    /** The size of {@link #answerEncoded}'s body. */
+    public int answerBodyLength() {
+        return answerEntry.body().length;
+    }
+
+    /**
+     * {@link #answer()} as HTTP/1.1 wire bytes, when {@link #answersAsStored()}: the stored head encoded once, this
+     * answer's {@code Age} and {@code X-Cache-Status} (and {@code Connection: close} when {@code close}), the body.
+     */
+    public ByteBuf answerEncoded(ByteBufAllocator alloc, boolean close) {
+        CachedResponse e = answerEntry;
+        byte[] head = e.wireHead();
+        byte[] body = e.body();
+        ByteBuf buf = alloc.buffer(head.length + 96 + (body.length <= INLINE_BODY ? body.length : 0));
+        buf.writeBytes(head);
+        buf.writeCharSequence("age: ", StandardCharsets.US_ASCII);
+        writeDecimal(buf, e.currentAgeMillis(cache.now()) / 1000);
+        buf.writeCharSequence("\r\nx-cache-status: ", StandardCharsets.US_ASCII);
+        buf.writeCharSequence(answerHow, StandardCharsets.US_ASCII);
+        buf.writeCharSequence(close ? "\r\nconnection: close\r\n\r\n" : "\r\n\r\n", StandardCharsets.US_ASCII);
+        if (body.length <= INLINE_BODY) {
+            buf.writeBytes(body);
+            return buf;
+        }
+        return Unpooled.wrappedBuffer(buf, Unpooled.wrappedBuffer(body));
+    }
+
+    private static void writeDecimal(ByteBuf buf, long value) {
+        if (value < 10) {
+            buf.writeByte('0' + (int) value);
+        } else {
+            buf.writeCharSequence(Long.toString(value), StandardCharsets.US_ASCII);
+        }
     }
 
     /**

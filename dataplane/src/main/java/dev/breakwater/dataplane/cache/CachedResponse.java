@@ -3,6 +3,8 @@ package dev.breakwater.dataplane.cache;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +35,8 @@ public final class CachedResponse {
     private final boolean heuristic;
     /** The parts held of a 206 (status 206, body empty), or null for a complete response. */
     private final PartialContent partial;
+    /** {@link #wireHead()}, made on the first hit that wants it. */
+    private volatile byte[] wireHead;
 
     private CachedResponse(int status, HttpHeaders headers, byte[] body, PartialContent partial,
                            long requestTimeMillis, long responseTimeMillis, CacheControl cc, CacheSettings settings,
@@ -190,6 +194,38 @@ public final class CachedResponse {
     /** The stored header fields: never to be changed; copy them to answer. */
     public HttpHeaders headers() {
         return headers;
+    }
+
+    /**
+     * The status line and the stored header fields as HTTP/1.1 sends them (each {@code name: value} and CRLF; the
+     * blank line that ends a head is not part of it), without the fields every answer sets for itself ({@code Age},
+     * {@code X-Cache-Status}) and, for a 200 that does not say, with {@code Accept-Ranges: bytes}; the same fields in
+     * the same order as an answer made of {@link #headers()}. Made once per stored response.
+     */
+    public byte[] wireHead() {
+        byte[] w = wireHead;
+        if (w == null) {
+            w = encodeHead();
+            wireHead = w;
+        }
+        return w;
+    }
+
+    private byte[] encodeHead() {
+        StringBuilder b = new StringBuilder(256);
+        b.append("HTTP/1.1 ").append(HttpResponseStatus.valueOf(status)).append("\r\n");
+        for (Map.Entry<String, String> h : headers) {
+            String name = h.getKey();
+            if (name.equalsIgnoreCase("age") || name.equalsIgnoreCase("x-cache-status")) {
+                continue;
+            }
+            b.append(name).append(": ").append(h.getValue()).append("\r\n");
+        }
+        if (status == 200 && !headers.contains(HttpHeaderNames.ACCEPT_RANGES)) {
+            b.append("accept-ranges: bytes\r\n");
+        }
+        // as Netty's encoder writes a header: a character beyond one byte becomes '?'
+        return b.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** The body of a complete response (empty for a partial one). */

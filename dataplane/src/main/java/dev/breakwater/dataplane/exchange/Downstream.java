@@ -23,6 +23,14 @@ public interface Downstream {
     /** Writes the last part of the response and flushes; the connection then closes when {@code close}. */
     void writeLast(Object msg, boolean close);
 
+    /**
+     * True when {@link #writeLast} takes an {@link EncodedResponse} (HTTP/1.1 connections); an HTTP/2 stream takes
+     * response objects only.
+     */
+    default boolean takesEncodedResponses() {
+        return false;
+    }
+
     /** Closes the connection at once (a response cut short). */
     void close();
 

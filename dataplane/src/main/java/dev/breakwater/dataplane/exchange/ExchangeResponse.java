@@ -192,6 +192,15 @@ final class ExchangeResponse implements CallListener {
     /** Answers the request with what the cache gave. */
     void serveCached() {
         Exchange x = exchange;
+        if (x.auth == null && !x.http10 && x.downstream().takesEncodedResponses()
+                && !x.route.filters().changesResponses() && x.cache.answersAsStored()) {
+            // nothing changes the stored head: it goes as encoded when it was stored, with its age added
+            x.status = x.cache.answerStatus();
+            answering();
+            ByteBuf bytes = x.cache.answerEncoded(x.downstream().alloc(), !x.keepAlive);
+            send(new EncodedResponse(bytes), x.cache.answerBodyLength());
+            return;
+        }
         FullHttpResponse resp = x.cache.answer();
         if (x.auth != null) {
             x.auth.addCookies(resp.headers(), resp.status().code());
@@ -349,12 +358,18 @@ final class ExchangeResponse implements CallListener {
         } else if (x.http10) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
+        send(resp, resp.content().readableBytes());
+    }
+
+    /** Sends a whole response ({@code bodyBytes} of body), ending the exchange. */
+    private void send(Object resp, int bodyBytes) {
+        Exchange x = exchange;
         drop();
         x.responseDone = true;
         if (x.route != null) {
             x.route.meters().record(x.status, System.nanoTime() - x.startNanos);
         }
-        bytesSent += resp.content().readableBytes();
+        bytesSent += bodyBytes;
         x.downstream().writeLast(resp, !x.keepAlive);
         x.finishIfDone();
     }

@@ -122,6 +122,11 @@ public final class FilterChain {
         }
     }
 
+    /** True when the chain has filters on the response side: they may change a response's header fields. */
+    public boolean changesResponses() {
+        return responseSide.length != 0;
+    }
+
     /** True when the chain changes nothing and answers nothing. */
     public boolean isEmpty() {
         return requestSide.length == 0 && responseSide.length == 0;

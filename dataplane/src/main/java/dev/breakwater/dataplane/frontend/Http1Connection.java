@@ -209,6 +209,11 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
+    public boolean takesEncodedResponses() {
+        return true;
+    }
+
+    @Override
     public void close() {
         ctx.close();
     }

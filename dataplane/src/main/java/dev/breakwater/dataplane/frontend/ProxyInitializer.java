@@ -6,7 +6,6 @@ import dev.breakwater.dataplane.settings.ProxyConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -55,11 +54,11 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
     }
 
     /** The HTTP/1.1 server codec with the configured line and header limits (plain and TLS connections). */
-    static HttpServerCodec serverCodec(ProxyConfig config) {
+    static Http1ServerCodec serverCodec(ProxyConfig config) {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineLength())
                 .setMaxHeaderSize(config.maxHeaderSize())
                 .setMaxChunkSize(65536);
-        return new HttpServerCodec(decoder, CODEC_PIPELINE_DEPTH);
+        return new Http1ServerCodec(decoder, CODEC_PIPELINE_DEPTH);
     }
 }

@@ -1,0 +1,135 @@
+package dev.breakwater.dataplane.frontend;
+
+import dev.breakwater.dataplane.exchange.EncodedResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The HTTP/1.1 codec of a client connection: Netty's request decoder and response encoder, paired as Netty's
+ * {@code HttpServerCodec} pairs them (each response is matched with its request's method, so that a response to
+ * {@code HEAD} has no body and a {@code 2xx} to {@code CONNECT} no {@code Transfer-Encoding}; a request that came with
+ * both {@code Transfer-Encoding: chunked} and {@code Content-Length} closes the connection after its response), plus
+ * one thing that codec cannot do: an {@link EncodedResponse} is written as the bytes it holds, taking its request's
+ * place in the order like any response.
+ */
+final class Http1ServerCodec
+        extends CombinedChannelDuplexHandler<Http1ServerCodec.RequestDecoder, Http1ServerCodec.ResponseEncoder> {
+
+    private static final Byte OTHER = 0;
+    private static final Byte HEAD = 1;
+    private static final Byte CONNECT = 2;
+
+    /** The methods of the requests decoded and not yet answered, oldest first. */
+    private final ArrayDeque<Byte> methods = new ArrayDeque<>(4);
+    private final int maxPipelineDepth;
+    private boolean closeAfterResponse;
+
+    /**
+     * @param maxPipelineDepth requests that may be decoded ahead of their responses; one more fails the connection
+     */
+    Http1ServerCodec(HttpDecoderConfig config, int maxPipelineDepth) {
+        this.maxPipelineDepth = maxPipelineDepth;
+        init(new RequestDecoder(config), new ResponseEncoder());
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof EncodedResponse encoded) {
+            ByteBuf bytes = encoded.content();
+            methods.poll();
+            if (closeAfterResponse) {
+                closeAfterResponse = false;
+                promise = promise.unvoid();
+                promise.addListener(ChannelFutureListener.CLOSE);
+            }
+            ctx.write(bytes, promise);
+            return;
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    /** Decodes requests, noting each one's method for its response. */
+    final class RequestDecoder extends HttpRequestDecoder {
+
+        RequestDecoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            int from = out.size();
+            super.decode(ctx, in, out);
+            for (int i = from; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpRequest request) {
+                    if (methods.size() >= maxPipelineDepth) {
+                        for (Object o : out) {
+                            ReferenceCountUtil.release(o);
+                        }
+                        out.clear();
+                        throw new IllegalStateException("more than " + maxPipelineDepth
+                                + " pipelined requests ahead of their responses");
+                    }
+                    HttpMethod m = request.method();
+                    methods.add(HttpMethod.HEAD.equals(m) ? HEAD : HttpMethod.CONNECT.equals(m) ? CONNECT : OTHER);
+                }
+            }
+        }
+
+        @Override
+        protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+            // the request may have been framed differently by whoever sent it: its connection carries no other
+            closeAfterResponse = true;
+            super.handleTransferEncodingChunkedWithContentLength(message);
+        }
+    }
+
+    /** Encodes responses, each as its request's method wants it. */
+    final class ResponseEncoder extends HttpResponseEncoder {
+        private Byte method = OTHER;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (closeAfterResponse && msg instanceof LastHttpContent) {
+                closeAfterResponse = false;
+                promise = promise.unvoid();
+                promise.addListener(ChannelFutureListener.CLOSE);
+            }
+            super.write(ctx, msg, promise);
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+            if (msg.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                return super.isContentAlwaysEmpty(msg); // an interim response answers no request of its own
+            }
+            Byte m = methods.poll();
+            method = m == null ? OTHER : m;
+            return method == HEAD || super.isContentAlwaysEmpty(msg);
+        }
+
+        @Override
+        protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
+            if (!isAlwaysEmpty && method == CONNECT && msg.status().codeClass() == HttpStatusClass.SUCCESS) {
+                msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING); // RFC 9112 6.1: none in a 2xx to CONNECT
+                return;
+            }
+            super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
+        }
+    }
+}
