@@ -2,6 +2,7 @@ package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.annotation.IngressSettings;
+import dev.breakwater.operator.annotation.IngressSettingsReader;
 import dev.breakwater.routing.BasicAuth;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.DigestAuth;
@@ -58,6 +59,7 @@ final class IngressProcessor implements Processor {
     private final HostRoutes routes;
     private final NginxServers servers;
     private final IngressHostRoutes hostRoutes;
+    private final IngressSettingsReader settingsReader;
     private Settings clusterDefaultSettings;
     private Settings current;
 
@@ -73,6 +75,7 @@ final class IngressProcessor implements Processor {
         this.routes = table.routes();
         this.servers = servers;
         this.hostRoutes = new IngressHostRoutes(table, servers, defaultBackendService);
+        this.settingsReader = new IngressSettingsReader(table.controllerConfig(), table::configMapData);
     }
 
     @Override
@@ -109,8 +112,8 @@ final class IngressProcessor implements Processor {
         }
         String namespace = namespace(ingress);
         String object = objectName(ingress);
-        IngressSettings settings = IngressSettings.read(object, namespace,
-                ingress.getMetadata().getAnnotations(), table.controllerConfig(), table::configMapData, diagnostics);
+        IngressSettings settings = settingsReader.read(object, namespace, ingress.getMetadata().getAnnotations(),
+                diagnostics);
         if (settings.canary() != null) {
             canaries.add(new PendingCanary(ingress, settings));
             return;
