@@ -49,7 +49,8 @@ import java.util.Objects;
  * {@code metadata.namespace} goes to {@code default}. Problems never stop the loading: each bad document is
  * reported as a {@link ManifestError} and left out.
  *
- * <p>A loader remembers what each file held: a file whose content (its SHA-256) did not change since the last
+ * <p>Files are read and parsed in parallel (on the common fork-join pool; the caller is never an event loop), and
+ * taken in file-name order. A loader remembers what each file held: a file whose content (its SHA-256) did not change since the last
  * {@link #load} is not parsed again, its objects are reused (they are never modified). Only the files of the last
  * load are remembered.
  */
@@ -90,10 +91,13 @@ public final class ManifestLoader {
         Objects.requireNonNull(directory, "directory");
         Run run = new Run();
         Map<Path, FileRead> reads = new HashMap<>();
-        for (Path file : manifestFiles(directory)) {
-            FileRead read = read(file);
-            reads.put(file, read);
-            read.documents().forEach(d -> run.take(file, d));
+        List<Path> files = manifestFiles(directory);
+        // files are read and parsed in parallel (YAML parsing is most of a first load), then taken in name order
+        List<FileRead> read = (files.size() > 1 ? files.parallelStream() : files.stream()).map(this::read).toList();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            reads.put(file, read.get(i));
+            read.get(i).documents().forEach(d -> run.take(file, d));
         }
         synchronized (this) {
             lastReads = reads;

@@ -22,38 +22,63 @@ public final class ColdCompileBenchmark {
     private ColdCompileBenchmark() {
     }
 
+    /** CPU time of the whole process (every thread: the JIT compilers' and the collector's too), in ns. */
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Wall time and process CPU time of a step, from marks of {@link System#nanoTime} and {@link #processCpu}. */
+    private static String step(String name, long wall0, long wall1, long cpu0, long cpu1) {
+        return String.format("%s %.0f ms (CPU %.0f ms)", name, (wall1 - wall0) / 1e6, (cpu1 - cpu0) / 1e6);
+    }
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        long c0 = processCpu();
         long t0 = System.nanoTime();
         Manifests manifests = new ManifestLoader().load(dir);
         long t1 = System.nanoTime();
+        long c1 = processCpu();
         if (!manifests.errors().isEmpty()) {
             throw new IllegalStateException("manifest errors: " + manifests.errors());
         }
         IncrementalCompiler.Result first = new IncrementalCompiler().compile(manifests.snapshot(),
                 CompilerOptions.local().at(Instant.now()), null);
         long t2 = System.nanoTime();
+        long c2 = processCpu();
         RoutingTable table = first.compilation().table().withVersion(1);
-        long applied;
+        String applied;
         try (DataPlane proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1)
                 .build().start()) {
+            long c3 = processCpu();
             long a = System.nanoTime();
             proxy.apply(table);
-            applied = System.nanoTime() - a;
+            applied = step("first table applied", a, System.nanoTime(), c3, processCpu());
         }
         System.out.printf("%s: %d hosts, %d clusters, %d certificates, %d diagnostics%n", dir,
                 table.virtualHosts().size(), table.clusters().size(), table.certificates().size(),
                 first.compilation().diagnostics().size());
-        System.out.printf("cold: read %.0f ms, compiled %.0f ms, first table applied %.0f ms%n", (t1 - t0) / 1e6,
-                (t2 - t1) / 1e6, applied / 1e6);
+        System.out.printf("cold: %s, %s, %s%n", step("read", t0, t1, c0, c1), step("compiled", t1, t2, c1, c2),
+                applied);
+        if (Boolean.getBoolean("bench.marks")) {
+            // to cut a recording (JFR, a profile) into the steps: their start and end in wall-clock time
+            long epochNanos = Instant.now().toEpochMilli() * 1_000_000 - System.nanoTime();
+            System.out.printf("marks (epoch ms): read %d, compiled %d%n", (epochNanos + t0) / 1_000_000,
+                    (epochNanos + t1) / 1_000_000);
+            System.out.printf("marks (epoch ms): end %d%n", (epochNanos + t2) / 1_000_000);
+        }
         for (int r = 0; r < rounds; r++) {
+            long ca = processCpu();
             long a = System.nanoTime();
             Manifests again = new ManifestLoader().load(dir);
             long b = System.nanoTime();
+            long cb = processCpu();
             new IncrementalCompiler().compile(again.snapshot(), CompilerOptions.local().at(Instant.now()), null);
             long c = System.nanoTime();
-            System.out.printf("warm %d: read %.0f ms, compiled %.0f ms%n", r + 1, (b - a) / 1e6, (c - b) / 1e6);
+            System.out.printf("warm %d: %s, %s%n", r + 1, step("read", a, b, ca, cb),
+                    step("compiled", b, c, cb, processCpu()));
         }
     }
 }
