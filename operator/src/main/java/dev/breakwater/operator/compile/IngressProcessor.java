@@ -60,6 +60,8 @@ final class IngressProcessor implements Processor {
     private final NginxServers servers;
     private final IngressHostRoutes hostRoutes;
     private final IngressSettingsReader settingsReader;
+    /** Each regular-expression path compiled once per compilation: its problem, or "" when it compiles. */
+    private final Map<String, String> regexProblems = new HashMap<>();
     private Settings clusterDefaultSettings;
     private Settings current;
 
@@ -252,11 +254,17 @@ final class IngressProcessor implements Processor {
      * path.
      */
     private PathMatch regexPath(String object, String field, String value) {
-        try {
-            Pattern.compile(value);
-        } catch (PatternSyntaxException e) {
+        String problem = regexProblems.computeIfAbsent(value, v -> {
+            try {
+                Pattern.compile(v);
+                return "";
+            } catch (PatternSyntaxException e) {
+                return String.valueOf(e.getDescription());
+            }
+        });
+        if (!problem.isEmpty()) {
             diagnostics.add(Diagnostic.error(object, field + ".path", "path \"" + value + "\" is not a regular "
-                    + "expression (the Ingress uses use-regex or rewrite-target): " + e.getDescription()));
+                    + "expression (the Ingress uses use-regex or rewrite-target): " + problem));
             return null;
         }
         return new PathMatch(PathMatch.Type.REGULAR_EXPRESSION, "(?i)(?:" + value + ").*");
