@@ -36,7 +36,7 @@ final class BackendResolver {
     private final Map<String, List<EndpointSlice>> slicesByService;
     /**
      * The clusters resolved, by name, not yet made: a {@link Cluster} hashes its content when it is made, which
-     * {@link #clusters} does for all of them at once, in parallel.
+     * {@link #clusters} does for all of them at once (in parallel where {@link #parallel} says so).
      */
     private final Map<String, ClusterParts> clusters = new HashMap<>();
 
@@ -124,8 +124,7 @@ final class BackendResolver {
      * of {@code names}; made (and so hashed) in parallel when there are many.
      */
     List<Cluster> clusters(java.util.Collection<String> names) {
-        java.util.stream.Stream<String> stream = names.size() >= PARALLEL_FROM ? names.parallelStream()
-                : names.stream();
+        java.util.stream.Stream<String> stream = parallel(names.size()) ? names.parallelStream() : names.stream();
         return stream.map(name -> {
             ClusterParts parts = clusters.get(name);
             return parts == null ? null : parts.make();
@@ -134,6 +133,14 @@ final class BackendResolver {
 
     /** From how many parts (clusters, hosts) a table's parts are made in parallel. */
     static final int PARALLEL_FROM = 512;
+
+    /**
+     * Whether {@code parts} parts (clusters, hosts) are made in parallel: from {@link #PARALLEL_FROM} of them, on
+     * more than two processors (on two, the JIT compiler threads want the second one during a first compilation).
+     */
+    static boolean parallel(int parts) {
+        return parts >= PARALLEL_FROM && Runtime.getRuntime().availableProcessors() > 2;
+    }
 
     /**
      * The action for {@code backend}, written at {@code field} of {@code object} in {@code namespace};

@@ -300,8 +300,8 @@ final class TableBuilder {
         }
         l4.routes().forEach(r -> r.backends().forEach(b -> clusterNames.add(b.cluster())));
         // a host and a cluster hash their content when made: made in parallel, in the order of their lists
-        List<VirtualHost> virtualHosts = (hostParts.size() >= BackendResolver.PARALLEL_FROM
-                ? hostParts.parallelStream() : hostParts.stream()).map(HostParts::make).toList();
+        List<VirtualHost> virtualHosts = (BackendResolver.parallel(hostParts.size()) ? hostParts.parallelStream()
+                : hostParts.stream()).map(HostParts::make).toList();
         List<Cluster> clusters = backends.clusters(clusterNames);
         RoutingTable table = RoutingTable.of(virtualHosts, clusters, certificates.certificates());
         return new Compilation(l4.isEmpty() ? table : table.withL4(l4), diagnostics, routeStatuses, gatewayApi);
