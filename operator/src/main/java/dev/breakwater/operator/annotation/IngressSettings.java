@@ -130,8 +130,15 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                                        ControllerConfig config,
                                        java.util.function.Function<String, Map<String, String>> configMaps,
                                        List<Diagnostic> diagnostics) {
-        AnnotationReader r = new AnnotationReader(object, namespace, config.applyTo(annotations), configMaps,
-                diagnostics);
+        return readApplied(object, namespace, config.applyTo(annotations), configMaps, diagnostics);
+    }
+
+    /** As {@link #read(String, String, Map, ControllerConfig, java.util.function.Function, List)}, the controller
+     * ConfigMap's defaults already in {@code annotations}. */
+    static IngressSettings readApplied(String object, String namespace, Map<String, String> annotations,
+                                       java.util.function.Function<String, Map<String, String>> configMaps,
+                                       List<Diagnostic> diagnostics) {
+        AnnotationReader r = new AnnotationReader(object, namespace, annotations, configMaps, diagnostics);
         warnUnread(r);
         Canary canary = CanaryAnnotations.read(r);
         Host host = HostAnnotations.read(r);

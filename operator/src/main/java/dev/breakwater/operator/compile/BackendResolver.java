@@ -34,7 +34,19 @@ final class BackendResolver {
 
     private final Map<String, Service> services;
     private final Map<String, List<EndpointSlice>> slicesByService;
-    private final Map<String, Cluster> clusters = new HashMap<>();
+    /**
+     * The clusters resolved, by name, not yet made: a {@link Cluster} hashes its content when it is made, which
+     * {@link #clusters} does for all of them at once (in parallel where {@link #parallel} says so).
+     */
+    private final Map<String, ClusterParts> clusters = new HashMap<>();
+
+    /** What a cluster is made of. */
+    private record ClusterParts(String name, Cluster.Protocol protocol, List<Endpoint> endpoints,
+                                Cluster.UpstreamTls tls, ClusterPolicy policy) {
+        Cluster make() {
+            return new Cluster(name, protocol, endpoints, tls, policy);
+        }
+    }
 
     private final CompileTrace trace;
 
@@ -107,9 +119,27 @@ final class BackendResolver {
         }
     }
 
-    /** The cluster of that name, built by an earlier successful {@link #resolve}. */
-    Cluster cluster(String name) {
-        return clusters.get(name);
+    /**
+     * The clusters of these names, each resolved by an earlier successful {@link #resolve} (or null), in the order
+     * of {@code names}; made (and so hashed) in parallel when there are many.
+     */
+    List<Cluster> clusters(java.util.Collection<String> names) {
+        java.util.stream.Stream<String> stream = parallel(names.size()) ? names.parallelStream() : names.stream();
+        return stream.map(name -> {
+            ClusterParts parts = clusters.get(name);
+            return parts == null ? null : parts.make();
+        }).toList();
+    }
+
+    /** From how many parts (clusters, hosts) a table's parts are made in parallel. */
+    static final int PARALLEL_FROM = 512;
+
+    /**
+     * Whether {@code parts} parts (clusters, hosts) are made in parallel: from {@link #PARALLEL_FROM} of them, on
+     * more than two processors (on two, the JIT compiler threads want the second one during a first compilation).
+     */
+    static boolean parallel(int parts) {
+        return parts >= PARALLEL_FROM && Runtime.getRuntime().availableProcessors() > 2;
     }
 
     /**
@@ -187,10 +217,9 @@ final class BackendResolver {
         if (tls != null || !ClusterPolicy.DEFAULTS.equals(policy)) {
             clusterName += "|" + Integer.toHexString((tls + "|" + policy).hashCode()); // record texts: stable across runs
         }
-        Cluster cluster = clusters.get(clusterName);
-        if (cluster == null) {
-            cluster = new Cluster(clusterName, protocol, endpoints(namespace, service, port), tls, policy);
-            clusters.put(clusterName, cluster);
+        if (!clusters.containsKey(clusterName)) {
+            clusters.put(clusterName, new ClusterParts(clusterName, protocol, endpoints(namespace, service, port), tls,
+                    policy));
         }
         if (!isExternalName(service) && !slicesByService.containsKey(key(namespace, serviceName))) {
             diagnostics.add(Diagnostic.warning(object, nameField, "Service "
@@ -204,7 +233,7 @@ final class BackendResolver {
      * whose backend could not be resolved, so that this share fails instead of going to the other backends.
      */
     String unavailableCluster(String name) {
-        clusters.computeIfAbsent(name, n -> new Cluster(n, Cluster.Protocol.HTTP1, List.of()));
+        clusters.computeIfAbsent(name, n -> new ClusterParts(n, Cluster.Protocol.HTTP1, List.of(), null, null));
         return name;
     }
 

@@ -2,6 +2,7 @@ package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.diagnostic.Diagnostic;
 import dev.breakwater.operator.annotation.IngressSettings;
+import dev.breakwater.operator.annotation.IngressSettingsReader;
 import dev.breakwater.routing.BasicAuth;
 import dev.breakwater.routing.ClientAuth;
 import dev.breakwater.routing.DigestAuth;
@@ -58,6 +59,9 @@ final class IngressProcessor implements Processor {
     private final HostRoutes routes;
     private final NginxServers servers;
     private final IngressHostRoutes hostRoutes;
+    private final IngressSettingsReader settingsReader;
+    /** Each regular-expression path compiled once per compilation: its problem, or "" when it compiles. */
+    private final Map<String, String> regexProblems = new HashMap<>();
     private Settings clusterDefaultSettings;
     private Settings current;
 
@@ -73,6 +77,7 @@ final class IngressProcessor implements Processor {
         this.routes = table.routes();
         this.servers = servers;
         this.hostRoutes = new IngressHostRoutes(table, servers, defaultBackendService);
+        this.settingsReader = new IngressSettingsReader(table.controllerConfig(), table::configMapData);
     }
 
     @Override
@@ -109,8 +114,8 @@ final class IngressProcessor implements Processor {
         }
         String namespace = namespace(ingress);
         String object = objectName(ingress);
-        IngressSettings settings = IngressSettings.read(object, namespace,
-                ingress.getMetadata().getAnnotations(), table.controllerConfig(), table::configMapData, diagnostics);
+        IngressSettings settings = settingsReader.read(object, namespace, ingress.getMetadata().getAnnotations(),
+                diagnostics);
         if (settings.canary() != null) {
             canaries.add(new PendingCanary(ingress, settings));
             return;
@@ -249,11 +254,17 @@ final class IngressProcessor implements Processor {
      * path.
      */
     private PathMatch regexPath(String object, String field, String value) {
-        try {
-            Pattern.compile(value);
-        } catch (PatternSyntaxException e) {
+        String problem = regexProblems.computeIfAbsent(value, v -> {
+            try {
+                Pattern.compile(v);
+                return "";
+            } catch (PatternSyntaxException e) {
+                return String.valueOf(e.getDescription());
+            }
+        });
+        if (!problem.isEmpty()) {
             diagnostics.add(Diagnostic.error(object, field + ".path", "path \"" + value + "\" is not a regular "
-                    + "expression (the Ingress uses use-regex or rewrite-target): " + e.getDescription()));
+                    + "expression (the Ingress uses use-regex or rewrite-target): " + problem));
             return null;
         }
         return new PathMatch(PathMatch.Type.REGULAR_EXPRESSION, "(?i)(?:" + value + ").*");

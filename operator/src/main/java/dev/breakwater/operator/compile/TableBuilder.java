@@ -249,6 +249,13 @@ final class TableBuilder {
                 RouteMatch.path(PathMatch.prefix("/")), action, policy);
     }
 
+    /** What a virtual host is made of. */
+    private record HostParts(String host, List<Route> routes, ClientAuth clientAuth, boolean multiLabelWildcard) {
+        VirtualHost make() {
+            return new VirtualHost(host, routes, clientAuth, multiLabelWildcard, null);
+        }
+    }
+
     /** The table: hosts exact, then wildcard, then the catch-all; each host's routes first match first. */
     Compilation build() {
         TreeSet<String> hosts = new TreeSet<>(HOST_ORDER);
@@ -257,7 +264,7 @@ final class TableBuilder {
         if (clusterDefault != null) {
             hosts.add(VirtualHost.CATCH_ALL);
         }
-        List<VirtualHost> virtualHosts = new ArrayList<>();
+        List<HostParts> hostParts = new ArrayList<>(hosts.size());
         TreeSet<String> clusterNames = new TreeSet<>();
         for (String host : hosts) {
             List<Route> hostRoutes = new ArrayList<>();
@@ -288,11 +295,14 @@ final class TableBuilder {
                     clusterNames.add(route.policy().errorPages().cluster());
                 }
             }
-            virtualHosts.add(new VirtualHost(host, hostRoutes, clientAuthByHost.get(host),
-                    multiLabelWildcards.contains(host), null));
+            hostParts.add(new HostParts(host, hostRoutes, clientAuthByHost.get(host),
+                    multiLabelWildcards.contains(host)));
         }
         l4.routes().forEach(r -> r.backends().forEach(b -> clusterNames.add(b.cluster())));
-        List<Cluster> clusters = clusterNames.stream().map(backends::cluster).toList();
+        // a host and a cluster hash their content when made: made in parallel, in the order of their lists
+        List<VirtualHost> virtualHosts = (BackendResolver.parallel(hostParts.size()) ? hostParts.parallelStream()
+                : hostParts.stream()).map(HostParts::make).toList();
+        List<Cluster> clusters = backends.clusters(clusterNames);
         RoutingTable table = RoutingTable.of(virtualHosts, clusters, certificates.certificates());
         return new Compilation(l4.isEmpty() ? table : table.withL4(l4), diagnostics, routeStatuses, gatewayApi);
     }

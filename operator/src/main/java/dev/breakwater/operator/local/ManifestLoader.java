@@ -49,13 +49,20 @@ import java.util.Objects;
  * {@code metadata.namespace} goes to {@code default}. Problems never stop the loading: each bad document is
  * reported as a {@link ManifestError} and left out.
  *
- * <p>A loader remembers what each file held: a file whose content (its SHA-256) did not change since the last
+ * <p>Files are read and parsed in parallel on more than two processors (on the common fork-join pool; the caller
+ * is never an event loop), and taken in file-name order. A loader remembers what each file held: a file whose content (its SHA-256) did not change since the last
  * {@link #load} is not parsed again, its objects are reused (they are never modified). Only the files of the last
  * load are remembered.
  */
 public final class ManifestLoader {
 
     private static final String DEFAULT_NAMESPACE = "default";
+
+    /**
+     * Whether files are parsed in parallel: on more than two processors. On two, the JIT compiler threads want the
+     * second one at start, and a parallel first load measured no faster (docs/performance.md, "Cold compilation").
+     */
+    static final boolean PARALLEL = Runtime.getRuntime().availableProcessors() > 2;
 
     private static final Map<String, Kind> KINDS = Map.ofEntries(
             Map.entry("Ingress", new Kind(Ingress.class, "networking.k8s.io/v1", true)),
@@ -90,10 +97,14 @@ public final class ManifestLoader {
         Objects.requireNonNull(directory, "directory");
         Run run = new Run();
         Map<Path, FileRead> reads = new HashMap<>();
-        for (Path file : manifestFiles(directory)) {
-            FileRead read = read(file);
-            reads.put(file, read);
-            read.documents().forEach(d -> run.take(file, d));
+        List<Path> files = manifestFiles(directory);
+        // files are read and parsed in parallel (YAML parsing is most of a first load), then taken in name order
+        List<FileRead> read = (PARALLEL && files.size() > 1 ? files.parallelStream() : files.stream())
+                .map(this::read).toList();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            reads.put(file, read.get(i));
+            read.get(i).documents().forEach(d -> run.take(file, d));
         }
         synchronized (this) {
             lastReads = reads;
