@@ -4,7 +4,7 @@ import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ final class Http2ConnectionCloser extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt instanceof IdleStateEvent) {
-            Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
+            Http2ConnectionHandler codec = ctx.pipeline().get(Http2ConnectionHandler.class);
             if (codec == null || codec.connection().numActiveStreams() == 0) {
                 ctx.close();
             }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline of a TLS client connection: SNI picks the certificate from the current table, ALPN picks
- * HTTP/2 (one child channel per stream, each with its own {@link Http2StreamHandler}, reading frames) or
+ * HTTP/2 (streams read and answered on the connection by {@link Http2EdgeHandler}, no channel per stream) or
  * HTTP/1.1.
  */
 public final class HttpsInitializer extends ChannelInitializer<Channel> {

@@ -128,6 +128,23 @@ public final class H2Client implements AutoCloseable {
         return answer.get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Sends a request head, runs {@code meanwhile} (e.g. waits until the endpoint has the request), then cancels the
+     * stream (RST_STREAM CANCEL) before its answer.
+     */
+    public void sendThenReset(Http2Headers head, Runnable meanwhile) throws Exception {
+        Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
+                .handler(new SimpleChannelInboundHandler<Http2StreamFrame>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, Http2StreamFrame frame) {
+                        // the answer, if any, is not awaited
+                    }
+                }).open().sync().getNow();
+        stream.writeAndFlush(new DefaultHttp2HeadersFrame(head, true)).sync();
+        meanwhile.run();
+        stream.close().sync(); // a stream channel closed before its end sends RST_STREAM CANCEL
+    }
+
     @Override
     public void close() {
         connection.close().syncUninterruptibly();
