@@ -294,6 +294,8 @@ final class TableBuilder {
         l4.routes().forEach(r -> r.backends().forEach(b -> clusterNames.add(b.cluster())));
         List<Cluster> clusters = clusterNames.stream().map(backends::cluster).toList();
         RoutingTable table = RoutingTable.of(virtualHosts, clusters, certificates.certificates());
-        return new Compilation(l4.isEmpty() ? table : table.withL4(l4), diagnostics, routeStatuses, gatewayApi);
+        table = l4.isEmpty() ? table : table.withL4(l4);
+        table = controllerConfig.edge().isEmpty() ? table : table.withSettings(controllerConfig.edge());
+        return new Compilation(table, diagnostics, routeStatuses, gatewayApi);
     }
 }

@@ -189,7 +189,7 @@ class ControllerConfigTest {
     @Test
     void everyKeyNotReadIsAWarningNamingIt() {
         ControllerConfig c = read(Map.of("use-geoip2", "true", "main-snippet", "worker_processes 2;",
-                "hide-headers", "X-Powered-By", "proxy-body-size", "", "use-forwarded-headers", "true"));
+                "hide-headers", "X-Powered-By", "proxy-body-size", "", "keep-alive-requests", "1000"));
 
         assertThat(c.defaults()).isEmpty();
         assertThat(messages()).containsExactlyInAnyOrder(
@@ -200,9 +200,8 @@ class ControllerConfigTest {
                         + "(see docs/ingress-nginx-annotations.md#the-controller-configmap)",
                 CM + " data['main-snippet']: snippets are not supported: no value is ever used as configuration "
                         + "text; ignored",
-                CM + " data['use-forwarded-headers']: this ingress-nginx ConfigMap key is not read by Breakwater and "
-                        + "is ignored: Breakwater sets X-Forwarded-For and X-Real-IP to the connection's client and "
-                        + "replaces what the client sent (behind a load balancer, the data plane's "
-                        + "--proxy-protocol-from gives the client's address)");
+                CM + " data['keep-alive-requests']: this ingress-nginx ConfigMap key is not read by Breakwater and "
+                        + "is ignored: Breakwater does not close a client connection after a number of requests; its "
+                        + "idle timeout is keep-alive");
     }
 }
