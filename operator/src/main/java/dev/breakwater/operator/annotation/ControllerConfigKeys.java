@@ -127,6 +127,19 @@ public final class ControllerConfigKeys {
             checked(SSL_PROTOCOLS, "checked against the protocols served, TLS 1.2 and 1.3: `TLSv1.2 TLSv1.3` (the "
                     + "default) is what Breakwater does; any other list is a warning (TLS 1.0, 1.1 and SSL are never "
                     + "offered, TLS 1.2 cannot be turned off)", ""),
+            new ConfigKey("add-headers", HeaderAnnotations.CUSTOM_HEADERS, false, "the default of every Ingress's "
+                    + "`custom-headers` annotation: a ConfigMap (`namespace/name`) of headers set on every response",
+                    "an Ingress with `custom-headers` of its own gets those, not these; a bare name is looked up in "
+                    + "the Ingress's namespace; read in local mode only: the in-cluster operator does not watch "
+                    + "that ConfigMap yet", ""),
+            new ConfigKey("proxy-set-headers", HeaderAnnotations.PROXY_SET_HEADERS, false, "the default of every "
+                    + "Ingress's `breakwater.dev/proxy-set-headers` annotation: a ConfigMap (`namespace/name`) of "
+                    + "headers set on every request to the endpoints", "values with nginx variables (`$`) are left "
+                    + "out, a warning each; a bare name is looked up in the Ingress's namespace; read in local mode "
+                    + "only, as `add-headers`", ""),
+            new ConfigKey("hide-headers", HeaderAnnotations.HIDE_HEADERS, false, "the default of every Ingress's "
+                    + "`breakwater.dev/hide-headers` annotation: the headers named are removed from every response",
+                    "", ""),
             checked(USE_FORWARDED_HEADERS, "`true`: from a trusted peer (`proxy-real-ip-cidr`) the client's address "
                     + "is read from `forwarded-for-header` and its `X-Forwarded-Proto`, `-Host` and `-Port` are sent "
                     + "on; `false` (the default): every forwarded header is replaced" + TABLE, ""),
@@ -169,13 +182,7 @@ public final class ControllerConfigKeys {
             Map.entry("upstream-keepalive-requests", "a pooled upstream connection is reused until it is idle for "
                     + "upstream-keepalive-timeout or the endpoint closes it, whatever its count of requests"),
             Map.entry("log-format-upstream", "the access log's format is the data plane's --access-log json|text "
-                    + "(docs/observability.md)"),
-            Map.entry("add-headers", "response headers for every Ingress are not set from a ConfigMap; a Route's "
-                    + "filters set them per route"),
-            Map.entry("proxy-set-headers", "request headers for every Ingress are not set from a ConfigMap; a "
-                    + "Route's filters set them per route"),
-            Map.entry("hide-headers", "response headers are not removed for every Ingress; a Route's filters "
-                    + "remove them per route"));
+                    + "(docs/observability.md)"));
 
     private static final Map<String, ConfigKey> BY_NAME = byName();
 

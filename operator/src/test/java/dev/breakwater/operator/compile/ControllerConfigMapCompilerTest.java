@@ -8,6 +8,7 @@ import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.routing.EdgeSettings;
 import dev.breakwater.routing.ForwardedHeaders;
 import dev.breakwater.routing.Route;
+import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RoutePolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -162,5 +163,36 @@ class ControllerConfigMapCompilerTest {
                 .contains("is not applied"));
         assertThat(c.diagnostics()).anySatisfy(d -> assertThat(d.toString())
                 .contains("upstream-keepalive-connections").contains("not a number of connections"));
+    }
+
+    @Test
+    void headerKeysAreTheDefaultsOfTheHeaderAnnotationsAndCustomHeadersOfAnIngressWins() {
+        ConfigMap responseHeaders = new ConfigMapBuilder().withNewMetadata().withNamespace("ingress-nginx")
+                .withName("response-headers").endMetadata().withData(Map.of("X-Frame-Options", "DENY",
+                        "X-Bad", "$host")).build();
+        ConfigMap requestHeaders = new ConfigMapBuilder().withNewMetadata().withNamespace("ingress-nginx")
+                .withName("request-headers").endMetadata().withData(Map.of("X-Tenant", "blue")).build();
+        ConfigMap own = new ConfigMapBuilder().withNewMetadata().withNamespace("default")
+                .withName("own-headers").endMetadata().withData(Map.of("X-Own", "yes")).build();
+        ClusterSnapshot snapshot = Snapshots.with(ingress("plain", "a.com", Map.of()),
+                        ingress("own", "b.com", Map.of(NGINX + "custom-headers", "own-headers")))
+                .service("default", "app", "10.0.0.1").build()
+                .withConfigMaps(List.of(configMap(Map.of("add-headers", "ingress-nginx/response-headers",
+                        "proxy-set-headers", "ingress-nginx/request-headers", "hide-headers",
+                        "X-Powered-By, Server")), responseHeaders, requestHeaders, own));
+
+        Compilation c = Compiler.compile(snapshot, OPTIONS);
+
+        Route plain = TableLookup.find(c.table(), "a.com", "/").orElseThrow();
+        assertThat(plain.filters()).containsExactly(
+                new RouteFilter.ResponseHeaderModifier(List.of(new RouteFilter.Header("X-Frame-Options", "DENY")),
+                        null, List.of("x-powered-by", "server")),
+                new RouteFilter.RequestHeaderModifier(List.of(new RouteFilter.Header("X-Tenant", "blue")), null,
+                        null));
+        Route ownRoute = TableLookup.find(c.table(), "b.com", "/").orElseThrow();
+        assertThat(ownRoute.filters()).contains(new RouteFilter.ResponseHeaderModifier(
+                List.of(new RouteFilter.Header("X-Own", "yes")), null, List.of("x-powered-by", "server")));
+        assertThat(c.diagnostics()).anySatisfy(d -> assertThat(d.toString()).contains("X-Bad")
+                .contains("nginx variable"));
     }
 }
