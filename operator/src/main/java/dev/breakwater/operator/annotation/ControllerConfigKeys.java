@@ -147,17 +147,16 @@ public final class ControllerConfigKeys {
                     + "`forwarded-for-header` (for allowlists, rate limits, the access log, `X-Forwarded-For` and "
                     + "`X-Real-IP`); the other forwarded headers are replaced" + TABLE, ""),
             checked(FORWARDED_FOR_HEADER, "the header that names the client (default `X-Forwarded-For`), read "
-                    + "right to left past the trusted peers' addresses as nginx's `real_ip_recursive`" + TABLE,
-                    "no effect without `use-forwarded-headers` or `enable-real-ip` (a warning)"),
+                    + "right to left past the trusted peers' addresses as nginx's `real_ip_recursive`" + TABLE
+                    + "; without `use-forwarded-headers` or `enable-real-ip` no effect (a warning)", ""),
             checked(COMPUTE_FULL_FORWARDED_FOR, "`true`: the `X-Forwarded-For` sent is the incoming one with the peer "
-                    + "appended; `false`: the client's address alone" + TABLE,
-                    "no effect without `use-forwarded-headers` or `enable-real-ip` (a warning)"),
+                    + "appended; `false`: the client's address alone" + TABLE + "; without `use-forwarded-headers` or "
+                    + "`enable-real-ip` no effect (a warning)", ""),
             checked(PROXY_REAL_IP_CIDR, "the ranges of the peers whose forwarded headers are believed (default "
-                    + "`0.0.0.0/0`, as ingress-nginx: every IPv4 peer); a peer outside them is a client" + TABLE,
-                    "no effect without `use-forwarded-headers` or `enable-real-ip` (a warning)"),
+                    + "`0.0.0.0/0`, as ingress-nginx: every IPv4 peer); a peer outside them is a client" + TABLE
+                    + "; without `use-forwarded-headers` or `enable-real-ip` no effect (a warning)", ""),
             checked(KEEP_ALIVE, "the idle timeout of client connections" + TABLE + "; connections accepted after "
-                    + "the change take it", "`0` (keep-alive off) is not applied, a warning: Breakwater keeps "
-                    + "connections open"),
+                    + "the change take it; `0` (keep-alive off) is not applied (a warning)", ""),
             checked(LARGE_CLIENT_HEADER_BUFFERS, "`4 8k`: the largest request header block is number x size "
                     + "(32 KiB)" + TABLE + "; connections accepted after the change take it",
                     "nginx limits each header line to the size and the lines to number buffers; Breakwater limits "
@@ -165,8 +164,8 @@ public final class ControllerConfigKeys {
             checked(UPSTREAM_KEEPALIVE_CONNECTIONS, "the idle connections kept per endpoint and event loop (`0`: "
                     + "none)" + TABLE, "nginx counts per upstream and worker process, Breakwater per endpoint and "
                     + "event loop; without the key Breakwater keeps 256, nginx 320"),
-            checked(UPSTREAM_KEEPALIVE_TIMEOUT, "the idle timeout of pooled upstream connections" + TABLE,
-                    "without the key Breakwater closes them after 50 s, nginx after 60 s"));
+            checked(UPSTREAM_KEEPALIVE_TIMEOUT, "the idle timeout of pooled upstream connections" + TABLE
+                    + " (without the key 50 s, nginx's 60 s)", ""));
 
     private static final String LIMITS = "the data plane's own connection limits and timeouts apply (docs/proxy.md)";
 
