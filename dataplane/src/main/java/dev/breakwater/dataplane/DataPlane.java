@@ -253,6 +253,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
     public void apply(RoutingTable newTable) {
         L4Listeners.Plan l4Plan = l4 == null ? null : l4.prepare(newTable);
         Router router;
+        ProxyConfig before = table.config();
         try {
             router = table.apply(newTable);
         } catch (RuntimeException e) {
@@ -269,6 +270,12 @@ public final class DataPlane implements TableSink, AutoCloseable {
         }
         if (healthChecker != null) {
             healthChecker.update(router);
+        }
+        ProxyConfig limits = table.config();
+        if (!limits.equals(before)) {
+            for (UpstreamPool pool : pools.values()) {
+                pool.eventLoop().execute(() -> pool.configure(limits));
+            }
         }
         endpoints.swapped(router);
     }

@@ -14,9 +14,11 @@ import java.util.Objects;
  *                     included, so a table is a secret (see {@link TableCodec#encodeRedacted})
  * @param l4           L4 listeners and TLS passthrough hosts, or null for none (an empty value is held as null, so
  *                     that a table without them encodes and hashes as before they existed)
+ * @param settings     the settings of every data plane (the controller ConfigMap's), or null for none (held as null
+ *                     when empty, as {@code l4})
  */
 public record RoutingTable(long version, String hash, List<VirtualHost> virtualHosts, List<Cluster> clusters,
-                           List<Certificate> certificates, L4Routes l4) {
+                           List<Certificate> certificates, L4Routes l4, EdgeSettings settings) {
 
     public RoutingTable {
         if (version < 0) {
@@ -27,6 +29,13 @@ public record RoutingTable(long version, String hash, List<VirtualHost> virtualH
         clusters = List.copyOf(clusters);
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
         l4 = l4 == null || l4.isEmpty() ? null : l4;
+        settings = settings == null || settings.isEmpty() ? null : settings;
+    }
+
+    /** A table without settings of its own. */
+    public RoutingTable(long version, String hash, List<VirtualHost> virtualHosts, List<Cluster> clusters,
+                        List<Certificate> certificates, L4Routes l4) {
+        this(version, hash, virtualHosts, clusters, certificates, l4, null);
     }
 
     /** A table without L4 listeners. */
@@ -49,8 +58,21 @@ public record RoutingTable(long version, String hash, List<VirtualHost> virtualH
 
     /** The same content with these L4 listeners and passthrough hosts instead (version 0, hash computed). */
     public RoutingTable withL4(L4Routes routes) {
-        RoutingTable unhashed = new RoutingTable(0, "", virtualHosts, clusters, certificates, routes);
-        return new RoutingTable(0, TableCodec.contentHash(unhashed), virtualHosts, clusters, certificates, routes);
+        RoutingTable unhashed = new RoutingTable(0, "", virtualHosts, clusters, certificates, routes, settings);
+        return new RoutingTable(0, TableCodec.contentHash(unhashed), virtualHosts, clusters, certificates, routes,
+                settings);
+    }
+
+    /** The same content with these data-plane settings instead (version 0, hash computed). */
+    public RoutingTable withSettings(EdgeSettings edge) {
+        RoutingTable unhashed = new RoutingTable(0, "", virtualHosts, clusters, certificates, l4, edge);
+        return new RoutingTable(0, TableCodec.contentHash(unhashed), virtualHosts, clusters, certificates, l4,
+                unhashed.settings);
+    }
+
+    /** The data-plane settings, {@link EdgeSettings#NONE} when there are none. */
+    public EdgeSettings edgeSettings() {
+        return settings == null ? EdgeSettings.NONE : settings;
     }
 
     /** The L4 listeners and passthrough hosts, {@link L4Routes#NONE} when there are none. */
@@ -65,7 +87,7 @@ public record RoutingTable(long version, String hash, List<VirtualHost> virtualH
 
     /** The same content under another version number. */
     public RoutingTable withVersion(long newVersion) {
-        return new RoutingTable(newVersion, hash, virtualHosts, clusters, certificates, l4);
+        return new RoutingTable(newVersion, hash, virtualHosts, clusters, certificates, l4, settings);
     }
 
     /** True when both tables route identically (their content hashes are equal). */

@@ -64,7 +64,8 @@ public final class TableCodec {
      */
     public static String encodeRedacted(RoutingTable table) {
         RoutingTable redacted = new RoutingTable(table.version(), table.hash(), table.virtualHosts(),
-                table.clusters(), table.certificates().stream().map(Certificate::redacted).toList(), table.l4());
+                table.clusters(), table.certificates().stream().map(Certificate::redacted).toList(), table.l4(),
+                table.settings());
         try {
             JsonNode tree = MAPPER.valueToTree(redacted);
             redactPasswordHashes(tree);
@@ -151,6 +152,11 @@ public final class TableCodec {
                 // only tables with L4 listeners hash them, so the hash of every other table is what it was
                 sha.update((byte) 0);
                 sha.update(MAPPER.writeValueAsBytes(table.l4()));
+            }
+            if (table.settings() != null) {
+                // likewise only tables with data-plane settings hash them
+                sha.update((byte) 1);
+                sha.update(MAPPER.writeValueAsBytes(table.settings()));
             }
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);

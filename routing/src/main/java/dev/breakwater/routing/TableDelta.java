@@ -28,12 +28,14 @@ import java.util.function.Function;
  * @param removedCertificates certificate names of the base that the next table does not have
  * @param l4                  the next table's L4 part when it differs from the base's ({@link L4Routes#NONE} when it
  *                            has none), or null when it is the same
+ * @param settings            the next table's data-plane settings when they differ from the base's
+ *                            ({@link EdgeSettings#NONE} when it has none), or null when they are the same
  */
 public record TableDelta(long baseVersion, String baseHash, long version, String hash,
                          List<HostChange> virtualHosts, List<String> removedHosts,
                          List<ClusterChange> clusters, List<String> removedClusters,
                          List<CertificateChange> certificates, List<String> removedCertificates,
-                         L4Routes l4) {
+                         L4Routes l4, EdgeSettings settings) {
 
     public TableDelta {
         Objects.requireNonNull(baseHash, "baseHash");
@@ -109,16 +111,17 @@ public record TableDelta(long baseVersion, String baseHash, long version, String
             return null;
         }
         L4Routes l4 = base.l4Routes().equals(next.l4Routes()) ? null : next.l4Routes();
+        EdgeSettings settings = base.edgeSettings().equals(next.edgeSettings()) ? null : next.edgeSettings();
         return new TableDelta(base.version(), base.hash(), next.version(), next.hash(), hosts.changes(),
                 hosts.removed(), clusters.changes(), clusters.removed(), certificates.changes(),
-                certificates.removed(), l4);
+                certificates.removed(), l4, settings);
     }
 
     /** True when the delta changes nothing but the version. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isEmpty() {
         return virtualHosts.isEmpty() && removedHosts.isEmpty() && clusters.isEmpty() && removedClusters.isEmpty()
-                && certificates.isEmpty() && removedCertificates.isEmpty() && l4 == null;
+                && certificates.isEmpty() && removedCertificates.isEmpty() && l4 == null && settings == null;
     }
 
     /**
@@ -141,7 +144,9 @@ public record TableDelta(long baseVersion, String baseHash, long version, String
                 removedCertificates, certificates, CertificateChange::at, CertificateChange::certificate,
                 Certificate::name);
         L4Routes nextL4 = l4 == null ? base.l4() : l4;
-        RoutingTable next = new RoutingTable(version, hash, hosts, nextClusters, nextCertificates, nextL4);
+        EdgeSettings nextSettings = settings == null ? base.settings() : settings;
+        RoutingTable next = new RoutingTable(version, hash, hosts, nextClusters, nextCertificates, nextL4,
+                nextSettings);
         String content = TableCodec.contentHash(next);
         if (!content.equals(hash)) {
             throw new IllegalArgumentException("delta v" + baseVersion + " -> v" + version + " gives a table whose "

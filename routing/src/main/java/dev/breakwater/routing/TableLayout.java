@@ -39,7 +39,7 @@ public record TableLayout(byte[] bare, int hostsAt, int clustersAt, List<byte[]>
         }
         // version and hash come first (a number, hex), then the two lists: their first "...":[] are theirs
         byte[] bare = TableCodec.encode(new RoutingTable(table.version(), table.hash(), List.of(), List.of(),
-                table.certificates(), table.l4()));
+                table.certificates(), table.l4(), table.settings()));
         int h = indexOf(bare, HOSTS_EMPTY, 0);
         int c = h < 0 ? -1 : indexOf(bare, CLUSTERS_EMPTY, h + HOSTS_EMPTY.length);
         if (c < 0) {

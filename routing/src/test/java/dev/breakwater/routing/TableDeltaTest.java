@@ -127,7 +127,7 @@ class TableDeltaTest {
     @Test
     void aDeltaThatRemovesWhatTheBaseDoesNotHaveIsRefused() {
         TableDelta delta = new TableDelta(7, BASE.hash(), 8, BASE.hash(), List.of(), List.of("nowhere.example.com"),
-                List.of(), List.of(), List.of(), List.of(), null);
+                List.of(), List.of(), List.of(), List.of(), null, null);
 
         assertThatThrownBy(() -> delta.applyTo(BASE)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("removes virtual host nowhere.example.com");

@@ -44,7 +44,8 @@ public final class UpstreamPool {
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final ProxyConfig config;
+    /** The limits in force: the data plane's, with the table's in place (set on the loop at each swap). */
+    private ProxyConfig config;
     private final Map<String, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
     private final Map<String, Http2Parent> http2Parents = new HashMap<>();
     private final BusyConnections busy = new BusyConnections();
@@ -70,6 +71,23 @@ public final class UpstreamPool {
                 .option(ChannelOption.SO_KEEPALIVE, true);
         long sweepMillis = Math.max(100, Math.min(1000, config.upstreamIdleTimeout().toMillis() / 2));
         loop.scheduleWithFixedDelay(this::closeExpired, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes the idle limits of a new table ({@link ProxyConfig#maxIdlePerEndpoint()},
+     * {@link ProxyConfig#upstreamIdleTimeout()}); idle connections beyond the new count are closed, those older than
+     * the new timeout at the next sweep. Must run on the pool's loop.
+     */
+    public void configure(ProxyConfig limits) {
+        assert loop.inEventLoop();
+        this.config = limits;
+        for (ArrayDeque<UpstreamConnection> q : idle.values()) {
+            while (q.size() > limits.maxIdlePerEndpoint()) {
+                UpstreamConnection c = q.pollFirst();
+                idleCount--;
+                c.channel().close();
+            }
+        }
     }
 
     public EventLoop eventLoop() {

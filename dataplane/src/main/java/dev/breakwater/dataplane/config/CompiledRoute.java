@@ -110,7 +110,7 @@ public final class CompiledRoute {
                 : new ResponseCompressor(route.policy().compression());
         this.clientCertificates = clientAuth == null ? null : new ClientCertificateFilter(clientAuth);
         this.bodyLimit = new BodyLimitFilter(limits.maxRequestBodyBytes());
-        this.forwardedHeaders = config.trustForwardedHeaders() ? TRUSTING : REPLACING;
+        this.forwardedHeaders = ForwardedHeadersFilter.INSTANCE;
         this.authenticator = Authenticator.of(route.name(), route.policy(), forwardedHeaders, metrics);
         this.affinity = route.policy().affinity() == null ? null : new AffinityCookie(route.policy().affinity());
         this.cache = route.policy().cache() == null ? null
@@ -131,8 +131,6 @@ public final class CompiledRoute {
         return errorPages;
     }
 
-    private static final ForwardedHeadersFilter TRUSTING = new ForwardedHeadersFilter(true);
-    private static final ForwardedHeadersFilter REPLACING = new ForwardedHeadersFilter(false);
 
     /** The client-certificate check of its virtual host, or null when the host asks for none. */
     public ClientCertificateFilter clientCertificates() {

@@ -1,6 +1,7 @@
 package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.backend.EndpointRegistry;
+import dev.breakwater.dataplane.filter.ForwardedTrust;
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
@@ -46,6 +47,7 @@ public final class Router {
     private final java.util.Set<String> authEndpointKeys = new java.util.HashSet<>();
     private final int clustersKept;
     private final int hostsKept;
+    private final ForwardedTrust forwardedTrust;
 
     /**
      * Compiles {@code table}; its rate limits take their limiters from {@code limiters}, which the caller commits once
@@ -63,6 +65,7 @@ public final class Router {
     public Router(RoutingTable table, Router previous, ProxyMetrics metrics, EndpointRegistry registry,
                   RateLimiters.Generation limiters, ProxyConfig config) {
         this.table = table;
+        this.forwardedTrust = ForwardedTrust.of(table.edgeSettings().forwarded(), config);
         int keptClusters = 0;
         for (Cluster c : table.clusters()) {
             CompiledCluster before = previous == null ? null : previous.clusters.get(c.name());
@@ -250,5 +253,10 @@ public final class Router {
             }
         }
         return h;
+    }
+
+    /** Whose forwarded headers the requests of this table believe (its settings, else the data plane's). */
+    public ForwardedTrust forwardedTrust() {
+        return forwardedTrust;
     }
 }

@@ -28,6 +28,7 @@ public final class TableHolder {
     private final TlsContexts tls;
     private final Certificate defaultCertificate;
     private final ProxyConfig config;
+    private volatile ProxyConfig served;
     private volatile Router router;
     private volatile CertificateStore certificates;
 
@@ -40,6 +41,7 @@ public final class TableHolder {
                        EndpointRegistry registry, RateLimiters limiters, ProxyConfig config) {
         this.metrics = metrics;
         this.config = config;
+        this.served = config;
         this.registry = registry;
         this.limiters = limiters;
         this.tls = tls;
@@ -59,6 +61,14 @@ public final class TableHolder {
         return certificates;
     }
 
+    /**
+     * The proxy's settings with the current table's in place of those it gives ({@link ProxyConfig#withTable}):
+     * what a connection accepted now takes (idle timeout, request head size), and the pools after the swap.
+     */
+    public ProxyConfig config() {
+        return served;
+    }
+
     public boolean loaded() {
         return router != null;
     }
@@ -74,7 +84,8 @@ public final class TableHolder {
     public synchronized Router apply(RoutingTable table) {
         Objects.requireNonNull(table, "table");
         RateLimiters.Generation generation = limiters.next();
-        Router next = new Router(table, router, metrics, registry, generation, config);
+        ProxyConfig effective = config.withTable(table.edgeSettings());
+        Router next = new Router(table, router, metrics, registry, generation, effective);
         if (tls != null) {
             CertificateStore store = CertificateStore.build(table, defaultCertificate, tls);
             certificates = store;
@@ -83,6 +94,7 @@ public final class TableHolder {
             served.add(defaultCertificate);
             metrics.certificateExpiry().serving(served);
         }
+        served = effective;
         router = next;
         generation.commit();
         metrics.tableApplied(table.version());

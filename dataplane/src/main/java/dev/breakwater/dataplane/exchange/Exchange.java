@@ -215,7 +215,7 @@ public final class Exchange {
             errorPage = new ErrorPageStep(this, r.errorPages());
         }
         context = new FilterContext(req, connection.scheme(), host, path, query, connection.clientIp(),
-                connection.localPort(), requestId, connection.tls(), services.config());
+                connection.localPort(), requestId, connection.tls(), services.config(), router.forwardedTrust());
         trace = ExchangeTrace.begin(this);
         // the route's filters (allowlist, CORS preflight, redirects, rate limit, header and URL rewrites, fixed
         // response, redirect to HTTPS), then its host's client certificates and its body limit

@@ -5,7 +5,8 @@ import dev.breakwater.dataplane.accesslog.AccessLog;
 import dev.breakwater.dataplane.accesslog.TraceParent;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.filter.ClientTls;
-import dev.breakwater.dataplane.filter.ForwardedHeaders;
+import dev.breakwater.dataplane.filter.ForwardedTrust;
+import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.upstream.AttemptTimes;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -49,13 +50,13 @@ final class ExchangeLog {
             query = q < 0 ? null : uri.substring(q + 1);
         }
         String forwardedFor = null;
-        if (x.services().config().trustForwardedHeaders()) {
-            if (x.context != null) {
-                forwardedFor = x.context.forwardedFor(); // as read before the proxy appended to it
-            } else if (h.contains(ForwardedHeaders.X_FORWARDED_FOR)) {
-                String xff = h.get(ForwardedHeaders.X_FORWARDED_FOR);
-                forwardedFor = xff.substring(xff.lastIndexOf(',') + 1).trim();
-            }
+        if (x.context != null) {
+            forwardedFor = x.context.forwardedFor(); // as read before the proxy changed the header
+        } else {
+            Router router = x.services().table().router();
+            ForwardedTrust trust = router == null ? ForwardedTrust.of(x.services().config()) : router.forwardedTrust();
+            String value = trust.trusts(c.clientIp()) ? h.get(trust.header()) : null;
+            forwardedFor = value == null ? null : trust.clientIn(value);
         }
         UpstreamEndpoint endpoint = x.call == null ? null : x.call.endpoint();
         AttemptTimes times = x.call == null ? null : x.call.times();

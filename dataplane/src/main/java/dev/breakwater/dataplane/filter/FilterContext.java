@@ -27,6 +27,7 @@ public final class FilterContext implements PickContext {
     private final String requestId;
     private final ClientTls clientTls;
     private final ProxyConfig config;
+    private final ForwardedTrust forwardedTrust;
 
     /**
      * @param request   the request head (origin-form target, normalised path)
@@ -40,9 +41,11 @@ public final class FilterContext implements PickContext {
      * @param requestId the request's id (X-Request-Id)
      * @param clientTls what the connection's TLS handshake established, or null on plain HTTP
      * @param config    the proxy's settings
+     * @param forwardedTrust whose forwarded headers are believed (the table's)
      */
     public FilterContext(HttpRequest request, String scheme, String host, String path, String query, String clientIp,
-                         String localPort, String requestId, ClientTls clientTls, ProxyConfig config) {
+                         String localPort, String requestId, ClientTls clientTls, ProxyConfig config,
+                         ForwardedTrust forwardedTrust) {
         this.request = request;
         this.scheme = scheme;
         this.host = host;
@@ -53,6 +56,14 @@ public final class FilterContext implements PickContext {
         this.requestId = requestId;
         this.clientTls = clientTls;
         this.config = config;
+        this.forwardedTrust = forwardedTrust;
+    }
+
+    /** A request whose forwarded headers are believed as the data plane's own setting says. */
+    public FilterContext(HttpRequest request, String scheme, String host, String path, String query, String clientIp,
+                         String localPort, String requestId, ClientTls clientTls, ProxyConfig config) {
+        this(request, scheme, host, path, query, clientIp, localPort, requestId, clientTls, config,
+                ForwardedTrust.of(config));
     }
 
     /** A request on a plain connection with no port or id of its own (tests of filters that need neither). */
@@ -110,9 +121,14 @@ public final class FilterContext implements PickContext {
         return "https".equals(scheme);
     }
 
+    /** Whose forwarded headers are believed. */
+    public ForwardedTrust forwardedTrust() {
+        return forwardedTrust;
+    }
+
     /**
-     * The client's address, for allowlists and rate-limit keys: the connection's, or behind a trusted load balancer
-     * ({@link ProxyConfig#trustForwardedHeaders()}) the last address of X-Forwarded-For, which that balancer appended.
+     * The client's address, for allowlists and rate-limit keys: the connection's, or from a trusted peer
+     * ({@link ForwardedTrust}) the client its forwarded header names.
      */
     public String clientAddress() {
         String forwarded = forwardedFor();
@@ -120,17 +136,16 @@ public final class FilterContext implements PickContext {
     }
 
     /**
-     * Behind a trusted load balancer, the last address of the X-Forwarded-For the request came with (read once,
-     * before this proxy appends its client to it); else, or without one, null.
+     * From a trusted peer, the client named by the forwarded header the request came with (read once, before this
+     * proxy changes the header); else, or without one, null.
      */
     public String forwardedFor() {
-        if (!config.trustForwardedHeaders()) {
-            return null;
-        }
         if (!forwardedRead) {
             forwardedRead = true;
-            String xff = request.headers().get(ForwardedHeaders.X_FORWARDED_FOR);
-            trustedAddress = xff == null ? null : xff.substring(xff.lastIndexOf(',') + 1).trim();
+            if (forwardedTrust.trusts(clientIp)) {
+                String value = request.headers().get(forwardedTrust.header());
+                trustedAddress = value == null ? null : forwardedTrust.clientIn(value);
+            }
         }
         return trustedAddress;
     }

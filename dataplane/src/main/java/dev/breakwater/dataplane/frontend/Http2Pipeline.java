@@ -23,7 +23,7 @@ final class Http2Pipeline {
         p.addLast("h2", new Http2ServerCodecBuilder(services, origin)
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(services.config().http2MaxConcurrentStreams())
-                        .maxHeaderListSize(services.config().maxHeaderSize())
+                        .maxHeaderListSize(services.table().config().maxHeaderSize())
                         .initialWindowSize(services.config().http2InitialWindowSize()))
                 .decoderEnforceMaxRstFramesPerWindow(services.config().http2MaxResetsPerWindow(), 30)
                 .validateHeaders(true)

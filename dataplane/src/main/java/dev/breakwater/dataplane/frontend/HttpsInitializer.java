@@ -58,7 +58,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
         TableHolder table = services.table();
         Mapping<String, SslContext> mapping = host -> table.certificates().lookup(host).context();
         ch.pipeline()
-                .addLast("idle", new IdleStateHandler(services.config().idleTimeout().toMillis(), 0, 0,
+                .addLast("idle", new IdleStateHandler(table.config().idleTimeout().toMillis(), 0, 0,
                         TimeUnit.MILLISECONDS))
                 .addLast("sni", new SniHandler(mapping, services.config().maxHeaderSize(),
                         services.config().connectTimeout().toMillis()) {
@@ -94,7 +94,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
             } else {
                 ctx.pipeline().addLast("head-timeout",
                         new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()));
-                ctx.pipeline().addLast("http", ProxyInitializer.serverCodec(services.config()));
+                ctx.pipeline().addLast("http", ProxyInitializer.serverCodec(services.table().config()));
                 ctx.pipeline().addLast("proxy", new Http1Connection(services, "https"));
             }
         }

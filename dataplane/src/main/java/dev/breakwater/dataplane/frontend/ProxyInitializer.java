@@ -44,12 +44,13 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         services.connections().add(ch);
+        // the table's settings as served when the connection starts (the controller ConfigMap's keep-alive, ...)
         prelude.accept(ch, () -> ch.pipeline()
                 .addLast("h2c-detect", new CleartextHttp2Detector(services))
-                .addLast("idle", new IdleStateHandler(services.config().idleTimeout().toMillis(), 0, 0,
+                .addLast("idle", new IdleStateHandler(services.table().config().idleTimeout().toMillis(), 0, 0,
                         TimeUnit.MILLISECONDS))
                 .addLast("head-timeout", new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()))
-                .addLast("http", serverCodec(services.config()))
+                .addLast("http", serverCodec(services.table().config()))
                 .addLast("proxy", new Http1Connection(services, "http")));
     }
 

@@ -150,6 +150,28 @@ public record ProxyConfig(Duration connectTimeout,
         return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, value);
     }
 
+    /**
+     * These settings with a table's ({@code table}: the controller ConfigMap's) in place of those it gives: the
+     * client idle timeout, the request head's size, the upstream pool's idle connections and their timeout. The
+     * forwarded headers are the router's ({@code ForwardedTrust}).
+     */
+    public ProxyConfig withTable(dev.breakwater.routing.EdgeSettings table) {
+        ProxyConfig c = this;
+        if (table.clientIdleMillis() != null) {
+            c = c.withIdleTimeout(Duration.ofMillis(table.clientIdleMillis()));
+        }
+        if (table.maxRequestHeadBytes() != null) {
+            c = c.withMaxHeaderSize(table.maxRequestHeadBytes());
+        }
+        if (table.upstreamIdlePerEndpoint() != null) {
+            c = c.withMaxIdlePerEndpoint(table.upstreamIdlePerEndpoint());
+        }
+        if (table.upstreamIdleMillis() != null) {
+            c = c.withUpstreamIdleTimeout(Duration.ofMillis(table.upstreamIdleMillis()));
+        }
+        return c;
+    }
+
     private static void requirePositive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {

@@ -228,15 +228,23 @@ final class AuthAnnotations {
 
     /** The headers of the ConfigMap {@code auth-proxy-set-headers} names, or null. */
     private static Map<String, String> proxySetHeaders(AnnotationReader r) {
-        String ref = r.secret(AUTH_PROXY_SET_HEADERS);
+        return headersOf(r, AUTH_PROXY_SET_HEADERS);
+    }
+
+    /**
+     * The headers of the ConfigMap {@code key} names (each key a header name, its value the header's value), or null
+     * when the annotation is not set or the ConfigMap does not exist (an error); bad entries are warnings.
+     */
+    static Map<String, String> headersOf(AnnotationReader r, AnnotationKey<String> key) {
+        String ref = r.secret(key);
         if (ref == null) {
             return null;
         }
-        String name = r.name(AUTH_PROXY_SET_HEADERS);
+        String name = r.name(key);
         Map<String, String> data = r.configMap(ref);
         if (data == null) {
             r.error(name, "ConfigMap " + ref + " does not exist (in a cluster the operator reads only the ConfigMaps "
-                    + "its flags name: auth-proxy-set-headers is served in local mode); no header of it is sent");
+                    + "its flags name: " + name + " is served in local mode); no header of it is sent");
             return null;
         }
         Map<String, String> headers = new java.util.TreeMap<>();

@@ -1,6 +1,9 @@
 package dev.breakwater.operator.annotation;
 
 import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.routing.Cidr;
+import dev.breakwater.routing.EdgeSettings;
+import dev.breakwater.routing.ForwardedHeaders;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,16 +23,20 @@ import java.util.TreeMap;
  * @param globalAuth annotation name to value, set on every Ingress without {@code auth-url} of its own and without
  *                   {@code enable-global-auth: "false"}
  * @param good       every key whose value was used, with that value (the last good values of the next read)
+ * @param edge       the settings of every data plane the keys give (forwarded headers, keep-alive, header limits,
+ *                   upstream pool), carried by the routing table; {@link EdgeSettings#NONE} for none
  */
 public record ControllerConfig(Map<String, String> defaults, Map<String, String> globalAuth,
-                               Map<String, String> good) {
+                               Map<String, String> good, EdgeSettings edge) {
 
-    public static final ControllerConfig NONE = new ControllerConfig(Map.of(), Map.of(), Map.of());
+    public static final ControllerConfig NONE = new ControllerConfig(Map.of(), Map.of(), Map.of(),
+            EdgeSettings.NONE);
 
     public ControllerConfig {
         defaults = Collections.unmodifiableMap(new TreeMap<>(defaults));
         globalAuth = Collections.unmodifiableMap(new TreeMap<>(globalAuth));
         good = Collections.unmodifiableMap(new TreeMap<>(good));
+        edge = edge == null ? EdgeSettings.NONE : edge;
     }
 
     private static final Set<String> PROTOCOLS_SERVED = Set.of("TLSv1.2", "TLSv1.3");
@@ -93,7 +100,50 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
             }
             globalAuth.clear();
         }
-        return new ControllerConfig(defaults, globalAuth, good);
+        return new ControllerConfig(defaults, globalAuth, good, edge(object, good, diagnostics));
+    }
+
+    /** The data-plane settings of the keys used ({@code good}), whose values have been checked. */
+    private static EdgeSettings edge(String object, Map<String, String> good, List<Diagnostic> diagnostics) {
+        boolean useForwarded = "true".equalsIgnoreCase(good.get(ControllerConfigKeys.USE_FORWARDED_HEADERS));
+        boolean realIp = "true".equalsIgnoreCase(good.get(ControllerConfigKeys.ENABLE_REAL_IP));
+        ForwardedHeaders forwarded = null;
+        if (useForwarded || realIp) {
+            String header = good.getOrDefault(ControllerConfigKeys.FORWARDED_FOR_HEADER, "X-Forwarded-For");
+            boolean full = "true".equalsIgnoreCase(good.get(ControllerConfigKeys.COMPUTE_FULL_FORWARDED_FOR));
+            forwarded = new ForwardedHeaders(useForwarded, header, full,
+                    cidrs(good.getOrDefault(ControllerConfigKeys.PROXY_REAL_IP_CIDR, "0.0.0.0/0")));
+        } else {
+            for (String k : List.of(ControllerConfigKeys.FORWARDED_FOR_HEADER,
+                    ControllerConfigKeys.COMPUTE_FULL_FORWARDED_FOR, ControllerConfigKeys.PROXY_REAL_IP_CIDR)) {
+                if (good.containsKey(k)) {
+                    diagnostics.add(Diagnostic.warning(object, "data['" + k + "']", "has no effect without "
+                            + "use-forwarded-headers: \"true\" or enable-real-ip: \"true\" (as in ingress-nginx)"));
+                }
+            }
+        }
+        Long keepAlive = seconds(good.get(ControllerConfigKeys.KEEP_ALIVE));
+        Long upstreamIdle = seconds(good.get(ControllerConfigKeys.UPSTREAM_KEEPALIVE_TIMEOUT));
+        String buffers = good.get(ControllerConfigKeys.LARGE_CLIENT_HEADER_BUFFERS);
+        Integer headBytes = buffers == null ? null : (int) Math.min(Integer.MAX_VALUE, headerBuffers(buffers));
+        String idle = good.get(ControllerConfigKeys.UPSTREAM_KEEPALIVE_CONNECTIONS);
+        return new EdgeSettings(forwarded, keepAlive == null || keepAlive == 0 ? null : keepAlive * 1000,
+                headBytes, idle == null ? null : Integer.valueOf(idle),
+                upstreamIdle == null || upstreamIdle == 0 ? null : upstreamIdle * 1000);
+    }
+
+    private static List<String> cidrs(String value) {
+        return java.util.Arrays.stream(value.split("[,\\s]+")).filter(c -> !c.isEmpty()).toList();
+    }
+
+    private static Long seconds(String value) {
+        return value == null ? null : Parsers.WHOLE_SECONDS.parse(value, r -> { });
+    }
+
+    /** {@code "4 8k"}: number times size, in bytes. */
+    private static long headerBuffers(String value) {
+        String[] parts = value.trim().split("\\s+");
+        return Long.parseLong(parts[0]) * Parsers.SIZE.parse(parts[1], r -> { });
     }
 
     /** True when {@code value} can be used; why not goes to {@code problems}, what differs to {@code warnings}. */
@@ -133,6 +183,59 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                             + "protocols, and always both");
                 }
                 return problems.isEmpty();
+            }
+            case ControllerConfigKeys.USE_FORWARDED_HEADERS, ControllerConfigKeys.ENABLE_REAL_IP,
+                 ControllerConfigKeys.COMPUTE_FULL_FORWARDED_FOR -> {
+                return Parsers.BOOLEAN.parse(value, r -> problems.add(strip(r))) != null;
+            }
+            case ControllerConfigKeys.FORWARDED_FOR_HEADER -> {
+                if (!value.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    problems.add("\"" + value + "\" is not a header name");
+                }
+                return problems.isEmpty();
+            }
+            case ControllerConfigKeys.PROXY_REAL_IP_CIDR -> {
+                List<String> ranges = cidrs(value);
+                for (String c : ranges) {
+                    try {
+                        Cidr.parse(c);
+                    } catch (IllegalArgumentException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+                if (ranges.isEmpty()) {
+                    problems.add("no CIDR range");
+                }
+                return problems.isEmpty();
+            }
+            case ControllerConfigKeys.KEEP_ALIVE, ControllerConfigKeys.UPSTREAM_KEEPALIVE_TIMEOUT -> {
+                Long s = Parsers.WHOLE_SECONDS.parse(value, r -> problems.add(strip(r)));
+                if (s != null && s == 0) {
+                    warnings.add("\"0\" (no keep-alive) is not applied: Breakwater keeps idle connections open "
+                            + "for its own idle timeout");
+                }
+                return s != null;
+            }
+            case ControllerConfigKeys.UPSTREAM_KEEPALIVE_CONNECTIONS -> {
+                if (!value.matches("\\d{1,6}")) {
+                    problems.add("\"" + value + "\" is not a number of connections");
+                }
+                return problems.isEmpty();
+            }
+            case ControllerConfigKeys.LARGE_CLIENT_HEADER_BUFFERS -> {
+                String[] parts = value.split("\\s+");
+                Long size = parts.length == 2 && parts[0].matches("\\d{1,4}") && !parts[0].equals("0")
+                        ? Parsers.SIZE.parse(parts[1], r -> { }) : null;
+                if (size == null || size == Long.MAX_VALUE) {
+                    problems.add("\"" + value + "\" is not a number and a size such as \"4 8k\"");
+                    return false;
+                }
+                long bytes = Long.parseLong(parts[0]) * size;
+                if (bytes < 1024 || bytes > 1 << 20) {
+                    problems.add("\"" + value + "\" gives " + bytes + " bytes (expected: 1k to 1m in all)");
+                    return false;
+                }
+                return true;
             }
             default -> {
                 if (key.name().equals(ControllerConfigKeys.GLOBAL_AUTH_URL)) {

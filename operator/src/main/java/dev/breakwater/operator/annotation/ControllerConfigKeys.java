@@ -72,6 +72,18 @@ public final class ControllerConfigKeys {
     static final String SSL_PROTOCOLS = "ssl-protocols";
     static final String GLOBAL_AUTH_URL = "global-auth-url";
     static final String GLOBAL_AUTH_SNIPPET = "global-auth-snippet";
+    static final String USE_FORWARDED_HEADERS = "use-forwarded-headers";
+    static final String ENABLE_REAL_IP = "enable-real-ip";
+    static final String FORWARDED_FOR_HEADER = "forwarded-for-header";
+    static final String COMPUTE_FULL_FORWARDED_FOR = "compute-full-forwarded-for";
+    static final String PROXY_REAL_IP_CIDR = "proxy-real-ip-cidr";
+    static final String KEEP_ALIVE = "keep-alive";
+    static final String LARGE_CLIENT_HEADER_BUFFERS = "large-client-header-buffers";
+    static final String UPSTREAM_KEEPALIVE_CONNECTIONS = "upstream-keepalive-connections";
+    static final String UPSTREAM_KEEPALIVE_TIMEOUT = "upstream-keepalive-timeout";
+
+    private static final String TABLE = "; in the routing table, so every data plane applies it (`/table` shows it "
+            + "under `settings`)";
 
     /** Every key read, in the order of the documentation table. */
     public static final List<ConfigKey> ALL = List.of(
@@ -114,11 +126,47 @@ public final class ControllerConfigKeys {
                     + "backend's on"),
             checked(SSL_PROTOCOLS, "checked against the protocols served, TLS 1.2 and 1.3: `TLSv1.2 TLSv1.3` (the "
                     + "default) is what Breakwater does; any other list is a warning (TLS 1.0, 1.1 and SSL are never "
-                    + "offered, TLS 1.2 cannot be turned off)", ""));
+                    + "offered, TLS 1.2 cannot be turned off)", ""),
+            new ConfigKey("add-headers", HeaderAnnotations.CUSTOM_HEADERS, false, "the default of every Ingress's "
+                    + "`custom-headers` annotation: a ConfigMap (`namespace/name`) of headers set on every response",
+                    "an Ingress with `custom-headers` of its own gets those, not these; a bare name is looked up in "
+                    + "the Ingress's namespace; read in local mode only: the in-cluster operator does not watch "
+                    + "that ConfigMap yet", ""),
+            new ConfigKey("proxy-set-headers", HeaderAnnotations.PROXY_SET_HEADERS, false, "the default of every "
+                    + "Ingress's `breakwater.dev/proxy-set-headers` annotation: a ConfigMap (`namespace/name`) of "
+                    + "headers set on every request to the endpoints", "values with nginx variables (`$`) are left "
+                    + "out, a warning each; a bare name is looked up in the Ingress's namespace; read in local mode "
+                    + "only, as `add-headers`", ""),
+            new ConfigKey("hide-headers", HeaderAnnotations.HIDE_HEADERS, false, "the default of every Ingress's "
+                    + "`breakwater.dev/hide-headers` annotation: the headers named are removed from every response",
+                    "", ""),
+            checked(USE_FORWARDED_HEADERS, "`true`: from a trusted peer (`proxy-real-ip-cidr`) the client's address "
+                    + "is read from `forwarded-for-header` and its `X-Forwarded-Proto`, `-Host` and `-Port` are sent "
+                    + "on; `false` (the default): every forwarded header is replaced" + TABLE, ""),
+            checked(ENABLE_REAL_IP, "`true`: from a trusted peer the client's address is read from "
+                    + "`forwarded-for-header` (for allowlists, rate limits, the access log, `X-Forwarded-For` and "
+                    + "`X-Real-IP`); the other forwarded headers are replaced" + TABLE, ""),
+            checked(FORWARDED_FOR_HEADER, "the header that names the client (default `X-Forwarded-For`), read "
+                    + "right to left past the trusted peers' addresses as nginx's `real_ip_recursive`" + TABLE
+                    + "; without `use-forwarded-headers` or `enable-real-ip` no effect (a warning)", ""),
+            checked(COMPUTE_FULL_FORWARDED_FOR, "`true`: the `X-Forwarded-For` sent is the incoming one with the peer "
+                    + "appended; `false`: the client's address alone" + TABLE + "; without `use-forwarded-headers` or "
+                    + "`enable-real-ip` no effect (a warning)", ""),
+            checked(PROXY_REAL_IP_CIDR, "the ranges of the peers whose forwarded headers are believed (default "
+                    + "`0.0.0.0/0`, as ingress-nginx: every IPv4 peer); a peer outside them is a client" + TABLE
+                    + "; without `use-forwarded-headers` or `enable-real-ip` no effect (a warning)", ""),
+            checked(KEEP_ALIVE, "the idle timeout of client connections" + TABLE + "; connections accepted after "
+                    + "the change take it; `0` (keep-alive off) is not applied (a warning)", ""),
+            checked(LARGE_CLIENT_HEADER_BUFFERS, "`4 8k`: the largest request header block is number x size "
+                    + "(32 KiB)" + TABLE + "; connections accepted after the change take it",
+                    "nginx limits each header line to the size and the lines to number buffers; Breakwater limits "
+                    + "the whole block (431 beyond); without the key Breakwater's limit is 16 KiB, nginx's 32 KiB"),
+            checked(UPSTREAM_KEEPALIVE_CONNECTIONS, "the idle connections kept per endpoint and event loop (`0`: "
+                    + "none)" + TABLE, "nginx counts per upstream and worker process, Breakwater per endpoint and "
+                    + "event loop; without the key Breakwater keeps 256, nginx 320"),
+            checked(UPSTREAM_KEEPALIVE_TIMEOUT, "the idle timeout of pooled upstream connections" + TABLE
+                    + " (without the key 50 s, nginx's 60 s)", ""));
 
-    private static final String FORWARDED = "Breakwater sets X-Forwarded-For and X-Real-IP to the connection's client "
-            + "and replaces what the client sent (behind a load balancer, the data plane's --proxy-protocol-from "
-            + "gives the client's address)";
     private static final String LIMITS = "the data plane's own connection limits and timeouts apply (docs/proxy.md)";
 
     /**
@@ -126,27 +174,14 @@ public final class ControllerConfigKeys {
      * not in {@link #ALL} is a warning; these say why.
      */
     public static final Map<String, String> NOT_READ_BECAUSE = Map.ofEntries(
-            Map.entry("use-forwarded-headers", FORWARDED),
-            Map.entry("forwarded-for-header", FORWARDED),
-            Map.entry("compute-full-forwarded-for", FORWARDED),
-            Map.entry("proxy-real-ip-cidr", FORWARDED),
-            Map.entry("enable-real-ip", FORWARDED),
             Map.entry("ssl-ciphers", "Breakwater offers the TLS 1.2 and 1.3 cipher suites of its TLS provider"),
-            Map.entry("keep-alive", LIMITS),
-            Map.entry("keep-alive-requests", LIMITS),
-            Map.entry("upstream-keepalive-connections", LIMITS),
+            Map.entry("keep-alive-requests", "Breakwater does not close a client connection after a number of "
+                    + "requests; its idle timeout is keep-alive"),
             Map.entry("upstream-keepalive-time", LIMITS),
-            Map.entry("upstream-keepalive-timeout", LIMITS),
-            Map.entry("upstream-keepalive-requests", LIMITS),
-            Map.entry("large-client-header-buffers", "the data plane's request-head limits apply (docs/proxy.md)"),
+            Map.entry("upstream-keepalive-requests", "a pooled upstream connection is reused until it is idle for "
+                    + "upstream-keepalive-timeout or the endpoint closes it, whatever its count of requests"),
             Map.entry("log-format-upstream", "the access log's format is the data plane's --access-log json|text "
-                    + "(docs/observability.md)"),
-            Map.entry("add-headers", "response headers for every Ingress are not set from a ConfigMap; a Route's "
-                    + "filters set them per route"),
-            Map.entry("proxy-set-headers", "request headers for every Ingress are not set from a ConfigMap; a "
-                    + "Route's filters set them per route"),
-            Map.entry("hide-headers", "response headers are not removed for every Ingress; a Route's filters "
-                    + "remove them per route"));
+                    + "(docs/observability.md)"));
 
     private static final Map<String, ConfigKey> BY_NAME = byName();
 

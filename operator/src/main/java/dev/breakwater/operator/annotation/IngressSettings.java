@@ -39,7 +39,8 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                               Cluster.Protocol protocol, String backendCaSecret, String backendCaKey,
                               boolean backendVerify, String backendServerName, String clientCaSecret,
                               String clientCaKey, boolean clientCertRequired, RoutePolicy route,
-                              ClusterPolicy cluster, Paths paths, Canary canary, Auth auth, Host host) {
+                              ClusterPolicy cluster, Paths paths, Canary canary, Auth auth, Host host,
+                              List<RouteFilter> headers) {
 
     /**
      * The host names an Ingress answers for and how, the Host it sends, the clients it refuses, its error pages.
@@ -173,7 +174,7 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
         return new IngressSettings(tls.sslRedirect(), tls.forceSslRedirect(), tls.hsts(), tls.protocol(),
                 tls.backendCaSecret(), tls.backendCaKey(), tls.backendVerify(), tls.backendServerName(),
                 tls.clientCaSecret(), tls.clientCaKey(), tls.clientCertRequired(), route, cluster, paths, canary,
-                auth, host);
+                auth, host, HeaderAnnotations.read(r));
     }
 
     /** Warns every annotation under our prefix or ingress-nginx's that is not read, and every snippet. */

@@ -59,6 +59,8 @@ public final class EndpointRefresh {
                 changed = true;
             }
         }
-        return changed ? RoutingTable.of(previous.virtualHosts(), clusters, previous.certificates()) : previous;
+        // the L4 part and the data-plane settings do not depend on endpoints: kept as they are
+        return changed ? RoutingTable.of(previous.virtualHosts(), clusters, previous.certificates())
+                .withL4(previous.l4Routes()).withSettings(previous.edgeSettings()) : previous;
     }
 }

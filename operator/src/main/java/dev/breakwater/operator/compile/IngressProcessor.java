@@ -303,6 +303,42 @@ final class IngressProcessor implements Processor {
             if (p.redirect() != null) {
                 return List.of(p.redirect());
             }
+            return withHeaders(rewriteFor(path, p));
+        }
+
+        /** {@code filters} with the Ingress's header filters (custom-headers, proxy-set-headers, hide-headers). */
+        private List<RouteFilter> withHeaders(List<RouteFilter> filters) {
+            if (annotations.headers().isEmpty()) {
+                return filters;
+            }
+            List<RouteFilter> all = new ArrayList<>();
+            RouteFilter.RequestHeaderModifier prefix = null;
+            for (RouteFilter f : filters) {
+                if (f instanceof RouteFilter.RequestHeaderModifier m) {
+                    prefix = m;
+                } else {
+                    all.add(f);
+                }
+            }
+            for (RouteFilter f : annotations.headers()) {
+                if (f instanceof RouteFilter.RequestHeaderModifier m && prefix != null) {
+                    List<RouteFilter.Header> ours = prefix.set();
+                    List<RouteFilter.Header> set = new ArrayList<>(m.set());
+                    set.removeIf(h -> ours.stream().anyMatch(x -> x.name().equalsIgnoreCase(h.name())));
+                    set.addAll(ours);
+                    all.add(new RouteFilter.RequestHeaderModifier(set, null, null));
+                    prefix = null;
+                } else {
+                    all.add(f);
+                }
+            }
+            if (prefix != null) {
+                all.add(prefix);
+            }
+            return List.copyOf(all);
+        }
+
+        private List<RouteFilter> rewriteFor(String path, IngressSettings.Paths p) {
             String vhost = annotations.host().upstreamVhost();
             if (p.rewriteTarget() == null || p.rewriteTarget().equals(path)) {
                 return vhost == null ? List.of() : List.of(new RouteFilter.URLRewrite(vhost, null));

@@ -304,6 +304,8 @@ final class TableBuilder {
                 : hostParts.stream()).map(HostParts::make).toList();
         List<Cluster> clusters = backends.clusters(clusterNames);
         RoutingTable table = RoutingTable.of(virtualHosts, clusters, certificates.certificates());
-        return new Compilation(l4.isEmpty() ? table : table.withL4(l4), diagnostics, routeStatuses, gatewayApi);
+        table = l4.isEmpty() ? table : table.withL4(l4);
+        table = controllerConfig.edge().isEmpty() ? table : table.withSettings(controllerConfig.edge());
+        return new Compilation(table, diagnostics, routeStatuses, gatewayApi);
     }
 }

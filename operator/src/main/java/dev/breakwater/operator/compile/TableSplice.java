@@ -64,7 +64,9 @@ final class TableSplice {
         after.forEach(users::add);
         unused.removeIf(users::used);
         RoutingTable table = RoutingTable.of(virtualHosts, clusters(previous.table(), part.table(), unused),
-                certificates(previous.table(), part.table(), hosts));
+                certificates(previous.table(), part.table(), hosts))
+                // a change of the controller ConfigMap compiles in full: the settings stay those of the previous table
+                .withSettings(previous.table().edgeSettings());
         List<Diagnostic> diagnostics = new ArrayList<>();
         for (Diagnostic d : previous.diagnostics()) {
             if (!compiled.contains(d.object()) && !seeds.contains(d.object())) {

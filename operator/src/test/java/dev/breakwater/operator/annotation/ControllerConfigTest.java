@@ -189,20 +189,18 @@ class ControllerConfigTest {
     @Test
     void everyKeyNotReadIsAWarningNamingIt() {
         ControllerConfig c = read(Map.of("use-geoip2", "true", "main-snippet", "worker_processes 2;",
-                "hide-headers", "X-Powered-By", "proxy-body-size", "", "use-forwarded-headers", "true"));
+                "ssl-ciphers", "HIGH", "proxy-body-size", "", "keep-alive-requests", "1000"));
 
         assertThat(c.defaults()).isEmpty();
         assertThat(messages()).containsExactlyInAnyOrder(
-                CM + " data['hide-headers']: this ingress-nginx ConfigMap key is not read by Breakwater and is "
-                        + "ignored: response headers are not removed for every Ingress; a Route's filters remove them "
-                        + "per route",
+                CM + " data['ssl-ciphers']: this ingress-nginx ConfigMap key is not read by Breakwater and is "
+                        + "ignored: Breakwater offers the TLS 1.2 and 1.3 cipher suites of its TLS provider",
                 CM + " data['use-geoip2']: this ingress-nginx ConfigMap key is not read by Breakwater and is ignored "
                         + "(see docs/ingress-nginx-annotations.md#the-controller-configmap)",
                 CM + " data['main-snippet']: snippets are not supported: no value is ever used as configuration "
                         + "text; ignored",
-                CM + " data['use-forwarded-headers']: this ingress-nginx ConfigMap key is not read by Breakwater and "
-                        + "is ignored: Breakwater sets X-Forwarded-For and X-Real-IP to the connection's client and "
-                        + "replaces what the client sent (behind a load balancer, the data plane's "
-                        + "--proxy-protocol-from gives the client's address)");
+                CM + " data['keep-alive-requests']: this ingress-nginx ConfigMap key is not read by Breakwater and "
+                        + "is ignored: Breakwater does not close a client connection after a number of requests; its "
+                        + "idle timeout is keep-alive");
     }
 }

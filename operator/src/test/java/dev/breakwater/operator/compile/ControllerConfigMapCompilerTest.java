@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.operator.TableLookup;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.fixture.Fixtures;
+import dev.breakwater.routing.EdgeSettings;
+import dev.breakwater.routing.ForwardedHeaders;
 import dev.breakwater.routing.Route;
+import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RoutePolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -118,5 +121,78 @@ class ControllerConfigMapCompilerTest {
                     + "value \"2m\" is kept");
         });
         assertThat(bad.diagnosticsOf("Ingress/default/plain")).isEmpty();
+    }
+
+    @Test
+    void theDataPlaneKeysGoToTheTablesSettings() {
+        Compilation c = Compiler.compile(snapshot(Map.of("use-forwarded-headers", "true",
+                        "forwarded-for-header", "X-Client-IP", "compute-full-forwarded-for", "true",
+                        "proxy-real-ip-cidr", "10.0.0.0/8, 192.168.0.0/16", "keep-alive", "30",
+                        "large-client-header-buffers", "4 16k", "upstream-keepalive-connections", "8",
+                        "upstream-keepalive-timeout", "20s"),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+
+        assertThat(c.diagnostics()).isEmpty();
+        assertThat(c.table().settings()).isEqualTo(new EdgeSettings(new ForwardedHeaders(true, "X-Client-IP", true,
+                List.of("10.0.0.0/8", "192.168.0.0/16")), 30_000L, 65536, 8, 20_000L));
+    }
+
+    @Test
+    void enableRealIpReadsTheClientWithoutKeepingTheOtherHeadersAndTheDefaultsAreNginxs() {
+        Compilation c = Compiler.compile(snapshot(Map.of("enable-real-ip", "true"),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+
+        assertThat(c.table().settings().forwarded()).isEqualTo(new ForwardedHeaders(false, "X-Forwarded-For",
+                false, List.of("0.0.0.0/0")));
+        assertThat(c.table().settings().clientIdleMillis()).isNull();
+    }
+
+    @Test
+    void forwardedCompanionsWithoutTrustWarnAndBadValuesAreErrorsAndKeepAliveZeroIsNotApplied() {
+        Compilation c = Compiler.compile(snapshot(Map.of("proxy-real-ip-cidr", "10.0.0.0/8",
+                        "large-client-header-buffers", "lots", "keep-alive", "0", "upstream-keepalive-connections",
+                        "-1"),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+
+        assertThat(c.table().settings()).isNull();
+        assertThat(c.diagnostics()).anySatisfy(d -> assertThat(d.toString()).contains("proxy-real-ip-cidr")
+                .contains("no effect without use-forwarded-headers"));
+        assertThat(c.diagnostics()).anySatisfy(d -> assertThat(d.toString()).contains("large-client-header-buffers")
+                .contains("is not a number and a size"));
+        assertThat(c.diagnostics()).anySatisfy(d -> assertThat(d.toString()).contains("keep-alive")
+                .contains("is not applied"));
+        assertThat(c.diagnostics()).anySatisfy(d -> assertThat(d.toString())
+                .contains("upstream-keepalive-connections").contains("not a number of connections"));
+    }
+
+    @Test
+    void headerKeysAreTheDefaultsOfTheHeaderAnnotationsAndCustomHeadersOfAnIngressWins() {
+        ConfigMap responseHeaders = new ConfigMapBuilder().withNewMetadata().withNamespace("ingress-nginx")
+                .withName("response-headers").endMetadata().withData(Map.of("X-Frame-Options", "DENY",
+                        "X-Bad", "$host")).build();
+        ConfigMap requestHeaders = new ConfigMapBuilder().withNewMetadata().withNamespace("ingress-nginx")
+                .withName("request-headers").endMetadata().withData(Map.of("X-Tenant", "blue")).build();
+        ConfigMap own = new ConfigMapBuilder().withNewMetadata().withNamespace("default")
+                .withName("own-headers").endMetadata().withData(Map.of("X-Own", "yes")).build();
+        ClusterSnapshot snapshot = Snapshots.with(ingress("plain", "a.com", Map.of()),
+                        ingress("own", "b.com", Map.of(NGINX + "custom-headers", "own-headers")))
+                .service("default", "app", "10.0.0.1").build()
+                .withConfigMaps(List.of(configMap(Map.of("add-headers", "ingress-nginx/response-headers",
+                        "proxy-set-headers", "ingress-nginx/request-headers", "hide-headers",
+                        "X-Powered-By, Server")), responseHeaders, requestHeaders, own));
+
+        Compilation c = Compiler.compile(snapshot, OPTIONS);
+
+        Route plain = TableLookup.find(c.table(), "a.com", "/").orElseThrow();
+        assertThat(plain.filters()).containsExactly(
+                new RouteFilter.ResponseHeaderModifier(List.of(new RouteFilter.Header("X-Frame-Options", "DENY")),
+                        null, List.of("x-powered-by", "server")),
+                new RouteFilter.RequestHeaderModifier(List.of(new RouteFilter.Header("X-Tenant", "blue")), null,
+                        null));
+        Route ownRoute = TableLookup.find(c.table(), "b.com", "/").orElseThrow();
+        assertThat(ownRoute.filters()).contains(new RouteFilter.ResponseHeaderModifier(
+                List.of(new RouteFilter.Header("X-Own", "yes")), null, List.of("x-powered-by", "server")));
+        assertThat(c.diagnostics()).anySatisfy(d -> assertThat(d.toString()).contains("X-Bad")
+                .contains("nginx variable"));
     }
 }

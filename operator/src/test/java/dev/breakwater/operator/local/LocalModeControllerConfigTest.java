@@ -216,4 +216,46 @@ class LocalModeControllerConfigTest {
             assertThat(seen.header("x-client")).isNull();
         });
     }
+
+    @Test
+    void forwardedAndHeaderKeysReachTheEndpointAndTheClient() throws Exception {
+        Files.writeString(dir.resolve("controller.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
+                data:
+                  use-forwarded-headers: "true"
+                  proxy-real-ip-cidr: 127.0.0.0/8
+                  add-headers: ingress-nginx/response-headers
+                  proxy-set-headers: ingress-nginx/request-headers
+                  hide-headers: X-Backend
+                  large-client-header-buffers: 4 16k
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: response-headers, namespace: ingress-nginx}
+                data: {X-Frame-Options: DENY}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: request-headers, namespace: ingress-nginx}
+                data: {X-Tenant: blue}
+                """);
+        assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.httpPort() + "/files"))
+                .header("Host", "upload.localhost").header("X-Forwarded-For", "203.0.113.5")
+                .header("X-Forwarded-Proto", "https").header("X-Big", "b".repeat(20_000)).build();
+        HttpResponse<String> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).as("large-client-header-buffers 4 16k: a 20 KB header passes").isEqualTo(200);
+        assertThat(r.headers().firstValue("x-frame-options")).hasValue("DENY");
+        assertThat(r.headers().firstValue("x-backend")).as("hide-headers").isEmpty();
+        var seen = TestBackend.parse(r.body());
+        assertThat(seen).containsEntry("header.x-forwarded-for", "203.0.113.5")
+                .containsEntry("header.x-real-ip", "203.0.113.5")
+                .containsEntry("header.x-forwarded-proto", "https")
+                .containsEntry("header.x-tenant", "blue");
+        assertThat(proxy.table().settings().forwarded().trustedPeers()).containsExactly("127.0.0.0/8");
+    }
 }

@@ -112,6 +112,35 @@ class MigrateCommandTest {
     }
 
     @Test
+    void theDataPlaneKeysAreServedAsIsAndWhatDiffersIsSaid(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("cm.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
+                data: {hsts: "false", proxy-body-size: 1m, use-forwarded-headers: "true",
+                       proxy-real-ip-cidr: 10.0.0.0/8, keep-alive: "75", upstream-keepalive-timeout: "60"}
+                """);
+
+        assertThat(migrate(dir.toString())).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("use-forwarded-headers").contains("proxy-real-ip-cidr")
+                .contains("6 served as is, 0 served with a difference");
+
+        java.nio.file.Files.writeString(dir.resolve("cm.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
+                data: {hsts: "false", proxy-body-size: 1m, keep-alive: "0", compute-full-forwarded-for: "true"}
+                """);
+        out.getBuffer().setLength(0);
+
+        assertThat(migrate(dir.toString())).as(out.toString()).isEqualTo(1);
+        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("keep-alive").contains("served with a difference")
+                .contains("not applied"));
+        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("compute-full-forwarded-for")
+                .contains("served with a difference").contains("no effect without use-forwarded-headers"));
+    }
+
+    @Test
     void mistakesAreUsageErrors(@TempDir Path dir) {
         assertThat(migrate()).isEqualTo(2);
         assertThat(err.toString()).contains("give a DIR or --from-cluster (one of them)");

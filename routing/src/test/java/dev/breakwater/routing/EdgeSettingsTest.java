@@ -1,0 +1,55 @@
+package dev.breakwater.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The table's data-plane settings travel in the table and in deltas; a table without them is as before. */
+class EdgeSettingsTest {
+
+    private static final RoutingTable BASE = TableCodecTest.sample().withVersion(7);
+    private static final EdgeSettings SETTINGS = new EdgeSettings(
+            new ForwardedHeaders(true, "X-Client-IP", false, List.of("10.0.0.0/8")), 30_000L, 32768, 8, 20_000L);
+
+    @Test
+    void aTableWithoutSettingsEncodesAndHashesAsBefore() {
+        RoutingTable none = BASE.withSettings(EdgeSettings.NONE);
+
+        assertThat(none.settings()).isNull();
+        assertThat(none.hash()).isEqualTo(RoutingTable.of(BASE.virtualHosts(), BASE.clusters(),
+                BASE.certificates()).hash());
+        assertThat(TableCodec.encodeToString(none)).doesNotContain("settings");
+    }
+
+    @Test
+    void settingsRoundTripChangeTheHashAndTravelInADelta() {
+        RoutingTable with = BASE.withSettings(SETTINGS).withVersion(8);
+
+        RoutingTable decoded = TableCodec.decode(TableCodec.encode(with));
+        TableDelta delta = TableDelta.between(BASE, with);
+        RoutingTable applied = TableCodec.decodeDelta(TableCodec.encodeDelta(delta)).applyTo(BASE);
+        TableDelta back = TableDelta.between(with, BASE.withVersion(9));
+
+        assertThat(with.hash()).isNotEqualTo(BASE.hash());
+        assertThat(decoded.settings()).isEqualTo(SETTINGS);
+        assertThat(decoded.settings().forwarded().clientHeader()).isEqualTo("x-client-ip");
+        assertThat(delta.isEmpty()).isFalse();
+        assertThat(delta.virtualHosts()).isEmpty();
+        assertThat(applied.settings()).isEqualTo(SETTINGS);
+        assertThat(applied.hash()).isEqualTo(with.hash());
+        assertThat(back.settings()).isEqualTo(EdgeSettings.NONE);
+        assertThat(back.applyTo(with).settings()).isNull();
+    }
+
+    @Test
+    void badValuesAreRefused() {
+        assertThatThrownBy(() -> new ForwardedHeaders(true, "X Bad", false, List.of("0.0.0.0/0")))
+                .hasMessageContaining("clientHeader");
+        assertThatThrownBy(() -> new ForwardedHeaders(true, "X-Forwarded-For", false, List.of("ten")))
+                .hasMessageContaining("ten");
+        assertThatThrownBy(() -> new EdgeSettings(null, 0L, null, null, null)).hasMessageContaining("clientIdle");
+        assertThatThrownBy(() -> new EdgeSettings(null, null, 100, null, null)).hasMessageContaining("maxRequestHead");
+    }
+}
