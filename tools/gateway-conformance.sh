@@ -50,7 +50,8 @@ FEATURES=Gateway,HTTPRoute,GRPCRoute,ReferenceGrant,GRPCRouteNamedRouteRule,HTTP
 HTTPRouteMethodMatching,\
 HTTPRouteResponseHeaderModification,HTTPRouteHostRewrite,HTTPRoutePathRewrite,HTTPRouteSchemeRedirect,\
 HTTPRoutePathRedirect,HTTPRoutePortRedirect,HTTPRoute303RedirectStatusCode,HTTPRoute307RedirectStatusCode,\
-HTTPRoute308RedirectStatusCode,GatewayPort8080,HTTPRouteParentRefPort
+HTTPRoute308RedirectStatusCode,GatewayPort8080,HTTPRouteParentRefPort,HTTPRouteRequestTimeout,\
+HTTPRouteBackendTimeout
 
 run_test='' skip_tests='' report='' keep=0 build=1
 while (( $# )); do

@@ -338,6 +338,7 @@ final class GatewayApiProcessor implements Processor {
             action = HttpRouteRules.UNSUPPORTED_FILTER;
         }
         String label = rule.getName() != null && !rule.getName().isEmpty() ? rule.getName() : String.valueOf(i);
+        RoutePolicy timed = timeouts(c, field, rule.getTimeouts());
         List<HTTPRouteMatch> matches = rule.getMatches() == null ? List.of() : rule.getMatches();
         for (int m = 0; m < Math.max(1, matches.size()); m++) {
             String matchField = matches.isEmpty() ? field : field + ".matches[" + m + "]";
@@ -360,8 +361,7 @@ final class GatewayApiProcessor implements Processor {
                 }
                 String name = table.routes().uniqueName(c.namespace + "/" + c.name + ":" + host
                         + match.path().value() + "#" + label, match.path().type());
-                RoutePolicy policy = plainHosts.contains(host) ? RoutePolicy.DEFAULTS
-                        : RoutePolicy.DEFAULTS.withHttpsRedirect(true);
+                RoutePolicy policy = plainHosts.contains(host) ? timed : timed.withHttpsRedirect(true);
                 Route route;
                 try {
                     route = new Route(name, c.object, match, matchAction, policy, routeFilters);
@@ -383,9 +383,9 @@ final class GatewayApiProcessor implements Processor {
                             + match.path().value() + "#" + label + "@" + e.getKey().port(), match.path().type());
                     Route route;
                     try {
-                        route = new Route(name, c.object, match, matchAction, RoutePolicy.DEFAULTS, routeFilters);
+                        route = new Route(name, c.object, match, matchAction, timed, routeFilters);
                     } catch (IllegalArgumentException ex) {
-                        route = new Route(name, c.object, match, RouteProcessor.FAIL_CLOSED, RoutePolicy.DEFAULTS);
+                        route = new Route(name, c.object, match, RouteProcessor.FAIL_CLOSED, timed);
                     }
                     routes.add(host, new RouteCandidate(route, c.rank, i, m));
                     table.multiLabelWildcard(host);
@@ -393,6 +393,28 @@ final class GatewayApiProcessor implements Processor {
             }
         }
         return backends;
+    }
+
+    /**
+     * A rule's {@code timeouts} on the data plane's response timeout (silence from the backend before the response head
+     * and between reads of its body, answered 504 before the head): the shorter of {@code request} and {@code
+     * backendRequest}. {@code 0s} (the spec's "no timeout") and an unusable duration leave the data plane's default.
+     */
+    private static RoutePolicy timeouts(RouteContext c, String field,
+                                        io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteTimeouts t) {
+        if (t == null) {
+            return RoutePolicy.DEFAULTS;
+        }
+        Long request = RoutePolicies.millis(c, field + ".timeouts.request", t.getRequest(), true);
+        Long backend = RoutePolicies.millis(c, field + ".timeouts.backendRequest", t.getBackendRequest(), true);
+        Long shortest = null;
+        for (Long ms : new Long[] {request, backend}) {
+            if (ms != null && ms > 0 && (shortest == null || ms < shortest)) {
+                shortest = ms;
+            }
+        }
+        return shortest == null ? RoutePolicy.DEFAULTS
+                : RoutePolicy.DEFAULTS.toBuilder().responseTimeoutMillis(shortest).build();
     }
 
     @Override
