@@ -21,6 +21,7 @@
 # release, the chart (local images, host ports 80/443 on the node address, where the suite sends its requests; the
 # Gateways' addresses are the node's, --status-pods), the GatewayClass `breakwater`; the suite (profiles
 # GATEWAY-HTTP and GATEWAY-GRPC, the features in FEATURES below); `down` (unless --keep), also when a step fails.
+# The chart runs with gatewayAPI.gatewayServices (type ClusterIP): each Gateway's address is its own Service's.
 #
 # Env: GWCONF_PROFILES (GATEWAY-HTTP,GATEWAY-GRPC), GATEWAY_API_VERSION (v1.6.3),
 # GWCONF_DIR (~/.cache/breakwater/gateway-conformance/<version>), HELM_VERSION
@@ -49,7 +50,8 @@ FEATURES=Gateway,HTTPRoute,GRPCRoute,ReferenceGrant,GRPCRouteNamedRouteRule,HTTP
 HTTPRouteMethodMatching,\
 HTTPRouteResponseHeaderModification,HTTPRouteHostRewrite,HTTPRoutePathRewrite,HTTPRouteSchemeRedirect,\
 HTTPRoutePathRedirect,HTTPRoutePortRedirect,HTTPRoute303RedirectStatusCode,HTTPRoute307RedirectStatusCode,\
-HTTPRoute308RedirectStatusCode
+HTTPRoute308RedirectStatusCode,GatewayPort8080,HTTPRouteParentRefPort,HTTPRouteRequestTimeout,\
+HTTPRouteBackendTimeout
 
 run_test='' skip_tests='' report='' keep=0 build=1
 while (( $# )); do
@@ -164,6 +166,10 @@ dataplane:
   hostIP: "$node_ip"
   ports: {http: 80, https: 443}
   resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 1Gi}}
+gatewayAPI:
+  # each Gateway its own ClusterIP Service (reached from the node through kube-proxy), so that each Gateway's
+  # address serves its own listeners only
+  gatewayServices: {enabled: true, type: ClusterIP, firstPort: 20000, lastPort: 20999}
 EOF
 existed=0
 "$helm" status breakwater --namespace "$ns" >/dev/null 2>&1 && existed=1

@@ -193,6 +193,16 @@ adjust.
 - --configmap
 - {{ . }}
 {{- end }}
+{{- with .Values.gatewayAPI.gatewayServices }}
+{{- if .enabled }}
+- --gateway-service-selector
+- {{ include "breakwater.dataplane.selector" $ }}
+- --gateway-service-type
+- {{ .type }}
+- --gateway-service-ports
+- {{ printf "%d-%d" (int .firstPort) (int .lastPort) | quote }}
+{{- end }}
+{{- end }}
 {{- range .Values.operator.extraArgs }}
 - {{ . | quote }}
 {{- end }}

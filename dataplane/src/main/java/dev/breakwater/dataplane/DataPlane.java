@@ -18,6 +18,7 @@ import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.config.TableHolder;
 import dev.breakwater.dataplane.frontend.DrainEvent;
 import dev.breakwater.dataplane.frontend.HttpsInitializer;
+import dev.breakwater.dataplane.frontend.ListenerPorts;
 import dev.breakwater.dataplane.health.HealthChecker;
 import dev.breakwater.dataplane.backend.EndpointRegistry;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
@@ -99,6 +100,8 @@ public final class DataPlane implements TableSink, AutoCloseable {
     private final L4Settings l4Settings;
     private final TrustedSources proxyProtocolFrom;
     private volatile L4Listeners l4;
+    /** The table's listener ports (a Gateway's own), or null before {@link #start()}. */
+    private volatile ListenerPorts listenerPorts;
     private final AccessLogConfig accessLogConfig;
     private final OutputStream accessLogOutput;
     private AccessLog accessLog = AccessLog.OFF;
@@ -188,6 +191,10 @@ public final class DataPlane implements TableSink, AutoCloseable {
         ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining,
                 connections, cache, new RequestHeadCheck(requestPolicy), accessLog, tracing);
         this.services = services;
+        listenerPorts = new ListenerPorts(workerGroup, transport, bindAddress, services, tls);
+        if (table.router() != null) {
+            listenerPorts.prepare(table.router().table()).commit();
+        }
         if (listenOnceServing && !table.loaded()) {
             LOG.info("HTTP and HTTPS listeners bound once the first table is applied; until then connections to "
                     + "{}:{} are refused", bindAddress, requestedHttpPort);
@@ -252,18 +259,26 @@ public final class DataPlane implements TableSink, AutoCloseable {
     @Override
     public void apply(RoutingTable newTable) {
         L4Listeners.Plan l4Plan = l4 == null ? null : l4.prepare(newTable);
+        ListenerPorts.Plan portsPlan = null;
         Router router;
         ProxyConfig before = table.config();
         try {
+            portsPlan = listenerPorts == null ? null : listenerPorts.prepare(newTable);
             router = table.apply(newTable);
         } catch (RuntimeException e) {
             if (l4Plan != null) {
                 l4Plan.abort();
             }
+            if (portsPlan != null) {
+                portsPlan.abort();
+            }
             throw e;
         }
         if (l4Plan != null) {
             l4Plan.commit();
+        }
+        if (portsPlan != null) {
+            portsPlan.commit();
         }
         if (listenOnceServing && httpChannel == null && services != null) {
             bindLate();
@@ -311,6 +326,11 @@ public final class DataPlane implements TableSink, AutoCloseable {
 
     public ProxyMetrics metrics() {
         return metrics;
+    }
+
+    /** The listener ports of the table (a Gateway's own), or null before {@link #start()}. */
+    public ListenerPorts listenerPorts() {
+        return listenerPorts;
     }
 
     /** The L4 listeners (TCP, UDP, TLS passthrough), or null before {@link #start()}. */
@@ -362,6 +382,9 @@ public final class DataPlane implements TableSink, AutoCloseable {
         if (l4 != null) {
             l4.stopAccepting();
         }
+        if (listenerPorts != null) {
+            listenerPorts.stopAccepting();
+        }
         for (Channel c : connections) {
             c.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
         }
@@ -390,6 +413,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         if (httpChannel != null) {
             httpChannel.close().syncUninterruptibly();
         }
+        listenerPorts.close();
         connections.close();
         if (httpsChannel != null) {
             httpsChannel.close().syncUninterruptibly();

@@ -21,7 +21,7 @@ import java.util.function.Function;
  * @param version             the version of the table it gives
  * @param hash                the content hash of the table it gives; {@link #applyTo} checks the result against it
  * @param virtualHosts        hosts added or changed, in next-table order
- * @param removedHosts        host names of the base that the next table does not have
+ * @param removedHosts        hosts of the base that the next table does not have, by {@link VirtualHost#key}
  * @param clusters            clusters added or changed, in next-table order
  * @param removedClusters     cluster names of the base that the next table does not have
  * @param certificates        certificates added or changed, in next-table order
@@ -101,7 +101,7 @@ public record TableDelta(long baseVersion, String baseHash, long version, String
      * says what {@code next} is).
      */
     public static TableDelta between(RoutingTable base, RoutingTable next) {
-        Diff<VirtualHost, HostChange> hosts = diff(base.virtualHosts(), next.virtualHosts(), VirtualHost::hostname,
+        Diff<VirtualHost, HostChange> hosts = diff(base.virtualHosts(), next.virtualHosts(), VirtualHost::key,
                 (a, b) -> a.hash().equals(b.hash()), (at, h) -> new HostChange(at, h.hash(), h));
         Diff<Cluster, ClusterChange> clusters = diff(base.clusters(), next.clusters(), Cluster::name,
                 (a, b) -> a.hash().equals(b.hash()), (at, c) -> new ClusterChange(at, c.hash(), c));
@@ -136,8 +136,8 @@ public record TableDelta(long baseVersion, String baseHash, long version, String
             throw new IllegalArgumentException("delta v" + baseVersion + " -> v" + version + ": its base (" + baseHash
                     + ") is not the table served (v" + base.version() + ", " + base.hash() + ")");
         }
-        List<VirtualHost> hosts = merge("virtual host", base.virtualHosts(), VirtualHost::hostname, removedHosts,
-                virtualHosts, HostChange::at, HostChange::host, VirtualHost::hostname);
+        List<VirtualHost> hosts = merge("virtual host", base.virtualHosts(), VirtualHost::key, removedHosts,
+                virtualHosts, HostChange::at, HostChange::host, VirtualHost::key);
         List<Cluster> nextClusters = merge("cluster", base.clusters(), Cluster::name, removedClusters, clusters,
                 ClusterChange::at, ClusterChange::cluster, Cluster::name);
         List<Certificate> nextCertificates = merge("certificate", base.certificates(), Certificate::name,

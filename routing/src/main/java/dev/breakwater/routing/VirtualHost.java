@@ -18,9 +18,12 @@ import java.util.Objects;
  *                 Ingress hosts. Ignored for other hosts
  * @param hash       SHA-256 (hex) of the host's encoding, computed once when the host is made (null: compute it);
  *                   not encoded: a reader computes it from what it decodes ({@link TableCodec#partHash})
+ * @param listener   the one port that serves this host (a Gateway's own, {@link ListenerPort}); null: the shared HTTP
+ *                   and HTTPS ports, as every Ingress and Route host. A table may hold one host name once per
+ *                   listener
  */
 public record VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth, Boolean multiLabelWildcard,
-                          @JsonIgnore String hash) {
+                          @JsonIgnore String hash, ListenerPort listener) {
 
     public static final String CATCH_ALL = "*";
 
@@ -34,8 +37,15 @@ public record VirtualHost(String hostname, List<Route> routes, ClientAuth client
             multiLabelWildcard = null; // one encoding for "no": a table keeps its bytes and hash
         }
         if (hash == null) {
-            hash = TableCodec.partHash(new VirtualHost(hostname, routes, clientAuth, multiLabelWildcard, ""));
+            hash = TableCodec.partHash(new VirtualHost(hostname, routes, clientAuth, multiLabelWildcard, "",
+                    listener));
         }
+    }
+
+    /** A host of the shared ports. */
+    public VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth, Boolean multiLabelWildcard,
+                       String hash) {
+        this(hostname, routes, clientAuth, multiLabelWildcard, hash, null);
     }
 
     public VirtualHost(String hostname, List<Route> routes, ClientAuth clientAuth, String hash) {
@@ -48,6 +58,12 @@ public record VirtualHost(String hostname, List<Route> routes, ClientAuth client
 
     public VirtualHost(String hostname, List<Route> routes) {
         this(hostname, routes, null, null, null);
+    }
+
+    /** What names the host in a table: its host name, prefixed by its listener's port when it has one. */
+    @JsonIgnore
+    public String key() {
+        return listener == null ? hostname : listener + " " + hostname;
     }
 
     @JsonIgnore

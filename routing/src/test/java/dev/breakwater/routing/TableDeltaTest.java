@@ -84,6 +84,29 @@ class TableDeltaTest {
     }
 
     @Test
+    void oneHostNameOnTwoListenerPortsIsTwoHostsThatChangeApart() {
+        Route a = new Route("gw/a:*/#0", "HTTPRoute/gw/a", RouteMatch.path(PathMatch.prefix("/")),
+                RouteAction.Forward.to("default/api:http"), null);
+        Route b = new Route("gw/b:*/#0", "HTTPRoute/gw/b", RouteMatch.path(PathMatch.prefix("/")),
+                RouteAction.Forward.to("default/web:http"), null);
+        List<VirtualHost> hosts = new ArrayList<>(BASE.virtualHosts());
+        hosts.add(new VirtualHost("*", List.of(a), null, null, null, new ListenerPort(20000, false)));
+        hosts.add(new VirtualHost("*", List.of(b), null, null, null, new ListenerPort(20001, true)));
+        RoutingTable base = RoutingTable.of(hosts, BASE.clusters(), BASE.certificates()).withVersion(8);
+        hosts.set(hosts.size() - 1, new VirtualHost("*", List.of(a), null, null, null, new ListenerPort(20001, true)));
+        RoutingTable next = RoutingTable.of(hosts, BASE.clusters(), BASE.certificates()).withVersion(9);
+
+        TableDelta delta = TableCodec.decodeDelta(TableCodec.encodeDelta(TableDelta.between(base, next)));
+        RoutingTable applied = delta.applyTo(base);
+
+        assertThat(delta.virtualHosts()).extracting(h -> h.host().key()).containsExactly("https/20001 *");
+        assertThat(applied.hash()).isEqualTo(next.hash());
+        assertThat(applied.virtualHosts().get(hosts.size() - 2)).isSameAs(base.virtualHosts().get(hosts.size() - 2));
+        assertThat(TableCodec.decode(TableCodec.encode(next)).virtualHosts()).extracting(VirtualHost::listener)
+                .endsWith(new ListenerPort(20000, false), new ListenerPort(20001, true));
+    }
+
+    @Test
     void theSameContentUnderANewVersionIsAnEmptyDelta() {
         TableDelta delta = TableDelta.between(BASE, BASE.withVersion(8));
 

@@ -6,6 +6,7 @@ import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.ListenerPort;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RoutingTable;
@@ -22,7 +23,9 @@ import java.util.Map;
  *
  * <p>Host selection: the exact host, else the {@code *.} wildcard covering its first label, else the wildcards
  * that cover several labels ({@link VirtualHost#coversSeveralLabels()}, Gateway API's), longest suffix first, else the
- * catch-all host {@code *}. The port in the Host header is ignored, and so are case and a trailing dot.
+ * catch-all host {@code *}. The port in the Host header is ignored, and so are case and a trailing dot. A host with a
+ * listener port ({@link VirtualHost#listener}: a Gateway's own) is looked up only for requests that came in on that
+ * port, and on that port only such hosts are.
  * Within the host, the first route (in table order) whose match accepts the request serves it.
  *
  * <p>Built from the router served before, the parts of a table that did not change are not compiled again: a cluster
@@ -35,11 +38,12 @@ public final class Router {
     private static final CompiledRoute[] NONE = new CompiledRoute[0];
 
     private final RoutingTable table;
-    private final Map<String, CompiledRoute[]> exactHosts = new HashMap<>();
-    private final Map<String, CompiledRoute[]> wildcardHosts = new HashMap<>();
-    /** The wildcards of {@link #wildcardHosts} that also cover several leading labels, by their suffix. */
-    private final Map<String, CompiledRoute[]> multiLabelWildcards = new HashMap<>();
-    private final CompiledRoute[] catchAll;
+    /** The hosts of the shared ports. */
+    private final HostIndex shared = new HostIndex();
+    /** The hosts of each listener port ({@link VirtualHost#listener}), by port. */
+    private final Map<Integer, HostIndex> byListenerPort = new HashMap<>();
+    /** The listener ports the table names, in port order. */
+    private final java.util.List<ListenerPort> listenerPorts;
     private final Map<String, CompiledCluster> clusters = new LinkedHashMap<>();
     /** The compiled routes of each virtual host, by its hash: what a next router may keep. */
     private final Map<String, CompiledHost> hostsByHash = new HashMap<>();
@@ -77,8 +81,16 @@ public final class Router {
             }
         }
         int keptHosts = 0;
-        CompiledRoute[] any = NONE;
+        Map<Integer, ListenerPort> ports = new java.util.TreeMap<>();
         for (VirtualHost vh : table.virtualHosts()) {
+            ListenerPort l = vh.listener();
+            if (l != null) {
+                ListenerPort other = ports.putIfAbsent(l.port(), l);
+                if (other != null && other.tls() != l.tls()) {
+                    throw new IllegalArgumentException("listener port " + l.port() + " is both " + other + " and "
+                            + l + " (expected: one)");
+                }
+            }
             CompiledHost before = previous == null ? null : previous.hostsByHash.get(vh.hash());
             CompiledRoute[] routes;
             CompiledHost compiled;
@@ -106,18 +118,9 @@ public final class Router {
                     authEndpointKeys.add(r.authenticator().externalEndpointKey());
                 }
             }
-            if (vh.isCatchAll()) {
-                any = routes;
-            } else if (vh.isWildcard()) {
-                wildcardHosts.put(vh.hostname().substring(2), routes);
-                if (vh.coversSeveralLabels()) {
-                    multiLabelWildcards.put(vh.hostname().substring(2), routes);
-                }
-            } else {
-                exactHosts.put(vh.hostname(), routes);
-            }
+            (l == null ? shared : byListenerPort.computeIfAbsent(l.port(), p -> new HostIndex())).put(vh, routes);
         }
-        this.catchAll = any;
+        this.listenerPorts = java.util.List.copyOf(ports.values());
         this.clustersKept = keptClusters;
         this.hostsKept = keptHosts;
     }
@@ -193,7 +196,17 @@ public final class Router {
      * @param headers the request headers
      */
     public CompiledRoute route(String host, String path, String query, String method, HttpHeaders headers) {
-        CompiledRoute[] routes = routesFor(host);
+        return route(-1, host, path, query, method, headers);
+    }
+
+    /**
+     * The route for a request that came in on {@code localPort}: among the hosts of that listener port when the table
+     * names it ({@link #listenerPorts()}), else among the hosts of the shared ports; null when none matches.
+     */
+    public CompiledRoute route(int localPort, String host, String path, String query, String method,
+                               HttpHeaders headers) {
+        HostIndex hosts = byListenerPort.isEmpty() ? shared : byListenerPort.getOrDefault(localPort, shared);
+        CompiledRoute[] routes = hosts.routesFor(normalizeHost(host));
         for (CompiledRoute r : routes) {
             if (r.matches(path, query, method, headers)) {
                 return r;
@@ -202,30 +215,56 @@ public final class Router {
         return null;
     }
 
-    private CompiledRoute[] routesFor(String hostHeader) {
-        String host = normalizeHost(hostHeader);
-        if (host != null) {
-            CompiledRoute[] routes = exactHosts.get(host);
-            if (routes != null) {
-                return routes;
+    /** The listener ports of the table's hosts ({@link VirtualHost#listener}), in port order. */
+    public java.util.List<ListenerPort> listenerPorts() {
+        return listenerPorts;
+    }
+
+    /** The hosts of one set of ports, for lookup. */
+    private static final class HostIndex {
+        private final Map<String, CompiledRoute[]> exactHosts = new HashMap<>();
+        private final Map<String, CompiledRoute[]> wildcardHosts = new HashMap<>();
+        /** The wildcards of {@link #wildcardHosts} that also cover several leading labels, by their suffix. */
+        private final Map<String, CompiledRoute[]> multiLabelWildcards = new HashMap<>();
+        private CompiledRoute[] catchAll = NONE;
+
+        void put(VirtualHost vh, CompiledRoute[] routes) {
+            if (vh.isCatchAll()) {
+                catchAll = routes;
+            } else if (vh.isWildcard()) {
+                wildcardHosts.put(vh.hostname().substring(2), routes);
+                if (vh.coversSeveralLabels()) {
+                    multiLabelWildcards.put(vh.hostname().substring(2), routes);
+                }
+            } else {
+                exactHosts.put(vh.hostname(), routes);
             }
-            int dot = host.indexOf('.');
-            if (dot > 0 && !wildcardHosts.isEmpty()) {
-                routes = wildcardHosts.get(host.substring(dot + 1));
+        }
+
+        CompiledRoute[] routesFor(String host) {
+            if (host != null) {
+                CompiledRoute[] routes = exactHosts.get(host);
                 if (routes != null) {
                     return routes;
                 }
-                if (!multiLabelWildcards.isEmpty()) {
-                    for (int d = host.indexOf('.', dot + 1); d > 0; d = host.indexOf('.', d + 1)) {
-                        routes = multiLabelWildcards.get(host.substring(d + 1));
-                        if (routes != null) {
-                            return routes;
+                int dot = host.indexOf('.');
+                if (dot > 0 && !wildcardHosts.isEmpty()) {
+                    routes = wildcardHosts.get(host.substring(dot + 1));
+                    if (routes != null) {
+                        return routes;
+                    }
+                    if (!multiLabelWildcards.isEmpty()) {
+                        for (int d = host.indexOf('.', dot + 1); d > 0; d = host.indexOf('.', d + 1)) {
+                            routes = multiLabelWildcards.get(host.substring(d + 1));
+                            if (routes != null) {
+                                return routes;
+                            }
                         }
                     }
                 }
             }
+            return catchAll;
         }
-        return catchAll;
     }
 
     /** The host name of a Host header: lower case, without port, brackets or trailing dot; null if absent. */

@@ -204,7 +204,8 @@ public final class Exchange {
         String query = checked.target().query();
 
         Router router = services.table().router();
-        CompiledRoute r = router == null ? null : router.route(host, path, query, req.method().name(), headers);
+        CompiledRoute r = router == null ? null : router.route(listenerPort(router), host, path, query,
+                req.method().name(), headers);
         if (r == null) {
             services.metrics().unrouted();
             response.respondLocally(HttpResponseStatus.NOT_FOUND, "no route for this host and path", null);
@@ -460,5 +461,13 @@ public final class Exchange {
         new BackgroundRefresh(connection.pool(), target, fetch, services.cache(), fill, key, stale, settings,
                 route.cacheMeters(), encoding, route.limits().connectTimeoutMillis(),
                 route.limits().responseTimeoutNanos()).start();
+    }
+
+    /** The port the client connected to, when the table has listener ports of its own (else -1: not looked at). */
+    private int listenerPort(Router router) {
+        if (router.listenerPorts().isEmpty() || connection.localPort() == null || connection.localPort().isEmpty()) {
+            return -1;
+        }
+        return Integer.parseInt(connection.localPort());
     }
 }

@@ -79,7 +79,8 @@ public final class Compiler {
         snapshot.routes().stream().filter(Compiler::named).forEach(ours::add);
 
         TableBuilder table = new TableBuilder(snapshot, lookups, options, previous, checks, trace);
-        GatewayApiProcessor gatewayApi = new GatewayApiProcessor(table, snapshot.gatewayApi(), options.gatewayPorts());
+        GatewayApiProcessor gatewayApi = new GatewayApiProcessor(table, snapshot.gatewayApi(), options.gatewayPorts(),
+                lookups.services());
         ours.addAll(gatewayApi.routes());
         ObjectAge.sort(ours);
         IngressProcessor ingresses = new IngressProcessor(table, NginxServers.of(ours.stream()

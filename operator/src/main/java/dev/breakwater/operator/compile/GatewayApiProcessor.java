@@ -10,7 +10,9 @@ import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RouteMatch;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.VirtualHost;
+import dev.breakwater.routing.ListenerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -23,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,12 +47,27 @@ final class GatewayApiProcessor implements Processor {
     private final GatewayListeners listeners;
     private final ReferenceGrants grants;
     private final List<GatewayApiStatus.HttpRouteReport> routeReports = new ArrayList<>();
+    private final GatewayPorts ports;
+    /** Each Gateway's own data-plane ports and Service, or null when Gateways have none. */
+    private final GatewayServicePlan plan;
+    private final Map<String, Service> services;
 
-    GatewayApiProcessor(TableBuilder table, GatewayApiObjects objects, GatewayPorts ports) {
+    /** @param services the snapshot's Services by {@code namespace/name} (a Gateway's own Service among them) */
+    GatewayApiProcessor(TableBuilder table, GatewayApiObjects objects, GatewayPorts ports,
+                        Map<String, Service> services) {
         this.table = table;
         this.objects = objects;
+        this.ports = ports;
+        this.services = services;
         this.grants = new ReferenceGrants(objects.referenceGrants());
         this.listeners = new GatewayListeners(objects, ports, grants, table.tlsSecrets());
+        this.plan = ports.services() == null ? null : new GatewayServicePlan(ports.services(),
+                List.copyOf(listeners.gateways().values()), services, table);
+    }
+
+    /** True when the listener is also served on the data planes' shared port of its protocol. */
+    private boolean onSharedPort(GatewayListeners.ListenerModel l) {
+        return l.port != null && l.port == (l.protocol.equals("HTTPS") ? ports.https() : ports.http());
     }
 
     /** The HTTPRoutes and GRPCRoutes to compile: every named one, when some Gateway is ours (else none). */
@@ -144,6 +162,14 @@ final class GatewayApiProcessor implements Processor {
         if (incompatible != null) {
             rejected = new String[] {"IncompatibleFilters", incompatible};
         }
+        // the hosts of each listener port the route's Gateways have of their own
+        Map<ListenerPort, Set<String>> own = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < served.size() && plan != null; k++) {
+            ListenerPort port = plan.port(served.get(k));
+            if (port != null) {
+                own.computeIfAbsent(port, p -> new LinkedHashSet<>()).addAll(servedHosts.get(k));
+            }
+        }
         // hosts only HTTPS listeners take are not served in clear: plain HTTP requests for them are redirected
         Set<String> plain = new HashSet<>();
         for (int k = 0; k < served.size(); k++) {
@@ -156,9 +182,10 @@ final class GatewayApiProcessor implements Processor {
             // or not it serves them (one with an unusable certificate still counts)
             counted.forEach(l -> l.attachedRoutes++);
         }
-        if (!hosts.isEmpty() && rejected == null) {
+        if ((!hosts.isEmpty() || !own.isEmpty()) && rejected == null) {
             for (int i = 0; i < rules.size(); i++) {
-                HttpRouteRules.Backends b = addRule(c, kind, protocol, i, rules.get(i), List.copyOf(hosts), plain);
+                HttpRouteRules.Backends b = addRule(c, kind, protocol, i, rules.get(i), List.copyOf(hosts), plain,
+                        own);
                 if (resolvedReason == null && b.reason() != null) {
                     resolvedReason = b.reason();
                     resolvedMessage = b.message();
@@ -242,7 +269,9 @@ final class GatewayApiProcessor implements Processor {
             anyServing = true;
             if (!found.isEmpty()) {
                 anyHost = true;
-                hosts.addAll(found);
+                if (onSharedPort(l)) {
+                    hosts.addAll(found);
+                }
                 served.add(l);
                 servedHosts.add(found);
             }
@@ -282,7 +311,8 @@ final class GatewayApiProcessor implements Processor {
     }
 
     private HttpRouteRules.Backends addRule(RouteContext c, String kind, Cluster.Protocol protocol, int i,
-                                            HTTPRouteRule rule, List<String> hosts, Set<String> plainHosts) {
+                                            HTTPRouteRule rule, List<String> hosts, Set<String> plainHosts,
+                                            Map<ListenerPort, Set<String>> own) {
         String field = "spec.rules[" + i + "]";
         List<FilterSpec> filterSpecs = new ArrayList<>();
         boolean unsupported = false;
@@ -308,6 +338,7 @@ final class GatewayApiProcessor implements Processor {
             action = HttpRouteRules.UNSUPPORTED_FILTER;
         }
         String label = rule.getName() != null && !rule.getName().isEmpty() ? rule.getName() : String.valueOf(i);
+        RoutePolicy timed = timeouts(c, field, rule.getTimeouts());
         List<HTTPRouteMatch> matches = rule.getMatches() == null ? List.of() : rule.getMatches();
         for (int m = 0; m < Math.max(1, matches.size()); m++) {
             String matchField = matches.isEmpty() ? field : field + ".matches[" + m + "]";
@@ -330,8 +361,7 @@ final class GatewayApiProcessor implements Processor {
                 }
                 String name = table.routes().uniqueName(c.namespace + "/" + c.name + ":" + host
                         + match.path().value() + "#" + label, match.path().type());
-                RoutePolicy policy = plainHosts.contains(host) ? RoutePolicy.DEFAULTS
-                        : RoutePolicy.DEFAULTS.withHttpsRedirect(true);
+                RoutePolicy policy = plainHosts.contains(host) ? timed : timed.withHttpsRedirect(true);
                 Route route;
                 try {
                     route = new Route(name, c.object, match, matchAction, policy, routeFilters);
@@ -342,8 +372,49 @@ final class GatewayApiProcessor implements Processor {
                 table.routes().add(host, new RouteCandidate(route, c.rank, i, m));
                 table.multiLabelWildcard(host);
             }
+            // a Gateway's own ports: its hosts alone, so a match another Gateway's route claims is no conflict here
+            for (var e : own.entrySet()) {
+                HostRoutes routes = table.listenerRoutes(e.getKey());
+                for (String host : e.getValue()) {
+                    if (!routes.claim(host, match, c.object, matchField, new ArrayList<>())) {
+                        continue;
+                    }
+                    String name = table.routes().uniqueName(c.namespace + "/" + c.name + ":" + host
+                            + match.path().value() + "#" + label + "@" + e.getKey().port(), match.path().type());
+                    Route route;
+                    try {
+                        route = new Route(name, c.object, match, matchAction, timed, routeFilters);
+                    } catch (IllegalArgumentException ex) {
+                        route = new Route(name, c.object, match, RouteProcessor.FAIL_CLOSED, timed);
+                    }
+                    routes.add(host, new RouteCandidate(route, c.rank, i, m));
+                    table.multiLabelWildcard(host);
+                }
+            }
         }
         return backends;
+    }
+
+    /**
+     * A rule's {@code timeouts} on the data plane's response timeout (silence from the backend before the response head
+     * and between reads of its body, answered 504 before the head): the shorter of {@code request} and {@code
+     * backendRequest}. {@code 0s} (the spec's "no timeout") and an unusable duration leave the data plane's default.
+     */
+    private static RoutePolicy timeouts(RouteContext c, String field,
+                                        io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteTimeouts t) {
+        if (t == null) {
+            return RoutePolicy.DEFAULTS;
+        }
+        Long request = RoutePolicies.millis(c, field + ".timeouts.request", t.getRequest(), true);
+        Long backend = RoutePolicies.millis(c, field + ".timeouts.backendRequest", t.getBackendRequest(), true);
+        Long shortest = null;
+        for (Long ms : new Long[] {request, backend}) {
+            if (ms != null && ms > 0 && (shortest == null || ms < shortest)) {
+                shortest = ms;
+            }
+        }
+        return shortest == null ? RoutePolicy.DEFAULTS
+                : RoutePolicy.DEFAULTS.toBuilder().responseTimeoutMillis(shortest).build();
     }
 
     @Override
@@ -375,7 +446,20 @@ final class GatewayApiProcessor implements Processor {
         for (GatewayListeners.GatewayModel g : listeners.gateways().values()) {
             gateways.add(GatewayReports.report(g));
         }
-        table.gatewayApi(new GatewayApiStatus(classes, gateways, routeReports));
+        List<GatewayService> wanted = plan == null ? List.of() : plan.services();
+        List<String> stale = new ArrayList<>();
+        if (plan != null) {
+            Set<String> names = new HashSet<>();
+            wanted.forEach(w -> names.add(w.namespace() + "/" + w.name()));
+            services.forEach((key, svc) -> {
+                if (key.startsWith(ports.services().namespace() + "/") && GatewayServicePlan.isGatewayService(svc)
+                        && !names.contains(key)) {
+                    stale.add(key);
+                }
+            });
+            java.util.Collections.sort(stale);
+        }
+        table.gatewayApi(new GatewayApiStatus(classes, gateways, routeReports, wanted, stale));
     }
 
     static RouteStatusReport.Condition condition(String type, boolean status, String reason, String message) {

@@ -12,9 +12,13 @@ import java.util.Objects;
  * @param gatewayClasses the GatewayClasses whose {@code controllerName} is ours
  * @param gateways       the Gateways of those classes
  * @param httpRoutes     the HTTPRoutes and GRPCRoutes with at least one parent that is one of those Gateways
+ * @param services       the Services the Gateways should have ({@link GatewayServices}); empty when they have none
+ * @param staleServices  {@code namespace/name} of the Services labelled {@link GatewayService#LABEL} that no Gateway
+ *                       wants any more (the leader deletes them)
  */
 public record GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<GatewayReport> gateways,
-                               List<HttpRouteReport> httpRoutes) {
+                               List<HttpRouteReport> httpRoutes, List<GatewayService> services,
+                               List<String> staleServices) {
 
     /** The {@code controllerName} of the GatewayClasses Breakwater implements, written in HTTPRoutes' parent status. */
     public static final String CONTROLLER_NAME = "breakwater.dev/gateway-controller";
@@ -26,6 +30,20 @@ public record GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<Gat
         gatewayClasses = List.copyOf(gatewayClasses);
         gateways = List.copyOf(gateways);
         httpRoutes = List.copyOf(httpRoutes);
+        services = services == null ? List.of() : List.copyOf(services);
+        staleServices = staleServices == null ? List.of() : List.copyOf(staleServices);
+    }
+
+    /** Facts without Services of the Gateways' own. */
+    public GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<GatewayReport> gateways,
+                            List<HttpRouteReport> httpRoutes) {
+        this(gatewayClasses, gateways, httpRoutes, List.of(), List.of());
+    }
+
+    /** The Service Gateway {@code namespace/name} should have, or null. */
+    public GatewayService service(String namespace, String name) {
+        return services.stream().filter(s -> s.gatewayNamespace().equals(namespace) && s.gatewayName().equals(name))
+                .findFirst().orElse(null);
     }
 
     /** The report of GatewayClass {@code name}, or null. */

@@ -172,7 +172,7 @@ final class GatewayListeners {
         switch (l.protocol) {
             case "HTTP", "HTTPS" -> {
                 int wanted = l.protocol.equals("HTTP") ? ports.http() : ports.https();
-                if (l.port == null || l.port != wanted) {
+                if (l.port == null || l.port != wanted && ports.services() == null) {
                     l.notAccepted = new String[] {"PortUnavailable", l.field() + ".port: the data planes serve "
                             + l.protocol + " on port " + wanted + ", not " + l.port};
                 }

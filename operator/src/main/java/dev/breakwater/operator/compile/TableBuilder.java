@@ -51,6 +51,9 @@ final class TableBuilder {
     private final TlsSecrets tlsSecrets;
     private final HostCertificates certificates;
     private final HostRoutes routes;
+    /** The routes of each listener port (a Gateway's own, {@link VirtualHost#listener}), in port order. */
+    private final Map<dev.breakwater.routing.ListenerPort, HostRoutes> listenerRoutes =
+            new java.util.TreeMap<>(Comparator.comparingInt(dev.breakwater.routing.ListenerPort::port));
     private final Set<String> multiLabelWildcards = new HashSet<>();
     private final CompileTrace trace;
     private final Map<String, Route> hostFallbacks = new HashMap<>();
@@ -242,6 +245,14 @@ final class TableBuilder {
         routeStatuses.add(report);
     }
 
+    /**
+     * The routes of one listener port ({@link VirtualHost#listener}): a Gateway's own hosts, apart from the shared
+     * ports' ({@link #routes()}); their hosts take no fallback, default backend or client certificates.
+     */
+    HostRoutes listenerRoutes(dev.breakwater.routing.ListenerPort port) {
+        return listenerRoutes.computeIfAbsent(port, p -> new HostRoutes(trace));
+    }
+
     /** The route named for {@code ownerKey} that serves {@code action} as the last route of {@code host}. */
     static Route fallbackRoute(String ownerKey, String ownerObject, String host, RouteAction action,
                                RoutePolicy policy) {
@@ -297,6 +308,23 @@ final class TableBuilder {
             }
             hostParts.add(new HostParts(host, hostRoutes, clientAuthByHost.get(host),
                     multiLabelWildcards.contains(host)));
+        }
+        for (var e : listenerRoutes.entrySet()) {
+            TreeSet<String> own = new TreeSet<>(HOST_ORDER);
+            own.addAll(e.getValue().hosts());
+            for (String host : own) {
+                List<Route> hostRoutes = new ArrayList<>();
+                for (Route route : e.getValue().ordered(host)) {
+                    expansion.expand(route, route.name(), hostRoutes);
+                }
+                for (Route route : hostRoutes) {
+                    if (route.action() instanceof RouteAction.Forward forward) {
+                        forward.backends().forEach(b -> clusterNames.add(b.cluster()));
+                    }
+                }
+                virtualHosts.add(new VirtualHost(host, hostRoutes, null, multiLabelWildcards.contains(host), null,
+                        e.getKey()));
+            }
         }
         l4.routes().forEach(r -> r.backends().forEach(b -> clusterNames.add(b.cluster())));
         // a host and a cluster hash their content when made: made in parallel, in the order of their lists

@@ -9,6 +9,7 @@ import static dev.breakwater.operator.run.RunOptions.nonBlank;
 import dev.breakwater.operator.cli.CommandLines;
 import dev.breakwater.operator.compile.CompilerOptions;
 import dev.breakwater.operator.compile.GatewayPorts;
+import dev.breakwater.operator.compile.GatewayServices;
 import dev.breakwater.operator.compile.L4Sources;
 import dev.breakwater.operator.status.AddressSource;
 import dev.breakwater.operator.status.LoadBalancerAddress;
@@ -74,6 +75,10 @@ public final class RunCommand implements Callable<Integer> {
     private String tcpServices;
     private int gatewayHttpPort = GatewayPorts.DEFAULT.http();
     private int gatewayHttpsPort = GatewayPorts.DEFAULT.https();
+    private String gatewayServiceSelector;
+    private String gatewayServiceType = "LoadBalancer";
+    private int gatewayServiceFirstPort = 20000;
+    private int gatewayServicePorts = 1000;
     private String udpServices;
     private List<String> servicesProxyFrom;
 
@@ -324,6 +329,32 @@ public final class RunCommand implements Callable<Integer> {
         gatewayHttpsPort = number("--gateway-https-port", v, 1, 65535);
     }
 
+    @Option(names = "--gateway-service-selector", paramLabel = "SELECTOR",
+            description = "Give each Gateway a Service of its own in --namespace, selecting the data-plane pods by these "
+                    + "labels (k=v,...), with the Gateway's listener ports mapped to data-plane ports of that Gateway "
+                    + "alone; its address is the Gateway's (default: none, every Gateway on the shared ports).")
+    void gatewayServiceSelector(String v) {
+        gatewayServiceSelector = nonBlank("--gateway-service-selector", v);
+    }
+
+    @Option(names = "--gateway-service-type", paramLabel = "TYPE",
+            description = "The type of each Gateway's own Service: ClusterIP, NodePort or LoadBalancer (default).")
+    void gatewayServiceType(String v) {
+        gatewayServiceType = nonBlank("--gateway-service-type", v);
+    }
+
+    @Option(names = "--gateway-service-ports", paramLabel = "FIRST-LAST",
+            description = "The data-plane ports given to Gateways' listener ports (default: 20000-20999).")
+    void gatewayServicePorts(String v) {
+        String[] range = nonBlank("--gateway-service-ports", v).split("-", 2);
+        if (range.length != 2) {
+            throw new IllegalArgumentException("--gateway-service-ports: " + v + " (expected: FIRST-LAST)");
+        }
+        gatewayServiceFirstPort = number("--gateway-service-ports", range[0].trim(), 1024, 65535);
+        int last = number("--gateway-service-ports", range[1].trim(), gatewayServiceFirstPort, 65535);
+        gatewayServicePorts = last - gatewayServiceFirstPort + 1;
+    }
+
     private static String configMap(String option, String v) {
         try {
             new L4Sources(v, null);
@@ -408,6 +439,27 @@ public final class RunCommand implements Callable<Integer> {
                 channelService, channelBind, channelPort, podIp, fieldManager,
                 channelFiles == 3 ? new RunOptions.ChannelFiles(channelCa, channelCert, channelKey) : null,
                 Set.copyOf(alsoServed), new L4Sources(tcpServices, udpServices, servicesProxyFrom),
-                new GatewayPorts(gatewayHttpPort, gatewayHttpsPort), controllerConfigMap, defaultBackendService);
+                new GatewayPorts(gatewayHttpPort, gatewayHttpsPort, gatewayServices()), controllerConfigMap,
+                defaultBackendService);
+    }
+
+    private GatewayServices gatewayServices() {
+        if (gatewayServiceSelector == null) {
+            return null;
+        }
+        java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+        for (String pair : gatewayServiceSelector.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--gateway-service-selector: " + pair + " (expected: key=value)");
+            }
+            labels.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        try {
+            return new GatewayServices(namespace != null ? namespace : "default", labels, gatewayServiceType,
+                    gatewayServiceFirstPort, gatewayServicePorts);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--gateway-service-*: " + e.getMessage());
+        }
     }
 }

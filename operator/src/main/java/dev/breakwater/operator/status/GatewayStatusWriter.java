@@ -40,7 +40,10 @@ public final class GatewayStatusWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayStatusWriter.class);
     private static final long RETRY_MILLIS = 2000;
 
-    /** Reads an object of {@code kind} ({@code GatewayClass}, {@code Gateway}, {@code HTTPRoute}) from the caches. */
+    /**
+     * Reads an object of {@code kind} ({@code GatewayClass}, {@code Gateway}, {@code HTTPRoute}, {@code GRPCRoute},
+     * {@code Service}) from the caches.
+     */
     @FunctionalInterface
     public interface Lookup {
         HasMetadata get(String kind, String namespace, String name);
@@ -59,6 +62,7 @@ public final class GatewayStatusWriter implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final GatewayServiceWriter services;
     private volatile boolean closed;
 
     // guarded by this
@@ -81,6 +85,8 @@ public final class GatewayStatusWriter implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lookup = Objects.requireNonNull(lookup, "lookup");
         this.events = Objects.requireNonNull(events, "events");
+        this.services = new GatewayServiceWriter(client,
+                (namespace, name) -> (io.fabric8.kubernetes.api.model.Service) lookup.get("Service", namespace, name));
     }
 
     /** A full compilation, served by table {@code version} (0: it could not be published). */
@@ -141,6 +147,10 @@ public final class GatewayStatusWriter implements AutoCloseable {
             found = diagnostics;
         }
         boolean failed = false;
+        if (!now.services().isEmpty() || !now.staleServices().isEmpty()) {
+            failed |= !write("Service", null, "of the Gateways", () -> services.sync(now.services(),
+                    now.staleServices()));
+        }
         for (GatewayApiStatus.GatewayClassReport r : now.gatewayClasses()) {
             failed |= !write("GatewayClass", null, r.name(), () -> {
                 GatewayClass current = (GatewayClass) lookup.get("GatewayClass", null, r.name());
@@ -159,7 +169,9 @@ public final class GatewayStatusWriter implements AutoCloseable {
             RouteStatusReport.Condition programmed = RouteConditions.programmed(new RouteStatusReport(r.namespace(),
                     r.name(), r.generation(), r.accepted(), r.accepted()), v[1], publisher.ackedVersions(),
                     publisher::allAcked);
-            List<LoadBalancerAddress> lb = addresses.get();
+            // a Gateway's own Service gives its addresses (none yet: those written are kept); else the shared ones
+            dev.breakwater.operator.compile.GatewayService own = now.service(r.namespace(), r.name());
+            List<LoadBalancerAddress> lb = own != null ? GatewayServiceWriter.addresses(own) : addresses.get();
             failed |= !write("Gateway", r.namespace(), r.name(), () -> {
                 Gateway current = (Gateway) lookup.get("Gateway", r.namespace(), r.name());
                 if (current != null) {

@@ -2,6 +2,7 @@ package dev.breakwater.operator.watch;
 
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.cluster.GatewayApiObjects;
+import dev.breakwater.operator.compile.GatewayService;
 import dev.breakwater.operator.crd.Route;
 import dev.breakwater.operator.publish.ChangeSink;
 import dev.breakwater.operator.publish.ClusterView;
@@ -274,8 +275,9 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
 
         services = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration.from(Service.class, Ingress.class)
                 .withName("services")).build(), context, (before, after) -> {
-                    if (before == null || after == null || !Objects.equals(before.getSpec(), after.getSpec())) {
-                        sink.objectsChanged();
+                    if (before == null || after == null || !Objects.equals(before.getSpec(), after.getSpec())
+                            || isGatewayService(after) && !Objects.equals(before.getStatus(), after.getStatus())) {
+                        sink.objectsChanged(); // a Gateway's own Service: its load-balancer address is the Gateway's
                     }
                 });
         sources.add(services);
@@ -376,6 +378,7 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
             case "Gateway" -> gateways;
             case "HTTPRoute" -> httpRoutes;
             case "GRPCRoute" -> grpcRoutes;
+            case "Service" -> services;
             default -> null;
         };
         return informer == null ? null : informer.get(new ResourceID(name, namespace)).orElse(null);
@@ -502,6 +505,11 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
         return new ClusterSnapshot(ingresses.list().toList(), classes, services.list(s -> true).toList(),
                 endpointSlices.list(s -> true).toList(), secrets,
                 routeCache == null ? List.of() : routeCache.list().toList(), maps, gatewayApi);
+    }
+
+    private static boolean isGatewayService(Service s) {
+        return s.getMetadata().getLabels() != null
+                && "true".equals(s.getMetadata().getLabels().get(GatewayService.LABEL));
     }
 
     @Override

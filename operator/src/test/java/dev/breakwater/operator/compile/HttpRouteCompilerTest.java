@@ -65,6 +65,36 @@ class HttpRouteCompilerTest {
     }
 
     @Test
+    void timeoutsAreTheResponseTimeoutTheShorterOfRequestAndBackendRequestAndZeroLeavesTheDefault() {
+        Compilation c = with(route("infra", "slow", """
+                parentRefs: [{name: edge}]
+                hostnames: [slow.example.com]
+                rules:
+                  - matches: [{path: {type: PathPrefix, value: /request}}]
+                    timeouts: {request: 1m30s}
+                    %s
+                  - matches: [{path: {type: PathPrefix, value: /both}}]
+                    timeouts: {request: 2s, backendRequest: 500ms}
+                    %s
+                  - matches: [{path: {type: PathPrefix, value: /off}}]
+                    timeouts: {request: 0s}
+                    %s
+                  - matches: [{path: {type: PathPrefix, value: /bad}}]
+                    timeouts: {request: soon}
+                    %s
+                """.formatted(WEB, WEB, WEB, WEB))).compile();
+
+        assertThat(routes(c, "slow.example.com")).extracting(r -> r.match().path().value(),
+                        r -> r.policy().responseTimeoutMillis())
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("/request", 90_000L),
+                        org.assertj.core.groups.Tuple.tuple("/both", 500L),
+                        org.assertj.core.groups.Tuple.tuple("/bad", null),
+                        org.assertj.core.groups.Tuple.tuple("/off", null));
+        assertThat(c.diagnostics()).anySatisfy(d -> assertThat(d.field())
+                .isEqualTo("spec.rules[3].timeouts.request"));
+    }
+
+    @Test
     void aRouteWhoseHostnamesNoListenerTakesIsNoMatchingListenerHostname() {
         Compilation c = with(route("infra", "shop", """
                 parentRefs: [{name: edge}]

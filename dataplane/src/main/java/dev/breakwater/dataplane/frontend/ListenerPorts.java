@@ -1,0 +1,183 @@
+package dev.breakwater.dataplane.frontend;
+
+import dev.breakwater.channel.Transport;
+import dev.breakwater.dataplane.exchange.ProxyServices;
+import dev.breakwater.dataplane.tls.TlsContexts;
+import dev.breakwater.routing.ListenerPort;
+import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.VirtualHost;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listener ports of the table ({@link ListenerPort}, a Gateway's own ports), opened and closed as tables change,
+ * beside the shared HTTP and HTTPS listeners and with the same connection handling (HTTP/1.1 and h2c on a plain port,
+ * TLS with ALPN on a TLS one); which hosts a request there may reach is the router's business ({@code
+ * Router#route(int, ...)}). A table is taken in two steps, as the L4 listeners take it: {@link #prepare} binds the ports
+ * it adds (a port that cannot be bound, or a TLS port on a data plane without TLS, fails the table and nothing
+ * changes), {@link Plan#commit} closes the ports it drops and their connections. Ports that stay are not touched.
+ */
+public final class ListenerPorts implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListenerPorts.class);
+
+    private final EventLoopGroup workers;
+    private final Transport transport;
+    private final String bindAddress;
+    private final ProxyServices services;
+    private final TlsContexts tls;
+    private final Map<Integer, Bound> bound = new TreeMap<>();
+    private boolean accepting = true;
+
+    /**
+     * @param tls null when the data plane has no TLS (then a table with a TLS listener port is refused)
+     */
+    public ListenerPorts(EventLoopGroup workers, Transport transport, String bindAddress, ProxyServices services,
+                         TlsContexts tls) {
+        this.workers = workers;
+        this.transport = transport;
+        this.bindAddress = bindAddress;
+        this.services = services;
+        this.tls = tls;
+    }
+
+    /** The listener-port side of a table about to be served: committed or aborted. */
+    public interface Plan {
+        /** Serves the table: closes the ports it no longer has, with their connections. */
+        void commit();
+
+        /** Forgets the table: closes the ports it bound. */
+        void abort();
+    }
+
+    /**
+     * Binds the listener ports {@code table} adds.
+     *
+     * @throws IllegalArgumentException naming the port: it cannot be bound, it is TLS on a data plane without TLS, or
+     *                                  it is plain in one host and TLS in another
+     */
+    public synchronized Plan prepare(RoutingTable table) {
+        Map<Integer, ListenerPort> wanted = wanted(table);
+        Map<Integer, Bound> fresh = new LinkedHashMap<>();
+        try {
+            for (ListenerPort p : wanted.values()) {
+                Bound now = bound.get(p.port());
+                if (accepting && (now == null || !now.port.equals(p))) {
+                    fresh.put(p.port(), bind(p));
+                }
+            }
+        } catch (RuntimeException e) {
+            fresh.values().forEach(Bound::close);
+            throw e;
+        }
+        return new Plan() {
+            @Override
+            public void commit() {
+                ListenerPorts.this.commit(wanted, fresh);
+            }
+
+            @Override
+            public void abort() {
+                fresh.values().forEach(Bound::close);
+            }
+        };
+    }
+
+    private static Map<Integer, ListenerPort> wanted(RoutingTable table) {
+        Map<Integer, ListenerPort> wanted = new TreeMap<>();
+        for (VirtualHost vh : table.virtualHosts()) {
+            ListenerPort p = vh.listener();
+            if (p == null) {
+                continue;
+            }
+            ListenerPort other = wanted.putIfAbsent(p.port(), p);
+            if (other != null && !other.equals(p)) {
+                throw new IllegalArgumentException("listener port " + p.port() + " is both " + other + " and " + p
+                        + " (expected: one)");
+            }
+        }
+        return wanted;
+    }
+
+    private synchronized void commit(Map<Integer, ListenerPort> wanted, Map<Integer, Bound> fresh) {
+        for (var it = bound.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (fresh.containsKey(e.getKey()) || !wanted.containsKey(e.getKey())) {
+                LOG.info("listener port {} closed (no longer in the table), with its connections", e.getValue().port);
+                e.getValue().close();
+                it.remove();
+            }
+        }
+        bound.putAll(fresh);
+    }
+
+    private Bound bind(ListenerPort port) {
+        if (port.tls() && tls == null) {
+            throw new IllegalArgumentException("listener port " + port + ": this data plane has no TLS (expected: "
+                    + "a plain port)");
+        }
+        ChannelGroup children = new DefaultChannelGroup("listener-" + port, GlobalEventExecutor.INSTANCE);
+        ChannelHandler pipeline = port.tls() ? new HttpsInitializer(services, tls) : new ProxyInitializer(services);
+        try {
+            Channel server = new ServerBootstrap()
+                    .group(workers)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
+                    .childHandler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            children.add(ch);
+                            ch.pipeline().addLast(pipeline);
+                        }
+                    })
+                    .bind(new InetSocketAddress(bindAddress, port.port())).syncUninterruptibly().channel();
+            LOG.info("listener port {} open on {}", port, bindAddress);
+            return new Bound(port, server, children);
+        } catch (Exception e) { // a failed bind is rethrown unchecked (Netty's NativeIoException is an IOException)
+            throw new IllegalArgumentException("listener port " + port + ": cannot listen on " + bindAddress + ":"
+                    + port.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The ports listened on now, in port order. */
+    public synchronized java.util.List<ListenerPort> ports() {
+        return bound.values().stream().map(b -> b.port).toList();
+    }
+
+    /** Stops accepting on every listener port (draining); their connections are the data plane's to drain. */
+    public synchronized void stopAccepting() {
+        accepting = false;
+        bound.values().forEach(b -> b.server.close().syncUninterruptibly());
+    }
+
+    @Override
+    public synchronized void close() {
+        accepting = false;
+        bound.values().forEach(Bound::close);
+        bound.clear();
+    }
+
+    private record Bound(ListenerPort port, Channel server, ChannelGroup children) {
+        void close() {
+            server.close().syncUninterruptibly();
+            children.close();
+        }
+    }
+}
