@@ -309,6 +309,8 @@ final class TableBuilder {
             hostParts.add(new HostParts(host, hostRoutes, clientAuthByHost.get(host),
                     multiLabelWildcards.contains(host)));
         }
+        // a Gateway's own listener ports: their hosts after the shared ones
+        List<VirtualHost> listenerHosts = new ArrayList<>();
         for (var e : listenerRoutes.entrySet()) {
             TreeSet<String> own = new TreeSet<>(HOST_ORDER);
             own.addAll(e.getValue().hosts());
@@ -322,14 +324,15 @@ final class TableBuilder {
                         forward.backends().forEach(b -> clusterNames.add(b.cluster()));
                     }
                 }
-                virtualHosts.add(new VirtualHost(host, hostRoutes, null, multiLabelWildcards.contains(host), null,
+                listenerHosts.add(new VirtualHost(host, hostRoutes, null, multiLabelWildcards.contains(host), null,
                         e.getKey()));
             }
         }
         l4.routes().forEach(r -> r.backends().forEach(b -> clusterNames.add(b.cluster())));
         // a host and a cluster hash their content when made: made in parallel, in the order of their lists
-        List<VirtualHost> virtualHosts = (BackendResolver.parallel(hostParts.size()) ? hostParts.parallelStream()
-                : hostParts.stream()).map(HostParts::make).toList();
+        List<VirtualHost> virtualHosts = new ArrayList<>((BackendResolver.parallel(hostParts.size())
+                ? hostParts.parallelStream() : hostParts.stream()).map(HostParts::make).toList());
+        virtualHosts.addAll(listenerHosts);
         List<Cluster> clusters = backends.clusters(clusterNames);
         RoutingTable table = RoutingTable.of(virtualHosts, clusters, certificates.certificates());
         table = l4.isEmpty() ? table : table.withL4(l4);
