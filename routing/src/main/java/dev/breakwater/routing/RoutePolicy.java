@@ -18,7 +18,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"connectTimeoutMillis", "responseTimeoutMillis", "maxRequestBodyBytes", "httpsRedirect", "hsts",
         "webSocketIdleTimeoutMillis", "retries", "affinity", "cache", "compression", "sourceAllowlist", "cors",
         "sendTimeoutMillis", "rateLimit", "accessLog", "tracing", "trustIncomingSpan", "externalAuth", "basicAuth",
-        "digestAuth", "errorPages", "concurrentPerClient"})
+        "digestAuth", "errorPages", "concurrentPerClient", "mirror"})
 public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https, @JsonIgnore Access access,
                           @JsonIgnore Upstream upstream, @JsonIgnore Responses responses,
                           @JsonIgnore Telemetry telemetry) {
@@ -130,9 +130,15 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
      *
      * @param retries  when failed attempts are tried again (null: {@link Retries#DEFAULTS})
      * @param affinity cookie session affinity, or null for none
+     * @param mirror   where copies of the requests go (fire-and-forget), or null for none
      */
-    public record Upstream(Retries retries, SessionAffinity affinity) {
-        public static final Upstream NONE = new Upstream(null, null);
+    public record Upstream(Retries retries, SessionAffinity affinity, RequestMirror mirror) {
+        public static final Upstream NONE = new Upstream(null, null, null);
+
+        /** Without mirroring. */
+        public Upstream(Retries retries, SessionAffinity affinity) {
+            this(retries, affinity, null);
+        }
     }
 
     /**
@@ -193,12 +199,13 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
                                 @JsonProperty("basicAuth") BasicAuth basicAuth,
                                 @JsonProperty("digestAuth") DigestAuth digestAuth,
                                 @JsonProperty("errorPages") ErrorPages errorPages,
-                                @JsonProperty("concurrentPerClient") Integer concurrentPerClient) {
+                                @JsonProperty("concurrentPerClient") Integer concurrentPerClient,
+                                @JsonProperty("mirror") RequestMirror mirror) {
         return new RoutePolicy(new Timeouts(connectTimeoutMillis, responseTimeoutMillis, sendTimeoutMillis,
                 webSocketIdleTimeoutMillis), new Https(httpsRedirect, hsts),
                 new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, externalAuth, basicAuth,
                         digestAuth, concurrentPerClient),
-                new Upstream(retries, affinity),
+                new Upstream(retries, affinity, mirror),
                 new Responses(cache, compression, errorPages), new Telemetry(accessLog, tracing, trustIncomingSpan));
     }
 
@@ -292,6 +299,12 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
     @JsonProperty
     public SessionAffinity affinity() {
         return upstream.affinity();
+    }
+
+    /** Where copies of the requests go, or null. */
+    @JsonProperty
+    public RequestMirror mirror() {
+        return upstream.mirror();
     }
 
     /** The response cache, or null. */
@@ -560,12 +573,17 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
 
         /** When failed attempts are tried again. */
         public Builder retries(Retries value) {
-            return upstream(new Upstream(value, upstream.affinity()));
+            return upstream(new Upstream(value, upstream.affinity(), upstream.mirror()));
         }
 
         /** Cookie session affinity. */
         public Builder affinity(SessionAffinity value) {
-            return upstream(new Upstream(upstream.retries(), value));
+            return upstream(new Upstream(upstream.retries(), value, upstream.mirror()));
+        }
+
+        /** Where copies of the requests go (fire-and-forget). */
+        public Builder mirror(RequestMirror value) {
+            return upstream(new Upstream(upstream.retries(), upstream.affinity(), value));
         }
 
         /** The response cache. */

@@ -55,6 +55,7 @@ public final class CompiledRoute {
     private final CacheFilter cache;
     private final Authenticator authenticator;
     private final ErrorPageRoute errorPages;
+    private final MirrorRoute mirror;
     private final dev.breakwater.dataplane.ratelimit.ConcurrencyLimit concurrency;
 
     CompiledRoute(Route route, ClientAuth clientAuth, Map<String, CompiledCluster> clustersByName,
@@ -117,6 +118,8 @@ public final class CompiledRoute {
                 : new CacheFilter(route.name(), route.policy().cache(), cacheMeters);
         this.errorPages = route.policy().errorPages() == null ? null
                 : new ErrorPageRoute(route, clustersByName, metrics, limiters, config);
+        this.mirror = route.policy().mirror() == null ? null
+                : new MirrorRoute(route, clustersByName, metrics, limiters, config);
         this.concurrency = route.policy().concurrentPerClient() == null ? null
                 : new dev.breakwater.dataplane.ratelimit.ConcurrencyLimit(route.policy().concurrentPerClient());
     }
@@ -124,6 +127,11 @@ public final class CompiledRoute {
     /** Its limit of requests in progress per client address (limit-connections), or null. */
     public dev.breakwater.dataplane.ratelimit.ConcurrencyLimit concurrency() {
         return concurrency;
+    }
+
+    /** Its request mirror (mirror-target), or null. */
+    public MirrorRoute mirror() {
+        return mirror;
     }
 
     /** Its error pages (custom-http-errors), or null. */

@@ -3,7 +3,6 @@ package dev.breakwater.dataplane.exchange;
 import dev.breakwater.dataplane.auth.AuthVerdict;
 import dev.breakwater.dataplane.auth.Authenticator;
 import dev.breakwater.dataplane.filter.LocalAnswer;
-import dev.breakwater.dataplane.upstream.UpstreamCall;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -50,8 +49,8 @@ final class AuthStep {
             Authenticator.apply(verdict, x.request.headers());
             x.proceed(originalTarget);
             if (x.call != null) {
-                sendHeld(x.call);
-                x.call.flush();
+                sendHeld(x);
+                x.flushUpstream();
             } else {
                 releaseHeld();
             }
@@ -73,13 +72,16 @@ final class AuthStep {
     }
 
     /** Sends the parts held to the call now started. */
-    private void sendHeld(UpstreamCall call) {
+    private void sendHeld(Exchange x) {
         if (held == null) {
             return;
         }
         HttpContent part;
         while ((part = held.poll()) != null) {
-            call.sendBody(part);
+            if (x.mirror != null) {
+                x.mirror.body(part);
+            }
+            x.call.sendBody(part);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.filter.FilterContext;
 import dev.breakwater.dataplane.filter.ForwardedHeaders;
 import dev.breakwater.dataplane.filter.LocalAnswer;
+import dev.breakwater.dataplane.mirror.MirrorCopy;
 import dev.breakwater.dataplane.ratelimit.ConcurrencyLimit;
 import dev.breakwater.dataplane.request.RequestHeadCheck;
 import dev.breakwater.dataplane.request.RequestIds;
@@ -79,6 +80,8 @@ public final class Exchange {
     RequestSpan trace;
     AuthStep auth;
     ErrorPageStep errorPage;
+    /** The copy of the request on its way to the route's mirror, or null. */
+    MirrorCopy mirror;
     /** The limit of requests in progress per client this request counts in, until it ends; or null. */
     private ConcurrencyLimit concurrencyHeld;
     private String concurrencyKey;
@@ -121,6 +124,9 @@ public final class Exchange {
     public void flushUpstream() {
         if (call != null) {
             call.flush();
+        }
+        if (mirror != null) {
+            mirror.flush();
         }
     }
 
@@ -286,6 +292,11 @@ public final class Exchange {
         if (trace != null) {
             trace.inject(request.headers()); // our span is the endpoint's parent
         }
+        if (route.mirror() != null && !upgradeRequested) {
+            // copied before the endpoint's framing is set on the head; fire-and-forget, never waited for
+            mirror = MirrorCopy.start(route.mirror(), request, host, context, connection.pool(), connection.https(),
+                    services.metrics(), connection.http2() && !wholeRequest);
+        }
         if (!call.start(connection.http2() && !wholeRequest, host)
                 && (errorPage == null || !errorPage.noEndpoint())) {
             response.respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", null);
@@ -306,6 +317,9 @@ public final class Exchange {
         }
         if (last) {
             requestDone = true;
+        }
+        if (mirror != null) {
+            mirror.body(content);
         }
         if (discardBody || call == null && (auth == null || !auth.waiting())) {
             content.release();
@@ -337,6 +351,9 @@ public final class Exchange {
 
     /** A request body that cannot be forwarded: answered, or the connection closed if the response began. */
     private void refuseBody(HttpResponseStatus st, String message) {
+        if (mirror != null) {
+            mirror.cancel();
+        }
         requestDone = true;
         keepAlive = false;
         if (!responseStarted) {
@@ -376,7 +393,7 @@ public final class Exchange {
         }
         if (!consultCache(false)) {
             forward();
-            call.flush(); // nothing else flushes what was written upstream
+            flushUpstream(); // nothing else flushes what was written upstream
         }
     }
 
@@ -422,6 +439,9 @@ public final class Exchange {
     /** The client connection closed (or the tunnel this exchange became). */
     public void connectionClosed() {
         closed = true;
+        if (mirror != null) {
+            mirror.cancel();
+        }
         if (auth != null) {
             auth.cancel();
         }

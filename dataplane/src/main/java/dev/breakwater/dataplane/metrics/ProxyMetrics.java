@@ -63,6 +63,7 @@ public final class ProxyMetrics {
     private final ConcurrentHashMap<Integer, Counter> refused = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> denied = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> http2Errors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> mirrored = new ConcurrentHashMap<>();
 
     private final int maxRoutes;
     /** Routes whose own meters are registered (those that served a request), at most {@link #maxRoutes}. */
@@ -262,6 +263,24 @@ public final class ProxyMetrics {
                 .description("Failed attempts to reach or hear from an endpoint")
                 .tag("cluster", cluster).tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
                 .register(registry)).increment();
+    }
+
+    /**
+     * A mirrored copy of a request ended, by {@code result}: {@code answered} (the mirror's answer came whole, and
+     * was dropped), {@code failed} (no endpoint, connect failure, reset, timeout), {@code dropped_in_flight} (not
+     * sent: the route's cap of copies on their way was reached), {@code dropped_body} (not sent, or cut off: the body
+     * was larger than the mirror's limit), {@code cancelled} (the client's request did not come whole).
+     */
+    public void mirrored(String cluster, String result) {
+        mirrored.computeIfAbsent(cluster + '\0' + result, k -> Counter.builder("breakwater.mirror.requests")
+                .description("Copies of requests sent to a mirror, by how they ended")
+                .tag("cluster", cluster).tag("result", result).register(registry)).increment();
+    }
+
+    /** Copies to {@code cluster} that ended with {@code result} so far (for tests). */
+    public double mirroredCount(String cluster, String result) {
+        Counter c = mirrored.get(cluster + '\0' + result);
+        return c == null ? 0 : c.count();
     }
 
     /** A retry sent to another endpoint. */

@@ -24,7 +24,8 @@ public final class AnnotationTable {
     static final List<AnnotationKey<?>> ALL = Stream.of(TlsAnnotations.KEYS, TimeoutAnnotations.KEYS,
             BalancingAnnotations.KEYS, RetryAnnotations.KEYS, CacheAnnotations.KEYS, PathAnnotations.KEYS,
             AccessAnnotations.KEYS, CanaryAnnotations.KEYS, AuthAnnotations.KEYS, RateLimitAnnotations.KEYS,
-            L4Annotations.KEYS, TelemetryAnnotations.KEYS, HostAnnotations.KEYS, HeaderAnnotations.KEYS)
+            L4Annotations.KEYS, TelemetryAnnotations.KEYS, HostAnnotations.KEYS, HeaderAnnotations.KEYS,
+            MirrorAnnotations.KEYS)
             .flatMap(List::stream).toList();
 
     /** Every key read under {@value #BREAKWATER} (without the prefix). */

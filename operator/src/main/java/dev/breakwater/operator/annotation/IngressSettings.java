@@ -34,13 +34,31 @@ import java.util.Map;
  * @param canary           the canary settings of a canary Ingress ({@code canary: "true"}), or null for an Ingress
  *                         that is not one
  * @param auth             external and Basic authentication ({@code auth-url}, {@code auth-type} ...)
+ * @param host             host names, the Host sent, denied clients, error pages
+ * @param headers          the headers set on requests ({@code custom-headers} and the like)
+ * @param mirror           where copies of its requests go ({@code mirror-target}), or null
  */
 public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, RoutePolicy.Hsts hsts,
                               Cluster.Protocol protocol, String backendCaSecret, String backendCaKey,
                               boolean backendVerify, String backendServerName, String clientCaSecret,
                               String clientCaKey, boolean clientCertRequired, RoutePolicy route,
                               ClusterPolicy cluster, Paths paths, Canary canary, Auth auth, Host host,
-                              List<RouteFilter> headers) {
+                              List<RouteFilter> headers, Mirror mirror) {
+
+    /**
+     * Request mirroring: a Service of the Ingress's namespace that gets a copy of each request.
+     *
+     * @param service     the Service's name
+     * @param namespace   the namespace a {@code mirror-target} URL names (to be the Ingress's), or null
+     * @param port        its port, a number or a name as written; null: its first port
+     * @param https       copies go over TLS (an {@code https://} target)
+     * @param host        the Host of the copies ({@code mirror-host}, else a URL's host), or null for the client's
+     * @param requestBody copies carry the body ({@code mirror-request-body}, default on)
+     * @param targetKey   the annotation that named the target (for diagnostics)
+     */
+    public record Mirror(String service, String namespace, String port, boolean https, String host,
+                         boolean requestBody, String targetKey) {
+    }
 
     /**
      * The host names an Ingress answers for and how, the Host it sends, the clients it refuses, its error pages.
@@ -174,7 +192,7 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
         return new IngressSettings(tls.sslRedirect(), tls.forceSslRedirect(), tls.hsts(), tls.protocol(),
                 tls.backendCaSecret(), tls.backendCaKey(), tls.backendVerify(), tls.backendServerName(),
                 tls.clientCaSecret(), tls.clientCaKey(), tls.clientCertRequired(), route, cluster, paths, canary,
-                auth, host, HeaderAnnotations.read(r));
+                auth, host, HeaderAnnotations.read(r), MirrorAnnotations.read(r));
     }
 
     /** Warns every annotation under our prefix or ingress-nginx's that is not read, and every snippet. */

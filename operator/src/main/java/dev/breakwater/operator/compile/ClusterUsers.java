@@ -49,6 +49,12 @@ final class ClusterUsers {
             if (r.action() instanceof RouteAction.Forward forward) {
                 forward.backends().forEach(b -> out.add(b.cluster()));
             }
+            if (r.policy().errorPages() != null) {
+                out.add(r.policy().errorPages().cluster());
+            }
+            if (r.policy().mirror() != null) {
+                out.add(r.policy().mirror().cluster());
+            }
         }
         return out;
     }

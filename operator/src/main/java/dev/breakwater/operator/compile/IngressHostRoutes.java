@@ -7,6 +7,7 @@ import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.ErrorPages;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.PathModifier;
+import dev.breakwater.routing.RequestMirror;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RouteFilter;
@@ -50,6 +51,7 @@ final class IngressHostRoutes {
     private String namespace;
     private IngressProcessor.Settings settings;
     private String errorCluster;
+    private RequestMirror mirror;
     private final Set<String> warnedAliases = new HashSet<>();
     private final Set<String> ingressHosts = new LinkedHashSet<>();
 
@@ -68,6 +70,7 @@ final class IngressHostRoutes {
         warnedAliases.clear();
         ingressHosts.clear();
         errorCluster = errorCluster(settings.annotations().host());
+        mirror = mirror(settings.annotations().mirror());
     }
 
     /** The names a rule for {@code host} is served under: the host, then its aliases no rule names. */
@@ -105,6 +108,44 @@ final class IngressHostRoutes {
                 ? String.valueOf(port.getNumber()) : String.valueOf(port.getName());
         return policy.toBuilder().errorPages(new ErrorPages(settings.annotations().host().errorCodes(), errorCluster,
                 namespace, ingress.getMetadata().getName(), backend.getService().getName(), portText)).build();
+    }
+
+    /** The policy of a path, with the Ingress's request mirror when it has one and the path forwards. */
+    RoutePolicy withMirror(RoutePolicy policy, RouteAction action) {
+        if (mirror == null || !(action instanceof RouteAction.Forward)) {
+            return policy;
+        }
+        return policy.toBuilder().mirror(mirror).build();
+    }
+
+    /** The Ingress's mirror ({@code mirror-target}), its Service resolved to a cluster; null (warned) when none. */
+    private RequestMirror mirror(IngressSettings.Mirror m) {
+        if (m == null) {
+            return null;
+        }
+        String field = "metadata.annotations['" + m.targetKey() + "']";
+        if (m.namespace() != null && !m.namespace().equals(namespace)) {
+            table.warning(object, field, "Service " + m.namespace() + "/" + m.service() + " is not in the Ingress's "
+                    + "namespace (" + namespace + "); Breakwater mirrors to Services of the Ingress's namespace only; "
+                    + "nothing is mirrored");
+            return null;
+        }
+        BackendResolver backends = table.backends();
+        Service service = backends.service(namespace + "/" + m.service());
+        List<ServicePort> ports = service == null || service.getSpec() == null || service.getSpec().getPorts()
+                == null ? List.of() : service.getSpec().getPorts();
+        if (ports.isEmpty()) {
+            table.warning(object, field, "Service " + namespace + "/" + m.service() + (service == null
+                    ? " does not exist" : " has no port") + "; nothing is mirrored");
+            return null;
+        }
+        ServiceBackendPort wanted = m.port() == null ? new ServiceBackendPort(null, ports.get(0).getPort())
+                : m.port().chars().allMatch(Character::isDigit) ? new ServiceBackendPort(null,
+                        Integer.parseInt(m.port())) : new ServiceBackendPort(m.port(), null);
+        String cluster = clusterOf(backends.resolve(object, namespace, m.service(), wanted, field,
+                BackendResolver.PortFields.of(field), table.diagnostics(), m.https() ? Cluster.Protocol.HTTPS
+                        : Cluster.Protocol.HTTP1, null, ClusterPolicy.DEFAULTS));
+        return cluster == null ? null : RequestMirror.to(cluster).withHost(m.host()).withRequestBody(m.requestBody());
     }
 
     /** A path route was added on {@code host}: remembered for nginx's trailing-slash redirect. */

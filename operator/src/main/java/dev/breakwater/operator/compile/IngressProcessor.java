@@ -191,7 +191,8 @@ final class IngressProcessor implements Processor {
         String name = routes.uniqueName(namespace(ingress) + "/" + ingress.getMetadata().getName() + ":" + host
                 + written, match.type());
         Route route = new Route(name, object, RouteMatch.path(match), action,
-                hostRoutes.withErrorPages(current.policyFor(host), action, path.getBackend()), filters);
+                hostRoutes.withMirror(hostRoutes.withErrorPages(current.policyFor(host), action, path.getBackend()),
+                        action), filters);
         routes.add(host, new RouteCandidate(route, rank, r, p));
         hostRoutes.pathAdded(host, match, route);
         mainRoutes.putIfAbsent(new PathKey(host, path.getPathType(), written), new MainRoute(route, current));

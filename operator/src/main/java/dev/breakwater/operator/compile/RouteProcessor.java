@@ -5,6 +5,7 @@ import dev.breakwater.operator.policy.TlsPolicies;
 import dev.breakwater.operator.crd.BackendSpec;
 import dev.breakwater.operator.crd.Formats;
 import dev.breakwater.operator.crd.MatchSpec;
+import dev.breakwater.operator.crd.MirrorSpec;
 import dev.breakwater.operator.crd.PathMatchSpec;
 import dev.breakwater.operator.crd.RouteSpec;
 import dev.breakwater.operator.crd.RuleSpec;
@@ -19,6 +20,7 @@ import dev.breakwater.routing.QueryParamMatch;
 import dev.breakwater.routing.RateLimit;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteFilter;
+import dev.breakwater.routing.RequestMirror;
 import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RouteMatch;
 import dev.breakwater.routing.RoutePolicy;
@@ -217,7 +219,9 @@ final class RouteProcessor implements Processor {
         }
         RoutePolicy policy = RoutePolicies.routePolicy(c, field, rule, tls.redirect(), tls.hsts()).toBuilder()
                 .sourceAllowlist(access.allowlist()).cors(access.cors()).rateLimit(rateLimit)
-                .externalAuth(auth.external()).basicAuth(auth.basic()).digestAuth(auth.digest()).build();
+                .externalAuth(auth.external()).basicAuth(auth.basic()).digestAuth(auth.digest())
+                .mirror(action instanceof RouteAction.Forward ? mirror(c, field + ".mirror", rule.mirror) : null)
+                .build();
         int added = 0;
         List<MatchSpec> matches = rule.matches == null ? List.of() : rule.matches;
         for (int m = 0; m < Math.max(1, matches.size()); m++) {
@@ -393,6 +397,26 @@ final class RouteProcessor implements Processor {
             c.warning(field + ".backends", "every backend has weight 0; the rule answers 503");
         }
         return new RouteAction.Forward(refs);
+    }
+
+    /** The rule's request mirror, its Service resolved to a cluster; null when it has none or it cannot resolve. */
+    private RequestMirror mirror(RouteContext c, String field, MirrorSpec spec) {
+        if (spec == null) {
+            return null;
+        }
+        ServiceBackendPort port = port(c, field + ".port", spec.port);
+        if (spec.name == null || spec.name.isEmpty() || port == null) {
+            c.warning(field, "a Service name and port are required; nothing is mirrored");
+            return null;
+        }
+        RouteAction resolved = backends.resolve(c.object, c.namespace, spec.name, port, field + ".name",
+                BackendResolver.PortFields.of(field + ".port"), diagnostics, Cluster.Protocol.HTTP1, null,
+                ClusterPolicy.DEFAULTS);
+        if (!(resolved instanceof RouteAction.Forward forward)) {
+            return null;
+        }
+        return RequestMirror.to(forward.backends().get(0).cluster()).withHost(spec.host)
+                .withRequestBody(!Boolean.FALSE.equals(spec.requestBody));
     }
 
     static ServiceBackendPort port(RouteContext c, String field, IntOrString port) {

@@ -305,6 +305,9 @@ final class TableBuilder {
                 if (route.policy().errorPages() != null) {
                     clusterNames.add(route.policy().errorPages().cluster());
                 }
+                if (route.policy().mirror() != null) {
+                    clusterNames.add(route.policy().mirror().cluster());
+                }
             }
             hostParts.add(new HostParts(host, hostRoutes, clientAuthByHost.get(host),
                     multiLabelWildcards.contains(host)));
@@ -322,6 +325,9 @@ final class TableBuilder {
                 for (Route route : hostRoutes) {
                     if (route.action() instanceof RouteAction.Forward forward) {
                         forward.backends().forEach(b -> clusterNames.add(b.cluster()));
+                    }
+                    if (route.policy().mirror() != null) {
+                        clusterNames.add(route.policy().mirror().cluster());
                     }
                 }
                 listenerHosts.add(new VirtualHost(host, hostRoutes, null, multiLabelWildcards.contains(host), null,

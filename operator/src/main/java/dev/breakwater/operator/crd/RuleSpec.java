@@ -67,6 +67,11 @@ public class RuleSpec {
             + "Checked before forwardAuth when both are set. Default: none.")
     public BasicAuthSpec basicAuth;
 
+    @JsonPropertyDescription("Request mirroring: each request of the rule is also sent, as a copy, to this Service; "
+            + "its answer is dropped, and the client's comes from the backends, never delayed by the mirror. "
+            + "Default: none.")
+    public MirrorSpec mirror;
+
     @JsonPropertyDescription("Timeouts towards the backends.")
     public TimeoutsSpec timeouts;
 
