@@ -8,6 +8,7 @@ import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RouteMatch;
+import dev.breakwater.routing.RequestMirror;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.VirtualHost;
 import dev.breakwater.routing.ListenerPort;
@@ -317,8 +318,25 @@ final class GatewayApiProcessor implements Processor {
         List<FilterSpec> filterSpecs = new ArrayList<>();
         boolean unsupported = false;
         List<HTTPRouteFilter> filters = rule.getFilters() == null ? List.of() : rule.getFilters();
+        RequestMirror mirror = null;
+        HttpRouteMirror.Result mirrorProblem = null;
         for (int j = 0; j < filters.size(); j++) {
-            FilterSpec spec = HttpRouteRules.filter(c, field + ".filters[" + j + "]", filters.get(j));
+            String filterField = field + ".filters[" + j + "]";
+            if ("RequestMirror".equals(filters.get(j).getType())) {
+                if (mirror != null) {
+                    c.error(filterField + ".type", "Breakwater mirrors to one backend per rule; a second "
+                            + "RequestMirror filter is not supported; requests of this rule get 500");
+                    unsupported = true;
+                } else {
+                    HttpRouteMirror.Result m = HttpRouteMirror.read(c, filterField + ".requestMirror",
+                            filters.get(j).getRequestMirror(), table.backends(), grants, kind, protocol);
+                    unsupported |= m.unsupported();
+                    mirror = m.mirror();
+                    mirrorProblem = m.reason() == null ? null : m;
+                }
+                continue;
+            }
+            FilterSpec spec = HttpRouteRules.filter(c, filterField, filters.get(j));
             if (spec == null) {
                 unsupported = true;
             } else {
@@ -330,6 +348,9 @@ final class GatewayApiProcessor implements Processor {
         HttpRouteRules.Backends backends = access.redirects()
                 ? new HttpRouteRules.Backends(RouteProcessor.REDIRECT_ONLY, null, null)
                 : HttpRouteRules.backends(c, field, rule.getBackendRefs(), table.backends(), grants, kind, protocol);
+        if (mirrorProblem != null && backends.reason() == null) {
+            backends = new HttpRouteRules.Backends(backends.action(), mirrorProblem.reason(), mirrorProblem.message());
+        }
         RouteAction action = backends.action();
         if (access.failClosed()) {
             action = RouteProcessor.FAIL_CLOSED;
@@ -339,6 +360,9 @@ final class GatewayApiProcessor implements Processor {
         }
         String label = rule.getName() != null && !rule.getName().isEmpty() ? rule.getName() : String.valueOf(i);
         RoutePolicy timed = timeouts(c, field, rule.getTimeouts());
+        if (mirror != null && action instanceof RouteAction.Forward) {
+            timed = timed.toBuilder().mirror(mirror).build();
+        }
         List<HTTPRouteMatch> matches = rule.getMatches() == null ? List.of() : rule.getMatches();
         for (int m = 0; m < Math.max(1, matches.size()); m++) {
             String matchField = matches.isEmpty() ? field : field + ".matches[" + m + "]";

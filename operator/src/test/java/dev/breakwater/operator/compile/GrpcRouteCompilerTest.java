@@ -125,7 +125,7 @@ class GrpcRouteCompilerTest {
     }
 
     @Test
-    void requestMirrorIsNotSupportedAndTheRuleAnswers500() {
+    void aRequestMirrorCopiesTheCallsToItsBackend() {
         Compilation c = with(grpcRoute("infra", "echo", """
                 parentRefs: [{name: edge}]
                 hostnames: [grpc.example.com]
@@ -134,9 +134,11 @@ class GrpcRouteCompilerTest {
                     backendRefs: [{name: grpc, port: 80}]
                 """)).compile();
 
-        assertThat(routes(c, "grpc.example.com").get(0).action()).isEqualTo(HttpRouteRules.UNSUPPORTED_FILTER);
-        assertThat(c.diagnosticsOf("GRPCRoute/infra/echo")).singleElement().satisfies(d ->
-                assertThat(d.field()).isEqualTo("spec.rules[0].filters[0].type"));
+        Route r = routes(c, "grpc.example.com").get(0);
+        assertThat(r.action()).isInstanceOf(RouteAction.Forward.class);
+        assertThat(r.policy().mirror()).isNotNull();
+        assertThat(r.policy().mirror().cluster()).startsWith("infra/grpc2:");
+        assertThat(c.diagnosticsOf("GRPCRoute/infra/echo")).isEmpty();
     }
 
     @Test

@@ -245,7 +245,7 @@ class HttpRouteCompilerTest {
         Compilation c = with(route("infra", "mirror", """
                 parentRefs: [{name: edge, sectionName: other}]
                 rules:
-                - filters: [{type: RequestMirror, requestMirror: {backendRef: {name: api, port: 80}}}]
+                - filters: [{type: ExtensionRef, extensionRef: {group: example.com, kind: Plugin, name: p}}]
                   %s
                 """.formatted(WEB)), route("infra", "both", """
                 parentRefs: [{name: edge, sectionName: http}]
@@ -260,7 +260,7 @@ class HttpRouteCompilerTest {
                 assertThat(r.action()).isEqualTo(HttpRouteRules.UNSUPPORTED_FILTER));
         assertThat(c.diagnosticsOf("HTTPRoute/infra/mirror")).singleElement().satisfies(d -> {
             assertThat(d.field()).isEqualTo("spec.rules[0].filters[0].type");
-            assertThat(d.reason()).contains("RequestMirror filters are not supported yet");
+            assertThat(d.reason()).contains("ExtensionRef filters are not supported yet");
         });
         assertThat(parent(c, "both").accepted()).extracting(RouteStatusReport.Condition::status,
                 RouteStatusReport.Condition::reason).containsExactly(false, "IncompatibleFilters");
@@ -280,6 +280,80 @@ class HttpRouteCompilerTest {
         assertThat(routes(c, "other.test")).singleElement().satisfies(r -> assertThat(r.action()).isEqualTo(
                 new RouteAction.Forward(List.of(new RouteAction.BackendRef("infra/web:http", 90),
                         new RouteAction.BackendRef("infra/api:http", 10)))));
+    }
+
+    @Test
+    void aRequestMirrorCopiesEveryRequestOfItsRuleToItsBackend() {
+        Compilation c = with(route("infra", "mirror", """
+                parentRefs: [{name: edge, sectionName: other}]
+                rules:
+                - filters: [{type: RequestMirror, requestMirror: {backendRef: {name: api, port: 80}}}]
+                  %s
+                """.formatted(WEB))).compile();
+
+        Route r = routes(c, "other.test").get(0);
+        assertThat(r.action()).isEqualTo(RouteAction.Forward.to("infra/web:http"));
+        assertThat(r.policy().mirror()).isNotNull();
+        assertThat(r.policy().mirror().cluster()).isEqualTo("infra/api:http");
+        assertThat(r.policy().mirror().requestBody()).isTrue();
+        assertThat(c.table().clusters()).extracting(dev.breakwater.routing.Cluster::name).contains("infra/api:http");
+        assertThat(c.diagnosticsOf("HTTPRoute/infra/mirror")).isEmpty();
+        assertThat(parent(c, "mirror").resolvedRefs().status()).isTrue();
+    }
+
+    @Test
+    void aMirrorOfAPartOfTheRequestsOrASecondMirrorIsRefusedAndTheRuleAnswers500() {
+        Compilation c = with(route("infra", "half", """
+                parentRefs: [{name: edge, sectionName: other}]
+                rules:
+                - filters: [{type: RequestMirror, requestMirror: {backendRef: {name: api, port: 80}, percent: 50}}]
+                  %s
+                """.formatted(WEB))).compile();
+        assertThat(routes(c, "other.test").get(0).action()).isEqualTo(HttpRouteRules.UNSUPPORTED_FILTER);
+        assertThat(c.diagnosticsOf("HTTPRoute/infra/half")).singleElement().satisfies(d -> {
+            assertThat(d.field()).isEqualTo("spec.rules[0].filters[0].requestMirror");
+            assertThat(d.reason()).contains("percent or fraction below 100 %");
+        });
+
+        Compilation two = with(route("infra", "two", """
+                parentRefs: [{name: edge, sectionName: other}]
+                rules:
+                - filters:
+                  - {type: RequestMirror, requestMirror: {backendRef: {name: api, port: 80}}}
+                  - {type: RequestMirror, requestMirror: {backendRef: {name: web, port: 80}}}
+                  %s
+                """.formatted(WEB))).compile();
+        assertThat(routes(two, "other.test").get(0).action()).isEqualTo(HttpRouteRules.UNSUPPORTED_FILTER);
+        assertThat(two.diagnosticsOf("HTTPRoute/infra/two")).singleElement().satisfies(d ->
+                assertThat(d.field()).isEqualTo("spec.rules[0].filters[1].type"));
+    }
+
+    @Test
+    void aMirrorInAnotherNamespaceNeedsAReferenceGrantAndWithoutOneTheRuleServesUnmirrored() {
+        String spec = """
+                parentRefs: [{name: edge, sectionName: other}]
+                rules:
+                - filters: [{type: RequestMirror, requestMirror: {backendRef: {name: store, namespace: shop, port: 80}}}]
+                  %s
+                """.formatted(WEB);
+        Snapshots s = with(route("infra", "cross", spec)).service("shop", "store", "10.0.0.9");
+        Compilation c = s.compile();
+        Route r = routes(c, "other.test").get(0);
+        assertThat(r.action()).isEqualTo(RouteAction.Forward.to("infra/web:http"));
+        assertThat(r.policy().mirror()).isNull();
+        assertThat(parent(c, "cross").resolvedRefs()).extracting(RouteStatusReport.Condition::status,
+                RouteStatusReport.Condition::reason).containsExactly(false, "RefNotPermitted");
+
+        Compilation granted = s.gatewayApi("""
+                apiVersion: gateway.networking.k8s.io/v1beta1
+                kind: ReferenceGrant
+                metadata: {namespace: shop, name: from-infra}
+                spec:
+                  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: infra}]
+                  to: [{group: "", kind: Service, name: store}]
+                """).compile();
+        assertThat(routes(granted, "other.test").get(0).policy().mirror().cluster()).isEqualTo("shop/store:http");
+        assertThat(parent(granted, "cross").resolvedRefs().status()).isTrue();
     }
 
     @Test
