@@ -16,13 +16,34 @@ package dev.breakwater.routing;
  *                             ({@code upstream-keepalive-connections}); 0 keeps none
  * @param upstreamIdleMillis   an idle pooled upstream connection is closed after this long
  *                             ({@code upstream-keepalive-timeout})
+ * @param clientRequestsPerConnection a client connection is closed after this many requests: the last response says
+ *                             {@code Connection: close} ({@code keep-alive-requests}); applies to connections
+ *                             accepted after the table
+ * @param upstreamRequestsPerConnection an upstream connection that has carried this many requests is closed instead
+ *                             of going back to the pool ({@code upstream-keepalive-requests})
  */
 public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
-                           Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis) {
+                           Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis,
+                           Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection) {
 
     public static final EdgeSettings NONE = new EdgeSettings(null, null, null, null, null);
 
+    /** Settings without request counts per connection. */
+    public EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
+                        Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis) {
+        this(forwarded, clientIdleMillis, maxRequestHeadBytes, upstreamIdlePerEndpoint, upstreamIdleMillis, null,
+                null);
+    }
+
     public EdgeSettings {
+        if (clientRequestsPerConnection != null && clientRequestsPerConnection < 1) {
+            throw new IllegalArgumentException("clientRequestsPerConnection: " + clientRequestsPerConnection
+                    + " (expected: >= 1)");
+        }
+        if (upstreamRequestsPerConnection != null && upstreamRequestsPerConnection < 1) {
+            throw new IllegalArgumentException("upstreamRequestsPerConnection: " + upstreamRequestsPerConnection
+                    + " (expected: >= 1)");
+        }
         if (clientIdleMillis != null && clientIdleMillis <= 0) {
             throw new IllegalArgumentException("clientIdleMillis: " + clientIdleMillis + " (expected: > 0)");
         }
@@ -42,6 +63,7 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isEmpty() {
         return forwarded == null && clientIdleMillis == null && maxRequestHeadBytes == null
-                && upstreamIdlePerEndpoint == null && upstreamIdleMillis == null;
+                && upstreamIdlePerEndpoint == null && upstreamIdleMillis == null && clientRequestsPerConnection == null
+                && upstreamRequestsPerConnection == null;
     }
 }

@@ -11,7 +11,7 @@ class EdgeSettingsTest {
 
     private static final RoutingTable BASE = TableCodecTest.sample().withVersion(7);
     private static final EdgeSettings SETTINGS = new EdgeSettings(
-            new ForwardedHeaders(true, "X-Client-IP", false, List.of("10.0.0.0/8")), 30_000L, 32768, 8, 20_000L);
+            new ForwardedHeaders(true, "X-Client-IP", false, List.of("10.0.0.0/8")), 30_000L, 32768, 8, 20_000L, 100, 50);
 
     @Test
     void aTableWithoutSettingsEncodesAndHashesAsBefore() {
@@ -51,5 +51,9 @@ class EdgeSettingsTest {
                 .hasMessageContaining("ten");
         assertThatThrownBy(() -> new EdgeSettings(null, 0L, null, null, null)).hasMessageContaining("clientIdle");
         assertThatThrownBy(() -> new EdgeSettings(null, null, 100, null, null)).hasMessageContaining("maxRequestHead");
+        assertThatThrownBy(() -> new EdgeSettings(null, null, null, null, null, 0, null))
+                .hasMessageContaining("clientRequestsPerConnection");
+        assertThatThrownBy(() -> new EdgeSettings(null, null, null, null, null, null, 0))
+                .hasMessageContaining("upstreamRequestsPerConnection");
     }
 }

@@ -32,6 +32,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private Owner owner;
     private long idleSinceNanos;
     private boolean reused;
+    private int requests;
     private boolean cut;
     /** Its place among its pool's {@link BusyConnections}, or -1 when it is not busy. */
     int busySlot = -1;
@@ -60,6 +61,11 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     /** True when this connection served an earlier request (so its peer may have closed it meanwhile). */
     public boolean reused() {
         return reused;
+    }
+
+    /** The requests this connection has carried to their end and been given back after. */
+    int requestsCarried() {
+        return requests;
     }
 
     public void attach(Owner newOwner) {
@@ -93,6 +99,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         }
         codec.idle(true);
         reused = true;
+        requests++;
         pool.release(this);
     }
 

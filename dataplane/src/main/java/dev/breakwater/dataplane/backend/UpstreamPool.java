@@ -326,8 +326,10 @@ public final class UpstreamPool {
 
     void release(UpstreamConnection c) {
         assert loop.inEventLoop();
+        int mostRequests = config.maxUpstreamRequestsPerConnection();
         if (!c.channel().isActive() || config.maxIdlePerEndpoint() == 0
-                || serving != null && !serving.contains(c.key())) {
+                || serving != null && !serving.contains(c.key())
+                || mostRequests > 0 && c.requestsCarried() >= mostRequests) {
             c.channel().close();
             return;
         }

@@ -61,6 +61,7 @@ public final class Exchange {
     String requestId;
     boolean http10;
     boolean keepAlive;
+    private boolean lastOnConnection;
     boolean requestDone;
     boolean responseStarted;
     boolean responseDone;
@@ -137,8 +138,12 @@ public final class Exchange {
         }
     }
 
-    /** The proxy is draining: the response says {@code Connection: close}, then the connection closes. */
+    /**
+     * The proxy is draining, or this is the connection's last request: the response says {@code Connection: close},
+     * then the connection closes. May be called before {@link #start(Object)}.
+     */
     public void drain() {
+        lastOnConnection = true;
         keepAlive = false;
     }
 
@@ -201,7 +206,7 @@ public final class Exchange {
             response.respondLocally(HttpResponseStatus.valueOf(refused.status()), refused.reason(), null);
             return;
         }
-        keepAlive = checked.keepAlive() && !services.draining().getAsBoolean();
+        keepAlive = checked.keepAlive() && !lastOnConnection && !services.draining().getAsBoolean();
         upgradeRequested = checked.webSocketUpgrade();
         retryable = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, -1L) <= 0;
         host = checked.host();

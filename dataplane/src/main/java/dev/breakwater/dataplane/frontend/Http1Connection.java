@@ -46,6 +46,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private WebSocketTunnel tunnel;
     private boolean closed;
     private boolean dispatching;
+    /** Requests this connection may still start (keep-alive-requests), or -1 for no limit. */
+    private int requestsLeft = -1;
 
     public Http1Connection(ProxyServices services, String scheme) {
         this.services = services;
@@ -76,6 +78,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         connection = new ClientConnection(scheme, clientIp, localPort,
                 "https".equals(scheme) ? TlsSession.clientTls(ch) : null, false, services.pool(ch.eventLoop()),
                 new CallTimer(ch.eventLoop()));
+        int most = services.table().config().maxRequestsPerConnection();
+        requestsLeft = most > 0 ? most : -1;
         services.metrics().connectionOpened();
     }
 
@@ -124,6 +128,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         }
         Exchange x = new Exchange(services, connection, this);
         exchange = x;
+        if (requestsLeft > 0 && --requestsLeft == 0) {
+            x.drain(); // the last request this connection takes: its response says Connection: close
+        }
         x.start(msg);
     }
 

@@ -29,6 +29,10 @@ import java.util.Objects;
  * @param publicHttpsPort         the HTTPS port clients see, used in redirects to HTTPS (omitted from the URL when 443)
  * @param trustForwardedHeaders   append to an incoming X-Forwarded-For (and keep X-Forwarded-Proto/Host/Port)
  *                                instead of replacing them; only behind a trusted load balancer
+ * @param maxRequestsPerConnection requests served on one client connection (HTTP/1.1) before its last response says
+ *                                {@code Connection: close} and it closes; 0: no limit (nginx keepalive_requests)
+ * @param maxUpstreamRequestsPerConnection requests one upstream connection carries before it is closed instead of
+ *                                pooled; 0: no limit (nginx's keepalive_requests in an upstream block)
  */
 public record ProxyConfig(Duration connectTimeout,
                           Duration responseTimeout,
@@ -45,7 +49,9 @@ public record ProxyConfig(Duration connectTimeout,
                           int http2InitialWindowSize,
                           int http2MaxResetsPerWindow,
                           int publicHttpsPort,
-                          boolean trustForwardedHeaders) {
+                          boolean trustForwardedHeaders,
+                          int maxRequestsPerConnection,
+                          int maxUpstreamRequestsPerConnection) {
 
     public ProxyConfig {
         requirePositive("connectTimeout", connectTimeout);
@@ -65,6 +71,8 @@ public record ProxyConfig(Duration connectTimeout,
         requireAtLeast("http2InitialWindowSize", http2InitialWindowSize, 65535);
         requireAtLeast("http2MaxResetsPerWindow", http2MaxResetsPerWindow, 1);
         requireAtLeast("publicHttpsPort", publicHttpsPort, 1);
+        requireAtLeast("maxRequestsPerConnection", maxRequestsPerConnection, 0);
+        requireAtLeast("maxUpstreamRequestsPerConnection", maxUpstreamRequestsPerConnection, 0);
     }
 
     public static ProxyConfig defaults() {
@@ -83,71 +91,81 @@ public record ProxyConfig(Duration connectTimeout,
                 1024 * 1024,
                 200,
                 443,
-                false);
+                false,
+                0,
+                0);
     }
 
     public ProxyConfig withConnectTimeout(Duration value) {
-        return new ProxyConfig(value, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(value, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withResponseTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, value, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, value, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, value, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, value, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withRequestHeaderTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, value, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, value, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withUpstreamIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, value, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, value, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withWebSocketIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, value, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, value, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withMaxInitialLineLength(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, value, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, value, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withMaxHeaderSize(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, value, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, value, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withMaxRequestBodyBytes(long value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, value, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, value, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withMaxIdlePerEndpoint(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, value, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, value, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withMaxPipelinedRequests(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, value, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, value, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withHttp2MaxConcurrentStreams(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, value, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, value, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withHttp2InitialWindowSize(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, value, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, value, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withHttp2MaxResetsPerWindow(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, value, publicHttpsPort, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, value, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withPublicHttpsPort(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, value, trustForwardedHeaders);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, value, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
     }
 
     public ProxyConfig withTrustForwardedHeaders(boolean value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, value);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, value, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+    }
+
+    public ProxyConfig withMaxRequestsPerConnection(int value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, value, maxUpstreamRequestsPerConnection);
+    }
+
+    public ProxyConfig withMaxUpstreamRequestsPerConnection(int value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, value);
     }
 
     /**
@@ -168,6 +186,12 @@ public record ProxyConfig(Duration connectTimeout,
         }
         if (table.upstreamIdleMillis() != null) {
             c = c.withUpstreamIdleTimeout(Duration.ofMillis(table.upstreamIdleMillis()));
+        }
+        if (table.clientRequestsPerConnection() != null) {
+            c = c.withMaxRequestsPerConnection(table.clientRequestsPerConnection());
+        }
+        if (table.upstreamRequestsPerConnection() != null) {
+            c = c.withMaxUpstreamRequestsPerConnection(table.upstreamRequestsPerConnection());
         }
         return c;
     }

@@ -43,6 +43,7 @@ class TableEdgeSettingsTest {
 
     @BeforeEach
     void clear() {
+        serve(new EdgeSettings(null, null, null, 0, null)); // closes the connections earlier tests left pooled
         backend.clear();
     }
 
@@ -147,5 +148,48 @@ class TableEdgeSettingsTest {
         assertThat(backend.connections() - before).isEqualTo(2);
         assertThat(backend.received()).extracting(RawBackend.Received::target)
                 .containsExactly("/one", "/two", "/three", "/four");
+    }
+    @Test
+    void keepAliveRequestsClosesTheClientConnectionAfterItsLastResponse() throws Exception {
+        serve(new EdgeSettings(null, null, null, null, null, 3, null)); // keep-alive-requests: 3
+        try (RawHttp raw = new RawHttp(proxy.httpPort())) {
+            for (int i = 1; i <= 2; i++) {
+                RawHttp.Response r = raw.send("GET /" + i + " HTTP/1.1\r\nHost: app.test\r\n\r\n").read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.header("Connection")).as("response %s", i).isNull();
+            }
+            RawHttp.Response last = raw.send("GET /3 HTTP/1.1\r\nHost: app.test\r\n\r\n").read();
+            assertThat(last.status()).isEqualTo(200);
+            assertThat(last.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(raw.closedByPeer()).isTrue();
+        }
+        assertThat(backend.received()).extracting(RawBackend.Received::target).containsExactly("/1", "/2", "/3");
+        serve(EdgeSettings.NONE);
+    }
+
+    @Test
+    void keepAliveRequestsDropsWhatIsPipelinedBehindTheLastRequest() throws Exception {
+        serve(new EdgeSettings(null, null, null, null, null, 2, null));
+        try (RawHttp raw = new RawHttp(proxy.httpPort())) {
+            List<RawHttp.Response> answers = raw.send("GET /a HTTP/1.1\r\nHost: app.test\r\n\r\n"
+                    + "GET /b HTTP/1.1\r\nHost: app.test\r\n\r\nGET /c HTTP/1.1\r\nHost: app.test\r\n\r\n").read(2);
+            assertThat(answers).extracting(RawHttp.Response::status).containsExactly(200, 200);
+            assertThat(answers.get(1).header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(raw.closedByPeer()).isTrue();
+        }
+        assertThat(backend.received()).extracting(RawBackend.Received::target).containsExactly("/a", "/b");
+        serve(EdgeSettings.NONE);
+    }
+
+    @Test
+    void upstreamKeepaliveRequestsRetiresAnUpstreamConnectionAfterThatManyRequests() throws Exception {
+        serve(new EdgeSettings(null, null, null, null, null, null, 2)); // upstream-keepalive-requests: 2
+        int before = backend.connections();
+        for (int i = 1; i <= 5; i++) {
+            assertThat(get("/" + i).status()).isEqualTo(200);
+        }
+        assertThat(backend.connections() - before).as("two requests on each connection: 2 + 2 + 1")
+                .isEqualTo(3);
+        serve(EdgeSettings.NONE);
     }
 }

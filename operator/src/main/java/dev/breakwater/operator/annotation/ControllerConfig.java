@@ -127,9 +127,13 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
         String buffers = good.get(ControllerConfigKeys.LARGE_CLIENT_HEADER_BUFFERS);
         Integer headBytes = buffers == null ? null : (int) Math.min(Integer.MAX_VALUE, headerBuffers(buffers));
         String idle = good.get(ControllerConfigKeys.UPSTREAM_KEEPALIVE_CONNECTIONS);
+        String clientRequests = good.get(ControllerConfigKeys.KEEP_ALIVE_REQUESTS);
+        String upstreamRequests = good.get(ControllerConfigKeys.UPSTREAM_KEEPALIVE_REQUESTS);
         return new EdgeSettings(forwarded, keepAlive == null || keepAlive == 0 ? null : keepAlive * 1000,
                 headBytes, idle == null ? null : Integer.valueOf(idle),
-                upstreamIdle == null || upstreamIdle == 0 ? null : upstreamIdle * 1000);
+                upstreamIdle == null || upstreamIdle == 0 ? null : upstreamIdle * 1000,
+                clientRequests == null ? null : Integer.valueOf(clientRequests),
+                upstreamRequests == null ? null : Integer.valueOf(upstreamRequests));
     }
 
     private static List<String> cidrs(String value) {
@@ -219,6 +223,12 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
             case ControllerConfigKeys.UPSTREAM_KEEPALIVE_CONNECTIONS -> {
                 if (!value.matches("\\d{1,6}")) {
                     problems.add("\"" + value + "\" is not a number of connections");
+                }
+                return problems.isEmpty();
+            }
+            case ControllerConfigKeys.KEEP_ALIVE_REQUESTS, ControllerConfigKeys.UPSTREAM_KEEPALIVE_REQUESTS -> {
+                if (!value.matches("\\d{1,9}") || Integer.parseInt(value) == 0) {
+                    problems.add("\"" + value + "\" is not a number of requests (expected: a whole number from 1)");
                 }
                 return problems.isEmpty();
             }

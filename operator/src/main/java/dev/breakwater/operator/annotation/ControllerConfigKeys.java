@@ -81,6 +81,8 @@ public final class ControllerConfigKeys {
     static final String LARGE_CLIENT_HEADER_BUFFERS = "large-client-header-buffers";
     static final String UPSTREAM_KEEPALIVE_CONNECTIONS = "upstream-keepalive-connections";
     static final String UPSTREAM_KEEPALIVE_TIMEOUT = "upstream-keepalive-timeout";
+    static final String KEEP_ALIVE_REQUESTS = "keep-alive-requests";
+    static final String UPSTREAM_KEEPALIVE_REQUESTS = "upstream-keepalive-requests";
 
     private static final String TABLE = "; in the routing table, so every data plane applies it (`/table` shows it "
             + "under `settings`)";
@@ -165,7 +167,15 @@ public final class ControllerConfigKeys {
                     + "none)" + TABLE, "nginx counts per upstream and worker process, Breakwater per endpoint and "
                     + "event loop; without the key Breakwater keeps 256, nginx 320"),
             checked(UPSTREAM_KEEPALIVE_TIMEOUT, "the idle timeout of pooled upstream connections" + TABLE
-                    + " (without the key 50 s, nginx's 60 s)", ""));
+                    + " (without the key 50 s, nginx's 60 s)", ""),
+            checked(KEEP_ALIVE_REQUESTS, "the requests one HTTP/1.1 client connection takes: the response to the "
+                    + "last says `Connection: close` and the connection closes (requests pipelined behind it are "
+                    + "dropped)" + TABLE + "; connections accepted after the change take it", "HTTP/2 connections "
+                    + "are not counted (nginx sends GOAWAY after that many streams); without the key Breakwater has "
+                    + "no limit, nginx's default is 1000"),
+            checked(UPSTREAM_KEEPALIVE_REQUESTS, "the requests one upstream HTTP/1.1 connection carries: after the "
+                    + "last it is closed instead of going back to the pool" + TABLE, "without the key Breakwater "
+                    + "has no limit, nginx's default is 1000"));
 
     private static final String LIMITS = "the data plane's own connection limits and timeouts apply (docs/proxy.md)";
 
@@ -175,11 +185,7 @@ public final class ControllerConfigKeys {
      */
     public static final Map<String, String> NOT_READ_BECAUSE = Map.ofEntries(
             Map.entry("ssl-ciphers", "Breakwater offers the TLS 1.2 and 1.3 cipher suites of its TLS provider"),
-            Map.entry("keep-alive-requests", "Breakwater does not close a client connection after a number of "
-                    + "requests; its idle timeout is keep-alive"),
             Map.entry("upstream-keepalive-time", LIMITS),
-            Map.entry("upstream-keepalive-requests", "a pooled upstream connection is reused until it is idle for "
-                    + "upstream-keepalive-timeout or the endpoint closes it, whatever its count of requests"),
             Map.entry("log-format-upstream", "the access log's format is the data plane's --access-log json|text "
                     + "(docs/observability.md)"));
 

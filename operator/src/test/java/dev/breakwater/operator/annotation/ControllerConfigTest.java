@@ -189,7 +189,7 @@ class ControllerConfigTest {
     @Test
     void everyKeyNotReadIsAWarningNamingIt() {
         ControllerConfig c = read(Map.of("use-geoip2", "true", "main-snippet", "worker_processes 2;",
-                "ssl-ciphers", "HIGH", "proxy-body-size", "", "keep-alive-requests", "1000"));
+                "ssl-ciphers", "HIGH", "proxy-body-size", "", "upstream-keepalive-time", "1h"));
 
         assertThat(c.defaults()).isEmpty();
         assertThat(messages()).containsExactlyInAnyOrder(
@@ -199,8 +199,7 @@ class ControllerConfigTest {
                         + "(see docs/ingress-nginx-annotations.md#the-controller-configmap)",
                 CM + " data['main-snippet']: snippets are not supported: no value is ever used as configuration "
                         + "text; ignored",
-                CM + " data['keep-alive-requests']: this ingress-nginx ConfigMap key is not read by Breakwater and "
-                        + "is ignored: Breakwater does not close a client connection after a number of requests; its "
-                        + "idle timeout is keep-alive");
+                CM + " data['upstream-keepalive-time']: this ingress-nginx ConfigMap key is not read by Breakwater "
+                        + "and is ignored: the data plane's own connection limits and timeouts apply (docs/proxy.md)");
     }
 }

@@ -138,6 +138,28 @@ class ControllerConfigMapCompilerTest {
     }
 
     @Test
+    void theRequestCountsPerConnectionGoToTheTablesSettingsAndAZeroIsAnErrorNamingTheKey() {
+        Compilation c = Compiler.compile(snapshot(Map.of("keep-alive-requests", "100",
+                "upstream-keepalive-requests", "50"), ingress("plain", "a.com", Map.of())), OPTIONS);
+
+        assertThat(c.diagnostics()).isEmpty();
+        assertThat(c.table().settings()).isEqualTo(new EdgeSettings(null, null, null, null, null, 100, 50));
+
+        Compilation bad = Compiler.compile(snapshot(Map.of("keep-alive-requests", "0",
+                "upstream-keepalive-requests", "many", "keep-alive", "30"), ingress("plain", "a.com", Map.of())),
+                OPTIONS);
+
+        assertThat(bad.table().settings()).as("the rest of the keys apply")
+                .isEqualTo(new EdgeSettings(null, 30_000L, null, null, null));
+        assertThat(bad.diagnosticsOf("ConfigMap/" + REF)).extracting(d -> d.field() + ": " + d.reason())
+                .containsExactlyInAnyOrder(
+                        "data['keep-alive-requests']: \"0\" is not a number of requests (expected: a whole number "
+                                + "from 1); not applied (no earlier value to keep)",
+                        "data['upstream-keepalive-requests']: \"many\" is not a number of requests (expected: a "
+                                + "whole number from 1); not applied (no earlier value to keep)");
+    }
+
+    @Test
     void enableRealIpReadsTheClientWithoutKeepingTheOtherHeadersAndTheDefaultsAreNginxs() {
         Compilation c = Compiler.compile(snapshot(Map.of("enable-real-ip", "true"),
                 ingress("plain", "a.com", Map.of())), OPTIONS);

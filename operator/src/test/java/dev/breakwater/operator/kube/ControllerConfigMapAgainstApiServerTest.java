@@ -130,6 +130,19 @@ class ControllerConfigMapAgainstApiServerTest {
                 return r != null && Long.valueOf(90_000).equals(r.policy().responseTimeoutMillis()) ? t : null;
             });
             assertThat(bodyLimit(table)).as("the last good value keeps serving").isEqualTo(3L << 20);
+
+            apply(configMap(config, Map.of("keep-alive-requests", "5", "upstream-keepalive-requests", "7")));
+            await("the request counts in the table's settings", () -> {
+                RoutingTable t = tables.last();
+                return t != null && Integer.valueOf(5).equals(t.edgeSettings().clientRequestsPerConnection())
+                        && Integer.valueOf(7).equals(t.edgeSettings().upstreamRequestsPerConnection()) ? true : null;
+            });
+
+            admin.configMaps().inNamespace(config).withName(NAME).delete();
+            await("the ConfigMap gone: no settings, no body limit", () -> {
+                RoutingTable t = tables.last();
+                return t != null && t.settings() == null && bodyLimit(t) == null ? true : null;
+            });
         }
     }
 }
