@@ -35,6 +35,7 @@ final class CacheStep {
                 x.response.serveCached();
                 return true;
             case WAIT:
+                x.prepareCall(); // the body read while it waits goes to the call
                 return true;
             case NOT_CACHED:
                 x.response.respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT,

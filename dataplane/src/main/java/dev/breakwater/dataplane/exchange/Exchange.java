@@ -260,8 +260,6 @@ public final class Exchange {
                     Unpooled.EMPTY_BUFFER));
             downstream.flush();
         }
-        call = new UpstreamCall(response, connection.pool(), connection.timer(), services.metrics(), r, context,
-                connection.https(), req, retryable, upgradeRequested, services.table());
         if (r.cache() != null && services.cache() != null) {
             cache = r.cache().onRequest(context, services.cache(), target, upgradeRequested);
             if (cache != null && CacheStep.consult(this, true)) {
@@ -273,6 +271,7 @@ public final class Exchange {
 
     /** Sends the request in flight to an endpoint of the route's cluster (the route is chosen, checks passed). */
     void forward() {
+        prepareCall();
         route.forwardedHeaders().onRequest(context);
         if (trace != null) {
             trace.inject(request.headers()); // our span is the endpoint's parent
@@ -280,6 +279,14 @@ public final class Exchange {
         if (!call.start(connection.http2() && !wholeRequest, host)
                 && (errorPage == null || !errorPage.noEndpoint())) {
             response.respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", null);
+        }
+    }
+
+    /** Makes the call to the endpoint when first needed: a request the cache answers makes none. */
+    void prepareCall() {
+        if (call == null) {
+            call = new UpstreamCall(response, connection.pool(), connection.timer(), services.metrics(), route, context,
+                    connection.https(), request, retryable, upgradeRequested, services.table());
         }
     }
 
