@@ -27,6 +27,7 @@ import dev.breakwater.dataplane.request.RequestPolicy;
 import dev.breakwater.dataplane.frontend.ProxyInitializer;
 import dev.breakwater.dataplane.l4.L4Listeners;
 import dev.breakwater.dataplane.l4.L4Settings;
+import dev.breakwater.dataplane.listen.BindPlan;
 import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.dataplane.tls.SelfSignedCertificate;
 import dev.breakwater.dataplane.tls.TlsContexts;
@@ -258,8 +259,8 @@ public final class DataPlane implements TableSink, AutoCloseable {
      */
     @Override
     public void apply(RoutingTable newTable) {
-        L4Listeners.Plan l4Plan = l4 == null ? null : l4.prepare(newTable);
-        ListenerPorts.Plan portsPlan = null;
+        BindPlan l4Plan = l4 == null ? null : l4.prepare(newTable);
+        BindPlan portsPlan = null;
         Router router;
         ProxyConfig before = table.config();
         try {

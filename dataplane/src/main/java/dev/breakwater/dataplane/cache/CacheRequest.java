@@ -33,6 +33,9 @@ public final class CacheRequest {
     private static final Logger LOG = LoggerFactory.getLogger(CacheRequest.class);
     /** Says what the cache did, on every response of a caching route (as nginx's upstream_cache_status). */
     public static final AsciiString X_CACHE_STATUS = AsciiString.cached("x-cache-status");
+    private static final byte[] AGE_PREFIX = (HttpHeaderNames.AGE + ": ").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CACHE_STATUS_PREFIX = ("\r\n" + X_CACHE_STATUS + ": ")
+            .getBytes(StandardCharsets.US_ASCII);
     /** A body up to this size goes in the same buffer as the head of an encoded answer; a larger one beside it. */
     private static final int INLINE_BODY = 8192;
 
@@ -302,9 +305,9 @@ public final class CacheRequest {
         byte[] body = e.body();
         ByteBuf buf = alloc.buffer(head.length + 96 + (body.length <= INLINE_BODY ? body.length : 0));
         buf.writeBytes(head);
-        buf.writeCharSequence("age: ", StandardCharsets.US_ASCII);
+        buf.writeBytes(AGE_PREFIX);
         writeDecimal(buf, e.currentAgeMillis(cache.now()) / 1000);
-        buf.writeCharSequence("\r\nx-cache-status: ", StandardCharsets.US_ASCII);
+        buf.writeBytes(CACHE_STATUS_PREFIX);
         buf.writeCharSequence(answerHow, StandardCharsets.US_ASCII);
         buf.writeCharSequence(close ? "\r\nconnection: close\r\n\r\n" : "\r\n\r\n", StandardCharsets.US_ASCII);
         if (body.length <= INLINE_BODY) {

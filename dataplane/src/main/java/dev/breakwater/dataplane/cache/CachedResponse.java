@@ -216,7 +216,8 @@ public final class CachedResponse {
         b.append("HTTP/1.1 ").append(HttpResponseStatus.valueOf(status)).append("\r\n");
         for (Map.Entry<String, String> h : headers) {
             String name = h.getKey();
-            if (name.equalsIgnoreCase("age") || name.equalsIgnoreCase("x-cache-status")) {
+            if (HttpHeaderNames.AGE.contentEqualsIgnoreCase(name)
+                    || CacheRequest.X_CACHE_STATUS.contentEqualsIgnoreCase(name)) {
                 continue;
             }
             b.append(name).append(": ").append(h.getValue()).append("\r\n");

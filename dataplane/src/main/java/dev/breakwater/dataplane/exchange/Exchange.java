@@ -1,14 +1,6 @@
 package dev.breakwater.dataplane.exchange;
 
-import dev.breakwater.dataplane.backend.UpstreamEndpoint;
-import dev.breakwater.dataplane.cache.BackgroundRefresh;
-import dev.breakwater.dataplane.cache.CacheKey;
 import dev.breakwater.dataplane.cache.CacheRequest;
-import dev.breakwater.dataplane.cache.CacheSettings;
-import dev.breakwater.dataplane.cache.CachedResponse;
-import dev.breakwater.dataplane.cache.ResponseCache;
-import dev.breakwater.dataplane.compress.ResponseCompressor;
-import dev.breakwater.dataplane.config.CompiledCluster;
 import dev.breakwater.dataplane.config.CompiledRoute;
 import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.filter.FilterContext;
@@ -21,7 +13,6 @@ import dev.breakwater.dataplane.request.RequestIds;
 import dev.breakwater.dataplane.request.RequestRefused;
 import dev.breakwater.dataplane.trace.RequestSpan;
 import dev.breakwater.dataplane.upstream.UpstreamCall;
-import dev.breakwater.dataplane.upstream.UpstreamHeads;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -44,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One request and its response, made fresh for each request (HTTP/1.1 and HTTP/2 alike) and dropped when both are
- * complete: the head checked and routed once, the route's filters, the cache, then the upstream call (or a local
- * answer), and the response relayed back by its {@link ExchangeResponse}. Knows nothing of the connection but its
+ * complete: the head checked and routed once, the route's filters, the cache ({@link CacheStep}), then the upstream
+ * call (or a local answer), and the response relayed back by its {@link ExchangeResponse}. Knows nothing of the connection but its
  * {@link Downstream}; runs on the connection's event loop.
  */
 public final class Exchange {
@@ -280,11 +271,9 @@ public final class Exchange {
                     Unpooled.EMPTY_BUFFER));
             downstream.flush();
         }
-        call = new UpstreamCall(response, connection.pool(), connection.timer(), services.metrics(), r, context,
-                connection.https(), req, retryable, upgradeRequested, services.table());
         if (r.cache() != null && services.cache() != null) {
             cache = r.cache().onRequest(context, services.cache(), target, upgradeRequested);
-            if (cache != null && consultCache(true)) {
+            if (cache != null && CacheStep.consult(this, true)) {
                 return;
             }
         }
@@ -292,7 +281,8 @@ public final class Exchange {
     }
 
     /** Sends the request in flight to an endpoint of the route's cluster (the route is chosen, checks passed). */
-    private void forward() {
+    void forward() {
+        prepareCall();
         route.forwardedHeaders().onRequest(context);
         if (trace != null) {
             trace.inject(request.headers()); // our span is the endpoint's parent
@@ -305,6 +295,14 @@ public final class Exchange {
         if (!call.start(connection.http2() && !wholeRequest, host)
                 && (errorPage == null || !errorPage.noEndpoint())) {
             response.respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "no ready endpoint", null);
+        }
+    }
+
+    /** Makes the call to the endpoint when first needed: a request the cache answers makes none. */
+    void prepareCall() {
+        if (call == null) {
+            call = new UpstreamCall(response, connection.pool(), connection.timer(), services.metrics(), route, context,
+                    connection.https(), request, retryable, upgradeRequested, services.table());
         }
     }
 
@@ -369,39 +367,6 @@ public final class Exchange {
         }
     }
 
-    // ---------------------------------------------------------------- the response cache
-
-    /** True when the request is answered from the cache or waits for another request's fetch. */
-    private boolean consultCache(boolean mayWait) {
-        CacheRequest c = cache;
-        CacheRequest.Outcome outcome = c.consult(mayWait, downstream.eventLoop(), () -> fillEnded(c),
-                (key, stale, settings, fill) -> refreshInBackground(key, stale, settings, fill));
-        switch (outcome) {
-            case ANSWER:
-                response.serveCached();
-                return true;
-            case WAIT:
-                return true;
-            case NOT_CACHED:
-                response.respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT,
-                        "not in the cache (the request said only-if-cached)", null);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /** The fetch this request waited for ended (or the wait timed out): look again, else fetch. */
-    private void fillEnded(CacheRequest c) {
-        if (c != cache || closed || ended) {
-            return;
-        }
-        if (!consultCache(false)) {
-            forward();
-            flushUpstream(); // nothing else flushes what was written upstream
-        }
-    }
-
     // ---------------------------------------------------------------- answers and the end
 
     /** Drops the call to the endpoint and what was being made of its response. */
@@ -459,33 +424,6 @@ public final class Exchange {
             ExchangeTrace.ended(this);
             endAccounting();
         }
-    }
-
-    /**
-     * stale-while-revalidate: fetches the response again in the background on a connection of this event loop,
-     * while the exchange is answered with the stale one.
-     */
-    private void refreshInBackground(CacheKey key, CachedResponse stale, CacheSettings settings,
-                                     ResponseCache.Fill fill) {
-        CompiledCluster c = route.pickCluster();
-        UpstreamEndpoint target = c == null ? null : c.pick(context, null);
-        if (target == null) {
-            fill.finish();
-            return;
-        }
-        HttpRequest fetch = BackgroundRefresh.requestFor(request, stale);
-        route.forwardedHeaders().set(fetch.headers(), context);
-        UpstreamHeads.forEndpoint(fetch, context.host(), target, false);
-        ResponseCompressor compressor = route.compressor();
-        String acceptEncoding = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
-        BackgroundRefresh.Encoding encoding = compressor == null ? BackgroundRefresh.Encoding.IDENTITY
-                : (st, h, body) -> {
-                    String coding = compressor.begin(st, h, acceptEncoding);
-                    return coding == null ? body : ResponseCompressor.encodeAll(coding, body);
-                };
-        new BackgroundRefresh(connection.pool(), target, fetch, services.cache(), fill, key, stale, settings,
-                route.cacheMeters(), encoding, route.limits().connectTimeoutMillis(),
-                route.limits().responseTimeoutNanos()).start();
     }
 
     /** The port the client connected to, when the table has listener ports of its own (else -1: not looked at). */

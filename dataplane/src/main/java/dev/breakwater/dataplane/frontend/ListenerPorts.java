@@ -2,6 +2,7 @@ package dev.breakwater.dataplane.frontend;
 
 import dev.breakwater.channel.Transport;
 import dev.breakwater.dataplane.exchange.ProxyServices;
+import dev.breakwater.dataplane.listen.BindPlan;
 import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.ListenerPort;
 import dev.breakwater.routing.RoutingTable;
@@ -17,7 +18,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * TLS with ALPN on a TLS one); which hosts a request there may reach is the router's business ({@code
  * Router#route(int, ...)}). A table is taken in two steps, as the L4 listeners take it: {@link #prepare} binds the ports
  * it adds (a port that cannot be bound, or a TLS port on a data plane without TLS, fails the table and nothing
- * changes), {@link Plan#commit} closes the ports it drops and their connections. Ports that stay are not touched.
+ * changes), {@link BindPlan#commit} closes the ports it drops and their connections. Ports that stay are not touched.
  */
 public final class ListenerPorts implements AutoCloseable {
 
@@ -55,46 +55,18 @@ public final class ListenerPorts implements AutoCloseable {
         this.tls = tls;
     }
 
-    /** The listener-port side of a table about to be served: committed or aborted. */
-    public interface Plan {
-        /** Serves the table: closes the ports it no longer has, with their connections. */
-        void commit();
-
-        /** Forgets the table: closes the ports it bound. */
-        void abort();
-    }
-
     /**
      * Binds the listener ports {@code table} adds.
      *
      * @throws IllegalArgumentException naming the port: it cannot be bound, it is TLS on a data plane without TLS, or
      *                                  it is plain in one host and TLS in another
      */
-    public synchronized Plan prepare(RoutingTable table) {
+    public synchronized BindPlan prepare(RoutingTable table) {
         Map<Integer, ListenerPort> wanted = wanted(table);
-        Map<Integer, Bound> fresh = new LinkedHashMap<>();
-        try {
-            for (ListenerPort p : wanted.values()) {
-                Bound now = bound.get(p.port());
-                if (accepting && (now == null || !now.port.equals(p))) {
-                    fresh.put(p.port(), bind(p));
-                }
-            }
-        } catch (RuntimeException e) {
-            fresh.values().forEach(Bound::close);
-            throw e;
-        }
-        return new Plan() {
-            @Override
-            public void commit() {
-                ListenerPorts.this.commit(wanted, fresh);
-            }
-
-            @Override
-            public void abort() {
-                fresh.values().forEach(Bound::close);
-            }
-        };
+        return BindPlan.bind(wanted.values(), ListenerPort::port, p -> {
+            Bound now = bound.get(p.port());
+            return accepting && (now == null || !now.port.equals(p));
+        }, this::bind, Bound::close, fresh -> commit(wanted, fresh));
     }
 
     private static Map<Integer, ListenerPort> wanted(RoutingTable table) {

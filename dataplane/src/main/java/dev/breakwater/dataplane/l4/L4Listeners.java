@@ -1,6 +1,7 @@
 package dev.breakwater.dataplane.l4;
 
 import dev.breakwater.channel.Transport;
+import dev.breakwater.dataplane.listen.BindPlan;
 import dev.breakwater.dataplane.proxyprotocol.ProxyProtocolGate;
 import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.routing.L4Listener;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The L4 listeners of the data plane, opened and closed as tables change. A new table is taken in two steps: {@link
  * #prepare} checks it and binds the ports it adds (a port that cannot be bound fails the table, naming the port,
- * and nothing changes); {@link Plan#commit} then serves it: listeners it drops stop accepting, the connections of
+ * and nothing changes); {@link BindPlan#commit} then serves it: listeners it drops stop accepting, the connections of
  * every listener keep running, those whose endpoint (or listener) is gone drain for their route's drain timeout.
  * Listeners that stay are not touched; their new connections follow the new table.
  */
@@ -62,45 +63,16 @@ public final class L4Listeners implements AutoCloseable {
         return runtime.metrics();
     }
 
-    /** The L4 side of a table about to be served: committed or aborted. */
-    public interface Plan {
-        /** Serves the table: drops the listeners it no longer has, drains connections whose endpoint is gone. */
-        void commit();
-
-        /** Forgets the table: closes the ports it bound. */
-        void abort();
-    }
-
     /**
      * Checks the L4 part of {@code table} and binds the ports it adds.
      *
      * @throws IllegalArgumentException naming the listener: a route's cluster is not in the table, or its port
      *                                  cannot be bound
      */
-    public synchronized Plan prepare(RoutingTable table) {
+    public synchronized BindPlan prepare(RoutingTable table) {
         L4Table next = L4Table.compile(table);
-        Map<String, Bound> fresh = new LinkedHashMap<>();
-        try {
-            for (L4Listener l : next.listeners().values()) {
-                if (!bound.containsKey(l.key())) {
-                    fresh.put(l.key(), bind(l, next));
-                }
-            }
-        } catch (RuntimeException e) {
-            fresh.values().forEach(Bound::close);
-            throw e;
-        }
-        return new Plan() {
-            @Override
-            public void commit() {
-                L4Listeners.this.commit(next, fresh);
-            }
-
-            @Override
-            public void abort() {
-                fresh.values().forEach(Bound::close);
-            }
-        };
+        return BindPlan.bind(next.listeners().values(), L4Listener::key, l -> !bound.containsKey(l.key()),
+                l -> bind(l, next), Bound::close, fresh -> commit(next, fresh));
     }
 
     private synchronized void commit(L4Table next, Map<String, Bound> fresh) {
