@@ -110,9 +110,7 @@ public final class MirrorCopy implements CallListener {
         }
         bodyBytes += part.content().readableBytes();
         if (bodyBytes > route.mirror().maxBodyBytes()) {
-            call.abort();
-            call.end();
-            finish("dropped_body", null);
+            abandon("dropped_body", null);
             return;
         }
         if (part instanceof LastHttpContent) {
@@ -131,9 +129,7 @@ public final class MirrorCopy implements CallListener {
     /** The client's request will not come whole (it closed, its body was refused): a copy still being sent ends. */
     public void cancel() {
         if (!ended && !bodyDone) {
-            call.abort();
-            call.end();
-            finish("cancelled", null);
+            abandon("cancelled", null);
         }
     }
 
@@ -209,12 +205,16 @@ public final class MirrorCopy implements CallListener {
     }
 
     private void failed(String reason) {
-        if (ended) {
-            return;
+        if (!ended) {
+            abandon("failed", reason);
         }
+    }
+
+    /** Ends the copy before its answer came: the call is dropped and its connection not reused. */
+    private void abandon(String result, String reason) {
         call.abort();
         call.end();
-        finish("failed", reason);
+        finish(result, reason);
     }
 
     private void finish(String result, String reason) {
