@@ -134,11 +134,6 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
      */
     public record Upstream(Retries retries, SessionAffinity affinity, RequestMirror mirror) {
         public static final Upstream NONE = new Upstream(null, null, null);
-
-        /** Without mirroring. */
-        public Upstream(Retries retries, SessionAffinity affinity) {
-            this(retries, affinity, null);
-        }
     }
 
     /**
