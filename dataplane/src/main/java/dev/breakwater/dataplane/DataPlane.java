@@ -27,6 +27,8 @@ import dev.breakwater.dataplane.request.RequestPolicy;
 import dev.breakwater.dataplane.frontend.ProxyInitializer;
 import dev.breakwater.dataplane.l4.L4Listeners;
 import dev.breakwater.dataplane.l4.L4Settings;
+import dev.breakwater.dataplane.listen.ListenSettings;
+import dev.breakwater.dataplane.listen.ServerSockets;
 import dev.breakwater.dataplane.listen.BindPlan;
 import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.dataplane.tls.SelfSignedCertificate;
@@ -36,7 +38,6 @@ import dev.breakwater.dataplane.exchange.ProxyServices;
 import dev.breakwater.dataplane.metrics.EndpointMeters;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.RoutingTable;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -99,6 +100,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
     private final Path hostsFile;
     private final RequestPolicy requestPolicy;
     private final L4Settings l4Settings;
+    private final ListenSettings listenSettings;
     private final TrustedSources proxyProtocolFrom;
     private volatile L4Listeners l4;
     /** The table's listener ports (a Gateway's own), or null before {@link #start()}. */
@@ -128,6 +130,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         this.requestPolicy = b.requestPolicy;
         this.listenOnceServing = b.listenOnceServing;
         this.l4Settings = b.l4Settings;
+        this.listenSettings = b.listenSettings;
         this.proxyProtocolFrom = b.proxyProtocolFrom;
         this.accessLogConfig = b.accessLog;
         this.accessLogOutput = b.accessLogOutput;
@@ -173,7 +176,8 @@ public final class DataPlane implements TableSink, AutoCloseable {
             EventLoop loop = (EventLoop) e;
             pools.put(loop, new UpstreamPool(loop, transport.channel(), config, resolver, clientTls));
         }
-        l4 = new L4Listeners(workerGroup, transport, resolver, bindAddress, metrics.registry(), l4Settings);
+        l4 = new L4Listeners(workerGroup, transport, resolver, bindAddress, metrics.registry(), l4Settings,
+                listenSettings.acceptsPerWakeup());
         if (table.router() != null) {
             l4.prepare(table.router().table()).commit();
         }
@@ -192,7 +196,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         ProxyServices services = new ProxyServices(table, config, metrics, Map.copyOf(pools), () -> draining,
                 connections, cache, new RequestHeadCheck(requestPolicy), accessLog, tracing);
         this.services = services;
-        listenerPorts = new ListenerPorts(workerGroup, transport, bindAddress, services, tls);
+        listenerPorts = new ListenerPorts(workerGroup, transport, bindAddress, services, tls, listenSettings);
         if (table.router() != null) {
             listenerPorts.prepare(table.router().table()).commit();
         }
@@ -219,22 +223,12 @@ public final class DataPlane implements TableSink, AutoCloseable {
         if (httpChannel != null) {
             return;
         }
-        httpChannel = new ServerBootstrap()
-                .group(workerGroup)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+        httpChannel = ServerSockets.bootstrap(workerGroup, transport, listenSettings)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .childHandler(new ProxyInitializer(services, l4.proxyProtocol(proxyProtocolFrom, "http")))
                 .bind(new InetSocketAddress(bindAddress, requestedHttpPort)).sync().channel();
         if (tls != null) {
-            httpsChannel = new ServerBootstrap()
-                    .group(workerGroup)
-                    .channel(transport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
+            httpsChannel = ServerSockets.bootstrap(workerGroup, transport, listenSettings)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                     .childHandler(new HttpsInitializer(services, tls, httpsPrelude()))

@@ -7,6 +7,7 @@ import dev.breakwater.dataplane.cache.CacheConfig;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.dataplane.request.RequestPolicy;
 import dev.breakwater.dataplane.l4.L4Settings;
+import dev.breakwater.dataplane.listen.ListenSettings;
 import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
@@ -33,12 +34,19 @@ public final class DataPlaneBuilder {
     RequestPolicy requestPolicy = RequestPolicy.DEFAULT;
     boolean listenOnceServing;
     L4Settings l4Settings = L4Settings.DEFAULTS;
+    ListenSettings listenSettings = ListenSettings.DEFAULTS;
     TrustedSources proxyProtocolFrom = TrustedSources.NONE;
     AccessLogConfig accessLog = AccessLogConfig.OFF;
     java.io.OutputStream accessLogOutput = System.out;
     dev.breakwater.dataplane.trace.TracingConfig tracing = dev.breakwater.dataplane.trace.TracingConfig.OFF;
 
     DataPlaneBuilder() {
+    }
+
+    /** How the HTTP and HTTPS listeners take connections ({@link ListenSettings#DEFAULTS}). */
+    public DataPlaneBuilder listenSettings(ListenSettings value) {
+        this.listenSettings = Objects.requireNonNull(value, "listenSettings");
+        return this;
     }
 
     /** The data plane's limits of L4 listeners ({@link L4Settings#DEFAULTS}). */

@@ -4,6 +4,7 @@ import dev.breakwater.dataplane.accesslog.AccessLogConfig;
 import dev.breakwater.dataplane.cache.CacheConfig;
 import dev.breakwater.dataplane.cache.DiskTierConfig;
 import dev.breakwater.dataplane.l4.L4Settings;
+import dev.breakwater.dataplane.listen.ListenSettings;
 import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.dataplane.request.PathPolicy;
 import dev.breakwater.dataplane.request.RequestPolicy;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
  * {@code --hosts-file}, and the request-head checks: {@code --max-request-headers}, {@code --path-merge-slashes},
  * {@code --path-escaped-slashes}, and the PROXY protocol and TLS passthrough limits: {@code --proxy-protocol-from},
  * {@code --proxy-protocol-header-timeout}, {@code --client-hello-timeout}, {@code --max-client-hello-size},
- * {@code --l4-backlog}, and the access log: {@code --access-log}, {@code --access-log-sample},
+ * {@code --l4-backlog}, the listeners' {@code --listen-backlog} and {@code --accepts-per-wakeup}, and the access log: {@code --access-log}, {@code --access-log-sample},
  * {@code --access-log-queue}, {@code --access-log-flush-interval}, and tracing: {@code --otlp-endpoint}, {@code --trace-sample-ratio},
  * {@code --trace-trust-incoming}, {@code --trace-routes}, {@code --trace-service-name}, {@code --otlp-queue},
  * {@code --otlp-batch}, {@code --otlp-export-delay}, {@code --otlp-export-timeout}. A picocli mixin of both commands; each option's value is checked by
@@ -44,6 +45,7 @@ public final class EdgeOptions {
     private RequestPolicy request = RequestPolicy.DEFAULT;
     private TrustedSources proxyProtocolFrom = TrustedSources.NONE;
     private L4Settings l4 = L4Settings.DEFAULTS;
+    private ListenSettings listen = ListenSettings.DEFAULTS;
     private AccessLogConfig accessLog = accessLogFromEnvironment(System.getenv(ACCESS_LOG_ENV));
     private TracingConfig tracing = TracingConfig.OFF;
 
@@ -93,6 +95,9 @@ public final class EdgeOptions {
                     l4.proxyProtocolHeaderTimeoutMillis());
             case "--l4-backlog" -> l4 = new L4Settings((int) within(name, count(name, value), 1, 65535),
                     l4.maxClientHelloLength(), l4.clientHelloTimeoutMillis(), l4.proxyProtocolHeaderTimeoutMillis());
+            case "--listen-backlog" -> listen = listen.withBacklog((int) within(name, count(name, value), 1, 65535));
+            case "--accepts-per-wakeup" -> listen = listen.withAcceptsPerWakeup(
+                    (int) within(name, count(name, value), 1, ListenSettings.MAX_ACCEPTS_PER_WAKEUP));
             case "--access-log" -> accessLog = accessLog.withFormat(AccessLogConfig.Format.parse(name, value));
             case "--access-log-sample" -> accessLog = accessLog.withSample(ratio(name, value));
             case "--access-log-queue" -> accessLog = accessLog.withQueueLines(count(name, value));
@@ -346,6 +351,26 @@ public final class EdgeOptions {
         accept("--l4-backlog", value);
     }
 
+    @Option(names = "--listen-backlog", paramLabel = "N",
+            description = "The accept queue of the HTTP and HTTPS listeners and the table's listener ports (default: "
+                    + "4096, at most 65535; the kernel caps it at net.core.somaxconn).")
+    void listenBacklog(String value) {
+        accept("--listen-backlog", value);
+    }
+
+    @Option(names = "--accepts-per-wakeup", paramLabel = "N",
+            description = "How many waiting connections a listener accepts each time its event loop turns to it, "
+                    + "for every listener (default: 64, at most 1024; 1 is Netty's own default, which leaves a burst "
+                    + "of new connections queued behind busy ones).")
+    void acceptsPerWakeup(String value) {
+        accept("--accepts-per-wakeup", value);
+    }
+
+    /** How the listeners take connections, as read so far. */
+    public ListenSettings listenSettings() {
+        return listen;
+    }
+
     /** The L4 limits read so far. */
     public L4Settings l4Settings() {
         return l4;
@@ -361,7 +386,7 @@ public final class EdgeOptions {
                 : cache.withDisk(new DiskTierConfig(diskDir, diskMaxBytes, diskThresholdBytes));
         return builder.cache(c).adminToken(adminToken).rateLimitKeys(rateLimitKeys)
                 .metricsMaxRoutes(metricsMaxRoutes).metricsMaxEndpoints(metricsMaxEndpoints).hostsFile(hostsFile)
-                .requestPolicy(request).proxyProtocolFrom(proxyProtocolFrom).l4Settings(l4).accessLog(accessLog)
+                .requestPolicy(request).proxyProtocolFrom(proxyProtocolFrom).l4Settings(l4).listenSettings(listen).accessLog(accessLog)
                 .tracing(tracing);
     }
 

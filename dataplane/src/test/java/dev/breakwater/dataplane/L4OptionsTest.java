@@ -37,17 +37,27 @@ class L4OptionsTest {
                 .hasMessage("--l4-backlog: '0' (expected: a whole number, at least 1)");
         assertThatThrownBy(() -> options.accept("--l4-backlog", "70000"))
                 .hasMessage("--l4-backlog: 70000 (expected: 1 to 65535)");
+        assertThatThrownBy(() -> options.accept("--listen-backlog", "65536"))
+                .hasMessage("--listen-backlog: 65536 (expected: 1 to 65535)");
+        assertThatThrownBy(() -> options.accept("--accepts-per-wakeup", "0"))
+                .hasMessage("--accepts-per-wakeup: '0' (expected: a whole number, at least 1)");
+        assertThatThrownBy(() -> options.accept("--accepts-per-wakeup", "2000"))
+                .hasMessage("--accepts-per-wakeup: 2000 (expected: 1 to 1024)");
         options.accept("--max-client-hello-size", "32Ki");
         options.accept("--l4-backlog", "128");
+        options.accept("--listen-backlog", "512");
+        options.accept("--accepts-per-wakeup", "16");
+        assertThat(options.listenSettings()).isEqualTo(new dev.breakwater.dataplane.listen.ListenSettings(512, 16));
         assertThat(options.l4Settings().maxClientHelloLength()).isEqualTo(32 * 1024);
         assertThat(options.l4Settings().backlog()).isEqualTo(128);
     }
 
     @Test
-    void aClientHelloLargerThanTheLimitIsClosedUnroutedAndTheBacklogIsTheListenersAcceptQueue() throws Exception {
+    void aClientHelloLargerThanTheLimitIsClosedUnroutedAndTheBacklogsAreTheListenersAcceptQueues() throws Exception {
         EdgeOptions options = new EdgeOptions();
         options.accept("--max-client-hello-size", "64");
         options.accept("--l4-backlog", "37");
+        options.accept("--listen-backlog", "41");
         int passthrough = FreePorts.tcp();
         try (java.net.ServerSocket backend = new java.net.ServerSocket(0, 10, InetAddress.getLoopbackAddress());
              DataPlane dp = options.applyTo(DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0))
@@ -58,11 +68,9 @@ class L4OptionsTest {
                     L4Listener.Protocol.TCP, L4Route.to("default", "c"),
                     List.of(new SniRoute("a.example.com", L4Route.to("a", "c"))), List.of())), List.of())));
 
-            // the kernel's view of the listener: ss shows a listening socket's backlog as its Send-Q
-            Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + passthrough).redirectErrorStream(true).start();
-            String line = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-            assertThat(ss.waitFor()).isZero();
-            assertThat(line.trim().split("\\s+")[2]).as(line).isEqualTo("37");
+            // the kernel's view of the listeners: ss shows a listening socket's backlog as its Send-Q
+            assertThat(backlogOf(passthrough)).isEqualTo("37");
+            assertThat(backlogOf(dp.httpPort())).as("--listen-backlog, on the HTTP listener").isEqualTo("41");
 
             // a real ClientHello (a few hundred bytes) to a listener that reads at most 64 of them: closed, never
             // spliced to an endpoint (not even the default route's)
@@ -124,5 +132,12 @@ class L4OptionsTest {
                 L4Listener.Protocol.TCP, null, List.of(new SniRoute("a.example.com", L4Route.to("a", "c"))),
                 List.of())), List.of())));
         return dp;
+    }
+
+    private static String backlogOf(int port) throws Exception {
+        Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
+        String line = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(ss.waitFor()).isZero();
+        return line.trim().split("\\s+")[2];
     }
 }

@@ -3,11 +3,12 @@ package dev.breakwater.dataplane.frontend;
 import dev.breakwater.channel.Transport;
 import dev.breakwater.dataplane.exchange.ProxyServices;
 import dev.breakwater.dataplane.listen.BindPlan;
+import dev.breakwater.dataplane.listen.ListenSettings;
+import dev.breakwater.dataplane.listen.ServerSockets;
 import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.ListenerPort;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.VirtualHost;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -40,6 +41,7 @@ public final class ListenerPorts implements AutoCloseable {
     private final String bindAddress;
     private final ProxyServices services;
     private final TlsContexts tls;
+    private final ListenSettings listen;
     private final Map<Integer, Bound> bound = new TreeMap<>();
     private boolean accepting = true;
 
@@ -47,8 +49,9 @@ public final class ListenerPorts implements AutoCloseable {
      * @param tls null when the data plane has no TLS (then a table with a TLS listener port is refused)
      */
     public ListenerPorts(EventLoopGroup workers, Transport transport, String bindAddress, ProxyServices services,
-                         TlsContexts tls) {
+                         TlsContexts tls, ListenSettings listen) {
         this.workers = workers;
+        this.listen = listen;
         this.transport = transport;
         this.bindAddress = bindAddress;
         this.services = services;
@@ -105,12 +108,7 @@ public final class ListenerPorts implements AutoCloseable {
         ChannelGroup children = new DefaultChannelGroup("listener-" + port, GlobalEventExecutor.INSTANCE);
         ChannelHandler pipeline = port.tls() ? new HttpsInitializer(services, tls) : new ProxyInitializer(services);
         try {
-            Channel server = new ServerBootstrap()
-                    .group(workers)
-                    .channel(transport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
+            Channel server = ServerSockets.bootstrap(workers, transport, listen)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                     .childHandler(new ChannelInitializer<>() {
                         @Override

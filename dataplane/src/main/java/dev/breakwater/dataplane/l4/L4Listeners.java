@@ -2,6 +2,7 @@ package dev.breakwater.dataplane.l4;
 
 import dev.breakwater.channel.Transport;
 import dev.breakwater.dataplane.listen.BindPlan;
+import dev.breakwater.dataplane.listen.ServerSockets;
 import dev.breakwater.dataplane.proxyprotocol.ProxyProtocolGate;
 import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.routing.L4Listener;
@@ -10,7 +11,6 @@ import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.SniRoute;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -43,15 +43,17 @@ public final class L4Listeners implements AutoCloseable {
     private final String bindAddress;
     private final L4Runtime runtime;
     private final L4Settings settings;
+    private final int acceptsPerWakeup;
     private final Map<String, Bound> bound = new LinkedHashMap<>();
     private volatile L4Table current = L4Table.EMPTY;
 
     /** The listeners of one event-loop group (whose loops also carry the upstream connections). */
     public L4Listeners(EventLoopGroup workers, Transport transport, AddressResolverGroup<InetSocketAddress> resolver,
-                       String bindAddress, MeterRegistry registry, L4Settings settings) {
+                       String bindAddress, MeterRegistry registry, L4Settings settings, int acceptsPerWakeup) {
         this.workers = workers;
         this.bindAddress = bindAddress;
         this.settings = settings;
+        this.acceptsPerWakeup = acceptsPerWakeup;
         Map<EventLoop, L4LoopState> loops = new IdentityHashMap<>();
         for (EventExecutor e : workers) {
             loops.put((EventLoop) e, new L4LoopState((EventLoop) e));
@@ -103,12 +105,7 @@ public final class L4Listeners implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(bindAddress, listener.port());
         try {
             if (listener.protocol() == L4Listener.Protocol.TCP) {
-                b.channel = new ServerBootstrap()
-                        .group(workers)
-                        .channel(runtime.transport().serverChannel())
-                        .option(ChannelOption.SO_BACKLOG, settings.backlog())
-                        .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
+                b.channel = ServerSockets.bootstrap(workers, runtime.transport(), settings.backlog(), acceptsPerWakeup)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                                 new WriteBufferWaterMark(32 * 1024, 128 * 1024))
