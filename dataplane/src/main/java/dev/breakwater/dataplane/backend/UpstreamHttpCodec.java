@@ -3,6 +3,8 @@ package dev.breakwater.dataplane.backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
@@ -19,7 +21,8 @@ import java.util.List;
  * and decoding responses (a response to HEAD has no body), it watches the endpoint's framing: an endpoint that sends
  * anything after the end of a final response (more bytes than its Content-Length, a second response), or anything
  * at all while the connection idles in the pool, has lost track of the exchange, and such a connection must never
- * carry another request: the next one would read those bytes as its answer (response desync).
+ * carry another request: the next one would read those bytes as its answer (response desync). Plain response heads
+ * are read in place ({@link ResponseHeadParser}); every other response is read by Netty's decoder as it always was.
  */
 public final class UpstreamHttpCodec
         extends CombinedChannelDuplexHandler<UpstreamHttpCodec.ResponseDecoder, UpstreamHttpCodec.RequestEncoder> {
@@ -53,12 +56,26 @@ public final class UpstreamHttpCodec
         }
     }
 
-    /** Decodes responses, noting bytes that follow a complete final response. */
+    /**
+     * Decodes responses, noting bytes that follow a complete final response. A plain head with a body framed by
+     * Content-Length (or none) is read by a {@link ResponseHeadParser} and its body cut here; any other response is
+     * read whole by Netty's decoder (this class's superclass), from its first byte, as before.
+     */
     public final class ResponseDecoder extends HttpResponseDecoder {
+        private final ResponseHeadParser heads;
+        private final int maxChunkSize;
         private boolean interim;
+        /** Netty's decoder reads the response under way. */
+        private boolean netty;
+        /** A 101 was read: Netty's decoder reads the rest of the connection. */
+        private boolean switched;
+        /** Body bytes still to come of a response whose head the parser read; -1 when none is under way. */
+        private long remaining = -1;
 
         ResponseDecoder(HttpDecoderConfig config) {
             super(config);
+            heads = new ResponseHeadParser(config.getMaxInitialLineLength(), config.getMaxHeaderSize());
+            maxChunkSize = config.getMaxChunkSize();
         }
 
         @Override
@@ -76,16 +93,70 @@ public final class UpstreamHttpCodec
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
             int from = out.size();
-            super.decode(ctx, in, out);
+            if (remaining >= 0) {
+                body(in, out);
+            } else if (netty || switched) {
+                super.decode(ctx, in, out);
+            } else {
+                int length = heads.parse(in, headRequest);
+                if (length == ResponseHeadParser.OTHER) {
+                    netty = true;
+                    super.decode(ctx, in, out);
+                } else if (length >= 0) {
+                    in.skipBytes(length);
+                    out.add(heads.response());
+                    remaining = heads.contentLength();
+                    if (remaining == 0) {
+                        remaining = -1;
+                        out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+                    } else {
+                        body(in, out);
+                    }
+                }
+            }
             for (int i = from; i < out.size(); i++) {
                 Object m = out.get(i);
                 if (m instanceof HttpResponse response) {
                     interim = response.status().code() < 200;
+                    switched |= response.status().code() == 101;
                 }
-                if (m instanceof LastHttpContent && !interim && in.isReadable()) {
-                    overrun = true;
+                if (m instanceof LastHttpContent last) {
+                    // the response ended (a failed part leaves Netty's decoder discarding, so it keeps reading)
+                    netty &= last.decoderResult().isFailure();
+                    if (!interim && in.isReadable()) {
+                        overrun = true;
+                    }
                 }
             }
+        }
+
+        /** The next part of a body framed by its Content-Length. */
+        private void body(ByteBuf in, List<Object> out) {
+            int n = (int) Math.min(Math.min(remaining, in.readableBytes()), maxChunkSize);
+            if (n == 0) {
+                return;
+            }
+            ByteBuf part = in.readRetainedSlice(n);
+            remaining -= n;
+            if (remaining == 0) {
+                remaining = -1;
+                out.add(new DefaultLastHttpContent(part));
+            } else {
+                out.add(new DefaultHttpContent(part));
+            }
+        }
+
+        @Override
+        protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            if (remaining >= 0) {
+                // closed inside a body framed by its Content-Length: no end, as Netty's decoder gives none
+                remaining = -1;
+                in.skipBytes(in.readableBytes());
+                return;
+            }
+            // a head cut short, or nothing: Netty's decoder says what it always said about it
+            netty = true;
+            super.decodeLast(ctx, in, out);
         }
 
         @Override

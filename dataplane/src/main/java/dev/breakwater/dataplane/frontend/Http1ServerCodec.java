@@ -1,6 +1,7 @@
 package dev.breakwater.dataplane.frontend;
 
 import dev.breakwater.dataplane.exchange.EncodedResponse;
+import dev.breakwater.dataplane.http1.LineHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -25,8 +27,9 @@ import java.util.List;
  * {@code HttpServerCodec} pairs them (each response is matched with its request's method, so that a response to
  * {@code HEAD} has no body and a {@code 2xx} to {@code CONNECT} no {@code Transfer-Encoding}; a request that came with
  * both {@code Transfer-Encoding: chunked} and {@code Content-Length} closes the connection after its response), plus
- * one thing that codec cannot do: an {@link EncodedResponse} is written as the bytes it holds, taking its request's
- * place in the order like any response.
+ * two things that codec cannot do: an {@link EncodedResponse} is written as the bytes it holds, taking its request's
+ * place in the order like any response; and a head whose headers are a {@link LineHeaders} view (an endpoint's
+ * response read in place) has its unchanged header lines written as the bytes they arrived in.
  */
 final class Http1ServerCodec
         extends CombinedChannelDuplexHandler<Http1ServerCodec.RequestDecoder, Http1ServerCodec.ResponseEncoder> {
@@ -130,6 +133,15 @@ final class Http1ServerCodec
                 return;
             }
             super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
+        }
+
+        @Override
+        protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+            if (headers instanceof LineHeaders lines) {
+                lines.writeTo(buf); // the endpoint's lines as they came, then what the exchange changed
+                return;
+            }
+            super.encodeHeaders(headers, buf);
         }
     }
 }
