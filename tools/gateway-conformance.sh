@@ -20,10 +20,10 @@
 # under the suite's image names); `kube-cluster-local.sh up`, load the images; the standard CRDs of the same
 # release, the chart (local images, host ports 80/443 on the node address, where the suite sends its requests; the
 # Gateways' addresses are the node's, --status-pods), the GatewayClass `breakwater`; the suite (profiles
-# GATEWAY-HTTP and GATEWAY-GRPC, the features in FEATURES below); `down` (unless --keep), also when a step fails.
+# GATEWAY-HTTP, GATEWAY-GRPC, GATEWAY-TLS, GATEWAY-TCP and GATEWAY-UDP, the features in FEATURES below); `down` (unless --keep), also when a step fails.
 # The chart runs with gatewayAPI.gatewayServices (type ClusterIP): each Gateway's address is its own Service's.
 #
-# Env: GWCONF_PROFILES (GATEWAY-HTTP,GATEWAY-GRPC), GATEWAY_API_VERSION (v1.6.3),
+# Env: GWCONF_PROFILES (GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP,GATEWAY-UDP), GATEWAY_API_VERSION (v1.6.3),
 # GWCONF_DIR (~/.cache/breakwater/gateway-conformance/<version>), HELM_VERSION
 # (v3.22.0), GWCONF_TIMEOUT (go test -timeout, 90m), BREAKWATER_VERSION (the report's implementation version:
 # the root pom's), BREAKWATER_URL (the report's implementation URL, https://breakwater.dev).
@@ -42,16 +42,17 @@ images=$HOME/.cache/breakwater/images
 node_ip=10.244.0.1
 ns=breakwater-system
 # The profiles run (GWCONF_PROFILES overrides): GATEWAY-GRPC's backends are the same echo-basic image, run with
-# GRPC_ECHO_SERVER set, and its GRPCRoute CRD is one of the standard ones applied below.
-PROFILES=${GWCONF_PROFILES:-GATEWAY-HTTP,GATEWAY-GRPC}
+# GRPC_ECHO_SERVER set, and its GRPCRoute CRD is one of the standard ones applied below. GATEWAY-TLS's and
+# GATEWAY-TCP's backends are echo-basic with TCP_ECHO_SERVER, GATEWAY-UDP's the suite's CoreDNS.
+PROFILES=${GWCONF_PROFILES:-GATEWAY-HTTP,GATEWAY-GRPC,GATEWAY-TLS,GATEWAY-TCP,GATEWAY-UDP}
 # Extended features Breakwater claims (docs/gateway-api.md says what each covers); core: Gateway, HTTPRoute,
-# GRPCRoute, ReferenceGrant.
-FEATURES=Gateway,HTTPRoute,GRPCRoute,ReferenceGrant,GRPCRouteNamedRouteRule,HTTPRouteQueryParamMatching,\
+# GRPCRoute, TLSRoute, TCPRoute, UDPRoute, ReferenceGrant.
+FEATURES=Gateway,HTTPRoute,GRPCRoute,TLSRoute,TCPRoute,UDPRoute,ReferenceGrant,GRPCRouteNamedRouteRule,HTTPRouteQueryParamMatching,\
 HTTPRouteMethodMatching,\
 HTTPRouteResponseHeaderModification,HTTPRouteHostRewrite,HTTPRoutePathRewrite,HTTPRouteSchemeRedirect,\
 HTTPRoutePathRedirect,HTTPRoutePortRedirect,HTTPRoute303RedirectStatusCode,HTTPRoute307RedirectStatusCode,\
 HTTPRoute308RedirectStatusCode,GatewayPort8080,HTTPRouteParentRefPort,HTTPRouteRequestTimeout,\
-HTTPRouteBackendTimeout
+HTTPRouteBackendTimeout,HTTPRouteRequestMirror
 
 run_test='' skip_tests='' report='' keep=0 build=1
 while (( $# )); do

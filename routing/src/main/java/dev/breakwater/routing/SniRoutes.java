@@ -3,7 +3,10 @@ package dev.breakwater.routing;
 import java.util.List;
 import java.util.Locale;
 
-/** Picks the TLS passthrough host for an SNI name: an exact name first, then a wildcard, then a default. */
+/**
+ * Picks the TLS passthrough host for an SNI name: an exact name first, then the longest wildcard that covers it, then
+ * a default.
+ */
 public final class SniRoutes {
 
     private SniRoutes() {
@@ -33,11 +36,12 @@ public final class SniRoutes {
                 return s;
             }
         }
+        SniRoute best = null;
         for (SniRoute s : hosts) {
-            if (s.matchesWildcard(name)) {
-                return s;
+            if (s.matchesWildcard(name) && (best == null || s.hostname().length() > best.hostname().length())) {
+                best = s;
             }
         }
-        return null;
+        return best;
     }
 }

@@ -1,5 +1,8 @@
 package dev.breakwater.operator.cluster;
 
+import dev.breakwater.operator.gatewayapi.TcpRoute;
+import dev.breakwater.operator.gatewayapi.TlsRoute;
+import dev.breakwater.operator.gatewayapi.UdpRoute;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -19,14 +22,26 @@ import java.util.List;
  * @param referenceGrants ReferenceGrants ({@code v1beta1}): which cross-namespace references are permitted
  * @param namespaces      Namespaces, for their labels
  * @param grpcRoutes      GRPCRoutes ({@code v1})
+ * @param tlsRoutes       TLSRoutes ({@code v1})
+ * @param tcpRoutes       TCPRoutes ({@code v1})
+ * @param udpRoutes       UDPRoutes ({@code v1})
  */
 public record GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
                                 List<ReferenceGrant> referenceGrants, List<Namespace> namespaces,
-                                List<GRPCRoute> grpcRoutes) {
+                                List<GRPCRoute> grpcRoutes, List<TlsRoute> tlsRoutes, List<TcpRoute> tcpRoutes,
+                                List<UdpRoute> udpRoutes) {
 
     /** No Gateway API object at all (the CRDs are not installed, or nothing is applied). */
     public static final GatewayApiObjects NONE = new GatewayApiObjects(List.of(), List.of(), List.of(), List.of(),
             List.of(), List.of());
+
+    /** Without L4 routes (TLSRoute, TCPRoute, UDPRoute). */
+    public GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
+                             List<ReferenceGrant> referenceGrants, List<Namespace> namespaces,
+                             List<GRPCRoute> grpcRoutes) {
+        this(gatewayClasses, gateways, httpRoutes, referenceGrants, namespaces, grpcRoutes, List.of(), List.of(),
+                List.of());
+    }
 
     /** Without GRPCRoutes. */
     public GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
@@ -41,14 +56,18 @@ public record GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway>
         referenceGrants = copy(referenceGrants);
         namespaces = copy(namespaces);
         grpcRoutes = copy(grpcRoutes);
+        tlsRoutes = copy(tlsRoutes);
+        tcpRoutes = copy(tcpRoutes);
+        udpRoutes = copy(udpRoutes);
     }
 
     /**
-     * True when there is no GatewayClass, Gateway, HTTPRoute or GRPCRoute (ReferenceGrants and Namespaces alone serve
+     * True when there is no GatewayClass, Gateway or route of any kind (ReferenceGrants and Namespaces alone serve
      * nothing).
      */
     public boolean isEmpty() {
-        return gatewayClasses.isEmpty() && gateways.isEmpty() && httpRoutes.isEmpty() && grpcRoutes.isEmpty();
+        return gatewayClasses.isEmpty() && gateways.isEmpty() && httpRoutes.isEmpty() && grpcRoutes.isEmpty()
+                && tlsRoutes.isEmpty() && tcpRoutes.isEmpty() && udpRoutes.isEmpty();
     }
 
     private static <T> List<T> copy(List<T> list) {

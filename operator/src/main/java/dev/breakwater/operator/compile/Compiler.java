@@ -87,6 +87,7 @@ public final class Compiler {
                 .filter(o -> o instanceof Ingress).map(o -> (Ingress) o).toList(), options.alsoServedClasses()),
                 options.defaultBackendService());
         L4Processor l4 = new L4Processor(table, snapshot, options.l4Sources());
+        l4.gatewayRoutes(gatewayApi.l4());
         List<Processor> processors = List.of(ingresses, new CanaryProcessor(table, ingresses),
                 new RouteProcessor(table, l4.routeListeners()), gatewayApi, l4);
         for (int rank = 0; rank < ours.size(); rank++) {
@@ -121,7 +122,10 @@ public final class Compiler {
     /** {@code Kind/namespace/name} of an Ingress, a Route, an HTTPRoute or a GRPCRoute, as diagnostics name it. */
     static String traceName(HasMetadata object) {
         String kind = object instanceof Ingress ? "Ingress/"
-                : object instanceof HTTPRoute ? "HTTPRoute/" : object instanceof GRPCRoute ? "GRPCRoute/" : "Route/";
+                : object instanceof HTTPRoute ? "HTTPRoute/" : object instanceof GRPCRoute ? "GRPCRoute/"
+                : object instanceof dev.breakwater.operator.gatewayapi.TlsRoute ? "TLSRoute/"
+                : object instanceof dev.breakwater.operator.gatewayapi.TcpRoute ? "TCPRoute/"
+                : object instanceof dev.breakwater.operator.gatewayapi.UdpRoute ? "UDPRoute/" : "Route/";
         return kind + namespace(object) + "/" + object.getMetadata().getName();
     }
 

@@ -2,20 +2,28 @@ package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.cluster.GatewayApiObjects;
 import dev.breakwater.operator.crd.FilterSpec;
+import dev.breakwater.operator.gatewayapi.TcpRoute;
+import dev.breakwater.operator.gatewayapi.TlsRoute;
+import dev.breakwater.operator.gatewayapi.UdpRoute;
 import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.L4Policy;
+import dev.breakwater.routing.L4Route;
+import dev.breakwater.routing.ListenerPort;
 import dev.breakwater.routing.PathMatch;
+import dev.breakwater.routing.RequestMirror;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RouteMatch;
-import dev.breakwater.routing.RequestMirror;
 import dev.breakwater.routing.RoutePolicy;
 import dev.breakwater.routing.VirtualHost;
-import dev.breakwater.routing.ListenerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
@@ -40,6 +48,12 @@ import java.util.Set;
  * /service/method}) and its backends are spoken to in HTTP/2 cleartext (h2c). At the end, each HTTPS listener's
  * certificate serves its hostname (or, without one, the hosts of the routes it serves), and the status facts ({@link
  * GatewayApiStatus}) go to the table.
+ *
+ * <p>TLSRoutes, TCPRoutes and UDPRoutes attach in the same way (parentRefs, allowedRoutes, a TLSRoute's hostnames
+ * intersected with its listener's as SNI names) to TLS, TCP and UDP listeners, whose one rule's backendRefs become an
+ * L4 route ({@link GatewayL4Routes}) on the listener's data-plane port: the Gateway's own port, or the listener's port
+ * itself (a TLS listener on the shared HTTPS port: that port's passthrough hosts) when Gateways have no Service of
+ * their own. They go to the {@link L4Processor} beside the other L4 listeners.
  */
 final class GatewayApiProcessor implements Processor {
 
@@ -52,6 +66,7 @@ final class GatewayApiProcessor implements Processor {
     /** Each Gateway's own data-plane ports and Service, or null when Gateways have none. */
     private final GatewayServicePlan plan;
     private final Map<String, Service> services;
+    private final GatewayL4Routes l4 = new GatewayL4Routes();
 
     /** @param services the snapshot's Services by {@code namespace/name} (a Gateway's own Service among them) */
     GatewayApiProcessor(TableBuilder table, GatewayApiObjects objects, GatewayPorts ports,
@@ -66,18 +81,22 @@ final class GatewayApiProcessor implements Processor {
                 List.copyOf(listeners.gateways().values()), services, table);
     }
 
-    /** True when the listener is also served on the data planes' shared port of its protocol. */
+    /** True when the (HTTP or HTTPS) listener is also served on the data planes' shared port of its protocol. */
     private boolean onSharedPort(GatewayListeners.ListenerModel l) {
-        return l.port != null && l.port == (l.protocol.equals("HTTPS") ? ports.https() : ports.http());
+        return l.port != null && !GatewayListeners.isL4(l.protocol)
+                && l.port == (l.protocol.equals("HTTPS") ? ports.https() : ports.http());
     }
 
-    /** The HTTPRoutes and GRPCRoutes to compile: every named one, when some Gateway is ours (else none). */
+    /** The routes of every kind to compile: every named one, when some Gateway is ours (else none). */
     List<HasMetadata> routes() {
         if (listeners.gateways().isEmpty()) {
             return List.of();
         }
         List<HasMetadata> out = new ArrayList<>(objects.httpRoutes());
         out.addAll(objects.grpcRoutes());
+        out.addAll(objects.tlsRoutes());
+        out.addAll(objects.tcpRoutes());
+        out.addAll(objects.udpRoutes());
         return out.stream().filter(r -> r.getMetadata() != null && r.getMetadata().getName() != null).toList();
     }
 
@@ -87,7 +106,128 @@ final class GatewayApiProcessor implements Processor {
             add(route, rank);
         } else if (object instanceof GRPCRoute route) {
             add(route, rank);
+        } else if (object instanceof TlsRoute route) {
+            var spec = route.getSpec();
+            addL4(context(GatewayListeners.TLS_ROUTE, route, rank), GatewayListeners.TLS_ROUTE, route,
+                    spec == null ? null : spec.getParentRefs(), spec == null ? null : spec.getHostnames(),
+                    spec == null || spec.getRules() == null ? List.of()
+                            : spec.getRules().stream().map(r -> r == null ? null : r.getBackendRefs()).toList());
+        } else if (object instanceof TcpRoute route) {
+            var spec = route.getSpec();
+            addL4(context(GatewayListeners.TCP_ROUTE, route, rank), GatewayListeners.TCP_ROUTE, route,
+                    spec == null ? null : spec.getParentRefs(), null,
+                    spec == null || spec.getRules() == null ? List.of()
+                            : spec.getRules().stream().map(r -> r == null ? null : r.getBackendRefs()).toList());
+        } else if (object instanceof UdpRoute route) {
+            var spec = route.getSpec();
+            addL4(context(GatewayListeners.UDP_ROUTE, route, rank), GatewayListeners.UDP_ROUTE, route,
+                    spec == null ? null : spec.getParentRefs(), null,
+                    spec == null || spec.getRules() == null ? List.of()
+                            : spec.getRules().stream().map(r -> r == null ? null : r.getBackendRefs()).toList());
         }
+    }
+
+    /**
+     * A TLSRoute, TCPRoute or UDPRoute ({@code kind}): attached as an HTTPRoute is, its first rule's backendRefs
+     * (the spec allows one rule) one L4 route on each listener it is accepted on; its status as an HTTPRoute's.
+     */
+    private void addL4(RouteContext c, String kind, HasMetadata route, List<ParentReference> writtenParents,
+                       List<String> written, List<List<BackendRef>> rules) {
+        List<String> hostnames = hostnames(c, written);
+        boolean noUsableHostname = hostnames.isEmpty() && written != null && !written.isEmpty();
+        List<GatewayApiStatus.ParentReport> parents = new ArrayList<>();
+        List<GatewayListeners.ListenerModel> served = new ArrayList<>();
+        List<List<String>> servedHosts = new ArrayList<>();
+        List<GatewayListeners.ListenerModel> counted = new ArrayList<>();
+        for (ParentReference p : writtenParents == null ? List.<ParentReference>of() : writtenParents) {
+            GatewayListeners.GatewayModel gateway = gatewayOf(p, c.namespace);
+            if (gateway != null) {
+                GatewayApiStatus.ParentRef ref = new GatewayApiStatus.ParentRef(p.getGroup(), p.getKind(),
+                        p.getNamespace(), p.getName(), p.getSectionName(), p.getPort());
+                parents.add(parent(kind, ref, gateway, c.namespace, hostnames, new LinkedHashSet<>(), served,
+                        servedHosts, counted));
+            }
+        }
+        if (parents.isEmpty()) {
+            return;
+        }
+        String[] rejected = noUsableHostname ? new String[] {"UnsupportedValue",
+                "spec.hostnames: none is a valid hostname; nothing of the " + kind + " is served"} : null;
+        for (int i = 1; i < rules.size(); i++) {
+            c.error("spec.rules[" + i + "]", "a " + kind + " has one rule; this one is left out");
+        }
+        List<HTTPBackendRef> refs = new ArrayList<>();
+        for (BackendRef b : rules.isEmpty() || rules.get(0) == null ? List.<BackendRef>of() : rules.get(0)) {
+            refs.add(new HTTPBackendRefBuilder().withGroup(b.getGroup()).withKind(b.getKind()).withName(b.getName())
+                    .withNamespace(b.getNamespace()).withPort(b.getPort()).withWeight(b.getWeight()).build());
+        }
+        HttpRouteRules.Backends backends = HttpRouteRules.backends(c, "spec.rules[0]", refs, table.backends(), grants,
+                kind, Cluster.Protocol.HTTP1);
+        if (rejected == null) {
+            counted.forEach(l -> l.attachedRoutes++);
+            List<RouteAction.BackendRef> to = backends.action() instanceof RouteAction.Forward f ? f.backends()
+                    : List.of(new RouteAction.BackendRef(table.backends().unavailableCluster(c.namespace + "/"
+                    + c.name + "|" + kind + "|unresolved"), 1));
+            for (int k = 0; k < served.size(); k++) {
+                GatewayListeners.ListenerModel l = served.get(k);
+                ListenerPort own = plan == null ? null : plan.port(l);
+                int port = own != null ? own.port() : l.port;
+                L4Route l4Route = new L4Route(c.namespace + "/" + c.name + "#" + kind + "@" + port, c.object, to,
+                        L4Policy.DEFAULTS);
+                if (own == null && l.protocol.equals("TLS") && l.port == ports.https()) {
+                    l4.addHttpsPassthrough(servedHosts.get(k), l4Route);
+                } else if (!l4.add(l.protocol, port, l.gateway.object + "#" + l.name, servedHosts.get(k), l4Route)) {
+                    table.error(l.gateway.object, l.field() + ".port", "port " + port + " is already a listener of "
+                            + "another Gateway's (older); " + kind + " " + c.namespace + "/" + c.name
+                            + " is not served here");
+                }
+            }
+        }
+        RouteStatusReport.Condition resolved = backends.reason() == null
+                ? condition(RouteStatusReport.RESOLVED_REFS, true, "ResolvedRefs", "every backendRef was resolved")
+                : condition(RouteStatusReport.RESOLVED_REFS, false, backends.reason(), backends.message());
+        List<GatewayApiStatus.ParentReport> reports = new ArrayList<>();
+        for (GatewayApiStatus.ParentReport p : parents) {
+            RouteStatusReport.Condition accepted = p.accepted();
+            if (rejected != null && accepted.status()) {
+                accepted = condition(RouteStatusReport.ACCEPTED, false, rejected[0], rejected[1]);
+            }
+            reports.add(new GatewayApiStatus.ParentReport(p.ref(), accepted, resolved));
+        }
+        routeReports.add(new GatewayApiStatus.HttpRouteReport(kind, c.namespace, c.name,
+                route.getMetadata().getGeneration(), reports));
+    }
+
+    /** The Gateway of ours a parentRef names, or null (not a parent of ours: its controller writes that status). */
+    private GatewayListeners.GatewayModel gatewayOf(ParentReference p, String namespace) {
+        String group = p.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : p.getGroup();
+        String parentKind = p.getKind() == null ? "Gateway" : p.getKind();
+        String gatewayNamespace = p.getNamespace() == null || p.getNamespace().isEmpty() ? namespace
+                : p.getNamespace();
+        return group.equals(ReferenceGrants.GATEWAY_GROUP) && parentKind.equals("Gateway")
+                ? listeners.gateways().get(gatewayNamespace + "/" + p.getName()) : null;
+    }
+
+    /** The route's valid hostnames, lower case; an invalid one is reported and left out. */
+    private static List<String> hostnames(RouteContext c, List<String> written) {
+        List<String> hostnames = new ArrayList<>();
+        if (written != null) {
+            for (int i = 0; i < written.size(); i++) {
+                String h = written.get(i) == null ? "" : written.get(i).toLowerCase(Locale.ROOT);
+                String problem = HostName.problem(h);
+                if (problem != null) {
+                    c.error("spec.hostnames[" + i + "]", problem + "; left out");
+                } else {
+                    hostnames.add(h);
+                }
+            }
+        }
+        return hostnames;
+    }
+
+    /** The L4 listeners and shared-HTTPS passthrough hosts of the TLS, TCP and UDP listeners. */
+    GatewayL4Routes l4() {
+        return l4;
     }
 
     private void add(HTTPRoute route, int rank) {
@@ -118,18 +258,7 @@ final class GatewayApiProcessor implements Processor {
         String namespace = c.namespace;
         String name = c.name;
         List<ParentReference> parentRefs = writtenParents == null ? List.of() : writtenParents;
-        List<String> hostnames = new ArrayList<>();
-        if (written != null) {
-            for (int i = 0; i < written.size(); i++) {
-                String h = written.get(i) == null ? "" : written.get(i).toLowerCase(Locale.ROOT);
-                String problem = HostName.problem(h);
-                if (problem != null) {
-                    c.error("spec.hostnames[" + i + "]", problem + "; left out");
-                } else {
-                    hostnames.add(h);
-                }
-            }
-        }
+        List<String> hostnames = hostnames(c, written);
         boolean noUsableHostname = hostnames.isEmpty() && written != null && !written.isEmpty();
         List<GatewayApiStatus.ParentReport> parents = new ArrayList<>();
         Set<String> hosts = new LinkedHashSet<>();
@@ -137,13 +266,7 @@ final class GatewayApiProcessor implements Processor {
         List<List<String>> servedHosts = new ArrayList<>();
         List<GatewayListeners.ListenerModel> counted = new ArrayList<>();
         for (ParentReference p : parentRefs) {
-            String group = p.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : p.getGroup();
-            String parentKind = p.getKind() == null ? "Gateway" : p.getKind();
-            String gatewayNamespace = p.getNamespace() == null || p.getNamespace().isEmpty() ? namespace
-                    : p.getNamespace();
-            GatewayListeners.GatewayModel gateway = group.equals(ReferenceGrants.GATEWAY_GROUP)
-                    && parentKind.equals("Gateway") ? listeners.gateways().get(gatewayNamespace + "/" + p.getName())
-                    : null;
+            GatewayListeners.GatewayModel gateway = gatewayOf(p, namespace);
             if (gateway == null) {
                 continue; // not a parent of ours: its controller writes that status
             }

@@ -67,7 +67,8 @@ public record GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<Gat
         return route(HttpRouteReport.GRPC_ROUTE, namespace, name);
     }
 
-    private HttpRouteReport route(String kind, String namespace, String name) {
+    /** The report of the route of {@code kind} ({@code TLSRoute}, ...) {@code namespace/name}, or null. */
+    public HttpRouteReport route(String kind, String namespace, String name) {
         return httpRoutes.stream().filter(r -> r.kind().equals(kind) && r.namespace().equals(namespace)
                 && r.name().equals(name)).findFirst().orElse(null);
     }
@@ -136,6 +137,9 @@ public record GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<Gat
                                   List<ParentReport> parents) {
         public static final String HTTP_ROUTE = "HTTPRoute";
         public static final String GRPC_ROUTE = "GRPCRoute";
+        public static final String TLS_ROUTE = "TLSRoute";
+        public static final String TCP_ROUTE = "TCPRoute";
+        public static final String UDP_ROUTE = "UDPRoute";
 
         public HttpRouteReport {
             Objects.requireNonNull(kind, "kind");

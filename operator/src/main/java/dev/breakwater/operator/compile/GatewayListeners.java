@@ -19,8 +19,8 @@ import java.util.TreeSet;
 
 /**
  * The GatewayClasses that are ours ({@code spec.controllerName} {@value #CONTROLLER}), the Gateways of those classes
- * and their listeners, checked as the Gateway API spec says: protocol (HTTP and HTTPS; TLS, TCP and UDP listeners are
- * {@code UnsupportedProtocol}), port ({@link GatewayPorts}), hostname, conflicts between listeners of one port
+ * and their listeners, checked as the Gateway API spec says: protocol (HTTP, HTTPS, TLS in mode Passthrough, TCP and
+ * UDP; others are {@code UnsupportedProtocol}), port ({@link GatewayPorts}), hostname, conflicts between listeners of one port
  * ({@code ProtocolConflict}, {@code HostnameConflict}), TLS certificate references (a Secret, across namespaces only
  * with a ReferenceGrant) and {@code allowedRoutes} (namespaces Same, All or Selector; kinds).
  */
@@ -30,7 +30,25 @@ final class GatewayListeners {
     static final String CONTROLLER = GatewayApiStatus.CONTROLLER_NAME;
     static final String HTTP_ROUTE = "HTTPRoute";
     static final String GRPC_ROUTE = "GRPCRoute";
-    private static final List<String> ROUTE_KINDS = List.of(HTTP_ROUTE, GRPC_ROUTE);
+    static final String TLS_ROUTE = "TLSRoute";
+    static final String TCP_ROUTE = "TCPRoute";
+    static final String UDP_ROUTE = "UDPRoute";
+
+    /** The route kinds a listener of {@code protocol} takes (what its {@code supportedKinds} may list). */
+    static List<String> kindsOf(String protocol) {
+        return switch (protocol) {
+            case "HTTP", "HTTPS" -> List.of(HTTP_ROUTE, GRPC_ROUTE);
+            case "TLS" -> List.of(TLS_ROUTE);
+            case "TCP" -> List.of(TCP_ROUTE);
+            case "UDP" -> List.of(UDP_ROUTE);
+            default -> List.of();
+        };
+    }
+
+    /** True for the layer-4 protocols (TLS passthrough, TCP, UDP), served by L4 listeners of the table. */
+    static boolean isL4(String protocol) {
+        return protocol.equals("TLS") || protocol.equals("TCP") || protocol.equals("UDP");
+    }
 
     /** A Gateway of ours and what was found about it. */
     static final class GatewayModel {
@@ -60,7 +78,7 @@ final class GatewayListeners {
         /** Lower case, or null for every host. */
         final String hostname;
         final Listener listener;
-        /** The route kinds it takes (HTTPRoute and GRPCRoute at most, for now). */
+        /** The route kinds it takes ({@link #kindsOf} its protocol, at most). */
         final List<String> kinds = new ArrayList<>();
         /** Accepted=False (reason, message), or null. */
         String[] notAccepted;
@@ -84,7 +102,9 @@ final class GatewayListeners {
             this.protocol = listener.getProtocol() == null ? "" : listener.getProtocol();
             this.port = listener.getPort();
             String h = listener.getHostname();
-            this.hostname = h == null || h.isEmpty() ? null : h.toLowerCase(Locale.ROOT);
+            // TCP and UDP carry no name: the spec has their listeners ignore a hostname
+            boolean named = !this.protocol.equals("TCP") && !this.protocol.equals("UDP");
+            this.hostname = h == null || h.isEmpty() || !named ? null : h.toLowerCase(Locale.ROOT);
         }
 
         String field() {
@@ -177,8 +197,18 @@ final class GatewayListeners {
                             + l.protocol + " on port " + wanted + ", not " + l.port};
                 }
             }
+            case "TLS", "TCP", "UDP" -> {
+                // without own Services the data planes bind the port itself; their HTTP port (and, but for TLS
+                // passthrough, which shares it by SNI, their HTTPS port) is taken
+                boolean shared = l.port != null && (l.port == ports.http()
+                        || l.port == ports.https() && !l.protocol.equals("TLS"));
+                if (l.port == null || shared && !l.protocol.equals("UDP") && ports.services() == null) {
+                    l.notAccepted = new String[] {"PortUnavailable", l.field() + ".port: port " + l.port + " is the "
+                            + "data planes' " + (l.port != null && l.port == ports.http() ? "HTTP" : "HTTPS") + " port"};
+                }
+            }
             default -> l.notAccepted = new String[] {"UnsupportedProtocol", l.field() + ".protocol: " + l.protocol
-                    + " listeners are not supported yet (HTTP and HTTPS are)"};
+                    + " listeners are not supported (HTTP, HTTPS, TLS, TCP and UDP are)"};
         }
         if (l.notAccepted == null && l.hostname != null) {
             String problem = HostName.problem(l.hostname);
@@ -191,19 +221,29 @@ final class GatewayListeners {
             l.notAccepted = new String[] {"UnsupportedValue", l.field() + ".tls.mode: an HTTPS listener terminates "
                     + "TLS (Passthrough is for TLS listeners)"};
         }
+        if (l.notAccepted == null && l.protocol.equals("TLS")) {
+            String mode = l.listener.getTls() == null || l.listener.getTls().getMode() == null ? "Terminate"
+                    : l.listener.getTls().getMode();
+            if (!mode.equals("Passthrough")) {
+                l.notAccepted = new String[] {"UnsupportedValue", l.field() + ".tls.mode: " + mode + " is not "
+                        + "supported on TLS listeners (Passthrough is: the connection goes to the backend still "
+                        + "encrypted, by SNI name)"};
+            }
+        }
     }
 
     private static void kinds(ListenerModel l) {
+        List<String> supported = kindsOf(l.protocol);
         List<RouteGroupKind> asked = l.listener.getAllowedRoutes() == null ? null
                 : l.listener.getAllowedRoutes().getKinds();
         if (asked == null || asked.isEmpty()) {
-            l.kinds.addAll(ROUTE_KINDS);
+            l.kinds.addAll(supported);
             return;
         }
         List<String> invalid = new ArrayList<>();
         for (RouteGroupKind k : asked) {
             String group = k.getGroup() == null ? ReferenceGrants.GATEWAY_GROUP : k.getGroup();
-            if (group.equals(ReferenceGrants.GATEWAY_GROUP) && ROUTE_KINDS.contains(k.getKind())) {
+            if (group.equals(ReferenceGrants.GATEWAY_GROUP) && supported.contains(k.getKind())) {
                 if (!l.kinds.contains(k.getKind())) {
                     l.kinds.add(k.getKind());
                 }
@@ -213,7 +253,7 @@ final class GatewayListeners {
         }
         if (!invalid.isEmpty()) {
             l.invalidKinds = new String[] {"InvalidRouteKinds", l.field() + ".allowedRoutes.kinds: " + invalid
-                    + " cannot attach to an " + l.protocol + " listener (HTTPRoute and GRPCRoute can)"};
+                    + " cannot attach to a " + l.protocol + " listener (" + String.join(" and ", supported) + " can)"};
         }
     }
 

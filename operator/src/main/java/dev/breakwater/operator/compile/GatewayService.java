@@ -37,11 +37,17 @@ public record GatewayService(String gatewayNamespace, String gatewayName, String
     /**
      * A listener port of the Gateway and the data-plane port behind it.
      *
-     * @param name       {@code http-80}, {@code https-443}
+     * @param name       {@code http-80}, {@code https-443}, {@code tls-8443}, {@code tcp-5432}, {@code udp-53}
      * @param port       the listener port
      * @param targetPort the data-plane port serving it, for this Gateway alone
+     * @param protocol   the Service port's protocol: {@code UDP} for a UDP listener, else {@code TCP}
      */
-    public record Port(String name, int port, int targetPort) {
+    public record Port(String name, int port, int targetPort, String protocol) {
+
+        /** A TCP port. */
+        public Port(String name, int port, int targetPort) {
+            this(name, port, targetPort, "TCP");
+        }
     }
 
     /**

@@ -35,12 +35,12 @@ final class GatewayServicePlan {
         byAge.sort((a, b) -> ObjectAge.OLDEST_FIRST.compare(a.gateway, b.gateway));
         Set<Integer> taken = new HashSet<>();
         Map<GatewayListeners.GatewayModel, Map<Integer, Integer>> targets = new LinkedHashMap<>();
-        Map<GatewayListeners.GatewayModel, Map<Integer, Boolean>> wanted = new LinkedHashMap<>();
+        Map<GatewayListeners.GatewayModel, Map<Integer, String>> wanted = new LinkedHashMap<>();
         for (GatewayListeners.GatewayModel g : byAge) {
-            Map<Integer, Boolean> ports = new TreeMap<>();
+            Map<Integer, String> ports = new TreeMap<>();
             for (GatewayListeners.ListenerModel l : g.listeners) {
                 if (l.serves()) {
-                    ports.put(l.port, l.protocol.equals("HTTPS"));
+                    ports.put(l.port, l.protocol);
                 }
             }
             if (ports.isEmpty()) {
@@ -90,9 +90,9 @@ final class GatewayServicePlan {
             List<GatewayService.Port> servicePorts = new ArrayList<>();
             for (var p : e.getValue().entrySet()) {
                 int target = given.get(p.getKey());
-                listenerPorts.put(p.getKey(), new ListenerPort(target, p.getValue()));
-                servicePorts.add(new GatewayService.Port((p.getValue() ? "https-" : "http-") + p.getKey(), p.getKey(),
-                        target));
+                listenerPorts.put(p.getKey(), new ListenerPort(target, p.getValue().equals("HTTPS")));
+                servicePorts.add(new GatewayService.Port(p.getValue().toLowerCase(java.util.Locale.ROOT) + "-"
+                        + p.getKey(), p.getKey(), target, p.getValue().equals("UDP") ? "UDP" : "TCP"));
             }
             portsByGateway.put(g.namespace + "/" + g.name, listenerPorts);
             String name = GatewayService.nameOf(g.namespace, g.name);

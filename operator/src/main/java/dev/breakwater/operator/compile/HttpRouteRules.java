@@ -14,6 +14,8 @@ import dev.breakwater.routing.QueryParamMatch;
 import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RouteMatch;
 import dev.breakwater.routing.StringMatch;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
@@ -284,8 +286,11 @@ final class HttpRouteRules {
                 ServiceBackendPort port = new ServiceBackendPort();
                 port.setNumber(ref.getPort());
                 int before = c.count();
+                Cluster.Protocol spoken = protocol == Cluster.Protocol.HTTP1
+                        && speaksH2c(resolver.service(namespace + "/" + ref.getName()), ref.getPort())
+                        ? Cluster.Protocol.H2C : protocol;
                 resolved = resolver.resolve(c.object, namespace, ref.getName(), port, f + ".name",
-                        BackendResolver.PortFields.of(f + ".port"), c.diagnostics(), protocol, null,
+                        BackendResolver.PortFields.of(f + ".port"), c.diagnostics(), spoken, null,
                         ClusterPolicy.DEFAULTS);
                 if (!(resolved instanceof RouteAction.Forward)) {
                     problemReason = "BackendNotFound";
@@ -316,5 +321,25 @@ final class HttpRouteRules {
             return new Backends(INVALID_BACKENDS, reason, message);
         }
         return new Backends(new RouteAction.Forward(out), reason, message);
+    }
+
+    /** The appProtocol by which a Service port asks for HTTP/2 in clear text with prior knowledge. */
+    static final String H2C_APP_PROTOCOL = "kubernetes.io/h2c";
+
+    /**
+     * Whether port {@code number} of {@code service} says {@code appProtocol: kubernetes.io/h2c}: the backendRefs
+     * of an HTTPRoute to it are spoken to in h2c, as the spec's backend protocol selection has it (any other
+     * appProtocol, {@code kubernetes.io/ws} among them, keeps HTTP/1.1).
+     */
+    static boolean speaksH2c(Service service, int number) {
+        if (service == null || service.getSpec() == null || service.getSpec().getPorts() == null) {
+            return false;
+        }
+        for (ServicePort p : service.getSpec().getPorts()) {
+            if (p.getPort() != null && p.getPort() == number) {
+                return H2C_APP_PROTOCOL.equals(p.getAppProtocol());
+            }
+        }
+        return false;
     }
 }

@@ -33,7 +33,9 @@ import java.util.TreeMap;
  * ingress-nginx does; the second: a v1 header is sent to the endpoints).
  * A bad entry is an error naming the ConfigMap and key, and only that listener is left out. Routes'
  * {@code spec.listeners} join them ({@link RouteListeners}, fed by the Route processor so that their diagnostics
- * reach the Routes' status).
+ * reach the Routes' status), and so do the TLS, TCP and UDP listeners of Gateways ({@link GatewayL4Routes}), after
+ * them: a port the ConfigMaps or a Route have stays theirs, and a passthrough host of the HTTPS port an Ingress or a
+ * Route has stays its own.
  */
 final class L4Processor implements Processor {
 
@@ -42,6 +44,7 @@ final class L4Processor implements Processor {
     private final L4Sources sources;
     private final Map<String, SniRoute> passthrough = new TreeMap<>();
     private final RouteListeners routeListeners;
+    private GatewayL4Routes gatewayRoutes;
 
     L4Processor(TableBuilder table, ClusterSnapshot snapshot, L4Sources sources) {
         this.table = table;
@@ -51,6 +54,11 @@ final class L4Processor implements Processor {
         reserve(sources.tcpServices(), "tcp/", reserved);
         reserve(sources.udpServices(), "udp/", reserved);
         this.routeListeners = new RouteListeners(table, reserved, passthrough);
+    }
+
+    /** The L4 listeners of Gateways, joined at {@link #finish()}. */
+    void gatewayRoutes(GatewayL4Routes value) {
+        this.gatewayRoutes = value;
     }
 
     /** Where the Routes' {@code spec.listeners} go (the ports of the ConfigMaps are taken first). */
@@ -133,6 +141,25 @@ final class L4Processor implements Processor {
         read(sources.tcpServices(), L4Listener.Protocol.TCP, listeners);
         read(sources.udpServices(), L4Listener.Protocol.UDP, listeners);
         listeners.addAll(routeListeners.listeners());
+        if (gatewayRoutes != null) {
+            Set<String> keys = new HashSet<>();
+            listeners.forEach(l -> keys.add(l.key()));
+            for (L4Listener l : gatewayRoutes.listeners()) {
+                if (keys.add(l.key())) {
+                    listeners.add(l);
+                } else {
+                    table.error(l.routes().get(0).source(), "spec.parentRefs", "the data planes' " + l.key()
+                            + " is a listener of the TCP/UDP services ConfigMap or of a Route; not served there");
+                }
+            }
+            for (SniRoute s : gatewayRoutes.httpsPassthrough()) {
+                if (passthrough.putIfAbsent(s.hostname(), s) != null) {
+                    table.warning(s.route().source(), "spec.hostnames", "TLS passthrough of " + s.hostname()
+                            + " on the HTTPS port is already asked by " + passthrough.get(s.hostname()).route().source()
+                            + "; not served here");
+                }
+            }
+        }
         table.l4(new L4Routes(listeners, List.copyOf(passthrough.values())));
     }
 

@@ -12,15 +12,18 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.cluster.GatewayApiObjects;
 import dev.breakwater.operator.crd.Route;
+import dev.breakwater.operator.gatewayapi.TcpRoute;
+import dev.breakwater.operator.gatewayapi.TlsRoute;
+import dev.breakwater.operator.gatewayapi.UdpRoute;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -42,8 +45,9 @@ import java.util.Objects;
  * <p>Every {@code *.yaml} and {@code *.yml} file directly in the folder is read, in file-name order; a file
  * may hold several {@code ---}-separated documents, and empty documents are skipped. Ingress and IngressClass
  * ({@code networking.k8s.io/v1}), Service, Secret and ConfigMap ({@code v1}), EndpointSlice ({@code discovery.k8s.io/v1})
- * and Route ({@code breakwater.dev/v1alpha1}) are kept, and so are GatewayClass, Gateway, HTTPRoute, GRPCRoute
- * ({@code gateway.networking.k8s.io/v1}), ReferenceGrant ({@code v1beta1}) and Namespace ({@code v1}, for the labels
+ * and Route ({@code breakwater.dev/v1alpha1}) are kept, and so are GatewayClass, Gateway, HTTPRoute, GRPCRoute,
+ * TLSRoute, TCPRoute, UDPRoute ({@code gateway.networking.k8s.io/v1}), ReferenceGrant ({@code v1beta1}) and Namespace
+ * ({@code v1}, for the labels
  * a listener's {@code allowedRoutes} selects by); other kinds are skipped with a warning. A Route is read
  * strictly, as {@code kubectl apply} validates it: a field the Route schema does not know (a typo) is an error. A namespaced object without
  * {@code metadata.namespace} goes to {@code default}. Problems never stop the loading: each bad document is
@@ -76,6 +80,9 @@ public final class ManifestLoader {
             Map.entry("Gateway", new Kind(Gateway.class, "gateway.networking.k8s.io/v1", true)),
             Map.entry("HTTPRoute", new Kind(HTTPRoute.class, "gateway.networking.k8s.io/v1", true)),
             Map.entry("GRPCRoute", new Kind(GRPCRoute.class, "gateway.networking.k8s.io/v1", true)),
+            Map.entry("TLSRoute", new Kind(TlsRoute.class, TlsRoute.API_VERSION, true)),
+            Map.entry("TCPRoute", new Kind(TcpRoute.class, TcpRoute.API_VERSION, true)),
+            Map.entry("UDPRoute", new Kind(UdpRoute.class, UdpRoute.API_VERSION, true)),
             Map.entry("ReferenceGrant", new Kind(ReferenceGrant.class, "gateway.networking.k8s.io/v1beta1", true)),
             Map.entry("Namespace", new Kind(Namespace.class, "v1", false)));
 
@@ -250,6 +257,9 @@ public final class ManifestLoader {
         private final List<Gateway> gateways = new ArrayList<>();
         private final List<HTTPRoute> httpRoutes = new ArrayList<>();
         private final List<GRPCRoute> grpcRoutes = new ArrayList<>();
+        private final List<TlsRoute> tlsRoutes = new ArrayList<>();
+        private final List<TcpRoute> tcpRoutes = new ArrayList<>();
+        private final List<UdpRoute> udpRoutes = new ArrayList<>();
         private final List<ReferenceGrant> referenceGrants = new ArrayList<>();
         private final List<Namespace> namespaces = new ArrayList<>();
         private final Map<String, Path> fileOfObject = new HashMap<>();
@@ -293,6 +303,12 @@ public final class ManifestLoader {
                 httpRoutes.add(httpRoute);
             } else if (value instanceof GRPCRoute grpcRoute) {
                 grpcRoutes.add(grpcRoute);
+            } else if (value instanceof TlsRoute r) {
+                tlsRoutes.add(r);
+            } else if (value instanceof TcpRoute r) {
+                tcpRoutes.add(r);
+            } else if (value instanceof UdpRoute r) {
+                udpRoutes.add(r);
             } else if (value instanceof ReferenceGrant grant) {
                 referenceGrants.add(grant);
             } else if (value instanceof Namespace namespace) {
@@ -303,7 +319,7 @@ public final class ManifestLoader {
         Manifests result() {
             ClusterSnapshot snapshot = new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices,
                     secrets, routes, configMaps, new GatewayApiObjects(gatewayClasses, gateways, httpRoutes,
-                    referenceGrants, namespaces, grpcRoutes));
+                    referenceGrants, namespaces, grpcRoutes, tlsRoutes, tcpRoutes, udpRoutes));
             return new Manifests(snapshot, fileOfObject, errors, warnings);
         }
     }

@@ -130,6 +130,15 @@ public final class GatewayConditions {
         return status;
     }
 
+    /** The parents of a TLSRoute, TCPRoute or UDPRoute's status, as {@link #httpRoute} writes an HTTPRoute's. */
+    public static List<RouteParentStatus> routeParents(List<RouteParentStatus> current,
+                                                       GatewayApiStatus.HttpRouteReport r, String controllerName,
+                                                       Instant now) {
+        HTTPRouteStatus before = new HTTPRouteStatus();
+        before.setParents(current);
+        return httpRoute(before, r, controllerName, now).getParents();
+    }
+
     /** The GRPCRoute's status, as {@link #httpRoute} writes an HTTPRoute's. */
     public static GRPCRouteStatus grpcRoute(GRPCRouteStatus current, GatewayApiStatus.HttpRouteReport r,
                                             String controllerName, Instant now) {

@@ -51,11 +51,11 @@ final class GatewayServiceWriter {
         }
     }
 
-    /** The Service of {@code w}: type, selector, one TCP port per listener port with its target port. */
+    /** The Service of {@code w}: type, selector, one port per listener port (UDP for UDP listeners) with its target. */
     static Service desired(GatewayService w) {
         List<ServicePort> ports = new ArrayList<>();
         for (GatewayService.Port p : w.ports()) {
-            ports.add(new ServicePortBuilder().withName(p.name()).withProtocol("TCP").withPort(p.port())
+            ports.add(new ServicePortBuilder().withName(p.name()).withProtocol(p.protocol()).withPort(p.port())
                     .withTargetPort(new IntOrString(p.targetPort())).build());
         }
         Map<String, String> labels = new LinkedHashMap<>();
@@ -93,6 +93,7 @@ final class GatewayServiceWriter {
             ServicePort h = have.get(i);
             ServicePort w = want.get(i);
             if (!Objects.equals(h.getName(), w.getName()) || !Objects.equals(h.getPort(), w.getPort())
+                    || !Objects.equals(h.getProtocol() == null ? "TCP" : h.getProtocol(), w.getProtocol())
                     || h.getTargetPort() == null || !Objects.equals(h.getTargetPort().getIntVal(),
                     w.getTargetPort().getIntVal())) {
                 return false;

@@ -4,12 +4,19 @@ import dev.breakwater.operator.compile.Compilation;
 import dev.breakwater.operator.compile.GatewayApiStatus;
 import dev.breakwater.operator.compile.RouteStatusReport;
 import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.operator.gatewayapi.TcpRoute;
+import dev.breakwater.operator.gatewayapi.TlsRoute;
+import dev.breakwater.operator.gatewayapi.UdpRoute;
 import dev.breakwater.operator.publish.TablePublisher;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRouteStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TLSRouteStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.UDPRouteStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -22,7 +29,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +112,8 @@ public final class GatewayStatusWriter implements AutoCloseable {
             Map<String, List<Diagnostic>> byObject = new HashMap<>();
             for (Diagnostic d : compilation.diagnostics()) {
                 if (d.object().startsWith("HTTPRoute/") || d.object().startsWith("GRPCRoute/")
-                        || d.object().startsWith("Gateway/")) {
+                        || d.object().startsWith("TLSRoute/") || d.object().startsWith("TCPRoute/")
+                        || d.object().startsWith("UDPRoute/") || d.object().startsWith("Gateway/")) {
                     byObject.computeIfAbsent(d.object(), k -> new ArrayList<>()).add(d);
                 }
             }
@@ -192,6 +202,28 @@ public final class GatewayStatusWriter implements AutoCloseable {
                 failed |= !writeGrpcRoute(r, found);
                 continue;
             }
+            switch (r.kind()) {
+                case GatewayApiStatus.HttpRouteReport.TLS_ROUTE -> {
+                    failed |= !writeRoute(TlsRoute.class, r, found, o -> o.getStatus() == null ? null
+                            : o.getStatus().getParents(), (o, p) -> o.setStatus(new TLSRouteStatusBuilder()
+                            .withParents(p).build()));
+                    continue;
+                }
+                case GatewayApiStatus.HttpRouteReport.TCP_ROUTE -> {
+                    failed |= !writeRoute(TcpRoute.class, r, found, o -> o.getStatus() == null ? null
+                            : o.getStatus().getParents(), (o, p) -> o.setStatus(new TCPRouteStatusBuilder()
+                            .withParents(p).build()));
+                    continue;
+                }
+                case GatewayApiStatus.HttpRouteReport.UDP_ROUTE -> {
+                    failed |= !writeRoute(UdpRoute.class, r, found, o -> o.getStatus() == null ? null
+                            : o.getStatus().getParents(), (o, p) -> o.setStatus(new UDPRouteStatusBuilder()
+                            .withParents(p).build()));
+                    continue;
+                }
+                default -> {
+                }
+            }
             failed |= !write("HTTPRoute", r.namespace(), r.name(), () -> {
                 HTTPRoute current = (HTTPRoute) lookup.get("HTTPRoute", r.namespace(), r.name());
                 if (current != null) {
@@ -211,6 +243,28 @@ public final class GatewayStatusWriter implements AutoCloseable {
         if (failed) {
             schedule(RETRY_MILLIS);
         }
+    }
+
+    /** A TLSRoute's, TCPRoute's or UDPRoute's status: its parents of ours, as an HTTPRoute's. */
+    private <T extends HasMetadata> boolean writeRoute(Class<T> type, GatewayApiStatus.HttpRouteReport r,
+                                                       Map<String, List<Diagnostic>> found,
+                                                       Function<T, List<RouteParentStatus>> parents,
+                                                       BiConsumer<T, List<RouteParentStatus>> setParents) {
+        return write(r.kind(), r.namespace(), r.name(), () -> {
+            T current = type.cast(lookup.get(r.kind(), r.namespace(), r.name()));
+            if (current != null) {
+                events.emit(current, found.getOrDefault(r.object(), List.of()));
+            }
+            if (current == null || GatewayConditions.routeParents(parents.apply(current), r,
+                    GatewayApiStatus.CONTROLLER_NAME, clock.instant()).equals(parents.apply(current))) {
+                return;
+            }
+            client.resources(type).inNamespace(r.namespace()).withName(r.name()).editStatus(o -> {
+                setParents.accept(o, GatewayConditions.routeParents(parents.apply(o), r,
+                        GatewayApiStatus.CONTROLLER_NAME, clock.instant()));
+                return o;
+            });
+        });
     }
 
     private boolean writeGrpcRoute(GatewayApiStatus.HttpRouteReport r, Map<String, List<Diagnostic>> found) {

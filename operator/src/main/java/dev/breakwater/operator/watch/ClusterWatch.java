@@ -4,6 +4,9 @@ import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.cluster.GatewayApiObjects;
 import dev.breakwater.operator.compile.GatewayService;
 import dev.breakwater.operator.crd.Route;
+import dev.breakwater.operator.gatewayapi.TcpRoute;
+import dev.breakwater.operator.gatewayapi.TlsRoute;
+import dev.breakwater.operator.gatewayapi.UdpRoute;
 import dev.breakwater.operator.publish.ChangeSink;
 import dev.breakwater.operator.publish.ClusterView;
 import dev.breakwater.operator.status.AddressSource;
@@ -20,9 +23,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -39,6 +42,7 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -106,6 +110,11 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     private WatchedInformer<HTTPRoute> httpRoutes;
     private WatchedInformer<GRPCRoute> grpcRoutes;
     private volatile String grpcRouteMissing;
+    private WatchedInformer<TlsRoute> tlsRoutes;
+    private WatchedInformer<TcpRoute> tcpRoutes;
+    private WatchedInformer<UdpRoute> udpRoutes;
+    /** Per L4 route kind ({@code TLSRoute}, ...): why it is not watched, or null when it is. */
+    private volatile Map<String, String> l4RoutesMissing = Map.of();
     private WatchedInformer<ReferenceGrant> referenceGrants;
     private WatchedInformer<Namespace> namespaceObjects;
     private volatile boolean started;
@@ -160,6 +169,15 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
             LOG.info("Gateway API is NOT served: {}", gatewayApiMissing);
         } else {
             grpcRouteMissing = GatewayApiWatch.missingGrpcRoute(client);
+            Map<String, String> l4Missing = new HashMap<>();
+            for (String kind : List.of("TLSRoute", "TCPRoute", "UDPRoute")) {
+                String why = GatewayApiWatch.missingRoute(client, kind);
+                if (why != null) {
+                    l4Missing.put(kind, why);
+                    LOG.info("{} is NOT served: {}", kind, why);
+                }
+            }
+            l4RoutesMissing = Map.copyOf(l4Missing);
             if (grpcRouteMissing != null) {
                 LOG.info("GRPCRoute is NOT served: {}", grpcRouteMissing);
             }
@@ -332,6 +350,24 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                         .withName("grpc-routes")).build(), context, this::specChanged);
                 sources.add(grpcRoutes);
             }
+            if (!l4RoutesMissing.containsKey("TLSRoute")) {
+                tlsRoutes = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
+                        .from(TlsRoute.class, Ingress.class)
+                        .withName("tls-routes")).build(), context, this::specChanged);
+                sources.add(tlsRoutes);
+            }
+            if (!l4RoutesMissing.containsKey("TCPRoute")) {
+                tcpRoutes = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
+                        .from(TcpRoute.class, Ingress.class)
+                        .withName("tcp-routes")).build(), context, this::specChanged);
+                sources.add(tcpRoutes);
+            }
+            if (!l4RoutesMissing.containsKey("UDPRoute")) {
+                udpRoutes = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
+                        .from(UdpRoute.class, Ingress.class)
+                        .withName("udp-routes")).build(), context, this::specChanged);
+                sources.add(udpRoutes);
+            }
         }
 
         AddressSource source = settings.addressSource();
@@ -378,6 +414,9 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
             case "Gateway" -> gateways;
             case "HTTPRoute" -> httpRoutes;
             case "GRPCRoute" -> grpcRoutes;
+            case "TLSRoute" -> tlsRoutes;
+            case "TCPRoute" -> tcpRoutes;
+            case "UDPRoute" -> udpRoutes;
             case "Service" -> services;
             default -> null;
         };
@@ -501,7 +540,10 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                 : new GatewayApiObjects(gatewayClasses.list(c -> true).toList(),
                         gateways.list(g -> true).toList(), httpRoutes.list(r -> true).toList(),
                         referenceGrants.list(g -> true).toList(), namespaceObjects.list(n -> true).toList(),
-                        grpcRoutes == null ? List.of() : grpcRoutes.list(r -> true).toList());
+                        grpcRoutes == null ? List.of() : grpcRoutes.list(r -> true).toList(),
+                        tlsRoutes == null ? List.of() : tlsRoutes.list(r -> true).toList(),
+                        tcpRoutes == null ? List.of() : tcpRoutes.list(r -> true).toList(),
+                        udpRoutes == null ? List.of() : udpRoutes.list(r -> true).toList());
         return new ClusterSnapshot(ingresses.list().toList(), classes, services.list(s -> true).toList(),
                 endpointSlices.list(s -> true).toList(), secrets,
                 routeCache == null ? List.of() : routeCache.list().toList(), maps, gatewayApi);

@@ -8,7 +8,8 @@ import java.util.List;
  * Whether the API server serves the Gateway API kinds Breakwater reads (the standard channel's CRDs): GatewayClass,
  * Gateway and HTTPRoute {@code gateway.networking.k8s.io/v1} and ReferenceGrant {@code v1beta1}. Asked once at start
  * (discovery); installing the CRDs later takes a restart of the operator. GRPCRoute ({@code v1}) is read when it is
- * served too, and its absence disables only GRPCRoutes.
+ * served too, and its absence disables only GRPCRoutes; so are TLSRoute, TCPRoute and UDPRoute ({@code v1}), each
+ * on its own.
  */
 final class GatewayApiWatch {
 
@@ -19,12 +20,17 @@ final class GatewayApiWatch {
 
     /** Null when GRPCRoute {@code v1} is served, else why not. */
     static String missingGrpcRoute(KubernetesClient client) {
+        return missingRoute(client, "GRPCRoute");
+    }
+
+    /** Null when the route {@code kind} ({@code GRPCRoute}, {@code TLSRoute}, ...) of {@code v1} is served, else why not. */
+    static String missingRoute(KubernetesClient client, String kind) {
         try {
-            return client.supports(GROUP + "/v1", "GRPCRoute") ? null : "the API server does not serve " + GROUP
-                    + "/v1 GRPCRoute (install its CRD and restart the operator)";
+            return client.supports(GROUP + "/v1", kind) ? null : "the API server does not serve " + GROUP
+                    + "/v1 " + kind + " (install its CRD and restart the operator)";
         } catch (KubernetesClientException e) {
-            throw new KubernetesClientException("cannot ask the API server whether it serves GRPCRoute "
-                    + "(discovery): " + e.getMessage(), e);
+            throw new KubernetesClientException("cannot ask the API server whether it serves " + kind
+                    + " (discovery): " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.breakwater.operator.compile;
 
 import dev.breakwater.operator.cluster.GatewayApiObjects;
+import dev.breakwater.operator.gatewayapi.TcpRoute;
+import dev.breakwater.operator.gatewayapi.TlsRoute;
+import dev.breakwater.operator.gatewayapi.UdpRoute;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -24,6 +27,9 @@ final class GatewayApiYaml {
         List<ReferenceGrant> grants = new ArrayList<>(base.referenceGrants());
         List<Namespace> namespaces = new ArrayList<>(base.namespaces());
         List<GRPCRoute> grpcRoutes = new ArrayList<>(base.grpcRoutes());
+        List<TlsRoute> tlsRoutes = new ArrayList<>(base.tlsRoutes());
+        List<TcpRoute> tcpRoutes = new ArrayList<>(base.tcpRoutes());
+        List<UdpRoute> udpRoutes = new ArrayList<>(base.udpRoutes());
         for (String doc : yaml.split("(?m)^---\\s*$")) {
             if (doc.isBlank()) {
                 continue;
@@ -34,11 +40,15 @@ final class GatewayApiYaml {
                 case "Gateway" -> gateways.add(Serialization.unmarshal(doc, Gateway.class));
                 case "HTTPRoute" -> routes.add(Serialization.unmarshal(doc, HTTPRoute.class));
                 case "GRPCRoute" -> grpcRoutes.add(Serialization.unmarshal(doc, GRPCRoute.class));
+                case "TLSRoute" -> tlsRoutes.add(Serialization.unmarshal(doc, TlsRoute.class));
+                case "TCPRoute" -> tcpRoutes.add(Serialization.unmarshal(doc, TcpRoute.class));
+                case "UDPRoute" -> udpRoutes.add(Serialization.unmarshal(doc, UdpRoute.class));
                 case "ReferenceGrant" -> grants.add(Serialization.unmarshal(doc, ReferenceGrant.class));
                 case "Namespace" -> namespaces.add(Serialization.unmarshal(doc, Namespace.class));
                 default -> throw new IllegalArgumentException("not a Gateway API fixture kind: " + kind);
             }
         }
-        return new GatewayApiObjects(classes, gateways, routes, grants, namespaces, grpcRoutes);
+        return new GatewayApiObjects(classes, gateways, routes, grants, namespaces, grpcRoutes, tlsRoutes, tcpRoutes,
+                udpRoutes);
     }
 }

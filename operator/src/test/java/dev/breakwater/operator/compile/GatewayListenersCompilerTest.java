@@ -99,8 +99,8 @@ class GatewayListenersCompilerTest {
     @Test
     void unsupportedProtocolsAndPortsAreNotAcceptedAndTheGatewaySaysListenersNotValid() {
         Compilation c = Snapshots.empty().gatewayApi(CLASS + gateway("infra", "edge", HTTP + """
-                - name: tcp
-                  protocol: TCP
+                - name: sctp
+                  protocol: example.com/sctp
                   port: 5432
                 - name: http-8080
                   protocol: HTTP
@@ -110,7 +110,7 @@ class GatewayListenersCompilerTest {
         GatewayApiStatus.GatewayReport edge = c.gatewayApi().gateway("infra", "edge");
         assertThat(edge.accepted()).extracting(RouteStatusReport.Condition::status, RouteStatusReport.Condition::reason)
                 .containsExactly(true, "ListenersNotValid");
-        assertThat(edge.listener("tcp").accepted()).extracting(RouteStatusReport.Condition::status,
+        assertThat(edge.listener("sctp").accepted()).extracting(RouteStatusReport.Condition::status,
                 RouteStatusReport.Condition::reason).containsExactly(false, "UnsupportedProtocol");
         assertThat(edge.listener("http-8080").accepted().reason()).isEqualTo("PortUnavailable");
         assertThat(edge.listener("http-8080").accepted().message()).contains("port 80, not 8080");

@@ -5,6 +5,8 @@ import static dev.breakwater.operator.compile.GatewayListenersCompilerTest.gatew
 import static dev.breakwater.operator.compile.GatewayListenersCompilerTest.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.breakwater.operator.fixture.Fixtures;
+import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.HeaderMatch;
 import dev.breakwater.routing.PathMatch;
 import dev.breakwater.routing.PathModifier;
@@ -92,6 +94,31 @@ class HttpRouteCompilerTest {
                         org.assertj.core.groups.Tuple.tuple("/off", null));
         assertThat(c.diagnostics()).anySatisfy(d -> assertThat(d.field())
                 .isEqualTo("spec.rules[3].timeouts.request"));
+    }
+
+    @Test
+    void aServicePortWithAppProtocolH2cIsSpokenToInH2cAndAnyOtherInHttp1() {
+        io.fabric8.kubernetes.api.model.Service h2c = Fixtures.service("infra", "h2").port("http", 80, 8080)
+                .port("ws", 81, 8081).build();
+        h2c.getSpec().getPorts().get(0).setAppProtocol("kubernetes.io/h2c");
+        h2c.getSpec().getPorts().get(1).setAppProtocol("kubernetes.io/ws");
+        Compilation c = with(route("infra", "both", """
+                parentRefs: [{name: edge}]
+                hostnames: [h2.example.com]
+                rules:
+                  - matches: [{path: {type: PathPrefix, value: /h2c}}]
+                    backendRefs: [{name: h2, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /ws}}]
+                    backendRefs: [{name: h2, port: 81}]
+                  - %s
+                """.formatted(WEB))).add(h2c).compile();
+
+        assertThat(routes(c, "h2.example.com")).extracting(r -> r.match().path().value(), r -> c.table()
+                        .cluster(((RouteAction.Forward) r.action()).backends().get(0).cluster()).protocol())
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("/h2c", Cluster.Protocol.H2C),
+                        org.assertj.core.groups.Tuple.tuple("/ws", Cluster.Protocol.HTTP1),
+                        org.assertj.core.groups.Tuple.tuple("/", Cluster.Protocol.HTTP1));
+        assertThat(parent(c, "both").resolvedRefs().status()).isTrue();
     }
 
     @Test

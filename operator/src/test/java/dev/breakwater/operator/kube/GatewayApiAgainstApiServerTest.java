@@ -9,6 +9,7 @@ import dev.breakwater.dataplane.DataPlane;
 import dev.breakwater.dataplane.channel.TableClient;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.operator.fixture.Fixtures;
+import dev.breakwater.operator.gatewayapi.TcpRoute;
 import dev.breakwater.operator.publish.TableServer;
 import dev.breakwater.operator.run.RunMode;
 import dev.breakwater.operator.run.RunOptions;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Gateway API in a cluster: the upstream standard-channel CRDs ({@code tools/gateway-api-crds.sh}, from the Go
  * module proxy) installed in a real kube-apiserver, the operator running as the ServiceAccount of the chart's RBAC.
- * A GatewayClass, a Gateway, HTTPRoutes and a GRPCRoute are applied as a user would; their status conditions are
+ * A GatewayClass, a Gateway, HTTPRoutes, a GRPCRoute and a TCPRoute are applied as a user would; their status conditions are
  * written as the spec names them, {@code Programmed} turns True once a real data plane ACKs the table, and that
  * data plane proxies an HTTPRoute's requests to a real backend.
  */
@@ -56,7 +57,7 @@ class GatewayApiAgainstApiServerTest {
 
     static final String OPERATOR_NAMESPACE = OperatorAgainstApiServerTest.OPERATOR_NAMESPACE;
     static final List<String> CRDS = List.of("gatewayclasses", "gateways", "httproutes", "grpcroutes",
-            "referencegrants");
+            "referencegrants", "tlsroutes", "tcproutes", "udproutes");
 
     static KubeApiServer.Server server;
     static KubernetesClient admin;
@@ -203,6 +204,7 @@ class GatewayApiAgainstApiServerTest {
                 metadata: {name: CLASS}
                 spec: {controllerName: breakwater.dev/gateway-controller}
                 """, GatewayClass.class);
+        int dbPort = dev.breakwater.dataplane.testing.FreePorts.tcp();
         apply("""
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: Gateway
@@ -211,8 +213,21 @@ class GatewayApiAgainstApiServerTest {
                   gatewayClassName: CLASS
                   listeners:
                   - {name: http, protocol: HTTP, port: 80, hostname: "*.example.com"}
-                  - {name: db, protocol: TCP, port: 5432}
-                """, Gateway.class);
+                  - {name: db, protocol: TCP, port: %d}
+                  - name: terminate
+                    protocol: TLS
+                    port: 8443
+                    hostname: terminate.example.com
+                    tls: {mode: Terminate, certificateRefs: [{name: none}]}
+                """.formatted(dbPort), Gateway.class);
+        apply("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: TCPRoute
+                metadata: {namespace: NS, name: db}
+                spec:
+                  parentRefs: [{name: edge, sectionName: db}]
+                  rules: [{backendRefs: [{name: local, port: %d}]}]
+                """.formatted(backend.port()), TcpRoute.class);
         apply("""
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
@@ -280,9 +295,24 @@ class GatewayApiAgainstApiServerTest {
         assertThat(condition(http.getConditions(), "Accepted").getStatus()).isEqualTo("True");
         assertThat(condition(http.getConditions(), "ResolvedRefs").getStatus()).isEqualTo("True");
         assertThat(condition(http.getConditions(), "Conflicted").getStatus()).isEqualTo("False");
+        ListenerStatus terminate = listener(gateway, "terminate");
+        assertThat(condition(terminate.getConditions(), "Accepted").getReason()).isEqualTo("UnsupportedValue");
+        assertThat(condition(terminate.getConditions(), "Programmed").getStatus()).isEqualTo("False");
         ListenerStatus db = listener(gateway, "db");
-        assertThat(condition(db.getConditions(), "Accepted").getReason()).isEqualTo("UnsupportedProtocol");
-        assertThat(condition(db.getConditions(), "Programmed").getStatus()).isEqualTo("False");
+        assertThat(condition(db.getConditions(), "Accepted").getReason()).isEqualTo("Accepted");
+        assertThat(db.getAttachedRoutes()).isEqualTo(1);
+        assertThat(db.getSupportedKinds()).extracting(RouteGroupKind::getKind).containsExactly("TCPRoute");
+        RouteParentStatus tcpParent = await("TCPRoute db Accepted=True", () -> {
+            TcpRoute r = admin.resources(TcpRoute.class).inNamespace(ns).withName("db").get();
+            RouteParentStatus p = r == null || r.getStatus() == null || r.getStatus().getParents() == null ? null
+                    : r.getStatus().getParents().stream().filter(x -> "breakwater.dev/gateway-controller"
+                    .equals(x.getControllerName())).findFirst().orElse(null);
+            Condition c = p == null ? null : condition(p.getConditions(), "Accepted");
+            return c != null && "True".equals(c.getStatus()) && c.getObservedGeneration() != null ? p : null;
+        });
+        assertThat(condition(tcpParent.getConditions(), "Accepted").getReason()).isEqualTo("Accepted");
+        assertThat(condition(tcpParent.getConditions(), "ResolvedRefs").getReason()).isEqualTo("ResolvedRefs");
+        assertThat(tcpParent.getParentRef().getSectionName()).isEqualTo("db");
 
         assertThat(awaitParent("shop", "Accepted", "True").getReason()).isEqualTo("Accepted");
         assertThat(awaitParent("shop", "ResolvedRefs", "True").getReason()).isEqualTo("ResolvedRefs");
@@ -331,6 +361,19 @@ class GatewayApiAgainstApiServerTest {
         assertThat(shop.headers().firstValue("x-gateway")).hasValue("edge");
         assertThat(get(client, dataPlane.httpPort(), "missing.example.com").statusCode()).isEqualTo(500);
         assertThat(get(client, dataPlane.httpPort(), "shop.example.org").statusCode()).isEqualTo(404);
+
+        // the TCPRoute: bytes through the data plane's L4 listener on the Gateway listener's port reach the backend
+        String answer = await("the data plane to splice TCP port " + dbPort, () -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", dbPort)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: db\r\nConnection: close\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        });
+        assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("x-backend: shop");
     }
 
     private static HttpResponse<String> get(HttpClient client, int port, String host) {

@@ -1,0 +1,22 @@
+package dev.breakwater.operator.gatewayapi;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRouteSpec;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1alpha2.TCPRouteStatus;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A TCPRoute of {@code gateway.networking.k8s.io/v1}; its spec and status as fabric8 models them. */
+@Group(TcpRoute.GROUP)
+@Version("v1")
+@Kind("TCPRoute")
+@Plural("tcproutes")
+public class TcpRoute extends CustomResource<TCPRouteSpec, TCPRouteStatus> implements Namespaced {
+
+    public static final String GROUP = "gateway.networking.k8s.io";
+    /** The {@code apiVersion} of its manifests. */
+    public static final String API_VERSION = GROUP + "/v1";
+}
