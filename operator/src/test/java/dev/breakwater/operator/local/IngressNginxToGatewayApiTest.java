@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.operator.compile.CompilerOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -107,11 +105,20 @@ class IngressNginxToGatewayApiTest {
                     "the backend's own 404 and 503 reach the client",
                     "Unsupported annotation " + NGINX + "custom-http-errors"),
             new Annotation("default/web", NGINX + "default-backend", Verdict.DROPPED,
-                    "the custom-errors backend is not used", "Unsupported annotation " + NGINX + "default-backend"));
+                    "the custom-errors backend is not used", "Unsupported annotation " + NGINX + "default-backend"),
+            new Annotation("default/fonts", NGINX + "enable-cors", Verdict.KEPT,
+                    "a CORS filter, with ingress-nginx's default allowed headers and credentials", null),
+            new Annotation("default/fonts", NGINX + "cors-allow-origin", Verdict.KEPT, "its allowOrigins", null),
+            new Annotation("default/fonts", NGINX + "cors-allow-methods", Verdict.KEPT, "its allowMethods", null),
+            new Annotation("default/fonts", NGINX + "cors-max-age", Verdict.KEPT, "its maxAge", null));
 
     /** What a client sees of an answer: the status, the headers that matter, and what the backend was sent. */
     record Answer(int status, String backend, String uri, String location, String wwwAuthenticate,
-                  String authUser) {
+                  String authUser, Map<String, String> cors) {
+
+        Answer(int status, String backend, String uri, String location, String wwwAuthenticate, String authUser) {
+            this(status, backend, uri, location, wwwAuthenticate, authUser, Map.of());
+        }
 
         static Answer ok(String backend, String uri) {
             return new Answer(200, backend, uri, null, null, null);
@@ -122,7 +129,16 @@ class IngressNginxToGatewayApiTest {
         }
 
         Answer withAuthUser(String user) {
-            return new Answer(status, backend, uri, location, wwwAuthenticate, user);
+            return new Answer(status, backend, uri, location, wwwAuthenticate, user, cors);
+        }
+
+        /** The same answer with these {@code Access-Control-*} headers (name without the prefix, value pairs). */
+        Answer withCors(String... pairs) {
+            Map<String, String> m = new TreeMap<>();
+            for (int i = 0; i < pairs.length; i += 2) {
+                m.put(pairs[i], pairs[i + 1]);
+            }
+            return new Answer(status, backend, uri, location, wwwAuthenticate, authUser, m);
         }
     }
 
@@ -131,29 +147,36 @@ class IngressNginxToGatewayApiTest {
      * {@code because} is empty where the two must be equal, else the annotations (in {@link #ANNOTATIONS}) whose
      * conversion makes them differ.
      */
-    record Request(String host, String path, List<String> headers, Answer before, Answer after,
+    record Request(String method, String host, String path, List<String> headers, Answer before, Answer after,
                    List<String> because) {
 
         @Override
         public String toString() {
-            return host + path + (headers.isEmpty() ? "" : " " + headers)
+            return (method.equals("GET") ? "" : method + " ") + host + path + (headers.isEmpty() ? "" : " " + headers)
                     + (because.isEmpty() ? " (same)" : " (differs: " + String.join(", ", because) + ")");
         }
     }
 
     private static Request same(Answer both, String host, String path, String... headers) {
-        return new Request(host, path, List.of(headers), both, both, List.of());
+        return new Request("GET", host, path, List.of(headers), both, both, List.of());
+    }
+
+    private static Request sameOptions(Answer both, String host, String path, String... headers) {
+        return new Request("OPTIONS", host, path, List.of(headers), both, both, List.of());
     }
 
     private static Request differs(List<String> because, Answer before, Answer after, String host, String path,
                                    String... headers) {
-        return new Request(host, path, List.of(headers), before, after, because.stream().map(k -> NGINX + k)
+        return new Request("GET", host, path, List.of(headers), before, after, because.stream().map(k -> NGINX + k)
                 .toList());
     }
 
     private static final String ADMIN = IngressNginxWorld.basic("admin", "harbour-pilot");
     private static final String WRONG = IngressNginxWorld.basic("admin", "guess");
     private static final String REALM = "Basic realm=\"Authentication Required - admin\"";
+    private static final String SHOP = "https://shop.example.com";
+    private static final String CORS_HEADERS = "DNT, Keep-Alive, User-Agent, X-Requested-With, If-Modified-Since, "
+            + "Cache-Control, Content-Type, Range, Authorization";
 
     static final List<Request> REQUESTS = List.of(
             // the canary: by header, then by weight (0)
@@ -191,7 +214,16 @@ class IngressNginxToGatewayApiTest {
                     "text/html"),
             differs(List.of("custom-http-errors", "default-backend"), Answer.ok("custom-errors", "/"),
                     Answer.status(503, "app", "/status/503"), "www.example.com", "/status/503", "Accept",
-                    "text/html"));
+                    "text/html"),
+            // CORS for the fonts: a preflight answered by the proxy, the origin allowed on answers, others not
+            sameOptions(Answer.status(204, null, null).withCors("allow-origin", SHOP, "allow-methods", "GET, OPTIONS",
+                            "allow-headers", CORS_HEADERS, "allow-credentials", "true", "max-age", "600"),
+                    "fonts.example.com", "/inter.woff2", "Origin", SHOP, "Access-Control-Request-Method", "GET"),
+            same(Answer.ok("app", "/inter.woff2").withCors("allow-origin", SHOP, "allow-credentials", "true"),
+                    "fonts.example.com", "/inter.woff2", "Origin", SHOP),
+            same(Answer.ok("app", "/inter.woff2"), "fonts.example.com", "/inter.woff2", "Origin",
+                    "https://elsewhere.example.net"),
+            same(Answer.ok("app", "/inter.woff2"), "fonts.example.com", "/inter.woff2"));
 
     @TempDir
     static Path dir;
@@ -221,12 +253,19 @@ class IngressNginxToGatewayApiTest {
     }
 
     private static Seen send(IngressNginxWorld.Served served, Request r) throws Exception {
-        HttpResponse<String> response = served.get(r.host(), r.path(), r.headers().toArray(String[]::new));
+        HttpResponse<String> response = served.send(r.method(), r.host(), r.path(),
+                r.headers().toArray(String[]::new));
         Map<String, String> sent = TestBackend.parse(response.body());
+        Map<String, String> cors = new TreeMap<>();
+        response.headers().map().forEach((name, values) -> {
+            if (name.toLowerCase(Locale.ROOT).startsWith("access-control-")) {
+                cors.put(name.toLowerCase(Locale.ROOT).substring("access-control-".length()), String.join(",", values));
+            }
+        });
         Answer answer = new Answer(response.statusCode(), response.headers().firstValue("x-backend").orElse(null),
                 sent.get("uri"), response.headers().firstValue("location").orElse(null),
                 response.headers().firstValue("www-authenticate").orElse(null),
-                sent.get("header.x-auth-request-user"));
+                sent.get("header.x-auth-request-user"), cors);
         Map<String, String> forwarded = new TreeMap<>();
         String port = String.valueOf(served.proxy().httpPort());
         for (String name : List.of("host", "x-forwarded-for", "x-forwarded-host", "x-forwarded-port",
@@ -319,20 +358,26 @@ class IngressNginxToGatewayApiTest {
     }
 
     /**
-     * The allowlist only shows from outside 127.0.0.0/8 and 10.0.0.0/8: the original table carries it on the admin
-     * route and the converted one does not; from an address of this machine outside both ranges (when it has one),
-     * a raw request to 127.0.0.1 is refused by the original and served by the converted folder.
+     * The allowlist only shows for clients outside 127.0.0.0/8 and 10.0.0.0/8: both folders served again by data
+     * planes that take a PROXY protocol header from 127.0.0.1, and a raw request whose header says it comes from
+     * 203.0.113.9 is refused by the original and served by the converted folder; one from 10.1.2.3 is served by
+     * both. The converted table carries no allowlist at all.
      */
     @Test
     void theAdminLosesItsSourceAllowlist() throws Exception {
+        Path originalDir = dir.resolve("original");
+        Path convertedDir = dir.resolve("converted");
+        TrustedSources local = TrustedSources.parse(List.of("127.0.0.1/32"));
+        try (IngressNginxWorld.Served before = IngressNginxWorld.serve(originalDir,
+                CompilerOptions.local().alsoServing(List.of("nginx")), local);
+             IngressNginxWorld.Served after = IngressNginxWorld.serve(convertedDir, CompilerOptions.local(), local)) {
+            assertThat(statusLine(before, "203.0.113.9")).isEqualTo("HTTP/1.1 403 Forbidden");
+            assertThat(statusLine(after, "203.0.113.9")).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(statusLine(before, "10.1.2.3")).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(statusLine(after, "10.1.2.3")).isEqualTo("HTTP/1.1 200 OK");
+        }
         assertThat(table(original)).contains("\"127.0.0.0/8\"", "\"10.0.0.0/8\"");
         assertThat(table(converted)).doesNotContain("\"127.0.0.0/8\"").doesNotContain("\"10.0.0.0/8\"");
-
-        Optional<InetAddress> outside = outsideAddress();
-        if (outside.isPresent()) {
-            assertThat(rawStatusLine(original, outside.get())).startsWith("HTTP/1.1 403");
-            assertThat(rawStatusLine(converted, outside.get())).startsWith("HTTP/1.1 200");
-        }
     }
 
     private static String table(IngressNginxWorld.Served served) throws Exception {
@@ -340,20 +385,14 @@ class IngressNginxToGatewayApiTest {
                 + "/table")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static Optional<InetAddress> outsideAddress() throws IOException {
-        return NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
-                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()
-                        && (a.getAddress()[0] & 0xff) != 10)
-                .findFirst();
-    }
-
-    private static String rawStatusLine(IngressNginxWorld.Served served, InetAddress from) throws IOException {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(from, 0));
-            s.connect(new InetSocketAddress("127.0.0.1", served.proxy().httpPort()), 5_000);
+    /** The status line of the admin's answer to a raw request from {@code client}, as a PROXY v1 header says. */
+    private static String statusLine(IngressNginxWorld.Served served, String client) throws IOException {
+        int port = served.proxy().httpPort();
+        try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: admin.example.com\r\nAuthorization: " + ADMIN
+            out.write(("PROXY TCP4 " + client + " 127.0.0.1 40000 " + port + "\r\n"
+                    + "GET / HTTP/1.1\r\nHost: admin.example.com\r\nAuthorization: " + ADMIN
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();

@@ -1,6 +1,7 @@
 package dev.breakwater.operator.local;
 
 import dev.breakwater.dataplane.DataPlane;
+import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
 import dev.breakwater.dataplane.testing.AuthServer;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.operator.compile.CompilerOptions;
@@ -74,8 +75,16 @@ final class IngressNginxWorld implements AutoCloseable {
 
     /** Serves {@code dir} through a new data plane on an ephemeral port of 127.0.0.1. */
     static Served serve(Path dir, CompilerOptions options) throws Exception {
-        DataPlane proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build()
-                .start();
+        return serve(dir, options, TrustedSources.NONE);
+    }
+
+    /**
+     * As {@link #serve(Path, CompilerOptions)}, connections from {@code proxyProtocolFrom} beginning with a PROXY
+     * protocol header that gives the client's address (so that a test on 127.0.0.1 can be a client from elsewhere).
+     */
+    static Served serve(Path dir, CompilerOptions options, TrustedSources proxyProtocolFrom) throws Exception {
+        DataPlane proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1)
+                .proxyProtocolFrom(proxyProtocolFrom).build().start();
         LocalMode local = new LocalMode(dir, proxy::apply, options, m -> { });
         return new Served(proxy, local, local.reload());
     }
@@ -98,8 +107,13 @@ final class IngressNginxWorld implements AutoCloseable {
 
         /** A GET with this Host and these header name, value pairs, redirects not followed. */
         HttpResponse<String> get(String host, String path, String... headers) throws Exception {
+            return send("GET", host, path, headers);
+        }
+
+        /** A request without a body of this method, Host and these header name, value pairs. */
+        HttpResponse<String> send(String method, String host, String path, String... headers) throws Exception {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.httpPort() + path))
-                    .header("Host", host);
+                    .method(method, HttpRequest.BodyPublishers.noBody()).header("Host", host);
             for (int i = 0; i < headers.length; i += 2) {
                 b.header(headers[i], headers[i + 1]);
             }
