@@ -41,8 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code src/test/resources/ingress2gateway-world}: its Gateways and HTTPRoutes, the project's GatewayClass
  * {@code nginx} for {@code breakwater.dev/gateway-controller}, and the same Services and EndpointSlices). The same
  * requests go to both with the JDK HttpClient and their answers are compared: status, backend reached, the URI and
- * forwarded headers the backend was sent, {@code Location}, {@code WWW-Authenticate} and the identity the
- * authentication added.
+ * forwarded headers the backend was sent, {@code Location}, {@code WWW-Authenticate}, the {@code Access-Control-*}
+ * headers and the identity the authentication added.
  *
  * <p>Every annotation of the fixture's Ingresses is in {@link #ANNOTATIONS}: kept by the conversion, or dropped or
  * changed by it with the reason and what ingress2gateway's report says. Every request is in {@link #REQUESTS}: it
@@ -174,6 +174,8 @@ class IngressNginxToGatewayApiTest {
     private static final String ADMIN = IngressNginxWorld.basic("admin", "harbour-pilot");
     private static final String WRONG = IngressNginxWorld.basic("admin", "guess");
     private static final String REALM = "Basic realm=\"Authentication Required - admin\"";
+    private static final Answer REFUSED = new Answer(401, null, null, null, REALM, null);
+    private static final List<String> BASIC_AUTH = List.of("auth-type", "auth-secret", "auth-realm");
     private static final String SHOP = "https://shop.example.com";
     private static final String CORS_HEADERS = "DNT, Keep-Alive, User-Agent, X-Requested-With, If-Modified-Since, "
             + "Cache-Control, Content-Type, Range, Authorization";
@@ -201,10 +203,8 @@ class IngressNginxToGatewayApiTest {
                     Answer.ok("app", "/api/v1/namespaces"), "dashboard.example.com", "/api/v1/namespaces"),
             // the Basic-authentication admin
             same(Answer.ok("app", "/"), "admin.example.com", "/", "Authorization", ADMIN),
-            differs(List.of("auth-type", "auth-secret", "auth-realm"), new Answer(401, null, null, null, REALM, null), Answer.ok("app", "/"),
-                    "admin.example.com", "/", "Authorization", WRONG),
-            differs(List.of("auth-type", "auth-secret", "auth-realm"), new Answer(401, null, null, null, REALM, null), Answer.ok("app", "/"),
-                    "admin.example.com", "/"),
+            differs(BASIC_AUTH, REFUSED, Answer.ok("app", "/"), "admin.example.com", "/", "Authorization", WRONG),
+            differs(BASIC_AUTH, REFUSED, Answer.ok("app", "/"), "admin.example.com", "/"),
             // custom error pages: the original sends a 404 or 503 of web to custom-errors (as GET /, the code in
             // X-Code, see IngressNginxWorldTest), whose own answer the client gets: this test backend's 200
             same(Answer.ok("app", "/"), "www.example.com", "/"),
@@ -258,8 +258,9 @@ class IngressNginxToGatewayApiTest {
         Map<String, String> sent = TestBackend.parse(response.body());
         Map<String, String> cors = new TreeMap<>();
         response.headers().map().forEach((name, values) -> {
-            if (name.toLowerCase(Locale.ROOT).startsWith("access-control-")) {
-                cors.put(name.toLowerCase(Locale.ROOT).substring("access-control-".length()), String.join(",", values));
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("access-control-")) {
+                cors.put(lower.substring("access-control-".length()), String.join(",", values));
             }
         });
         Answer answer = new Answer(response.statusCode(), response.headers().firstValue("x-backend").orElse(null),
