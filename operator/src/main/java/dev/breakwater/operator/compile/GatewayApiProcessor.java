@@ -6,6 +6,7 @@ import dev.breakwater.operator.gatewayapi.TcpRoute;
 import dev.breakwater.operator.gatewayapi.TlsRoute;
 import dev.breakwater.operator.gatewayapi.UdpRoute;
 import dev.breakwater.routing.Cluster;
+import dev.breakwater.routing.Cors;
 import dev.breakwater.routing.L4Policy;
 import dev.breakwater.routing.L4Route;
 import dev.breakwater.routing.ListenerPort;
@@ -443,6 +444,7 @@ final class GatewayApiProcessor implements Processor {
         List<HTTPRouteFilter> filters = rule.getFilters() == null ? List.of() : rule.getFilters();
         RequestMirror mirror = null;
         HttpRouteMirror.Result mirrorProblem = null;
+        Cors cors = null;
         for (int j = 0; j < filters.size(); j++) {
             String filterField = field + ".filters[" + j + "]";
             if ("RequestMirror".equals(filters.get(j).getType())) {
@@ -456,6 +458,17 @@ final class GatewayApiProcessor implements Processor {
                     unsupported |= m.unsupported();
                     mirror = m.mirror();
                     mirrorProblem = m.reason() == null ? null : m;
+                }
+                continue;
+            }
+            if ("CORS".equals(filters.get(j).getType())) {
+                if (cors != null) {
+                    c.error(filterField + ".type", "a rule takes one CORS filter; requests of this rule get 500");
+                    unsupported = true;
+                } else {
+                    HttpRouteCors.Result read = HttpRouteCors.read(c, filterField + ".cors", filters.get(j).getCors());
+                    unsupported |= read.unusable();
+                    cors = read.cors();
                 }
                 continue;
             }
@@ -485,6 +498,9 @@ final class GatewayApiProcessor implements Processor {
         RoutePolicy timed = timeouts(c, field, rule.getTimeouts());
         if (mirror != null && action instanceof RouteAction.Forward) {
             timed = timed.toBuilder().mirror(mirror).build();
+        }
+        if (cors != null) {
+            timed = timed.toBuilder().cors(cors).build();
         }
         List<HTTPRouteMatch> matches = rule.getMatches() == null ? List.of() : rule.getMatches();
         for (int m = 0; m < Math.max(1, matches.size()); m++) {

@@ -134,8 +134,8 @@ final class HttpRouteRules {
     // ---- filters
 
     /**
-     * The Route CRD's filter for {@code f}; null (reported) for a type Breakwater does not support (RequestMirror,
-     * ExtensionRef, CORS, ExternalAuth, or one it does not know).
+     * The Route CRD's filter for {@code f}; null (reported) for a type Breakwater does not support here (ExtensionRef,
+     * ExternalAuth, or one it does not know; RequestMirror and CORS are route policies, read by the caller).
      */
     static FilterSpec filter(RouteContext c, String field, HTTPRouteFilter f) {
         FilterSpec spec = new FilterSpec();

@@ -2,21 +2,11 @@ package dev.breakwater.operator.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakwater.dataplane.DataPlane;
-import dev.breakwater.dataplane.testing.AuthServer;
 import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.operator.compile.CompilerOptions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,71 +20,35 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IngressNginxWorldTest {
 
-    private static final Path FIXTURES = Path.of("src", "test", "resources", "ingress-nginx-world");
-
     @TempDir
     static Path dir;
-    private static TestBackend app;
-    private static TestBackend canary;
-    private static TestBackend errors;
-    private static AuthServer auth;
-    private static DataPlane proxy;
-    private static LocalMode local;
-    private static LocalMode.Reload loaded;
-    private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static IngressNginxWorld world;
+    private static IngressNginxWorld.Served served;
 
     @BeforeAll
     static void start() throws Exception {
-        app = TestBackend.start("app");
-        canary = TestBackend.start("shop-v2");
-        errors = TestBackend.start("custom-errors");
-        auth = AuthServer.start();
-        Map<String, String> values = Map.of("APP_PORT", String.valueOf(app.port()), "CANARY_PORT",
-                String.valueOf(canary.port()), "ERRORS_PORT", String.valueOf(errors.port()), "AUTH_URL",
-                auth.url("/oauth2/auth"));
-        try (Stream<Path> files = Files.list(FIXTURES)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                String yaml = Files.readString(f);
-                for (Map.Entry<String, String> v : values.entrySet()) {
-                    yaml = yaml.replace("${" + v.getKey() + "}", v.getValue());
-                }
-                Files.writeString(dir.resolve(f.getFileName()), yaml);
-            }
-        }
-        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build().start();
-        local = new LocalMode(dir, proxy::apply, CompilerOptions.local().alsoServing(List.of("nginx")), m -> { });
-        loaded = local.reload();
+        world = IngressNginxWorld.start().copy(IngressNginxWorld.FIXTURES, dir);
+        served = IngressNginxWorld.serve(dir, CompilerOptions.local().alsoServing(List.of("nginx")));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        local.close();
-        proxy.close();
-        auth.close();
-        app.close();
-        canary.close();
-        errors.close();
+        served.close();
+        world.close();
     }
 
     private static HttpResponse<String> get(String host, String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.httpPort() + path))
-                .header("Host", host);
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return served.get(host, path, headers);
     }
 
     private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-                .getBytes(StandardCharsets.UTF_8));
+        return IngressNginxWorld.basic(user, password);
     }
 
     @Test
     void theFolderIsServedWithoutAComplaint() {
-        assertThat(loaded.outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
-        assertThat(loaded.messages()).isEmpty();
+        assertThat(served.loaded().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+        assertThat(served.loaded().messages()).isEmpty();
     }
 
     @Test
