@@ -299,6 +299,38 @@ class TlsTest {
         assertThat(misdirected.statusCode()).isEqualTo(421);
     }
 
+    @Test
+    void aRouteThatPassesTheCertificateSendsItPercentEncodedAndAForgedOneNever() throws Exception {
+        TestPki clients = TestPki.create("Client CA");
+        ClientAuth auth = new ClientAuth(clients.caPem(), false);
+        List<dev.breakwater.routing.Route> passing = site().build().virtualHosts().get(0).routes().stream()
+                .map(r -> new dev.breakwater.routing.Route(r.name(), r.source(), r.match(), r.action(),
+                        r.policy().toBuilder().passClientCertificate(true).build(), r.filters())).toList();
+        proxy.apply(RoutingTable.of(List.of(new VirtualHost("a.example.com", passing, auth)),
+                site().build().clusters(), List.of(pki.server("a.example.com").forHosts("default/a",
+                        "a.example.com"))));
+        URI uri = URI.create("https://a.example.com:" + proxy.httpsPort() + "/");
+        TestPki.Issued alice = clients.client("alice");
+
+        HttpResponse<String> ok = HttpClient.newBuilder().sslContext(combined(pki, alice)).build()
+                .send(HttpRequest.newBuilder(uri).header("ssl-client-cert", "forged").build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        String sent = TestBackend.parse(ok.body()).get("header.ssl-client-cert");
+        assertThat(sent).startsWith("-----BEGIN%20CERTIFICATE-----%0A").endsWith("-----END%20CERTIFICATE-----%0A")
+                .doesNotContain("+", "/", "=", " ", "\n");
+        String pem = java.net.URLDecoder.decode(sent, StandardCharsets.UTF_8);
+        X509Certificate passed = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(passed).isEqualTo(alice.certificate());
+
+        HttpResponse<String> without = HttpClient.newBuilder().sslContext(pki.clientContext(null)).build()
+                .send(HttpRequest.newBuilder(uri).header("ssl-client-cert", "forged").build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(TestBackend.parse(without.body())).containsEntry("header.ssl-client-verify", "NONE")
+                .doesNotContainKey("header.ssl-client-cert");
+    }
+
     /** Trusts the server CA and presents a client certificate of another CA. */
     private static SSLContext combined(TestPki serverCa, TestPki.Issued client) throws Exception {
         javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(

@@ -1,5 +1,7 @@
 package dev.breakwater.routing;
 
+import java.util.List;
+
 /**
  * Settings of every data plane that the table carries (ingress-nginx's controller ConfigMap): one table reaches
  * every data plane, so the ConfigMap does too, where a process flag would have to be set on each pod. Each value
@@ -21,12 +23,26 @@ package dev.breakwater.routing;
  *                             accepted after the table
  * @param upstreamRequestsPerConnection an upstream connection that has carried this many requests is closed instead
  *                             of going back to the pool ({@code upstream-keepalive-requests})
+ * @param tls12Ciphers         the TLS 1.2 cipher suites offered to clients, standard (IANA) names in order of
+ *                             preference ({@code ssl-ciphers}); TLS 1.3's are not set by it; applies to the TLS
+ *                             contexts of the table
+ * @param accessLogFormat      the access log's line ({@code log-format-upstream}), written in place of the data
+ *                             plane's own format while its access log is on
  */
 public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
                            Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis,
-                           Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection) {
+                           Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection,
+                           List<String> tls12Ciphers, AccessLogFormat accessLogFormat) {
 
     public static final EdgeSettings NONE = new EdgeSettings(null, null, null, null, null);
+
+    /** Settings without ciphers and log format. */
+    public EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
+                        Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis,
+                        Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection) {
+        this(forwarded, clientIdleMillis, maxRequestHeadBytes, upstreamIdlePerEndpoint, upstreamIdleMillis,
+                clientRequestsPerConnection, upstreamRequestsPerConnection, null, null);
+    }
 
     /** Settings without request counts per connection. */
     public EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
@@ -36,6 +52,18 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
     }
 
     public EdgeSettings {
+        if (tls12Ciphers != null) {
+            tls12Ciphers = List.copyOf(tls12Ciphers);
+            if (tls12Ciphers.isEmpty()) {
+                throw new IllegalArgumentException("tls12Ciphers: empty (expected: null for the data plane's own)");
+            }
+            for (String c : tls12Ciphers) {
+                if (!c.matches("TLS_[A-Z0-9_]+")) {
+                    throw new IllegalArgumentException("tls12Ciphers: \"" + c + "\" (expected: a standard name "
+                            + "such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
+                }
+            }
+        }
         if (clientRequestsPerConnection != null && clientRequestsPerConnection < 1) {
             throw new IllegalArgumentException("clientRequestsPerConnection: " + clientRequestsPerConnection
                     + " (expected: >= 1)");
@@ -64,6 +92,6 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
     public boolean isEmpty() {
         return forwarded == null && clientIdleMillis == null && maxRequestHeadBytes == null
                 && upstreamIdlePerEndpoint == null && upstreamIdleMillis == null && clientRequestsPerConnection == null
-                && upstreamRequestsPerConnection == null;
+                && upstreamRequestsPerConnection == null && tls12Ciphers == null && accessLogFormat == null;
     }
 }

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonPropertyOrder({"connectTimeoutMillis", "responseTimeoutMillis", "maxRequestBodyBytes", "httpsRedirect", "hsts",
         "webSocketIdleTimeoutMillis", "retries", "affinity", "cache", "compression", "sourceAllowlist", "cors",
         "sendTimeoutMillis", "rateLimit", "accessLog", "tracing", "trustIncomingSpan", "externalAuth", "basicAuth",
-        "digestAuth", "errorPages", "concurrentPerClient", "mirror"})
+        "digestAuth", "errorPages", "concurrentPerClient", "mirror", "passClientCertificate"})
 public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https, @JsonIgnore Access access,
                           @JsonIgnore Upstream upstream, @JsonIgnore Responses responses,
                           @JsonIgnore Telemetry telemetry) {
@@ -67,9 +67,16 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
      *
      * @param redirect answer plain-HTTP requests with a 308 redirect to HTTPS (null: no)
      * @param hsts     Strict-Transport-Security added to HTTPS responses, or null for none
+     * @param passClientCertificate true: the client certificate verified in the handshake (on a host asking for
+     *                 one) is sent to the endpoints, URL-encoded PEM in {@code ssl-client-cert}; null: it is not
      */
-    public record Https(Boolean redirect, Hsts hsts) {
-        public static final Https NONE = new Https(null, null);
+    public record Https(Boolean redirect, Hsts hsts, Boolean passClientCertificate) {
+        public static final Https NONE = new Https(null, null, null);
+
+        /** HTTPS settings that pass no client certificate on. */
+        public Https(Boolean redirect, Hsts hsts) {
+            this(redirect, hsts, null);
+        }
     }
 
     /**
@@ -195,9 +202,10 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
                                 @JsonProperty("digestAuth") DigestAuth digestAuth,
                                 @JsonProperty("errorPages") ErrorPages errorPages,
                                 @JsonProperty("concurrentPerClient") Integer concurrentPerClient,
-                                @JsonProperty("mirror") RequestMirror mirror) {
+                                @JsonProperty("mirror") RequestMirror mirror,
+                                @JsonProperty("passClientCertificate") Boolean passClientCertificate) {
         return new RoutePolicy(new Timeouts(connectTimeoutMillis, responseTimeoutMillis, sendTimeoutMillis,
-                webSocketIdleTimeoutMillis), new Https(httpsRedirect, hsts),
+                webSocketIdleTimeoutMillis), new Https(httpsRedirect, hsts, passClientCertificate),
                 new Access(sourceAllowlist, cors, rateLimit, maxRequestBodyBytes, externalAuth, basicAuth,
                         digestAuth, concurrentPerClient),
                 new Upstream(retries, affinity, mirror),
@@ -240,6 +248,12 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
     @JsonProperty
     public Hsts hsts() {
         return https.hsts();
+    }
+
+    /** True: the verified client certificate goes to the endpoints in {@code ssl-client-cert}; null: it does not. */
+    @JsonProperty
+    public Boolean passClientCertificate() {
+        return https.passClientCertificate();
     }
 
     /** Client addresses served, or null for every client. */
@@ -503,12 +517,17 @@ public record RoutePolicy(@JsonIgnore Timeouts timeouts, @JsonIgnore Https https
 
         /** Answer plain-HTTP requests with a redirect to HTTPS. */
         public Builder httpsRedirect(Boolean value) {
-            return https(new Https(value, https.hsts()));
+            return https(new Https(value, https.hsts(), https.passClientCertificate()));
         }
 
         /** Strict-Transport-Security for HTTPS responses. */
         public Builder hsts(Hsts value) {
-            return https(new Https(https.redirect(), value));
+            return https(new Https(https.redirect(), value, https.passClientCertificate()));
+        }
+
+        /** Send the verified client certificate to the endpoints ({@code ssl-client-cert}). */
+        public Builder passClientCertificate(Boolean value) {
+            return https(new Https(https.redirect(), https.hsts(), value));
         }
 
         /** Client addresses served (others get 403). */

@@ -11,7 +11,10 @@ class EdgeSettingsTest {
 
     private static final RoutingTable BASE = TableCodecTest.sample().withVersion(7);
     private static final EdgeSettings SETTINGS = new EdgeSettings(
-            new ForwardedHeaders(true, "X-Client-IP", false, List.of("10.0.0.0/8")), 30_000L, 32768, 8, 20_000L, 100, 50);
+            new ForwardedHeaders(true, "X-Client-IP", false, List.of("10.0.0.0/8")), 30_000L, 32768, 8, 20_000L, 100, 50,
+            List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), new AccessLogFormat(List.of(
+                    AccessLogFormat.Part.field(AccessLogFormat.Field.CLIENT_ADDRESS), AccessLogFormat.Part.text(" "),
+                    AccessLogFormat.Part.field(AccessLogFormat.Field.STATUS)), AccessLogFormat.Escape.JSON));
 
     @Test
     void aTableWithoutSettingsEncodesAndHashesAsBefore() {
@@ -55,5 +58,11 @@ class EdgeSettingsTest {
                 .hasMessageContaining("clientRequestsPerConnection");
         assertThatThrownBy(() -> new EdgeSettings(null, null, null, null, null, null, 0))
                 .hasMessageContaining("upstreamRequestsPerConnection");
+        assertThatThrownBy(() -> new EdgeSettings(null, null, null, null, null, null, null,
+                List.of("ECDHE-RSA-AES128-GCM-SHA256"), null)).hasMessageContaining("tls12Ciphers");
+        assertThatThrownBy(() -> new EdgeSettings(null, null, null, null, null, null, null, List.of(), null))
+                .hasMessageContaining("tls12Ciphers");
+        assertThatThrownBy(() -> new AccessLogFormat(List.of(), AccessLogFormat.Escape.NONE))
+                .hasMessageContaining("parts");
     }
 }

@@ -34,6 +34,7 @@ package dev.breakwater.dataplane.accesslog;
  * @param userAgent         the User-Agent header, or null
  * @param referer           the Referer header, or null
  * @param kind              http, websocket (a line at the tunnel's end) or grpc
+ * @param line              the line the table gives ({@code log-format-upstream}), or null for the log's own format
  */
 public record AccessEntry(long timeMillis, String requestId, String traceId, String clientAddress,
                           String forwardedFor, String method, String scheme, String host, String path, String query,
@@ -41,5 +42,19 @@ public record AccessEntry(long timeMillis, String requestId, String traceId, Str
                           String upstreamAddress, int upstreamStatus, long upstreamConnectNanos,
                           long upstreamHeaderNanos, int attempts, String route, String routeSource,
                           String cacheStatus, String tlsVersion, String tlsCipher, String tlsServerName,
-                          String userAgent, String referer, String kind) {
+                          String userAgent, String referer, String kind, AccessLineTemplate line) {
+
+    /** An entry written in the log's own format. */
+    public AccessEntry(long timeMillis, String requestId, String traceId, String clientAddress,
+                       String forwardedFor, String method, String scheme, String host, String path, String query,
+                       String protocol, int status, long bytesReceived, long bytesSent, long durationNanos,
+                       String upstreamAddress, int upstreamStatus, long upstreamConnectNanos,
+                       long upstreamHeaderNanos, int attempts, String route, String routeSource,
+                       String cacheStatus, String tlsVersion, String tlsCipher, String tlsServerName,
+                       String userAgent, String referer, String kind) {
+        this(timeMillis, requestId, traceId, clientAddress, forwardedFor, method, scheme, host, path, query, protocol,
+                status, bytesReceived, bytesSent, durationNanos, upstreamAddress, upstreamStatus, upstreamConnectNanos,
+                upstreamHeaderNanos, attempts, route, routeSource, cacheStatus, tlsVersion, tlsCipher, tlsServerName,
+                userAgent, referer, kind, null);
+    }
 }

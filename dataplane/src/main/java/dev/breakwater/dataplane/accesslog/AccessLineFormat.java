@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 final class AccessLineFormat {
 
-    private static final DateTimeFormatter NGINX_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z",
+    static final DateTimeFormatter NGINX_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z",
             Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final AccessLogConfig.Format format;
@@ -34,7 +34,10 @@ final class AccessLineFormat {
      */
     void write(AccessEntry e) {
         try {
-            if (json != null) {
+            if (e.line() != null) {
+                out.write(e.line().render(e).getBytes(StandardCharsets.UTF_8));
+                out.write('\n');
+            } else if (json != null) {
                 json.write(e);
             } else {
                 out.write(text(e).getBytes(StandardCharsets.UTF_8));

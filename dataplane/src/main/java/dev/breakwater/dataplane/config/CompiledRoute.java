@@ -109,7 +109,8 @@ public final class CompiledRoute {
         this.cacheMeters = route.policy().cache() == null ? null : metrics.cache(route.name());
         this.compressor = route.policy().compression() == null ? null
                 : new ResponseCompressor(route.policy().compression());
-        this.clientCertificates = clientAuth == null ? null : new ClientCertificateFilter(clientAuth);
+        this.clientCertificates = clientAuth == null ? null : new ClientCertificateFilter(clientAuth,
+                Boolean.TRUE.equals(route.policy().passClientCertificate()));
         this.bodyLimit = new BodyLimitFilter(limits.maxRequestBodyBytes());
         this.forwardedHeaders = ForwardedHeadersFilter.INSTANCE;
         this.authenticator = Authenticator.of(route.name(), route.policy(), forwardedHeaders, metrics);

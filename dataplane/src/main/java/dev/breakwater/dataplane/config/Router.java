@@ -52,6 +52,7 @@ public final class Router {
     private final int clustersKept;
     private final int hostsKept;
     private final ForwardedTrust forwardedTrust;
+    private final dev.breakwater.dataplane.accesslog.AccessLineTemplate accessLine;
 
     /**
      * Compiles {@code table}; its rate limits take their limiters from {@code limiters}, which the caller commits once
@@ -70,6 +71,8 @@ public final class Router {
                   RateLimiters.Generation limiters, ProxyConfig config) {
         this.table = table;
         this.forwardedTrust = ForwardedTrust.of(table.edgeSettings().forwarded(), config);
+        this.accessLine = dev.breakwater.dataplane.accesslog.AccessLineTemplate.of(
+                table.edgeSettings().accessLogFormat());
         int keptClusters = 0;
         for (Cluster c : table.clusters()) {
             CompiledCluster before = previous == null ? null : previous.clusters.get(c.name());
@@ -297,5 +300,10 @@ public final class Router {
     /** Whose forwarded headers the requests of this table believe (its settings, else the data plane's). */
     public ForwardedTrust forwardedTrust() {
         return forwardedTrust;
+    }
+
+    /** The access-log line the table gives ({@code log-format-upstream}), or null for the log's own format. */
+    public dev.breakwater.dataplane.accesslog.AccessLineTemplate accessLine() {
+        return accessLine;
     }
 }

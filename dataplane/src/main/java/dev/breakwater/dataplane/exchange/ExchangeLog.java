@@ -50,10 +50,10 @@ final class ExchangeLog {
             query = q < 0 ? null : uri.substring(q + 1);
         }
         String forwardedFor = null;
+        Router router = x.services().table().router();
         if (x.context != null) {
             forwardedFor = x.context.forwardedFor(); // as read before the proxy changed the header
         } else {
-            Router router = x.services().table().router();
             ForwardedTrust trust = router == null ? ForwardedTrust.of(x.services().config()) : router.forwardedTrust();
             String value = trust.trusts(c.clientIp()) ? h.get(trust.header()) : null;
             forwardedFor = value == null ? null : trust.clientIn(value);
@@ -75,6 +75,7 @@ final class ExchangeLog {
                 x.route == null ? null : x.route.name(), x.route == null ? null : x.route.route().source(),
                 x.cache == null ? null : x.cache.status(), tls == null ? null : tls.protocol(),
                 tls == null ? null : tls.cipher(), tls == null ? null : tls.serverName(),
-                h.get(HttpHeaderNames.USER_AGENT), h.get(HttpHeaderNames.REFERER), kind);
+                h.get(HttpHeaderNames.USER_AGENT), h.get(HttpHeaderNames.REFERER), kind,
+                router == null ? null : router.accessLine());
     }
 }

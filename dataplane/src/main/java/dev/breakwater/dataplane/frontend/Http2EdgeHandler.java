@@ -88,6 +88,18 @@ final class Http2EdgeHandler extends Http2ConnectionHandler {
         return encoder().writeData(ctx, id, data, 0, endStream, promise == null ? ctx.voidPromise() : promise);
     }
 
+    /**
+     * Stream {@code id} is the last this connection takes ({@code keep-alive-requests}): GOAWAY naming it goes out at
+     * once, so the codec refuses the streams the client opens after it (the client sends those again on a new
+     * connection), and the connection closes once the streams it took have ended.
+     */
+    void lastStream(int id) {
+        goAway(ctx, id, Http2Error.NO_ERROR.code(), io.netty.buffer.Unpooled.EMPTY_BUFFER, ctx.newPromise());
+        flushSoon();
+        // from the pipeline's tail, so through this handler's close: graceful, it waits for the streams still open
+        ctx.executor().execute(() -> ctx.channel().close());
+    }
+
     /** Ends stream {@code id} with RST_STREAM. */
     void reset(int id, Http2Error error) {
         resetStream(ctx, id, error.code(), ctx.newPromise());

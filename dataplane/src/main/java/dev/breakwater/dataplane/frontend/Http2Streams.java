@@ -33,11 +33,15 @@ final class Http2Streams extends Http2EventAdapter implements Http2RemoteFlowCon
     private final IntObjectMap<Http2ClientStream> open = new IntObjectHashMap<>();
     /** The streams read in the current read burst of the connection (each once). */
     private final List<Http2ClientStream> readThisBurst = new ArrayList<>(4);
+    /** Requests this connection takes before GOAWAY ({@code keep-alive-requests}), 0 for no limit; and so far. */
+    private final int mostRequests;
+    private int requests;
 
     Http2Streams(Http2EdgeHandler edge, ProxyServices services, Http2ClientOrigin origin) {
         this.edge = edge;
         this.services = services;
         this.origin = origin;
+        this.mostRequests = services.table().config().maxRequestsPerConnection();
     }
 
     /** The stream with this id, while open; or null. */
@@ -66,6 +70,9 @@ final class Http2Streams extends Http2EventAdapter implements Http2RemoteFlowCon
                 if (declaredLength != Http2RequestValidator.REFUSED && stream != null) {
                     s = new Http2ClientStream(edge, stream, services, origin.forStream(), declaredLength);
                     open.put(streamId, s);
+                    if (mostRequests > 0 && ++requests == mostRequests) {
+                        edge.lastStream(streamId);
+                    }
                     burst(s);
                     s.onHead(headers, endStream);
                 }

@@ -21,8 +21,15 @@ public final class AffinityCookie {
         if (affinity.maxAgeSeconds() != null) {
             attributes.append("; Max-Age=").append(affinity.maxAgeSeconds());
         }
-        this.plainSuffix = attributes + "; HttpOnly";
-        this.secureSuffix = attributes + "; Secure; HttpOnly";
+        if (affinity.domain() != null) {
+            attributes.append("; Domain=").append(affinity.domain());
+        }
+        String sameSite = affinity.sameSite() == null ? "" : "; SameSite=" + affinity.sameSite();
+        String plain = attributes + "; HttpOnly" + sameSite;
+        String secure = attributes + "; Secure; HttpOnly" + sameSite;
+        Boolean always = affinity.secure();
+        this.plainSuffix = Boolean.TRUE.equals(always) ? secure : plain;
+        this.secureSuffix = Boolean.FALSE.equals(always) ? plain : secure;
     }
 
     public String name() {

@@ -26,7 +26,7 @@ public final class HopByHop {
     static final Set<String> PROTECTED = Set.of("content-length", "transfer-encoding", "host", "te", "connection",
             "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix",
             "forwarded", "x-real-ip", "x-request-id", "ssl-client-verify", "ssl-client-subject-dn",
-            "ssl-client-issuer-dn", "x-original-uri", "x-original-url", "x-original-method");
+            "ssl-client-issuer-dn", "ssl-client-cert", "x-original-uri", "x-original-url", "x-original-method");
 
     private HopByHop() {
     }

@@ -37,7 +37,8 @@ public final class CertificateStore {
      * @throws IllegalArgumentException if a certificate of the table cannot be used
      */
     public static CertificateStore build(RoutingTable table, Certificate defaultCertificate, TlsContexts contexts) {
-        CertificateStore store = new CertificateStore(new Entry(contexts.server(defaultCertificate, null),
+        java.util.List<String> ciphers = table.edgeSettings().tls12Ciphers();
+        CertificateStore store = new CertificateStore(new Entry(contexts.server(defaultCertificate, null, ciphers),
                 defaultCertificate.name(), null));
         Map<String, ClientAuth> clientAuth = new HashMap<>();
         for (VirtualHost vh : table.virtualHosts()) {
@@ -53,16 +54,16 @@ public final class CertificateStore {
                     continue; // the first certificate naming a host serves it
                 }
                 if (h.equals(VirtualHost.CATCH_ALL)) {
-                    store.fallback = new Entry(contexts.server(c, null), c.name(), null);
+                    store.fallback = new Entry(contexts.server(c, null, ciphers), c.name(), null);
                     continue;
                 }
                 ClientAuth auth = clientAuth.get(h);
-                store.put(h, new Entry(contexts.server(c, auth), c.name(), auth));
+                store.put(h, new Entry(contexts.server(c, auth, ciphers), c.name(), auth));
             }
         }
         for (Map.Entry<String, ClientAuth> e : clientAuth.entrySet()) {
             if (!covered.contains(e.getKey())) {
-                store.put(e.getKey(), new Entry(contexts.server(defaultCertificate, e.getValue()),
+                store.put(e.getKey(), new Entry(contexts.server(defaultCertificate, e.getValue(), ciphers),
                         defaultCertificate.name(), e.getValue()));
             }
         }

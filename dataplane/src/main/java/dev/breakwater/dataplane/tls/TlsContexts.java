@@ -35,8 +35,12 @@ public final class TlsContexts {
     private final SslProvider provider;
     private final ConcurrentHashMap<Key, SslContext> cache = new ConcurrentHashMap<>();
 
-    private record Key(String chain, String privateKey, ClientAuth clientAuth) {
+    private record Key(String chain, String privateKey, ClientAuth clientAuth, java.util.List<String> tls12Ciphers) {
     }
+
+    /** TLS 1.3's suites, offered whatever the TLS 1.2 ones are. */
+    private static final java.util.List<String> TLS13_CIPHERS = java.util.List.of("TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
     private record ClientKey(Cluster.UpstreamTls tls, boolean http2) {
     }
@@ -84,10 +88,20 @@ public final class TlsContexts {
      * @throws IllegalArgumentException if the certificate or key cannot be used
      */
     public SslContext server(Certificate certificate, ClientAuth clientAuth) {
-        Key key = new Key(certificate.certificateChain(), certificate.privateKey(), clientAuth);
+        return server(certificate, clientAuth, null);
+    }
+
+    /**
+     * As {@link #server(Certificate, ClientAuth)}, offering {@code tls12Ciphers} (standard names, in order; the
+     * table's {@code ssl-ciphers}) in TLS 1.2 instead of the default suites, or the defaults when null. TLS 1.3
+     * offers its three suites either way. A suite the provider cannot serve is left out (the operator has warned of
+     * those Breakwater never serves).
+     */
+    public SslContext server(Certificate certificate, ClientAuth clientAuth, java.util.List<String> tls12Ciphers) {
+        Key key = new Key(certificate.certificateChain(), certificate.privateKey(), clientAuth, tls12Ciphers);
         SslContext ctx = cache.get(key);
         if (ctx == null) {
-            ctx = build(certificate, clientAuth);
+            ctx = build(certificate, clientAuth, tls12Ciphers);
             SslContext prior = cache.putIfAbsent(key, ctx);
             if (prior != null) {
                 ctx = prior;
@@ -163,13 +177,18 @@ public final class TlsContexts {
         cache.values().removeIf(c -> !live.contains(c));
     }
 
-    private SslContext build(Certificate certificate, ClientAuth clientAuth) {
+    private SslContext build(Certificate certificate, ClientAuth clientAuth, java.util.List<String> tls12Ciphers) {
+        java.util.List<String> ciphers = Http2SecurityUtil.CIPHERS;
+        if (tls12Ciphers != null) {
+            ciphers = new java.util.ArrayList<>(TLS13_CIPHERS);
+            ciphers.addAll(tls12Ciphers);
+        }
         try {
             SslContextBuilder b = SslContextBuilder.forServer(PemKeys.privateKey(certificate.privateKey()),
                             PemKeys.certificates(certificate.certificateChain()))
                     .sslProvider(provider)
                     .protocols(PROTOCOLS)
-                    .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .ciphers(ciphers, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(
                             ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,

@@ -32,7 +32,8 @@ class TableEdgeSettingsTest {
     @BeforeAll
     static void start() throws Exception {
         backend = RawBackend.start();
-        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build().start();
+        proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0).workers(1).build()
+                .start();
     }
 
     @AfterAll
@@ -190,6 +191,25 @@ class TableEdgeSettingsTest {
         }
         assertThat(backend.connections() - before).as("two requests on each connection: 2 + 2 + 1")
                 .isEqualTo(3);
+        serve(EdgeSettings.NONE);
+    }
+
+    @Test
+    void keepAliveRequestsEndsAnHttp2ConnectionWithGoawayAfterItsLastStream() throws Exception {
+        serve(new EdgeSettings(null, null, null, null, null, 2, null)); // keep-alive-requests: 2
+        String base = "https://app.test:" + proxy.httpsPort();
+        Process curl = new ProcessBuilder("curl", "-sk", "--http2", "--resolve", "app.test:" + proxy.httpsPort()
+                + ":127.0.0.1", "-w", "%{http_version} %{http_code} %{num_connects}\\n", base + "/1", "-o",
+                "/dev/null", base + "/2", "-o", "/dev/null", base + "/3", "-o", "/dev/null", base + "/4", "-o",
+                "/dev/null", base + "/5", "-o", "/dev/null").redirectErrorStream(true).start();
+        curl.getOutputStream().close();
+        String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        curl.waitFor();
+
+        assertThat(out.lines().toList()).as("one HTTP/2 connection per two requests: GOAWAY after the second stream")
+                .containsExactly("2 200 1", "2 200 0", "2 200 1", "2 200 0", "2 200 1");
+        assertThat(backend.received()).extracting(RawBackend.Received::target)
+                .containsExactly("/1", "/2", "/3", "/4", "/5");
         serve(EdgeSettings.NONE);
     }
 }

@@ -42,6 +42,17 @@ class AffinityCookieTest {
     }
 
     @Test
+    void domainSameSiteAndSecureAsConfigured() {
+        AffinityCookie always = new AffinityCookie(new SessionAffinity("s", 60L, null, "example.com", "None", true));
+        assertThat(always.setCookie("e1", false)).as("secure: true, even over HTTP")
+                .isEqualTo("s=e1; Path=/; Max-Age=60; Domain=example.com; Secure; HttpOnly; SameSite=None");
+        assertThat(always.setCookie("e1", true)).isEqualTo(always.setCookie("e1", false));
+        AffinityCookie never = new AffinityCookie(new SessionAffinity("s", null, "/a", null, "Lax", false));
+        assertThat(never.setCookie("e1", true)).as("secure: false, even over HTTPS")
+                .isEqualTo("s=e1; Path=/a; HttpOnly; SameSite=Lax");
+    }
+
+    @Test
     void theRequestedEndpointIsTheCookiesValue() {
         AffinityCookie c = new AffinityCookie(new SessionAffinity("sticky", null, null));
         assertThat(c.requested(cookies("sticky", "e1"))).isEqualTo("e1");

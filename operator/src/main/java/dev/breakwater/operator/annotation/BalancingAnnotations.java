@@ -22,9 +22,23 @@ final class BalancingAnnotations {
     static final AnnotationKey<String> SESSION_COOKIE_NAME = both("session-cookie-name", Parsers.TEXT).doc(
             "a cookie name; default `INGRESSCOOKIE`", "the affinity cookie's name", "");
     static final AnnotationKey<Long> SESSION_COOKIE_MAX_AGE = both("session-cookie-max-age", Parsers.DURATION).doc(
-            "duration (seconds)", "its `Max-Age`; a session cookie without it", "`session-cookie-expires` is not read");
+            "duration (seconds)", "its `Max-Age`; a session cookie without it (and without `session-cookie-expires`)",
+            "");
+    static final AnnotationKey<Long> SESSION_COOKIE_EXPIRES = both("session-cookie-expires", Parsers.DURATION).doc(
+            "duration (seconds)", "how long the cookie lasts, when `session-cookie-max-age` does not say",
+            "written as `Max-Age`, not as an `Expires` date (clients take `Max-Age` over `Expires`, so a cookie "
+                    + "lasts the same)");
     static final AnnotationKey<String> SESSION_COOKIE_PATH = both("session-cookie-path", Parsers.TEXT).doc(
             "a path; default `/`", "its `Path`", "not required with `use-regex`");
+    static final AnnotationKey<String> SESSION_COOKIE_DOMAIN = both("session-cookie-domain",
+            BalancingAnnotations::cookieDomain).doc("a domain name", "its `Domain`: the cookie is sent to that "
+                    + "domain and its subdomains", "");
+    static final AnnotationKey<String> SESSION_COOKIE_SAMESITE = both("session-cookie-samesite",
+            BalancingAnnotations::sameSite).doc("`Strict`, `Lax`, `None` (any case)", "its `SameSite`; none without "
+                    + "it", "`session-cookie-conditional-samesite-none` is not read: `None` is sent to every client");
+    static final AnnotationKey<Boolean> SESSION_COOKIE_SECURE = both("session-cookie-secure", Parsers.BOOLEAN).doc(
+            "boolean; default: the request's scheme", "`true`: the cookie says `Secure` on HTTP responses too; "
+                    + "`false`: never; without it, on HTTPS responses only", "");
     static final AnnotationKey<ClusterPolicy.LoadBalancer.Type> LOAD_BALANCE = both("load-balance",
             BalancingAnnotations::balancer).canaryOwn().doc("`round_robin`, `ewma`", "smooth weighted round-robin; "
             + "`ewma` becomes least-request (power of two choices)", "");
@@ -51,7 +65,8 @@ final class BalancingAnnotations {
     static final AnnotationKey<Long> SLOW_START = ours("slow-start", Parsers.DURATION).canaryOwn();
 
     static final List<AnnotationKey<?>> KEYS = List.of(AFFINITY, SESSION_COOKIE_NAME, SESSION_COOKIE_MAX_AGE,
-            SESSION_COOKIE_PATH, LOAD_BALANCE, HASH_BY, HEALTH_CHECK_PATH, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT,
+            SESSION_COOKIE_EXPIRES, SESSION_COOKIE_PATH, SESSION_COOKIE_DOMAIN, SESSION_COOKIE_SAMESITE,
+            SESSION_COOKIE_SECURE, LOAD_BALANCE, HASH_BY, HEALTH_CHECK_PATH, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT,
             HEALTHY_THRESHOLD, UNHEALTHY_THRESHOLD, OUTLIER_CONSECUTIVE_FAILURES, OUTLIER_BASE_EJECTION,
             OUTLIER_MAX_EJECTION_PERCENT, DRAIN_TIMEOUT, SLOW_START);
 
@@ -71,9 +86,44 @@ final class BalancingAnnotations {
             name = ours ? "BREAKWATER" : "INGRESSCOOKIE";
         }
         Long maxAgeMillis = r.get(SESSION_COOKIE_MAX_AGE);
+        if (maxAgeMillis == null) {
+            maxAgeMillis = r.get(SESSION_COOKIE_EXPIRES);
+        }
         String path = r.value(SESSION_COOKIE_PATH);
-        return BalancingPolicies.affinity(name, maxAgeMillis == null ? null : maxAgeMillis / 1000, path,
-                reason -> r.warn(nameKey, reason));
+        SessionAffinity affinity = BalancingPolicies.affinity(name, maxAgeMillis == null ? null : maxAgeMillis / 1000,
+                path, reason -> r.warn(nameKey, reason));
+        if (affinity == null) {
+            return null;
+        }
+        String sameSite = r.get(SESSION_COOKIE_SAMESITE);
+        Boolean secure = r.get(SESSION_COOKIE_SECURE);
+        if ("None".equals(sameSite) && Boolean.FALSE.equals(secure)) {
+            r.warn(r.name(SESSION_COOKIE_SAMESITE), "SameSite=None without Secure is refused by browsers: the "
+                    + "cookie is likely to be dropped (session-cookie-secure is false)");
+        }
+        return new SessionAffinity(affinity.cookieName(), affinity.maxAgeSeconds(), affinity.path(),
+                r.get(SESSION_COOKIE_DOMAIN), sameSite, secure);
+    }
+
+    private static String sameSite(String v, Consumer<String> problems) {
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "strict" -> "Strict";
+            case "lax" -> "Lax";
+            case "none" -> "None";
+            default -> {
+                problems.accept("\"" + v + "\" is not Strict, Lax or None; the cookie has no SameSite");
+                yield null;
+            }
+        };
+    }
+
+    private static String cookieDomain(String v, Consumer<String> problems) {
+        String d = v.toLowerCase(java.util.Locale.ROOT);
+        if (!d.matches("\\.?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")) {
+            problems.accept("\"" + v + "\" is not a domain name; the cookie has no Domain");
+            return null;
+        }
+        return d;
     }
 
     /** Balancing, health, outlier detection, draining and slow start of the Ingress's backends. */

@@ -1,6 +1,7 @@
 package dev.breakwater.operator.annotation;
 
 import dev.breakwater.operator.diagnostic.Diagnostic;
+import dev.breakwater.routing.AccessLogFormat;
 import dev.breakwater.routing.Cidr;
 import dev.breakwater.routing.EdgeSettings;
 import dev.breakwater.routing.ForwardedHeaders;
@@ -88,6 +89,7 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                 (key.globalAuth() ? globalAuth : defaults).put(key.annotationName(), value);
             }
         }
+        GzipKeys.apply(object, good, defaults, diagnostics);
         // hsts-max-age and the others without hsts: HSTS is on, ingress-nginx's default for the key
         String hsts = TlsAnnotations.HSTS.oursName();
         if (!defaults.containsKey(hsts) && defaults.keySet().stream().anyMatch(k -> k.startsWith(hsts + "-"))) {
@@ -129,11 +131,34 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
         String idle = good.get(ControllerConfigKeys.UPSTREAM_KEEPALIVE_CONNECTIONS);
         String clientRequests = good.get(ControllerConfigKeys.KEEP_ALIVE_REQUESTS);
         String upstreamRequests = good.get(ControllerConfigKeys.UPSTREAM_KEEPALIVE_REQUESTS);
+        String ciphers = good.get(ControllerConfigKeys.SSL_CIPHERS);
         return new EdgeSettings(forwarded, keepAlive == null || keepAlive == 0 ? null : keepAlive * 1000,
                 headBytes, idle == null ? null : Integer.valueOf(idle),
                 upstreamIdle == null || upstreamIdle == 0 ? null : upstreamIdle * 1000,
                 clientRequests == null ? null : Integer.valueOf(clientRequests),
-                upstreamRequests == null ? null : Integer.valueOf(upstreamRequests));
+                upstreamRequests == null ? null : Integer.valueOf(upstreamRequests),
+                ciphers == null ? null : CipherString.read(ciphers, new ArrayList<>()),
+                logFormat(object, good, diagnostics));
+    }
+
+    /** The access log's line of {@code log-format-upstream} with its escape keys, or null. */
+    private static AccessLogFormat logFormat(String object, Map<String, String> good, List<Diagnostic> diagnostics) {
+        String format = good.get(ControllerConfigKeys.LOG_FORMAT_UPSTREAM);
+        boolean json = "true".equalsIgnoreCase(good.get(ControllerConfigKeys.LOG_FORMAT_ESCAPE_JSON));
+        boolean none = "true".equalsIgnoreCase(good.get(ControllerConfigKeys.LOG_FORMAT_ESCAPE_NONE));
+        if (format == null) {
+            for (String k : List.of(ControllerConfigKeys.LOG_FORMAT_ESCAPE_JSON,
+                    ControllerConfigKeys.LOG_FORMAT_ESCAPE_NONE)) {
+                if (good.containsKey(k)) {
+                    diagnostics.add(Diagnostic.warning(object, "data['" + k + "']", "has no effect without "
+                            + "log-format-upstream: Breakwater's own formats (--access-log json|text) escape as "
+                            + "they do"));
+                }
+            }
+            return null;
+        }
+        return NginxLogFormat.read(format, none ? AccessLogFormat.Escape.NONE
+                : json ? AccessLogFormat.Escape.JSON : AccessLogFormat.Escape.DEFAULT, new ArrayList<>());
     }
 
     private static List<String> cidrs(String value) {
@@ -153,6 +178,32 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
     /** True when {@code value} can be used; why not goes to {@code problems}, what differs to {@code warnings}. */
     private static boolean check(ControllerConfigKeys.ConfigKey key, String value, List<String> problems,
                                  List<String> warnings) {
+        if (GzipKeys.isOne(key.name())) {
+            return GzipKeys.check(key.name(), value, problems, warnings);
+        }
+        for (AnnotationKey<?> buffering : HostAnnotations.BUFFERING) {
+            if (buffering.nginx().equals(key.name())) {
+                String difference = HostAnnotations.bufferingDifference(buffering, value, r -> problems.add(strip(r)));
+                if (difference != null) {
+                    warnings.add(difference);
+                }
+                return problems.isEmpty();
+            }
+        }
+        if (key.annotation() == AccessAnnotations.WHITELIST || key.annotation() == HostAnnotations.DENYLIST) {
+            List<String> ranges = cidrs(value);
+            for (String c : ranges) {
+                try {
+                    Cidr.parse(c);
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            if (ranges.isEmpty()) {
+                problems.add("no CIDR range or address");
+            }
+            return problems.isEmpty();
+        }
         switch (key.name()) {
             case ControllerConfigKeys.ALLOW_SNIPPET_ANNOTATIONS -> {
                 Boolean b = Parsers.BOOLEAN.parse(value, r -> problems.add(strip(r)));
@@ -188,8 +239,23 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                 }
                 return problems.isEmpty();
             }
+            case ControllerConfigKeys.SSL_CIPHERS -> {
+                if (CipherString.read(value, warnings).isEmpty()) {
+                    problems.add("\"" + value + "\" leaves no TLS 1.2 cipher suite that Breakwater serves");
+                }
+                return problems.isEmpty();
+            }
+            case ControllerConfigKeys.LOG_FORMAT_UPSTREAM -> {
+                if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+                    problems.add("a format of more than one line (an access-log line is one line)");
+                    return false;
+                }
+                NginxLogFormat.read(value, AccessLogFormat.Escape.DEFAULT, warnings);
+                return true;
+            }
             case ControllerConfigKeys.USE_FORWARDED_HEADERS, ControllerConfigKeys.ENABLE_REAL_IP,
-                 ControllerConfigKeys.COMPUTE_FULL_FORWARDED_FOR -> {
+                 ControllerConfigKeys.COMPUTE_FULL_FORWARDED_FOR, ControllerConfigKeys.LOG_FORMAT_ESCAPE_JSON,
+                 ControllerConfigKeys.LOG_FORMAT_ESCAPE_NONE -> {
                 return Parsers.BOOLEAN.parse(value, r -> problems.add(strip(r))) != null;
             }
             case ControllerConfigKeys.FORWARDED_FOR_HEADER -> {

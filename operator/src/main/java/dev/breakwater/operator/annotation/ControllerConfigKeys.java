@@ -83,6 +83,10 @@ public final class ControllerConfigKeys {
     static final String UPSTREAM_KEEPALIVE_TIMEOUT = "upstream-keepalive-timeout";
     static final String KEEP_ALIVE_REQUESTS = "keep-alive-requests";
     static final String UPSTREAM_KEEPALIVE_REQUESTS = "upstream-keepalive-requests";
+    static final String SSL_CIPHERS = "ssl-ciphers";
+    static final String LOG_FORMAT_UPSTREAM = "log-format-upstream";
+    static final String LOG_FORMAT_ESCAPE_JSON = "log-format-escape-json";
+    static final String LOG_FORMAT_ESCAPE_NONE = "log-format-escape-none";
 
     private static final String TABLE = "; in the routing table, so every data plane applies it (`/table` shows it "
             + "under `settings`)";
@@ -129,6 +133,13 @@ public final class ControllerConfigKeys {
             checked(SSL_PROTOCOLS, "checked against the protocols served, TLS 1.2 and 1.3: `TLSv1.2 TLSv1.3` (the "
                     + "default) is what Breakwater does; any other list is a warning (TLS 1.0, 1.1 and SSL are never "
                     + "offered, TLS 1.2 cannot be turned off)", ""),
+            checked(SSL_CIPHERS, "the TLS 1.2 cipher suites offered, in the order the OpenSSL cipher string gives "
+                    + "(names, aliases such as `HIGH` or `ECDHE+AESGCM`, `!`, `-`, `+`, `@STRENGTH`), mapped to "
+                    + "the suites the data plane's TLS provider serves" + TABLE + "; a suite Breakwater does not "
+                    + "serve is left out, a warning naming it; a string that leaves none is an error",
+                    "TLS 1.2 suites served: ECDHE or RSA key exchange with AES-GCM, ChaCha20-Poly1305 or AES-CBC "
+                    + "with SHA-1; DHE, CBC with SHA-256/384, 3DES, RC4 and the others are never offered; TLS 1.3 "
+                    + "always offers its three suites (as nginx, whose `ssl_ciphers` does not set them)"),
             new ConfigKey("add-headers", HeaderAnnotations.CUSTOM_HEADERS, false, "the default of every Ingress's "
                     + "`custom-headers` annotation: a ConfigMap (`namespace/name`) of headers set on every response",
                     "an Ingress with `custom-headers` of its own gets those, not these; a bare name is looked up in "
@@ -168,14 +179,59 @@ public final class ControllerConfigKeys {
                     + "event loop; without the key Breakwater keeps 256, nginx 320"),
             checked(UPSTREAM_KEEPALIVE_TIMEOUT, "the idle timeout of pooled upstream connections" + TABLE
                     + " (without the key 50 s, nginx's 60 s)", ""),
-            checked(KEEP_ALIVE_REQUESTS, "the requests one HTTP/1.1 client connection takes: the response to the "
-                    + "last says `Connection: close` and the connection closes (requests pipelined behind it are "
-                    + "dropped)" + TABLE + "; connections accepted after the change take it", "HTTP/2 connections "
-                    + "are not counted (nginx sends GOAWAY after that many streams); without the key Breakwater has "
-                    + "no limit, nginx's default is 1000"),
+            checked(KEEP_ALIVE_REQUESTS, "the requests one client connection takes: over HTTP/1.1 the response to "
+                    + "the last says `Connection: close` and the connection closes (requests pipelined behind it are "
+                    + "dropped); over HTTP/2 GOAWAY names the last stream taken, as nginx, and the connection closes "
+                    + "once its streams have ended" + TABLE + "; connections accepted after the change take it",
+                    "without the key Breakwater has no limit, nginx's default is 1000"),
             checked(UPSTREAM_KEEPALIVE_REQUESTS, "the requests one upstream HTTP/1.1 connection carries: after the "
                     + "last it is closed instead of going back to the pool" + TABLE, "without the key Breakwater "
-                    + "has no limit, nginx's default is 1000"));
+                    + "has no limit, nginx's default is 1000"),
+            checked(LOG_FORMAT_UPSTREAM, "the access log's line: text as is, each nginx variable as the field of "
+                    + "the access log that holds the same (`$remote_addr`, `$time_local`, `$request`, `$status`, "
+                    + "`$request_time`, `$upstream_addr`, `$req_id` ... see [the list](#log-format-upstream))"
+                    + TABLE + "; written in place of `--access-log json|text` while the access log is on",
+                    "a variable without an equivalent (`$remote_user`, `$request_length`, "
+                    + "`$upstream_response_time`, `$http_*` but the user agent and referer ...) is written `-`, a "
+                    + "warning naming it; `$proxy_upstream_name` is the route's name"),
+            checked(LOG_FORMAT_ESCAPE_JSON, "`true`: the values of `log-format-upstream`'s variables are escaped "
+                    + "as in JSON strings (nginx's `escape=json`)" + TABLE + "; without `log-format-upstream` no "
+                    + "effect (a warning)", ""),
+            checked(LOG_FORMAT_ESCAPE_NONE, "`true`: the values of `log-format-upstream`'s variables are not "
+                    + "escaped (nginx's `escape=none`; wins over `log-format-escape-json`, as in ingress-nginx)"
+                    + TABLE + "; without `log-format-upstream` no effect (a warning)", ""),
+            checked(GzipKeys.USE_GZIP, "`true`: the default of every Ingress's `breakwater.dev/compression` "
+                    + "annotation is on, with ingress-nginx's `gzip-min-length` (256 bytes) and `gzip-types` (and "
+                    + "`text/html`) unless those keys say otherwise (an Ingress's own annotations win)",
+                    "gzip at level 6; a client that prefers brotli (`br`) gets brotli, where ingress-nginx needs "
+                    + "`enable-brotli` (a warning says so)"),
+            checked(GzipKeys.ENABLE_BROTLI, "`true`: as `use-gzip`, compression on for every Ingress (brotli for "
+                    + "clients that prefer it)", "a client that accepts gzip but not brotli gets gzip, where "
+                    + "ingress-nginx needs `use-gzip` (a warning says so); `brotli-level`, `brotli-min-length` and "
+                    + "`brotli-types` are not read: brotli quality 4, the gzip keys' length and types"),
+            checked(GzipKeys.GZIP_MIN_LENGTH, "bytes: a response whose `Content-Length` is below is not compressed "
+                    + "(default 256, as ingress-nginx; one of unknown length is); without `use-gzip` or `enable-brotli` no "
+                    + "effect (a warning)", ""),
+            checked(GzipKeys.GZIP_TYPES, "the media types compressed (spaces or commas between, `text/*` allowed), "
+                    + "`text/html` always (as nginx); default ingress-nginx's list; without `use-gzip` or "
+                    + "`enable-brotli` no effect (a warning)", "an entry that is not a media type (`*`) is left "
+                    + "out, a warning"),
+            defaults(AccessAnnotations.WHITELIST, "as the annotation: an Ingress's own `allowlist-source-range` or "
+                    + "`whitelist-source-range` wins; a value that does not parse is an error on the ConfigMap"),
+            defaults(HostAnnotations.DENYLIST, "as the annotation: an Ingress's own wins; a value that does not parse "
+                    + "is an error on the ConfigMap"),
+            checked("proxy-buffering", "`off` (the default) is what Breakwater does: responses stream to the client "
+                    + "as the endpoint sends them; `on` is a warning", "a response is never held whole (nor written "
+                    + "to disk), so a slow client keeps the endpoint's connection busy"),
+            checked("proxy-request-buffering", "`off` is what Breakwater does: request bodies stream to the endpoint "
+                    + "as they arrive; `on` is a warning", "ingress-nginx's default is `on` (the body read whole "
+                    + "before it is sent)"),
+            checked("proxy-buffer-size", "up to nginx's `4k` nothing changes; above it, a warning: the largest "
+                    + "response head read is the data plane's header limit (16 KiB)", ""),
+            checked("client-body-buffer-size", "read and warned: request bodies stream to the endpoint, never to "
+                    + "disk; nothing to size (the limit is `proxy-body-size`)", ""),
+            checked(GzipKeys.GZIP_LEVEL, "checked (1 to 9): Breakwater compresses at level 6, a level other than 6 "
+                    + "is a warning", "ingress-nginx's default is 1"));
 
     private static final String LIMITS = "the data plane's own connection limits and timeouts apply (docs/proxy.md)";
 
@@ -184,10 +240,7 @@ public final class ControllerConfigKeys {
      * not in {@link #ALL} is a warning; these say why.
      */
     public static final Map<String, String> NOT_READ_BECAUSE = Map.ofEntries(
-            Map.entry("ssl-ciphers", "Breakwater offers the TLS 1.2 and 1.3 cipher suites of its TLS provider"),
-            Map.entry("upstream-keepalive-time", LIMITS),
-            Map.entry("log-format-upstream", "the access log's format is the data plane's --access-log json|text "
-                    + "(docs/observability.md)"));
+            Map.entry("upstream-keepalive-time", LIMITS));
 
     private static final Map<String, ConfigKey> BY_NAME = byName();
 

@@ -67,9 +67,19 @@ final class HostAnnotations {
                     + "(the limit is `proxy-body-size`); a warning", "no buffer is sized: nginx holds this much of a "
                     + "body (then a file) before sending it");
 
+    static final AnnotationKey<Boolean> PROXY_REQUEST_BUFFERING = nginx("proxy-request-buffering",
+            Parsers.ON_OFF).doc("`on`, `off`", "`off`: as always, the request body streams to the endpoint as it "
+                    + "arrives, read no faster than the endpoint takes it", "ingress-nginx's default is `on` (the "
+                    + "body read whole, spilling to a file, before the request is sent); `on` is a warning: a body "
+                    + "is never held whole, so an endpoint sees a slow upload as slow");
+
     static final List<AnnotationKey<?>> KEYS = List.of(APP_ROOT, FROM_TO_WWW, SERVER_ALIAS, UPSTREAM_VHOST,
             SERVICE_UPSTREAM, PROXY_HTTP_VERSION, DENYLIST, CUSTOM_HTTP_ERRORS, DEFAULT_BACKEND, PROXY_BUFFERING,
-            PROXY_BUFFER_SIZE, CLIENT_BODY_BUFFER_SIZE);
+            PROXY_BUFFER_SIZE, CLIENT_BODY_BUFFER_SIZE, PROXY_REQUEST_BUFFERING);
+
+    /** The buffering keys, read the same as annotations and as keys of the controller ConfigMap. */
+    static final List<AnnotationKey<?>> BUFFERING = List.of(PROXY_BUFFERING, PROXY_BUFFER_SIZE,
+            CLIENT_BODY_BUFFER_SIZE, PROXY_REQUEST_BUFFERING);
 
     /** The size nginx's proxy_buffer_size defaults to (one page); a bigger one says the app sends big heads. */
     private static final long NGINX_PAGE = 4096;
@@ -92,20 +102,13 @@ final class HostAnnotations {
             r.warn(PROXY_HTTP_VERSION.nginxName(), "\"" + version + "\": Breakwater speaks HTTP/1.1 to endpoints "
                     + "(keep-alive, pooled); only 1.1 is read");
         }
-        if (Boolean.TRUE.equals(r.get(PROXY_BUFFERING))) {
-            r.warn(PROXY_BUFFERING.nginxName(), "Breakwater does not buffer responses: they stream to the client as "
-                    + "the endpoint sends them, read no faster than the client takes them (as proxy-buffering off)");
-        }
-        if (r.value(PROXY_BUFFER_SIZE) != null) {
-            Long size = r.get(PROXY_BUFFER_SIZE);
-            if (size != null && size > NGINX_PAGE) {
-                r.warn(PROXY_BUFFER_SIZE.nginxName(), "the largest response head Breakwater reads is the data "
-                        + "plane's header limit (16 KiB), for every route; this value is not applied per Ingress");
+        for (AnnotationKey<?> key : BUFFERING) {
+            String v = r.value(key.nginxName());
+            String difference = v == null ? null : bufferingDifference(key, v, problem -> r.warn(key.nginxName(),
+                    problem));
+            if (difference != null) {
+                r.warn(key.nginxName(), difference);
             }
-        }
-        if (r.value(CLIENT_BODY_BUFFER_SIZE) != null && r.get(CLIENT_BODY_BUFFER_SIZE) != null) {
-            r.warn(CLIENT_BODY_BUFFER_SIZE.nginxName(), "Breakwater streams request bodies to the endpoint as they "
-                    + "arrive and never writes them to disk; nothing to size (the limit is proxy-body-size)");
         }
         String denyKey = r.name(DENYLIST);
         List<String> deny = r.value(denyKey) == null ? List.of() : AccessPolicies.commaSeparated(r.value(denyKey));
@@ -144,6 +147,31 @@ final class HostAnnotations {
         }
         SourceAllowlist left = SourceRanges.without(allowlist, denied.ranges());
         return left != null ? left : new SourceAllowlist(List.of("0.0.0.0/32")); // nobody is left: only 0.0.0.0
+    }
+
+    /**
+     * What differs when buffering key {@code key} (one of {@link #BUFFERING}) says {@code value}, or null when
+     * Breakwater does what it says; a value that does not parse goes to {@code problems}.
+     */
+    static String bufferingDifference(AnnotationKey<?> key, String value, Consumer<String> problems) {
+        Object parsed = key.parser().parse(value.trim(), problems);
+        if (key == PROXY_BUFFERING && Boolean.TRUE.equals(parsed)) {
+            return "Breakwater does not buffer responses: they stream to the client as the endpoint sends them, read "
+                    + "no faster than the client takes them (as proxy-buffering off)";
+        }
+        if (key == PROXY_REQUEST_BUFFERING && Boolean.TRUE.equals(parsed)) {
+            return "Breakwater does not buffer request bodies: they stream to the endpoint as they arrive, read no "
+                    + "faster than the endpoint takes them (as proxy-request-buffering off)";
+        }
+        if (key == PROXY_BUFFER_SIZE && parsed instanceof Long size && size > NGINX_PAGE) {
+            return "the largest response head Breakwater reads is the data plane's header limit (16 KiB), for every "
+                    + "route; this value is not applied per Ingress";
+        }
+        if (key == CLIENT_BODY_BUFFER_SIZE && parsed != null) {
+            return "Breakwater streams request bodies to the endpoint as they arrive and never writes them to disk; "
+                    + "nothing to size (the limit is proxy-body-size)";
+        }
+        return null;
     }
 
     private static List<String> aliases(AnnotationReader r) {

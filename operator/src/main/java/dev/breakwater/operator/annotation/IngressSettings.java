@@ -171,6 +171,7 @@ public record IngressSettings(Boolean sslRedirect, boolean forceSslRedirect, Rou
                 .responseTimeoutMillis(timeouts.responseMillis())
                 .maxRequestBodyBytes(timeouts.maxBodyBytes())
                 .hsts(tls.hsts())
+                .passClientCertificate(TlsAnnotations.passCertificate(r, tls))
                 .retries(RetryAnnotations.read(r))
                 .affinity(BalancingAnnotations.affinity(r))
                 .cache(CacheAnnotations.cache(r))

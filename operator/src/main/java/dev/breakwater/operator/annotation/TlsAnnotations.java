@@ -40,16 +40,22 @@ final class TlsAnnotations {
     static final AnnotationKey<String> CLIENT_CA = named("client-ca-secret", "auth-tls-secret", Parsers.SECRET)
             .doc("`namespace/name` or `name`", "client certificates for the Ingress's hosts that are in its "
                     + "`spec.tls`, verified against `ca.crt`; `ssl-client-verify`, `ssl-client-subject-dn`, "
-                    + "`ssl-client-issuer-dn` sent to the endpoints", "`auth-tls-verify-depth`, `-error-page`, "
-                    + "`-pass-certificate-to-upstream` are not read; a missing CA makes the hosts answer `503`");
+                    + "`ssl-client-issuer-dn` sent to the endpoints", "`auth-tls-verify-depth` and `-error-page` are not "
+                    + "read; a missing CA makes the hosts answer `503`");
     static final AnnotationKey<String> CLIENT_VERIFY = named("client-verify", "auth-tls-verify-client",
             TlsAnnotations::clientVerify).doc("`on`, `optional`, `optional_no_ca`, `off`; default `on`",
             "`on` requires a certificate, `optional*` asks for one, `off` asks nothing",
             "`optional_no_ca` works as `optional`: a certificate that does not verify is refused in the handshake");
 
+    static final AnnotationKey<Boolean> CLIENT_PASS_CERTIFICATE = named("pass-client-certificate",
+            "auth-tls-pass-certificate-to-upstream", Parsers.BOOLEAN).doc("boolean; default `false`", "`true`: the "
+                    + "client certificate verified in the handshake goes to the endpoints in `ssl-client-cert`, PEM "
+                    + "percent-encoded as nginx's `$ssl_client_escaped_cert`; on hosts with client certificates a "
+                    + "client's own `ssl-client-cert` header is removed, passed or not", "");
+
     static final List<AnnotationKey<?>> KEYS = List.of(SSL_REDIRECT, FORCE_SSL_REDIRECT, HSTS, HSTS_MAX_AGE,
             HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, BACKEND_PROTOCOL, BACKEND_CA, BACKEND_VERIFY, BACKEND_SERVER_NAME,
-            CLIENT_CA, CLIENT_VERIFY);
+            CLIENT_CA, CLIENT_VERIFY, CLIENT_PASS_CERTIFICATE);
 
     /**
      * What the TLS annotations say.
@@ -111,6 +117,22 @@ final class TlsAnnotations {
         }
         return new Tls(sslRedirect, force, hsts, protocol, backendCa, backendCa == null ? null : backendCaKey,
                 backendVerify, serverName, clientCa, clientCa == null ? null : clientCaKey, verify.equals("on"));
+    }
+
+    /**
+     * {@code auth-tls-pass-certificate-to-upstream}: true when the certificate goes to the endpoints, else null; set
+     * without client certificates ({@code auth-tls-secret}) it is a warning.
+     */
+    static Boolean passCertificate(AnnotationReader r, Tls tls) {
+        if (!r.get(CLIENT_PASS_CERTIFICATE, false)) {
+            return null;
+        }
+        if (tls.clientCaSecret() == null) {
+            r.warn(r.name(CLIENT_PASS_CERTIFICATE), "has no effect without client certificates ("
+                    + CLIENT_CA.nginxName() + ", and auth-tls-verify-client not off)");
+            return null;
+        }
+        return true;
     }
 
     private static Cluster.Protocol protocol(String v, java.util.function.Consumer<String> problems) {

@@ -189,17 +189,78 @@ class ControllerConfigTest {
     @Test
     void everyKeyNotReadIsAWarningNamingIt() {
         ControllerConfig c = read(Map.of("use-geoip2", "true", "main-snippet", "worker_processes 2;",
-                "ssl-ciphers", "HIGH", "proxy-body-size", "", "upstream-keepalive-time", "1h"));
+                "log-format-stream", "$remote_addr", "proxy-body-size", "", "upstream-keepalive-time", "1h"));
 
         assertThat(c.defaults()).isEmpty();
         assertThat(messages()).containsExactlyInAnyOrder(
-                CM + " data['ssl-ciphers']: this ingress-nginx ConfigMap key is not read by Breakwater and is "
-                        + "ignored: Breakwater offers the TLS 1.2 and 1.3 cipher suites of its TLS provider",
+                CM + " data['log-format-stream']: this ingress-nginx ConfigMap key is not read by Breakwater and is "
+                        + "ignored (see docs/ingress-nginx-annotations.md#the-controller-configmap)",
                 CM + " data['use-geoip2']: this ingress-nginx ConfigMap key is not read by Breakwater and is ignored "
                         + "(see docs/ingress-nginx-annotations.md#the-controller-configmap)",
                 CM + " data['main-snippet']: snippets are not supported: no value is ever used as configuration "
                         + "text; ignored",
                 CM + " data['upstream-keepalive-time']: this ingress-nginx ConfigMap key is not read by Breakwater "
                         + "and is ignored: the data plane's own connection limits and timeouts apply (docs/proxy.md)");
+    }
+
+    @Test
+    void sslCiphersBecomeTheTls12SuitesServedAndWhatIsNotServedIsAWarningNamingIt() {
+        // ingress-nginx's default string: its DHE suites are not served
+        ControllerConfig c = read(Map.of("ssl-ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                + "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
+                + "ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384"));
+
+        assertThat(c.edge().tls12Ciphers()).containsExactly("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+        assertThat(messages()).containsExactly(CM + " data['ssl-ciphers']: ciphers DHE-RSA-AES128-GCM-SHA256, "
+                + "DHE-RSA-AES256-GCM-SHA384 are not served by Breakwater and left out (TLS 1.2 suites served: ECDHE "
+                + "or RSA key exchange with AES-GCM, ChaCha20-Poly1305 or AES-CBC-SHA)");
+    }
+
+    @Test
+    void aCipherStringThatLeavesNoSuiteServedIsAnErrorAndTheLastGoodValueIsKept() {
+        ControllerConfig c = ControllerConfig.read(CM, Map.of("ssl-ciphers", "DHE-RSA-AES128-GCM-SHA256:!ECDHE"),
+                Map.of("ssl-ciphers", "ECDHE-RSA-AES128-GCM-SHA256"), diagnostics);
+
+        assertThat(c.edge().tls12Ciphers()).containsExactly("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        assertThat(messages()).anySatisfy(m -> assertThat(m).contains("data['ssl-ciphers']")
+                .contains("leaves no TLS 1.2 cipher suite that Breakwater serves")
+                .contains("the last good value \"ECDHE-RSA-AES128-GCM-SHA256\" is kept"));
+    }
+
+    @Test
+    void logFormatUpstreamMapsNginxVariablesAndWarnsOfThoseWithoutAnEquivalent() {
+        // ingress-nginx's default log-format-upstream
+        ControllerConfig c = read(Map.of("log-format-upstream", "$remote_addr - $remote_user [$time_local] "
+                + "\"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_length "
+                + "$request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr "
+                + "$upstream_response_length $upstream_response_time $upstream_status $req_id",
+                "log-format-escape-json", "true"));
+
+        var format = c.edge().accessLogFormat();
+        assertThat(format.escape()).isEqualTo(dev.breakwater.routing.AccessLogFormat.Escape.JSON);
+        assertThat(format.parts()).first().isEqualTo(dev.breakwater.routing.AccessLogFormat.Part.field(
+                dev.breakwater.routing.AccessLogFormat.Field.CLIENT_ADDRESS));
+        assertThat(format.parts()).contains(dev.breakwater.routing.AccessLogFormat.Part.text(" - - ["));
+        assertThat(messages()).containsExactly(
+                CM + " data['log-format-upstream']: $proxy_upstream_name is written as the route's name "
+                        + "(ingress-nginx writes namespace-service-port)",
+                CM + " data['log-format-upstream']: $remote_user, $request_length, $proxy_alternative_upstream_name, "
+                        + "$upstream_response_length, $upstream_response_time have no equivalent in Breakwater's "
+                        + "access log and are written as \"-\"");
+    }
+
+    @Test
+    void theEscapeKeysWithoutAFormatAreWarnedAndNoneWinsOverJson() {
+        read(Map.of("log-format-escape-json", "true"));
+        assertThat(messages()).containsExactly(CM + " data['log-format-escape-json']: has no effect without "
+                + "log-format-upstream: Breakwater's own formats (--access-log json|text) escape as they do");
+
+        ControllerConfig both = read(Map.of("log-format-upstream", "${status} ${uri}", "log-format-escape-json",
+                "true", "log-format-escape-none", "true"));
+        assertThat(both.edge().accessLogFormat().escape()).isEqualTo(dev.breakwater.routing.AccessLogFormat.Escape.NONE);
+        assertThat(both.edge().accessLogFormat().parts()).hasSize(3);
     }
 }

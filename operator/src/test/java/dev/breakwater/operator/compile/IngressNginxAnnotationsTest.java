@@ -43,7 +43,7 @@ class IngressNginxAnnotationsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"proxy-cookie-path", "satisfy", "session-cookie-samesite",
+    @ValueSource(strings = {"proxy-cookie-path", "satisfy", "session-cookie-change-on-failure",
         "preserve-trailing-slash"})
     void anAnnotationBreakwaterDoesNotApplyIsReported(String key) {
         Compilation c = compile(web(NGINX + key, "10"));

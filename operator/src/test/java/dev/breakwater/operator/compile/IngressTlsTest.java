@@ -193,6 +193,27 @@ class IngressTlsTest {
     }
 
     @Test
+    void passCertificateToUpstreamNeedsClientCertificatesAndIsOnTheRoutesPolicy() {
+        TestPki.Issued cert = PKI.server("shop.example.com");
+        Compilation c = withSecret(site(secure("nginx.ingress.kubernetes.io/auth-tls-secret", "default/clients",
+                "nginx.ingress.kubernetes.io/auth-tls-pass-certificate-to-upstream", "true")), cert)
+                .secret("default", "clients", "Opaque", "ca.crt", PKI.caPem())
+                .compile();
+        Compilation alone = withSecret(site(secure(
+                "nginx.ingress.kubernetes.io/auth-tls-pass-certificate-to-upstream", "true")), cert).compile();
+
+        assertThat(c.diagnostics()).isEmpty();
+        assertThat(route(c.table(), "shop.example.com").policy().passClientCertificate()).isTrue();
+        assertThat(route(alone.table(), "shop.example.com").policy().passClientCertificate()).isNull();
+        assertThat(alone.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.severity()).isEqualTo(Diagnostic.Severity.WARNING);
+            assertThat(d.field()).isEqualTo("metadata.annotations['nginx.ingress.kubernetes.io/"
+                    + "auth-tls-pass-certificate-to-upstream']");
+            assertThat(d.reason()).startsWith("has no effect without client certificates");
+        });
+    }
+
+    @Test
     void resilienceAnnotationsBecomeRouteAndClusterPolicies() {
         Compilation c = site(Fixtures.ingress("default", "app").host("app.example.com").prefix("/", "web", 80)
                 .annotation("nginx.ingress.kubernetes.io/affinity", "cookie")

@@ -138,6 +138,17 @@ class ControllerConfigMapAgainstApiServerTest {
                         && Integer.valueOf(7).equals(t.edgeSettings().upstreamRequestsPerConnection()) ? true : null;
             });
 
+            apply(configMap(config, Map.of("ssl-ciphers", "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256",
+                    "log-format-upstream", "$remote_addr $status $remote_user")));
+            await("ssl-ciphers and log-format-upstream in the table's settings", () -> {
+                RoutingTable t = tables.last();
+                return t != null && List.of("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384").equals(
+                        t.edgeSettings().tls12Ciphers()) && t.edgeSettings().accessLogFormat() != null ? true : null;
+            });
+            await("the Events naming the suite not served and the variable without an equivalent", () ->
+                    events(config, "DHE-RSA-AES128-GCM-SHA256").size() == 1
+                            && events(config, "$remote_user has no equivalent").size() == 1 ? true : null);
+
             admin.configMaps().inNamespace(config).withName(NAME).delete();
             await("the ConfigMap gone: no settings, no body limit", () -> {
                 RoutingTable t = tables.last();
