@@ -161,6 +161,21 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                 : json ? AccessLogFormat.Escape.JSON : AccessLogFormat.Escape.DEFAULT, new ArrayList<>());
     }
 
+    /** Adds a problem for each of the comma-separated ranges in {@code value} that is not one, or {@code none}. */
+    private static void checkCidrs(String value, String none, List<String> problems) {
+        List<String> ranges = cidrs(value);
+        for (String c : ranges) {
+            try {
+                Cidr.parse(c);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (ranges.isEmpty()) {
+            problems.add(none);
+        }
+    }
+
     private static List<String> cidrs(String value) {
         return java.util.Arrays.stream(value.split("[,\\s]+")).filter(c -> !c.isEmpty()).toList();
     }
@@ -191,17 +206,7 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
             }
         }
         if (key.annotation() == AccessAnnotations.WHITELIST || key.annotation() == HostAnnotations.DENYLIST) {
-            List<String> ranges = cidrs(value);
-            for (String c : ranges) {
-                try {
-                    Cidr.parse(c);
-                } catch (IllegalArgumentException e) {
-                    problems.add(e.getMessage());
-                }
-            }
-            if (ranges.isEmpty()) {
-                problems.add("no CIDR range or address");
-            }
+            checkCidrs(value, "no CIDR range or address", problems);
             return problems.isEmpty();
         }
         switch (key.name()) {
@@ -265,17 +270,7 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                 return problems.isEmpty();
             }
             case ControllerConfigKeys.PROXY_REAL_IP_CIDR -> {
-                List<String> ranges = cidrs(value);
-                for (String c : ranges) {
-                    try {
-                        Cidr.parse(c);
-                    } catch (IllegalArgumentException e) {
-                        problems.add(e.getMessage());
-                    }
-                }
-                if (ranges.isEmpty()) {
-                    problems.add("no CIDR range");
-                }
+                checkCidrs(value, "no CIDR range", problems);
                 return problems.isEmpty();
             }
             case ControllerConfigKeys.KEEP_ALIVE, ControllerConfigKeys.UPSTREAM_KEEPALIVE_TIMEOUT -> {
