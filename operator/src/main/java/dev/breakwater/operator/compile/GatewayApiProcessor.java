@@ -111,20 +111,17 @@ final class GatewayApiProcessor implements Processor {
             var spec = route.getSpec();
             addL4(context(GatewayListeners.TLS_ROUTE, route, rank), GatewayListeners.TLS_ROUTE, route,
                     spec == null ? null : spec.getParentRefs(), spec == null ? null : spec.getHostnames(),
-                    spec == null || spec.getRules() == null ? List.of()
-                            : spec.getRules().stream().map(r -> r == null ? null : r.getBackendRefs()).toList());
+                    spec == null ? List.of() : ruleRefs(spec.getRules(), r -> r.getBackendRefs()));
         } else if (object instanceof TcpRoute route) {
             var spec = route.getSpec();
             addL4(context(GatewayListeners.TCP_ROUTE, route, rank), GatewayListeners.TCP_ROUTE, route,
                     spec == null ? null : spec.getParentRefs(), null,
-                    spec == null || spec.getRules() == null ? List.of()
-                            : spec.getRules().stream().map(r -> r == null ? null : r.getBackendRefs()).toList());
+                    spec == null ? List.of() : ruleRefs(spec.getRules(), r -> r.getBackendRefs()));
         } else if (object instanceof UdpRoute route) {
             var spec = route.getSpec();
             addL4(context(GatewayListeners.UDP_ROUTE, route, rank), GatewayListeners.UDP_ROUTE, route,
                     spec == null ? null : spec.getParentRefs(), null,
-                    spec == null || spec.getRules() == null ? List.of()
-                            : spec.getRules().stream().map(r -> r == null ? null : r.getBackendRefs()).toList());
+                    spec == null ? List.of() : ruleRefs(spec.getRules(), r -> r.getBackendRefs()));
         }
     }
 
@@ -132,6 +129,12 @@ final class GatewayApiProcessor implements Processor {
      * A TLSRoute, TCPRoute or UDPRoute ({@code kind}): attached as an HTTPRoute is, its first rule's backendRefs
      * (the spec allows one rule) one L4 route on each listener it is accepted on; its status as an HTTPRoute's.
      */
+    /** Each rule's backendRefs, in order (null for a null rule); none without rules. */
+    private static <R> List<List<BackendRef>> ruleRefs(List<R> rules,
+                                                       java.util.function.Function<R, List<BackendRef>> refs) {
+        return rules == null ? List.of() : rules.stream().map(r -> r == null ? null : refs.apply(r)).toList();
+    }
+
     private void addL4(RouteContext c, String kind, HasMetadata route, List<ParentReference> writtenParents,
                        List<String> written, List<List<BackendRef>> rules) {
         List<String> hostnames = hostnames(c, written);
