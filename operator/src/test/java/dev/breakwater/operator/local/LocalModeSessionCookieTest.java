@@ -61,6 +61,7 @@ class LocalModeSessionCookieTest {
                   name: shop
                   annotations:
                     nginx.ingress.kubernetes.io/affinity: cookie
+                    nginx.ingress.kubernetes.io/affinity-mode: persistent
                     nginx.ingress.kubernetes.io/session-cookie-name: route
                     nginx.ingress.kubernetes.io/session-cookie-expires: "172800"
                     nginx.ingress.kubernetes.io/session-cookie-samesite: None
@@ -118,6 +119,6 @@ class LocalModeSessionCookieTest {
             assertThat(TestBackend.parse(again.body())).containsEntry("backend", backend);
             assertThat(again.headers().firstValue("set-cookie")).isEmpty();
         }
-        assertThat(reported).noneMatch(m -> m.contains("session-cookie"));
+        assertThat(reported).noneMatch(m -> m.contains("session-cookie") || m.contains("affinity"));
     }
 }
