@@ -23,8 +23,11 @@ import java.util.Objects;
  *                  encoded as absent)
  * @param zone      routes with the same zone and the same limit share their buckets (one Ingress's paths, one
  *                  Route rule's matches and hosts); null: the route has buckets of its own
+ * @param status    the status a request over the limit is answered with, 400 to 599 (null: 429); ingress-nginx's
+ *                  {@code limit-req-status-code}
  */
-public record RateLimit(long requests, long perMillis, long burst, Key key, List<String> exempt, String zone) {
+public record RateLimit(long requests, long perMillis, long burst, Key key, List<String> exempt, String zone,
+                        Integer status) {
 
     /** The largest {@code requests} and {@code burst}. */
     public static final long MAX_COUNT = 1_000_000_000L;
@@ -52,6 +55,14 @@ public record RateLimit(long requests, long perMillis, long burst, Key key, List
         if (zone != null && zone.isEmpty()) {
             zone = null;
         }
+        if (status != null && (status < 400 || status > 599)) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 400 to 599)");
+        }
+    }
+
+    /** A limit answered with 429. */
+    public RateLimit(long requests, long perMillis, long burst, Key key, List<String> exempt, String zone) {
+        this(requests, perMillis, burst, key, exempt, zone, null);
     }
 
     /** A limit keyed by {@code key}, without exemptions, with buckets of the route's own. */
@@ -61,12 +72,23 @@ public record RateLimit(long requests, long perMillis, long burst, Key key, List
 
     /** This limit with other exempt ranges (null: none). */
     public RateLimit withExempt(List<String> newExempt) {
-        return new RateLimit(requests, perMillis, burst, key, newExempt, zone);
+        return new RateLimit(requests, perMillis, burst, key, newExempt, zone, status);
     }
 
     /** This limit in another zone (null: the route's own). */
     public RateLimit withZone(String newZone) {
-        return new RateLimit(requests, perMillis, burst, key, exempt, newZone);
+        return new RateLimit(requests, perMillis, burst, key, exempt, newZone, status);
+    }
+
+    /** This limit answered with another status (null: 429). */
+    public RateLimit withStatus(Integer newStatus) {
+        return new RateLimit(requests, perMillis, burst, key, exempt, zone, newStatus);
+    }
+
+    /** The status a request over the limit gets. */
+    @JsonIgnore
+    public int statusOrDefault() {
+        return status == null ? 429 : status;
     }
 
     /** The exempt ranges, parsed (empty for none). */

@@ -69,6 +69,10 @@ class RateLimitTest {
         assertThatThrownBy(() -> new RateLimit(1, 1000, 1, null, List.of("10.0.0.0/33"), null))
                 .hasMessageContaining("bad prefix length");
         assertThatThrownBy(() -> RateLimit.Key.header("X Api")).hasMessageContaining("header name token");
+        assertThatThrownBy(() -> new RateLimit(1, 1000, 1, null, null, null, 302))
+                .hasMessage("status: 302 (expected: 400 to 599)");
+        assertThat(new RateLimit(1, 1000, 1, null).statusOrDefault()).isEqualTo(429);
+        assertThat(new RateLimit(1, 1000, 1, null).withStatus(503).statusOrDefault()).isEqualTo(503);
         assertThatThrownBy(() -> new RateLimit.Key(RateLimit.Key.Type.ROUTE, "x")).hasMessageContaining("none for ROUTE");
     }
 }

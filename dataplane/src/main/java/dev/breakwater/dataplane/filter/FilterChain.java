@@ -9,6 +9,7 @@ import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RoutePolicy;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,7 +78,7 @@ public final class FilterChain {
             request.add(new RateLimitFilter(limiters.limiter(route.name(), limit),
                     limit.exempt() == null ? null
                             : new SourceAllowlist(new dev.breakwater.routing.SourceAllowlist(limit.exempt())),
-                    metrics.rateLimited(route.name())));
+                    metrics.rateLimited(route.name()), HttpResponseStatus.valueOf(limit.statusOrDefault())));
         }
         addIfPresent(request, headers);
         addIfPresent(request, rewrite);

@@ -6,17 +6,23 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-/** A route's rate limit: a request without a token in its key's bucket is answered 429 with Retry-After. */
+/**
+ * A route's rate limit: a request without a token in its key's bucket is answered 429 (or the limit's status,
+ * ingress-nginx's {@code limit-req-status-code}) with Retry-After.
+ */
 final class RateLimitFilter implements HttpFilter {
 
     private final RateLimiter limiter;
     private final SourceAllowlist exempt;
     private final ProxyMetrics.RouteCounter limited;
+    private final HttpResponseStatus status;
 
-    RateLimitFilter(RateLimiter limiter, SourceAllowlist exempt, ProxyMetrics.RouteCounter limited) {
+    RateLimitFilter(RateLimiter limiter, SourceAllowlist exempt, ProxyMetrics.RouteCounter limited,
+                    HttpResponseStatus status) {
         this.limiter = limiter;
         this.exempt = exempt;
         this.limited = limited;
+        this.status = status;
     }
 
     @Override
@@ -30,7 +36,7 @@ final class RateLimitFilter implements HttpFilter {
             return null;
         }
         limited.increment();
-        return LocalAnswer.denied("rate_limit", HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit exceeded",
+        return LocalAnswer.denied("rate_limit", status, "rate limit exceeded",
                 new DefaultHttpHeaders().set(HttpHeaderNames.RETRY_AFTER, RateLimiter.retryAfterSeconds(wait)));
     }
 }

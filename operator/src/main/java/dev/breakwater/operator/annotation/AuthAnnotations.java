@@ -78,7 +78,7 @@ final class AuthAnnotations {
                     + "value, set on every request to the authentication service; re-read when it changes",
             "values are sent as written: one with an nginx variable (`$`) is a warning and that header is left out; "
                     + "a missing ConfigMap is an error and no header of it is sent (the authentication still applies); "
-                    + "read in local mode only: the in-cluster operator does not watch these ConfigMaps yet");
+                    + "a value of more than one line or of more than 4096 characters is left out, a warning");
     static final AnnotationKey<Boolean> ENABLE_GLOBAL_AUTH = both("enable-global-auth", Parsers.BOOLEAN).doc(
             "boolean; default `true`", "`false`: the controller ConfigMap's `global-auth-url` does not apply to the "
                     + "Ingress (an Ingress with `auth-url` of its own never takes it)", "");
@@ -243,8 +243,8 @@ final class AuthAnnotations {
         String name = r.name(key);
         Map<String, String> data = r.configMap(ref);
         if (data == null) {
-            r.error(name, "ConfigMap " + ref + " does not exist (in a cluster the operator reads only the ConfigMaps "
-                    + "its flags name: " + name + " is served in local mode); no header of it is sent");
+            r.error(name, "ConfigMap " + ref + " does not exist (or is in a namespace the operator does not "
+                    + "watch); no header of it is sent");
             return null;
         }
         Map<String, String> headers = new java.util.TreeMap<>();
@@ -252,12 +252,15 @@ final class AuthAnnotations {
             String value = e.getValue() == null ? "" : e.getValue().trim();
             if (!e.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
                 r.warn(name, "ConfigMap " + ref + ": \"" + e.getKey() + "\" is not a header name; left out");
-            } else if (value.contains("$")) {
-                r.warn(name, "ConfigMap " + ref + " data['" + e.getKey() + "']: \"" + value + "\" holds an nginx "
-                        + "variable, which Breakwater does not expand; this header is left out");
             } else if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
                 r.warn(name, "ConfigMap " + ref + " data['" + e.getKey() + "']: a value of more than one line; "
                         + "left out");
+            } else if (value.length() > HeaderConfigMaps.MAX_VALUE_LENGTH) {
+                r.warn(name, "ConfigMap " + ref + " data['" + e.getKey() + "']: a value of more than "
+                        + HeaderConfigMaps.MAX_VALUE_LENGTH + " characters; left out");
+            } else if (value.contains("$")) {
+                r.warn(name, "ConfigMap " + ref + " data['" + e.getKey() + "']: \"" + value + "\" holds an nginx "
+                        + "variable, which Breakwater does not expand; this header is left out");
             } else {
                 headers.put(e.getKey(), value);
             }

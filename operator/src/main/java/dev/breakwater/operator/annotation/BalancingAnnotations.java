@@ -16,9 +16,12 @@ import java.util.function.Consumer;
 final class BalancingAnnotations {
 
     static final AnnotationKey<String> AFFINITY = both("affinity", BalancingAnnotations::affinityType).doc(
-            "`cookie`", "cookie session affinity", "the cookie holds an endpoint id, not nginx's hash; "
-                    + "`affinity-mode` is not read: a session stays on its endpoint while that endpoint can serve (as "
-                    + "`persistent`)");
+            "`cookie`", "cookie session affinity", "the cookie holds an endpoint id, not nginx's hash; a session "
+                    + "stays on its endpoint while that endpoint can serve (`affinity-mode: persistent`)");
+    static final AnnotationKey<String> AFFINITY_MODE = both("affinity-mode", BalancingAnnotations::affinityMode).doc(
+            "`balanced`, `persistent`", "`persistent`: what Breakwater does, a session keeps its endpoint while "
+                    + "that endpoint can serve", "`balanced` (ingress-nginx's default) is a warning: sessions are "
+                    + "not moved to new endpoints when the Service scales up");
     static final AnnotationKey<String> SESSION_COOKIE_NAME = both("session-cookie-name", Parsers.TEXT).doc(
             "a cookie name; default `INGRESSCOOKIE`", "the affinity cookie's name", "");
     static final AnnotationKey<Long> SESSION_COOKIE_MAX_AGE = both("session-cookie-max-age", Parsers.DURATION).doc(
@@ -64,7 +67,7 @@ final class BalancingAnnotations {
     static final AnnotationKey<Long> DRAIN_TIMEOUT = ours("drain-timeout", Parsers.DURATION).canaryOwn();
     static final AnnotationKey<Long> SLOW_START = ours("slow-start", Parsers.DURATION).canaryOwn();
 
-    static final List<AnnotationKey<?>> KEYS = List.of(AFFINITY, SESSION_COOKIE_NAME, SESSION_COOKIE_MAX_AGE,
+    static final List<AnnotationKey<?>> KEYS = List.of(AFFINITY, AFFINITY_MODE, SESSION_COOKIE_NAME, SESSION_COOKIE_MAX_AGE,
             SESSION_COOKIE_EXPIRES, SESSION_COOKIE_PATH, SESSION_COOKIE_DOMAIN, SESSION_COOKIE_SAMESITE,
             SESSION_COOKIE_SECURE, LOAD_BALANCE, HASH_BY, HEALTH_CHECK_PATH, HEALTH_CHECK_INTERVAL, HEALTH_CHECK_TIMEOUT,
             HEALTHY_THRESHOLD, UNHEALTHY_THRESHOLD, OUTLIER_CONSECUTIVE_FAILURES, OUTLIER_BASE_EJECTION,
@@ -95,6 +98,11 @@ final class BalancingAnnotations {
         if (affinity == null) {
             return null;
         }
+        if ("balanced".equals(r.get(AFFINITY_MODE))) {
+            r.warn(r.name(AFFINITY_MODE), "\"balanced\" is not applied: Breakwater keeps each session on its "
+                    + "endpoint while that endpoint can serve (as persistent); sessions are not moved to endpoints "
+                    + "added later");
+        }
         String sameSite = r.get(SESSION_COOKIE_SAMESITE);
         Boolean secure = r.get(SESSION_COOKIE_SECURE);
         if ("None".equals(sameSite) && Boolean.FALSE.equals(secure)) {
@@ -103,6 +111,15 @@ final class BalancingAnnotations {
         }
         return new SessionAffinity(affinity.cookieName(), affinity.maxAgeSeconds(), affinity.path(),
                 r.get(SESSION_COOKIE_DOMAIN), sameSite, secure);
+    }
+
+    private static String affinityMode(String v, Consumer<String> problems) {
+        String mode = v.toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("balanced") && !mode.equals("persistent")) {
+            problems.accept("\"" + v + "\" is not balanced or persistent; ignored");
+            return null;
+        }
+        return mode;
     }
 
     private static String sameSite(String v, Consumer<String> problems) {

@@ -109,6 +109,8 @@ public final class ControllerConfigKeys {
                     + "ingress-nginx's HSTS has `includeSubDomains`, Breakwater's not"),
             defaults("hsts-preload", TlsAnnotations.HSTS_PRELOAD, ""),
             defaults(BalancingAnnotations.LOAD_BALANCE, "as the annotation"),
+            defaults("limit-req-status-code", RateLimitAnnotations.STATUS, "").unset("without the key ingress-nginx "
+                    + "answers `503` over a rate limit, Breakwater `429` (with `Retry-After` either way)"),
             defaults(HostAnnotations.CUSTOM_HTTP_ERRORS, "as the annotation: the errors go to the Ingress's "
                     + "`default-backend`, else to the cluster default backend (`--default-backend-service`, as "
                     + "ingress-nginx's controller flag)"),
@@ -141,15 +143,14 @@ public final class ControllerConfigKeys {
                     + "with SHA-1; DHE, CBC with SHA-256/384, 3DES, RC4 and the others are never offered; TLS 1.3 "
                     + "always offers its three suites (as nginx, whose `ssl_ciphers` does not set them)"),
             new ConfigKey("add-headers", HeaderAnnotations.CUSTOM_HEADERS, false, "the default of every Ingress's "
-                    + "`custom-headers` annotation: a ConfigMap (`namespace/name`) of headers set on every response",
-                    "an Ingress with `custom-headers` of its own gets those, not these; a bare name is looked up in "
-                    + "the Ingress's namespace; read in local mode only: the in-cluster operator does not watch "
-                    + "that ConfigMap yet", ""),
+                    + "`custom-headers` annotation: a ConfigMap (`namespace/name`) of headers set on every response; "
+                    + "re-read when it changes", "an Ingress with `custom-headers` of its own gets those, not these; "
+                    + "a bare name is looked up in the Ingress's namespace", ""),
             new ConfigKey("proxy-set-headers", HeaderAnnotations.PROXY_SET_HEADERS, false, "the default of every "
                     + "Ingress's `breakwater.dev/proxy-set-headers` annotation: a ConfigMap (`namespace/name`) of "
-                    + "headers set on every request to the endpoints", "values with nginx variables (`$`) are left "
-                    + "out, a warning each; a bare name is looked up in the Ingress's namespace; read in local mode "
-                    + "only, as `add-headers`", ""),
+                    + "headers set on every request to the endpoints; re-read when it changes", "values with nginx "
+                    + "variables (`$`) are left out, a warning each; a bare name is looked up in the Ingress's "
+                    + "namespace", ""),
             new ConfigKey("hide-headers", HeaderAnnotations.HIDE_HEADERS, false, "the default of every Ingress's "
                     + "`breakwater.dev/hide-headers` annotation: the headers named are removed from every response",
                     "", ""),

@@ -19,9 +19,10 @@ final class HeaderAnnotations {
 
     static final AnnotationKey<String> CUSTOM_HEADERS = both("custom-headers", Parsers.SECRET).doc(
             "`namespace/name` or `name` of a ConfigMap", "each key of the ConfigMap a header, its value the header's "
-                    + "value, set on every response of the Ingress", "values are sent as written: one with an nginx "
-                    + "variable (`$`) is a warning and that header is left out; a missing ConfigMap is an error; "
-                    + "read in local mode only: the in-cluster operator does not watch these ConfigMaps yet");
+                    + "value, set on every response of the Ingress; re-read when it changes", "values are sent as "
+                    + "written: one with an nginx variable (`$`), of more than one line or of more than 4096 "
+                    + "characters is a warning and that header is left out; a missing ConfigMap is an error and "
+                    + "none of its headers is sent (the Ingress is served without them)");
     /** Ours only (documented in docs/ingress-nginx-annotations.md, the controller ConfigMap's section). */
     static final AnnotationKey<String> PROXY_SET_HEADERS = ours("proxy-set-headers", Parsers.SECRET);
     static final AnnotationKey<String> HIDE_HEADERS = ours("hide-headers", Parsers.TEXT);

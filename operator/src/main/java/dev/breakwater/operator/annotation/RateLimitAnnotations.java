@@ -29,10 +29,12 @@ final class RateLimitAnnotations {
     static final AnnotationKey<long[]> RATE = ours("rate-limit", RateLimitAnnotations::rate);
     static final AnnotationKey<Integer> BURST = ours("rate-limit-burst", Parsers.integer(1, (int) RateLimit.MAX_COUNT));
     static final AnnotationKey<RateLimit.Key> KEY = ours("rate-limit-key", RateLimitAnnotations::key);
+    static final AnnotationKey<Integer> STATUS = ours("rate-limit-status", Parsers.integer(400, 599));
     static final AnnotationKey<Integer> LIMIT_RPS = nginx("limit-rps", Parsers.integer(0, (int) RateLimit.MAX_COUNT))
             .doc("whole requests per second; `0`: no limit", "a token bucket per client address (or the key of "
                     + "`breakwater.dev/rate-limit-key`) shared by all the Ingress's paths and hosts; over it `429` with "
-                    + "`Retry-After`, the endpoint never sees the request", "ingress-nginx answers `503` by default; "
+                    + "`Retry-After`, the endpoint never sees the request", "ingress-nginx answers `503` by default (the "
+                    + "ConfigMap's `limit-req-status-code` or `breakwater.dev/rate-limit-status` sets the status); "
                     + "with both `limit-rps` and `limit-rpm` only the lower sustained rate applies (warned); limits are "
                     + "per data-plane pod");
     static final AnnotationKey<Integer> LIMIT_RPM = nginx("limit-rpm", Parsers.integer(0, (int) RateLimit.MAX_COUNT))
@@ -56,7 +58,7 @@ final class RateLimitAnnotations {
     static final AnnotationKey<String> LIMIT_RATE_AFTER = nginx("limit-rate-after", Parsers.TEXT).doc("a size",
             "not applied: a warning, as `limit-rate`", "");
 
-    static final List<AnnotationKey<?>> KEYS = List.of(RATE, BURST, KEY, LIMIT_RPS, LIMIT_RPM, BURST_MULTIPLIER,
+    static final List<AnnotationKey<?>> KEYS = List.of(RATE, BURST, KEY, STATUS, LIMIT_RPS, LIMIT_RPM, BURST_MULTIPLIER,
             EXEMPT, LIMIT_WHITELIST, LIMIT_CONNECTIONS, LIMIT_RATE, LIMIT_RATE_AFTER);
 
     /** A rate: requests, an optional nginx-style {@code r}, a slash, and a unit or a duration. */
@@ -142,7 +144,8 @@ final class RateLimitAnnotations {
         String exempt = r.value(exemptName);
         return new RateLimit(requests, perMillis, burst, key, exempt == null ? null : RateLimits.exempt(
                 AccessPolicies.commaSeparated(exempt).stream().filter(e -> !e.isBlank()).toList(),
-                (i, reason) -> r.warn(exemptName, reason + "; not exempt from the rate limit")), r.object());
+                (i, reason) -> r.warn(exemptName, reason + "; not exempt from the rate limit")), r.object(),
+                r.get(STATUS));
     }
 
     /** {@code N/UNIT}: requests and milliseconds ({@code 100/s}, {@code 600/m}, {@code 5/h}, {@code 10/30s}). */

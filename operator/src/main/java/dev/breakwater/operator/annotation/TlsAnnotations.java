@@ -2,6 +2,7 @@ package dev.breakwater.operator.annotation;
 
 import static dev.breakwater.operator.annotation.AnnotationKey.both;
 import static dev.breakwater.operator.annotation.AnnotationKey.named;
+import static dev.breakwater.operator.annotation.AnnotationKey.nginx;
 import static dev.breakwater.operator.annotation.AnnotationKey.ours;
 
 import dev.breakwater.operator.policy.TlsPolicies;
@@ -36,7 +37,12 @@ final class TlsAnnotations {
                     "`proxy-ssl-verify-depth`, `-ciphers`, `-protocols` are not read");
     static final AnnotationKey<String> BACKEND_SERVER_NAME = named("backend-server-name", "proxy-ssl-name",
             Parsers.TEXT).doc("a host name", "the name verified and sent as SNI to TLS endpoints",
-            "`proxy-ssl-server-name` is not read: the name is always sent");
+            "sent as SNI whatever `proxy-ssl-server-name` says");
+    static final AnnotationKey<Boolean> BACKEND_SNI = nginx("proxy-ssl-server-name", Parsers.ON_OFF).doc(
+            "`on`, `off`; default `off`", "`on` with `proxy-ssl-name`: that name is sent as SNI to TLS endpoints, "
+                    + "as Breakwater always does", "`off` with `proxy-ssl-name` is a warning: the name is sent all "
+                    + "the same; `on` without it is a warning: no name is sent to endpoints that are addresses "
+                    + "(nginx sends its upstream's name)");
     static final AnnotationKey<String> CLIENT_CA = named("client-ca-secret", "auth-tls-secret", Parsers.SECRET)
             .doc("`namespace/name` or `name`", "client certificates for the Ingress's hosts that are in its "
                     + "`spec.tls`, verified against `ca.crt`; `ssl-client-verify`, `ssl-client-subject-dn`, "
@@ -55,7 +61,7 @@ final class TlsAnnotations {
 
     static final List<AnnotationKey<?>> KEYS = List.of(SSL_REDIRECT, FORCE_SSL_REDIRECT, HSTS, HSTS_MAX_AGE,
             HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, BACKEND_PROTOCOL, BACKEND_CA, BACKEND_VERIFY, BACKEND_SERVER_NAME,
-            CLIENT_CA, CLIENT_VERIFY, CLIENT_PASS_CERTIFICATE);
+            CLIENT_CA, CLIENT_VERIFY, CLIENT_PASS_CERTIFICATE, BACKEND_SNI);
 
     /**
      * What the TLS annotations say.
@@ -103,10 +109,19 @@ final class TlsAnnotations {
         String serverKey = r.name(BACKEND_SERVER_NAME);
         String serverName = r.value(serverKey);
         if (!protocol.tls()) {
-            for (String k : List.of(backendCaKey, verifyKey, serverKey)) {
+            for (String k : List.of(backendCaKey, verifyKey, serverKey, BACKEND_SNI.nginxName())) {
                 if (r.value(k) != null) {
                     r.warn(k, "has no effect: the backend protocol is not HTTPS or GRPCS");
                 }
+            }
+        } else {
+            Boolean sni = r.get(BACKEND_SNI);
+            if (Boolean.FALSE.equals(sni) && serverName != null) {
+                r.warn(BACKEND_SNI.nginxName(), "\"off\" is not applied: Breakwater sends " + serverKey
+                        + " (\"" + serverName + "\") as SNI to the endpoints");
+            } else if (Boolean.TRUE.equals(sni) && serverName == null) {
+                r.warn(BACKEND_SNI.nginxName(), "no name is sent as SNI without " + BACKEND_SERVER_NAME.nginxName()
+                        + ": the endpoints are addresses");
             }
         }
         String clientCaKey = r.name(CLIENT_CA);

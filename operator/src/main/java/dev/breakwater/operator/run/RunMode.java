@@ -96,7 +96,8 @@ public final class RunMode implements AutoCloseable, Leadership.Listener {
         settings = new WatchSettings(settings.namespaces(), settings.ingressClassNames(), settings.addressSource(),
                 options.fieldManager(), settings.cacheSyncTimeout(), settings.exitOnInformerLoss(),
                 settings.configMaps());
-        this.watch = new ClusterWatch(client, settings, book, routeBook, events, leadership::isLeader).meters(registry);
+        this.watch = new ClusterWatch(client, settings, book, routeBook, events, leadership::isLeader).meters(registry)
+                .controllerConfigMap(options.controllerConfigMap());
         this.gatewayStatus = new GatewayStatusWriter(client, publisher, book::addresses,
                 leadership::isLeader, Clock.systemUTC(), watch::gatewayApiObject, events);
         this.configMapEvents = new ConfigMapEvents(events, List.copyOf(configMapRefs(options)), watch::configMap,

@@ -1,6 +1,8 @@
 package dev.breakwater.operator.watch;
 
 import dev.breakwater.routing.BasicAuth;
+import dev.breakwater.operator.annotation.HeaderConfigMaps;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -72,6 +74,27 @@ final class CacheTrim {
 
     static boolean sameContent(Secret a, Secret b) {
         return Objects.equals(a.getType(), b.getType()) && Objects.equals(a.getData(), b.getData());
+    }
+
+    /**
+     * A ConfigMap that may be a map of headers ({@code custom-headers} and the like): its {@code data} with each
+     * value that cannot be a header (more than one line, very long) replaced by a short stand-in the compiler refuses
+     * with the same warning ({@link HeaderConfigMaps#trimmedValue}); no {@code binaryData}, labels or annotations. So
+     * the ConfigMaps of a namespace cost their keys and short values, whatever else they hold.
+     */
+    static ConfigMap headers(ConfigMap map) {
+        ConfigMap out = new ConfigMap();
+        out.setApiVersion(map.getApiVersion());
+        out.setKind(map.getKind());
+        ObjectMeta meta = meta(map.getMetadata());
+        meta.setLabels(null);
+        out.setMetadata(meta);
+        if (map.getData() != null) {
+            Map<String, String> data = new TreeMap<>();
+            map.getData().forEach((k, v) -> data.put(k, HeaderConfigMaps.trimmedValue(v)));
+            out.setData(data);
+        }
+        return out;
     }
 
     /** A Pod: where it runs and whether it finished. */

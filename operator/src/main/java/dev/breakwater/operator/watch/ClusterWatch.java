@@ -1,5 +1,7 @@
 package dev.breakwater.operator.watch;
 
+import dev.breakwater.operator.annotation.ControllerConfig;
+import dev.breakwater.operator.annotation.HeaderConfigMaps;
 import dev.breakwater.operator.cluster.ClusterSnapshot;
 import dev.breakwater.operator.cluster.GatewayApiObjects;
 import dev.breakwater.operator.compile.GatewayService;
@@ -69,8 +71,14 @@ import org.slf4j.LoggerFactory;
  * {@code auth} and keys whose value is a password hash) and no annotations, so
  * other secrets' values are not held in memory. Other Secret types are never listed.
  *
- * <p>ConfigMaps: only those the settings name (ingress-nginx's TCP and UDP services), each by an informer of its
- * own with a field selector on its name, so that RBAC can grant them by {@code resourceNames}.
+ * <p>ConfigMaps: those the settings name (ingress-nginx's TCP and UDP services, the controller ConfigMap), each by
+ * an informer of its own with a field selector on its name, so that RBAC can grant them by {@code resourceNames}.
+ * And the maps of headers Ingresses name ({@code custom-headers}, {@code auth-proxy-set-headers}, ours
+ * {@code proxy-set-headers}, and the controller ConfigMap's {@code add-headers} and {@code proxy-set-headers}): which
+ * ones is known only from the Ingresses, so one informer watches the ConfigMaps of the watched namespaces (and of
+ * the settings' ConfigMaps), its cache holding each one's keys with its short one-line values only
+ * ({@link CacheTrim#headers}); a snapshot carries those the Ingresses name, and only a change of one of them is
+ * reported as a change.
  */
 public final class ClusterWatch implements ClusterView, AutoCloseable {
 
@@ -98,6 +106,10 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     private WatchedInformer<Pod> statusPods;
     private WatchedInformer<Node> nodes;
     private final List<WatchedInformer<ConfigMap>> configMaps = new ArrayList<>();
+    private WatchedInformer<ConfigMap> headerConfigMaps;
+    /** The header ConfigMaps ({@code namespace/name}) the Ingresses named at the last snapshot. */
+    private volatile Set<String> headerRefs = Set.of();
+    private String controllerConfigMap;
     private StatusTrigger<Ingress> trigger;
     // set in routeEventSources(), when the Route CRD is installed
     private IndexerResourceCache<Route> routes;
@@ -139,6 +151,16 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
      */
     public ClusterWatch meters(io.micrometer.core.instrument.MeterRegistry registry) {
         this.meters = registry;
+        return this;
+    }
+
+    /**
+     * ingress-nginx's controller ConfigMap ({@code namespace/name}, one of {@link WatchSettings#configMaps()}; null:
+     * none), whose {@code add-headers} and {@code proxy-set-headers} name header ConfigMaps; set before
+     * {@link #start}.
+     */
+    public ClusterWatch controllerConfigMap(String ref) {
+        this.controllerConfigMap = ref;
         return this;
     }
 
@@ -319,6 +341,11 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
             configMaps.add(informer);
             sources.add(informer);
         }
+        headerConfigMaps = new WatchedInformer<>(headerNamespaces(InformerEventSourceConfiguration
+                .from(ConfigMap.class, Ingress.class).withName("header-configmaps"))
+                .withItemStore(new TransformingItemStore<>(CacheTrim::headers)).build(), context,
+                this::headerConfigMapChanged);
+        sources.add(headerConfigMaps);
 
         if (gatewayApiMissing == null) {
             gatewayClasses = new WatchedInformer<>(InformerEventSourceConfiguration
@@ -460,6 +487,47 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                 });
     }
 
+    /** The watched namespaces, with those of the settings' ConfigMaps (a controller ConfigMap's add-headers). */
+    private InformerEventSourceConfiguration.Builder<ConfigMap> headerNamespaces(
+            InformerEventSourceConfiguration.Builder<ConfigMap> builder) {
+        builder.withSecondaryToPrimaryMapper(r -> Set.of());
+        if (settings.namespaces().isEmpty()) {
+            return builder.withWatchAllNamespaces();
+        }
+        Set<String> namespaces = new TreeSet<>(settings.namespaces());
+        for (String ref : settings.configMaps()) {
+            namespaces.add(ref.substring(0, ref.indexOf('/')));
+        }
+        return builder.withNamespaces(namespaces);
+    }
+
+    private void headerConfigMapChanged(ConfigMap before, ConfigMap after) {
+        ConfigMap any = after != null ? after : before;
+        if (!headerRefs.contains(any.getMetadata().getNamespace() + "/" + any.getMetadata().getName())) {
+            return; // no Ingress names it (a snapshot that comes to name it reads the cache, which has it)
+        }
+        if (before == null || after == null || !Objects.equals(CacheTrim.headers(before).getData(),
+                CacheTrim.headers(after).getData())) {
+            sink.objectsChanged();
+        }
+    }
+
+    /** The header ConfigMaps the Ingresses name, with the controller ConfigMap's defaults. */
+    private Set<String> headerRefs(List<Ingress> list) {
+        ControllerConfig config = ControllerConfig.NONE;
+        if (controllerConfigMap != null) {
+            int slash = controllerConfigMap.indexOf('/');
+            ConfigMap map = configMap(controllerConfigMap.substring(0, slash), controllerConfigMap.substring(slash + 1));
+            config = HeaderConfigMaps.controllerConfig(map == null ? null : map.getData());
+        }
+        Set<String> refs = new TreeSet<>();
+        for (Ingress ingress : list) {
+            refs.addAll(HeaderConfigMaps.named(ingress.getMetadata().getNamespace(),
+                    ingress.getMetadata().getAnnotations(), config));
+        }
+        return refs;
+    }
+
     /** A watched ConfigMap ({@link WatchSettings#configMaps()}), or null when it does not exist. */
     public ConfigMap configMap(String namespace, String name) {
         for (WatchedInformer<ConfigMap> informer : configMaps) {
@@ -531,9 +599,24 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
         List<Secret> secrets = new ArrayList<>(tlsSecrets.list(s -> true).toList());
         secrets.addAll(opaqueSecrets.list(s -> true).toList());
         IndexerResourceCache<Route> routeCache = routes;
+        List<Ingress> ingressList = ingresses.list().toList();
         List<ConfigMap> maps = new ArrayList<>();
+        Set<String> named = new java.util.HashSet<>();
         for (WatchedInformer<ConfigMap> informer : configMaps) {
-            maps.addAll(informer.list(c -> true).toList());
+            for (ConfigMap m : informer.list(c -> true).toList()) {
+                maps.add(m);
+                named.add(m.getMetadata().getNamespace() + "/" + m.getMetadata().getName());
+            }
+        }
+        // published before the cache is read: a ConfigMap that arrives after this read is reported by its event
+        Set<String> refs = headerRefs(ingressList);
+        headerRefs = Set.copyOf(refs);
+        for (String ref : refs) {
+            int slash = ref.indexOf('/');
+            if (!named.contains(ref)) {
+                headerConfigMaps.get(new ResourceID(ref.substring(slash + 1), ref.substring(0, slash)))
+                        .ifPresent(maps::add);
+            }
         }
         GatewayApiObjects gatewayApi = gateways == null
                 ? GatewayApiObjects.NONE
@@ -544,7 +627,7 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                         tlsRoutes == null ? List.of() : tlsRoutes.list(r -> true).toList(),
                         tcpRoutes == null ? List.of() : tcpRoutes.list(r -> true).toList(),
                         udpRoutes == null ? List.of() : udpRoutes.list(r -> true).toList());
-        return new ClusterSnapshot(ingresses.list().toList(), classes, services.list(s -> true).toList(),
+        return new ClusterSnapshot(ingressList, classes, services.list(s -> true).toList(),
                 endpointSlices.list(s -> true).toList(), secrets,
                 routeCache == null ? List.of() : routeCache.list().toList(), maps, gatewayApi);
     }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The controller ConfigMap's compression keys ({@code use-gzip}, {@code enable-brotli}, {@code gzip-*}), its source
- * ranges ({@code whitelist-source-range}, {@code denylist-source-range}) and its buffering keys, key by key.
+ * ranges ({@code whitelist-source-range}, {@code denylist-source-range}), {@code limit-req-status-code} and its
+ * buffering keys, key by key.
  */
 class ControllerConfigCompressionAndRangesTest {
 
@@ -106,6 +107,21 @@ class ControllerConfigCompressionAndRangesTest {
         assertThat(messages()).singleElement().satisfies(m -> assertThat(m)
                 .startsWith(CM + " data['whitelist-source-range']: ").contains("10.0.0.0/33")
                 .endsWith("the last good value \"10.0.0.0/8\" is kept"));
+    }
+
+    @Test
+    void limitReqStatusCodeIsTheDefaultOfTheRateLimitsStatus() {
+        ControllerConfig c = read(Map.of("limit-req-status-code", "503", "limit-conn-status-code", "503"));
+
+        assertThat(c.defaults()).containsEntry(OURS + "rate-limit-status", "503");
+        assertThat(messages()).containsExactly(CM + " data['limit-conn-status-code']: this ingress-nginx ConfigMap "
+                + "key is not read by Breakwater and is ignored (see "
+                + "docs/ingress-nginx-annotations.md#the-controller-configmap)");
+
+        diagnostics.clear();
+        assertThat(read(Map.of("limit-req-status-code", "302")).defaults()).isEmpty();
+        assertThat(messages()).singleElement().satisfies(m -> assertThat(m)
+                .startsWith(CM + " data['limit-req-status-code']: ").contains("302"));
     }
 
     @Test

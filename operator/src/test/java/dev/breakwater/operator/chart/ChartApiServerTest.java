@@ -167,7 +167,11 @@ class ChartApiServerTest {
         assertThat(can(client, operator, "create", "", "secrets", "", "shop", "")).isFalse();
         assertThat(can(client, operator, "delete", "", "secrets", "", ns, "bw-breakwater-channel")).isFalse();
         assertThat(can(client, operator, "list", "", "pods", "", "shop", "")).isFalse();
-        assertThat(can(client, operator, "get", "", "configmaps", "", "shop", "")).isFalse();
+        // ConfigMaps of headers Ingresses name (custom-headers ...): read, never written
+        assertThat(can(client, operator, "list", "", "configmaps", "", "shop", "")).isTrue();
+        assertThat(can(client, operator, "watch", "", "configmaps", "", "", "")).isTrue();
+        assertThat(can(client, operator, "patch", "", "configmaps", "", "shop", "headers")).isFalse();
+        assertThat(can(client, operator, "create", "", "configmaps", "", "shop", "")).isFalse();
 
         String dataplane = "system:serviceaccount:" + ns + ":bw-breakwater-dataplane";
         for (String[] r : new String[][] {{"", "secrets"}, {"networking.k8s.io", "ingresses"}, {"", "services"},

@@ -58,6 +58,18 @@ class IngressRateLimitAnnotationsTest {
     }
 
     @Test
+    void rateLimitStatusIsTheStatusOverTheLimit() {
+        Compilation c = compile(NGINX + "limit-rps", "5", OURS + "rate-limit-status", "503");
+
+        assertThat(c.diagnostics()).isEmpty();
+        assertThat(theLimit(c)).isEqualTo(new RateLimit(5, 1000, 25, RateLimit.Key.SOURCE_IP, null, WEB, 503));
+        Compilation bad = compile(NGINX + "limit-rps", "5", OURS + "rate-limit-status", "200");
+        assertThat(theLimit(bad).status()).isNull();
+        assertThat(bad.diagnostics()).singleElement().satisfies(d -> assertThat(d.field())
+                .isEqualTo("metadata.annotations['breakwater.dev/rate-limit-status']"));
+    }
+
+    @Test
     void limitRpmWithABurstMultiplierAndAnAllowlist() {
         Compilation c = compile(NGINX + "limit-rpm", "300", NGINX + "limit-burst-multiplier", "3",
                 NGINX + "limit-allowlist", "10.0.0.0/8, 192.168.1.7,2001:db8::/32");

@@ -216,6 +216,26 @@ class IngressTlsAnnotationsTest {
     }
 
     @Test
+    void proxySslServerNameOnIsWhatIsDoneAndOffOrWithoutANameAWarning() {
+        String[] https = {"nginx.ingress.kubernetes.io/backend-protocol", "HTTPS"};
+        Compilation on = snapshot(shop(https).annotation("nginx.ingress.kubernetes.io/proxy-ssl-name", "web.internal")
+                .annotation("nginx.ingress.kubernetes.io/proxy-ssl-server-name", "on").build()).compile();
+        Compilation off = snapshot(shop(https).annotation("nginx.ingress.kubernetes.io/proxy-ssl-name", "web.internal")
+                .annotation("nginx.ingress.kubernetes.io/proxy-ssl-server-name", "off").build()).compile();
+        Compilation nameless = snapshot(shop(https)
+                .annotation("nginx.ingress.kubernetes.io/proxy-ssl-server-name", "on").build()).compile();
+
+        assertThat(on.diagnostics()).isEmpty();
+        assertThat(on.table().clusters()).singleElement().satisfies(k -> assertThat(k.tls().serverName())
+                .isEqualTo("web.internal"));
+        assertThat(off.diagnostics()).singleElement().satisfies(d -> assertThat(d.reason()).isEqualTo("\"off\" is "
+                + "not applied: Breakwater sends nginx.ingress.kubernetes.io/proxy-ssl-name (\"web.internal\") as SNI "
+                + "to the endpoints"));
+        assertThat(nameless.diagnostics()).singleElement().satisfies(d -> assertThat(d.reason()).startsWith(
+                "no name is sent as SNI without nginx.ingress.kubernetes.io/proxy-ssl-name"));
+    }
+
+    @Test
     void anUnreadableBackendCaFailsClosedWithAnError() {
         Compilation c = snapshot(shop("breakwater.dev/backend-protocol", "GRPCS",
                 "nginx.ingress.kubernetes.io/proxy-ssl-secret", "backend-ca",

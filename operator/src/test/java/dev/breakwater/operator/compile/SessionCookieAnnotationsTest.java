@@ -55,6 +55,17 @@ class SessionCookieAnnotationsTest {
     }
 
     @Test
+    void affinityModePersistentIsWhatIsDoneAndBalancedAWarning() {
+        assertThat(compile("affinity-mode", "persistent").diagnostics()).isEmpty();
+        Compilation balanced = compile("affinity-mode", "balanced");
+        assertThat(affinity(balanced)).isNotNull();
+        assertThat(balanced.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.field()).isEqualTo("metadata.annotations['nginx.ingress.kubernetes.io/affinity-mode']");
+            assertThat(d.reason()).startsWith("\"balanced\" is not applied");
+        });
+    }
+
+    @Test
     void sameSiteNoneWithoutSecureIsAWarning() {
         Compilation c = compile("session-cookie-samesite", "None", "session-cookie-secure", "false");
 

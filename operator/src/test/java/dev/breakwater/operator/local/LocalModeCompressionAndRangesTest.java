@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The controller ConfigMap's {@code use-gzip} and {@code gzip-*} keys and its {@code whitelist-source-range} and
- * {@code denylist-source-range} in local mode, through a real data plane and the JDK's HTTP client: responses
+ * The controller ConfigMap's {@code use-gzip} and {@code gzip-*} keys, its {@code whitelist-source-range} and
+ * {@code denylist-source-range} and {@code limit-req-status-code} in local mode, through a real data plane and the JDK's HTTP client: responses
  * gzip-compressed for every Ingress that says nothing of compression, as the keys' length and types say; clients
  * outside the ConfigMap's ranges refused with 403 except on an Ingress with a range of its own.
  */
@@ -155,6 +155,60 @@ class LocalModeCompressionAndRangesTest {
         assertThat(off.messages()).anySatisfy(m -> assertThat(m).contains("ConfigMap/" + REF)
                 .contains("data['gzip-types']").contains("has no effect without use-gzip"));
         assertThat(get("shop.localhost", "/page").headers().firstValue("content-encoding")).isEmpty();
+    }
+
+    @Test
+    void limitReqStatusCodeIsTheStatusOfEveryRateLimit() throws Exception {
+        Files.writeString(dir.resolve("limited.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: api
+                  annotations: {nginx.ingress.kubernetes.io/limit-rps: "1", nginx.ingress.kubernetes.io/limit-burst-multiplier: "1"}
+                spec:
+                  ingressClassName: nginx
+                  rules:
+                  - host: api.localhost
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: own
+                  annotations:
+                    nginx.ingress.kubernetes.io/limit-rps: "1"
+                    nginx.ingress.kubernetes.io/limit-burst-multiplier: "1"
+                    breakwater.dev/rate-limit-status: "429"
+                spec:
+                  ingressClassName: nginx
+                  rules:
+                  - host: own.localhost
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}
+                """);
+        configMap("limit-req-status-code: \"503\"\n");
+        assertOverTheLimit("api.localhost", 503);
+        assertOverTheLimit("own.localhost", 429);
+        assertThat(reported).noneMatch(m -> m.contains("rate-limit") || m.contains("limit-req"));
+    }
+
+    /** Five requests at once with a burst of one: the first passes, the others get {@code status}. */
+    private void assertOverTheLimit(String host, int status) throws Exception {
+        List<Integer> statuses = new java.util.ArrayList<>();
+        HttpResponse<byte[]> refused = null;
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<byte[]> r = get(host, "/");
+            statuses.add(r.statusCode());
+            if (r.statusCode() != 200) {
+                refused = r;
+            }
+        }
+        assertThat(statuses).as(host + ": a burst of one, the first passes, the others are over the limit")
+                .startsWith(200).contains(status).containsOnly(200, status);
+        assertThat(refused.headers().firstValue("retry-after")).isPresent();
     }
 
     @Test

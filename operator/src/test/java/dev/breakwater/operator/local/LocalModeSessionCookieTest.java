@@ -61,6 +61,7 @@ class LocalModeSessionCookieTest {
                   name: shop
                   annotations:
                     nginx.ingress.kubernetes.io/affinity: cookie
+                    nginx.ingress.kubernetes.io/affinity-mode: persistent
                     nginx.ingress.kubernetes.io/session-cookie-name: route
                     nginx.ingress.kubernetes.io/session-cookie-expires: "172800"
                     nginx.ingress.kubernetes.io/session-cookie-samesite: None
@@ -118,6 +119,26 @@ class LocalModeSessionCookieTest {
             assertThat(TestBackend.parse(again.body())).containsEntry("backend", backend);
             assertThat(again.headers().firstValue("set-cookie")).isEmpty();
         }
-        assertThat(reported).noneMatch(m -> m.contains("session-cookie"));
+        assertThat(reported).noneMatch(m -> m.contains("session-cookie") || m.contains("affinity"));
+    }
+
+    @Test
+    void affinityModeBalancedIsAWarningAndSessionsStayOnTheirEndpoint() throws Exception {
+        Path app = dir.resolve("app.yaml");
+        Files.writeString(app, Files.readString(app).replace("affinity-mode: persistent", "affinity-mode: balanced"));
+        LocalMode.Reload reload = local.reload();
+        assertThat(reload.outcome()).as("balanced compiles to the table persistent does")
+                .isEqualTo(LocalMode.Outcome.UNCHANGED);
+        assertThat(reload.messages()).anySatisfy(m -> assertThat(m)
+                .contains("metadata.annotations['nginx.ingress.kubernetes.io/affinity-mode']")
+                .contains("\"balanced\" is not applied"));
+
+        HttpResponse<String> first = get(null);
+        String setCookie = first.headers().firstValue("set-cookie").orElseThrow();
+        String pair = setCookie.substring(0, setCookie.indexOf(';'));
+        String backend = TestBackend.parse(first.body()).get("backend");
+        for (int i = 0; i < 6; i++) {
+            assertThat(TestBackend.parse(get(pair).body())).containsEntry("backend", backend);
+        }
     }
 }

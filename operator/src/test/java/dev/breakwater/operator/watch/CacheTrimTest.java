@@ -2,6 +2,8 @@ package dev.breakwater.operator.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -66,5 +68,23 @@ class CacheTrimTest {
                 .endImage().endStatus().build());
         assertThat(node.getStatus().getAddresses()).hasSize(1);
         assertThat(node.getStatus().getImages()).isEmpty();
+    }
+
+    @Test
+    void configMapsKeepTheirKeysAndOneLineValuesOnly() {
+        ConfigMap map = new ConfigMapBuilder().withNewMetadata().withName("headers").withNamespace("shop")
+                .addToLabels("app", "x").addToAnnotations("note", "y").endMetadata()
+                .withData(Map.of("X-Frame-Options", "DENY", "script.sh", "#!/bin/sh\necho hi\n",
+                        "long", "v".repeat(10_000), "trailing", "kept\n"))
+                .addToBinaryData("blob", "AAAA").build();
+        ConfigMap trimmed = CacheTrim.headers(map);
+
+        assertThat(trimmed.getMetadata().getLabels()).isNullOrEmpty();
+        assertThat(trimmed.getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(trimmed.getBinaryData()).isNullOrEmpty();
+        assertThat(trimmed.getData()).containsEntry("X-Frame-Options", "DENY").containsEntry("trailing", "kept\n")
+                .containsEntry("script.sh", "-\n-");
+        assertThat(trimmed.getData().get("long")).hasSize(4097);
+        assertThat(CacheTrim.headers(trimmed).getData()).isEqualTo(trimmed.getData());
     }
 }
