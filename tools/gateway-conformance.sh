@@ -52,7 +52,8 @@ HTTPRouteMethodMatching,\
 HTTPRouteResponseHeaderModification,HTTPRouteHostRewrite,HTTPRoutePathRewrite,HTTPRouteSchemeRedirect,\
 HTTPRoutePathRedirect,HTTPRoutePortRedirect,HTTPRoute303RedirectStatusCode,HTTPRoute307RedirectStatusCode,\
 HTTPRoute308RedirectStatusCode,GatewayPort8080,HTTPRouteParentRefPort,HTTPRouteRequestTimeout,\
-HTTPRouteBackendTimeout,HTTPRouteRequestMirror
+HTTPRouteBackendTimeout,HTTPRouteRequestMirror,HTTPRouteNamedRouteRule,HTTPRouteBackendProtocolWebSocket,\
+HTTPRouteBackendProtocolH2C,HTTPRouteDestinationPortMatching,HTTPRouteCORS
 
 run_test='' skip_tests='' report='' keep=0 build=1
 while (( $# )); do

@@ -109,6 +109,22 @@ class RouteFilterTest {
     }
 
     @Test
+    void corsDialects() {
+        Cors gw = new Cors(List.of("https://*", "http://*:8080"), null, null, null, true, 5L, Cors.Dialect.GATEWAY_API);
+        assertThat(gw.gatewayApi()).isTrue();
+        assertThat(gw.allowOrigins()).containsExactly("https://*", "http://*:8080");
+        assertThatThrownBy(() -> new Cors(List.of("https://*"), null, null, null, false, null))
+                .as("a host of * alone is Gateway API's").hasMessageContaining("allowOrigins");
+        Cors nginx = new Cors(List.of("https://a.com"), null, null, null, false, null, Cors.Dialect.INGRESS_NGINX);
+        assertThat(nginx.dialect()).as("one encoding for ingress-nginx's").isNull();
+        assertThat(nginx).isEqualTo(new Cors(List.of("https://a.com"), null, null, null, false, null));
+        assertThat(nginx.gatewayApi()).isFalse();
+        assertThat(Cors.normalizeOrigin("HTTPS://A.com:443")).isEqualTo("https://a.com");
+        assertThat(Cors.normalizeOrigin("http://a.com:80")).isEqualTo("http://a.com");
+        assertThat(Cors.normalizeOrigin("http://a.com:443")).isEqualTo("http://a.com:443");
+    }
+
+    @Test
     void cidrsOfBothFamilies() {
         assertThat(Cidr.parse("10.1.2.3/8").contains(Cidr.parseAddress("10.200.0.1"))).isTrue();
         assertThat(Cidr.parse("10.1.2.3/8").contains(Cidr.parseAddress("11.0.0.1"))).isFalse();

@@ -97,6 +97,24 @@ class TableCodecTest {
     }
 
     @Test
+    void theCorsDialectIsEncodedOnlyForGatewayApi() {
+        Cors nginx = new Cors(List.of("https://a.com"), List.of("GET"), null, null, true, 5L);
+        Cors gw = new Cors(List.of("https://a.com"), List.of("GET"), null, null, true, 5L, Cors.Dialect.GATEWAY_API);
+        RoutingTable without = RoutingTable.of(List.of(new VirtualHost("a.com", List.of(new Route("r", "Ingress/d/r",
+                RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to("c"), RoutePolicy.DEFAULTS.withCors(nginx))))),
+                List.of(new Cluster("c", null, List.of(Endpoint.ready("10.0.0.1", 80)))), List.of());
+        RoutingTable with = RoutingTable.of(List.of(new VirtualHost("a.com", List.of(new Route("r", "HTTPRoute/d/r",
+                RouteMatch.path(PathMatch.prefix("/")), RouteAction.Forward.to("c"), RoutePolicy.DEFAULTS.withCors(gw))))),
+                without.clusters(), List.of());
+
+        assertThat(TableCodec.encodeToString(without)).contains("\"cors\":{").doesNotContain("dialect");
+        assertThat(TableCodec.encodeToString(with)).contains("\"dialect\":\"GATEWAY_API\"");
+        assertThat(TableCodec.decode(TableCodec.encode(with))).isEqualTo(with);
+        assertThat(TableCodec.decode(TableCodec.encode(with)).virtualHosts().get(0).routes().get(0).policy().cors()
+                .gatewayApi()).isTrue();
+    }
+
+    @Test
     void sendTimeoutIsEncodedOnlyWhenSet() {
         RoutePolicy old = RoutePolicy.builder().connectTimeoutMillis(1000L).responseTimeoutMillis(30_000L).build();
         RoutePolicy withSend = old.withSendTimeoutMillis(5_000L);

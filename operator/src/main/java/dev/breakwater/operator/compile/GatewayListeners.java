@@ -165,7 +165,10 @@ final class GatewayListeners {
     }
 
     private void read(GatewayModel g, GatewayPorts ports, ReferenceGrants grants, TlsSecrets secrets) {
-        if (g.gateway.getSpec().getAddresses() != null && !g.gateway.getSpec().getAddresses().isEmpty()) {
+        // an address without a value asks the implementation to pick one: the data planes' (or the own Service's)
+        // addresses are that pick, so only a value written is one a Gateway cannot have
+        if (g.gateway.getSpec().getAddresses() != null && g.gateway.getSpec().getAddresses().stream()
+                .anyMatch(a -> a != null && a.getValue() != null && !a.getValue().isEmpty())) {
             g.problem = new String[] {"UnsupportedAddress", "spec.addresses: Breakwater's data planes are reached "
                     + "on the addresses of the Ingress status (Service or nodes); a Gateway cannot ask for its own"};
         }

@@ -5,10 +5,10 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPCORSFilter;
 import java.util.List;
 
 /**
- * An HTTPRoute rule's {@code CORS} filter as the table's {@link Cors}, which the data plane answers as for the
- * ingress-nginx CORS annotations: a preflight from an allowed origin gets 204 with the allowed methods and headers
- * without reaching the backend; other requests from an allowed origin get {@code Access-Control-Allow-Origin}
- * (credentials, exposed headers) on their response. {@code maxAge} defaults to 5 seconds, as the spec says. No
+ * An HTTPRoute rule's {@code CORS} filter as the table's {@link Cors} in its Gateway API dialect: a preflight gets
+ * 204 without reaching the backend (with the allowed methods and headers when its origin is allowed); other
+ * requests from an allowed origin get {@code Access-Control-Allow-Origin} (credentials, exposed headers) on their
+ * response; with {@code allowCredentials} answers echo the origin, method and headers instead of {@code *}. {@code maxAge} defaults to 5 seconds, as the spec says. No
  * {@code allowOrigins} allows no origin: requests pass unchanged. An origin or header name the data plane cannot use
  * is reported at its field and the rule answers 500, as for a filter that is not supported.
  */
@@ -32,7 +32,8 @@ final class HttpRouteCors {
             return new Result(new Cors(filter.getAllowOrigins(), orEmpty(filter.getAllowMethods()),
                     orEmpty(filter.getAllowHeaders()), orEmpty(filter.getExposeHeaders()),
                     Boolean.TRUE.equals(filter.getAllowCredentials()),
-                    filter.getMaxAge() == null ? DEFAULT_MAX_AGE_SECONDS : filter.getMaxAge().longValue()), false);
+                    filter.getMaxAge() == null ? DEFAULT_MAX_AGE_SECONDS : filter.getMaxAge().longValue(),
+                    Cors.Dialect.GATEWAY_API), false);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             int colon = message.indexOf(':');

@@ -197,6 +197,45 @@ class GatewayListenersCompilerTest {
     }
 
     @Test
+    void anAddressWithoutValueLeavesThePickToBreakwaterAndTheGatewayIsAccepted() {
+        Compilation c = Snapshots.empty().gatewayApi(CLASS + """
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {namespace: infra, name: edge}
+                spec:
+                  gatewayClassName: breakwater
+                  addresses: [{type: IPAddress}]
+                  listeners: [{name: http, protocol: HTTP, port: 80}]
+                """ + route("infra", "web", """
+                parentRefs: [{name: edge}]
+                hostnames: [web.example.com]
+                rules: [{backendRefs: [{name: web, port: 80}]}]
+                """)).service("infra", "web", "10.0.0.1").compile();
+
+        assertThat(c.gatewayApi().gateway("infra", "edge").accepted()).extracting(RouteStatusReport.Condition::status,
+                RouteStatusReport.Condition::reason).containsExactly(true, "Accepted");
+        assertThat(parent(c, "infra", "web").accepted().status()).isTrue();
+        assertThat(c.table().virtualHosts()).extracting(dev.breakwater.routing.VirtualHost::hostname)
+                .containsExactly("web.example.com");
+
+        // one entry with a value among them is still an address the Gateway cannot have
+        Compilation valued = Snapshots.empty().gatewayApi(CLASS + """
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {namespace: infra, name: edge}
+                spec:
+                  gatewayClassName: breakwater
+                  addresses: [{type: IPAddress}, {type: IPAddress, value: 10.9.9.9}]
+                  listeners: [{name: http, protocol: HTTP, port: 80}]
+                """).compile();
+        assertThat(valued.gatewayApi().gateway("infra", "edge").accepted()).extracting(
+                RouteStatusReport.Condition::status, RouteStatusReport.Condition::reason)
+                .containsExactly(false, "UnsupportedAddress");
+    }
+
+    @Test
     void anHttpsListenerServesItsSecretsCertificateForItsHostname() {
         TestPki.Issued cert = PKI.server("shop.example.com");
         Compilation c = Snapshots.empty().gatewayApi(CLASS + gateway("infra", "edge", """

@@ -52,7 +52,8 @@ class HttpRouteCorsCompilerTest {
         assertThat(r.action()).isEqualTo(RouteAction.Forward.to("infra/web:http"));
         assertThat(r.policy().cors()).isEqualTo(new Cors(List.of("https://app.example.com", "https://*.example.org"),
                 List.of("GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"), List.of("DNT", "Keep-Alive",
-                "Authorization"), List.of("X-Trace"), true, 1728000L));
+                "Authorization"), List.of("X-Trace"), true, 1728000L, Cors.Dialect.GATEWAY_API));
+        assertThat(r.policy().cors().gatewayApi()).isTrue();
         assertThat(c.diagnosticsOf("HTTPRoute/infra/api")).isEmpty();
     }
 
@@ -65,6 +66,10 @@ class HttpRouteCorsCompilerTest {
         assertThat(cors.maxAgeSeconds()).isEqualTo(5L);
         assertThat(cors.allowCredentials()).isFalse();
         assertThat(cors.allowMethods()).isEmpty();
+        assertThat(first(compile("""
+                - filters: [{type: CORS, cors: {allowOrigins: ["https://*", "http://*:8080"], allowCredentials: true}}]
+                """)).policy().cors().allowOrigins()).as("a host of * alone, as the spec's pattern allows")
+                .containsExactly("https://*", "http://*:8080");
 
         Compilation none = compile("""
                 - filters: [{type: CORS, cors: {allowMethods: [GET]}}]
