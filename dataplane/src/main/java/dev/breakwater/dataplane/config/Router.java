@@ -41,6 +41,8 @@ public final class Router {
     private final java.util.List<ListenerPort> listenerPorts;
     private final int clustersKept;
     private final int hostsKept;
+    /** The route names the router before had and this one has not; null when built from nothing. */
+    private final java.util.Set<String> routesLeft;
     private final ForwardedTrust forwardedTrust;
     private final dev.breakwater.dataplane.accesslog.AccessLineTemplate accessLine;
 
@@ -90,6 +92,7 @@ public final class Router {
         if (changes != null) {
             build = new RouterBuild(previous.state, previous.state, metrics, registry, limiters, config);
             made = build.apply(changes.clusters(), changes.hosts());
+            routesLeft = java.util.Set.copyOf(build.routesLeft());
         } else {
             // the first table, or a name twice in one of the tables: every part named, in table order
             Map<String, Cluster> clusters = new java.util.LinkedHashMap<>();
@@ -99,6 +102,7 @@ public final class Router {
             build = new RouterBuild(RouterBuild.State.EMPTY, previous == null ? null : previous.state, metrics,
                     registry, limiters, config);
             made = build.apply(clusters, hosts);
+            routesLeft = null;
         }
         this.state = made;
         Map<Integer, ListenerPort> ports = new java.util.TreeMap<>();
@@ -116,6 +120,14 @@ public final class Router {
     /** The compiled clusters that have an active health check, by name. */
     public java.util.Collection<CompiledCluster> healthCheckedClusters() {
         return state.healthChecked().values();
+    }
+
+    /**
+     * The names of the routes the router this one was made from had and this one has not, or null when it was made
+     * from nothing (the first table, or a table naming a part twice): then {@link #routeNames()} says which stay.
+     */
+    public java.util.Set<String> routesLeft() {
+        return routesLeft;
     }
 
     /** The names of the table's routes, as a read-only set (its {@code contains} is a lookup). */

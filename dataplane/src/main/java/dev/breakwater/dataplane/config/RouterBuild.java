@@ -47,6 +47,8 @@ final class RouterBuild {
     private final Map<String, ShardedMap.Editor<String, Boolean>> usersOf = new HashMap<>();
     private final ShardedMap.Editor<String, Integer> authKeys;
     private final ShardedMap.Editor<String, Integer> routeNames;
+    /** Route names that some host gave up in this build (some may be back under another host). */
+    private final java.util.Set<String> routesLeft = new java.util.HashSet<>();
     private final ShardedMap.Editor<String, CompiledHost> rateLimited;
     private final State base;
     private HostIndex.Editor shared;
@@ -179,7 +181,9 @@ final class RouterBuild {
                 ports.put(port, editor.done());
             }
         });
-        return new State(clusterMap, hosts.done(), users.done(), authKeys.done(), routeNames.done(), limited,
+        ShardedMap<String, Integer> names = routeNames.done();
+        routesLeft.removeIf(names::containsKey);
+        return new State(clusterMap, hosts.done(), users.done(), authKeys.done(), names, limited,
                 health.done(), shared == null ? base.shared() : shared.done(), Map.copyOf(ports));
     }
 
@@ -230,12 +234,18 @@ final class RouterBuild {
         }
         for (CompiledRoute r : h.routes()) {
             count(routeNames, r.route().name(), -1);
+            routesLeft.add(r.route().name());
             String auth = authKey(r);
             if (auth != null) {
                 count(authKeys, auth, -1);
             }
         }
         rateLimited.remove(key);
+    }
+
+    /** The route names of the router before that the new one does not have (valid after {@link #apply}). */
+    java.util.Set<String> routesLeft() {
+        return routesLeft;
     }
 
     private static String authKey(CompiledRoute r) {

@@ -112,8 +112,11 @@ public final class TableHolder {
         router = next;
         generation.commit();
         metrics.tableApplied(table.version());
-        // walks the routes metered (at most the metered-route cap and those that shared the rest), not the table
-        metrics.retainRoutes(next.routeNames());
+        if (next.routesLeft() != null) {
+            metrics.forgetRoutes(next.routesLeft()); // only what the swap took out
+        } else {
+            metrics.retainRoutes(next.routeNames());
+        }
         return next;
     }
 }

@@ -22,7 +22,8 @@ import java.util.List;
  * one host more on the first cluster: a new Ingress of an existing Service; with {@code endpoint}, one endpoint fewer
  * in one cluster: an endpoint removal). With {@code delta-} before the mode, each table arrives as the push channel
  * brings it: a {@code DELTA} decoded ({@link TableCodec#decodeDelta}), applied to the table served
- * ({@link TableDelta#applyTo}) and handed to the data plane ({@link #applyDelta}), all of it timed. Not a test: run by
+ * ({@link TableDelta#applyTo}) and handed to the data plane ({@link #applyDelta}), all of it timed (and each
+ * part). Not a test: run by
  * hand (see docs/performance.md#scale), {@code ApplyBenchmark [N] [steps] [[delta-]new|shared|endpoint]}; prints the
  * median after the first third.
  */
@@ -51,6 +52,7 @@ public final class ApplyBenchmark {
             proxy.apply(RoutingTable.of(hosts, clusters).withVersion(1));
             long first = System.nanoTime() - t0;
             long[] apply = new long[steps];
+            long[][] parts = new long[3][steps];
             for (int s = 0; s < steps; s++) {
                 if (kind.equals("endpoint")) {
                     int c = (int) ((s * 7919L) % n);
@@ -65,8 +67,15 @@ public final class ApplyBenchmark {
                     RoutingTable served = proxy.table();
                     byte[] json = TableCodec.encodeDelta(TableDelta.between(served, table));
                     long a = System.nanoTime();
-                    applyDelta(proxy, served, TableCodec.decodeDelta(json));
+                    TableDelta decoded = TableCodec.decodeDelta(json);
+                    long b = System.nanoTime();
+                    RoutingTable made = decoded.applyTo(served);
+                    long c = System.nanoTime();
+                    applyDelta(proxy, made, decoded);
                     apply[s] = System.nanoTime() - a;
+                    parts[0][s] = b - a;
+                    parts[1][s] = c - b;
+                    parts[2][s] = System.nanoTime() - c;
                 } else {
                     long a = System.nanoTime();
                     proxy.apply(table);
@@ -82,12 +91,23 @@ public final class ApplyBenchmark {
                         default -> "one host more (a new cluster)";
                     }, delta ? ", as a delta" : "", kept[kept.length / 2] / 1e6, kept[kept.length - 1] / 1e6, steps,
                     steps / 3);
+            if (delta) {
+                System.out.printf("  of which (medians): decoding %.2f ms, TableDelta.applyTo %.2f ms, "
+                        + "DataPlane.apply %.2f ms%n", median(parts[0], steps), median(parts[1], steps),
+                        median(parts[2], steps));
+            }
         }
     }
 
-    /** What the push channel's applier does with a delta on the table served. */
-    private static void applyDelta(DataPlane proxy, RoutingTable served, TableDelta delta) {
-        proxy.apply(delta.applyTo(served), TableChanges.of(delta));
+    private static double median(long[] nanos, int steps) {
+        long[] kept = Arrays.copyOfRange(nanos, steps / 3, steps);
+        Arrays.sort(kept);
+        return kept[kept.length / 2] / 1e6;
+    }
+
+    /** What the push channel's applier does with the table a delta made. */
+    private static void applyDelta(DataPlane proxy, RoutingTable made, TableDelta delta) {
+        proxy.apply(made, TableChanges.of(delta));
     }
 
     /** Host {@code i}, and its cluster unless {@code clusters} is null (then it forwards to the first). */
