@@ -38,6 +38,7 @@ import dev.breakwater.dataplane.exchange.ProxyServices;
 import dev.breakwater.dataplane.metrics.EndpointMeters;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.TableChanges;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -253,13 +254,23 @@ public final class DataPlane implements TableSink, AutoCloseable {
      */
     @Override
     public void apply(RoutingTable newTable) {
+        apply(newTable, null);
+    }
+
+    /**
+     * Serves a new table that differs from the one served by {@code changes} (what the deltas that made it name; see
+     * {@link TableSink#apply(RoutingTable, TableChanges)}): only those hosts and clusters, and their endpoints, are
+     * looked at. Otherwise as {@link #apply(RoutingTable)}.
+     */
+    @Override
+    public void apply(RoutingTable newTable, TableChanges changes) {
         BindPlan l4Plan = l4 == null ? null : l4.prepare(newTable);
         BindPlan portsPlan = null;
         Router router;
         ProxyConfig before = table.config();
         try {
             portsPlan = listenerPorts == null ? null : listenerPorts.prepare(newTable);
-            router = table.apply(newTable);
+            router = table.apply(newTable, changes);
         } catch (RuntimeException e) {
             if (l4Plan != null) {
                 l4Plan.abort();
@@ -312,6 +323,16 @@ public final class DataPlane implements TableSink, AutoCloseable {
     public RoutingTable table() {
         var r = table.router();
         return r == null ? null : r.table();
+    }
+
+    /** The router being served, or null before the first table (tests). */
+    Router router() {
+        return table.router();
+    }
+
+    /** The endpoint bookkeeping (tests). */
+    EndpointBook endpointBook() {
+        return endpoints;
     }
 
     /** The response cache, or null when it is off. */

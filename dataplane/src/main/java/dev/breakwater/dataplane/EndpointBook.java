@@ -5,11 +5,12 @@ import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.config.CompiledCluster;
 import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.metrics.EndpointMeters;
+import dev.breakwater.dataplane.persistent.ShardedMap;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,9 +19,13 @@ import java.util.Set;
  * What the endpoints of each router swapped in mean beyond it ({@link DataPlane#apply}): the endpoint registry keeps
  * the states of the endpoints the table knows (and of those still busy), the endpoint meters follow the table, and
  * every event loop's pool drains what no longer gets requests, an endpoint that left the table by its former
- * cluster's drain timeout. A swap whose router holds the very compiled clusters of the swap before (a swap keeps a
- * cluster whose content stays: a change of routes only) changes none of it and costs a look at each cluster.
- * One applying thread at a time.
+ * cluster's drain timeout.
+ *
+ * <p>A swap costs in proportion to the clusters it changed: the book keeps, between swaps, each endpoint's clusters
+ * (by pool key) and the set of keys that get requests, and compares the router's compiled clusters with those of the
+ * swap before ({@link ShardedMap#forEachDifference}: a cluster kept is the very same object). Only the endpoints of
+ * clusters added, changed or removed are looked at, and the pools are told only of the keys that stopped getting
+ * requests. One applying thread at a time.
  */
 final class EndpointBook {
 
@@ -28,10 +33,34 @@ final class EndpointBook {
     private final EndpointMeters meters;
     private final Collection<UpstreamPool> pools;
     private final long defaultDrainMillis;
-    private Map<String, Long> previousDrainMillis = Map.of();
-    /** The compiled clusters and authentication endpoints of the last swap booked (null: none yet). */
-    private Set<CompiledCluster> bookedClusters;
-    private Set<String> bookedAuthKeys;
+    /** The compiled clusters and authentication endpoints of the last swap booked. */
+    private ShardedMap<String, CompiledCluster> bookedClusters = ShardedMap.empty();
+    private ShardedMap<String, Integer> bookedAuth = ShardedMap.empty();
+    /** Each endpoint the table knows, by pool key. */
+    private final Map<String, Endpoint> endpoints = new HashMap<>();
+    /** The keys that get new requests: every cluster's serving keys and the authentication endpoints asked. */
+    private ShardedMap<String, Boolean> serving = ShardedMap.empty();
+    /** Keys that left the table while requests were in flight on them: their states are forgotten later. */
+    private final Set<String> lingering = new HashSet<>();
+
+    /** The clusters that list one endpoint (usually one), and in how many of them it serves. */
+    private static final class Endpoint {
+        final String authority;
+        final List<CompiledCluster> clusters = new ArrayList<>(1);
+        int servingIn;
+
+        Endpoint(String authority) {
+            this.authority = authority;
+        }
+
+        long drainMillis(long otherwise) {
+            long max = -1;
+            for (CompiledCluster c : clusters) {
+                max = Math.max(max, c.drainTimeoutMillis());
+            }
+            return max < 0 ? otherwise : max;
+        }
+    }
 
     /** @param pools every event loop's pool (read at each swap: the pools are made when the data plane starts) */
     EndpointBook(EndpointRegistry registry, EndpointMeters meters, Collection<UpstreamPool> pools,
@@ -44,60 +73,135 @@ final class EndpointBook {
 
     /** {@code router} serves from now on. */
     synchronized void swapped(Router router) {
-        if (sameEndpoints(router)) {
+        ShardedMap<String, CompiledCluster> clusters = router.clusterMap();
+        ShardedMap<String, Integer> auth = router.authEndpointKeyCounts();
+        List<CompiledCluster> gone = new ArrayList<>();
+        List<CompiledCluster> come = new ArrayList<>();
+        clusters.forEachDifference(bookedClusters, (name, before, after) -> {
+            if (before != null) {
+                gone.add(before);
+            }
+            if (after != null) {
+                come.add(after);
+            }
+        });
+        Set<String> authChanged = new HashSet<>();
+        auth.forEachDifference(bookedAuth, (key, before, after) -> {
+            if (before == null || after == null) {
+                authChanged.add(key);
+            }
+        });
+        if (gone.isEmpty() && come.isEmpty() && authChanged.isEmpty() && lingering.isEmpty()) {
+            bookedAuth = auth;
             return;
         }
-        Set<String> serving = new HashSet<>();
-        Map<String, Long> drainMillis = new HashMap<>();
-        // each endpoint's host:port by its pool key: the endpoints the table knows
-        Map<String, String> authorities = new HashMap<>();
-        for (CompiledCluster c : router.clusters()) {
-            // keys and authorities made once per cluster content (a kept cluster keeps them)
+        // every key looked at, with whether it got requests and its drain timeout before the swap
+        Map<String, Long> before = new LinkedHashMap<>();
+        Set<String> servedBefore = new HashSet<>();
+        for (List<CompiledCluster> side : List.of(gone, come)) {
+            for (CompiledCluster c : side) {
+                for (String k : c.endpointKeys()) {
+                    look(k, before, servedBefore);
+                }
+            }
+        }
+        for (String k : authChanged) {
+            look(k, before, servedBefore);
+        }
+        for (CompiledCluster c : gone) {
+            for (String k : c.endpointKeys()) {
+                endpoints.get(k).clusters.remove(c);
+            }
+            for (String k : c.servingKeys()) {
+                endpoints.get(k).servingIn--;
+            }
+        }
+        for (CompiledCluster c : come) {
             List<String> keys = c.endpointKeys();
             List<String> hostPorts = c.endpointAuthorities();
-            Long drain = c.drainTimeoutMillis();
             for (int i = 0; i < keys.size(); i++) {
-                String k = keys.get(i);
-                authorities.putIfAbsent(k, hostPorts.get(i));
-                drainMillis.merge(k, drain, Math::max);
+                String hostPort = hostPorts.get(i);
+                endpoints.computeIfAbsent(keys.get(i), k -> new Endpoint(hostPort)).clusters.add(c);
             }
-            serving.addAll(c.servingKeys());
+            for (String k : c.servingKeys()) {
+                endpoints.get(k).servingIn++;
+            }
         }
-        Set<String> known = authorities.keySet();
-        // the connections to external authentication services stay pooled while a route asks them
-        serving.addAll(router.authEndpointKeys());
-        registry.retainOnly(known);
-        meters.retain(authorities, registry::state);
-        // endpoints that just left the table drain by their former cluster's timeout
-        Map<String, Long> thisTable = Map.copyOf(drainMillis);
-        previousDrainMillis.forEach(drainMillis::putIfAbsent);
-        previousDrainMillis = thisTable;
-        Set<String> servingNow = Set.copyOf(serving);
-        Map<String, Long> drainNow = Map.copyOf(drainMillis);
-        for (UpstreamPool pool : pools) {
-            pool.eventLoop().execute(() -> pool.drainOthers(servingNow, drainNow, defaultDrainMillis));
+        ShardedMap.Editor<String, Boolean> servingNow = serving.edit();
+        Map<String, Long> stopped = new HashMap<>();
+        for (Map.Entry<String, Long> e : before.entrySet()) {
+            String k = e.getKey();
+            Endpoint now = endpoints.get(k);
+            boolean known = now != null && !now.clusters.isEmpty();
+            boolean knownBefore = e.getValue() != null;
+            if (!known && now != null) {
+                endpoints.remove(k);
+            }
+            if (known && !knownBefore) {
+                lingering.remove(k);
+                meters.add(k, now.authority, registry::state);
+            } else if (!known && knownBefore) {
+                meters.remove(k, registry::state);
+            }
+            if (!known && (knownBefore || authChanged.contains(k)) && !auth.containsKey(k)
+                    && !registry.forget(k)) {
+                lingering.add(k);
+            }
+            boolean servesNow = known && now.servingIn > 0 || auth.containsKey(k);
+            if (servesNow) {
+                servingNow.put(k, Boolean.TRUE);
+            } else {
+                servingNow.remove(k);
+                if (servedBefore.contains(k)) {
+                    // endpoints that just left the table drain by their former cluster's timeout
+                    stopped.put(k, known ? now.drainMillis(defaultDrainMillis)
+                            : knownBefore ? e.getValue() : defaultDrainMillis);
+                }
+            }
         }
-        Set<CompiledCluster> booked = Collections.newSetFromMap(new IdentityHashMap<>());
-        booked.addAll(router.clusters());
-        bookedClusters = booked;
-        bookedAuthKeys = Set.copyOf(router.authEndpointKeys());
+        lingering.removeIf(k -> !endpoints.containsKey(k) && registry.forget(k));
+        if (registry.size() > endpoints.size() + lingering.size() + auth.size()) {
+            // states no table served knows (made for a table that was refused): rare, then a walk of the registry
+            registry.retainOnly(k -> endpoints.containsKey(k) || auth.containsKey(k) || lingering.contains(k));
+        }
+        ShardedMap<String, Boolean> next = servingNow.done();
+        bookedClusters = clusters;
+        bookedAuth = auth;
+        if (next != serving || !stopped.isEmpty()) {
+            serving = next;
+            Set<String> keys = next.keySet();
+            Map<String, Long> drain = Map.copyOf(stopped);
+            for (UpstreamPool pool : pools) {
+                pool.eventLoop().execute(() -> pool.drainOthers(keys, drain, defaultDrainMillis));
+            }
+        }
     }
 
     /**
-     * True when {@code router} forwards to the very compiled clusters, and asks the very authentication endpoints,
-     * of the last swap booked: then every endpoint key, drain timeout and serving set is as it was.
+     * Notes key {@code k}'s state before the swap, once: its drain timeout (null when the table did not know it) and
+     * whether it got requests.
      */
-    private boolean sameEndpoints(Router router) {
-        Set<CompiledCluster> booked = bookedClusters;
-        if (booked == null || booked.size() != router.clusters().size()
-                || !bookedAuthKeys.equals(router.authEndpointKeys())) {
-            return false;
+    private void look(String k, Map<String, Long> before, Set<String> servedBefore) {
+        if (before.containsKey(k)) {
+            return;
         }
-        for (CompiledCluster c : router.clusters()) {
-            if (!booked.contains(c)) {
-                return false;
-            }
+        Endpoint e = endpoints.get(k);
+        boolean known = e != null && !e.clusters.isEmpty();
+        before.put(k, known ? e.drainMillis(defaultDrainMillis) : null);
+        if (serving.containsKey(k)) {
+            servedBefore.add(k);
         }
-        return true;
+    }
+
+    /** The keys that get new requests now (tests). */
+    synchronized Set<String> servingKeys() {
+        return serving.keySet();
+    }
+
+    /** The endpoints the table knows, by pool key: their {@code host:port} (tests). */
+    synchronized Map<String, String> knownEndpoints() {
+        Map<String, String> out = new HashMap<>();
+        endpoints.forEach((k, e) -> out.put(k, e.authority));
+        return out;
     }
 }

@@ -139,11 +139,12 @@ public final class TableCodec {
         MessageDigest sha = sha256();
         sha.update((byte) 'v');
         for (VirtualHost host : table.virtualHosts()) {
-            sha.update(host.hash().getBytes(StandardCharsets.US_ASCII));
+            // hex digits: their Latin-1 bytes are their ASCII bytes, and copied without a check per character
+            sha.update(host.hash().getBytes(StandardCharsets.ISO_8859_1));
         }
         sha.update((byte) 'c');
         for (Cluster cluster : table.clusters()) {
-            sha.update(cluster.hash().getBytes(StandardCharsets.US_ASCII));
+            sha.update(cluster.hash().getBytes(StandardCharsets.ISO_8859_1));
         }
         sha.update((byte) 't');
         try {

@@ -211,20 +211,22 @@ public record TableDelta(long baseVersion, String baseHash, long version, String
         if (removed.isEmpty() && changes.isEmpty()) {
             return base;
         }
+        // one look at each part of the base, in a set of the names the delta touches (not a set of the base's names)
+        Set<String> missing = new java.util.LinkedHashSet<>(removed);
         Set<String> drop = new HashSet<>(removed);
-        Set<String> present = new HashSet<>(base.size() * 2);
-        base.forEach(p -> present.add(name.apply(p)));
-        for (String r : removed) {
-            if (!present.contains(r)) {
-                throw new IllegalArgumentException("delta removes " + what + " " + r + ", which the base does not have");
-            }
-        }
         changes.forEach(c -> drop.add(changedName.apply(partOf.apply(c))));
         List<T> kept = new ArrayList<>(base.size());
         for (T p : base) {
-            if (!drop.contains(name.apply(p))) {
+            String n = name.apply(p);
+            if (drop.contains(n)) {
+                missing.remove(n);
+            } else {
                 kept.add(p);
             }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("delta removes " + what + " " + missing.iterator().next()
+                    + ", which the base does not have");
         }
         int size = kept.size() + changes.size();
         List<T> out = new ArrayList<>(size);

@@ -20,7 +20,27 @@ public final class EndpointRegistry {
 
     /** Forgets endpoints that are gone, unless requests are still in flight on them. */
     public void retainOnly(Set<String> keys) {
-        states.values().removeIf(s -> !keys.contains(s.key()) && s.active() == 0);
+        retainOnly(keys::contains);
+    }
+
+    /** Forgets endpoints not kept by {@code keep}, unless requests are still in flight on them. */
+    public void retainOnly(java.util.function.Predicate<String> keep) {
+        states.values().removeIf(s -> !keep.test(s.key()) && s.active() == 0);
+    }
+
+    /** The number of endpoints whose state is held. */
+    public long size() {
+        return states.mappingCount();
+    }
+
+    /**
+     * Forgets one endpoint that is gone, unless requests are still in flight on it.
+     *
+     * @return true when it is forgotten (or was not known), false while requests are in flight on it
+     */
+    public boolean forget(String key) {
+        EndpointState left = states.computeIfPresent(key, (k, s) -> s.active() == 0 ? null : s);
+        return left == null;
     }
 
     public Iterable<EndpointState> all() {

@@ -2,7 +2,9 @@ package dev.breakwater.dataplane.channel;
 
 import dev.breakwater.channel.ChannelMessage;
 import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.TableChanges;
 import dev.breakwater.routing.TableCodec;
+import dev.breakwater.routing.TableDelta;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,7 +37,8 @@ final class TableApplier {
     }
 
     /** The table some messages give, or why they give none. */
-    private record Outcome(RoutingTable table, ChannelMessage.Table whole, String failure, boolean resync) {
+    private record Outcome(RoutingTable table, ChannelMessage.Table whole, TableChanges changes, String failure,
+                           boolean resync) {
     }
 
     TableApplier(TableSink dataPlane, TableCache cache) {
@@ -75,7 +78,7 @@ final class TableApplier {
             try {
                 RoutingTable current = dataPlane.table();
                 if (current == null || current.version() != table.version() || !current.sameContentAs(table)) {
-                    dataPlane.apply(table);
+                    dataPlane.apply(table, outcome.changes());
                     applied = true;
                     LOG.info("push channel: applied table v{} ({}{})", table.version(), table.hash(),
                             outcome.whole() == null ? ", from a delta" : "");
@@ -104,6 +107,9 @@ final class TableApplier {
     private Outcome fold(List<Received> batch) {
         RoutingTable table = dataPlane.table();
         ChannelMessage.Table whole = null;
+        // what the deltas since the table served change (null after a whole table: the data plane compares)
+        TableChanges changes = null;
+        boolean fromServed = true;
         String failure = null;
         boolean resync = false;
         for (Received r : batch) {
@@ -111,14 +117,20 @@ final class TableApplier {
                 if (r.message() instanceof ChannelMessage.Table t) {
                     table = t.decode();
                     whole = t;
+                    changes = null;
+                    fromServed = false;
                 } else if (r.message() instanceof ChannelMessage.Delta d) {
                     if (table == null) {
                         throw new IllegalArgumentException("delta v" + d.baseVersion() + " -> v" + d.version()
                                 + ": " + (failure == null ? "no table is served" : "the table before it failed")
                                 + ", so there is none to apply it to");
                     }
-                    table = d.decode().applyTo(table);
+                    TableDelta delta = d.decode();
+                    table = delta.applyTo(table);
                     whole = null;
+                    if (fromServed) {
+                        changes = changes == null ? TableChanges.of(delta) : changes.then(delta);
+                    }
                 }
                 failure = null;
             } catch (RuntimeException e) {
@@ -126,9 +138,11 @@ final class TableApplier {
                 resync = r.message() instanceof ChannelMessage.Delta;
                 table = null; // what follows cannot build on it
                 whole = null;
+                changes = null;
+                fromServed = false;
             }
         }
-        return new Outcome(table, whole, failure, resync);
+        return new Outcome(table, whole, changes, failure, resync);
     }
 
     private boolean idle() {

@@ -2,24 +2,23 @@ package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.backend.EndpointRegistry;
 import dev.breakwater.dataplane.filter.ForwardedTrust;
+import dev.breakwater.dataplane.persistent.ShardedMap;
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.ListenerPort;
-import dev.breakwater.routing.Route;
-import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.TableChanges;
 import dev.breakwater.routing.VirtualHost;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * A routing table compiled for lookup. Immutable once built, so any number of event loops read it
- * without locks; a table swap replaces the whole router.
+ * without locks; a table swap makes a new router, which shares with the one before every part of its maps that the
+ * swap does not change ({@link ShardedMap}).
  *
  * <p>Host selection: the exact host, else the {@code *.} wildcard covering its first label, else the wildcards
  * that cover several labels ({@link VirtualHost#coversSeveralLabels()}, Gateway API's), longest suffix first, else the
@@ -31,26 +30,19 @@ import java.util.Map;
  * <p>Built from the router served before, the parts of a table that did not change are not compiled again: a cluster
  * whose hash ({@link Cluster#hash()}) is the same keeps its {@link CompiledCluster} (balancers, budgets and all), and a
  * virtual host whose hash is the same and whose clusters were all kept keeps its compiled routes. A table that
- * changes one host of 10,000 compiles one host.
+ * changes one host of 10,000 compiles one host; given the changes (as the push channel's deltas name them), it also
+ * looks at that host only, and at the hosts that forward to a cluster that changed ({@code RouterBuild}).
  */
 public final class Router {
 
-    private static final CompiledRoute[] NONE = new CompiledRoute[0];
-
     private final RoutingTable table;
-    /** The hosts of the shared ports. */
-    private final HostIndex shared = new HostIndex();
-    /** The hosts of each listener port ({@link VirtualHost#listener}), by port. */
-    private final Map<Integer, HostIndex> byListenerPort = new HashMap<>();
+    private final RouterBuild.State state;
     /** The listener ports the table names, in port order. */
     private final java.util.List<ListenerPort> listenerPorts;
-    private final Map<String, CompiledCluster> clusters = new LinkedHashMap<>();
-    /** The compiled routes of each virtual host, by its hash: what a next router may keep. */
-    private final Map<String, CompiledHost> hostsByHash = new HashMap<>();
-    /** The pool keys of the external authentication services the routes ask. */
-    private final java.util.Set<String> authEndpointKeys = new java.util.HashSet<>();
     private final int clustersKept;
     private final int hostsKept;
+    /** The route names the router before had and this one has not; null when built from nothing. */
+    private final java.util.Set<String> routesLeft;
     private final ForwardedTrust forwardedTrust;
     private final dev.breakwater.dataplane.accesslog.AccessLineTemplate accessLine;
 
@@ -60,7 +52,7 @@ public final class Router {
      */
     public Router(RoutingTable table, ProxyMetrics metrics, EndpointRegistry registry,
                   RateLimiters.Generation limiters, ProxyConfig config) {
-        this(table, null, metrics, registry, limiters, config);
+        this(table, null, null, metrics, registry, limiters, config);
     }
 
     /**
@@ -69,97 +61,88 @@ public final class Router {
      */
     public Router(RoutingTable table, Router previous, ProxyMetrics metrics, EndpointRegistry registry,
                   RateLimiters.Generation limiters, ProxyConfig config) {
+        this(table, previous, null, metrics, registry, limiters, config);
+    }
+
+    /**
+     * Compiles {@code table} from {@code previous} and the parts by which it differs from previous's table
+     * ({@code changes}, as deltas name them; null: found by comparing both tables by name and hash). Only the hosts
+     * and clusters named, and the hosts that forward to a cluster named, are looked at: a swap costs in proportion to
+     * them, not to the table.
+     *
+     * @throws IllegalArgumentException if {@code changes} do not lead from previous's table to {@code table}, or the
+     *                                  table is inconsistent
+     */
+    public Router(RoutingTable table, Router previous, TableChanges changes, ProxyMetrics metrics,
+                  EndpointRegistry registry, RateLimiters.Generation limiters, ProxyConfig config) {
         this.table = table;
         this.forwardedTrust = ForwardedTrust.of(table.edgeSettings().forwarded(), config);
         this.accessLine = dev.breakwater.dataplane.accesslog.AccessLineTemplate.of(
                 table.edgeSettings().accessLogFormat());
-        int keptClusters = 0;
-        for (Cluster c : table.clusters()) {
-            CompiledCluster before = previous == null ? null : previous.clusters.get(c.name());
-            if (before != null && before.cluster().hash().equals(c.hash())) {
-                clusters.put(c.name(), before);
-                keptClusters++;
-            } else {
-                clusters.put(c.name(), new CompiledCluster(c, registry));
-            }
+        if (changes != null && (previous == null || !changes.baseHash().equals(previous.table.hash())
+                || !changes.hash().equals(table.hash()))) {
+            throw new IllegalArgumentException("changes from " + changes.baseHash() + " to " + changes.hash()
+                    + " do not lead from the table served to table v" + table.version());
         }
-        int keptHosts = 0;
+        if (changes == null && previous != null) {
+            changes = TableChanges.between(previous.table, table);
+        }
+        RouterBuild build;
+        RouterBuild.State made;
+        if (changes != null) {
+            build = new RouterBuild(previous.state, previous.state, metrics, registry, limiters, config);
+            made = build.apply(changes.clusters(), changes.hosts());
+            routesLeft = java.util.Set.copyOf(build.routesLeft());
+        } else {
+            // the first table, or a name twice in one of the tables: every part named, in table order
+            Map<String, Cluster> clusters = new java.util.LinkedHashMap<>();
+            table.clusters().forEach(c -> clusters.put(c.name(), c));
+            Map<String, VirtualHost> hosts = new java.util.LinkedHashMap<>();
+            table.virtualHosts().forEach(h -> hosts.put(h.key(), h));
+            build = new RouterBuild(RouterBuild.State.EMPTY, previous == null ? null : previous.state, metrics,
+                    registry, limiters, config);
+            made = build.apply(clusters, hosts);
+            routesLeft = null;
+        }
+        this.state = made;
         Map<Integer, ListenerPort> ports = new java.util.TreeMap<>();
-        for (VirtualHost vh : table.virtualHosts()) {
-            ListenerPort l = vh.listener();
-            if (l != null) {
-                ListenerPort other = ports.putIfAbsent(l.port(), l);
-                if (other != null && other.tls() != l.tls()) {
-                    throw new IllegalArgumentException("listener port " + l.port() + " is both " + other + " and "
-                            + l + " (expected: one)");
-                }
-            }
-            CompiledHost before = previous == null ? null : previous.hostsByHash.get(vh.hash());
-            CompiledRoute[] routes;
-            CompiledHost compiled;
-            if (before != null && before.keeps(clusters)) {
-                routes = before.routes();
-                compiled = before;
-                for (CompiledRoute r : routes) {
-                    // the limiter in use stays in use (the generation drops those nobody asks for)
-                    if (r.route().policy().rateLimit() != null) {
-                        limiters.limiter(r.route().name(), r.route().policy().rateLimit());
-                    }
-                }
-                keptHosts++;
-            } else {
-                routes = new CompiledRoute[vh.routes().size()];
-                int i = 0;
-                for (Route r : vh.routes()) {
-                    routes[i++] = new CompiledRoute(r, vh.clientAuth(), clusters, metrics, limiters, config);
-                }
-                compiled = CompiledHost.of(routes, clusters);
-            }
-            hostsByHash.put(vh.hash(), compiled);
-            for (CompiledRoute r : routes) {
-                if (r.authenticator() != null && r.authenticator().externalEndpointKey() != null) {
-                    authEndpointKeys.add(r.authenticator().externalEndpointKey());
-                }
-            }
-            (l == null ? shared : byListenerPort.computeIfAbsent(l.port(), p -> new HostIndex())).put(vh, routes);
-        }
+        made.byPort().forEach((port, hosts) -> ports.put(port, hosts.listener()));
         this.listenerPorts = java.util.List.copyOf(ports.values());
-        this.clustersKept = keptClusters;
-        this.hostsKept = keptHosts;
+        this.clustersKept = table.clusters().size() - build.clustersCompiled;
+        this.hostsKept = table.virtualHosts().size() - build.hostsCompiled;
     }
 
-    /** The compiled routes of one virtual host, and the compiled clusters they forward to. */
-    private record CompiledHost(CompiledRoute[] routes, String[] clusterNames, CompiledCluster[] clusters) {
+    /** The compiled clusters by name (what {@code EndpointBook} compares between swaps). */
+    public ShardedMap<String, CompiledCluster> clusterMap() {
+        return state.clusters();
+    }
 
-        static CompiledHost of(CompiledRoute[] routes, Map<String, CompiledCluster> byName) {
-            java.util.Set<String> names = new java.util.LinkedHashSet<>();
-            for (CompiledRoute r : routes) {
-                if (r.route().action() instanceof RouteAction.Forward forward) {
-                    forward.backends().forEach(b -> names.add(b.cluster()));
-                }
-            }
-            String[] n = names.toArray(String[]::new);
-            CompiledCluster[] c = new CompiledCluster[n.length];
-            for (int i = 0; i < n.length; i++) {
-                c[i] = byName.get(n[i]);
-            }
-            return new CompiledHost(routes, n, c);
-        }
+    /** The compiled clusters that have an active health check, by name. */
+    public java.util.Collection<CompiledCluster> healthCheckedClusters() {
+        return state.healthChecked().values();
+    }
 
-        /** True when the clusters of {@code byName} are the very ones these routes were compiled with. */
-        boolean keeps(Map<String, CompiledCluster> byName) {
-            for (int i = 0; i < clusterNames.length; i++) {
-                if (byName.get(clusterNames[i]) != clusters[i]) {
-                    return false;
-                }
-            }
-            return true;
-        }
+    /**
+     * The names of the routes the router this one was made from had and this one has not, or null when it was made
+     * from nothing (the first table, or a table naming a part twice): then {@link #routeNames()} says which stay.
+     */
+    public java.util.Set<String> routesLeft() {
+        return routesLeft;
+    }
+
+    /** The names of the table's routes, as a read-only set (its {@code contains} is a lookup). */
+    public java.util.Set<String> routeNames() {
+        return state.routeNames().keySet();
     }
 
     /** The pool keys of the external authentication services its routes ask (their connections are kept). */
     public java.util.Set<String> authEndpointKeys() {
-        return java.util.Collections.unmodifiableSet(authEndpointKeys);
+        return state.authKeys().keySet();
+    }
+
+    /** The same, with the number of routes that ask each (what {@code EndpointBook} compares between swaps). */
+    public ShardedMap<String, Integer> authEndpointKeyCounts() {
+        return state.authKeys();
     }
 
     /** Clusters kept from the previous router (not compiled again), for logs and tests. */
@@ -172,13 +155,14 @@ public final class Router {
         return hostsKept;
     }
 
+    /** The compiled clusters, in no particular order. */
     public java.util.Collection<CompiledCluster> clusters() {
-        return clusters.values();
+        return state.clusters().values();
     }
 
     /** The compiled cluster of this name, or null when the table has none. */
     public CompiledCluster cluster(String name) {
-        return clusters.get(name);
+        return state.clusters().get(name);
     }
 
     public RoutingTable table() {
@@ -208,7 +192,8 @@ public final class Router {
      */
     public CompiledRoute route(int localPort, String host, String path, String query, String method,
                                HttpHeaders headers) {
-        HostIndex hosts = byListenerPort.isEmpty() ? shared : byListenerPort.getOrDefault(localPort, shared);
+        Map<Integer, HostIndex> byPort = state.byPort();
+        HostIndex hosts = byPort.isEmpty() ? state.shared() : byPort.getOrDefault(localPort, state.shared());
         CompiledRoute[] routes = hosts.routesFor(normalizeHost(host));
         for (CompiledRoute r : routes) {
             if (r.matches(path, query, method, headers)) {
@@ -221,53 +206,6 @@ public final class Router {
     /** The listener ports of the table's hosts ({@link VirtualHost#listener}), in port order. */
     public java.util.List<ListenerPort> listenerPorts() {
         return listenerPorts;
-    }
-
-    /** The hosts of one set of ports, for lookup. */
-    private static final class HostIndex {
-        private final Map<String, CompiledRoute[]> exactHosts = new HashMap<>();
-        private final Map<String, CompiledRoute[]> wildcardHosts = new HashMap<>();
-        /** The wildcards of {@link #wildcardHosts} that also cover several leading labels, by their suffix. */
-        private final Map<String, CompiledRoute[]> multiLabelWildcards = new HashMap<>();
-        private CompiledRoute[] catchAll = NONE;
-
-        void put(VirtualHost vh, CompiledRoute[] routes) {
-            if (vh.isCatchAll()) {
-                catchAll = routes;
-            } else if (vh.isWildcard()) {
-                wildcardHosts.put(vh.hostname().substring(2), routes);
-                if (vh.coversSeveralLabels()) {
-                    multiLabelWildcards.put(vh.hostname().substring(2), routes);
-                }
-            } else {
-                exactHosts.put(vh.hostname(), routes);
-            }
-        }
-
-        CompiledRoute[] routesFor(String host) {
-            if (host != null) {
-                CompiledRoute[] routes = exactHosts.get(host);
-                if (routes != null) {
-                    return routes;
-                }
-                int dot = host.indexOf('.');
-                if (dot > 0 && !wildcardHosts.isEmpty()) {
-                    routes = wildcardHosts.get(host.substring(dot + 1));
-                    if (routes != null) {
-                        return routes;
-                    }
-                    if (!multiLabelWildcards.isEmpty()) {
-                        for (int d = host.indexOf('.', dot + 1); d > 0; d = host.indexOf('.', d + 1)) {
-                            routes = multiLabelWildcards.get(host.substring(d + 1));
-                            if (routes != null) {
-                                return routes;
-                            }
-                        }
-                    }
-                }
-            }
-            return catchAll;
-        }
     }
 
     /** The host name of a Host header: lower case, without port, brackets or trailing dot; null if absent. */

@@ -8,11 +8,8 @@ import dev.breakwater.dataplane.tls.CertificateStore;
 import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.RoutingTable;
-import dev.breakwater.routing.Route;
-import dev.breakwater.routing.VirtualHost;
-import java.util.HashSet;
+import dev.breakwater.routing.TableChanges;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The router and certificates being served. A swap compiles the new table (routes, regexes, TLS contexts)
@@ -81,11 +78,28 @@ public final class TableHolder {
      *                                  regular expression, an unusable certificate); the current table keeps
      *                                  serving
      */
-    public synchronized Router apply(RoutingTable table) {
+    public Router apply(RoutingTable table) {
+        return apply(table, null);
+    }
+
+    /**
+     * Compiles and publishes a table that differs from the one served by {@code changes} (as the deltas that made it
+     * name them; null, or changes that do not lead from the table served to this one: found by comparing the two
+     * tables). Only the parts changed are compiled, and looked at.
+     *
+     * @return the router now served
+     * @throws IllegalArgumentException as {@link #apply(RoutingTable)}
+     */
+    public synchronized Router apply(RoutingTable table, TableChanges changes) {
         Objects.requireNonNull(table, "table");
         RateLimiters.Generation generation = limiters.next();
         ProxyConfig effective = config.withTable(table.edgeSettings());
-        Router next = new Router(table, router, metrics, registry, generation, effective);
+        Router current = router;
+        if (changes != null && (current == null || !changes.baseHash().equals(current.table().hash())
+                || !changes.hash().equals(table.hash()))) {
+            changes = null;
+        }
+        Router next = new Router(table, current, changes, metrics, registry, generation, effective);
         if (tls != null) {
             CertificateStore store = CertificateStore.build(table, defaultCertificate, tls);
             certificates = store;
@@ -98,13 +112,11 @@ public final class TableHolder {
         router = next;
         generation.commit();
         metrics.tableApplied(table.version());
-        Set<String> routeNames = new HashSet<>();
-        for (VirtualHost vh : table.virtualHosts()) {
-            for (Route r : vh.routes()) {
-                routeNames.add(r.name());
-            }
+        if (next.routesLeft() != null) {
+            metrics.forgetRoutes(next.routesLeft()); // only what the swap took out
+        } else {
+            metrics.retainRoutes(next.routeNames());
         }
-        metrics.retainRoutes(routeNames);
         return next;
     }
 }

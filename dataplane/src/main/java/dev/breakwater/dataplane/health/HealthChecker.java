@@ -88,7 +88,8 @@ public final class HealthChecker {
     public void update(Router router) {
         loop.execute(() -> {
             Set<String> wanted = new HashSet<>();
-            for (CompiledCluster c : router.clusters()) {
+            // the clusters with a health check only: a swap does not walk every cluster of the table
+            for (CompiledCluster c : router.healthCheckedClusters()) {
                 ClusterPolicy.HealthCheck hc = c.cluster().policy().healthCheck();
                 if (hc == null) {
                     continue;

@@ -28,6 +28,10 @@ final class AuthMeters {
         return new ProxyMetrics.AuthLatency(family.handle(route));
     }
 
+    void forget(java.util.Collection<String> routes) {
+        family.forget(routes);
+    }
+
     void retain(java.util.Set<String> routes) {
         family.retain(routes);
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import java.util.function.Function;
  * Two gauges per endpoint of the table: {@code breakwater.endpoint.requests.active} (requests in flight on it, from
  * every event loop) and {@code breakwater.endpoint.ejected} (1 while passive health keeps it out), tagged with the
  * endpoint's {@code host:port}. Made when a table brings the endpoint, removed when it leaves; at most {@code max}
- * endpoints are metered (the first ones seen), which bounds the series whatever the table holds. Changed by table
+ * endpoints are metered (the first ones seen; when one leaves, the first one waiting), which bounds the series
+ * whatever the table holds. Changed by table
  * swaps only (one at a time); the gauges read the shared {@link EndpointState}.
  */
 public final class EndpointMeters {
@@ -25,6 +27,8 @@ public final class EndpointMeters {
     private final MeterRegistry registry;
     private final int max;
     private final Map<String, List<Meter>> byKey = new HashMap<>();
+    /** Endpoints of the table beyond {@code max}, in the order seen: metered when others leave. */
+    private final Map<String, String> waiting = new LinkedHashMap<>();
 
     /** @param max the most endpoints metered on their own (at least 1) */
     public EndpointMeters(MeterRegistry registry, int max) {
@@ -36,23 +40,33 @@ public final class EndpointMeters {
     }
 
     /**
-     * Meters the endpoints of the table now served ({@code authorities}: each one's {@code host:port} by its pool key;
-     * {@code states} gives its state) and drops the meters of those that left.
+     * Meters an endpoint the table now knows ({@code authority}: its {@code host:port}; {@code states} gives its state
+     * by pool key), unless {@code max} are metered: then it waits for one of them to leave.
      */
-    public synchronized void retain(Map<String, String> authorities, Function<String, EndpointState> states) {
-        Iterator<Map.Entry<String, List<Meter>>> it = byKey.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, List<Meter>> e = it.next();
-            if (!authorities.containsKey(e.getKey())) {
-                e.getValue().forEach(registry::remove);
-                it.remove();
-            }
+    public synchronized void add(String key, String authority, Function<String, EndpointState> states) {
+        if (byKey.containsKey(key) || waiting.containsKey(key)) {
+            return;
         }
-        for (Map.Entry<String, String> e : authorities.entrySet()) {
-            if (byKey.size() >= max) {
-                break;
-            }
-            byKey.computeIfAbsent(e.getKey(), k -> register(states.apply(k), e.getValue()));
+        if (byKey.size() < max) {
+            byKey.put(key, register(states.apply(key), authority));
+        } else {
+            waiting.put(key, authority);
+        }
+    }
+
+    /** Drops the meters of an endpoint that left the table; the first endpoint waiting for a place takes its place. */
+    public synchronized void remove(String key, Function<String, EndpointState> states) {
+        List<Meter> meters = byKey.remove(key);
+        if (meters == null) {
+            waiting.remove(key);
+            return;
+        }
+        meters.forEach(registry::remove);
+        Iterator<Map.Entry<String, String>> next = waiting.entrySet().iterator();
+        if (next.hasNext()) {
+            Map.Entry<String, String> e = next.next();
+            next.remove();
+            byKey.put(e.getKey(), register(states.apply(e.getKey()), e.getValue()));
         }
     }
 

@@ -138,9 +138,25 @@ public final class ProxyMetrics {
     }
 
     /**
-     * Removes the meters of every route not named in {@code names} (the routes of the table now served): their
-     * request counters and latency timers, cache, rate-limit and authentication meters. A request still in flight on such a route
-     * is not counted.
+     * Removes the meters of routes that left the table (a swap names them, so it costs in proportion to them): their
+     * request counters and latency timers, cache, rate-limit and authentication meters. A request still in flight on
+     * such a route is not counted.
+     */
+    public void forgetRoutes(java.util.Collection<String> names) {
+        for (String name : names) {
+            RouteMeters m = routes.remove(name);
+            if (m != null && m.retire()) {
+                meteredRoutes.decrementAndGet();
+            }
+        }
+        caches.forget(names);
+        rateLimited.forget(names);
+        auth.forget(names);
+    }
+
+    /**
+     * Removes the meters of every route not named in {@code names}, as {@link #forgetRoutes} of every other route: a
+     * walk of every route that has meters (or a place for them), for a table not made from the one before.
      */
     public void retainRoutes(java.util.Set<String> names) {
         for (var it = routes.entrySet().iterator(); it.hasNext(); ) {

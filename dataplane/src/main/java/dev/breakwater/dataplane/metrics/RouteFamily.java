@@ -44,6 +44,16 @@ final class RouteFamily<M> {
     }
 
     /** Removes the meters of every route not in {@code names}. */
+    /** Retires the handles of these routes (routes that left the table). */
+    void forget(java.util.Collection<String> names) {
+        for (String name : names) {
+            Handle<M> h = handles.remove(name);
+            if (h != null) {
+                h.retire();
+            }
+        }
+    }
+
     void retain(Set<String> names) {
         for (var it = handles.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
