@@ -109,8 +109,9 @@ public final class ControllerConfigKeys {
                     + "ingress-nginx's HSTS has `includeSubDomains`, Breakwater's not"),
             defaults("hsts-preload", TlsAnnotations.HSTS_PRELOAD, ""),
             defaults(BalancingAnnotations.LOAD_BALANCE, "as the annotation"),
-            defaults("limit-req-status-code", RateLimitAnnotations.STATUS, "").unset("without the key ingress-nginx "
-                    + "answers `503` over a rate limit, Breakwater `429` (with `Retry-After` either way)"),
+            // no unset note: the default status's difference is reported on the Ingresses that set a rate limit
+            // (limit-rps, limit-rpm), where it matters, not on every controller ConfigMap
+            defaults("limit-req-status-code", RateLimitAnnotations.STATUS, ""),
             defaults(HostAnnotations.CUSTOM_HTTP_ERRORS, "as the annotation: the errors go to the Ingress's "
                     + "`default-backend`, else to the cluster default backend (`--default-backend-service`, as "
                     + "ingress-nginx's controller flag)"),

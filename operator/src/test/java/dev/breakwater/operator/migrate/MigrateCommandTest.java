@@ -51,8 +51,8 @@ class MigrateCommandTest {
                         + "counts for nothing, as in nginx; a change of the route starts the count afresh",
                 "Ingress/web/shop",
                 "  nginx.ingress.kubernetes.io/affinity: \"cookie\"  served with a difference: the cookie holds an "
-                        + "endpoint id, not nginx's hash; `affinity-mode` is not read: a session stays on its endpoint "
-                        + "while that endpoint can serve (as `persistent`)",
+                        + "endpoint id, not nginx's hash; a session stays on its endpoint while that endpoint can "
+                        + "serve (`affinity-mode: persistent`)",
                 "  nginx.ingress.kubernetes.io/proxy-body-size: \"8m\"  served as is",
                 "  nginx.ingress.kubernetes.io/proxy-read-timeout: \"120\"  served as is",
                 "ConfigMap/ingress-nginx/ingress-nginx-controller",
