@@ -100,13 +100,13 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     private WatchedInformer<IngressClass> ingressClasses;
     private WatchedInformer<Service> services;
     private WatchedInformer<EndpointSlice> endpointSlices;
-    private WatchedInformer<Secret> tlsSecrets;
-    private WatchedInformer<Secret> opaqueSecrets;
+    private TrimmedInformers<Secret> tlsSecrets;
+    private TrimmedInformers<Secret> opaqueSecrets;
     private WatchedInformer<Service> statusService;
     private WatchedInformer<Pod> statusPods;
     private WatchedInformer<Node> nodes;
     private final List<WatchedInformer<ConfigMap>> configMaps = new ArrayList<>();
-    private WatchedInformer<ConfigMap> headerConfigMaps;
+    private TrimmedInformers<ConfigMap> headerConfigMaps;
     /** The header ConfigMaps ({@code namespace/name}) the Ingresses named at the last snapshot. */
     private volatile Set<String> headerRefs = Set.of();
     private String controllerConfigMap;
@@ -333,19 +333,18 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
 
         tlsSecrets = secrets(context, "tls-secrets", "kubernetes.io/tls", CacheTrim::tls);
         opaqueSecrets = secrets(context, "opaque-secrets", "Opaque", CacheTrim::opaque);
-        sources.add(tlsSecrets);
-        sources.add(opaqueSecrets);
+        sources.addAll(tlsSecrets.sources());
+        sources.addAll(opaqueSecrets.sources());
 
         for (String ref : new TreeSet<>(settings.configMaps())) {
             WatchedInformer<ConfigMap> informer = configMap(context, ref);
             configMaps.add(informer);
             sources.add(informer);
         }
-        headerConfigMaps = new WatchedInformer<>(headerNamespaces(InformerEventSourceConfiguration
-                .from(ConfigMap.class, Ingress.class).withName("header-configmaps"))
-                .withItemStore(new TransformingItemStore<>(CacheTrim::headers)).build(), context,
-                this::headerConfigMapChanged);
-        sources.add(headerConfigMaps);
+        headerConfigMaps = new TrimmedInformers<>("header-configmaps", headerNamespaces(),
+                () -> InformerEventSourceConfiguration.from(ConfigMap.class, Ingress.class), CacheTrim::headers,
+                context, this::headerConfigMapChanged);
+        sources.addAll(headerConfigMaps.sources());
 
         if (gatewayApiMissing == null) {
             gatewayClasses = new WatchedInformer<>(InformerEventSourceConfiguration
@@ -457,13 +456,12 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                 : builder.withNamespaces(settings.namespaces());
     }
 
-    private WatchedInformer<Secret> secrets(EventSourceContext<Ingress> context, String name, String type,
-                                            UnaryOperator<Secret> trim) {
-        return new WatchedInformer<>(namespaced(InformerEventSourceConfiguration.from(Secret.class, Ingress.class)
-                .withName(name))
-                .withFieldSelector(new FieldSelector(new FieldSelector.Field("type", type)))
-                .withItemStore(new TransformingItemStore<>(trim))
-                .build(), context, (before, after) -> {
+    private TrimmedInformers<Secret> secrets(EventSourceContext<Ingress> context, String name, String type,
+                                             UnaryOperator<Secret> trim) {
+        return new TrimmedInformers<>(name, Set.copyOf(settings.namespaces()),
+                () -> InformerEventSourceConfiguration.from(Secret.class, Ingress.class)
+                        .withFieldSelector(new FieldSelector(new FieldSelector.Field("type", type))),
+                trim, context, (before, after) -> {
                     // the cache holds trimmed copies; a change of keys we do not read changes nothing
                     if (before == null || after == null || !CacheTrim.sameContent(before, trim.apply(after))) {
                         sink.objectsChanged();
@@ -487,18 +485,19 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                 });
     }
 
-    /** The watched namespaces, with those of the settings' ConfigMaps (a controller ConfigMap's add-headers). */
-    private InformerEventSourceConfiguration.Builder<ConfigMap> headerNamespaces(
-            InformerEventSourceConfiguration.Builder<ConfigMap> builder) {
-        builder.withSecondaryToPrimaryMapper(r -> Set.of());
+    /**
+     * The header ConfigMaps' namespaces: the watched ones (empty: all) with those of the settings' ConfigMaps (a
+     * controller ConfigMap's add-headers).
+     */
+    private Set<String> headerNamespaces() {
         if (settings.namespaces().isEmpty()) {
-            return builder.withWatchAllNamespaces();
+            return Set.of();
         }
         Set<String> namespaces = new TreeSet<>(settings.namespaces());
         for (String ref : settings.configMaps()) {
             namespaces.add(ref.substring(0, ref.indexOf('/')));
         }
-        return builder.withNamespaces(namespaces);
+        return namespaces;
     }
 
     private void headerConfigMapChanged(ConfigMap before, ConfigMap after) {
