@@ -26,11 +26,6 @@ final class ApiServerCluster implements E2ECluster {
     }
 
     @Override
-    public boolean runsControllers() {
-        return false;
-    }
-
-    @Override
     public void close() {
         // the extension stops the server at the end of the run (other classes may share it)
     }

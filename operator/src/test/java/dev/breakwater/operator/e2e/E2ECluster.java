@@ -19,14 +19,11 @@ import java.util.Base64;
  */
 public interface E2ECluster extends AutoCloseable {
 
-    /** For the report: {@code kube-apiserver v1.34.4 on 127.0.0.1}, {@code k3s rancher/k3s:...}. */
+    /** For the report: {@code kube-apiserver v1.34.4 on 127.0.0.1}. */
     String description();
 
     /** The admin's client configuration (cluster-admin or system:masters). */
     Config adminConfig();
-
-    /** Whether controllers run (k3s: yes; a bare kube-apiserver: no). Scenarios never rely on them. */
-    boolean runsControllers();
 
     /** A new client acting as the admin. */
     default KubernetesClient adminClient() {

@@ -65,8 +65,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The end-to-end scenarios, shared by every cluster fixture ({@link E2EApiServerIT}: a real kube-apiserver and
- * etcd on 127.0.0.1; {@link E2EK3sIT}: a k3s container). What runs is what runs in a cluster, as separate
+ * The end-to-end scenarios on a cluster fixture ({@link E2EApiServerIT}: a real kube-apiserver and etcd on
+ * 127.0.0.1). What runs is what runs in a cluster, as separate
  * processes: the operator ({@code java -jar breakwater-operator.jar run}) with a kubeconfig holding a token of
  * its ServiceAccount, so with exactly the RBAC the chart ships ({@code deploy/operator-rbac.yaml}, plus a test supplement for names); a data plane
  * ({@code java -jar breakwater-dataplane.jar --operator ...}) connected over the mutual-TLS push channel with
