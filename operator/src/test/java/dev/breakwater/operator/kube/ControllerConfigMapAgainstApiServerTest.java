@@ -6,18 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.operator.TableLookup;
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.operator.publish.RecordingPublisher;
-import dev.breakwater.operator.run.RunMode;
-import dev.breakwater.operator.run.RunOptions;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,28 +31,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KubeApiServer.class)
 class ControllerConfigMapAgainstApiServerTest {
 
-    static final String OPERATOR_NAMESPACE = OperatorAgainstApiServerTest.OPERATOR_NAMESPACE;
     static final String NAME = "ingress-nginx-controller";
 
-    static KubeApiServer.Server server;
-    static KubernetesClient admin;
+    static ApiServerSession api;
 
     @BeforeAll
     static void cluster(KubeApiServer.Server started) throws Exception {
-        server = started;
-        admin = server.adminClient();
-        ShippedRbac.apply(admin, OPERATOR_NAMESPACE);
+        api = ApiServerSession.withShippedRbac(started);
     }
 
     @AfterAll
-    static void closeAdmin() {
-        if (admin != null) {
-            admin.close();
+    static void close() {
+        if (api != null) {
+            api.close();
         }
-    }
-
-    private static <T extends HasMetadata> void apply(T object) {
-        admin.resource(object).fieldManager("test").forceConflicts().serverSideApply();
     }
 
     private static ConfigMap configMap(String namespace, Map<String, String> data) {
@@ -71,7 +58,7 @@ class ControllerConfigMapAgainstApiServerTest {
     }
 
     private static List<Event> events(String namespace, String key) {
-        return admin.v1().events().inNamespace(namespace).list().getItems().stream()
+        return api.admin.v1().events().inNamespace(namespace).list().getItems().stream()
                 .filter(e -> "ConfigMap".equals(e.getInvolvedObject().getKind())
                         && NAME.equals(e.getInvolvedObject().getName()) && e.getMessage().contains(key))
                 .toList();
@@ -82,30 +69,26 @@ class ControllerConfigMapAgainstApiServerTest {
         String ns = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         String config = ns + "-nginx";
         for (String name : new String[] {ns, config}) {
-            admin.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+            api.createNamespaces(name);
         }
         // what the chart renders for operator.controllerConfigMap=<config>/ingress-nginx-controller
-        apply(new RoleBuilder().withNewMetadata().withName("breakwater-operator-l4-configmaps").withNamespace(config)
-                .endMetadata().addNewRule().withApiGroups("").withResources("configmaps").withResourceNames(NAME)
-                .withVerbs("get", "list", "watch").endRule().build());
-        apply(new RoleBindingBuilder().withNewMetadata().withName("breakwater-operator-l4-configmaps")
+        api.apply(new RoleBuilder().withNewMetadata().withName("breakwater-operator-l4-configmaps")
+                .withNamespace(config).endMetadata().addNewRule().withApiGroups("").withResources("configmaps")
+                .withResourceNames(NAME).withVerbs("get", "list", "watch").endRule().build());
+        api.apply(new RoleBindingBuilder().withNewMetadata().withName("breakwater-operator-l4-configmaps")
                 .withNamespace(config).endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io")
                 .withKind("Role").withName("breakwater-operator-l4-configmaps").endRoleRef().addNewSubject()
-                .withKind("ServiceAccount").withName("breakwater-operator").withNamespace(OPERATOR_NAMESPACE)
-                .endSubject().build());
-        apply(Fixtures.service(ns, "shop").port("http", 80, 8080).build());
-        apply(Fixtures.endpointSlice(ns, "shop-1", "shop").port("http", 8080).endpoint("10.5.0.1").build());
-        apply(Fixtures.ingress(ns, "shop").host("shop.example.com").prefix("/", "shop", 80)
+                .withKind("ServiceAccount").withName("breakwater-operator")
+                .withNamespace(ApiServerSession.OPERATOR_NAMESPACE).endSubject().build());
+        api.apply(Fixtures.service(ns, "shop").port("http", 80, 8080).build());
+        api.apply(Fixtures.endpointSlice(ns, "shop-1", "shop").port("http", 8080).endpoint("10.5.0.1").build());
+        api.apply(Fixtures.ingress(ns, "shop").host("shop.example.com").prefix("/", "shop", 80)
                 .annotation("kubernetes.io/ingress.class", "nginx").build());
-        apply(configMap(config, Map.of("proxy-body-size", "2m", "use-geoip2", "true")));
+        api.apply(configMap(config, Map.of("proxy-body-size", "2m", "use-geoip2", "true")));
 
         RecordingPublisher tables = new RecordingPublisher();
-        KubernetesClient client = server.serviceAccountClient(OPERATOR_NAMESPACE, "breakwater-operator", null);
-        try (client; RunMode operator = RunMode.start(RunOptions.parse(List.of("--namespaces", ns,
-                "--namespace", OPERATOR_NAMESPACE, "--lease-name", "lease-" + ns, "--identity", "op-cm",
-                "--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms",
-                "--health-bind", "127.0.0.1", "--health-port", "0", "--resync", "0", "--also-serve-class", "nginx",
-                "--configmap", config + "/" + NAME), k -> null), client, tables, true)) {
+        try (ApiServerSession.Operator operator = api.operator("op-cm-" + ns, tables, "--namespaces", ns,
+                "--also-serve-class", "nginx", "--configmap", config + "/" + NAME)) {
 
             await("proxy-body-size 2m on the shop's route", () -> Long.valueOf(2L << 20).equals(
                     bodyLimit(tables.last())) ? true : null);
@@ -118,10 +101,10 @@ class ControllerConfigMapAgainstApiServerTest {
                 assertThat(e.getMessage()).contains("not read by Breakwater");
             });
 
-            apply(configMap(config, Map.of("proxy-body-size", "3m")));
+            api.apply(configMap(config, Map.of("proxy-body-size", "3m")));
             await("proxy-body-size 3m", () -> Long.valueOf(3L << 20).equals(bodyLimit(tables.last())) ? true : null);
 
-            apply(configMap(config, Map.of("proxy-body-size", "lots", "proxy-read-timeout", "90")));
+            api.apply(configMap(config, Map.of("proxy-body-size", "lots", "proxy-read-timeout", "90")));
             await("the Event about the bad proxy-body-size", () -> events(config, "data['proxy-body-size']").stream()
                     .anyMatch(e -> e.getMessage().contains("the last good value \"3m\" is kept")) ? true : null);
             RoutingTable table = await("proxy-read-timeout 90 applied", () -> {
@@ -131,14 +114,14 @@ class ControllerConfigMapAgainstApiServerTest {
             });
             assertThat(bodyLimit(table)).as("the last good value keeps serving").isEqualTo(3L << 20);
 
-            apply(configMap(config, Map.of("keep-alive-requests", "5", "upstream-keepalive-requests", "7")));
+            api.apply(configMap(config, Map.of("keep-alive-requests", "5", "upstream-keepalive-requests", "7")));
             await("the request counts in the table's settings", () -> {
                 RoutingTable t = tables.last();
                 return t != null && Integer.valueOf(5).equals(t.edgeSettings().clientRequestsPerConnection())
                         && Integer.valueOf(7).equals(t.edgeSettings().upstreamRequestsPerConnection()) ? true : null;
             });
 
-            apply(configMap(config, Map.of("ssl-ciphers", "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256",
+            api.apply(configMap(config, Map.of("ssl-ciphers", "ECDHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256",
                     "log-format-upstream", "$remote_addr $status $remote_user")));
             await("ssl-ciphers and log-format-upstream in the table's settings", () -> {
                 RoutingTable t = tables.last();
@@ -149,7 +132,7 @@ class ControllerConfigMapAgainstApiServerTest {
                     events(config, "DHE-RSA-AES128-GCM-SHA256").size() == 1
                             && events(config, "$remote_user has no equivalent").size() == 1 ? true : null);
 
-            admin.configMaps().inNamespace(config).withName(NAME).delete();
+            api.admin.configMaps().inNamespace(config).withName(NAME).delete();
             await("the ConfigMap gone: no settings, no body limit", () -> {
                 RoutingTable t = tables.last();
                 return t != null && t.settings() == null && bodyLimit(t) == null ? true : null;

@@ -6,17 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakwater.operator.TableLookup;
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.operator.publish.RecordingPublisher;
-import dev.breakwater.operator.run.RunMode;
-import dev.breakwater.operator.run.RunOptions;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,28 +31,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KubeApiServer.class)
 class HeaderConfigMapsAgainstApiServerTest {
 
-    static final String OPERATOR_NAMESPACE = OperatorAgainstApiServerTest.OPERATOR_NAMESPACE;
     static final String CONTROLLER = "ingress-nginx-controller";
 
-    static KubeApiServer.Server server;
-    static KubernetesClient admin;
+    static ApiServerSession api;
 
     @BeforeAll
     static void cluster(KubeApiServer.Server started) throws Exception {
-        server = started;
-        admin = server.adminClient();
-        ShippedRbac.apply(admin, OPERATOR_NAMESPACE);
+        api = ApiServerSession.withShippedRbac(started);
     }
 
     @AfterAll
-    static void closeAdmin() {
-        if (admin != null) {
-            admin.close();
+    static void close() {
+        if (api != null) {
+            api.close();
         }
-    }
-
-    private static <T extends HasMetadata> void apply(T object) {
-        admin.resource(object).fieldManager("test").forceConflicts().serverSideApply();
     }
 
     private static ConfigMap configMap(String namespace, String name, Map<String, String> data) {
@@ -83,29 +70,23 @@ class HeaderConfigMapsAgainstApiServerTest {
     void headerConfigMapsAreWatchedServedAndAMissingOneIsAnEventOnTheIngress() throws Exception {
         String ns = "h-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         String config = ns + "-nginx";
-        for (String name : new String[] {ns, config}) {
-            admin.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-        }
+        api.createNamespaces(ns, config);
         {
-            apply(Fixtures.service(ns, "shop").port("http", 80, 8080).build());
-            apply(Fixtures.endpointSlice(ns, "shop-1", "shop").port("http", 8080).endpoint("10.5.0.1").build());
-            apply(Fixtures.ingress(ns, "shop").host("shop.example.com").prefix("/", "shop", 80)
+            api.apply(Fixtures.service(ns, "shop").port("http", 80, 8080).build());
+            api.apply(Fixtures.endpointSlice(ns, "shop-1", "shop").port("http", 8080).endpoint("10.5.0.1").build());
+            api.apply(Fixtures.ingress(ns, "shop").host("shop.example.com").prefix("/", "shop", 80)
                     .annotation("kubernetes.io/ingress.class", "nginx")
                     .annotation("nginx.ingress.kubernetes.io/custom-headers", "security-headers").build());
-            apply(Fixtures.ingress(ns, "plain").host("plain.example.com").prefix("/", "shop", 80)
+            api.apply(Fixtures.ingress(ns, "plain").host("plain.example.com").prefix("/", "shop", 80)
                     .annotation("kubernetes.io/ingress.class", "nginx").build());
-            apply(configMap(config, CONTROLLER, Map.of("proxy-set-headers", config + "/upstream-headers")));
-            apply(configMap(config, "upstream-headers", Map.of("X-Team", "shop")));
+            api.apply(configMap(config, CONTROLLER, Map.of("proxy-set-headers", config + "/upstream-headers")));
+            api.apply(configMap(config, "upstream-headers", Map.of("X-Team", "shop")));
             // in the watched namespace, named by no Ingress: listed and trimmed, never compiled
-            apply(configMap(ns, "dashboards", Map.of("board.json", "{\n  \"panels\": []\n}\n")));
+            api.apply(configMap(ns, "dashboards", Map.of("board.json", "{\n  \"panels\": []\n}\n")));
 
             RecordingPublisher tables = new RecordingPublisher();
-            KubernetesClient client = server.serviceAccountClient(OPERATOR_NAMESPACE, "breakwater-operator", null);
-            try (client; RunMode operator = RunMode.start(RunOptions.parse(List.of("--namespaces", ns,
-                    "--namespace", OPERATOR_NAMESPACE, "--lease-name", "lease-" + ns, "--identity", "op-headers",
-                    "--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms",
-                    "--health-bind", "127.0.0.1", "--health-port", "0", "--resync", "0", "--also-serve-class",
-                    "nginx", "--configmap", config + "/" + CONTROLLER), k -> null), client, tables, true)) {
+            try (ApiServerSession.Operator operator = api.operator("op-headers-" + ns, tables, "--namespaces", ns,
+                    "--also-serve-class", "nginx", "--configmap", config + "/" + CONTROLLER)) {
 
                 // named before it exists: an error Event naming the annotation; the Ingress is served all the same
                 RoutingTable missing = await("both Ingresses served, the proxy-set-headers applied", () -> {
@@ -116,7 +97,7 @@ class HeaderConfigMapsAgainstApiServerTest {
                 });
                 assertThat(responseHeaders(route(missing, "shop.example.com"))).isEmpty();
                 List<Event> events = await("an Event about the missing ConfigMap", () -> {
-                    List<Event> found = admin.v1().events().inNamespace(ns).list().getItems().stream()
+                    List<Event> found = api.admin.v1().events().inNamespace(ns).list().getItems().stream()
                             .filter(e -> "shop".equals(e.getInvolvedObject().getName())
                                     && e.getMessage().contains("custom-headers")).toList();
                     return found.isEmpty() ? null : found;
@@ -132,7 +113,7 @@ class HeaderConfigMapsAgainstApiServerTest {
                         .containsExactly(new RouteFilter.Header("X-Team", "shop"));
 
                 // created: compiled without a restart
-                apply(configMap(ns, "security-headers", Map.of("X-Frame-Options", "DENY",
+                api.apply(configMap(ns, "security-headers", Map.of("X-Frame-Options", "DENY",
                         "X-Script", "line one\nline two")));
                 RoutingTable created = await("the custom headers on the shop's route", () -> {
                     RoutingTable t = tables.last();
@@ -141,13 +122,13 @@ class HeaderConfigMapsAgainstApiServerTest {
                             List.of(new RouteFilter.Header("X-Frame-Options", "DENY"))) ? t : null;
                 });
                 assertThat(responseHeaders(route(created, "plain.example.com"))).isEmpty();
-                await("the Event about the value of more than one line", () -> admin.v1().events().inNamespace(ns)
+                await("the Event about the value of more than one line", () -> api.admin.v1().events().inNamespace(ns)
                         .list().getItems().stream().anyMatch(e -> e.getMessage().contains("data['X-Script']: a "
                                 + "value of more than one line; left out")) ? true : null);
 
                 // the ConfigMap being served changes, and so does the one the controller ConfigMap names
-                apply(configMap(ns, "security-headers", Map.of("X-Frame-Options", "SAMEORIGIN")));
-                apply(configMap(config, "upstream-headers", Map.of("X-Team", "checkout")));
+                api.apply(configMap(ns, "security-headers", Map.of("X-Frame-Options", "SAMEORIGIN")));
+                api.apply(configMap(config, "upstream-headers", Map.of("X-Team", "checkout")));
                 RoutingTable changed = await("the changed headers", () -> {
                     RoutingTable t = tables.last();
                     Route shop = route(t, "shop.example.com");
@@ -160,7 +141,7 @@ class HeaderConfigMapsAgainstApiServerTest {
                         .containsExactly(new RouteFilter.Header("X-Team", "checkout"));
 
                 // deleted: the Ingress keeps serving, without those headers
-                admin.configMaps().inNamespace(ns).withName("security-headers").delete();
+                api.admin.configMaps().inNamespace(ns).withName("security-headers").delete();
                 RoutingTable deleted = await("the custom headers gone", () -> {
                     RoutingTable t = tables.last();
                     Route shop = route(t, "shop.example.com");

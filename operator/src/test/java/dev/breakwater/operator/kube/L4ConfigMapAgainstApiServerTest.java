@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.operator.publish.RecordingPublisher;
-import dev.breakwater.operator.run.RunMode;
-import dev.breakwater.operator.run.RunOptions;
 import dev.breakwater.routing.Endpoint;
 import dev.breakwater.routing.L4Listener;
 import dev.breakwater.routing.RoutingTable;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
@@ -38,33 +34,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class L4ConfigMapAgainstApiServerTest {
 
     static final String CONFIG_NAMESPACE = "l4-config";
-    static final String OPERATOR_NAMESPACE = OperatorAgainstApiServerTest.OPERATOR_NAMESPACE;
 
-    static KubeApiServer.Server server;
-    static KubernetesClient admin;
+    static ApiServerSession api;
 
     @BeforeAll
     static void cluster(KubeApiServer.Server started) throws Exception {
-        server = started;
-        admin = server.adminClient();
-        ShippedRbac.apply(admin, OPERATOR_NAMESPACE);
-        admin.resource(new NamespaceBuilder().withNewMetadata().withName(CONFIG_NAMESPACE).endMetadata().build())
+        api = ApiServerSession.withShippedRbac(started);
+        api.admin.resource(new NamespaceBuilder().withNewMetadata().withName(CONFIG_NAMESPACE).endMetadata().build())
                 .forceConflicts().serverSideApply();
         try (InputStream in = Files.newInputStream(ShippedRbac.projectRoot()
                 .resolve("operator/src/test/resources/kube/rbac-l4-configmaps.yaml"))) {
-            admin.load(in).forceConflicts().serverSideApply();
+            api.admin.load(in).forceConflicts().serverSideApply();
         }
     }
 
     @AfterAll
-    static void closeAdmin() {
-        if (admin != null) {
-            admin.close();
+    static void close() {
+        if (api != null) {
+            api.close();
         }
-    }
-
-    private static <T extends HasMetadata> T apply(T object) {
-        return admin.resource(object).fieldManager("test").forceConflicts().serverSideApply();
     }
 
     private static ConfigMap configMap(String name, Map<String, String> data) {
@@ -85,7 +73,7 @@ class L4ConfigMapAgainstApiServerTest {
     }
 
     private static List<Event> configMapEvents(String name) {
-        return admin.v1().events().inNamespace(CONFIG_NAMESPACE).list().getItems().stream()
+        return api.admin.v1().events().inNamespace(CONFIG_NAMESPACE).list().getItems().stream()
                 .filter(e -> "ConfigMap".equals(e.getInvolvedObject().getKind())
                         && name.equals(e.getInvolvedObject().getName()))
                 .toList();
@@ -94,23 +82,19 @@ class L4ConfigMapAgainstApiServerTest {
     @Test
     void theServicesConfigMapsAreWatchedCompiledAndTheirBadKeysReportedAsEvents() {
         String ns = "t-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
-        admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        apply(Fixtures.service(ns, "db").port("pg", 5432, 5432).build());
-        apply(Fixtures.endpointSlice(ns, "db-1", "db").port("pg", 5432).endpoint("10.3.0.1").build());
-        apply(Fixtures.service(ns, "dns").port("dns", 53, 5353).build());
-        apply(Fixtures.endpointSlice(ns, "dns-1", "dns").port("dns", 5353).endpoint("10.4.0.1").build());
-        apply(configMap("tcp-services", Map.of("5432", ns + "/db:5432", "9000", ns + "/db:pg:PROXY",
+        api.admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        api.apply(Fixtures.service(ns, "db").port("pg", 5432, 5432).build());
+        api.apply(Fixtures.endpointSlice(ns, "db-1", "db").port("pg", 5432).endpoint("10.3.0.1").build());
+        api.apply(Fixtures.service(ns, "dns").port("dns", 53, 5353).build());
+        api.apply(Fixtures.endpointSlice(ns, "dns-1", "dns").port("dns", 5353).endpoint("10.4.0.1").build());
+        api.apply(configMap("tcp-services", Map.of("5432", ns + "/db:5432", "9000", ns + "/db:pg:PROXY",
                 "70000", ns + "/db:5432")));
-        admin.configMaps().inNamespace(CONFIG_NAMESPACE).withName("udp-services").delete();
+        api.admin.configMaps().inNamespace(CONFIG_NAMESPACE).withName("udp-services").delete();
 
         RecordingPublisher tables = new RecordingPublisher();
-        KubernetesClient client = server.serviceAccountClient(OPERATOR_NAMESPACE, "breakwater-operator", null);
-        try (client; RunMode operator = RunMode.start(RunOptions.parse(List.of("--namespaces", ns,
-                "--namespace", OPERATOR_NAMESPACE, "--lease-name", "lease-" + ns, "--identity", "op-l4",
-                "--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms",
-                "--health-bind", "127.0.0.1", "--health-port", "0", "--resync", "0",
-                "--tcp-services-configmap", CONFIG_NAMESPACE + "/tcp-services",
-                "--udp-services-configmap", CONFIG_NAMESPACE + "/udp-services"), k -> null), client, tables, true)) {
+        try (ApiServerSession.Operator operator = api.operator("op-l4-" + ns, tables, "--namespaces", ns,
+                "--tcp-services-configmap", CONFIG_NAMESPACE + "/tcp-services", "--udp-services-configmap",
+                CONFIG_NAMESPACE + "/udp-services")) {
 
             RoutingTable table = await("TCP listeners 5432 and 9000 with db's endpoint", () -> {
                 RoutingTable t = tables.last();
@@ -136,7 +120,7 @@ class L4ConfigMapAgainstApiServerTest {
             });
 
             // a change of the ConfigMap: 9000 goes, 6432 comes
-            apply(configMap("tcp-services", Map.of("5432", ns + "/db:5432", "6432", ns + "/db:pg",
+            api.apply(configMap("tcp-services", Map.of("5432", ns + "/db:5432", "6432", ns + "/db:pg",
                     "70000", ns + "/db:5432")));
             table = await("listener 6432 instead of 9000", () -> {
                 RoutingTable t = tables.last();
@@ -145,7 +129,7 @@ class L4ConfigMapAgainstApiServerTest {
             assertThat(listener(table, 5432)).isNotNull();
 
             // the UDP ConfigMap, created after the operator started
-            apply(configMap("udp-services", Map.of("53", ns + "/dns:53", "54", ns + "/dns:53:PROXY")));
+            api.apply(configMap("udp-services", Map.of("53", ns + "/dns:53", "54", ns + "/dns:53:PROXY")));
             table = await("UDP listener 53", () -> listener(tables.last(), 53) != null ? tables.last() : null);
             assertThat(listener(table, 53).protocol()).isEqualTo(L4Listener.Protocol.UDP);
             assertThat(endpoints(table, listener(table, 53))).containsExactly("10.4.0.1:5353");
@@ -155,8 +139,8 @@ class L4ConfigMapAgainstApiServerTest {
                             && e.getMessage().contains("PROXY is for TCP services only")));
 
             // a ConfigMap of the same namespace that no flag names is never read (nor may it be, by RBAC)
-            apply(configMap("other", Map.of("7000", ns + "/db:5432")));
-            apply(configMap("tcp-services", Map.of("5432", ns + "/db:5432")));
+            api.apply(configMap("other", Map.of("7000", ns + "/db:5432")));
+            api.apply(configMap("tcp-services", Map.of("5432", ns + "/db:5432")));
             table = await("6432 gone", () -> listener(tables.last(), 6432) == null ? tables.last() : null);
             assertThat(table.l4Routes().listeners()).extracting(L4Listener::port).containsExactlyInAnyOrder(5432, 53);
         }

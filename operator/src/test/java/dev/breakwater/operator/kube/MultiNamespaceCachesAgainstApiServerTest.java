@@ -7,18 +7,13 @@ import dev.breakwater.dataplane.testing.TestPki;
 import dev.breakwater.operator.TableLookup;
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.operator.publish.RecordingPublisher;
-import dev.breakwater.operator.run.RunMode;
-import dev.breakwater.operator.run.RunOptions;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteFilter;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.VirtualHost;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,27 +32,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KubeApiServer.class)
 class MultiNamespaceCachesAgainstApiServerTest {
 
-    static final String OPERATOR_NAMESPACE = OperatorAgainstApiServerTest.OPERATOR_NAMESPACE;
-
-    static KubeApiServer.Server server;
-    static KubernetesClient admin;
+    static ApiServerSession api;
 
     @BeforeAll
     static void cluster(KubeApiServer.Server started) throws Exception {
-        server = started;
-        admin = server.adminClient();
-        ShippedRbac.apply(admin, OPERATOR_NAMESPACE);
+        api = ApiServerSession.withShippedRbac(started);
     }
 
     @AfterAll
-    static void closeAdmin() {
-        if (admin != null) {
-            admin.close();
+    static void close() {
+        if (api != null) {
+            api.close();
         }
-    }
-
-    private static <T extends HasMetadata> void apply(T object) {
-        admin.resource(object).fieldManager("test").forceConflicts().serverSideApply();
     }
 
     private static String host(String namespace) {
@@ -71,31 +57,27 @@ class MultiNamespaceCachesAgainstApiServerTest {
         TestPki pki = TestPki.create("Multi-namespace test CA");
         Map<String, TestPki.Issued> issued = new java.util.HashMap<>();
         for (String ns : namespaces) {
-            admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            api.createNamespaces(ns);
             TestPki.Issued cert = pki.server(host(ns));
             issued.put(ns, cert);
-            apply(Fixtures.service(ns, "web").port("http", 80, 8080).build());
-            apply(Fixtures.endpointSlice(ns, "web-1", "web").port("http", 8080).endpoint("10.6.0.1").build());
-            apply(new SecretBuilder().withNewMetadata().withName("web-tls").withNamespace(ns).endMetadata()
+            api.apply(Fixtures.service(ns, "web").port("http", 80, 8080).build());
+            api.apply(Fixtures.endpointSlice(ns, "web-1", "web").port("http", 8080).endpoint("10.6.0.1").build());
+            api.apply(new SecretBuilder().withNewMetadata().withName("web-tls").withNamespace(ns).endMetadata()
                     .withType("kubernetes.io/tls").addToStringData("tls.crt", cert.chainPem())
                     .addToStringData("tls.key", cert.keyPem()).build());
-            apply(new SecretBuilder().withNewMetadata().withName("clients").withNamespace(ns).endMetadata()
+            api.apply(new SecretBuilder().withNewMetadata().withName("clients").withNamespace(ns).endMetadata()
                     .withType("Opaque").addToStringData("ca.crt", pki.caPem()).build());
-            apply(new ConfigMapBuilder().withNewMetadata().withName("headers").withNamespace(ns).endMetadata()
+            api.apply(new ConfigMapBuilder().withNewMetadata().withName("headers").withNamespace(ns).endMetadata()
                     .withData(Map.of("X-Namespace", ns)).build());
-            apply(Fixtures.ingress(ns, "web").host(host(ns)).prefix("/", "web", 80).tls("web-tls", host(ns))
+            api.apply(Fixtures.ingress(ns, "web").host(host(ns)).prefix("/", "web", 80).tls("web-tls", host(ns))
                     .annotation("kubernetes.io/ingress.class", "nginx")
                     .annotation("breakwater.dev/client-ca-secret", "clients")
                     .annotation("nginx.ingress.kubernetes.io/custom-headers", "headers").build());
         }
 
         RecordingPublisher tables = new RecordingPublisher();
-        KubernetesClient client = server.serviceAccountClient(OPERATOR_NAMESPACE, "breakwater-operator", null);
-        try (client; RunMode operator = RunMode.start(RunOptions.parse(List.of("--namespaces",
-                String.join(",", namespaces), "--namespace", OPERATOR_NAMESPACE, "--lease-name", "lease-m-" + run,
-                "--identity", "op-multi", "--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period",
-                "500ms", "--health-bind", "127.0.0.1", "--health-port", "0", "--resync", "0",
-                "--also-serve-class", "nginx"), k -> null), client, tables, true)) {
+        try (ApiServerSession.Operator operator = api.operator("op-multi-" + run, tables, "--namespaces",
+                String.join(",", namespaces), "--also-serve-class", "nginx")) {
 
             RoutingTable first = await("the first table", tables::last);
             assertThat(first.certificates()).extracting(Certificate::name)
