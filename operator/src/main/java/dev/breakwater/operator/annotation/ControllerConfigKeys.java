@@ -102,6 +102,7 @@ public final class ControllerConfigKeys {
             defaults(TimeoutAnnotations.SEND, ""),
             defaults(RetryAnnotations.PROXY_NEXT_UPSTREAM, "as the annotation"),
             defaults(RetryAnnotations.PROXY_NEXT_UPSTREAM_TRIES, ""),
+            defaults(RetryAnnotations.PROXY_NEXT_UPSTREAM_TIMEOUT, ""),
             defaults(TlsAnnotations.SSL_REDIRECT, ""),
             defaults(TlsAnnotations.FORCE_SSL_REDIRECT, ""),
             defaults("hsts", TlsAnnotations.HSTS, "").unset("without the key ingress-nginx sends HSTS on HTTPS, "
