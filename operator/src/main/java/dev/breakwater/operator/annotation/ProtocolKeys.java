@@ -52,7 +52,7 @@ final class ProtocolKeys {
                 return b != null;
             }
             case HTTP_REDIRECT_CODE -> {
-                if (!value.matches("30[12378]")) {
+                if (!value.matches("30[1278]")) {
                     problems.add("\"" + value + "\" is not one of 301, 302, 307, 308");
                     return false;
                 }

@@ -32,11 +32,11 @@ class ControllerConfigProtocolKeysTest {
     @Test
     void ingressNginxsDefaultsAreWhatBreakwaterDoesAndAreReadWithoutAWord() {
         ControllerConfig c = read(Map.of("use-http2", "true", "http-redirect-code", "308", "ssl-session-cache",
-                "true", "ssl-session-tickets", "false", "ssl-session-timeout", "1h", "brotli-level", "4"));
+                "true", "ssl-session-tickets", "false", "ssl-session-timeout", "1h", "client-header-timeout", "60"));
 
         assertThat(messages()).isEmpty();
         assertThat(c.good()).containsOnlyKeys("use-http2", "http-redirect-code", "ssl-session-cache",
-                "ssl-session-tickets", "ssl-session-timeout", "brotli-level");
+                "ssl-session-tickets", "ssl-session-timeout", "client-header-timeout");
         assertThat(c.defaults()).isEmpty();
     }
 

@@ -124,15 +124,20 @@ class LocalModeProtocolKeysTest {
     }
 
     private LocalMode.Reload configMap(String data) throws Exception {
+        LocalMode.Reload reload = write(data);
+        assertThat(reload.outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+        return reload;
+    }
+
+    /** Writes the controller ConfigMap and reads the folder again. */
+    private LocalMode.Reload write(String data) throws Exception {
         Files.writeString(dir.resolve("controller.yaml"), """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
                 data:
                 """ + data.indent(2));
-        LocalMode.Reload reload = local.reload();
-        assertThat(reload.outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
-        return reload;
+        return local.reload();
     }
 
     private HttpResponse<byte[]> get(String host, String path, String acceptEncoding) throws Exception {
@@ -166,7 +171,7 @@ class LocalModeProtocolKeysTest {
         assertThat(get("shop.localhost", "/", null).statusCode()).as("the new ranges, same data plane")
                 .isEqualTo(200);
 
-        LocalMode.Reload bad = configMap("block-cidrs: 127.0.0.0/33\n");
+        LocalMode.Reload bad = write("block-cidrs: 127.0.0.0/33\n");
         assertThat(bad.messages()).anySatisfy(m -> assertThat(m).contains("ConfigMap/" + REF)
                 .contains("data['block-cidrs']").contains("the last good value \"192.0.2.0/24\" is kept"));
         assertThat(get("shop.localhost", "/", null).statusCode()).isEqualTo(200);
