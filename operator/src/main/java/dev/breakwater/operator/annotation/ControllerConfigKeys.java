@@ -194,7 +194,7 @@ public final class ControllerConfigKeys {
                     + "has no limit, nginx's default is 1000"),
             checked(UPSTREAM_KEEPALIVE_TIME, "a duration (`1h`, `30m`): an upstream HTTP/1.1 connection open this "
                     + "long is closed once its request ends instead of going back to the pool (nginx's "
-                    + "`keepalive_time`)" + TABLE, "without the key Breakwater has no limit, nginx's default is 1h"),
+                    + "`keepalive_time`)" + TABLE + " (without the key no limit, nginx's 1h)", ""),
             checked(LOG_FORMAT_UPSTREAM, "the access log's line: text as is, each nginx variable as the field of "
                     + "the access log that holds the same (`$remote_addr`, `$time_local`, `$request`, `$status`, "
                     + "`$request_time`, `$upstream_addr`, `$req_id` ... see [the list](#log-format-upstream))"
