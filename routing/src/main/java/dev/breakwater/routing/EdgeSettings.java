@@ -28,13 +28,38 @@ import java.util.List;
  *                             contexts of the table
  * @param accessLogFormat      the access log's line ({@code log-format-upstream}), written in place of the data
  *                             plane's own format while its access log is on
+ * @param requestHeadTimeoutMillis a client that has begun an HTTP/1.1 request head and not finished it this long
+ *                             after gets {@code 408} and the connection closes ({@code client-header-timeout});
+ *                             applies to connections accepted after the table
+ * @param upstreamKeepaliveMillis an upstream connection open this long is closed once its request ends, instead of
+ *                             going back to the pool ({@code upstream-keepalive-time})
  */
 public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
                            Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis,
                            Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection,
-                           List<String> tls12Ciphers, AccessLogFormat accessLogFormat) {
+                           List<String> tls12Ciphers, AccessLogFormat accessLogFormat, Long requestHeadTimeoutMillis,
+                           Long upstreamKeepaliveMillis) {
 
     public static final EdgeSettings NONE = new EdgeSettings(null, null, null, null, null);
+
+    /** Settings without an upstream connection's lifetime. */
+    public EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
+                        Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis,
+                        Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection,
+                        List<String> tls12Ciphers, AccessLogFormat accessLogFormat, Long requestHeadTimeoutMillis) {
+        this(forwarded, clientIdleMillis, maxRequestHeadBytes, upstreamIdlePerEndpoint, upstreamIdleMillis,
+                clientRequestsPerConnection, upstreamRequestsPerConnection, tls12Ciphers, accessLogFormat,
+                requestHeadTimeoutMillis, null);
+    }
+
+    /** Settings without a request head timeout. */
+    public EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
+                        Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis,
+                        Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection,
+                        List<String> tls12Ciphers, AccessLogFormat accessLogFormat) {
+        this(forwarded, clientIdleMillis, maxRequestHeadBytes, upstreamIdlePerEndpoint, upstreamIdleMillis,
+                clientRequestsPerConnection, upstreamRequestsPerConnection, tls12Ciphers, accessLogFormat, null, null);
+    }
 
     /** Settings without ciphers and log format. */
     public EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
@@ -82,6 +107,14 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
             throw new IllegalArgumentException("upstreamIdlePerEndpoint: " + upstreamIdlePerEndpoint
                     + " (expected: >= 0)");
         }
+        if (requestHeadTimeoutMillis != null && requestHeadTimeoutMillis <= 0) {
+            throw new IllegalArgumentException("requestHeadTimeoutMillis: " + requestHeadTimeoutMillis
+                    + " (expected: > 0)");
+        }
+        if (upstreamKeepaliveMillis != null && upstreamKeepaliveMillis <= 0) {
+            throw new IllegalArgumentException("upstreamKeepaliveMillis: " + upstreamKeepaliveMillis
+                    + " (expected: > 0)");
+        }
         if (upstreamIdleMillis != null && upstreamIdleMillis <= 0) {
             throw new IllegalArgumentException("upstreamIdleMillis: " + upstreamIdleMillis + " (expected: > 0)");
         }
@@ -92,6 +125,7 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
     public boolean isEmpty() {
         return forwarded == null && clientIdleMillis == null && maxRequestHeadBytes == null
                 && upstreamIdlePerEndpoint == null && upstreamIdleMillis == null && clientRequestsPerConnection == null
-                && upstreamRequestsPerConnection == null && tls12Ciphers == null && accessLogFormat == null;
+                && upstreamRequestsPerConnection == null && tls12Ciphers == null && accessLogFormat == null
+                && requestHeadTimeoutMillis == null && upstreamKeepaliveMillis == null;
     }
 }

@@ -39,11 +39,36 @@ import java.util.TreeMap;
  * @param requestHeaders      headers set on every request to the service (ingress-nginx's
  *                            {@code auth-proxy-set-headers}), by name; null when none (an empty map is held as null,
  *                            so that a table without them encodes and hashes as before they existed)
+ * @param keepalive           how connections to the service are kept for the next requests (ingress-nginx's
+ *                            {@code auth-keepalive*}), or null: as every upstream connection (the data plane's pool)
  */
 public record ExternalAuth(String url, String method, String signin, String signinRedirectParam,
                            List<String> responseHeaders, String requestRedirect, boolean alwaysSetCookie,
                            String cacheKey, Map<Integer, Long> cacheMillis, int cacheMaxEntries,
-                           long connectTimeoutMillis, long timeoutMillis, Map<String, String> requestHeaders) {
+                           long connectTimeoutMillis, long timeoutMillis, Map<String, String> requestHeaders,
+                           Keepalive keepalive) {
+
+    /**
+     * How the connections to an authentication service are kept, in place of the upstream pool's settings.
+     *
+     * @param idleConnections idle connections kept per endpoint of the service and event loop; 0: a connection is
+     *                        closed once its answer is complete (ingress-nginx's {@code auth-keepalive: 0})
+     * @param requests        the requests one connection carries before it is closed (null: the pool's limit)
+     * @param idleMillis      an idle connection is closed after this long (null: the pool's idle timeout)
+     */
+    public record Keepalive(int idleConnections, Integer requests, Long idleMillis) {
+        public Keepalive {
+            if (idleConnections < 0) {
+                throw new IllegalArgumentException("idleConnections: " + idleConnections + " (expected: >= 0)");
+            }
+            if (requests != null && requests < 1) {
+                throw new IllegalArgumentException("requests: " + requests + " (expected: >= 1)");
+            }
+            if (idleMillis != null && idleMillis <= 0) {
+                throw new IllegalArgumentException("idleMillis: " + idleMillis + " (expected: > 0)");
+            }
+        }
+    }
 
     /** The connect timeout when none is set: 5 s, as a route's. */
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
@@ -115,6 +140,15 @@ public record ExternalAuth(String url, String method, String signin, String sign
                 : java.util.Collections.unmodifiableMap(new TreeMap<>(requestHeaders));
     }
 
+    /** With the upstream pool's keep-alive. */
+    public ExternalAuth(String url, String method, String signin, String signinRedirectParam,
+                        List<String> responseHeaders, String requestRedirect, boolean alwaysSetCookie,
+                        String cacheKey, Map<Integer, Long> cacheMillis, int cacheMaxEntries,
+                        long connectTimeoutMillis, long timeoutMillis, Map<String, String> requestHeaders) {
+        this(url, method, signin, signinRedirectParam, responseHeaders, requestRedirect, alwaysSetCookie, cacheKey,
+                cacheMillis, cacheMaxEntries, connectTimeoutMillis, timeoutMillis, requestHeaders, null);
+    }
+
     /** Without headers of its own for the service. */
     public ExternalAuth(String url, String method, String signin, String signinRedirectParam,
                         List<String> responseHeaders, String requestRedirect, boolean alwaysSetCookie,
@@ -127,7 +161,15 @@ public record ExternalAuth(String url, String method, String signin, String sign
     /** The same, setting these headers on every request to the service (null or empty: none). */
     public ExternalAuth withRequestHeaders(Map<String, String> headers) {
         return new ExternalAuth(url, method, signin, signinRedirectParam, responseHeaders, requestRedirect,
-                alwaysSetCookie, cacheKey, cacheMillis, cacheMaxEntries, connectTimeoutMillis, timeoutMillis, headers);
+                alwaysSetCookie, cacheKey, cacheMillis, cacheMaxEntries, connectTimeoutMillis, timeoutMillis, headers,
+                keepalive);
+    }
+
+    /** The same, keeping its connections as {@code value} says (null: as the upstream pool does). */
+    public ExternalAuth withKeepalive(Keepalive value) {
+        return new ExternalAuth(url, method, signin, signinRedirectParam, responseHeaders, requestRedirect,
+                alwaysSetCookie, cacheKey, cacheMillis, cacheMaxEntries, connectTimeoutMillis, timeoutMillis,
+                requestHeaders, value);
     }
 
     /** An external authentication by {@code url} with every other setting at its default. */

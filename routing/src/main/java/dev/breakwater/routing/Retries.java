@@ -11,9 +11,22 @@ package dev.breakwater.routing;
  * @param perTryTimeoutMillis response timeout of each try (null: the route's response timeout)
  * @param budgetPercent       retries in flight may be at most this share of the cluster's requests in flight
  * @param minRetryConcurrency retries always allowed in flight per cluster, whatever the budget says
+ * @param retryWindowMillis   no attempt starts later than this after the request was first passed to an endpoint
+ *                            (nginx's {@code proxy_next_upstream_timeout}); null: no limit but the attempts
  */
 public record Retries(int attempts, boolean on5xx, boolean onReset, Long perTryTimeoutMillis, int budgetPercent,
-                      int minRetryConcurrency) {
+                      int minRetryConcurrency, Long retryWindowMillis) {
+
+    /** Retries without a time limit of their own. */
+    public Retries(int attempts, boolean on5xx, boolean onReset, Long perTryTimeoutMillis, int budgetPercent,
+                   int minRetryConcurrency) {
+        this(attempts, on5xx, onReset, perTryTimeoutMillis, budgetPercent, minRetryConcurrency, null);
+    }
+
+    /** The same, no attempt starting later than {@code millis} after the first (null: no limit). */
+    public Retries withRetryWindow(Long millis) {
+        return new Retries(attempts, on5xx, onReset, perTryTimeoutMillis, budgetPercent, minRetryConcurrency, millis);
+    }
 
     /**
      * For routes without a retry policy: two attempts, and a reset before the response head retried (idempotent
@@ -31,6 +44,9 @@ public record Retries(int attempts, boolean on5xx, boolean onReset, Long perTryT
         }
         if (minRetryConcurrency < 0) {
             throw new IllegalArgumentException("minRetryConcurrency: " + minRetryConcurrency + " (expected: >= 0)");
+        }
+        if (retryWindowMillis != null && retryWindowMillis <= 0) {
+            throw new IllegalArgumentException("retryWindowMillis: " + retryWindowMillis + " (expected: > 0)");
         }
         if (perTryTimeoutMillis != null && perTryTimeoutMillis <= 0) {
             throw new IllegalArgumentException("perTryTimeoutMillis: " + perTryTimeoutMillis + " (expected: > 0)");

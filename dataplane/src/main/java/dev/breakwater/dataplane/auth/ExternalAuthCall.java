@@ -3,6 +3,7 @@ package dev.breakwater.dataplane.auth;
 import dev.breakwater.dataplane.backend.UpstreamConnection;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
+import dev.breakwater.routing.ExternalAuth;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -41,6 +42,8 @@ final class ExternalAuthCall implements UpstreamConnection.Owner {
     private boolean retried;
     private boolean ended;
     private HttpResponse head;
+    /** How the service's connections are kept, or null: as the pool keeps every upstream connection. */
+    private final ExternalAuth.Keepalive keepalive;
     private ScheduledFuture<?> timer;
 
     /**
@@ -48,8 +51,9 @@ final class ExternalAuthCall implements UpstreamConnection.Owner {
      */
     ExternalAuthCall(UpstreamPool pool, UpstreamEndpoint endpoint,
                      Supplier<FullHttpRequest> request, int connectTimeoutMillis,
-                     long timeoutMillis, Listener listener) {
+                     long timeoutMillis, ExternalAuth.Keepalive keepalive, Listener listener) {
         this.pool = pool;
+        this.keepalive = keepalive;
         this.endpoint = endpoint;
         this.request = request;
         this.connectTimeoutMillis = connectTimeoutMillis;
@@ -99,6 +103,10 @@ final class ExternalAuthCall implements UpstreamConnection.Owner {
         connection = c;
         reused = pooled;
         c.attach(this);
+        if (keepalive != null) {
+            c.keepLimits(keepalive.idleConnections(), keepalive.requests() == null ? -1 : keepalive.requests(),
+                    keepalive.idleMillis() == null ? -1 : keepalive.idleMillis());
+        }
         c.channel().writeAndFlush(request.get()).addListener(w -> {
             if (!w.isSuccess() && c == connection) {
                 c.channel().close();

@@ -124,7 +124,7 @@ final class ExternalAuthCheck {
         long startNanos = System.nanoTime();
         ExternalAuthCall call = new ExternalAuthCall(pool, endpoint, () -> authRequest(request, originalTarget),
                 (int) Math.min(Integer.MAX_VALUE, auth.connectTimeoutMillis()), auth.timeoutMillis(),
-                (head, reason) -> {
+                auth.keepalive(), (head, reason) -> {
                     if (head == null) {
                         LOG.debug("external authentication {} for {}: {}", auth.url(), request.requestId(), reason);
                         meters.error().increment();

@@ -31,9 +31,14 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private Owner owner;
     private long idleSinceNanos;
+    private long openedNanos;
     private boolean reused;
     private int requests;
     private boolean cut;
+    /** Limits of its own in place of the pool's, or -1 for the pool's (see {@link #keepLimits}). */
+    private int maxIdle = -1;
+    private int maxRequests = -1;
+    private long idleLimitNanos = -1;
     /** Its place among its pool's {@link BusyConnections}, or -1 when it is not busy. */
     int busySlot = -1;
 
@@ -71,6 +76,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     public void attach(Owner newOwner) {
         assert channel.eventLoop().inEventLoop();
         this.owner = newOwner;
+        keepLimits(-1, -1, -1); // the pool's, unless the new owner sets its own
         pool.busy(this);
         if (codec != null) {
             codec.idle(false);
@@ -124,6 +130,32 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         channel.close();
     }
 
+    /**
+     * Keeps this connection by limits of its own instead of its pool's (an authentication service's keep-alive):
+     * at most {@code maxIdle} idle connections to its endpoint when it is given back (0: it is closed), closed after
+     * {@code maxRequests} requests, or after {@code idleMillis} idle; a negative value leaves the pool's limit.
+     */
+    public void keepLimits(int maxIdle, int maxRequests, long idleMillis) {
+        this.maxIdle = maxIdle;
+        this.maxRequests = maxRequests;
+        this.idleLimitNanos = idleMillis < 0 ? -1 : java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(idleMillis);
+    }
+
+    /** The idle connections its endpoint may keep when it is given back, or {@code pool}'s. */
+    int maxIdle(int pool) {
+        return maxIdle < 0 ? pool : maxIdle;
+    }
+
+    /** The requests it may carry, or {@code pool}'s limit (0: none). */
+    int maxRequests(int pool) {
+        return maxRequests < 0 ? pool : maxRequests;
+    }
+
+    /** How long it may stay idle, or {@code poolNanos}. */
+    long idleLimitNanos(long poolNanos) {
+        return idleLimitNanos < 0 ? poolNanos : idleLimitNanos;
+    }
+
     long idleSinceNanos() {
         return idleSinceNanos;
     }
@@ -135,6 +167,12 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.channel = ctx.channel();
+        this.openedNanos = System.nanoTime();
+    }
+
+    /** When it was opened ({@link System#nanoTime()} time), for the pool's {@code upstream-keepalive-time}. */
+    long openedNanos() {
+        return openedNanos;
     }
 
     @Override

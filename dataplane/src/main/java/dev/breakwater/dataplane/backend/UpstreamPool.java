@@ -326,15 +326,18 @@ public final class UpstreamPool {
 
     void release(UpstreamConnection c) {
         assert loop.inEventLoop();
-        int mostRequests = config.maxUpstreamRequestsPerConnection();
-        if (!c.channel().isActive() || config.maxIdlePerEndpoint() == 0
+        int mostRequests = c.maxRequests(config.maxUpstreamRequestsPerConnection());
+        int mostIdle = c.maxIdle(config.maxIdlePerEndpoint());
+        long lifetime = config.upstreamKeepaliveTime().toNanos();
+        if (!c.channel().isActive() || mostIdle == 0
+                || lifetime > 0 && System.nanoTime() - c.openedNanos() >= lifetime
                 || serving != null && !serving.contains(c.key())
                 || mostRequests > 0 && c.requestsCarried() >= mostRequests) {
             c.channel().close();
             return;
         }
         ArrayDeque<UpstreamConnection> q = idle.computeIfAbsent(c.key(), k -> new ArrayDeque<>());
-        if (q.size() >= config.maxIdlePerEndpoint()) {
+        if (q.size() >= mostIdle) {
             c.channel().close();
             return;
         }
@@ -385,14 +388,17 @@ public final class UpstreamPool {
     }
 
     private void closeExpired() {
-        long deadline = System.nanoTime() - config.upstreamIdleTimeout().toNanos();
+        long now = System.nanoTime();
+        long poolNanos = config.upstreamIdleTimeout().toNanos();
         for (ArrayDeque<UpstreamConnection> q : idle.values()) {
-            // oldest first: the deque is ordered by the time connections were returned
-            UpstreamConnection c;
-            while ((c = q.peekFirst()) != null && c.idleSinceNanos() - deadline <= 0) {
-                q.pollFirst();
-                idleCount--;
-                c.channel().close();
+            // ordered by the time connections were returned, but a connection may have an idle limit of its own
+            for (java.util.Iterator<UpstreamConnection> it = q.iterator(); it.hasNext(); ) {
+                UpstreamConnection c = it.next();
+                if (now - c.idleSinceNanos() >= c.idleLimitNanos(poolNanos)) {
+                    it.remove();
+                    idleCount--;
+                    c.channel().close();
+                }
             }
         }
     }

@@ -93,7 +93,7 @@ public final class HttpsInitializer extends ChannelInitializer<Channel> {
                 Http2Pipeline.install(ctx.channel(), services, "https");
             } else {
                 ctx.pipeline().addLast("head-timeout",
-                        new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()));
+                        new RequestHeadTimeout(services.table().config().requestHeaderTimeout().toMillis()));
                 ctx.pipeline().addLast("http", ProxyInitializer.serverCodec(services.table().config()));
                 ctx.pipeline().addLast("proxy", new Http1Connection(services, "https"));
             }

@@ -49,7 +49,8 @@ public final class ProxyInitializer extends ChannelInitializer<Channel> {
                 .addLast("h2c-detect", new CleartextHttp2Detector(services))
                 .addLast("idle", new IdleStateHandler(services.table().config().idleTimeout().toMillis(), 0, 0,
                         TimeUnit.MILLISECONDS))
-                .addLast("head-timeout", new RequestHeadTimeout(services.config().requestHeaderTimeout().toMillis()))
+                .addLast("head-timeout", new RequestHeadTimeout(
+                        services.table().config().requestHeaderTimeout().toMillis()))
                 .addLast("http", serverCodec(services.table().config()))
                 .addLast("proxy", new Http1Connection(services, "http")));
     }

@@ -33,6 +33,8 @@ import java.util.Objects;
  *                                {@code Connection: close} and it closes; 0: no limit (nginx keepalive_requests)
  * @param maxUpstreamRequestsPerConnection requests one upstream connection carries before it is closed instead of
  *                                pooled; 0: no limit (nginx's keepalive_requests in an upstream block)
+ * @param upstreamKeepaliveTime   an upstream connection open this long is closed once its request ends instead of
+ *                                pooled; zero: no limit (nginx's keepalive_time in an upstream block)
  */
 public record ProxyConfig(Duration connectTimeout,
                           Duration responseTimeout,
@@ -51,7 +53,8 @@ public record ProxyConfig(Duration connectTimeout,
                           int publicHttpsPort,
                           boolean trustForwardedHeaders,
                           int maxRequestsPerConnection,
-                          int maxUpstreamRequestsPerConnection) {
+                          int maxUpstreamRequestsPerConnection,
+                          Duration upstreamKeepaliveTime) {
 
     public ProxyConfig {
         requirePositive("connectTimeout", connectTimeout);
@@ -73,6 +76,11 @@ public record ProxyConfig(Duration connectTimeout,
         requireAtLeast("publicHttpsPort", publicHttpsPort, 1);
         requireAtLeast("maxRequestsPerConnection", maxRequestsPerConnection, 0);
         requireAtLeast("maxUpstreamRequestsPerConnection", maxUpstreamRequestsPerConnection, 0);
+        Objects.requireNonNull(upstreamKeepaliveTime, "upstreamKeepaliveTime");
+        if (upstreamKeepaliveTime.isNegative()) {
+            throw new IllegalArgumentException("upstreamKeepaliveTime: " + upstreamKeepaliveTime
+                    + " (expected: >= 0)");
+        }
     }
 
     public static ProxyConfig defaults() {
@@ -93,84 +101,89 @@ public record ProxyConfig(Duration connectTimeout,
                 443,
                 false,
                 0,
-                0);
+                0,
+                Duration.ZERO);
     }
 
     public ProxyConfig withConnectTimeout(Duration value) {
-        return new ProxyConfig(value, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(value, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withResponseTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, value, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, value, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, value, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, value, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withRequestHeaderTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, value, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, value, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withUpstreamIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, value, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, value, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withWebSocketIdleTimeout(Duration value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, value, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, value, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withMaxInitialLineLength(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, value, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, value, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withMaxHeaderSize(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, value, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, value, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withMaxRequestBodyBytes(long value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, value, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, value, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withMaxIdlePerEndpoint(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, value, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, value, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withMaxPipelinedRequests(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, value, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, value, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withHttp2MaxConcurrentStreams(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, value, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, value, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withHttp2InitialWindowSize(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, value, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, value, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withHttp2MaxResetsPerWindow(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, value, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, value, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withPublicHttpsPort(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, value, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, value, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withTrustForwardedHeaders(boolean value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, value, maxRequestsPerConnection, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, value, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withMaxRequestsPerConnection(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, value, maxUpstreamRequestsPerConnection);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, value, maxUpstreamRequestsPerConnection, upstreamKeepaliveTime);
     }
 
     public ProxyConfig withMaxUpstreamRequestsPerConnection(int value) {
-        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, value);
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, value, upstreamKeepaliveTime);
+    }
+
+    public ProxyConfig withUpstreamKeepaliveTime(Duration value) {
+        return new ProxyConfig(connectTimeout, responseTimeout, idleTimeout, requestHeaderTimeout, upstreamIdleTimeout, webSocketIdleTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes, maxIdlePerEndpoint, maxPipelinedRequests, http2MaxConcurrentStreams, http2InitialWindowSize, http2MaxResetsPerWindow, publicHttpsPort, trustForwardedHeaders, maxRequestsPerConnection, maxUpstreamRequestsPerConnection, value);
     }
 
     /**
      * These settings with a table's ({@code table}: the controller ConfigMap's) in place of those it gives: the
-     * client idle timeout, the request head's size, the upstream pool's idle connections and their timeout. The
+     * client idle timeout, the request head's size and timeout, the upstream pool's idle connections and their timeout. The
      * forwarded headers are the router's ({@code ForwardedTrust}).
      */
     public ProxyConfig withTable(dev.breakwater.routing.EdgeSettings table) {
@@ -192,6 +205,12 @@ public record ProxyConfig(Duration connectTimeout,
         }
         if (table.upstreamRequestsPerConnection() != null) {
             c = c.withMaxUpstreamRequestsPerConnection(table.upstreamRequestsPerConnection());
+        }
+        if (table.upstreamKeepaliveMillis() != null) {
+            c = c.withUpstreamKeepaliveTime(Duration.ofMillis(table.upstreamKeepaliveMillis()));
+        }
+        if (table.requestHeadTimeoutMillis() != null) {
+            c = c.withRequestHeaderTimeout(Duration.ofMillis(table.requestHeadTimeoutMillis()));
         }
         return c;
     }

@@ -5,6 +5,7 @@ import dev.breakwater.dataplane.metrics.ProxyMetrics;
 import dev.breakwater.routing.Retries;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The attempts of one upstream call: how many are left, which failures are worth another one, and the retries taken
@@ -23,6 +24,8 @@ final class Attempts {
     private int maxAttempts;
     private int retriesTaken;
     private boolean freshTried;
+    /** When the first attempt began ({@link System#nanoTime()}), for the retry window. */
+    private final long startNanos = System.nanoTime();
 
     Attempts(Retries retries, String method) {
         this.retries = retries;
@@ -36,7 +39,7 @@ final class Attempts {
     /** Another attempt after a failed connect, if fewer than three were made. */
     boolean afterConnectFailure() {
         maxAttempts = Math.max(maxAttempts, CONNECT_FAILURE_ATTEMPTS);
-        if (attempts + 1 < maxAttempts) {
+        if (attempts + 1 < maxAttempts && withinWindow()) {
             attempts++;
             return true;
         }
@@ -45,7 +48,7 @@ final class Attempts {
 
     /** Takes an attempt and a place in the cluster's retry budget, if both are left. */
     boolean reserve(CompiledCluster cluster, ProxyMetrics metrics) {
-        if (attempts + 1 >= maxAttempts) {
+        if (attempts + 1 >= maxAttempts || !withinWindow()) {
             return false;
         }
         if (!cluster.tryStartRetry(retries.budgetPercent(), retries.minRetryConcurrency())) {
@@ -55,6 +58,12 @@ final class Attempts {
         retriesTaken++;
         attempts++;
         return true;
+    }
+
+    /** True while another attempt may start: the retry window, if any, has not passed since the first one. */
+    private boolean withinWindow() {
+        Long window = retries.retryWindowMillis();
+        return window == null || System.nanoTime() - startNanos < TimeUnit.MILLISECONDS.toNanos(window);
     }
 
     /** Gives back the retries taken from the cluster's budget. */

@@ -51,6 +51,23 @@ final class AuthAnnotations {
     static final AnnotationKey<Boolean> AUTH_ALWAYS_SET_COOKIE = both("auth-always-set-cookie", Parsers.BOOLEAN).doc(
             "boolean; default `false`", "the `Set-Cookie` of a `2xx` answer is added to every response; `false`: "
                     + "to responses below `400` only", "");
+    static final AnnotationKey<Integer> AUTH_KEEPALIVE = both("auth-keepalive", Parsers.integer(0, 100_000)).doc(
+            "idle connections, `0` and up; default `0`", "from `1`: the idle connections to the service kept per "
+                    + "endpoint and event loop, each used for `auth-keepalive-requests` requests and closed after "
+                    + "`auth-keepalive-timeout` idle; `0`: a connection is closed once its answer is complete",
+            "nginx counts per worker process, Breakwater per event loop; without the annotation connections to the "
+                    + "service are pooled as every upstream connection (ingress-nginx opens one per request)");
+    static final AnnotationKey<Integer> AUTH_KEEPALIVE_REQUESTS = both("auth-keepalive-requests",
+            Parsers.integer(0, 1_000_000_000)).doc("a whole number; default `1000`", "with `auth-keepalive`: the "
+                    + "requests one connection to the service carries, then it is closed; `0` turns "
+                    + "`auth-keepalive` off (a warning), as in ingress-nginx", "");
+    static final AnnotationKey<Long> AUTH_KEEPALIVE_TIMEOUT = both("auth-keepalive-timeout", Parsers.seconds(60))
+            .doc("seconds; default `60`", "with `auth-keepalive`: an idle connection to the service is closed after "
+                    + "this long; `0` turns `auth-keepalive` off (a warning), as in ingress-nginx", "");
+    static final AnnotationKey<Boolean> AUTH_KEEPALIVE_SHARE_VARS = both("auth-keepalive-share-vars",
+            Parsers.BOOLEAN).doc("boolean; default `false`", "`false` is what Breakwater does: the request to the "
+                    + "service shares nothing with the client's but the headers it is sent; `true` is a warning "
+                    + "(there are no nginx variables to share)", "");
     static final AnnotationKey<Long> AUTH_CONNECT_TIMEOUT = ours("auth-connect-timeout", Parsers.DURATION);
     static final AnnotationKey<Long> AUTH_TIMEOUT = ours("auth-timeout", Parsers.DURATION);
     static final AnnotationKey<Integer> AUTH_CACHE_ENTRIES = ours("auth-cache-entries",
@@ -85,10 +102,14 @@ final class AuthAnnotations {
 
     static final List<AnnotationKey<?>> KEYS = List.of(AUTH_URL, AUTH_METHOD, AUTH_SIGNIN, AUTH_SIGNIN_REDIRECT_PARAM,
             AUTH_RESPONSE_HEADERS, AUTH_REQUEST_REDIRECT, AUTH_CACHE_KEY, AUTH_CACHE_DURATION, AUTH_ALWAYS_SET_COOKIE,
-            AUTH_PROXY_SET_HEADERS, ENABLE_GLOBAL_AUTH,
+            AUTH_PROXY_SET_HEADERS, ENABLE_GLOBAL_AUTH, AUTH_KEEPALIVE, AUTH_KEEPALIVE_REQUESTS, AUTH_KEEPALIVE_TIMEOUT,
+            AUTH_KEEPALIVE_SHARE_VARS,
             AUTH_CONNECT_TIMEOUT, AUTH_TIMEOUT, AUTH_CACHE_ENTRIES, AUTH_TYPE, AUTH_SECRET, AUTH_SECRET_TYPE, AUTH_REALM);
 
     static final String DEFAULT_REALM = "Authentication Required";
+    /** ingress-nginx's {@code auth-keepalive-requests} and {@code auth-keepalive-timeout} when not set. */
+    static final int DEFAULT_KEEPALIVE_REQUESTS = 1000;
+    static final long DEFAULT_KEEPALIVE_SECONDS = 60;
     private static final String DEFAULT_CACHE_DURATION = AuthPolicies.DEFAULT_CACHE_DURATION;
 
     private AuthAnnotations() {
@@ -168,7 +189,8 @@ final class AuthAnnotations {
         String url = r.value(AUTH_URL);
         List<AnnotationKey<?>> companions = List.of(AUTH_METHOD, AUTH_SIGNIN, AUTH_SIGNIN_REDIRECT_PARAM,
                 AUTH_RESPONSE_HEADERS, AUTH_REQUEST_REDIRECT, AUTH_CACHE_KEY, AUTH_CACHE_DURATION,
-                AUTH_ALWAYS_SET_COOKIE, AUTH_CONNECT_TIMEOUT, AUTH_TIMEOUT, AUTH_CACHE_ENTRIES);
+                AUTH_ALWAYS_SET_COOKIE, AUTH_CONNECT_TIMEOUT, AUTH_TIMEOUT, AUTH_CACHE_ENTRIES, AUTH_KEEPALIVE,
+                AUTH_KEEPALIVE_REQUESTS, AUTH_KEEPALIVE_TIMEOUT, AUTH_KEEPALIVE_SHARE_VARS);
         if (url == null) {
             for (AnnotationKey<?> k : companions) {
                 if (r.value(k) != null) {
@@ -220,10 +242,42 @@ final class AuthAnnotations {
                     headers, r.value(AUTH_REQUEST_REDIRECT), r.get(AUTH_ALWAYS_SET_COOKIE, false), cacheKey,
                     cacheMillis, r.get(AUTH_CACHE_ENTRIES, ExternalAuth.DEFAULT_CACHE_MAX_ENTRIES),
                     r.get(AUTH_CONNECT_TIMEOUT, ExternalAuth.DEFAULT_CONNECT_TIMEOUT_MILLIS),
-                    r.get(AUTH_TIMEOUT, ExternalAuth.DEFAULT_TIMEOUT_MILLIS), proxySetHeaders(r));
+                    r.get(AUTH_TIMEOUT, ExternalAuth.DEFAULT_TIMEOUT_MILLIS), proxySetHeaders(r), keepalive(r));
         } catch (IllegalArgumentException e) {
             return refuse(r, urlKey, e.getMessage(), failClosed);
         }
+    }
+
+    /**
+     * How the connections to the service are kept ({@code auth-keepalive*}), or null when {@code auth-keepalive} is
+     * not set: as every upstream connection. A {@code auth-keepalive-requests} or {@code auth-keepalive-timeout} of 0
+     * turns keep-alive off, as ingress-nginx does.
+     */
+    private static ExternalAuth.Keepalive keepalive(AnnotationReader r) {
+        if (Boolean.TRUE.equals(r.get(AUTH_KEEPALIVE_SHARE_VARS))) {
+            r.warn(r.name(AUTH_KEEPALIVE_SHARE_VARS), "\"true\" is not applied: the request to the authentication "
+                    + "service shares no nginx variables with the client's (Breakwater has none)");
+        }
+        Integer connections = r.get(AUTH_KEEPALIVE);
+        if (connections == null) {
+            for (AnnotationKey<?> k : List.of(AUTH_KEEPALIVE_REQUESTS, AUTH_KEEPALIVE_TIMEOUT)) {
+                if (r.value(k) != null) {
+                    r.warn(r.name(k), "has no effect without " + sibling(r, k, AUTH_KEEPALIVE) + " (as in "
+                            + "ingress-nginx); connections to the service are pooled as every upstream connection");
+                }
+            }
+            return null;
+        }
+        int requests = r.get(AUTH_KEEPALIVE_REQUESTS, DEFAULT_KEEPALIVE_REQUESTS);
+        long seconds = r.get(AUTH_KEEPALIVE_TIMEOUT, DEFAULT_KEEPALIVE_SECONDS);
+        if (connections > 0 && (requests == 0 || seconds == 0)) {
+            r.warn(r.name(requests == 0 ? AUTH_KEEPALIVE_REQUESTS : AUTH_KEEPALIVE_TIMEOUT), "\"0\" turns "
+                    + r.name(AUTH_KEEPALIVE) + " off, as in ingress-nginx: each connection to the service is closed "
+                    + "once its answer is complete");
+            connections = 0;
+        }
+        return connections == 0 ? new ExternalAuth.Keepalive(0, null, null)
+                : new ExternalAuth.Keepalive(connections, requests, seconds * 1000);
     }
 
     /** The headers of the ConfigMap {@code auth-proxy-set-headers} names, or null. */

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * What ingress-nginx's controller ConfigMap says, read by its keys ({@link ControllerConfigKeys}): the default
@@ -132,13 +133,16 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
         String clientRequests = good.get(ControllerConfigKeys.KEEP_ALIVE_REQUESTS);
         String upstreamRequests = good.get(ControllerConfigKeys.UPSTREAM_KEEPALIVE_REQUESTS);
         String ciphers = good.get(ControllerConfigKeys.SSL_CIPHERS);
+        Long headSeconds = seconds(good.get(ProtocolKeys.CLIENT_HEADER_TIMEOUT));
+        String lifetime = good.get(ControllerConfigKeys.UPSTREAM_KEEPALIVE_TIME);
         return new EdgeSettings(forwarded, keepAlive == null || keepAlive == 0 ? null : keepAlive * 1000,
                 headBytes, idle == null ? null : Integer.valueOf(idle),
                 upstreamIdle == null || upstreamIdle == 0 ? null : upstreamIdle * 1000,
                 clientRequests == null ? null : Integer.valueOf(clientRequests),
                 upstreamRequests == null ? null : Integer.valueOf(upstreamRequests),
                 ciphers == null ? null : CipherString.read(ciphers, new ArrayList<>()),
-                logFormat(object, good, diagnostics));
+                logFormat(object, good, diagnostics), headSeconds == null ? null : headSeconds * 1000,
+                lifetime == null ? null : Parsers.DURATION.parse(lifetime, r -> { }));
     }
 
     /** The access log's line of {@code log-format-upstream} with its escape keys, or null. */
@@ -196,6 +200,9 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
         if (GzipKeys.isOne(key.name())) {
             return GzipKeys.check(key.name(), value, problems, warnings);
         }
+        if (ProtocolKeys.isOne(key.name())) {
+            return ProtocolKeys.check(key.name(), value, problems, warnings);
+        }
         for (AnnotationKey<?> buffering : HostAnnotations.BUFFERING) {
             if (buffering.nginx().equals(key.name())) {
                 String difference = HostAnnotations.bufferingDifference(buffering, value, r -> problems.add(strip(r)));
@@ -205,7 +212,8 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                 return problems.isEmpty();
             }
         }
-        if (key.annotation() == AccessAnnotations.WHITELIST || key.annotation() == HostAnnotations.DENYLIST) {
+        if (key.annotation() == AccessAnnotations.WHITELIST || key.annotation() == HostAnnotations.DENYLIST
+                || key.name().equals(ControllerConfigKeys.BLOCK_CIDRS)) {
             checkCidrs(value, "no CIDR range or address", problems);
             return problems.isEmpty();
         }
@@ -281,6 +289,9 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                 }
                 return s != null;
             }
+            case ControllerConfigKeys.UPSTREAM_KEEPALIVE_TIME -> {
+                return Parsers.DURATION.parse(value, r -> problems.add(strip(r))) != null;
+            }
             case ControllerConfigKeys.UPSTREAM_KEEPALIVE_CONNECTIONS -> {
                 if (!value.matches("\\d{1,6}")) {
                     problems.add("\"" + value + "\" is not a number of connections");
@@ -349,7 +360,8 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
      */
     public Map<String, String> applyTo(Map<String, String> annotations) {
         Map<String, String> own = annotations == null ? Map.of() : annotations;
-        if (defaults.isEmpty() && globalAuth.isEmpty() || isCanary(own)) {
+        String block = good.get(ControllerConfigKeys.BLOCK_CIDRS);
+        if (defaults.isEmpty() && globalAuth.isEmpty() && block == null || isCanary(own)) {
             return own;
         }
         Map<String, String> merged = new TreeMap<>(own);
@@ -363,6 +375,11 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
         if (!globalAuth.isEmpty() && !set(own, url.oursName()) && !set(own, url.nginxName())
                 && !"false".equalsIgnoreCase(value(own, AuthAnnotations.ENABLE_GLOBAL_AUTH))) {
             merged.putAll(globalAuth);
+        }
+        // block-cidrs is nginx's deny at the http level: a location with access rules of its own replaces it
+        if (block != null && Stream.of(AccessAnnotations.ALLOWLIST, AccessAnnotations.WHITELIST, HostAnnotations.DENYLIST)
+                .noneMatch(k -> set(merged, k.nginxName()) || set(merged, k.oursName()))) {
+            merged.put(HostAnnotations.DENYLIST.nginxName(), block);
         }
         return merged;
     }

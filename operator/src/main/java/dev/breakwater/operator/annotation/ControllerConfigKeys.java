@@ -83,10 +83,12 @@ public final class ControllerConfigKeys {
     static final String UPSTREAM_KEEPALIVE_TIMEOUT = "upstream-keepalive-timeout";
     static final String KEEP_ALIVE_REQUESTS = "keep-alive-requests";
     static final String UPSTREAM_KEEPALIVE_REQUESTS = "upstream-keepalive-requests";
+    static final String UPSTREAM_KEEPALIVE_TIME = "upstream-keepalive-time";
     static final String SSL_CIPHERS = "ssl-ciphers";
     static final String LOG_FORMAT_UPSTREAM = "log-format-upstream";
     static final String LOG_FORMAT_ESCAPE_JSON = "log-format-escape-json";
     static final String LOG_FORMAT_ESCAPE_NONE = "log-format-escape-none";
+    static final String BLOCK_CIDRS = "block-cidrs";
 
     private static final String TABLE = "; in the routing table, so every data plane applies it (`/table` shows it "
             + "under `settings`)";
@@ -100,6 +102,7 @@ public final class ControllerConfigKeys {
             defaults(TimeoutAnnotations.SEND, ""),
             defaults(RetryAnnotations.PROXY_NEXT_UPSTREAM, "as the annotation"),
             defaults(RetryAnnotations.PROXY_NEXT_UPSTREAM_TRIES, ""),
+            defaults(RetryAnnotations.PROXY_NEXT_UPSTREAM_TIMEOUT, ""),
             defaults(TlsAnnotations.SSL_REDIRECT, ""),
             defaults(TlsAnnotations.FORCE_SSL_REDIRECT, ""),
             defaults("hsts", TlsAnnotations.HSTS, "").unset("without the key ingress-nginx sends HSTS on HTTPS, "
@@ -189,6 +192,9 @@ public final class ControllerConfigKeys {
             checked(UPSTREAM_KEEPALIVE_REQUESTS, "the requests one upstream HTTP/1.1 connection carries: after the "
                     + "last it is closed instead of going back to the pool" + TABLE, "without the key Breakwater "
                     + "has no limit, nginx's default is 1000"),
+            checked(UPSTREAM_KEEPALIVE_TIME, "a duration (`1h`, `30m`): an upstream HTTP/1.1 connection open this "
+                    + "long is closed once its request ends instead of going back to the pool (nginx's "
+                    + "`keepalive_time`)" + TABLE + " (without the key no limit, nginx's 1h)", ""),
             checked(LOG_FORMAT_UPSTREAM, "the access log's line: text as is, each nginx variable as the field of "
                     + "the access log that holds the same (`$remote_addr`, `$time_local`, `$request`, `$status`, "
                     + "`$request_time`, `$upstream_addr`, `$req_id` ... see [the list](#log-format-upstream))"
@@ -209,8 +215,8 @@ public final class ControllerConfigKeys {
                     + "`enable-brotli` (a warning says so)"),
             checked(GzipKeys.ENABLE_BROTLI, "`true`: as `use-gzip`, compression on for every Ingress (brotli for "
                     + "clients that prefer it)", "a client that accepts gzip but not brotli gets gzip, where "
-                    + "ingress-nginx needs `use-gzip` (a warning says so); `brotli-level`, `brotli-min-length` and "
-                    + "`brotli-types` are not read: brotli quality 4, the gzip keys' length and types"),
+                    + "ingress-nginx needs `use-gzip` (a warning says so); brotli at quality 4, with the gzip keys' length "
+                    + "and types"),
             checked(GzipKeys.GZIP_MIN_LENGTH, "bytes: a response whose `Content-Length` is below is not compressed "
                     + "(default 256, as ingress-nginx; one of unknown length is); without `use-gzip` or `enable-brotli` no "
                     + "effect (a warning)", ""),
@@ -233,16 +239,49 @@ public final class ControllerConfigKeys {
             checked("client-body-buffer-size", "read and warned: request bodies stream to the endpoint, never to "
                     + "disk; nothing to size (the limit is `proxy-body-size`)", ""),
             checked(GzipKeys.GZIP_LEVEL, "checked (1 to 9): Breakwater compresses at level 6, a level other than 6 "
-                    + "is a warning", "ingress-nginx's default is 1"));
-
-    private static final String LIMITS = "the data plane's own connection limits and timeouts apply (docs/proxy.md)";
+                    + "is a warning", "ingress-nginx's default is 1"),
+            checked(GzipKeys.BROTLI_LEVEL, "checked (1 to 11): Breakwater answers brotli at quality 4, ingress-nginx's "
+                    + "default; another level is a warning", ""),
+            checked(GzipKeys.BROTLI_MIN_LENGTH, "checked: brotli is answered from the length of `gzip-min-length` "
+                    + "(256 bytes without it); another length is a warning; without `enable-brotli` no effect (a "
+                    + "warning)", "ingress-nginx's default is 20 bytes"),
+            checked(GzipKeys.BROTLI_TYPES, "checked: brotli is answered for the types of `gzip-types` (ingress-nginx's "
+                    + "list without it, and `text/html`); other types are a warning; without `enable-brotli` no "
+                    + "effect (a warning)", ""),
+            checked(BLOCK_CIDRS, "comma-separated CIDRs or addresses: these clients get `403` on every route of an "
+                    + "Ingress that has no `allowlist-source-range`, `whitelist-source-range` or "
+                    + "`denylist-source-range` of its own (nor from this ConfigMap), as nginx's `deny` at the `http` "
+                    + "level, which a location's own access rules replace; a value that does not parse is an error on "
+                    + "the ConfigMap", ""),
+            checked(ProtocolKeys.USE_HTTP2, "`true` (the default) is what Breakwater does: HTTP/2 is offered by ALPN "
+                    + "on every HTTPS connection; `false` is a warning", ""),
+            checked(ProtocolKeys.HTTP_REDIRECT_CODE, "`308` (the default) is what Breakwater answers when it "
+                    + "redirects HTTP to HTTPS (`ssl-redirect`, `force-ssl-redirect`); `301`, `302`, `307` are a "
+                    + "warning", ""),
+            checked(ProtocolKeys.CLIENT_HEADER_TIMEOUT, "seconds: a client that has begun an HTTP/1.1 request head "
+                    + "and not sent all of it this long after gets `408` and the connection closes" + TABLE
+                    + "; connections accepted after the change take it", "the clock starts at the head's first "
+                    + "byte (nginx's at the connection's start for its first request); without the key Breakwater "
+                    + "waits 30 s, nginx 60 s; HTTP/2 heads are not timed by it"),
+            checked(ProtocolKeys.CLIENT_BODY_TIMEOUT, "read and warned: Breakwater has no timeout between two reads "
+                    + "of a request body; the route's `proxy-read-timeout` bounds the endpoint's wait for the rest of "
+                    + "it", "a client that stops sending a body gets no `408`"),
+            checked(ProtocolKeys.SSL_SESSION_CACHE, "`true` (the default) is what Breakwater does: each data plane "
+                    + "caches TLS sessions, per certificate; `false` is a warning", ""),
+            checked(ProtocolKeys.SSL_SESSION_CACHE_SIZE, "read and warned: the cache holds "
+                    + "20000 sessions per certificate, whatever the size", "nginx's default `10m` holds about 40000 "
+                    + "sessions, for every certificate"),
+            checked(ProtocolKeys.SSL_SESSION_TIMEOUT, "`1h` is what Breakwater does: a cached session resumes for "
+                    + "an hour; another duration is a warning", "ingress-nginx's default is `10m`"),
+            checked(ProtocolKeys.SSL_SESSION_TICKETS, "`false` (the default) is what Breakwater does: no session "
+                    + "ticket keys are set, sessions resume from each data plane's cache; `true` is a warning", ""));
 
     /**
      * Why some keys ingress-nginx users set often are not read: the reason their warning gives, by key. Every key
      * not in {@link #ALL} is a warning; these say why.
      */
     public static final Map<String, String> NOT_READ_BECAUSE = Map.ofEntries(
-            Map.entry("upstream-keepalive-time", LIMITS));
+            Map.entry("log-format-stream", "the L4 listeners write no access log"));
 
     private static final Map<String, ConfigKey> BY_NAME = byName();
 

@@ -21,6 +21,9 @@ final class GzipKeys {
     static final String GZIP_MIN_LENGTH = "gzip-min-length";
     static final String GZIP_TYPES = "gzip-types";
     static final String GZIP_LEVEL = "gzip-level";
+    static final String BROTLI_LEVEL = "brotli-level";
+    static final String BROTLI_MIN_LENGTH = "brotli-min-length";
+    static final String BROTLI_TYPES = "brotli-types";
 
     /** ingress-nginx's {@code gzip-types} when the key is not set. */
     static final String NGINX_TYPES = "application/atom+xml application/javascript application/x-javascript "
@@ -31,6 +34,8 @@ final class GzipKeys {
     static final String NGINX_MIN_LENGTH = "256";
     /** The gzip level Breakwater compresses at, whatever {@code gzip-level} says. */
     static final int LEVEL = 6;
+    /** The brotli quality Breakwater compresses at, ingress-nginx's default {@code brotli-level}. */
+    static final int BROTLI_QUALITY = 4;
 
     private static final String MEDIA_TYPE = "[a-z0-9!#$&^_.+-]+/([a-z0-9!#$&^_.+-]+|\\*|\\*\\+[a-z0-9.-]+)";
 
@@ -40,7 +45,8 @@ final class GzipKeys {
     /** True when {@code name} is one of these keys. */
     static boolean isOne(String name) {
         return switch (name) {
-            case USE_GZIP, ENABLE_BROTLI, GZIP_MIN_LENGTH, GZIP_TYPES, GZIP_LEVEL -> true;
+            case USE_GZIP, ENABLE_BROTLI, GZIP_MIN_LENGTH, GZIP_TYPES, GZIP_LEVEL, BROTLI_LEVEL, BROTLI_MIN_LENGTH,
+                 BROTLI_TYPES -> true;
             default -> false;
         };
     }
@@ -51,7 +57,7 @@ final class GzipKeys {
             case USE_GZIP, ENABLE_BROTLI -> {
                 return Parsers.BOOLEAN.parse(value, r -> problems.add(r.replace("; ignored", ""))) != null;
             }
-            case GZIP_MIN_LENGTH -> {
+            case GZIP_MIN_LENGTH, BROTLI_MIN_LENGTH -> {
                 if (!value.matches("\\d{1,10}")) {
                     problems.add("\"" + value + "\" is not a number of bytes");
                 }
@@ -68,7 +74,18 @@ final class GzipKeys {
                 }
                 return true;
             }
-            case GZIP_TYPES -> {
+            case BROTLI_LEVEL -> {
+                if (!value.matches("[1-9]|1[01]")) {
+                    problems.add("\"" + value + "\" is not a brotli level (expected: 1 to 11)");
+                    return false;
+                }
+                if (Integer.parseInt(value) != BROTLI_QUALITY) {
+                    warnings.add("\"" + value + "\" is not applied: Breakwater compresses at brotli quality "
+                            + BROTLI_QUALITY + " for every route");
+                }
+                return true;
+            }
+            case GZIP_TYPES, BROTLI_TYPES -> {
                 if (types(value, warnings).isEmpty()) {
                     problems.add("\"" + value + "\" names no media type such as text/css or application/json");
                 }
@@ -86,6 +103,14 @@ final class GzipKeys {
                       List<Diagnostic> diagnostics) {
         boolean gzip = "true".equalsIgnoreCase(good.get(USE_GZIP));
         boolean brotli = "true".equalsIgnoreCase(good.get(ENABLE_BROTLI));
+        if (!brotli) {
+            for (String k : List.of(BROTLI_LEVEL, BROTLI_MIN_LENGTH, BROTLI_TYPES)) {
+                if (good.containsKey(k)) {
+                    diagnostics.add(Diagnostic.warning(object, "data['" + k + "']", "has no effect without "
+                            + "enable-brotli: \"true\" (as in ingress-nginx)"));
+                }
+            }
+        }
         if (!gzip && !brotli) {
             for (String k : List.of(GZIP_MIN_LENGTH, GZIP_TYPES, GZIP_LEVEL)) {
                 if (good.containsKey(k)) {
@@ -112,6 +137,31 @@ final class GzipKeys {
             types.add(0, "text/html"); // nginx's gzip_types always holds it
         }
         defaults.put(CacheAnnotations.COMPRESSION_TYPES.oursName(), String.join(",", types));
+        if (brotli) {
+            brotliDifferences(object, good, types, diagnostics);
+        }
+    }
+
+    /** Warns of {@code brotli-min-length} and {@code brotli-types} that ask for other than the gzip keys give. */
+    private static void brotliDifferences(String object, Map<String, String> good, List<String> types,
+                                          List<Diagnostic> diagnostics) {
+        String length = good.getOrDefault(GZIP_MIN_LENGTH, NGINX_MIN_LENGTH);
+        String brotliLength = good.get(BROTLI_MIN_LENGTH);
+        if (brotliLength != null && Long.parseLong(brotliLength) != Long.parseLong(length)) {
+            diagnostics.add(Diagnostic.warning(object, "data['" + BROTLI_MIN_LENGTH + "']", "\"" + brotliLength
+                    + "\" is not applied: Breakwater answers brotli from the length gzip-min-length gives ("
+                    + length + " bytes)"));
+        }
+        String brotliTypes = good.get(BROTLI_TYPES);
+        if (brotliTypes != null) {
+            java.util.Set<String> asked = new java.util.TreeSet<>(types(brotliTypes, new ArrayList<>()));
+            asked.add("text/html"); // as gzip_types, brotli_types always holds it
+            if (!asked.equals(new java.util.TreeSet<>(types))) {
+                diagnostics.add(Diagnostic.warning(object, "data['" + BROTLI_TYPES + "']", "\"" + brotliTypes
+                        + "\" is not applied: Breakwater answers brotli for the types gzip-types gives ("
+                        + String.join(" ", types) + ")"));
+            }
+        }
     }
 
     /** The media types of an nginx {@code gzip_types} list (spaces or commas between); others to warnings. */

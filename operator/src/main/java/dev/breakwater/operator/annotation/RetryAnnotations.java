@@ -20,11 +20,14 @@ final class RetryAnnotations {
                     + "the requests in flight)");
     static final AnnotationKey<Integer> PROXY_NEXT_UPSTREAM_TRIES = nginx("proxy-next-upstream-tries",
             Parsers.integer(1, 10)).doc("1 to 10", "attempts in all", "");
+    static final AnnotationKey<Long> PROXY_NEXT_UPSTREAM_TIMEOUT = nginx("proxy-next-upstream-timeout",
+            Parsers.seconds(0)).doc("seconds; default `0` (no limit)", "no retry starts later than this after the "
+                    + "request was first passed to an endpoint; `0`: the attempts alone limit the retries", "");
     static final AnnotationKey<Integer> RETRY_BUDGET_PERCENT = ours("retry-budget-percent", Parsers.integer(0, 100));
     static final AnnotationKey<Long> PER_TRY_TIMEOUT = ours("per-try-timeout", Parsers.DURATION);
 
     static final List<AnnotationKey<?>> KEYS = List.of(RETRIES, RETRY_ON, PROXY_NEXT_UPSTREAM,
-            PROXY_NEXT_UPSTREAM_TRIES, RETRY_BUDGET_PERCENT, PER_TRY_TIMEOUT);
+            PROXY_NEXT_UPSTREAM_TRIES, PROXY_NEXT_UPSTREAM_TIMEOUT, RETRY_BUDGET_PERCENT, PER_TRY_TIMEOUT);
 
     private RetryAnnotations() {
     }
@@ -37,9 +40,11 @@ final class RetryAnnotations {
         Integer nginxTries = r.get(PROXY_NEXT_UPSTREAM_TRIES);
         Integer budget = r.get(RETRY_BUDGET_PERCENT);
         Long perTry = r.get(PER_TRY_TIMEOUT);
+        Long windowSeconds = r.get(PROXY_NEXT_UPSTREAM_TIMEOUT);
+        Long window = windowSeconds == null || windowSeconds == 0 ? null : windowSeconds * 1000;
         if (attempts == null && on == null && nginxNext == null && nginxTries == null && budget == null
                 && perTry == null) {
-            return null;
+            return window == null ? null : Retries.DEFAULTS.withRetryWindow(window);
         }
         boolean on5xx = false;
         boolean onReset = false;
@@ -61,8 +66,9 @@ final class RetryAnnotations {
                 }
             }
         }
-        return RetryPolicies.retries(attempts != null ? attempts : nginxTries, on5xx, onReset, perTry, budget, null,
-                reason -> r.warn(r.name(attempts != null ? RETRIES : PROXY_NEXT_UPSTREAM_TRIES), reason
-                        + "; the default retries apply"));
+        Retries retries = RetryPolicies.retries(attempts != null ? attempts : nginxTries, on5xx, onReset, perTry,
+                budget, null, reason -> r.warn(r.name(attempts != null ? RETRIES : PROXY_NEXT_UPSTREAM_TRIES),
+                        reason + "; the default retries apply"));
+        return retries == null || window == null ? retries : retries.withRetryWindow(window);
     }
 }

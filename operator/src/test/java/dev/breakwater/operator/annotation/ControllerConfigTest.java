@@ -189,18 +189,18 @@ class ControllerConfigTest {
     @Test
     void everyKeyNotReadIsAWarningNamingIt() {
         ControllerConfig c = read(Map.of("use-geoip2", "true", "main-snippet", "worker_processes 2;",
-                "log-format-stream", "$remote_addr", "proxy-body-size", "", "upstream-keepalive-time", "1h"));
+                "log-format-stream", "$remote_addr", "proxy-body-size", "", "proxy-buffers-number", "8"));
 
         assertThat(c.defaults()).isEmpty();
         assertThat(messages()).containsExactlyInAnyOrder(
                 CM + " data['log-format-stream']: this ingress-nginx ConfigMap key is not read by Breakwater and is "
-                        + "ignored (see docs/ingress-nginx-annotations.md#the-controller-configmap)",
+                        + "ignored: the L4 listeners write no access log",
                 CM + " data['use-geoip2']: this ingress-nginx ConfigMap key is not read by Breakwater and is ignored "
                         + "(see docs/ingress-nginx-annotations.md#the-controller-configmap)",
                 CM + " data['main-snippet']: snippets are not supported: no value is ever used as configuration "
                         + "text; ignored",
-                CM + " data['upstream-keepalive-time']: this ingress-nginx ConfigMap key is not read by Breakwater "
-                        + "and is ignored: the data plane's own connection limits and timeouts apply (docs/proxy.md)");
+                CM + " data['proxy-buffers-number']: this ingress-nginx ConfigMap key is not read by Breakwater "
+                        + "and is ignored (see docs/ingress-nginx-annotations.md#the-controller-configmap)");
     }
 
     @Test

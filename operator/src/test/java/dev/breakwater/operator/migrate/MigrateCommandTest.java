@@ -141,6 +141,36 @@ class MigrateCommandTest {
     }
 
     @Test
+    void theProtocolAndKeepaliveKeysAreServedAsIsOrSayWhatDiffers(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("cm.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
+                data: {hsts: "false", proxy-body-size: 1m, block-cidrs: 192.0.2.0/24, use-http2: "true",
+                       http-redirect-code: "308", upstream-keepalive-time: 1h, proxy-next-upstream-timeout: "5",
+                       ssl-session-tickets: "false"}
+                """);
+
+        assertThat(migrate(dir.toString())).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("block-cidrs").contains("upstream-keepalive-time")
+                .contains("8 served as is, 0 served with a difference");
+
+        java.nio.file.Files.writeString(dir.resolve("cm.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
+                data: {hsts: "false", proxy-body-size: 1m, use-http2: "false", ssl-session-cache-size: 10m}
+                """);
+        out.getBuffer().setLength(0);
+
+        assertThat(migrate(dir.toString())).as(out.toString()).isEqualTo(1);
+        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("use-http2").contains("served with a difference")
+                .contains("Breakwater offers HTTP/2"));
+        assertThat(lines()).anySatisfy(l -> assertThat(l).contains("ssl-session-cache-size")
+                .contains("served with a difference").contains("20000 sessions per certificate"));
+    }
+
+    @Test
     void mistakesAreUsageErrors(@TempDir Path dir) {
         assertThat(migrate()).isEqualTo(2);
         assertThat(err.toString()).contains("give a DIR or --from-cluster (one of them)");
