@@ -191,7 +191,7 @@ public final class ControllerConfigKeys {
                     "without the key Breakwater has no limit, nginx's default is 1000"),
             checked(UPSTREAM_KEEPALIVE_REQUESTS, "the requests one upstream HTTP/1.1 connection carries: after the "
                     + "last it is closed instead of going back to the pool" + TABLE, "without the key Breakwater "
-                    + "has no limit, nginx's default is 1000"),
+                    + "has no limit, ingress-nginx's default is 10000"),
             checked(UPSTREAM_KEEPALIVE_TIME, "a duration (`1h`, `30m`): an upstream HTTP/1.1 connection open this "
                     + "long is closed once its request ends instead of going back to the pool (nginx's "
                     + "`keepalive_time`)" + TABLE + " (without the key no limit, nginx's 1h)", ""),
