@@ -53,7 +53,8 @@ HTTPRouteResponseHeaderModification,HTTPRouteHostRewrite,HTTPRoutePathRewrite,HT
 HTTPRoutePathRedirect,HTTPRoutePortRedirect,HTTPRoute303RedirectStatusCode,HTTPRoute307RedirectStatusCode,\
 HTTPRoute308RedirectStatusCode,GatewayPort8080,HTTPRouteParentRefPort,HTTPRouteRequestTimeout,\
 HTTPRouteBackendTimeout,HTTPRouteRequestMirror,HTTPRouteNamedRouteRule,HTTPRouteBackendProtocolWebSocket,\
-HTTPRouteBackendProtocolH2C,HTTPRouteDestinationPortMatching,HTTPRouteCORS
+HTTPRouteBackendProtocolH2C,HTTPRouteDestinationPortMatching,HTTPRouteCORS,BackendTLSPolicy,BackendTLSPolicySANValidation,\
+HTTPRouteRequestPercentageMirror
 
 run_test='' skip_tests='' report='' keep=0 build=1
 while (( $# )); do

@@ -1,6 +1,7 @@
 package dev.breakwater.routing;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Objects;
 
@@ -66,9 +67,35 @@ public record Cluster(String name, Protocol protocol, List<Endpoint> endpoints, 
     /**
      * Verification of endpoints' certificates.
      *
-     * @param caCertificates PEM bundle of trusted CAs; null trusts any certificate (encryption only)
-     * @param serverName     SNI and the name the certificate must carry; null: the endpoint address
+     * @param caCertificates  PEM bundle of trusted CAs; null (and no {@code wellKnown}) trusts any certificate
+     *                        (encryption only)
+     * @param serverName      SNI and, without {@code subjectAltNames}, the name the certificate must carry; null: the
+     *                        endpoint address
+     * @param wellKnown       {@link #SYSTEM}: the CAs the data plane's JVM trusts, used when {@code caCertificates}
+     *                        is null; null: none
+     * @param subjectAltNames when not empty, the certificate must carry one of these, each written {@code DNS:name}
+     *                        (a {@code *.} wildcard in the certificate covers one label) or {@code URI:uri}; the
+     *                        server name is then sent as SNI only (a Gateway API BackendTLSPolicy's
+     *                        {@code subjectAltNames})
      */
-    public record UpstreamTls(String caCertificates, String serverName) {
+    public record UpstreamTls(String caCertificates, String serverName, String wellKnown,
+                              @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> subjectAltNames) {
+
+        /** {@code wellKnown}: the JVM's default trust store. */
+        public static final String SYSTEM = "System";
+
+        public UpstreamTls {
+            subjectAltNames = subjectAltNames == null ? List.of() : List.copyOf(subjectAltNames);
+        }
+
+        public UpstreamTls(String caCertificates, String serverName) {
+            this(caCertificates, serverName, null, List.of());
+        }
+
+        /** Whether the endpoints' certificates are verified at all. */
+        @JsonIgnore
+        public boolean verifies() {
+            return caCertificates != null || SYSTEM.equals(wellKnown);
+        }
     }
 }

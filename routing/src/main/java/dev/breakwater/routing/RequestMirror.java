@@ -1,5 +1,6 @@
 package dev.breakwater.routing;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Objects;
 
 /**
@@ -16,8 +17,11 @@ import java.util.Objects;
  * @param maxBodyBytes largest body copied: a request with a longer body is not mirrored at all (a declared
  *                     {@code Content-Length} above it), or its copy is cut off when the body grows beyond it (a body
  *                     of unknown length); both counted
+ * @param percent      the share of the route's requests copied, 0 to 100 (Gateway API's {@code percent} or
+ *                     {@code fraction}; each request is drawn at random); null: every request
  */
-public record RequestMirror(String cluster, String host, boolean requestBody, int maxInFlight, long maxBodyBytes) {
+public record RequestMirror(String cluster, String host, boolean requestBody, int maxInFlight, long maxBodyBytes,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Double percent) {
 
     /** Copies on their way at once per route and event loop when no other cap is set. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 128;
@@ -36,6 +40,14 @@ public record RequestMirror(String cluster, String host, boolean requestBody, in
         if (maxBodyBytes < 0) {
             throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 0)");
         }
+        if (percent != null && !(percent >= 0 && percent <= 100)) {
+            throw new IllegalArgumentException("percent: " + percent + " (expected: 0 to 100, or null)");
+        }
+    }
+
+    /** Copies of every request. */
+    public RequestMirror(String cluster, String host, boolean requestBody, int maxInFlight, long maxBodyBytes) {
+        this(cluster, host, requestBody, maxInFlight, maxBodyBytes, null);
     }
 
     /** Copies of every request, with their bodies, to {@code cluster}, under the default caps. */
@@ -45,11 +57,17 @@ public record RequestMirror(String cluster, String host, boolean requestBody, in
 
     /** The same with another {@code Host} for the copies (null: the client's). */
     public RequestMirror withHost(String newHost) {
-        return new RequestMirror(cluster, newHost, requestBody, maxInFlight, maxBodyBytes);
+        return new RequestMirror(cluster, newHost, requestBody, maxInFlight, maxBodyBytes, percent);
     }
 
     /** The same, the copies with or without the body. */
     public RequestMirror withRequestBody(boolean body) {
-        return new RequestMirror(cluster, host, body, maxInFlight, maxBodyBytes);
+        return new RequestMirror(cluster, host, body, maxInFlight, maxBodyBytes, percent);
+    }
+
+    /** The same, copying {@code share} percent of the requests (null or 100 and more: every one). */
+    public RequestMirror withPercent(Double share) {
+        return new RequestMirror(cluster, host, requestBody, maxInFlight, maxBodyBytes,
+                share == null || share >= 100 ? null : share);
     }
 }

@@ -46,6 +46,12 @@ public final class MirrorRoute {
         return route;
     }
 
+    /** Whether this request is one of the share to copy ({@link RequestMirror#percent}), drawn at random. */
+    public boolean sampled() {
+        Double percent = mirror.percent();
+        return percent == null || java.util.concurrent.ThreadLocalRandom.current().nextDouble(100) < percent;
+    }
+
     /**
      * Takes a place for one copy on the calling event loop; false (nothing taken) when the loop has
      * {@link RequestMirror#maxInFlight} copies of this route on their way already.

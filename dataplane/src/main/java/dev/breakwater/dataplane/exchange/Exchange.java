@@ -287,7 +287,7 @@ public final class Exchange {
         if (trace != null) {
             trace.inject(request.headers()); // our span is the endpoint's parent
         }
-        if (route.mirror() != null && !upgradeRequested) {
+        if (route.mirror() != null && !upgradeRequested && route.mirror().sampled()) {
             // copied before the endpoint's framing is set on the head; fire-and-forget, never waited for
             mirror = MirrorCopy.start(route.mirror(), request, host, context, connection.pool(), connection.https(),
                     services.metrics(), connection.http2() && !wholeRequest);

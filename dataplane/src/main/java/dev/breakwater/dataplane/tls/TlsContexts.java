@@ -131,10 +131,21 @@ public final class TlsContexts {
     private SslContext buildClient(Cluster.UpstreamTls tls, boolean http2) {
         try {
             SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider).protocols(PROTOCOLS);
-            if (tls == null || tls.caCertificates() == null) {
+            if (tls == null || !tls.verifies()) {
                 b.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
             } else {
-                b.trustManager(PemKeys.certificates(tls.caCertificates())).endpointIdentificationAlgorithm("HTTPS");
+                // the CA bundle, else (wellKnown System) the JVM's trust store
+                java.security.cert.X509Certificate[] trusted = tls.caCertificates() == null ? null
+                        : PemKeys.certificates(tls.caCertificates());
+                if (!tls.subjectAltNames().isEmpty()) {
+                    // BackendTLSPolicy subjectAltNames: those names are verified, the server name is SNI only
+                    b.trustManager(SubjectAltNameTrustManager.of(trusted, tls.subjectAltNames()))
+                            .endpointIdentificationAlgorithm(null);
+                } else if (trusted == null) {
+                    b.trustManager(SubjectAltNameTrustManager.pkix(null)).endpointIdentificationAlgorithm("HTTPS");
+                } else {
+                    b.trustManager(trusted).endpointIdentificationAlgorithm("HTTPS");
+                }
             }
             if (http2) {
                 b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)

@@ -254,4 +254,33 @@ class RequestMirrorTest {
         assertThat(count("dropped_body")).isEqualTo(2);
         assertThat(mirror.received()).extracting(RawBackend.Received::target).containsExactly("/small");
     }
+
+    @Test
+    void aShareOfZeroCopiesNothingAndAShareOfHalfCopiesAboutHalfDrawnPerRequest() throws Exception {
+        serve(RequestMirror.to("shadow").withPercent(0.0), mirror.port());
+        try (Socket s = connect()) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(exchange(s, "GET /none" + i + " HTTP/1.1\r\nHost: a.com\r\n\r\n")).startsWith("HTTP/1.1 200");
+            }
+        }
+        assertThat(primary.received()).hasSize(20);
+        assertThat(count("answered") + count("failed")).isZero();
+        assertThat(mirror.received()).isEmpty();
+
+        proxy.close();
+        serve(RequestMirror.to("shadow").withPercent(50.0), mirror.port());
+        int requests = 400;
+        try (Socket s = connect()) {
+            for (int i = 0; i < requests; i++) {
+                assertThat(exchange(s, "GET /half" + i + " HTTP/1.1\r\nHost: a.com\r\n\r\n")).startsWith("HTTP/1.1 200");
+            }
+        }
+        // 400 draws of one half: outside 140..260 has a chance below 1e-9
+        eventually(() -> count("answered") >= 140);
+        Thread.sleep(200);
+        assertThat(count("answered")).isBetween(140.0, 260.0);
+        assertThat(mirror.received()).hasSizeBetween(140, 260)
+                .allSatisfy(r -> assertThat(r.target()).startsWith("/half"));
+        assertThat(primary.received()).hasSize(20 + requests);
+    }
 }

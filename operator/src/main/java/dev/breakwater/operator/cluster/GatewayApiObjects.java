@@ -3,7 +3,9 @@ package dev.breakwater.operator.cluster;
 import dev.breakwater.operator.gatewayapi.TcpRoute;
 import dev.breakwater.operator.gatewayapi.TlsRoute;
 import dev.breakwater.operator.gatewayapi.UdpRoute;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -25,15 +27,28 @@ import java.util.List;
  * @param tlsRoutes       TLSRoutes ({@code v1})
  * @param tcpRoutes       TCPRoutes ({@code v1})
  * @param udpRoutes       UDPRoutes ({@code v1})
+ * @param backendTlsPolicies BackendTLSPolicies ({@code v1})
+ * @param caConfigMaps    the ConfigMaps BackendTLSPolicies may name as CA certificates (of their namespaces), with
+ *                        their {@code ca.crt} at least
  */
 public record GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
                                 List<ReferenceGrant> referenceGrants, List<Namespace> namespaces,
                                 List<GRPCRoute> grpcRoutes, List<TlsRoute> tlsRoutes, List<TcpRoute> tcpRoutes,
-                                List<UdpRoute> udpRoutes) {
+                                List<UdpRoute> udpRoutes, List<BackendTLSPolicy> backendTlsPolicies,
+                                List<ConfigMap> caConfigMaps) {
 
     /** No Gateway API object at all (the CRDs are not installed, or nothing is applied). */
     public static final GatewayApiObjects NONE = new GatewayApiObjects(List.of(), List.of(), List.of(), List.of(),
             List.of(), List.of());
+
+    /** Without BackendTLSPolicies. */
+    public GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
+                             List<ReferenceGrant> referenceGrants, List<Namespace> namespaces,
+                             List<GRPCRoute> grpcRoutes, List<TlsRoute> tlsRoutes, List<TcpRoute> tcpRoutes,
+                             List<UdpRoute> udpRoutes) {
+        this(gatewayClasses, gateways, httpRoutes, referenceGrants, namespaces, grpcRoutes, tlsRoutes, tcpRoutes,
+                udpRoutes, List.of(), List.of());
+    }
 
     /** Without L4 routes (TLSRoute, TCPRoute, UDPRoute). */
     public GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway> gateways, List<HTTPRoute> httpRoutes,
@@ -59,6 +74,8 @@ public record GatewayApiObjects(List<GatewayClass> gatewayClasses, List<Gateway>
         tlsRoutes = copy(tlsRoutes);
         tcpRoutes = copy(tcpRoutes);
         udpRoutes = copy(udpRoutes);
+        backendTlsPolicies = copy(backendTlsPolicies);
+        caConfigMaps = copy(caConfigMaps);
     }
 
     /**

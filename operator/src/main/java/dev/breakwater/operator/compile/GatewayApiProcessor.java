@@ -68,6 +68,7 @@ final class GatewayApiProcessor implements Processor {
     private final GatewayServicePlan plan;
     private final Map<String, Service> services;
     private final GatewayL4Routes l4 = new GatewayL4Routes();
+    private final BackendTlsPolicies backendTls;
 
     /** @param services the snapshot's Services by {@code namespace/name} (a Gateway's own Service among them) */
     GatewayApiProcessor(TableBuilder table, GatewayApiObjects objects, GatewayPorts ports,
@@ -77,6 +78,8 @@ final class GatewayApiProcessor implements Processor {
         this.ports = ports;
         this.services = services;
         this.grants = new ReferenceGrants(objects.referenceGrants());
+        this.backendTls = new BackendTlsPolicies(objects.backendTlsPolicies(), objects.caConfigMaps(),
+                table.diagnostics());
         this.listeners = new GatewayListeners(objects, ports, grants, table.tlsSecrets());
         this.plan = ports.services() == null ? null : new GatewayServicePlan(ports.services(),
                 List.copyOf(listeners.gateways().values()), services, table);
@@ -254,7 +257,8 @@ final class GatewayApiProcessor implements Processor {
     private RouteContext context(String kind, HasMetadata route, int rank) {
         String namespace = Compiler.namespace(route);
         String name = route.getMetadata().getName();
-        return new RouteContext(kind + "/" + namespace + "/" + name, namespace, name, rank, table.diagnostics());
+        return new RouteContext(kind + "/" + namespace + "/" + name, namespace, name, rank, table.diagnostics(),
+                backendTls);
     }
 
     private void add(RouteContext c, String kind, HasMetadata route, List<ParentReference> writtenParents,
@@ -265,6 +269,7 @@ final class GatewayApiProcessor implements Processor {
         List<String> hostnames = hostnames(c, written);
         boolean noUsableHostname = hostnames.isEmpty() && written != null && !written.isEmpty();
         List<GatewayApiStatus.ParentReport> parents = new ArrayList<>();
+        Set<String> acceptedBy = new LinkedHashSet<>();
         Set<String> hosts = new LinkedHashSet<>();
         List<GatewayListeners.ListenerModel> served = new ArrayList<>();
         List<List<String>> servedHosts = new ArrayList<>();
@@ -276,7 +281,12 @@ final class GatewayApiProcessor implements Processor {
             }
             GatewayApiStatus.ParentRef ref = new GatewayApiStatus.ParentRef(p.getGroup(), p.getKind(),
                     p.getNamespace(), p.getName(), p.getSectionName(), p.getPort());
-            parents.add(parent(kind, ref, gateway, namespace, hostnames, hosts, served, servedHosts, counted));
+            GatewayApiStatus.ParentReport report = parent(kind, ref, gateway, namespace, hostnames, hosts, served,
+                    servedHosts, counted);
+            parents.add(report);
+            if (report.accepted().status()) {
+                acceptedBy.add(gateway.namespace + "/" + gateway.name);
+            }
         }
         if (parents.isEmpty()) {
             return;
@@ -309,6 +319,9 @@ final class GatewayApiProcessor implements Processor {
             // a listener counts the routes attached to it that are accepted (their hostnames intersect), whether
             // or not it serves them (one with an unusable certificate still counts)
             counted.forEach(l -> l.attachedRoutes++);
+        }
+        if (rejected == null) {
+            usedServices(namespace, rules, acceptedBy);
         }
         if ((!hosts.isEmpty() || !own.isEmpty()) && rejected == null) {
             for (int i = 0; i < rules.size(); i++) {
@@ -349,6 +362,44 @@ final class GatewayApiProcessor implements Processor {
         }
         routeReports.add(new GatewayApiStatus.HttpRouteReport(kind, namespace, name,
                 route.getMetadata().getGeneration(), reports));
+    }
+
+    /**
+     * The Services the rules' backendRefs and mirrors send to, for the BackendTLSPolicies that target them: the
+     * Gateways that accepted the route are those policies' ancestors.
+     */
+    private void usedServices(String namespace, List<HTTPRouteRule> rules, Set<String> gateways) {
+        if (gateways.isEmpty()) {
+            return;
+        }
+        for (HTTPRouteRule rule : rules) {
+            if (rule == null) {
+                continue;
+            }
+            for (HTTPBackendRef r : rule.getBackendRefs() == null ? List.<HTTPBackendRef>of()
+                    : rule.getBackendRefs()) {
+                usedService(namespace, r.getGroup(), r.getKind(), r.getNamespace(), r.getName(), r.getPort(),
+                        gateways);
+            }
+            for (HTTPRouteFilter f : rule.getFilters() == null ? List.<HTTPRouteFilter>of() : rule.getFilters()) {
+                if (f != null && f.getRequestMirror() != null && f.getRequestMirror().getBackendRef() != null) {
+                    var m = f.getRequestMirror().getBackendRef();
+                    usedService(namespace, m.getGroup(), m.getKind(), m.getNamespace(), m.getName(), m.getPort(),
+                            gateways);
+                }
+            }
+        }
+    }
+
+    private void usedService(String namespace, String group, String kind, String refNamespace, String name,
+                             Integer port, Set<String> gateways) {
+        if ((group != null && !group.isEmpty()) || (kind != null && !kind.equals("Service")) || name == null
+                || port == null) {
+            return;
+        }
+        String ns = refNamespace == null || refNamespace.isEmpty() ? namespace : refNamespace;
+        String portName = HttpRouteRules.portName(services.get(ns + "/" + name), port);
+        gateways.forEach(g -> backendTls.used(ns, name, portName, g));
     }
 
     /** Attaches the route to the listeners {@code ref} selects; its hosts there go to {@code hosts}. */
@@ -625,7 +676,9 @@ final class GatewayApiProcessor implements Processor {
             });
             java.util.Collections.sort(stale);
         }
-        table.gatewayApi(new GatewayApiStatus(classes, gateways, routeReports, wanted, stale));
+        List<GatewayApiStatus.HttpRouteReport> reports = new ArrayList<>(routeReports);
+        reports.addAll(backendTls.reports());
+        table.gatewayApi(new GatewayApiStatus(classes, gateways, reports, wanted, stale));
     }
 
     static RouteStatusReport.Condition condition(String type, boolean status, String reason, String message) {

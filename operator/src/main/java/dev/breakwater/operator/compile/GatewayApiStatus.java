@@ -11,7 +11,9 @@ import java.util.Objects;
  *
  * @param gatewayClasses the GatewayClasses whose {@code controllerName} is ours
  * @param gateways       the Gateways of those classes
- * @param httpRoutes     the HTTPRoutes and GRPCRoutes with at least one parent that is one of those Gateways
+ * @param httpRoutes     the HTTPRoutes, GRPCRoutes, TLSRoutes, TCPRoutes and UDPRoutes with at least one parent that
+ *                       is one of those Gateways, and every BackendTLSPolicy (kind {@code BackendTLSPolicy}, its
+ *                       ancestor Gateways as parents)
  * @param services       the Services the Gateways should have ({@link GatewayServices}); empty when they have none
  * @param staleServices  {@code namespace/name} of the Services labelled {@link GatewayService#LABEL} that no Gateway
  *                       wants any more (the leader deletes them)
@@ -140,6 +142,8 @@ public record GatewayApiStatus(List<GatewayClassReport> gatewayClasses, List<Gat
         public static final String TLS_ROUTE = "TLSRoute";
         public static final String TCP_ROUTE = "TCPRoute";
         public static final String UDP_ROUTE = "UDPRoute";
+        /** A BackendTLSPolicy's facts: its {@code parents} are its ancestor Gateways. */
+        public static final String BACKEND_TLS_POLICY = "BackendTLSPolicy";
 
         public HttpRouteReport {
             Objects.requireNonNull(kind, "kind");

@@ -11,9 +11,9 @@ import java.util.List;
 /**
  * An HTTPRoute (or GRPCRoute) rule's {@code RequestMirror} filter as the table's {@link RequestMirror}: its backendRef
  * resolved like the rule's own backendRefs (a Service, of another namespace only with a ReferenceGrant). Every
- * request of the rule is copied to it; {@code percent} and {@code fraction} below 100 % are not supported (the rule
- * answers 500 rather than sending the mirror more than was asked for). A backendRef that cannot be used mirrors
- * nothing, serves the rule, and is the route's {@code ResolvedRefs} reason.
+ * request of the rule is copied to it, or the share {@code percent} or {@code fraction} says (each request drawn at
+ * random by the data plane). A backendRef that cannot be used mirrors nothing, serves the rule, and is the route's
+ * {@code ResolvedRefs} reason.
  */
 final class HttpRouteMirror {
 
@@ -30,9 +30,10 @@ final class HttpRouteMirror {
             c.error(field + ".backendRef", "a backendRef is required; requests of this rule get 500");
             return new Result(null, true, null, null);
         }
-        if (!everyRequest(filter)) {
-            c.error(field, "Breakwater mirrors every request of a rule; a percent or fraction below 100 % is not "
-                    + "supported; requests of this rule get 500");
+        Double percent = percent(filter);
+        if (percent != null && percent.isNaN()) {
+            c.error(field + ".fraction", "the denominator must be above 0 and the numerator not above it; "
+                    + "requests of this rule get 500");
             return new Result(null, true, null, null);
         }
         BackendObjectReference target = filter.getBackendRef();
@@ -47,18 +48,26 @@ final class HttpRouteMirror {
         if (!(b.action() instanceof RouteAction.Forward forward)) {
             return new Result(null, false, b.reason(), b.message());
         }
-        return new Result(RequestMirror.to(forward.backends().get(0).cluster()), false, null, null);
+        return new Result(RequestMirror.to(forward.backends().get(0).cluster()).withPercent(percent), false, null,
+                null);
     }
 
-    private static boolean everyRequest(HTTPRequestMirrorFilter filter) {
-        if (filter.getPercent() != null && filter.getPercent() < 100) {
-            return false;
-        }
+    /**
+     * The share of requests to copy, in percent: {@code percent}, else {@code fraction} (denominator 100 by default);
+     * null for every request; NaN for a fraction that cannot be used (the CRD's validation refuses those).
+     */
+    private static Double percent(HTTPRequestMirrorFilter filter) {
         var f = filter.getFraction();
         if (f != null && f.getNumerator() != null) {
             int denominator = f.getDenominator() == null ? 100 : f.getDenominator();
-            return f.getNumerator() >= denominator;
+            if (denominator <= 0 || f.getNumerator() < 0 || f.getNumerator() > denominator) {
+                return Double.NaN;
+            }
+            return f.getNumerator() >= denominator ? null : 100.0 * f.getNumerator() / denominator;
         }
-        return true;
+        if (filter.getPercent() != null) {
+            return filter.getPercent() >= 100 ? null : (double) Math.max(0, filter.getPercent());
+        }
+        return null;
     }
 }

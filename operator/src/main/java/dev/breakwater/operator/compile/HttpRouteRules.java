@@ -289,8 +289,24 @@ final class HttpRouteRules {
                 Cluster.Protocol spoken = protocol == Cluster.Protocol.HTTP1
                         && speaksH2c(resolver.service(namespace + "/" + ref.getName()), ref.getPort())
                         ? Cluster.Protocol.H2C : protocol;
+                BackendTlsPolicies.Applied policy = c.backendTls == null ? null : c.backendTls.forPort(namespace,
+                        ref.getName(), portName(resolver.service(namespace + "/" + ref.getName()), ref.getPort()));
+                if (policy != null && !policy.usable()) {
+                    // a BackendTLSPolicy that cannot verify: this share fails (5xx), the route's refs are fine
+                    if (weight > 0) {
+                        out.add(new RouteAction.BackendRef(resolver.unavailableCluster(namespace + "/"
+                                + ref.getName() + ":" + ref.getPort() + "|backend-tls-invalid"), weight));
+                        anyResolved = true;
+                    }
+                    continue;
+                }
+                Cluster.UpstreamTls tls = null;
+                if (policy != null) {
+                    tls = policy.policy().tls();
+                    spoken = spoken.http2() ? Cluster.Protocol.H2 : Cluster.Protocol.HTTPS;
+                }
                 resolved = resolver.resolve(c.object, namespace, ref.getName(), port, f + ".name",
-                        BackendResolver.PortFields.of(f + ".port"), c.diagnostics(), spoken, null,
+                        BackendResolver.PortFields.of(f + ".port"), c.diagnostics(), spoken, tls,
                         ClusterPolicy.DEFAULTS);
                 if (!(resolved instanceof RouteAction.Forward)) {
                     problemReason = "BackendNotFound";
@@ -321,6 +337,19 @@ final class HttpRouteRules {
             return new Backends(INVALID_BACKENDS, reason, message);
         }
         return new Backends(new RouteAction.Forward(out), reason, message);
+    }
+
+    /** The name of port {@code number} of {@code service} (a BackendTLSPolicy's sectionName), or null. */
+    static String portName(Service service, int number) {
+        if (service == null || service.getSpec() == null || service.getSpec().getPorts() == null) {
+            return null;
+        }
+        for (ServicePort p : service.getSpec().getPorts()) {
+            if (p.getPort() != null && p.getPort() == number) {
+                return p.getName();
+            }
+        }
+        return null;
     }
 
     /** The appProtocol by which a Service port asks for HTTP/2 in clear text with prior knowledge. */

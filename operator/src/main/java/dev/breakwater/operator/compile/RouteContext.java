@@ -11,13 +11,21 @@ final class RouteContext {
     final String name;
     final int rank;
     private final List<Diagnostic> diagnostics;
+    /** The BackendTLSPolicies its backendRefs' Services may have (a Gateway API route's), or null. */
+    final BackendTlsPolicies backendTls;
 
     RouteContext(String object, String namespace, String name, int rank, List<Diagnostic> diagnostics) {
+        this(object, namespace, name, rank, diagnostics, null);
+    }
+
+    RouteContext(String object, String namespace, String name, int rank, List<Diagnostic> diagnostics,
+                 BackendTlsPolicies backendTls) {
         this.object = object;
         this.namespace = namespace;
         this.name = name;
         this.rank = rank;
         this.diagnostics = diagnostics;
+        this.backendTls = backendTls;
     }
 
     void error(String field, String reason) {

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -83,6 +84,7 @@ public final class ManifestLoader {
             Map.entry("TLSRoute", new Kind(TlsRoute.class, TlsRoute.API_VERSION, true)),
             Map.entry("TCPRoute", new Kind(TcpRoute.class, TcpRoute.API_VERSION, true)),
             Map.entry("UDPRoute", new Kind(UdpRoute.class, UdpRoute.API_VERSION, true)),
+            Map.entry("BackendTLSPolicy", new Kind(BackendTLSPolicy.class, "gateway.networking.k8s.io/v1", true)),
             Map.entry("ReferenceGrant", new Kind(ReferenceGrant.class, "gateway.networking.k8s.io/v1beta1", true)),
             Map.entry("Namespace", new Kind(Namespace.class, "v1", false)));
 
@@ -261,6 +263,7 @@ public final class ManifestLoader {
         private final List<TcpRoute> tcpRoutes = new ArrayList<>();
         private final List<UdpRoute> udpRoutes = new ArrayList<>();
         private final List<ReferenceGrant> referenceGrants = new ArrayList<>();
+        private final List<BackendTLSPolicy> backendTlsPolicies = new ArrayList<>();
         private final List<Namespace> namespaces = new ArrayList<>();
         private final Map<String, Path> fileOfObject = new HashMap<>();
         private final List<ManifestError> errors = new ArrayList<>();
@@ -309,6 +312,8 @@ public final class ManifestLoader {
                 tcpRoutes.add(r);
             } else if (value instanceof UdpRoute r) {
                 udpRoutes.add(r);
+            } else if (value instanceof BackendTLSPolicy policy) {
+                backendTlsPolicies.add(policy);
             } else if (value instanceof ReferenceGrant grant) {
                 referenceGrants.add(grant);
             } else if (value instanceof Namespace namespace) {
@@ -319,7 +324,8 @@ public final class ManifestLoader {
         Manifests result() {
             ClusterSnapshot snapshot = new ClusterSnapshot(ingresses, ingressClasses, services, endpointSlices,
                     secrets, routes, configMaps, new GatewayApiObjects(gatewayClasses, gateways, httpRoutes,
-                    referenceGrants, namespaces, grpcRoutes, tlsRoutes, tcpRoutes, udpRoutes));
+                    referenceGrants, namespaces, grpcRoutes, tlsRoutes, tcpRoutes, udpRoutes, backendTlsPolicies,
+                    configMaps));
             return new Manifests(snapshot, fileOfObject, errors, warnings);
         }
     }

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import java.time.Instant;
@@ -137,6 +139,42 @@ public final class GatewayConditions {
         HTTPRouteStatus before = new HTTPRouteStatus();
         before.setParents(current);
         return httpRoute(before, r, controllerName, now).getParents();
+    }
+
+    /**
+     * A BackendTLSPolicy's status: the ancestors of {@code controllerName} replaced by the report's (its parents are
+     * the ancestor Gateways), the other controllers' kept.
+     */
+    public static PolicyStatus policy(PolicyStatus current, GatewayApiStatus.HttpRouteReport r, String controllerName,
+                                      Instant now) {
+        List<PolicyAncestorStatus> before = current == null || current.getAncestors() == null ? List.of()
+                : current.getAncestors();
+        List<PolicyAncestorStatus> ancestors = new ArrayList<>();
+        for (PolicyAncestorStatus a : before) {
+            if (!controllerName.equals(a.getControllerName())) {
+                ancestors.add(a);
+            }
+        }
+        for (GatewayApiStatus.ParentReport p : r.parents()) {
+            ParentReference ref = new ParentReference();
+            ref.setGroup(p.ref().group());
+            ref.setKind(p.ref().kind());
+            ref.setNamespace(p.ref().namespace());
+            ref.setName(p.ref().name());
+            ref.setSectionName(p.ref().sectionName());
+            ref.setPort(p.ref().port());
+            PolicyAncestorStatus old = before.stream().filter(x -> controllerName.equals(x.getControllerName())
+                    && Objects.equals(x.getAncestorRef(), ref)).findFirst().orElse(null);
+            PolicyAncestorStatus out = new PolicyAncestorStatus();
+            out.setControllerName(controllerName);
+            out.setAncestorRef(ref);
+            out.setConditions(conditions(old == null ? null : old.getConditions(), r.generation(), now,
+                    List.of(p.accepted(), p.resolvedRefs())));
+            ancestors.add(out);
+        }
+        PolicyStatus status = new PolicyStatus();
+        status.setAncestors(ancestors);
+        return status;
     }
 
     /** The GRPCRoute's status, as {@link #httpRoute} writes an HTTPRoute's. */

@@ -9,7 +9,9 @@ import dev.breakwater.operator.gatewayapi.TlsRoute;
 import dev.breakwater.operator.gatewayapi.UdpRoute;
 import dev.breakwater.operator.publish.TablePublisher;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -203,6 +205,10 @@ public final class GatewayStatusWriter implements AutoCloseable {
                 continue;
             }
             switch (r.kind()) {
+                case GatewayApiStatus.HttpRouteReport.BACKEND_TLS_POLICY -> {
+                    failed |= !writePolicy(r, found);
+                    continue;
+                }
                 case GatewayApiStatus.HttpRouteReport.TLS_ROUTE -> {
                     failed |= !writeRoute(TlsRoute.class, r, found, o -> o.getStatus() == null ? null
                             : o.getStatus().getParents(), (o, p) -> o.setStatus(new TLSRouteStatusBuilder()
@@ -262,6 +268,26 @@ public final class GatewayStatusWriter implements AutoCloseable {
             client.resources(type).inNamespace(r.namespace()).withName(r.name()).editStatus(o -> {
                 setParents.accept(o, GatewayConditions.routeParents(parents.apply(o), r,
                         GatewayApiStatus.CONTROLLER_NAME, clock.instant()));
+                return o;
+            });
+        });
+    }
+
+    /** A BackendTLSPolicy's ancestors of ours; nothing is written while it has none of ours and gets none. */
+    private boolean writePolicy(GatewayApiStatus.HttpRouteReport r, Map<String, List<Diagnostic>> found) {
+        return write(r.kind(), r.namespace(), r.name(), () -> {
+            BackendTLSPolicy current = (BackendTLSPolicy) lookup.get(r.kind(), r.namespace(), r.name());
+            if (current != null) {
+                events.emit(current, found.getOrDefault(r.object(), List.of()));
+            }
+            if (current == null || GatewayConditions.policy(current.getStatus(), r, GatewayApiStatus.CONTROLLER_NAME,
+                    clock.instant()).equals(current.getStatus() == null ? new PolicyStatus(List.of())
+                    : current.getStatus())) {
+                return;
+            }
+            client.resources(BackendTLSPolicy.class).inNamespace(r.namespace()).withName(r.name()).editStatus(o -> {
+                o.setStatus(GatewayConditions.policy(o.getStatus(), r, GatewayApiStatus.CONTROLLER_NAME,
+                        clock.instant()));
                 return o;
             });
         });

@@ -97,6 +97,25 @@ final class CacheTrim {
         return out;
     }
 
+    /**
+     * A ConfigMap that a BackendTLSPolicy may name as CA certificates: its {@code ca.crt} only (no other key, no
+     * labels or annotations), so that every ConfigMap of a namespace costs its name and, at most, one CA bundle.
+     */
+    static ConfigMap caCertificate(ConfigMap map) {
+        ConfigMap out = new ConfigMap();
+        out.setApiVersion(map.getApiVersion());
+        out.setKind(map.getKind());
+        ObjectMeta meta = meta(map.getMetadata());
+        meta.setLabels(null);
+        out.setMetadata(meta);
+        if (map.getData() != null && map.getData().containsKey("ca.crt")) {
+            Map<String, String> data = new TreeMap<>();
+            data.put("ca.crt", map.getData().get("ca.crt"));
+            out.setData(data);
+        }
+        return out;
+    }
+
     /** A Pod: where it runs and whether it finished. */
     static Pod pod(Pod pod) {
         Pod out = new Pod();

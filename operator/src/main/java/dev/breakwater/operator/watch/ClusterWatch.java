@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -128,6 +129,10 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
     /** Per L4 route kind ({@code TLSRoute}, ...): why it is not watched, or null when it is. */
     private volatile Map<String, String> l4RoutesMissing = Map.of();
     private WatchedInformer<ReferenceGrant> referenceGrants;
+    private WatchedInformer<BackendTLSPolicy> backendTlsPolicies;
+    /** The ConfigMaps of the watched namespaces, trimmed to their {@code ca.crt}, while BackendTLSPolicy is served. */
+    private TrimmedInformers<ConfigMap> caConfigMaps;
+    private volatile String backendTlsPolicyMissing;
     private WatchedInformer<Namespace> namespaceObjects;
     private volatile boolean started;
     private io.micrometer.core.instrument.MeterRegistry meters;
@@ -200,6 +205,10 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                 }
             }
             l4RoutesMissing = Map.copyOf(l4Missing);
+            backendTlsPolicyMissing = GatewayApiWatch.missingRoute(client, "BackendTLSPolicy");
+            if (backendTlsPolicyMissing != null) {
+                LOG.info("BackendTLSPolicy is NOT served: {}", backendTlsPolicyMissing);
+            }
             if (grpcRouteMissing != null) {
                 LOG.info("GRPCRoute is NOT served: {}", grpcRouteMissing);
             }
@@ -388,6 +397,16 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                         .withName("tcp-routes")).build(), context, this::specChanged);
                 sources.add(tcpRoutes);
             }
+            if (backendTlsPolicyMissing == null) {
+                backendTlsPolicies = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
+                        .from(BackendTLSPolicy.class, Ingress.class)
+                        .withName("backend-tls-policies")).build(), context, this::specChanged);
+                sources.add(backendTlsPolicies);
+                caConfigMaps = new TrimmedInformers<>("ca-configmaps", Set.copyOf(settings.namespaces()),
+                        () -> InformerEventSourceConfiguration.from(ConfigMap.class, Ingress.class),
+                        CacheTrim::caCertificate, context, this::caConfigMapChanged);
+                sources.addAll(caConfigMaps.sources());
+            }
             if (!l4RoutesMissing.containsKey("UDPRoute")) {
                 udpRoutes = new WatchedInformer<>(namespaced(InformerEventSourceConfiguration
                         .from(UdpRoute.class, Ingress.class)
@@ -428,6 +447,25 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
         }
     }
 
+    /** A ConfigMap changed: a new snapshot when a BackendTLSPolicy names it and its {@code ca.crt} changed. */
+    private void caConfigMapChanged(ConfigMap before, ConfigMap after) {
+        ConfigMap any = after != null ? after : before;
+        String namespace = any.getMetadata().getNamespace();
+        String name = any.getMetadata().getName();
+        boolean named = backendTlsPolicies != null && backendTlsPolicies.list(p -> namespace.equals(
+                p.getMetadata().getNamespace()) && p.getSpec() != null && p.getSpec().getValidation() != null
+                && p.getSpec().getValidation().getCaCertificateRefs() != null
+                && p.getSpec().getValidation().getCaCertificateRefs().stream()
+                        .anyMatch(r -> name.equals(r.getName()))).findAny().isPresent();
+        if (!named) {
+            return;
+        }
+        if (before == null || after == null || !Objects.equals(CacheTrim.caCertificate(before).getData(),
+                CacheTrim.caCertificate(after).getData())) {
+            sink.objectsChanged();
+        }
+    }
+
     /** Whether the Gateway API CRDs were installed when the watch started; null when they were, else why not. */
     public String gatewayApiNotWatchedReason() {
         return gatewayApiMissing;
@@ -443,6 +481,7 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
             case "TLSRoute" -> tlsRoutes;
             case "TCPRoute" -> tcpRoutes;
             case "UDPRoute" -> udpRoutes;
+            case "BackendTLSPolicy" -> backendTlsPolicies;
             case "Service" -> services;
             default -> null;
         };
@@ -625,7 +664,9 @@ public final class ClusterWatch implements ClusterView, AutoCloseable {
                         grpcRoutes == null ? List.of() : grpcRoutes.list(r -> true).toList(),
                         tlsRoutes == null ? List.of() : tlsRoutes.list(r -> true).toList(),
                         tcpRoutes == null ? List.of() : tcpRoutes.list(r -> true).toList(),
-                        udpRoutes == null ? List.of() : udpRoutes.list(r -> true).toList());
+                        udpRoutes == null ? List.of() : udpRoutes.list(r -> true).toList(),
+                        backendTlsPolicies == null ? List.of() : backendTlsPolicies.list(r -> true).toList(),
+                        caConfigMaps == null ? List.of() : caConfigMaps.list(m -> m.getData() != null).toList());
         return new ClusterSnapshot(ingressList, classes, services.list(s -> true).toList(),
                 endpointSlices.list(s -> true).toList(), secrets,
                 routeCache == null ? List.of() : routeCache.list().toList(), maps, gatewayApi);

@@ -4,7 +4,9 @@ import dev.breakwater.operator.cluster.GatewayApiObjects;
 import dev.breakwater.operator.gatewayapi.TcpRoute;
 import dev.breakwater.operator.gatewayapi.TlsRoute;
 import dev.breakwater.operator.gatewayapi.UdpRoute;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -14,7 +16,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads Gateway API fixtures written as YAML, as a user writes them. */
+/** Reads Gateway API fixtures written as YAML, as a user writes them (ConfigMaps: those BackendTLSPolicies name). */
 final class GatewayApiYaml {
 
     private GatewayApiYaml() {
@@ -30,6 +32,8 @@ final class GatewayApiYaml {
         List<TlsRoute> tlsRoutes = new ArrayList<>(base.tlsRoutes());
         List<TcpRoute> tcpRoutes = new ArrayList<>(base.tcpRoutes());
         List<UdpRoute> udpRoutes = new ArrayList<>(base.udpRoutes());
+        List<BackendTLSPolicy> policies = new ArrayList<>(base.backendTlsPolicies());
+        List<ConfigMap> configMaps = new ArrayList<>(base.caConfigMaps());
         for (String doc : yaml.split("(?m)^---\\s*$")) {
             if (doc.isBlank()) {
                 continue;
@@ -45,10 +49,12 @@ final class GatewayApiYaml {
                 case "UDPRoute" -> udpRoutes.add(Serialization.unmarshal(doc, UdpRoute.class));
                 case "ReferenceGrant" -> grants.add(Serialization.unmarshal(doc, ReferenceGrant.class));
                 case "Namespace" -> namespaces.add(Serialization.unmarshal(doc, Namespace.class));
+                case "BackendTLSPolicy" -> policies.add(Serialization.unmarshal(doc, BackendTLSPolicy.class));
+                case "ConfigMap" -> configMaps.add(Serialization.unmarshal(doc, ConfigMap.class));
                 default -> throw new IllegalArgumentException("not a Gateway API fixture kind: " + kind);
             }
         }
         return new GatewayApiObjects(classes, gateways, routes, grants, namespaces, grpcRoutes, tlsRoutes, tcpRoutes,
-                udpRoutes);
+                udpRoutes, policies, configMaps);
     }
 }

@@ -329,18 +329,28 @@ class HttpRouteCompilerTest {
     }
 
     @Test
-    void aMirrorOfAPartOfTheRequestsOrASecondMirrorIsRefusedAndTheRuleAnswers500() {
+    void aMirrorOfAShareOfTheRequestsCarriesItsPercentAndASecondMirrorIsRefusedAndTheRuleAnswers500() {
         Compilation c = with(route("infra", "half", """
                 parentRefs: [{name: edge, sectionName: other}]
                 rules:
-                - filters: [{type: RequestMirror, requestMirror: {backendRef: {name: api, port: 80}, percent: 50}}]
+                - matches: [{path: {type: PathPrefix, value: /percent}}]
+                  filters: [{type: RequestMirror, requestMirror: {backendRef: {name: api, port: 80}, percent: 50}}]
                   %s
-                """.formatted(WEB))).compile();
-        assertThat(routes(c, "other.test").get(0).action()).isEqualTo(HttpRouteRules.UNSUPPORTED_FILTER);
-        assertThat(c.diagnosticsOf("HTTPRoute/infra/half")).singleElement().satisfies(d -> {
-            assertThat(d.field()).isEqualTo("spec.rules[0].filters[0].requestMirror");
-            assertThat(d.reason()).contains("percent or fraction below 100 %");
-        });
+                - matches: [{path: {type: PathPrefix, value: /fraction}}]
+                  filters: [{type: RequestMirror, requestMirror: {backendRef: {name: api, port: 80},
+                             fraction: {numerator: 1, denominator: 8}}}]
+                  %s
+                - matches: [{path: {type: PathPrefix, value: /all}}]
+                  filters: [{type: RequestMirror, requestMirror: {backendRef: {name: api, port: 80}, percent: 100}}]
+                  %s
+                """.formatted(WEB, WEB, WEB))).compile();
+        java.util.Map<String, Route> byPath = new java.util.HashMap<>();
+        routes(c, "other.test").forEach(r -> byPath.put(r.match().path().value(), r));
+        assertThat(byPath.get("/percent").policy().mirror().percent()).isEqualTo(50.0);
+        assertThat(byPath.get("/percent").action()).isEqualTo(RouteAction.Forward.to("infra/web:http"));
+        assertThat(byPath.get("/fraction").policy().mirror().percent()).isEqualTo(12.5);
+        assertThat(byPath.get("/all").policy().mirror().percent()).isNull();
+        assertThat(c.diagnosticsOf("HTTPRoute/infra/half")).isEmpty();
 
         Compilation two = with(route("infra", "two", """
                 parentRefs: [{name: edge, sectionName: other}]
