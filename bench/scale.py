@@ -376,6 +376,13 @@ def measure_changes(directory, http_port, probe_port, samples, pause):
 
 # ---------------------------------------------------------------------------------------------- modes
 
+def shipped_java_opts():
+    """The JVM flags ./breakwater (and the images) run with: the launcher's default_java_opts."""
+    with open(os.path.join(PROJECT, "breakwater")) as f:
+        m = re.search(r'^default_java_opts="([^"]*)"', f.read(), re.M)
+    return m.group(1) if m else ""
+
+
 def java(opts, jar, *args):
     return ["java"] + opts.split() + ["-jar", jar] + list(args)
 
@@ -444,9 +451,11 @@ def main():
     p.add_argument("--pause", type=float, default=0.3, help="seconds between changes")
     p.add_argument("--settle", type=float, default=3.0, help="seconds after ready before measuring memory")
     p.add_argument("--timeout", type=float, default=600, help="longest wait for a process to be ready (s)")
-    p.add_argument("--java-opts", default=os.environ.get("JAVA_OPTS", ""), help="JVM options of local/serve-tables")
-    p.add_argument("--dataplane-java-opts", default=os.environ.get("DATAPLANE_JAVA_OPTS", ""),
-                   help="JVM options of the standalone data plane (default: none, the JVM's own choice)")
+    p.add_argument("--java-opts", default=os.environ.get("JAVA_OPTS", shipped_java_opts()),
+                   help="JVM options of local/serve-tables (default: the launcher's, as ./breakwater runs them)")
+    p.add_argument("--dataplane-java-opts", default=os.environ.get("DATAPLANE_JAVA_OPTS", shipped_java_opts()),
+                   help="JVM options of the standalone data plane (default: the launcher's, which the images ship; "
+                        "\"\" for the JVM's own choice)")
     p.add_argument("--out", default=os.path.join(HERE, "run", "scale"))
     args = p.parse_args()
     for jar in (OPERATOR_JAR, DATAPLANE_JAR):

@@ -269,7 +269,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         Router router;
         ProxyConfig before = table.config();
         try {
-            portsPlan = listenerPorts == null ? null : listenerPorts.prepare(newTable);
+            portsPlan = listenerPorts == null ? null : listenerPorts.prepare(newTable, changes);
             router = table.apply(newTable, changes);
         } catch (RuntimeException e) {
             if (l4Plan != null) {

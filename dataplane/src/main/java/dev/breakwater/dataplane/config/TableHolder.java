@@ -101,12 +101,16 @@ public final class TableHolder {
         }
         Router next = new Router(table, current, changes, metrics, registry, generation, effective);
         if (tls != null) {
-            CertificateStore store = CertificateStore.build(table, defaultCertificate, tls);
-            certificates = store;
-            tls.retainOnly(store.contexts());
-            java.util.List<dev.breakwater.routing.Certificate> served = new java.util.ArrayList<>(table.certificates());
-            served.add(defaultCertificate);
-            metrics.certificateExpiry().serving(served);
+            // the hosts the changes name are looked at; the store before is kept when no certificate changed
+            CertificateStore store = CertificateStore.next(certificates, table, changes, defaultCertificate, tls);
+            if (store != certificates) {
+                certificates = store;
+                tls.retainOnly(store.contexts());
+                java.util.List<dev.breakwater.routing.Certificate> served =
+                        new java.util.ArrayList<>(table.certificates());
+                served.add(defaultCertificate);
+                metrics.certificateExpiry().serving(served);
+            }
         }
         served = effective;
         router = next;

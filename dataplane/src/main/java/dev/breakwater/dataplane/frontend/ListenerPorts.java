@@ -8,6 +8,7 @@ import dev.breakwater.dataplane.listen.ServerSockets;
 import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.ListenerPort;
 import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.TableChanges;
 import dev.breakwater.routing.VirtualHost;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -19,6 +20,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * Router#route(int, ...)}). A table is taken in two steps, as the L4 listeners take it: {@link #prepare} binds the ports
  * it adds (a port that cannot be bound, or a TLS port on a data plane without TLS, fails the table and nothing
  * changes), {@link BindPlan#commit} closes the ports it drops and their connections. Ports that stay are not touched.
+ * A table that comes with the {@link TableChanges} from the one served is read through them: only the hosts they name
+ * are looked at, beside the hosts of the table served that have a listener port (kept by host key).
  */
 public final class ListenerPorts implements AutoCloseable {
 
@@ -43,6 +47,10 @@ public final class ListenerPorts implements AutoCloseable {
     private final TlsContexts tls;
     private final ListenSettings listen;
     private final Map<Integer, Bound> bound = new TreeMap<>();
+    /** The listener port of each host of the table last committed that has one, by host key. */
+    private Map<String, ListenerPort> hostPorts = Map.of();
+    /** The hash of the table last committed; null before the first, or when its host keys were not unique. */
+    private String committedHash;
     private boolean accepting = true;
 
     /**
@@ -64,31 +72,83 @@ public final class ListenerPorts implements AutoCloseable {
      * @throws IllegalArgumentException naming the port: it cannot be bound, it is TLS on a data plane without TLS, or
      *                                  it is plain in one host and TLS in another
      */
-    public synchronized BindPlan prepare(RoutingTable table) {
-        Map<Integer, ListenerPort> wanted = wanted(table);
+    public BindPlan prepare(RoutingTable table) {
+        return prepare(table, null);
+    }
+
+    /**
+     * Binds the listener ports {@code table} adds, reading only the hosts {@code changes} names when they lead from
+     * the table last committed to this one (otherwise, or when null, every host of the table). Otherwise as
+     * {@link #prepare(RoutingTable)}.
+     */
+    public synchronized BindPlan prepare(RoutingTable table, TableChanges changes) {
+        Map<String, ListenerPort> ports;
+        if (changes != null && committedHash != null && changes.baseHash().equals(committedHash)
+                && changes.hash().equals(table.hash())) {
+            ports = new HashMap<>(hostPorts);
+            changes.hosts().forEach((key, vh) -> {
+                if (vh == null || vh.listener() == null) {
+                    ports.remove(key);
+                } else {
+                    ports.put(key, vh.listener());
+                }
+            });
+        } else {
+            ports = hostPorts(table);
+        }
+        Map<Integer, ListenerPort> wanted = wanted(ports == null ? portsOfEveryHost(table) : ports.values());
+        String hash = ports == null ? null : table.hash();
+        Map<String, ListenerPort> kept = ports == null ? Map.of() : ports;
         return BindPlan.bind(wanted.values(), ListenerPort::port, p -> {
             Bound now = bound.get(p.port());
             return accepting && (now == null || !now.port.equals(p));
-        }, this::bind, Bound::close, fresh -> commit(wanted, fresh));
+        }, this::bind, Bound::close, fresh -> commit(wanted, fresh, kept, hash));
     }
 
-    private static Map<Integer, ListenerPort> wanted(RoutingTable table) {
-        Map<Integer, ListenerPort> wanted = new TreeMap<>();
+    /** The listener port of each host that has one, by host key; null when two hosts have the same key. */
+    private static Map<String, ListenerPort> hostPorts(RoutingTable table) {
+        Map<String, ListenerPort> out = new HashMap<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
         for (VirtualHost vh : table.virtualHosts()) {
-            ListenerPort p = vh.listener();
-            if (p == null) {
-                continue;
+            if (!keys.add(vh.key())) {
+                return null;
             }
+            if (vh.listener() != null) {
+                out.put(vh.key(), vh.listener());
+            }
+        }
+        return out;
+    }
+
+    private static java.util.List<ListenerPort> portsOfEveryHost(RoutingTable table) {
+        java.util.List<ListenerPort> out = new java.util.ArrayList<>();
+        for (VirtualHost vh : table.virtualHosts()) {
+            if (vh.listener() != null) {
+                out.add(vh.listener());
+            }
+        }
+        return out;
+    }
+
+    private static Map<Integer, ListenerPort> wanted(java.util.Collection<ListenerPort> ports) {
+        Map<Integer, ListenerPort> wanted = new TreeMap<>();
+        for (ListenerPort p : ports) {
             ListenerPort other = wanted.putIfAbsent(p.port(), p);
             if (other != null && !other.equals(p)) {
-                throw new IllegalArgumentException("listener port " + p.port() + " is both " + other + " and " + p
-                        + " (expected: one)");
+                // in port order and TLS before plain, whichever host came first
+                ListenerPort first = other.tls() ? other : p;
+                ListenerPort second = other.tls() ? p : other;
+                throw new IllegalArgumentException("listener port " + p.port() + " is both " + first + " and "
+                        + second + " (expected: one)");
             }
         }
         return wanted;
     }
 
-    private synchronized void commit(Map<Integer, ListenerPort> wanted, Map<Integer, Bound> fresh) {
+    private synchronized void commit(Map<Integer, ListenerPort> wanted, Map<Integer, Bound> fresh,
+                                     Map<String, ListenerPort> ports, String hash) {
+        hostPorts = ports;
+        committedHash = hash;
         for (var it = bound.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (fresh.containsKey(e.getKey()) || !wanted.containsKey(e.getKey())) {

@@ -15,12 +15,15 @@ import dev.breakwater.routing.Route;
 import dev.breakwater.routing.RouteAction;
 import dev.breakwater.routing.RouteMatch;
 import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.TableChanges;
 import dev.breakwater.routing.VirtualHost;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,5 +107,74 @@ class ListenerPortsTest {
             assertThat(backendOf(plain, false)).isEqualTo("a");
             assertThat(proxy.listenerPorts().ports()).containsExactly(new ListenerPort(plain, false));
         }
+    }
+    /**
+     * Tables handed over with their changes (as deltas name them) open and close the ports that tables given whole
+     * would, over random steps: hosts on listener ports added, removed, moved to another port, their routes changed,
+     * and tables refused for a port both plain and TLS, after which the next changes still apply.
+     */
+    @Test
+    void portsFollowTheChangesOfASwap() throws Exception {
+        List<Integer> free = List.of(FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp());
+        Random random = new Random(20261203);
+        try (TestBackend shared = TestBackend.start("shared");
+             DataPlane proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).httpsPort(0).adminPort(0)
+                     .workers(1).build().start()) {
+            Cluster cluster = new Cluster("shared", Cluster.Protocol.HTTP1,
+                    List.of(Endpoint.ready("127.0.0.1", shared.port())));
+            List<VirtualHost> hosts = new ArrayList<>(List.of(new VirtualHost("*", List.of(everything("s", "shared")))));
+            RoutingTable served = RoutingTable.of(hosts, List.of(cluster));
+            proxy.apply(served);
+            int refused = 0;
+            for (int step = 1; step <= 60; step++) {
+                List<VirtualHost> next = new ArrayList<>(served.virtualHosts());
+                String name = "h" + random.nextInt(6) + ".ports.test";
+                next.removeIf(h -> h.hostname().equals(name));
+                if (random.nextInt(4) != 0) {
+                    int port = free.get(random.nextInt(free.size()));
+                    next.add(random.nextInt(next.size() + 1), new VirtualHost(name, List.of(everything("r" + step,
+                            "shared")), null, null, null, new ListenerPort(port, port == free.get(1))));
+                }
+                if (random.nextInt(8) == 0) {
+                    // a host on a port some host has, with the other TLS setting: the table is refused
+                    next.stream().filter(h -> h.listener() != null).findAny().ifPresent(h -> next.add(new VirtualHost(
+                            "other.ports.test", List.of(everything("o", "shared")), null, null, null,
+                            new ListenerPort(h.listener().port(), !h.listener().tls()))));
+                }
+                RoutingTable table = RoutingTable.of(next, List.of(cluster)).withVersion(step);
+                TreeSet<String> wanted = new TreeSet<>();
+                boolean conflict = false;
+                java.util.Map<Integer, Boolean> tlsOf = new java.util.HashMap<>();
+                for (VirtualHost vh : next) {
+                    if (vh.listener() != null) {
+                        wanted.add(vh.listener().toString());
+                        Boolean was = tlsOf.putIfAbsent(vh.listener().port(), vh.listener().tls());
+                        conflict |= was != null && was != vh.listener().tls();
+                    }
+                }
+                TreeSet<String> before = listening(proxy);
+                if (conflict) {
+                    assertThatThrownBy(() -> proxy.apply(table, TableChanges.between(proxy.table(), table)))
+                            .as("step %d", step).isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageContaining("is both");
+                    assertThat(listening(proxy)).as("step %d: refused, the ports stay", step).isEqualTo(before);
+                    refused++;
+                    continue;
+                }
+                proxy.apply(table, TableChanges.between(proxy.table(), table));
+                served = table;
+                assertThat(listening(proxy)).as("step %d", step).isEqualTo(wanted);
+                for (ListenerPort p : proxy.listenerPorts().ports()) {
+                    new Socket("127.0.0.1", p.port()).close();
+                }
+            }
+            assertThat(refused).as("tables refused").isGreaterThan(0);
+        }
+    }
+
+    private static TreeSet<String> listening(DataPlane proxy) {
+        TreeSet<String> out = new TreeSet<>();
+        proxy.listenerPorts().ports().forEach(p -> out.add(p.toString()));
+        return out;
     }
 }
