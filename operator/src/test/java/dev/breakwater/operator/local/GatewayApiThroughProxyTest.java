@@ -118,21 +118,7 @@ class GatewayApiThroughProxyTest {
     }
 
     private static String service(String name, int port) {
-        return """
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata: {name: %s}
-                spec:
-                  ports: [{name: http, port: 80}]
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata: {name: %s-1, labels: {kubernetes.io/service-name: %s}}
-                addressType: IPv4
-                ports: [{name: http, port: %d}]
-                endpoints: [{addresses: ["127.0.0.1"]}]
-                """.formatted(name, name, name, port);
+        return "---\n" + LocalManifests.service(name, port);
     }
 
     private static String indent(String pem) {

@@ -50,20 +50,7 @@ class LocalModeAuthKeepaliveTest {
         proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build().start();
         local = new LocalMode(dir, proxy::apply, CompilerOptions.local().alsoServing(List.of("nginx")),
                 reported::add);
-        StringBuilder yaml = new StringBuilder("""
-                apiVersion: v1
-                kind: Service
-                metadata: {name: app}
-                spec:
-                  ports: [{name: http, port: 80}]
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata: {name: app-1, labels: {kubernetes.io/service-name: app}}
-                addressType: IPv4
-                ports: [{name: http, port: %d}]
-                endpoints: [{addresses: ["127.0.0.1"]}]
-                """.formatted(app.port()));
+        StringBuilder yaml = new StringBuilder(LocalManifests.service("app", app.port()));
         yaml.append(ingress("pooled", pooled, Map.of()));
         yaml.append(ingress("closing", closing, Map.of("auth-keepalive", "0")));
         yaml.append(ingress("limited", limited, Map.of("auth-keepalive", "10", "auth-keepalive-requests", "2")));

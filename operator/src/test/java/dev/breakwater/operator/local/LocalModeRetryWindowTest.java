@@ -39,20 +39,8 @@ class LocalModeRetryWindowTest {
         proxy = DataPlane.builder().bindAddress("127.0.0.1").httpPort(0).adminPort(0).workers(1).build().start();
         local = new LocalMode(dir, proxy::apply, CompilerOptions.local().alsoServing(List.of("nginx"))
                 .withControllerConfigMap(REF), m -> { });
-        Files.writeString(dir.resolve("app.yaml"), """
-                apiVersion: v1
-                kind: Service
-                metadata: {name: app}
-                spec:
-                  ports: [{name: http, port: 80}]
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata: {name: app-1, labels: {kubernetes.io/service-name: app}}
-                addressType: IPv4
-                ports: [{name: http, port: %d}]
-                endpoints: [{addresses: ["127.0.0.1"]}]
-                """.formatted(slow.port()) + ingress("windowed", "nginx.ingress.kubernetes.io/proxy-next-upstream-timeout: \"1\"")
+        Files.writeString(dir.resolve("app.yaml"), LocalManifests.service("app", slow.port())
+                + ingress("windowed", "nginx.ingress.kubernetes.io/proxy-next-upstream-timeout: \"1\"")
                 + ingress("unlimited", "breakwater.dev/retry-budget-percent: \"100\""));
         LocalMode.Reload reload = local.reload();
         assertThat(reload.outcome()).isEqualTo(LocalMode.Outcome.APPLIED);

@@ -46,25 +46,8 @@ class LocalModeTest {
     }
 
     private void writeServices() throws Exception {
-        Files.writeString(dir.resolve("services.yaml"), service("web", web.port()) + "---\n"
-                + service("api", api.port()));
-    }
-
-    private static String service(String name, int port) {
-        return """
-                apiVersion: v1
-                kind: Service
-                metadata: {name: %1$s}
-                spec:
-                  ports: [{name: http, port: 80}]
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata: {name: %1$s-1, labels: {kubernetes.io/service-name: %1$s}}
-                addressType: IPv4
-                ports: [{name: http, port: %2$d}]
-                endpoints: [{addresses: ["127.0.0.1"]}]
-                """.formatted(name, port);
+        Files.writeString(dir.resolve("services.yaml"), LocalManifests.service("web", web.port()) + "---\n"
+                + LocalManifests.service("api", api.port()));
     }
 
     private static String ingress(String path, String service) {
