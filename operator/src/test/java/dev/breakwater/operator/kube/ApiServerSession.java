@@ -6,9 +6,14 @@ import dev.breakwater.operator.run.RunOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A test class's side of the real kube-apiserver ({@link KubeApiServer}): an admin client that applies the test's
@@ -38,6 +43,41 @@ final class ApiServerSession implements AutoCloseable {
     /** Server-side applies {@code object} as the field manager {@code test}, taking fields from any other. */
     <T extends HasMetadata> T apply(T object) {
         return admin.resource(object).fieldManager("test").forceConflicts().serverSideApply();
+    }
+
+    /**
+     * Installs the upstream standard-channel Gateway API CRDs named (plural names, {@code httproutes}) from the
+     * folder {@code tools/gateway-api-crds.sh} prints (it fetches the module when missing), and waits until each is
+     * {@code Established}.
+     */
+    void installGatewayApiCrds(List<String> plurals) throws IOException, InterruptedException {
+        Path dir = gatewayApiCrdFolder();
+        for (String crd : plurals) {
+            try (InputStream in = Files.newInputStream(dir.resolve("gateway.networking.k8s.io_" + crd + ".yaml"))) {
+                admin.load(in).forceConflicts().serverSideApply();
+            }
+            OperatorAgainstApiServerTest.await("CRD " + crd + " established", () -> {
+                CustomResourceDefinition d = admin.apiextensions().v1().customResourceDefinitions()
+                        .withName(crd + ".gateway.networking.k8s.io").get();
+                return d != null && d.getStatus() != null && d.getStatus().getConditions() != null
+                        && d.getStatus().getConditions().stream()
+                        .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
+            });
+        }
+    }
+
+    private static Path gatewayApiCrdFolder() throws IOException, InterruptedException {
+        Path script = ShippedRbac.projectRoot().resolve("tools/gateway-api-crds.sh");
+        Process p = new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("tools/gateway-api-crds.sh did not finish in 300 s");
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("tools/gateway-api-crds.sh exited with " + p.exitValue());
+        }
+        return Path.of(out);
     }
 
     /** Creates each namespace (they must not exist). */

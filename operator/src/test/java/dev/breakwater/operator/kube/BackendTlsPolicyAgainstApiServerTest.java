@@ -8,14 +8,10 @@ import dev.breakwater.channel.ChannelTls;
 import dev.breakwater.dataplane.testing.TestPki;
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.operator.publish.TableServer;
-import dev.breakwater.operator.run.RunMode;
-import dev.breakwater.operator.run.RunOptions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -23,14 +19,10 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,12 +40,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KubeApiServer.class)
 class BackendTlsPolicyAgainstApiServerTest {
 
-    private static final String OPERATOR_NAMESPACE = OperatorAgainstApiServerTest.OPERATOR_NAMESPACE;
     private static final List<String> CRDS = List.of("gatewayclasses", "gateways", "httproutes", "grpcroutes",
             "referencegrants", "tlsroutes", "tcproutes", "udproutes", "backendtlspolicies");
     private static final TestPki PKI = TestPki.create("BackendTLSPolicy status test CA");
 
-    static KubeApiServer.Server server;
+    static ApiServerSession session;
     static KubernetesClient admin;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -62,39 +53,17 @@ class BackendTlsPolicyAgainstApiServerTest {
 
     @BeforeAll
     static void cluster(KubeApiServer.Server started) throws Exception {
-        server = started;
-        admin = server.adminClient();
-        ShippedRbac.apply(admin, OPERATOR_NAMESPACE);
-        Path dir = crdFolder();
-        for (String crd : CRDS) {
-            try (InputStream in = Files.newInputStream(dir.resolve("gateway.networking.k8s.io_" + crd + ".yaml"))) {
-                admin.load(in).forceConflicts().serverSideApply();
-            }
-            await("CRD " + crd + " established", () -> {
-                CustomResourceDefinition d = admin.apiextensions().v1().customResourceDefinitions()
-                        .withName(crd + ".gateway.networking.k8s.io").get();
-                return d != null && d.getStatus() != null && d.getStatus().getConditions() != null
-                        && d.getStatus().getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
-            });
-        }
+        session = ApiServerSession.withShippedRbac(started);
+        admin = session.admin;
+        session.installGatewayApiCrds(CRDS);
         await("discovery to list BackendTLSPolicies", () -> admin.supports("gateway.networking.k8s.io/v1",
                 "BackendTLSPolicy") && admin.supports("gateway.networking.k8s.io/v1beta1", "ReferenceGrant"));
     }
 
-    private static Path crdFolder() throws Exception {
-        Path script = ShippedRbac.projectRoot().resolve("tools/gateway-api-crds.sh");
-        Process p = new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("tools/gateway-api-crds.sh finished").isTrue();
-        assertThat(p.exitValue()).as("tools/gateway-api-crds.sh exit code").isZero();
-        return Path.of(out);
-    }
-
     @AfterAll
-    static void closeAdmin() {
-        if (admin != null) {
-            admin.close();
+    static void closeSession() {
+        if (session != null) {
+            session.close();
         }
     }
 
@@ -102,7 +71,7 @@ class BackendTlsPolicyAgainstApiServerTest {
     void namespace() {
         ns = "b-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         gatewayClass = "breakwater-" + ns;
-        admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        session.createNamespaces(ns);
     }
 
     @AfterEach
@@ -120,13 +89,7 @@ class BackendTlsPolicyAgainstApiServerTest {
                         credentials.caCertificate()))
                 .threads(1).build().start();
         closeables.add(channel);
-        List<String> args = new ArrayList<>(List.of("--namespaces", ns, "--ingress-class", "breakwater-it",
-                "--namespace", OPERATOR_NAMESPACE, "--lease-name", "lease-" + ns, "--identity", "op-a",
-                "--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms",
-                "--health-bind", "127.0.0.1", "--health-port", "0", "--resync", "0"));
-        KubernetesClient client = server.serviceAccountClient(OPERATOR_NAMESPACE, "breakwater-operator");
-        closeables.add(client);
-        closeables.add(RunMode.start(RunOptions.parse(args, k -> null), client, channel, true));
+        closeables.add(session.operator(ns, channel, "--namespaces", ns, "--ingress-class", "breakwater-it"));
     }
 
     private <T extends HasMetadata> void apply(String yaml, Class<T> type) {

@@ -11,12 +11,8 @@ import dev.breakwater.dataplane.testing.TestBackend;
 import dev.breakwater.operator.fixture.Fixtures;
 import dev.breakwater.operator.gatewayapi.TcpRoute;
 import dev.breakwater.operator.publish.TableServer;
-import dev.breakwater.operator.run.RunMode;
-import dev.breakwater.operator.run.RunOptions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -26,18 +22,14 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,11 +47,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KubeApiServer.class)
 class GatewayApiAgainstApiServerTest {
 
-    static final String OPERATOR_NAMESPACE = OperatorAgainstApiServerTest.OPERATOR_NAMESPACE;
     static final List<String> CRDS = List.of("gatewayclasses", "gateways", "httproutes", "grpcroutes",
             "referencegrants", "tlsroutes", "tcproutes", "udproutes");
 
-    static KubeApiServer.Server server;
+    static ApiServerSession session;
     static KubernetesClient admin;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -68,40 +59,17 @@ class GatewayApiAgainstApiServerTest {
 
     @BeforeAll
     static void cluster(KubeApiServer.Server started) throws Exception {
-        server = started;
-        admin = server.adminClient();
-        ShippedRbac.apply(admin, OPERATOR_NAMESPACE);
-        Path dir = crdFolder();
-        for (String crd : CRDS) {
-            try (InputStream in = Files.newInputStream(dir.resolve("gateway.networking.k8s.io_" + crd + ".yaml"))) {
-                admin.load(in).forceConflicts().serverSideApply();
-            }
-            await("CRD " + crd + " established", () -> {
-                CustomResourceDefinition d = admin.apiextensions().v1().customResourceDefinitions()
-                        .withName(crd + ".gateway.networking.k8s.io").get();
-                return d != null && d.getStatus() != null && d.getStatus().getConditions() != null
-                        && d.getStatus().getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
-            });
-        }
+        session = ApiServerSession.withShippedRbac(started);
+        admin = session.admin;
+        session.installGatewayApiCrds(CRDS);
         await("discovery to list HTTPRoutes", () -> admin.supports("gateway.networking.k8s.io/v1", "HTTPRoute")
                 && admin.supports("gateway.networking.k8s.io/v1beta1", "ReferenceGrant"));
     }
 
-    /** The folder {@code tools/gateway-api-crds.sh} prints (it fetches the module when missing). */
-    private static Path crdFolder() throws Exception {
-        Path script = ShippedRbac.projectRoot().resolve("tools/gateway-api-crds.sh");
-        Process p = new ProcessBuilder(script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("tools/gateway-api-crds.sh finished").isTrue();
-        assertThat(p.exitValue()).as("tools/gateway-api-crds.sh exit code").isZero();
-        return Path.of(out);
-    }
-
     @AfterAll
-    static void closeAdmin() {
-        if (admin != null) {
-            admin.close();
+    static void closeSession() {
+        if (session != null) {
+            session.close();
         }
     }
 
@@ -109,7 +77,7 @@ class GatewayApiAgainstApiServerTest {
     void namespace() {
         ns = "g-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         gatewayClass = "breakwater-" + ns;
-        admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        session.createNamespaces(ns);
     }
 
     @AfterEach
@@ -122,13 +90,7 @@ class GatewayApiAgainstApiServerTest {
     }
 
     private void operator(TableServer channel) {
-        List<String> args = new ArrayList<>(List.of("--namespaces", ns, "--ingress-class", "breakwater-it",
-                "--namespace", OPERATOR_NAMESPACE, "--lease-name", "lease-" + ns, "--identity", "op-a",
-                "--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms",
-                "--health-bind", "127.0.0.1", "--health-port", "0", "--resync", "0"));
-        KubernetesClient client = server.serviceAccountClient(OPERATOR_NAMESPACE, "breakwater-operator");
-        closeables.add(client);
-        closeables.add(RunMode.start(RunOptions.parse(args, k -> null), client, channel, true));
+        closeables.add(session.operator(ns, channel, "--namespaces", ns, "--ingress-class", "breakwater-it"));
     }
 
     private <T extends HasMetadata> void apply(String yaml, Class<T> type) {
