@@ -8,7 +8,8 @@
 #
 # Settings: REPS (3), DURATION (10), WARMUP (3 for the native peers), WARMUP_OURS (20: the JIT needs it),
 # SCENARIOS ("c64 c256 64k tls-h1 tls-h2 tls-hs"), TARGETS ("direct nginx-ka320 haproxy breakwater"),
-# JAVA_OPTS for Breakwater's JVM ("-Dbreakwater.tls.sessionResumption=false"), BREAKWATER_ACCESS_LOG (off),
+# JAVA_OPTS for Breakwater's JVM (the launcher's shipped flags, G1 and the rest, plus
+# "-Dbreakwater.tls.sessionResumption=false"), BREAKWATER_ACCESS_LOG (off),
 # BENCH_DIR (../shared/bench). Generated state goes to bench/run/ (gitignored).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,8 +21,12 @@ export REPS=${REPS:-3} DURATION=${DURATION:-10} WARMUP=${WARMUP:-3} WARMUP_OURS=
 export SCENARIOS=${SCENARIOS:-"c64 c256 64k tls-h1 tls-h2 tls-hs"}
 export TARGETS=${TARGETS:-"direct nginx-ka320 haproxy breakwater"}
 export BREAKWATER_SCENARIOS=${BREAKWATER_SCENARIOS:-"c64 c256 64k cache tls-h1 tls-h2 tls-hs"}
-# the peers run without TLS session resumption (every tls-hs connection is a full handshake): so does Breakwater
-export JAVA_OPTS=${JAVA_OPTS:-"-Dbreakwater.tls.sessionResumption=false"}
+# Breakwater runs with the JVM flags it ships with (./breakwater's, the images'), not the JVM's choice for the one CPU
+# it is pinned to (that would be SerialGC); the peers run without TLS session resumption (every tls-hs connection is
+# a full handshake): so does Breakwater
+shipped=$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$project/breakwater")
+[[ -n $shipped ]] || { echo "compare.sh: no default_java_opts in ./breakwater" >&2; exit 1; }
+export JAVA_OPTS=${JAVA_OPTS:-"$shipped -Dbreakwater.tls.sessionResumption=false"}
 # the peers write no access log (the harness turns theirs off): neither does Breakwater, unless BREAKWATER_ACCESS_LOG
 # says json or text (the cost of logging every request)
 export BREAKWATER_ACCESS_LOG=${BREAKWATER_ACCESS_LOG:-off}
