@@ -1,9 +1,7 @@
 package dev.breakwater.dataplane.backend;
 
 import dev.breakwater.dataplane.http1.HeaderLines;
-import dev.breakwater.dataplane.http1.LineHeaders;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -12,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the head of an endpoint's response in place: its status line and header lines as offsets over one copy of
- * the head's bytes, made into a response whose headers are a {@link LineHeaders} view, so that what is forwarded
- * unchanged goes as the bytes it came in.
+ * the head's bytes, made into an {@link InPlaceResponse} whose headers are a
+ * {@link dev.breakwater.dataplane.http1.LineHeaders} view, so that what is forwarded unchanged goes as the bytes it
+ * came in.
  *
  * <p>It takes only the common, plain case: a complete final response ({@code 2xx}-{@code 5xx}) of HTTP/1.1 or 1.0,
  * every line in the form {@link HeaderLines} reads, no Transfer-Encoding, and either one Content-Length of digits
@@ -95,7 +94,7 @@ final class ResponseHeadParser {
             return OTHER;
         }
         HttpVersion version = head[7] == '1' ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
-        response = new DefaultHttpResponse(version, status, new LineHeaders(lines));
+        response = new InPlaceResponse(version, status, lines);
         return head.length;
     }
 

@@ -1,11 +1,13 @@
 package dev.breakwater.dataplane.backend;
 
+import dev.breakwater.dataplane.http1.LineHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -23,6 +25,8 @@ import java.util.List;
  * at all while the connection idles in the pool, has lost track of the exchange, and such a connection must never
  * carry another request: the next one would read those bytes as its answer (response desync). Plain response heads
  * are read in place ({@link ResponseHeadParser}); every other response is read by Netty's decoder as it always was.
+ * A request head read in place from the client ({@link LineHeaders}) has the lines nothing removed or changed
+ * written as the bytes they arrived in (they are in the form the encoder writes), then the edited headers.
  */
 public final class UpstreamHttpCodec
         extends CombinedChannelDuplexHandler<UpstreamHttpCodec.ResponseDecoder, UpstreamHttpCodec.RequestEncoder> {
@@ -53,6 +57,15 @@ public final class UpstreamHttpCodec
                 headRequest = HttpMethod.HEAD.equals(request.method());
             }
             super.encode(ctx, msg, out);
+        }
+
+        @Override
+        protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+            if (headers instanceof LineHeaders lines) {
+                lines.writeTo(buf); // the client's lines as they came, then what the exchange changed
+                return;
+            }
+            super.encodeHeaders(headers, buf);
         }
     }
 

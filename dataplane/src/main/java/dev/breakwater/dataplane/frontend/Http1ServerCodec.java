@@ -7,6 +7,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -29,7 +31,9 @@ import java.util.List;
  * both {@code Transfer-Encoding: chunked} and {@code Content-Length} closes the connection after its response), plus
  * two things that codec cannot do: an {@link EncodedResponse} is written as the bytes it holds, taking its request's
  * place in the order like any response; and a head whose headers are a {@link LineHeaders} view (an endpoint's
- * response read in place) has its unchanged header lines written as the bytes they arrived in.
+ * response read in place) has its unchanged header lines written as the bytes they arrived in. Plain request heads
+ * are read in place too ({@link RequestHeadParser}), into a {@link LineHeaders} view; every other request is read
+ * by Netty's decoder as it always was.
  */
 final class Http1ServerCodec
         extends CombinedChannelDuplexHandler<Http1ServerCodec.RequestDecoder, Http1ServerCodec.ResponseEncoder> {
@@ -67,22 +71,55 @@ final class Http1ServerCodec
         super.write(ctx, msg, promise);
     }
 
-    /** Decodes requests, noting each one's method for its response. */
+    /**
+     * Decodes requests, noting each one's method for its response. A plain head with a body framed by one
+     * Content-Length (or none) is read by a {@link RequestHeadParser} and its body cut here; any other request is
+     * read whole by Netty's decoder (this class's superclass), from its first byte, as before.
+     */
     final class RequestDecoder extends HttpRequestDecoder {
+        private final RequestHeadParser heads;
+        private final int maxChunkSize;
+        /** Netty's decoder reads the request under way (or, after a failure, discards the rest). */
+        private boolean netty;
+        /** Body bytes still to come of a request whose head the parser read; -1 when none is under way. */
+        private long remaining = -1;
 
         RequestDecoder(HttpDecoderConfig config) {
             super(config);
+            heads = new RequestHeadParser(config.getMaxInitialLineLength(), config.getMaxHeaderSize());
+            maxChunkSize = config.getMaxChunkSize();
         }
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
             int from = out.size();
-            super.decode(ctx, in, out);
+            if (remaining >= 0) {
+                body(in, out);
+            } else if (netty) {
+                super.decode(ctx, in, out);
+            } else {
+                int length = heads.parse(in);
+                if (length == RequestHeadParser.OTHER) {
+                    netty = true;
+                    super.decode(ctx, in, out);
+                } else if (length >= 0) {
+                    in.skipBytes(length);
+                    out.add(heads.request());
+                    remaining = heads.contentLength();
+                    if (remaining == 0) {
+                        remaining = -1;
+                        out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+                    } else {
+                        body(in, out);
+                    }
+                }
+            }
             for (int i = from; i < out.size(); i++) {
-                if (out.get(i) instanceof HttpRequest request) {
+                Object o = out.get(i);
+                if (o instanceof HttpRequest request) {
                     if (methods.size() >= maxPipelineDepth) {
-                        for (Object o : out) {
-                            ReferenceCountUtil.release(o);
+                        for (Object m : out) {
+                            ReferenceCountUtil.release(m);
                         }
                         out.clear();
                         throw new IllegalStateException("more than " + maxPipelineDepth
@@ -90,8 +127,40 @@ final class Http1ServerCodec
                     }
                     HttpMethod m = request.method();
                     methods.add(HttpMethod.HEAD.equals(m) ? HEAD : HttpMethod.CONNECT.equals(m) ? CONNECT : OTHER);
+                } else if (o instanceof LastHttpContent last) {
+                    // the request ended (a failed one leaves Netty's decoder discarding, so it keeps reading)
+                    netty &= last.decoderResult().isFailure();
                 }
             }
+        }
+
+        /** The next part of a body framed by its Content-Length. */
+        private void body(ByteBuf in, List<Object> out) {
+            int n = (int) Math.min(Math.min(remaining, in.readableBytes()), maxChunkSize);
+            if (n == 0) {
+                return;
+            }
+            ByteBuf part = in.readRetainedSlice(n);
+            remaining -= n;
+            if (remaining == 0) {
+                remaining = -1;
+                out.add(new DefaultLastHttpContent(part));
+            } else {
+                out.add(new DefaultHttpContent(part));
+            }
+        }
+
+        @Override
+        protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            if (remaining >= 0) {
+                // closed inside a body framed by its Content-Length: no end, as Netty's decoder gives none
+                remaining = -1;
+                in.skipBytes(in.readableBytes());
+                return;
+            }
+            // a head cut short, or nothing: Netty's decoder says what it always said about it
+            netty = true;
+            super.decodeLast(ctx, in, out);
         }
 
         @Override

@@ -126,6 +126,17 @@ public final class HeaderLines {
         return c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
 
+    /**
+     * True when line {@code i} is written as Netty's encoder writes a header, {@code name ": " value CRLF}: one space
+     * after the colon and none at the value's end. Such a line copied as it came is the bytes an encoder would make
+     * of its name and value.
+     */
+    public boolean encodedForm(int i) {
+        int nameEnd = at[4 * i + 1];
+        int valueEnd = at[4 * i + 3];
+        return at[4 * i + 2] == nameEnd + 2 && bytes[nameEnd + 1] == ' ' && bytes[valueEnd] == '\r';
+    }
+
     /** Line {@code i}'s name as it arrived, sharing the bytes. */
     public AsciiString name(int i) {
         return new AsciiString(bytes, at[4 * i], at[4 * i + 1] - at[4 * i], false);

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.upstream;
 
+import dev.breakwater.dataplane.backend.InPlaceResponse;
 import dev.breakwater.dataplane.backend.UpstreamConnection;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
@@ -292,7 +293,7 @@ public final class UpstreamCall implements UpstreamConnection.Owner {
             cluster.succeeded(attempt.endpoint());
         }
         responseStarted = true;
-        keepAlive = HttpUtil.isKeepAlive(resp);
+        keepAlive = InPlaceResponse.keepAlive(resp);
         listener.onResponse(resp);
     }
 
