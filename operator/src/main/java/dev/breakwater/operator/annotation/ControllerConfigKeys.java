@@ -74,6 +74,7 @@ public final class ControllerConfigKeys {
     static final String GLOBAL_AUTH_SNIPPET = "global-auth-snippet";
     static final String USE_FORWARDED_HEADERS = "use-forwarded-headers";
     static final String ENABLE_REAL_IP = "enable-real-ip";
+    static final String USE_PROXY_PROTOCOL = "use-proxy-protocol";
     static final String FORWARDED_FOR_HEADER = "forwarded-for-header";
     static final String COMPUTE_FULL_FORWARDED_FOR = "compute-full-forwarded-for";
     static final String PROXY_REAL_IP_CIDR = "proxy-real-ip-cidr";
@@ -171,8 +172,17 @@ public final class ControllerConfigKeys {
                     + "appended; `false`: the client's address alone" + TABLE + "; without `use-forwarded-headers` or "
                     + "`enable-real-ip` no effect (a warning)", ""),
             checked(PROXY_REAL_IP_CIDR, "the ranges of the peers whose forwarded headers are believed (default "
-                    + "`0.0.0.0/0`, as ingress-nginx: every IPv4 peer); a peer outside them is a client" + TABLE
-                    + "; without `use-forwarded-headers` or `enable-real-ip` no effect (a warning)", ""),
+                    + "`0.0.0.0/0`, as ingress-nginx: every IPv4 peer); a peer outside them is a client; with "
+                    + "`use-proxy-protocol`, also the peers whose PROXY protocol header is read" + TABLE
+                    + "; without `use-forwarded-headers`, `enable-real-ip` or `use-proxy-protocol` no effect "
+                    + "(a warning)", ""),
+            checked(USE_PROXY_PROTOCOL, "`true`: every connection to the HTTP and HTTPS ports from a peer in "
+                    + "`proxy-real-ip-cidr` (default `0.0.0.0/0`) must begin with a PROXY protocol header, v1 or v2, "
+                    + "whose source is the client (allowlists, rate limits, the access log, `X-Forwarded-For`, "
+                    + "`X-Real-IP`); one without it is closed" + TABLE + "; connections accepted after the change "
+                    + "take it; the data plane's `--proxy-protocol-from`, when set, wins",
+                    "a peer outside `proxy-real-ip-cidr` is refused (nginx reads its header and keeps the peer's "
+                    + "address); L4 listeners keep their own `acceptProxyProtocolFrom` ([L4](l4.md#proxy-protocol))"),
             checked(KEEP_ALIVE, "the idle timeout of client connections" + TABLE + "; connections accepted after "
                     + "the change take it; `0` (keep-alive off) is not applied (a warning)", ""),
             checked(LARGE_CLIENT_HEADER_BUFFERS, "`4 8k`: the largest request header block is number x size "

@@ -170,6 +170,29 @@ class ControllerConfigMapCompilerTest {
     }
 
     @Test
+    void useProxyProtocolPutsTheTrustedPeersOfProxyRealIpCidrInTheTablesSettings() {
+        Compilation ranged = Compiler.compile(snapshot(Map.of("use-proxy-protocol", "true", "proxy-real-ip-cidr",
+                "10.0.0.0/8, 192.168.0.0/16"), ingress("plain", "a.com", Map.of())), OPTIONS);
+        Compilation everyone = Compiler.compile(snapshot(Map.of("use-proxy-protocol", "true"),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+        Compilation off = Compiler.compile(snapshot(Map.of("use-proxy-protocol", "false"),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+        Compilation bad = Compiler.compile(snapshot(Map.of("use-proxy-protocol", "maybe"),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+
+        assertThat(ranged.table().settings().proxyProtocolFrom()).containsExactly("10.0.0.0/8", "192.168.0.0/16");
+        assertThat(ranged.table().settings().forwarded()).as("the forwarded headers are still replaced").isNull();
+        assertThat(ranged.diagnostics()).as("proxy-real-ip-cidr has an effect").isEmpty();
+        assertThat(everyone.table().settings().proxyProtocolFrom()).as("ingress-nginx's default proxy-real-ip-cidr")
+                .containsExactly("0.0.0.0/0");
+        assertThat(off.table().settings()).isNull();
+        assertThat(off.diagnostics()).isEmpty();
+        assertThat(bad.table().settings()).isNull();
+        assertThat(bad.diagnostics()).anySatisfy(d -> assertThat(d.toString()).contains("use-proxy-protocol")
+                .contains("maybe"));
+    }
+
+    @Test
     void forwardedCompanionsWithoutTrustWarnAndBadValuesAreErrorsAndKeepAliveZeroIsNotApplied() {
         Compilation c = Compiler.compile(snapshot(Map.of("proxy-real-ip-cidr", "10.0.0.0/8",
                         "large-client-header-buffers", "lots", "keep-alive", "0", "upstream-keepalive-connections",
