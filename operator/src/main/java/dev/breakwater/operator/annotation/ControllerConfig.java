@@ -205,6 +205,9 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
         if (GzipKeys.isOne(key.name())) {
             return GzipKeys.check(key.name(), value, problems, warnings);
         }
+        if (RequestKeys.isOne(key.name())) {
+            return RequestKeys.check(key.name(), value, problems, warnings);
+        }
         if (ProtocolKeys.isOne(key.name())) {
             return ProtocolKeys.check(key.name(), value, problems, warnings);
         }
