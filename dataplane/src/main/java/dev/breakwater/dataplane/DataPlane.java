@@ -226,7 +226,7 @@ public final class DataPlane implements TableSink, AutoCloseable {
         }
         httpChannel = ServerSockets.bootstrap(workerGroup, transport, listenSettings)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-                .childHandler(new ProxyInitializer(services, l4.proxyProtocol(proxyProtocolFrom, "http")))
+                .childHandler(new ProxyInitializer(services, proxyProtocol("http")))
                 .bind(new InetSocketAddress(bindAddress, requestedHttpPort)).sync().channel();
         if (tls != null) {
             httpsChannel = ServerSockets.bootstrap(workerGroup, transport, listenSettings)
@@ -240,9 +240,20 @@ public final class DataPlane implements TableSink, AutoCloseable {
         }
     }
 
+    /**
+     * The PROXY protocol gate of a listener: the data plane's own {@code --proxy-protocol-from} when set, else the
+     * current table's ({@code use-proxy-protocol}), asked for each connection accepted.
+     */
+    private java.util.function.BiConsumer<Channel, Runnable> proxyProtocol(String listener) {
+        if (proxyProtocolFrom.enabled()) {
+            return l4.proxyProtocol(proxyProtocolFrom, listener);
+        }
+        return l4.proxyProtocol(table::proxyProtocolFrom, listener);
+    }
+
     /** The HTTPS listener's first handlers: the PROXY protocol gate (when on), then TLS passthrough by SNI. */
     private java.util.function.BiConsumer<Channel, Runnable> httpsPrelude() {
-        var gate = l4.proxyProtocol(proxyProtocolFrom, "https");
+        var gate = proxyProtocol("https");
         return (ch, rest) -> gate.accept(ch, () -> l4.httpsPassthrough(ch, rest));
     }
 

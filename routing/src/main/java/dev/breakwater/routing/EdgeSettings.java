@@ -33,14 +33,30 @@ import java.util.List;
  *                             applies to connections accepted after the table
  * @param upstreamKeepaliveMillis an upstream connection open this long is closed once its request ends, instead of
  *                             going back to the pool ({@code upstream-keepalive-time})
+ * @param proxyProtocolFrom    the ranges (CIDRs) of the peers whose connections to the HTTP and HTTPS listeners begin
+ *                             with a PROXY protocol header naming the client ({@code use-proxy-protocol}, with
+ *                             {@code proxy-real-ip-cidr}); a peer outside them is refused; applies to connections
+ *                             accepted after the table, where the data plane's own {@code --proxy-protocol-from} is
+ *                             not set
  */
 public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
                            Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis,
                            Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection,
                            List<String> tls12Ciphers, AccessLogFormat accessLogFormat, Long requestHeadTimeoutMillis,
-                           Long upstreamKeepaliveMillis) {
+                           Long upstreamKeepaliveMillis, List<String> proxyProtocolFrom) {
 
     public static final EdgeSettings NONE = new EdgeSettings(null, null, null, null, null);
+
+    /** Settings without the PROXY protocol. */
+    public EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
+                        Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis,
+                        Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection,
+                        List<String> tls12Ciphers, AccessLogFormat accessLogFormat, Long requestHeadTimeoutMillis,
+                        Long upstreamKeepaliveMillis) {
+        this(forwarded, clientIdleMillis, maxRequestHeadBytes, upstreamIdlePerEndpoint, upstreamIdleMillis,
+                clientRequestsPerConnection, upstreamRequestsPerConnection, tls12Ciphers, accessLogFormat,
+                requestHeadTimeoutMillis, upstreamKeepaliveMillis, null);
+    }
 
     /** Settings without an upstream connection's lifetime. */
     public EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
@@ -49,7 +65,7 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
                         List<String> tls12Ciphers, AccessLogFormat accessLogFormat, Long requestHeadTimeoutMillis) {
         this(forwarded, clientIdleMillis, maxRequestHeadBytes, upstreamIdlePerEndpoint, upstreamIdleMillis,
                 clientRequestsPerConnection, upstreamRequestsPerConnection, tls12Ciphers, accessLogFormat,
-                requestHeadTimeoutMillis, null);
+                requestHeadTimeoutMillis, null, null);
     }
 
     /** Settings without a request head timeout. */
@@ -58,7 +74,8 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
                         Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection,
                         List<String> tls12Ciphers, AccessLogFormat accessLogFormat) {
         this(forwarded, clientIdleMillis, maxRequestHeadBytes, upstreamIdlePerEndpoint, upstreamIdleMillis,
-                clientRequestsPerConnection, upstreamRequestsPerConnection, tls12Ciphers, accessLogFormat, null, null);
+                clientRequestsPerConnection, upstreamRequestsPerConnection, tls12Ciphers, accessLogFormat, null, null,
+                null);
     }
 
     /** Settings without ciphers and log format. */
@@ -77,6 +94,14 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
     }
 
     public EdgeSettings {
+        if (proxyProtocolFrom != null) {
+            proxyProtocolFrom = List.copyOf(proxyProtocolFrom);
+            if (proxyProtocolFrom.isEmpty()) {
+                throw new IllegalArgumentException("proxyProtocolFrom: empty (expected: null for the data plane's "
+                        + "own)");
+            }
+            proxyProtocolFrom.forEach(Cidr::parse);
+        }
         if (tls12Ciphers != null) {
             tls12Ciphers = List.copyOf(tls12Ciphers);
             if (tls12Ciphers.isEmpty()) {
@@ -126,6 +151,6 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
         return forwarded == null && clientIdleMillis == null && maxRequestHeadBytes == null
                 && upstreamIdlePerEndpoint == null && upstreamIdleMillis == null && clientRequestsPerConnection == null
                 && upstreamRequestsPerConnection == null && tls12Ciphers == null && accessLogFormat == null
-                && requestHeadTimeoutMillis == null && upstreamKeepaliveMillis == null;
+                && requestHeadTimeoutMillis == null && upstreamKeepaliveMillis == null && proxyProtocolFrom == null;
     }
 }

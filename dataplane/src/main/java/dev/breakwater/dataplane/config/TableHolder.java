@@ -9,6 +9,8 @@ import dev.breakwater.dataplane.tls.TlsContexts;
 import dev.breakwater.routing.Certificate;
 import dev.breakwater.routing.RoutingTable;
 import dev.breakwater.routing.TableChanges;
+import dev.breakwater.dataplane.proxyprotocol.TrustedSources;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -28,6 +30,7 @@ public final class TableHolder {
     private volatile ProxyConfig served;
     private volatile Router router;
     private volatile CertificateStore certificates;
+    private volatile TrustedSources proxyProtocolFrom = TrustedSources.NONE;
 
     /**
      * @param tls                null when the data plane has no HTTPS listener
@@ -64,6 +67,14 @@ public final class TableHolder {
      */
     public ProxyConfig config() {
         return served;
+    }
+
+    /**
+     * The peers whose connections begin with a PROXY protocol header, as the current table says
+     * ({@code use-proxy-protocol}); {@link TrustedSources#NONE} when it says nothing.
+     */
+    public TrustedSources proxyProtocolFrom() {
+        return proxyProtocolFrom;
     }
 
     public boolean loaded() {
@@ -113,6 +124,8 @@ public final class TableHolder {
             }
         }
         served = effective;
+        List<String> from = table.edgeSettings().proxyProtocolFrom();
+        proxyProtocolFrom = from == null ? TrustedSources.NONE : TrustedSources.parse(from);
         router = next;
         generation.commit();
         metrics.tableApplied(table.version());

@@ -198,9 +198,25 @@ public final class L4Listeners implements AutoCloseable {
         if (!trusted.enabled()) {
             return (ch, rest) -> rest.run();
         }
-        return (ch, rest) -> ch.pipeline().addLast("proxy-protocol", new ProxyProtocolGate(trusted,
-                settings.proxyProtocolHeaderTimeoutMillis(),
-                () -> runtime.metrics().proxyProtocolRefused(runtime.loop(ch.eventLoop()), listener), rest));
+        return proxyProtocol(() -> trusted, listener);
+    }
+
+    /**
+     * As {@link #proxyProtocol(TrustedSources, String)}, the trusted peers asked of {@code trusted} for each connection
+     * accepted (the current table's, say): the gate when they are on, else the rest at once.
+     */
+    public BiConsumer<Channel, Runnable> proxyProtocol(java.util.function.Supplier<TrustedSources> trusted,
+                                                       String listener) {
+        return (ch, rest) -> {
+            TrustedSources now = trusted.get();
+            if (!now.enabled()) {
+                rest.run();
+                return;
+            }
+            ch.pipeline().addLast("proxy-protocol", new ProxyProtocolGate(now,
+                    settings.proxyProtocolHeaderTimeoutMillis(),
+                    () -> runtime.metrics().proxyProtocolRefused(runtime.loop(ch.eventLoop()), listener), rest));
+        };
     }
 
     /** The bound port of the listener {@code key} ({@code tcp/9000}), or -1 when it is not open. */

@@ -110,6 +110,9 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
     private static EdgeSettings edge(String object, Map<String, String> good, List<Diagnostic> diagnostics) {
         boolean useForwarded = "true".equalsIgnoreCase(good.get(ControllerConfigKeys.USE_FORWARDED_HEADERS));
         boolean realIp = "true".equalsIgnoreCase(good.get(ControllerConfigKeys.ENABLE_REAL_IP));
+        boolean proxyProtocol = "true".equalsIgnoreCase(good.get(ControllerConfigKeys.USE_PROXY_PROTOCOL));
+        List<String> proxyProtocolFrom = proxyProtocol
+                ? cidrs(good.getOrDefault(ControllerConfigKeys.PROXY_REAL_IP_CIDR, "0.0.0.0/0")) : null;
         ForwardedHeaders forwarded = null;
         if (useForwarded || realIp) {
             String header = good.getOrDefault(ControllerConfigKeys.FORWARDED_FOR_HEADER, "X-Forwarded-For");
@@ -119,9 +122,11 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
         } else {
             for (String k : List.of(ControllerConfigKeys.FORWARDED_FOR_HEADER,
                     ControllerConfigKeys.COMPUTE_FULL_FORWARDED_FOR, ControllerConfigKeys.PROXY_REAL_IP_CIDR)) {
-                if (good.containsKey(k)) {
+                if (good.containsKey(k) && !(k.equals(ControllerConfigKeys.PROXY_REAL_IP_CIDR) && proxyProtocol)) {
                     diagnostics.add(Diagnostic.warning(object, "data['" + k + "']", "has no effect without "
-                            + "use-forwarded-headers: \"true\" or enable-real-ip: \"true\" (as in ingress-nginx)"));
+                            + "use-forwarded-headers: \"true\" or enable-real-ip: \"true\""
+                            + (k.equals(ControllerConfigKeys.PROXY_REAL_IP_CIDR) ? " or use-proxy-protocol: \"true\""
+                            : "") + " (as in ingress-nginx)"));
                 }
             }
         }
@@ -142,7 +147,7 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                 upstreamRequests == null ? null : Integer.valueOf(upstreamRequests),
                 ciphers == null ? null : CipherString.read(ciphers, new ArrayList<>()),
                 logFormat(object, good, diagnostics), headSeconds == null ? null : headSeconds * 1000,
-                lifetime == null ? null : Parsers.DURATION.parse(lifetime, r -> { }));
+                lifetime == null ? null : Parsers.DURATION.parse(lifetime, r -> { }), proxyProtocolFrom);
     }
 
     /** The access log's line of {@code log-format-upstream} with its escape keys, or null. */
@@ -199,6 +204,9 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                                  List<String> warnings) {
         if (GzipKeys.isOne(key.name())) {
             return GzipKeys.check(key.name(), value, problems, warnings);
+        }
+        if (RequestKeys.isOne(key.name())) {
+            return RequestKeys.check(key.name(), value, problems, warnings);
         }
         if (ProtocolKeys.isOne(key.name())) {
             return ProtocolKeys.check(key.name(), value, problems, warnings);
@@ -267,6 +275,7 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                 return true;
             }
             case ControllerConfigKeys.USE_FORWARDED_HEADERS, ControllerConfigKeys.ENABLE_REAL_IP,
+                 ControllerConfigKeys.USE_PROXY_PROTOCOL,
                  ControllerConfigKeys.COMPUTE_FULL_FORWARDED_FOR, ControllerConfigKeys.LOG_FORMAT_ESCAPE_JSON,
                  ControllerConfigKeys.LOG_FORMAT_ESCAPE_NONE -> {
                 return Parsers.BOOLEAN.parse(value, r -> problems.add(strip(r))) != null;

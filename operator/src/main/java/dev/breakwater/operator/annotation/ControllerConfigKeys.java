@@ -74,6 +74,7 @@ public final class ControllerConfigKeys {
     static final String GLOBAL_AUTH_SNIPPET = "global-auth-snippet";
     static final String USE_FORWARDED_HEADERS = "use-forwarded-headers";
     static final String ENABLE_REAL_IP = "enable-real-ip";
+    static final String USE_PROXY_PROTOCOL = "use-proxy-protocol";
     static final String FORWARDED_FOR_HEADER = "forwarded-for-header";
     static final String COMPUTE_FULL_FORWARDED_FOR = "compute-full-forwarded-for";
     static final String PROXY_REAL_IP_CIDR = "proxy-real-ip-cidr";
@@ -171,8 +172,17 @@ public final class ControllerConfigKeys {
                     + "appended; `false`: the client's address alone" + TABLE + "; without `use-forwarded-headers` or "
                     + "`enable-real-ip` no effect (a warning)", ""),
             checked(PROXY_REAL_IP_CIDR, "the ranges of the peers whose forwarded headers are believed (default "
-                    + "`0.0.0.0/0`, as ingress-nginx: every IPv4 peer); a peer outside them is a client" + TABLE
-                    + "; without `use-forwarded-headers` or `enable-real-ip` no effect (a warning)", ""),
+                    + "`0.0.0.0/0`, as ingress-nginx: every IPv4 peer); a peer outside them is a client; with "
+                    + "`use-proxy-protocol`, also the peers whose PROXY protocol header is read" + TABLE
+                    + "; without `use-forwarded-headers`, `enable-real-ip` or `use-proxy-protocol` no effect "
+                    + "(a warning)", ""),
+            checked(USE_PROXY_PROTOCOL, "`true`: every connection to the HTTP and HTTPS ports from a peer in "
+                    + "`proxy-real-ip-cidr` (default `0.0.0.0/0`) must begin with a PROXY protocol header, v1 or v2, "
+                    + "whose source is the client (allowlists, rate limits, the access log, `X-Forwarded-For`, "
+                    + "`X-Real-IP`); one without it is closed" + TABLE + "; connections accepted after the change "
+                    + "take it; the data plane's `--proxy-protocol-from`, when set, wins",
+                    "a peer outside `proxy-real-ip-cidr` is refused (nginx reads its header and keeps the peer's "
+                    + "address); L4 listeners keep their own `acceptProxyProtocolFrom` ([L4](l4.md#proxy-protocol))"),
             checked(KEEP_ALIVE, "the idle timeout of client connections" + TABLE + "; connections accepted after "
                     + "the change take it; `0` (keep-alive off) is not applied (a warning)", ""),
             checked(LARGE_CLIENT_HEADER_BUFFERS, "`4 8k`: the largest request header block is number x size "
@@ -274,7 +284,28 @@ public final class ControllerConfigKeys {
             checked(ProtocolKeys.SSL_SESSION_TIMEOUT, "`1h` is what Breakwater does: a cached session resumes for "
                     + "an hour; another duration is a warning", "ingress-nginx's default is `10m`"),
             checked(ProtocolKeys.SSL_SESSION_TICKETS, "`false` (the default) is what Breakwater does: no session "
-                    + "ticket keys are set, sessions resume from each data plane's cache; `true` is a warning", ""));
+                    + "ticket keys are set, sessions resume from each data plane's cache; `true` is a warning", ""),
+            checked(ProtocolKeys.SSL_SESSION_TICKET_KEY, "read and warned: Breakwater sets no session ticket keys "
+                    + "(sessions resume from each data plane's cache); a value that is not the base64 of 48 or 80 "
+                    + "bytes is an error", "tickets are not issued, so a session does not resume on another data "
+                    + "plane"),
+            checked(RequestKeys.GENERATE_REQUEST_ID, "`true` (the default) is what Breakwater does: a request is "
+                    + "sent on with the client's `X-Request-ID` when it is 1 to 128 letters, digits, `.`, `_` or `-`, "
+                    + "else with one of its own (32 hex digits); `false` is a warning", ""),
+            checked(RequestKeys.PROXY_ADD_ORIGINAL_URI_HEADER, "`false` (the default) is what Breakwater does: no "
+                    + "`X-Original-URI` of Breakwater's own is sent to the endpoints (a client's is passed on, as "
+                    + "in nginx); `true` is a warning", ""),
+            checked(RequestKeys.ENABLE_UNDERSCORES_IN_HEADERS, "`true` is what Breakwater does: request headers whose "
+                    + "names have an underscore (`X_User`) are passed on; `false` is a warning", "without the key "
+                    + "(or with `false`) ingress-nginx drops request headers whose names have an underscore, "
+                    + "Breakwater passes them on"),
+            checked(RequestKeys.IGNORE_INVALID_HEADERS, "`true` (the default): a request header whose name is not "
+                    + "an HTTP token is never passed on; `false` is a warning", "nginx drops such a header and "
+                    + "serves the request, Breakwater refuses the request with `400`; a token name nginx calls "
+                    + "invalid (`X.Dot`) is passed on"),
+            checked(RequestKeys.RETRY_NON_IDEMPOTENT, "`false` (the default) is what Breakwater does: a request that "
+                    + "reached an endpoint is retried only when it has no body and its method is idempotent (`POST`, "
+                    + "`PATCH`, `LOCK` never are); `true` is a warning", ""));
 
     /**
      * Why some keys ingress-nginx users set often are not read: the reason their warning gives, by key. Every key

@@ -20,6 +20,7 @@ final class ProtocolKeys {
     static final String SSL_SESSION_CACHE_SIZE = "ssl-session-cache-size";
     static final String SSL_SESSION_TIMEOUT = "ssl-session-timeout";
     static final String SSL_SESSION_TICKETS = "ssl-session-tickets";
+    static final String SSL_SESSION_TICKET_KEY = "ssl-session-ticket-key";
 
     /** The status of Breakwater's redirects from HTTP to HTTPS, ingress-nginx's default {@code http-redirect-code}. */
     static final int REDIRECT_CODE = 308;
@@ -35,7 +36,7 @@ final class ProtocolKeys {
     static boolean isOne(String name) {
         return switch (name) {
             case USE_HTTP2, HTTP_REDIRECT_CODE, CLIENT_BODY_TIMEOUT, CLIENT_HEADER_TIMEOUT, SSL_SESSION_CACHE, SSL_SESSION_CACHE_SIZE,
-                 SSL_SESSION_TIMEOUT, SSL_SESSION_TICKETS -> true;
+                 SSL_SESSION_TIMEOUT, SSL_SESSION_TICKETS, SSL_SESSION_TICKET_KEY -> true;
             default -> false;
         };
     }
@@ -113,6 +114,22 @@ final class ProtocolKeys {
                             + "sessions resume from each data plane's session cache");
                 }
                 return b != null;
+            }
+            case SSL_SESSION_TICKET_KEY -> {
+                byte[] key;
+                try {
+                    key = java.util.Base64.getDecoder().decode(value.trim());
+                } catch (IllegalArgumentException e) {
+                    key = null;
+                }
+                if (key == null || key.length != 48 && key.length != 80) {
+                    problems.add("is not the base64 of a 48 or 80 byte key (as openssl rand 80 | openssl enc -A "
+                            + "-base64 makes)");
+                    return false;
+                }
+                warnings.add("is not applied: Breakwater sets no session ticket keys; sessions resume from each data "
+                        + "plane's session cache");
+                return true;
             }
             default -> throw new IllegalArgumentException("not a protocol key: " + name);
         }

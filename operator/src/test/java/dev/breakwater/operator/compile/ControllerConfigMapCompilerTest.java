@@ -170,6 +170,57 @@ class ControllerConfigMapCompilerTest {
     }
 
     @Test
+    void useProxyProtocolPutsTheTrustedPeersOfProxyRealIpCidrInTheTablesSettings() {
+        Compilation ranged = Compiler.compile(snapshot(Map.of("use-proxy-protocol", "true", "proxy-real-ip-cidr",
+                "10.0.0.0/8, 192.168.0.0/16"), ingress("plain", "a.com", Map.of())), OPTIONS);
+        Compilation everyone = Compiler.compile(snapshot(Map.of("use-proxy-protocol", "true"),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+        Compilation off = Compiler.compile(snapshot(Map.of("use-proxy-protocol", "false"),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+        Compilation bad = Compiler.compile(snapshot(Map.of("use-proxy-protocol", "maybe"),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+
+        assertThat(ranged.table().settings().proxyProtocolFrom()).containsExactly("10.0.0.0/8", "192.168.0.0/16");
+        assertThat(ranged.table().settings().forwarded()).as("the forwarded headers are still replaced").isNull();
+        assertThat(ranged.diagnostics()).as("proxy-real-ip-cidr has an effect").isEmpty();
+        assertThat(everyone.table().settings().proxyProtocolFrom()).as("ingress-nginx's default proxy-real-ip-cidr")
+                .containsExactly("0.0.0.0/0");
+        assertThat(off.table().settings()).isNull();
+        assertThat(off.diagnostics()).isEmpty();
+        assertThat(bad.table().settings()).isNull();
+        assertThat(bad.diagnostics()).anySatisfy(d -> assertThat(d.toString()).contains("use-proxy-protocol")
+                .contains("maybe"));
+    }
+
+    @Test
+    void theRequestKeysAreReadWithoutAWordWhenTheyAskWhatBreakwaterDoesAndWarnedOtherwise() {
+        Compilation same = Compiler.compile(snapshot(Map.of("generate-request-id", "true",
+                "proxy-add-original-uri-header", "false", "enable-underscores-in-headers", "true",
+                "ignore-invalid-headers", "true", "retry-non-idempotent", "false"),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+        Compilation other = Compiler.compile(snapshot(Map.of("generate-request-id", "false",
+                "proxy-add-original-uri-header", "true", "enable-underscores-in-headers", "false",
+                "ignore-invalid-headers", "false", "retry-non-idempotent", "true",
+                "ssl-session-ticket-key", java.util.Base64.getEncoder().encodeToString(new byte[80])),
+                ingress("plain", "a.com", Map.of())), OPTIONS);
+        Compilation bad = Compiler.compile(snapshot(Map.of("retry-non-idempotent", "sometimes",
+                "ssl-session-ticket-key", "c2hvcnQ="), ingress("plain", "a.com", Map.of())), OPTIONS);
+
+        assertThat(same.diagnostics()).isEmpty();
+        assertThat(same.table().settings()).as("nothing for the data plane to change").isNull();
+        for (String key : List.of("generate-request-id", "proxy-add-original-uri-header",
+                "enable-underscores-in-headers", "ignore-invalid-headers", "retry-non-idempotent",
+                "ssl-session-ticket-key")) {
+            assertThat(other.diagnostics()).as(key).anySatisfy(d -> assertThat(d.toString())
+                    .contains("data['" + key + "']").contains("not applied").doesNotContain("not read"));
+        }
+        assertThat(bad.diagnostics()).anySatisfy(d -> assertThat(d.toString()).contains("retry-non-idempotent")
+                .contains("sometimes"));
+        assertThat(bad.diagnostics()).anySatisfy(d -> assertThat(d.toString()).contains("ssl-session-ticket-key")
+                .contains("48 or 80 byte key"));
+    }
+
+    @Test
     void forwardedCompanionsWithoutTrustWarnAndBadValuesAreErrorsAndKeepAliveZeroIsNotApplied() {
         Compilation c = Compiler.compile(snapshot(Map.of("proxy-real-ip-cidr", "10.0.0.0/8",
                         "large-client-header-buffers", "lots", "keep-alive", "0", "upstream-keepalive-connections",
