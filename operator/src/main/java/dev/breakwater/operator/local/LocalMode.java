@@ -104,7 +104,15 @@ public final class LocalMode implements AutoCloseable {
     }
 
     /** Reads, compiles and (if it changed) serves the folder now. */
-    public synchronized Reload reload() {
+    public Reload reload() {
+        return reload(-1);
+    }
+
+    /**
+     * As {@link #reload()}; {@code noticedNanos} ({@link System#nanoTime()}, or -1) is when the folder watch saw the
+     * first change of this reload, for the log line's "waited" (the quiet period and the watch's wake-up).
+     */
+    private synchronized Reload reload(long noticedNanos) {
         long started = System.nanoTime();
         List<String> messages = new ArrayList<>();
         Manifests manifests;
@@ -153,10 +161,12 @@ public final class LocalMode implements AutoCloseable {
                 everServed = true;
                 RoutingTable next = pipeline.published();
                 long routes = next.virtualHosts().stream().mapToLong(v -> v.routes().size()).sum();
-                LOG.info("table v{} from {}: {} hosts, {} routes, {} clusters (read in {} ms, compiled and handed "
+                LOG.info("table v{} from {}: {} hosts, {} routes, {} clusters ({}read in {} ms, compiled and handed "
                                 + "over in {} ms)", next.version(), directory, next.virtualHosts().size(), routes,
-                        next.clusters().size(), TimeUnit.NANOSECONDS.toMillis(read - started),
-                        TimeUnit.NANOSECONDS.toMillis(done - read));
+                        next.clusters().size(), noticedNanos < 0 ? ""
+                                : "waited " + TimeUnit.NANOSECONDS.toMillis(started - noticedNanos)
+                                        + " ms after the first change noticed, ",
+                        TimeUnit.NANOSECONDS.toMillis(read - started), TimeUnit.NANOSECONDS.toMillis(done - read));
                 return new Reload(Outcome.APPLIED, next.version(), messages);
             }
             case FAILED -> {
@@ -297,6 +307,7 @@ public final class LocalMode implements AutoCloseable {
         try {
             while (true) {
                 WatchKey key = w.take();
+                long noticed = System.nanoTime();
                 key.pollEvents();
                 key.reset();
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5 * quietMillis);
@@ -310,7 +321,7 @@ public final class LocalMode implements AutoCloseable {
                     more.reset();
                 }
                 try {
-                    reload();
+                    reload(noticed);
                 } catch (RuntimeException e) {
                     LOG.error("reloading {} failed; the last good table keeps serving", directory, e);
                 }
