@@ -407,8 +407,9 @@ def measure_changes(directory, http_port, probe_port, samples, pause):
 # ---------------------------------------------------------------------------------------------- where the time goes
 
 LOCAL_LINE = re.compile(r"table v(\d+) from .*\(waited (\d+) ms after the first change noticed, read in (\d+) ms, "
-                        r"compiled and handed over in (\d+) ms\)")
+                        r"compared in (\d+) ms, compiled and handed over in (\d+) ms\)")
 APPLIED_LINE = re.compile(r"applied table v(\d+) .*waited (\d+) µs, built in (\d+) µs, applied in (\d+) µs")
+PIPELINE_LINE = re.compile(r"table v(\d+) published \(.*: (\d+) µs;")
 GC_LINE = re.compile(r"^\[([^\]]+)\].* Pause .* ([\d.]+)ms$")
 
 
@@ -451,11 +452,14 @@ def timeline(marks, compiler_log, plane_log=None, gc_logs=()):
     written -> noticed by the folder watch -> quiet period -> read -> compiled and handed over -> applied by the data
     plane (waited on its applier thread, built from the delta, DataPlane.apply) -> seen by the poller. Times in ms;
     the clocks of this script and of the JVMs are the same wall clock, log timestamps have 1 ms."""
-    local = []
+    local, pipeline = [], {}
     for ts, msg in json_lines(compiler_log):
         m = LOCAL_LINE.search(msg)
         if m:
             local.append((ts, int(m.group(1)), *(int(x) for x in m.groups()[1:])))
+        m = PIPELINE_LINE.search(msg)
+        if m:
+            pipeline[int(m.group(1))] = int(m.group(2)) / 1000.0
     applied = []
     if plane_log:
         for ts, msg in json_lines(plane_log):
@@ -471,10 +475,11 @@ def timeline(marks, compiler_log, plane_log=None, gc_logs=()):
         first = next((x for x in local if x[0] >= wall), None)
         if first is None:
             continue
-        ts, version, waited, read, compiled = first
-        noticed = ts - (waited + read + compiled) / 1000.0
+        ts, version, waited, read, compared, compiled = first
+        noticed = ts - (waited + read + compared + compiled) / 1000.0
         row = {"kind": kind, "total": round(ms, 1), "to_noticed": round((noticed - wall) * 1000, 1),
-               "quiet": waited, "read": read, "compile_and_hand_over": compiled}
+               "quiet": waited, "read": read, "compared": compared, "compile_and_hand_over": compiled,
+               "of_which_pipeline": pipeline.get(version)}
         if plane_log:
             a = next((x for x in applied if x[1] >= version), None)
             if a is None:
