@@ -351,20 +351,40 @@ public final class LocalMode implements AutoCloseable {
         private volatile Map<String, Service> services = Map.of();
 
         void set(Manifests m) {
-            Map<String, List<EndpointSlice>> slices = new HashMap<>();
-            for (EndpointSlice s : m.snapshot().endpointSlices()) {
-                String key = serviceKey(s);
-                if (key != null) {
-                    slices.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+            Manifests before = manifests;
+            // each index is made again only when its objects are not the very ones of the last reading (a new host
+            // leaves both as they were, an endpoint change the Services)
+            if (before == null || !identical(before.snapshot().endpointSlices(), m.snapshot().endpointSlices())) {
+                Map<String, List<EndpointSlice>> slices = new HashMap<>();
+                for (EndpointSlice s : m.snapshot().endpointSlices()) {
+                    String key = serviceKey(s);
+                    if (key != null) {
+                        slices.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+                    }
+                }
+                slicesByService = slices;
+            }
+            if (before == null || !identical(before.snapshot().services(), m.snapshot().services())) {
+                Map<String, Service> byName = new HashMap<>();
+                for (Service s : m.snapshot().services()) {
+                    byName.putIfAbsent(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+                }
+                services = byName;
+            }
+            manifests = m;
+        }
+
+        /** The same objects (by identity) in the same order. */
+        private static <T> boolean identical(List<T> a, List<T> b) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (a.get(i) != b.get(i)) {
+                    return false;
                 }
             }
-            Map<String, Service> byName = new HashMap<>();
-            for (Service s : m.snapshot().services()) {
-                byName.putIfAbsent(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
-            }
-            slicesByService = slices;
-            services = byName;
-            manifests = m;
+            return true;
         }
 
         Manifests manifests() {
