@@ -181,6 +181,9 @@ def start_backends(port):
     for address, name in (("127.0.0.1", b"A"), ("127.0.0.2", b"B")):
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # the head and the body are two writes: with Nagle on, the body of every answer on a kept-alive
+            # connection waits for the proxy's delayed ACK (about 40 ms on Linux)
+            disable_nagle_algorithm = True
             body = name
 
             def do_GET(self):
@@ -206,7 +209,9 @@ class Proc:
         self.log_path = log_path
         self.log = open(log_path, "w")
         self.started = time.monotonic()
-        self.popen = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, cwd=PROJECT)
+        # JSON log lines carry a timestamp: the breakdown of each change reads them (timeline())
+        env = dict(os.environ, BREAKWATER_LOG_FORMAT="json")
+        self.popen = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, cwd=PROJECT, env=env)
 
     def text(self):
         with open(self.log_path, errors="replace") as f:
@@ -284,14 +289,35 @@ def compile_times(text):
 
 # ---------------------------------------------------------------------------------------------- changes
 
+POLL_INTERVAL = 0.002  # seconds between two requests of a poller (--poll-interval)
+
+
+def set_poll_interval(seconds):
+    global POLL_INTERVAL
+    POLL_INTERVAL = seconds
+
+
 class Poller:
-    """One keep-alive connection to the data plane's HTTP port."""
+    """One keep-alive connection to the data plane's HTTP port, at most one request per POLL_INTERVAL."""
 
     def __init__(self, port):
         self.port = port
         self.conn = None
+        self.last = None
+
+    def pace(self):
+        """Sleeps until POLL_INTERVAL after the previous request started: a loop without pause keeps a core busy
+        with this script and the data plane busy answering (and logging) thousands of 404s a second."""
+        now = time.monotonic()
+        if self.last is not None and POLL_INTERVAL > 0:
+            wait = self.last + POLL_INTERVAL - now
+            if wait > 0:
+                time.sleep(wait)
+                now = time.monotonic()
+        self.last = now
 
     def get(self, host, path="/"):
+        self.pace()
         for _ in range(2):
             try:
                 if self.conn is None:
@@ -314,23 +340,23 @@ def new_host(directory, http_port, k, limit=30.0):
     poller = Poller(http_port)
     host = f"new-{k}.bench.test"
     write_atomically(os.path.join(directory, f"30-new-{k:04d}.yaml"), ingress_yaml(f"new-{k}", host, "probe"))
-    t0 = time.monotonic()
+    t0, wall = time.monotonic(), time.time()
     while time.monotonic() - t0 < limit:
         status, _ = poller.get(host)
         if status == 200:
-            return (time.monotonic() - t0) * 1000
-    return None
+            return (time.monotonic() - t0) * 1000, wall
+    return None, wall
 
 
 def endpoint_removal(directory, http_port, probe_port, limit=30.0):
     poller = Poller(http_port)
     write_probe_slice(directory, probe_port, ["127.0.0.2"])
-    t0 = time.monotonic()
+    t0, wall = time.monotonic(), time.time()
     run_start, run = None, 0
     result = None
     while time.monotonic() - t0 < limit:
-        now = time.monotonic()
         status, body = poller.get("probe.bench.test")
+        now = poller.last  # when that request was sent
         if status == 200 and body == b"B":
             if run == 0:
                 run_start = now
@@ -347,7 +373,7 @@ def endpoint_removal(directory, http_port, probe_port, limit=30.0):
         status, body = poller.get("probe.bench.test")
         if body == b"A":
             break
-    return result
+    return result, wall
 
 
 def percentile(values, p):
@@ -359,19 +385,126 @@ def percentile(values, p):
 
 
 def measure_changes(directory, http_port, probe_port, samples, pause):
-    hosts, removals = [], []
+    hosts, removals, marks = [], [], []
     for k in range(samples):
-        hosts.append(new_host(directory, http_port, k))
+        ms, wall = new_host(directory, http_port, k)
+        hosts.append(ms)
+        marks.append(("new host", wall, ms))
         time.sleep(pause)
-        removals.append(endpoint_removal(directory, http_port, probe_port))
+        ms, wall = endpoint_removal(directory, http_port, probe_port)
+        removals.append(ms)
+        marks.append(("endpoint removal", wall, ms))
         time.sleep(pause)
-    return {
+    return marks, {
         "new_host_ms": {"p50": percentile(hosts, 50), "p99": percentile(hosts, 99), "max": percentile(hosts, 100),
                         "failed": sum(1 for x in hosts if x is None), "samples": len(hosts)},
         "endpoint_removal_ms": {"p50": percentile(removals, 50), "p99": percentile(removals, 99),
                                 "max": percentile(removals, 100), "failed": sum(1 for x in removals if x is None),
                                 "samples": len(removals)},
     }
+
+
+# ---------------------------------------------------------------------------------------------- where the time goes
+
+LOCAL_LINE = re.compile(r"table v(\d+) from .*\(waited (\d+) ms after the first change noticed, read in (\d+) ms, "
+                        r"compared in (\d+) ms, compiled and handed over in (\d+) ms\)")
+APPLIED_LINE = re.compile(r"applied table v(\d+) .*waited (\d+) µs, built in (\d+) µs, applied in (\d+) µs")
+PIPELINE_LINE = re.compile(r"table v(\d+) published \(.*: (\d+) µs;")
+GC_LINE = re.compile(r"^\[([^\]]+)\].* Pause .* ([\d.]+)ms$")
+
+
+def json_lines(path):
+    """(timestamp in seconds, message) of a process's JSON log lines (the access log's lines are left out)."""
+    out = []
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                if not line.startswith("{") or '"formattedMessage"' not in line:
+                    continue
+                try:
+                    e = json.loads(line)
+                except ValueError:
+                    continue
+                out.append((e.get("timestamp", 0) / 1000.0, e.get("formattedMessage", "")))
+    except OSError:
+        pass
+    return out
+
+
+def gc_pauses(path):
+    """(start, end) in seconds of each stop-the-world pause in a -Xlog:gc:file=PATH:time log."""
+    import datetime
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                m = GC_LINE.match(line.strip())
+                if m:
+                    end = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+                    out.append((end - float(m.group(2)) / 1000.0, end))
+    except OSError:
+        pass
+    return out
+
+
+def timeline(marks, compiler_log, plane_log=None, gc_logs=()):
+    """Each change's way, from the log lines of the process that compiles (and of the data plane, if apart):
+    written -> noticed by the folder watch -> quiet period -> read -> compiled and handed over -> applied by the data
+    plane (waited on its applier thread, built from the delta, DataPlane.apply) -> seen by the poller. Times in ms;
+    the clocks of this script and of the JVMs are the same wall clock, log timestamps have 1 ms."""
+    local, pipeline = [], {}
+    for ts, msg in json_lines(compiler_log):
+        m = LOCAL_LINE.search(msg)
+        if m:
+            local.append((ts, int(m.group(1)), *(int(x) for x in m.groups()[1:])))
+        m = PIPELINE_LINE.search(msg)
+        if m:
+            pipeline[int(m.group(1))] = int(m.group(2)) / 1000.0
+    applied = []
+    if plane_log:
+        for ts, msg in json_lines(plane_log):
+            m = APPLIED_LINE.search(msg)
+            if m:
+                applied.append((ts, int(m.group(1)), *(int(x) / 1000.0 for x in m.groups()[1:])))
+    pauses = [(name, p) for name, path in gc_logs for p in gc_pauses(path)]
+    rows = []
+    for kind, wall, ms in marks:
+        if ms is None:
+            continue
+        served = wall + ms / 1000.0
+        first = next((x for x in local if x[0] >= wall), None)
+        if first is None:
+            continue
+        ts, version, waited, read, compared, compiled = first
+        noticed = ts - (waited + read + compared + compiled) / 1000.0
+        row = {"kind": kind, "total": round(ms, 1), "to_noticed": round((noticed - wall) * 1000, 1),
+               "quiet": waited, "read": read, "compared": compared, "compile_and_hand_over": compiled,
+               "of_which_pipeline": pipeline.get(version)}
+        if plane_log:
+            a = next((x for x in applied if x[1] >= version), None)
+            if a is None:
+                continue
+            ats, _, a_wait, a_built, a_apply = a
+            row.update({"to_data_plane": round((ats - ts) * 1000 - a_wait - a_built - a_apply, 1),
+                        "applier_wait": a_wait, "delta_built": a_built, "apply": a_apply,
+                        "to_seen": round((served - ats) * 1000, 1)})
+        else:
+            row["to_seen"] = round((served - ts) * 1000, 1)
+        row["gc_ms"] = {name: round(sum(max(0.0, min(e, served) - max(b, wall)) for n, (b, e) in pauses
+                                        if n == name) * 1000, 1) for name, _ in gc_logs}
+        rows.append(row)
+    return rows
+
+
+def summarise(rows):
+    """Median of each step, per kind of change; and the steps of the slowest sample of each kind."""
+    out = {}
+    for kind in sorted({r["kind"] for r in rows}):
+        mine = [r for r in rows if r["kind"] == kind]
+        steps = [k for k in mine[0] if k not in ("kind", "gc_ms")]
+        out[kind] = {"median": {k: percentile([r[k] for r in mine], 50) for k in steps},
+                     "slowest": max(mine, key=lambda r: r["total"])}
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- modes
@@ -387,9 +520,14 @@ def java(opts, jar, *args):
     return ["java"] + opts.split() + ["-jar", jar] + list(args)
 
 
+def gc_log(args, out, name):
+    """-Xlog:gc to a file of the run (with --gc-log), so that slow changes can be laid beside the pauses."""
+    return f" -Xlog:gc:file={os.path.join(out, name + '-gc.log')}:time" if args.gc_log else ""
+
+
 def run_local(directory, out, args, probe_port):
     http_port, admin_port, https_port = free_port(), free_port(), free_port()
-    proc = Proc("local", java(args.java_opts, OPERATOR_JAR, "local", directory, "--bind", "127.0.0.1",
+    proc = Proc("local", java(args.java_opts + gc_log(args, out, "local"), OPERATOR_JAR, "local", directory, "--bind", "127.0.0.1",
                               "--http-port", str(http_port), "--https-port", str(https_port),
                               "--admin-port", str(admin_port)), os.path.join(out, "local.log"))
     try:
@@ -397,7 +535,12 @@ def run_local(directory, out, args, probe_port):
         result = {"ready_s": round(ready - proc.started, 2), "first_compile_ms": wait_compile_ms(proc)}
         time.sleep(args.settle)
         result["memory"] = memory(proc.popen.pid)
-        result.update(measure_changes(directory, http_port, probe_port, args.samples, args.pause))
+        marks, changes = measure_changes(directory, http_port, probe_port, args.samples, args.pause)
+        result.update(changes)
+        rows = timeline(marks, proc.log_path, gc_logs=[("local", os.path.join(out, "local-gc.log"))]
+                        if args.gc_log else [])
+        write_rows(out, rows)
+        result["breakdown_ms"] = summarise(rows)
         times = compile_times(proc.text())
         result["change_compile_ms"] = {"p50": percentile(times[1:], 50), "max": percentile(times[1:], 100)}
         result["memory_after_changes"] = memory(proc.popen.pid)
@@ -411,12 +554,12 @@ def run_push(directory, out, args, probe_port):
     shutil.rmtree(creds, ignore_errors=True)
     subprocess.run(java("", OPERATOR_JAR, "credentials", creds), check=True, capture_output=True)
     channel_port, http_port, admin_port = free_port(), free_port(), free_port()
-    server = Proc("serve-tables", java(args.java_opts, OPERATOR_JAR, "serve-tables", directory,
+    server = Proc("serve-tables", java(args.java_opts + gc_log(args, out, "serve-tables"), OPERATOR_JAR, "serve-tables", directory,
                                        "--bind", "127.0.0.1", "--port", str(channel_port),
                                        "--channel-ca", f"{creds}/ca.crt", "--channel-cert", f"{creds}/server.crt",
                                        "--channel-key", f"{creds}/server.key"),
                   os.path.join(out, "serve-tables.log"))
-    plane = Proc("dataplane", java(args.dataplane_java_opts, DATAPLANE_JAR, "--operator", f"127.0.0.1:{channel_port}",
+    plane = Proc("dataplane", java(args.dataplane_java_opts + gc_log(args, out, "dataplane"), DATAPLANE_JAR, "--operator", f"127.0.0.1:{channel_port}",
                                    "--channel-ca", f"{creds}/ca.crt", "--channel-cert", f"{creds}/client.crt",
                                    "--channel-key", f"{creds}/client.key", "--bind", "127.0.0.1",
                                    "--http-port", str(http_port), "--https-port", "-1",
@@ -428,7 +571,12 @@ def run_push(directory, out, args, probe_port):
         time.sleep(args.settle)
         result["memory"] = memory(plane.popen.pid)
         result["serve_tables_memory"] = memory(server.popen.pid)
-        result.update(measure_changes(directory, http_port, probe_port, args.samples, args.pause))
+        marks, changes = measure_changes(directory, http_port, probe_port, args.samples, args.pause)
+        result.update(changes)
+        gcs = [(n, os.path.join(out, n + "-gc.log")) for n in ("serve-tables", "dataplane")] if args.gc_log else []
+        rows = timeline(marks, server.log_path, plane.log_path, gcs)
+        write_rows(out, rows)
+        result["breakdown_ms"] = summarise(rows)
         times = compile_times(server.text())
         result["change_compile_ms"] = {"p50": percentile(times[1:], 50), "max": percentile(times[1:], 100)}
         result["memory_after_changes"] = memory(plane.popen.pid)
@@ -436,6 +584,11 @@ def run_push(directory, out, args, probe_port):
     finally:
         plane.stop()
         server.stop()
+
+
+def write_rows(out, rows):
+    with open(os.path.join(out, "changes.json"), "w") as f:
+        json.dump(rows, f, indent=1)
 
 
 def fmt(v):
@@ -456,8 +609,13 @@ def main():
     p.add_argument("--dataplane-java-opts", default=os.environ.get("DATAPLANE_JAVA_OPTS", shipped_java_opts()),
                    help="JVM options of the standalone data plane (default: the launcher's, which the images ship; "
                         "\"\" for the JVM's own choice)")
+    p.add_argument("--poll-interval", type=float, default=POLL_INTERVAL,
+                   help="seconds between two requests of the poller that waits for a change (0: no pause)")
+    p.add_argument("--gc-log", action="store_true", help="each JVM logs its collections (-Xlog:gc) into the run's "
+                   "folder, and each change's breakdown counts the pause time inside it")
     p.add_argument("--out", default=os.path.join(HERE, "run", "scale"))
     args = p.parse_args()
+    set_poll_interval(args.poll_interval)
     for jar in (OPERATOR_JAR, DATAPLANE_JAR):
         if not os.path.exists(jar):
             sys.exit(f"{jar} is missing: build with mvn -B -DskipTests package")

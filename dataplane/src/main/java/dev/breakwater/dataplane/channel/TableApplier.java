@@ -32,8 +32,8 @@ final class TableApplier {
     /** Received and not yet applied, in order; guarded by itself. */
     private final List<Received> pending = new ArrayList<>();
 
-    /** A table or delta and the connection it came on (where its answer goes). */
-    private record Received(Channel channel, ChannelMessage message) {
+    /** A table or delta, the connection it came on (where its answer goes), and when ({@link System#nanoTime()}). */
+    private record Received(Channel channel, ChannelMessage message, long nanos) {
     }
 
     /** The table some messages give, or why they give none. */
@@ -49,7 +49,7 @@ final class TableApplier {
     /** Keeps a {@code TABLE} or {@code DELTA} for {@link #applyPending}; any thread. */
     void received(Channel channel, ChannelMessage message) {
         synchronized (pending) {
-            pending.add(new Received(channel, message));
+            pending.add(new Received(channel, message, System.nanoTime()));
         }
     }
 
@@ -65,7 +65,9 @@ final class TableApplier {
         }
         Received last = batch.get(batch.size() - 1);
         long version = version(last.message());
+        long started = System.nanoTime();
         Outcome outcome = fold(batch);
+        long built = System.nanoTime();
         ChannelMessage answer;
         boolean applied = false;
         if (outcome.failure() != null) {
@@ -80,8 +82,11 @@ final class TableApplier {
                 if (current == null || current.version() != table.version() || !current.sameContentAs(table)) {
                     dataPlane.apply(table, outcome.changes());
                     applied = true;
-                    LOG.info("push channel: applied table v{} ({}{})", table.version(), table.hash(),
-                            outcome.whole() == null ? ", from a delta" : "");
+                    long done = System.nanoTime();
+                    // waited: from its frame decoded on the event loop to this thread taking it
+                    LOG.info("push channel: applied table v{} ({}{}; waited {} µs, built in {} µs, applied in {} µs)",
+                            table.version(), table.hash(), outcome.whole() == null ? ", from a delta" : "",
+                            micros(started - last.nanos()), micros(built - started), micros(done - built));
                     if (outcome.whole() != null && cache != null) {
                         store(outcome.whole().tableJson(), version);
                     }
@@ -157,6 +162,10 @@ final class TableApplier {
         } catch (IOException e) {
             LOG.warn("table cache {}: cannot write table v{}: {}", cache.file(), version, e.toString());
         }
+    }
+
+    private static long micros(long nanos) {
+        return java.util.concurrent.TimeUnit.NANOSECONDS.toMicros(nanos);
     }
 
     private static long version(ChannelMessage m) {

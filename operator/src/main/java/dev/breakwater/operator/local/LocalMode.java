@@ -104,7 +104,15 @@ public final class LocalMode implements AutoCloseable {
     }
 
     /** Reads, compiles and (if it changed) serves the folder now. */
-    public synchronized Reload reload() {
+    public Reload reload() {
+        return reload(-1);
+    }
+
+    /**
+     * As {@link #reload()}; {@code noticedNanos} ({@link System#nanoTime()}, or -1) is when the folder watch saw the
+     * first change of this reload, for the log line's "waited" (the quiet period and the watch's wake-up).
+     */
+    private synchronized Reload reload(long noticedNanos) {
         long started = System.nanoTime();
         List<String> messages = new ArrayList<>();
         Manifests manifests;
@@ -139,6 +147,7 @@ public final class LocalMode implements AutoCloseable {
             lastDiagnostics.forEach(m -> report(messages, m));
             return new Reload(Outcome.UNCHANGED, version(), messages);
         }
+        long compared = System.nanoTime();
         collecting = messages;
         TablePipeline.Run run;
         try {
@@ -153,10 +162,14 @@ public final class LocalMode implements AutoCloseable {
                 everServed = true;
                 RoutingTable next = pipeline.published();
                 long routes = next.virtualHosts().stream().mapToLong(v -> v.routes().size()).sum();
-                LOG.info("table v{} from {}: {} hosts, {} routes, {} clusters (read in {} ms, compiled and handed "
-                                + "over in {} ms)", next.version(), directory, next.virtualHosts().size(), routes,
-                        next.clusters().size(), TimeUnit.NANOSECONDS.toMillis(read - started),
-                        TimeUnit.NANOSECONDS.toMillis(done - read));
+                // compared: what changed told to the pipeline, and the folder's index of Services and slices made
+                LOG.info("table v{} from {}: {} hosts, {} routes, {} clusters ({}read in {} ms, compared in {} ms, "
+                                + "compiled and handed over in {} ms)", next.version(), directory,
+                        next.virtualHosts().size(), routes, next.clusters().size(), noticedNanos < 0 ? ""
+                                : "waited " + TimeUnit.NANOSECONDS.toMillis(started - noticedNanos)
+                                        + " ms after the first change noticed, ",
+                        TimeUnit.NANOSECONDS.toMillis(read - started), TimeUnit.NANOSECONDS.toMillis(compared - read),
+                        TimeUnit.NANOSECONDS.toMillis(done - compared));
                 return new Reload(Outcome.APPLIED, next.version(), messages);
             }
             case FAILED -> {
@@ -297,6 +310,7 @@ public final class LocalMode implements AutoCloseable {
         try {
             while (true) {
                 WatchKey key = w.take();
+                long noticed = System.nanoTime();
                 key.pollEvents();
                 key.reset();
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5 * quietMillis);
@@ -310,7 +324,7 @@ public final class LocalMode implements AutoCloseable {
                     more.reset();
                 }
                 try {
-                    reload();
+                    reload(noticed);
                 } catch (RuntimeException e) {
                     LOG.error("reloading {} failed; the last good table keeps serving", directory, e);
                 }
@@ -337,20 +351,40 @@ public final class LocalMode implements AutoCloseable {
         private volatile Map<String, Service> services = Map.of();
 
         void set(Manifests m) {
-            Map<String, List<EndpointSlice>> slices = new HashMap<>();
-            for (EndpointSlice s : m.snapshot().endpointSlices()) {
-                String key = serviceKey(s);
-                if (key != null) {
-                    slices.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+            Manifests before = manifests;
+            // each index is made again only when its objects are not the very ones of the last reading (a new host
+            // leaves both as they were, an endpoint change the Services)
+            if (before == null || !identical(before.snapshot().endpointSlices(), m.snapshot().endpointSlices())) {
+                Map<String, List<EndpointSlice>> slices = new HashMap<>();
+                for (EndpointSlice s : m.snapshot().endpointSlices()) {
+                    String key = serviceKey(s);
+                    if (key != null) {
+                        slices.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+                    }
+                }
+                slicesByService = slices;
+            }
+            if (before == null || !identical(before.snapshot().services(), m.snapshot().services())) {
+                Map<String, Service> byName = new HashMap<>();
+                for (Service s : m.snapshot().services()) {
+                    byName.putIfAbsent(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+                }
+                services = byName;
+            }
+            manifests = m;
+        }
+
+        /** The same objects (by identity) in the same order. */
+        private static <T> boolean identical(List<T> a, List<T> b) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (a.get(i) != b.get(i)) {
+                    return false;
                 }
             }
-            Map<String, Service> byName = new HashMap<>();
-            for (Service s : m.snapshot().services()) {
-                byName.putIfAbsent(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
-            }
-            slicesByService = slices;
-            services = byName;
-            manifests = m;
+            return true;
         }
 
         Manifests manifests() {

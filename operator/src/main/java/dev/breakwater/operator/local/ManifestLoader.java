@@ -34,11 +34,13 @@ import java.io.Reader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads the Kubernetes manifests of one folder for local mode.
@@ -57,7 +59,9 @@ import java.util.Objects;
  * <p>Files are read and parsed in parallel on more than two processors (on the common fork-join pool; the caller
  * is never an event loop), and taken in file-name order. A loader remembers what each file held: a file whose content (its SHA-256) did not change since the last
  * {@link #load} is not parsed again, its objects are reused (they are never modified). Only the files of the last
- * load are remembered.
+ * load are remembered. A file is not even read again when its {@link FileStamp} (size, modification and status
+ * change times, file key) is the one of the last load and that load came more than {@link FileStamp#SETTLED} after
+ * the file was last changed (so a change within the file system's time granularity cannot hide behind equal times).
  */
 public final class ManifestLoader {
 
@@ -87,6 +91,24 @@ public final class ManifestLoader {
             Map.entry("BackendTLSPolicy", new Kind(BackendTLSPolicy.class, "gateway.networking.k8s.io/v1", true)),
             Map.entry("ReferenceGrant", new Kind(ReferenceGrant.class, "gateway.networking.k8s.io/v1beta1", true)),
             Map.entry("Namespace", new Kind(Namespace.class, "v1", false)));
+
+    private final Duration settled;
+    /** Files read (their bytes) by this loader, for tests. */
+    private final AtomicInteger filesRead = new AtomicInteger();
+
+    public ManifestLoader() {
+        this(FileStamp.SETTLED);
+    }
+
+    /** @param settled how long after a file's last change its stamp is trusted ({@link FileStamp#SETTLED}) */
+    ManifestLoader(Duration settled) {
+        this.settled = Objects.requireNonNull(settled, "settled");
+    }
+
+    /** How many files this loader has read (rather than found unchanged by their stamps). */
+    int filesRead() {
+        return filesRead.get();
+    }
 
     private final YAMLMapper yaml = new YAMLMapper();
     private final ObjectMapper json = JsonMapper.builder()
@@ -124,8 +146,11 @@ public final class ManifestLoader {
     /** The files of the last load, by path: their content's hash and what their documents held. */
     private Map<Path, FileRead> lastReads = Map.of();
 
-    /** What one file held: each document's object, error or warning, in order. */
-    private record FileRead(String sha256, List<Document> documents) {
+    /** What one file held: each document's object, error or warning, in order; and its stamp when it was read. */
+    private record FileRead(String sha256, List<Document> documents, FileStamp stamp) {
+        FileRead stamped(FileStamp now) {
+            return new FileRead(sha256, documents, now);
+        }
     }
 
     /** One document of a file: an object ({@code value}), or a problem ({@code error} or a warning). */
@@ -133,21 +158,27 @@ public final class ManifestLoader {
     }
 
     private FileRead read(Path file) {
-        byte[] content;
-        try {
-            content = Files.readAllBytes(file);
-        } catch (IOException | RuntimeException e) {
-            return new FileRead("", List.of(new Document(1, null, null, "cannot read: " + e.getMessage(), false)));
-        }
-        String sha = sha256(content);
         FileRead earlier;
         synchronized (this) {
             earlier = lastReads.get(file);
         }
-        if (earlier != null && earlier.sha256().equals(sha)) {
+        FileStamp stamp = FileStamp.of(file);
+        if (earlier != null && stamp != null && earlier.stamp() != null && earlier.stamp().unchangedAt(stamp, settled)) {
             return earlier;
         }
-        return new FileRead(sha, parse(content));
+        byte[] content;
+        try {
+            filesRead.incrementAndGet();
+            content = Files.readAllBytes(file);
+        } catch (IOException | RuntimeException e) {
+            return new FileRead("", List.of(new Document(1, null, null, "cannot read: " + e.getMessage(), false)),
+                    null);
+        }
+        String sha = sha256(content);
+        if (earlier != null && earlier.sha256().equals(sha)) {
+            return earlier.stamped(stamp);
+        }
+        return new FileRead(sha, parse(content), stamp);
     }
 
     private static String sha256(byte[] content) {

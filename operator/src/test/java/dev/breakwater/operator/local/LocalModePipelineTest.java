@@ -78,6 +78,33 @@ class LocalModePipelineTest {
     }
 
     @Test
+    void aSliceEditAfterAnotherFileChangedUsesTheNewSlices(@TempDir Path dir, @TempDir Path other) throws Exception {
+        List<RoutingTable> served = new ArrayList<>();
+        Files.writeString(dir.resolve("ingress.yaml"), ingress());
+        Files.writeString(dir.resolve("web.yaml"), slice("10.0.0.1", "10.0.0.2"));
+        try (LocalMode local = new LocalMode(dir, served::add, CompilerOptions.local(), m -> { })) {
+            local.reload();
+            // a new host: Services and slices are the objects of the reading before, so their index is kept
+            Files.writeString(dir.resolve("more.yaml"), ingress().replace("name: site", "name: more")
+                    .replace("site.example.com", "more.example.com"));
+            assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+            Files.writeString(dir.resolve("web.yaml"), slice("10.0.0.3"));
+            assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+            assertThat(local.stats().fastPaths()).isEqualTo(1);
+        }
+        Files.writeString(other.resolve("ingress.yaml"), ingress());
+        Files.writeString(other.resolve("more.yaml"), ingress().replace("name: site", "name: more")
+                .replace("site.example.com", "more.example.com"));
+        Files.writeString(other.resolve("web.yaml"), slice("10.0.0.3"));
+        List<RoutingTable> fresh = new ArrayList<>();
+        try (LocalMode local = new LocalMode(other, fresh::add, CompilerOptions.local(), m -> { })) {
+            local.reload();
+        }
+        assertThat(served.get(2).hash()).isEqualTo(fresh.get(0).hash());
+        assertThat(served.get(2).clusters()).isEqualTo(fresh.get(0).clusters());
+    }
+
+    @Test
     void aTableTheSinkRefusedIsCompiledAgainOnTheNextReload(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("ingress.yaml"), ingress());
         Files.writeString(dir.resolve("web.yaml"), slice("10.0.0.1"));
