@@ -287,15 +287,16 @@ def compile_times(text):
 class Poller:
     """One keep-alive connection to the data plane's HTTP port."""
 
-    def __init__(self, port):
+    def __init__(self, port, address="127.0.0.1"):
         self.port = port
+        self.address = address
         self.conn = None
 
     def get(self, host, path="/"):
         for _ in range(2):
             try:
                 if self.conn is None:
-                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                    self.conn = http.client.HTTPConnection(self.address, self.port, timeout=10)
                 self.conn.request("GET", path, headers={"Host": host})
                 r = self.conn.getresponse()
                 body = r.read()
