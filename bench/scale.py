@@ -82,13 +82,14 @@ spec:
 """
 
 
-def service_yaml(name, addresses, port=8080):
+def service_yaml(name, addresses, port=8080, headless=False):
     eps = "".join(f"- addresses: [\"{a}\"]\n  conditions: {{ready: true}}\n" for a in addresses)
+    cluster_ip = "  clusterIP: None\n" if headless else ""
     return f"""apiVersion: v1
 kind: Service
 metadata: {{name: {name}, namespace: {NS}}}
 spec:
-  ports:
+{cluster_ip}  ports:
   - {{name: http, port: 80, targetPort: {port}}}
 ---
 apiVersion: discovery.k8s.io/v1

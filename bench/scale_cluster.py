@@ -116,7 +116,7 @@ spec:
 # ---------------------------------------------------------------------------------------------- objects
 
 def probe_slice(addresses):
-    return scale.service_yaml("probe", addresses, 8080)
+    return scale.service_yaml("probe", addresses, 8080, headless=True)
 
 
 def generate(directory, n, addresses):
@@ -129,7 +129,7 @@ def generate(directory, n, addresses):
         parts = []
         for i in range(start, min(n, start + scale.CHUNK)):
             parts.append(scale.ingress_yaml(f"site-{i}", scale.host_of(i, False), f"svc-{i}"))
-            parts.append(scale.service_yaml(f"svc-{i}", addresses, 8080))
+            parts.append(scale.service_yaml(f"svc-{i}", addresses, 8080, headless=True))
         path = os.path.join(directory, f"objects-{start // scale.CHUNK:04d}.yaml")
         with open(path, "w") as f:
             f.write("".join(parts))
@@ -150,7 +150,9 @@ def apply_files(cluster, files, parallel, gates):
             if p.poll() is not None:
                 err = p.stderr.read()
                 if p.returncode != 0:
-                    raise RuntimeError(f"kubectl apply -f {path}: {err.strip()}")
+                    lines = err.strip().splitlines()
+                    raise RuntimeError(f"kubectl apply -f {path}: {' / '.join(lines[:3])}"
+                                       f"{f' (and {len(lines) - 3} more lines)' if len(lines) > 3 else ''}")
                 running.remove((path, p))
                 done += 1
 
@@ -358,9 +360,15 @@ def operator_compile_times(cluster):
 
 # ---------------------------------------------------------------------------------------------- one size
 
+def loadavg():
+    """The machine's load average (1, 5, 15 min): these figures come from a shared machine."""
+    with open("/proc/loadavg") as f:
+        return f.read().split()[:3]
+
+
 def run_size(cluster, args, n, pods):
     gates = args.pause_while
-    result = {"n": n}
+    result = {"n": n, "loadavg_start": loadavg()}
     cluster.run("apply", "-f", "-", stdin=f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {scale.NS}}}\n")
     addresses = [ip for _, ip in pods]
     cluster.run("apply", "--server-side", "-f", "-",
@@ -400,6 +408,7 @@ def run_size(cluster, args, n, pods):
                                    "count": len(times)}
     wait_while_gated(gates)
     result["memory_after_changes"] = memory(cluster, args.gc)
+    result["loadavg_end"] = loadavg()
     return result
 
 
@@ -407,8 +416,7 @@ def mib(entries, key="rss_mib"):
     return "/".join(str(e.get(key, "-")) for e in entries) or "-"
 
 
-def fmt(v):
-    return "-" if v is None else str(v)
+fmt = scale.fmt
 
 
 def pair(s, which):
