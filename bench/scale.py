@@ -82,13 +82,14 @@ spec:
 """
 
 
-def service_yaml(name, addresses, port=8080):
+def service_yaml(name, addresses, port=8080, headless=False):
     eps = "".join(f"- addresses: [\"{a}\"]\n  conditions: {{ready: true}}\n" for a in addresses)
+    cluster_ip = "  clusterIP: None\n" if headless else ""
     return f"""apiVersion: v1
 kind: Service
 metadata: {{name: {name}, namespace: {NS}}}
 spec:
-  ports:
+{cluster_ip}  ports:
   - {{name: http, port: 80, targetPort: {port}}}
 ---
 apiVersion: discovery.k8s.io/v1
@@ -300,8 +301,9 @@ def set_poll_interval(seconds):
 class Poller:
     """One keep-alive connection to the data plane's HTTP port, at most one request per POLL_INTERVAL."""
 
-    def __init__(self, port):
+    def __init__(self, port, address="127.0.0.1"):
         self.port = port
+        self.address = address
         self.conn = None
         self.last = None
 
@@ -321,7 +323,7 @@ class Poller:
         for _ in range(2):
             try:
                 if self.conn is None:
-                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                    self.conn = http.client.HTTPConnection(self.address, self.port, timeout=10)
                 self.conn.request("GET", path, headers={"Host": host})
                 r = self.conn.getresponse()
                 body = r.read()
