@@ -114,6 +114,10 @@ class LocalModeControllerConfigTest {
     }
 
     private void writeConfigMap(String bodySize) throws Exception {
+        writeConfigMap(bodySize, "");
+    }
+
+    private void writeConfigMap(String bodySize, String moreKeys) throws Exception {
         Files.writeString(dir.resolve("controller.yaml"), """
                 apiVersion: v1
                 kind: ConfigMap
@@ -125,7 +129,7 @@ class LocalModeControllerConfigTest {
                   global-auth-url: "%s"
                   global-auth-response-headers: X-Auth-Request-User
                   use-geoip2: "true"
-                """.formatted(bodySize, auth.url("/oauth2/auth")));
+                """.formatted(bodySize, auth.url("/oauth2/auth")) + moreKeys);
     }
 
     private HttpResponse<String> dashboard(String cookie) throws Exception {
@@ -174,6 +178,24 @@ class LocalModeControllerConfigTest {
                 .contains("the last good value \"4k\" is kept"));
         assertThat(upload(2048)).as("the last good value keeps serving").isEqualTo(200);
         assertThat(upload(5000)).isEqualTo(413);
+    }
+
+    @Test
+    void hstsIncludeSubdomainsAndPreloadJoinTheHeaderAndGoAgainWhenUnset() throws Exception {
+        writeConfigMap("1m", """
+                  hsts-include-subdomains: "true"
+                  hsts-preload: "true"
+                """);
+        assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+        assertThat(dashboard("_oauth2_proxy=valid-carol").headers().firstValue("strict-transport-security"))
+                .hasValue("max-age=600; includeSubDomains; preload");
+
+        writeConfigMap("1m", """
+                  hsts-include-subdomains: "false"
+                """);
+        assertThat(local.reload().outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+        assertThat(dashboard("_oauth2_proxy=valid-carol").headers().firstValue("strict-transport-security"))
+                .as("both off again, on the same data plane").hasValue("max-age=600");
     }
 
     @Test
