@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,8 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A steady load on the data plane's host port: {@code threads} clients, each paced to its share of the rate, sending
  * {@code GET /} with one Host header on kept-alive HTTP/1.1 connections. Every request that does not end in a 200 is a
- * failure; with {@code retryRefused} a refused connection (nothing listens on the host port for a moment: the data
- * plane's pod is being replaced) is tried again for up to 30 s instead, as a client of a single-node cluster would.
+ * failure; with {@code retryRefused} a connection that could not be made, refused or its connect timed out
+ * (nothing listens on the host port for a moment: the data plane's pod is being replaced), is tried again for up to 30 s instead, as a client of a single-node cluster would.
  * Bounded: it stops when closed or after {@code maxDuration}.
  */
 final class Load implements AutoCloseable {
@@ -90,7 +91,9 @@ final class Load implements AutoCloseable {
                     fail("HTTP " + response.statusCode() + " " + response.body().strip());
                 }
                 return;
-            } catch (ConnectException e) {
+            } catch (ConnectException | HttpConnectTimeoutException e) {
+                // refused, or no answer to the SYN (the host port's DNAT still names the replaced pod): no
+                // connection was made, so no request was sent
                 if (retryRefused && System.nanoTime() < retryUntil && !stopped) {
                     refusedRetries.incrementAndGet();
                     LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
