@@ -2,7 +2,6 @@ package dev.breakwater.dataplane.backend;
 
 import dev.breakwater.dataplane.http1.HeaderLines;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -28,7 +27,6 @@ final class ResponseHeadParser {
     /** Not a head this parser takes: Netty's decoder reads it. */
     static final int OTHER = -2;
 
-    private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
 
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
@@ -100,21 +98,9 @@ final class ResponseHeadParser {
 
     /** Sets {@link #contentLength}; false when the framing is not one this parser takes. */
     private boolean framing(HeaderLines lines, int code, boolean headRequest) {
-        int lengths = 0;
-        long length = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.nameIs(i, HttpHeaderNames.TRANSFER_ENCODING)) {
-                return false;
-            }
-            if (lines.nameIs(i, HttpHeaderNames.CONTENT_LENGTH)) {
-                if (++lengths > 1) {
-                    return false;
-                }
-                length = digits(lines.valueString(i));
-                if (length < 0) {
-                    return false;
-                }
-            }
+        long length = lines.plainContentLength(false);
+        if (length == HeaderLines.NOT_PLAIN) {
+            return false;
         }
         if (headRequest || code == 204 || code == 304) {
             contentLength = 0;
@@ -122,21 +108,6 @@ final class ResponseHeadParser {
         }
         contentLength = length;
         return length >= 0; // none: a body to the close, which Netty's decoder reads
-    }
-
-    private static long digits(String v) {
-        if (v.isEmpty() || v.length() > MAX_CONTENT_LENGTH_DIGITS) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
     }
 
     /**

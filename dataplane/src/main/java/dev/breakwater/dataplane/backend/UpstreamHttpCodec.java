@@ -1,11 +1,10 @@
 package dev.breakwater.dataplane.backend;
 
+import dev.breakwater.dataplane.http1.LengthFramedBody;
 import dev.breakwater.dataplane.http1.LineHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
@@ -76,19 +75,17 @@ public final class UpstreamHttpCodec
      */
     public final class ResponseDecoder extends HttpResponseDecoder {
         private final ResponseHeadParser heads;
-        private final int maxChunkSize;
+        private final LengthFramedBody body;
         private boolean interim;
         /** Netty's decoder reads the response under way. */
         private boolean netty;
         /** A 101 was read: Netty's decoder reads the rest of the connection. */
         private boolean switched;
-        /** Body bytes still to come of a response whose head the parser read; -1 when none is under way. */
-        private long remaining = -1;
 
         ResponseDecoder(HttpDecoderConfig config) {
             super(config);
             heads = new ResponseHeadParser(config.getMaxInitialLineLength(), config.getMaxHeaderSize());
-            maxChunkSize = config.getMaxChunkSize();
+            body = new LengthFramedBody(config.getMaxChunkSize());
         }
 
         @Override
@@ -106,8 +103,8 @@ public final class UpstreamHttpCodec
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
             int from = out.size();
-            if (remaining >= 0) {
-                body(in, out);
+            if (body.underWay()) {
+                body.next(in, out);
             } else if (netty || switched) {
                 super.decode(ctx, in, out);
             } else {
@@ -118,13 +115,7 @@ public final class UpstreamHttpCodec
                 } else if (length >= 0) {
                     in.skipBytes(length);
                     out.add(heads.response());
-                    remaining = heads.contentLength();
-                    if (remaining == 0) {
-                        remaining = -1;
-                        out.add(LastHttpContent.EMPTY_LAST_CONTENT);
-                    } else {
-                        body(in, out);
-                    }
+                    body.start(heads.contentLength(), in, out);
                 }
             }
             for (int i = from; i < out.size(); i++) {
@@ -143,28 +134,10 @@ public final class UpstreamHttpCodec
             }
         }
 
-        /** The next part of a body framed by its Content-Length. */
-        private void body(ByteBuf in, List<Object> out) {
-            int n = (int) Math.min(Math.min(remaining, in.readableBytes()), maxChunkSize);
-            if (n == 0) {
-                return;
-            }
-            ByteBuf part = in.readRetainedSlice(n);
-            remaining -= n;
-            if (remaining == 0) {
-                remaining = -1;
-                out.add(new DefaultLastHttpContent(part));
-            } else {
-                out.add(new DefaultHttpContent(part));
-            }
-        }
-
         @Override
         protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-            if (remaining >= 0) {
-                // closed inside a body framed by its Content-Length: no end, as Netty's decoder gives none
-                remaining = -1;
-                in.skipBytes(in.readableBytes());
+            if (body.underWay()) {
+                body.closedInside(in);
                 return;
             }
             // a head cut short, or nothing: Netty's decoder says what it always said about it

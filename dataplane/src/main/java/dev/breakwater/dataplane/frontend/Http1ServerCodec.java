@@ -1,14 +1,13 @@
 package dev.breakwater.dataplane.frontend;
 
 import dev.breakwater.dataplane.exchange.EncodedResponse;
+import dev.breakwater.dataplane.http1.LengthFramedBody;
 import dev.breakwater.dataplane.http1.LineHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -78,23 +77,21 @@ final class Http1ServerCodec
      */
     final class RequestDecoder extends HttpRequestDecoder {
         private final RequestHeadParser heads;
-        private final int maxChunkSize;
+        private final LengthFramedBody body;
         /** Netty's decoder reads the request under way (or, after a failure, discards the rest). */
         private boolean netty;
-        /** Body bytes still to come of a request whose head the parser read; -1 when none is under way. */
-        private long remaining = -1;
 
         RequestDecoder(HttpDecoderConfig config) {
             super(config);
             heads = new RequestHeadParser(config.getMaxInitialLineLength(), config.getMaxHeaderSize());
-            maxChunkSize = config.getMaxChunkSize();
+            body = new LengthFramedBody(config.getMaxChunkSize());
         }
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
             int from = out.size();
-            if (remaining >= 0) {
-                body(in, out);
+            if (body.underWay()) {
+                body.next(in, out);
             } else if (netty) {
                 super.decode(ctx, in, out);
             } else {
@@ -105,13 +102,7 @@ final class Http1ServerCodec
                 } else if (length >= 0) {
                     in.skipBytes(length);
                     out.add(heads.request());
-                    remaining = heads.contentLength();
-                    if (remaining == 0) {
-                        remaining = -1;
-                        out.add(LastHttpContent.EMPTY_LAST_CONTENT);
-                    } else {
-                        body(in, out);
-                    }
+                    body.start(heads.contentLength(), in, out);
                 }
             }
             for (int i = from; i < out.size(); i++) {
@@ -134,28 +125,10 @@ final class Http1ServerCodec
             }
         }
 
-        /** The next part of a body framed by its Content-Length. */
-        private void body(ByteBuf in, List<Object> out) {
-            int n = (int) Math.min(Math.min(remaining, in.readableBytes()), maxChunkSize);
-            if (n == 0) {
-                return;
-            }
-            ByteBuf part = in.readRetainedSlice(n);
-            remaining -= n;
-            if (remaining == 0) {
-                remaining = -1;
-                out.add(new DefaultLastHttpContent(part));
-            } else {
-                out.add(new DefaultHttpContent(part));
-            }
-        }
-
         @Override
         protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-            if (remaining >= 0) {
-                // closed inside a body framed by its Content-Length: no end, as Netty's decoder gives none
-                remaining = -1;
-                in.skipBytes(in.readableBytes());
+            if (body.underWay()) {
+                body.closedInside(in);
                 return;
             }
             // a head cut short, or nothing: Netty's decoder says what it always said about it

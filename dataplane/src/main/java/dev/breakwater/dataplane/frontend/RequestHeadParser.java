@@ -4,7 +4,6 @@ import dev.breakwater.dataplane.http1.HeaderLines;
 import dev.breakwater.dataplane.http1.LineHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
@@ -38,7 +37,6 @@ final class RequestHeadParser {
     static final int OTHER = -2;
 
     private static final int MAX_METHOD_LENGTH = 32;
-    private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
     private static final int VERSION_LENGTH = 8;
 
     private final int maxInitialLineLength;
@@ -123,40 +121,12 @@ final class RequestHeadParser {
 
     /** Sets {@link #contentLength}; false when a line or the framing is not one this parser takes. */
     private boolean framing(HeaderLines lines) {
-        long length = 0;
-        boolean lengthSeen = false;
-        for (int i = 0; i < lines.size(); i++) {
-            if (!lines.encodedForm(i) || lines.nameIs(i, HttpHeaderNames.TRANSFER_ENCODING)) {
-                return false;
-            }
-            if (lines.nameIs(i, HttpHeaderNames.CONTENT_LENGTH)) {
-                if (lengthSeen) {
-                    return false;
-                }
-                lengthSeen = true;
-                length = digits(lines.valueString(i));
-                if (length < 0) {
-                    return false;
-                }
-            }
+        long length = lines.plainContentLength(true);
+        if (length == HeaderLines.NOT_PLAIN) {
+            return false;
         }
-        contentLength = length;
+        contentLength = length == HeaderLines.NO_LENGTH ? 0 : length;
         return true;
-    }
-
-    private static long digits(String v) {
-        if (v.isEmpty() || v.length() > MAX_CONTENT_LENGTH_DIGITS) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
     }
 
     /** Reads {@code GET /x HTTP/1.1} into {@link #method}, {@link #target}, {@link #version}; false when not plain. */

@@ -1,5 +1,6 @@
 package dev.breakwater.dataplane.http1;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -153,6 +154,53 @@ public final class HeaderLines {
 
     public String valueString(int i) {
         return new String(bytes, at[4 * i + 2], at[4 * i + 3] - at[4 * i + 2], StandardCharsets.US_ASCII);
+    }
+
+    /** {@link #plainContentLength}: the head has no Content-Length. */
+    public static final long NO_LENGTH = -1;
+    /** {@link #plainContentLength}: the head's framing is not the plain one. */
+    public static final long NOT_PLAIN = -2;
+
+    private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
+
+    /**
+     * The body length the head's framing gives when it is plain: no Transfer-Encoding and at most one Content-Length
+     * of 1 to 18 digits (with {@code encodedFormOnly}, also every line in {@link #encodedForm}). {@link #NO_LENGTH}
+     * without a Content-Length, {@link #NOT_PLAIN} for anything else, which the parsers leave to Netty's decoder.
+     */
+    public long plainContentLength(boolean encodedFormOnly) {
+        long length = NO_LENGTH;
+        for (int i = 0; i < count; i++) {
+            if (encodedFormOnly && !encodedForm(i) || nameIs(i, HttpHeaderNames.TRANSFER_ENCODING)) {
+                return NOT_PLAIN;
+            }
+            if (nameIs(i, HttpHeaderNames.CONTENT_LENGTH)) {
+                if (length != NO_LENGTH) {
+                    return NOT_PLAIN;
+                }
+                length = digits(at[4 * i + 2], at[4 * i + 3]);
+                if (length < 0) {
+                    return NOT_PLAIN;
+                }
+            }
+        }
+        return length;
+    }
+
+    /** The number written in {@code bytes[from, to)}: 1 to 18 decimal digits; -1 for anything else. */
+    private long digits(int from, int to) {
+        if (to == from || to - from > MAX_CONTENT_LENGTH_DIGITS) {
+            return -1;
+        }
+        long n = 0;
+        for (int k = from; k < to; k++) {
+            byte c = bytes[k];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** Where line {@code i} starts in the bytes; {@code lineStart(size())} is where the last line ends. */
