@@ -4,7 +4,7 @@ import dev.breakwater.dataplane.backend.UpstreamConnection;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.request.HopByHop;
-import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.metrics.CacheMeters;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -43,7 +43,7 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
     private final CacheKey key;
     private final CachedResponse stale;
     private final CacheSettings settings;
-    private final ProxyMetrics.CacheMeters meters;
+    private final CacheMeters meters;
     private final Encoding encoding;
     private final int connectTimeoutMillis;
     private final long responseTimeoutNanos;
@@ -60,7 +60,7 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
 
     public BackgroundRefresh(UpstreamPool pool, UpstreamEndpoint endpoint, HttpRequest request, ResponseCache cache,
                       ResponseCache.Fill fill, CacheKey key, CachedResponse stale, CacheSettings settings,
-                      ProxyMetrics.CacheMeters meters, Encoding encoding, int connectTimeoutMillis,
+                      CacheMeters meters, Encoding encoding, int connectTimeoutMillis,
                       long responseTimeoutNanos) {
         this.pool = pool;
         this.endpoint = endpoint;

@@ -1,6 +1,6 @@
 package dev.breakwater.dataplane.cache;
 
-import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.metrics.CacheMeters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -110,7 +110,7 @@ public final class CacheRequest {
         if (key == null) {
             return Outcome.FORWARD; // only invalidates
         }
-        ProxyMetrics.CacheMeters meters = filter.meters();
+        CacheMeters meters = filter.meters();
         HttpHeaders headers = request.headers();
         long now = cache.now();
         CachedResponse e = cache.lookup(key, headers);
