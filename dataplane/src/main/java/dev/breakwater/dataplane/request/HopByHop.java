@@ -37,16 +37,45 @@ public final class HopByHop {
     private static final int TE = 8;
     private static final int TRAILER = 16;
     private static final int UPGRADE = 32;
+    private static final int CLIENT_TLS = 64;
 
+    /**
+     * The headers in which the proxy tells an endpoint what a client's certificate proved (ingress-nginx's names).
+     * A client's own copies are never forwarded, on any route: an endpoint behind a route without client
+     * certificates that trusts {@code ssl-client-verify: SUCCESS} would otherwise take a client's word for it
+     * (Envoy sanitises its {@code x-forwarded-client-cert} the same way by default).
+     */
+    private static final AsciiString[] CLIENT_TLS_NAMES = {AsciiString.cached("ssl-client-verify"),
+        AsciiString.cached("ssl-client-subject-dn"), AsciiString.cached("ssl-client-issuer-dn"),
+        AsciiString.cached("ssl-client-cert")};
+
+    /** A response's hop-by-hop headers removed (and those a Connection header names). */
     public static void strip(HttpHeaders headers) {
+        strip(headers, false);
+    }
+
+    /** A client's request: its hop-by-hop headers removed, and any header the proxy alone may send to an endpoint. */
+    public static void stripRequest(HttpHeaders headers) {
+        strip(headers, true);
+    }
+
+    private static void strip(HttpHeaders headers, boolean request) {
         // one pass over the names says which are here: most messages carry none but Connection, and a removal of a
         // name that is absent costs a case-insensitive hash of it all the same
         int present = 0;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             present |= bit(it.next().getKey());
         }
+        if (!request) {
+            present &= ~CLIENT_TLS;
+        }
         if (present == 0) {
             return;
+        }
+        if ((present & CLIENT_TLS) != 0) {
+            for (AsciiString name : CLIENT_TLS_NAMES) {
+                headers.remove(name);
+            }
         }
         if ((present & CONNECTION) != 0) {
             for (String line : headers.getAll(HttpHeaderNames.CONNECTION)) {
@@ -83,8 +112,18 @@ public final class HopByHop {
             case 10 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION) ? CONNECTION
                     : AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.KEEP_ALIVE) ? KEEP_ALIVE : 0;
             case 16 -> AsciiString.contentEqualsIgnoreCase(name, PROXY_CONNECTION) ? PROXY_CONN : 0;
+            case 15, 17, 20, 21 -> clientTls(name) ? CLIENT_TLS : 0;
             default -> 0;
         };
+    }
+
+    private static boolean clientTls(CharSequence name) {
+        for (AsciiString n : CLIENT_TLS_NAMES) {
+            if (AsciiString.contentEqualsIgnoreCase(name, n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void removeNamed(HttpHeaders headers, String connection) {

@@ -122,7 +122,7 @@ public final class RequestHeadCheck {
         if (proxyHeader) {
             headers.remove(PROXY);
         }
-        HopByHop.strip(headers);
+        HopByHop.stripRequest(headers);
         return new Checked(host, target, keepAlive, upgrade);
     }
 }

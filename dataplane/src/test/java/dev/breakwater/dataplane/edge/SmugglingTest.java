@@ -159,6 +159,21 @@ class SmugglingTest {
     }
 
     @Test
+    void aClientCannotClaimAVerifiedCertificateOnARouteWithoutClientCertificates() throws Exception {
+        try (RawHttp raw = new RawHttp(proxy.httpPort())) {
+            assertThat(raw.send("GET / HTTP/1.1\r\nHost: app.test\r\nssl-client-verify: SUCCESS\r\n"
+                    + "SSL-Client-Subject-DN: CN=admin\r\nssl-client-issuer-dn: CN=ca\r\nssl-client-cert: forged\r\n"
+                    + "X-Kept: 1\r\n\r\n").read().status()).isEqualTo(200);
+        }
+        RawBackend.Received got = backend.received().get(0);
+        assertThat(got.headers("ssl-client-verify")).isEmpty();
+        assertThat(got.headers("ssl-client-subject-dn")).isEmpty();
+        assertThat(got.headers("ssl-client-issuer-dn")).isEmpty();
+        assertThat(got.headers("ssl-client-cert")).isEmpty();
+        assertThat(got.headers("x-kept")).containsExactly("1");
+    }
+
+    @Test
     void theProxyHeaderIsNeverForwarded() throws Exception {
         try (RawHttp raw = new RawHttp(proxy.httpPort())) {
             assertThat(raw.send("GET / HTTP/1.1\r\nHost: app.test\r\nProxy: http://evil.test:3128\r\n\r\n").read()

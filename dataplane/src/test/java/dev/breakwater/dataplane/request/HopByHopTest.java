@@ -32,6 +32,18 @@ class HopByHopTest {
     }
 
     @Test
+    void aClientsClientCertificateHeadersGoFromRequestsOnlyInAnyCase() {
+        HttpHeaders request = headers("SSL-Client-Verify", "SUCCESS", "ssl-client-subject-dn", "CN=admin",
+                "ssl-client-issuer-dn", "CN=ca", "Ssl-Client-Cert", "forged", "ssl-client-other", "kept", "X-A", "1");
+        HopByHop.stripRequest(request);
+        assertThat(request.names()).containsExactlyInAnyOrder("ssl-client-other", "X-A");
+
+        HttpHeaders response = headers("ssl-client-verify", "echoed", "Connection", "close");
+        HopByHop.strip(response);
+        assertThat(response.names()).containsExactly("ssl-client-verify");
+    }
+
+    @Test
     void teTrailersStaysForGrpc() {
         HttpHeaders h = headers("TE", "Trailers", "Content-Type", "application/grpc");
         HopByHop.strip(h);

@@ -251,5 +251,11 @@ class IngressNginxClientTlsThroughProxyTest {
         assertThat(alice.certificateSent()).as("not asked, so not sent").isFalse();
         assertThat(alice.backend()).doesNotContainKey("header.ssl-client-verify");
         assertThat(stranger.status()).isEqualTo(200);
+
+        Outcome forged = get("off.test", null, "ssl-client-verify", "SUCCESS", "ssl-client-subject-dn", "CN=admin",
+                "ssl-client-cert", "forged");
+        assertThat(forged.status()).isEqualTo(200);
+        assertThat(forged.backend()).as("a client's own claims are never forwarded")
+                .doesNotContainKeys("header.ssl-client-verify", "header.ssl-client-subject-dn", "header.ssl-client-cert");
     }
 }
