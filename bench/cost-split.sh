@@ -20,7 +20,10 @@ mkdir -p "$RUN"; [[ -f $RUN/.setup-done ]] || "$BENCH_DIR/setup.sh" >/dev/null
 case $t in breakwater) hp=18090; tp=18453;; nginx-ka320) hp=18084; tp=18446;; haproxy) hp=18081; tp=18444;; esac
 pid0=$(cat $RUN/pids/$t*.pid | sed -n 1p)
 all() { local p=$1; echo $p; for c in $(cat /proc/$p/task/*/children 2>/dev/null); do all $c; done; }
-pids=$(all $pid0 | paste -sd,)
+# the process tree is read again before each measurement: a worker that exits (nginx replaces one that dies) must not
+# leave perf and /proc reading a pid that is gone
+threads() { pids=$(all $pid0 | paste -sd,); }
+threads
 ticks() { local u=0 s=0 a b p; for p in ${pids//,/ }; do read -r a b < <(awk '{print $14, $15}' /proc/$p/stat); u=$((u+a)); s=$((s+b)); done; echo $u $s; }
 load() { local m=$1 d=$2 url=http://127.0.0.1:$hp/1k proto=(--h1)
   [[ $m != plain ]] && url=https://127.0.0.1:$tp/1k; [[ $m == h2 ]] && proto=(-m10)
@@ -28,7 +31,7 @@ load() { local m=$1 d=$2 url=http://127.0.0.1:$hp/1k proto=(--h1)
 for m in ${MODES:-plain h2}; do
   load $m ${WARMUP:-20} >/dev/null
   for r in $(seq 1 $rounds); do
-    read -r u0 s0 < <(ticks)
+    threads; read -r u0 s0 < <(ticks)
     perf stat -x, -e raw_syscalls:sys_enter,context-switches -p $pids -o $out/$t-$m-$r.stat -- bash -c "$(declare -f load); hp=$hp tp=$tp load $m 10" > $out/$t-$m-$r.h2load
     read -r u1 s1 < <(ticks)
     n=$(awk '/^requests:/{print $8}' $out/$t-$m-$r.h2load); rps=$(awk '/^finished in/{print $4}' $out/$t-$m-$r.h2load)
@@ -39,7 +42,7 @@ for m in ${MODES:-plain h2}; do
   done
   if [[ ${PERF:-0} == 1 ]]; then
     [[ $t == breakwater ]] && jcmd $pid0 Compiler.perfmap >/dev/null 2>&1
-    ( load $m 12 >/dev/null & ); sleep 1
+    ( load $m 12 >/dev/null & ); sleep 1; threads
     perf record -q -F 1999 -p $pids -o $out/$t-$m.perf -- sleep 10 >/dev/null 2>&1
     [[ $t == breakwater ]] && jcmd $pid0 Compiler.perfmap >/dev/null 2>&1
     sleep 2

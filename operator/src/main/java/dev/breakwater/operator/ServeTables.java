@@ -67,6 +67,16 @@ final class ServeTables implements Callable<Integer> {
         debounce = Values.debounce("--debounce", value);
     }
 
+    private java.time.Duration endpointDebounce = LocalMode.DEFAULT_ENDPOINT_DEBOUNCE;
+
+    @Option(names = "--endpoint-debounce", paramLabel = "DURATION",
+            description = "When what changed in the files is EndpointSlices only, apply it once no file changed for "
+                    + "this long (the endpoint fast path); at --debounce or above, the same as --debounce "
+                    + "(default: 10ms).")
+    void endpointDebounce(String value) {
+        endpointDebounce = Values.debounce("--endpoint-debounce", value);
+    }
+
     @Option(names = "--port", paramLabel = "N", description = "The table service's port (default: 9400).")
     void port(String value) {
         port = Values.number("--port", value, 0, 65535);
@@ -117,7 +127,7 @@ final class ServeTables implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), stop);
         Signal.handle(new Signal("INT"), stop);
         local.reload();
-        local.watch(debounce.toMillis());
+        local.watch(debounce.toMillis(), endpointDebounce.toMillis());
         System.err.printf("breakwater: publishing the tables of %s on %s:%d (push channel)%n", dir, bind,
                 server.port());
         new CountDownLatch(1).await();

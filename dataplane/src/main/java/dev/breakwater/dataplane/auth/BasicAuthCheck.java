@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.breakwater.dataplane.filter.LocalAnswer;
 import dev.breakwater.routing.BasicAuth;
-import dev.breakwater.dataplane.metrics.ProxyMetrics.AuthCount;
+import dev.breakwater.dataplane.metrics.AuthCount;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;

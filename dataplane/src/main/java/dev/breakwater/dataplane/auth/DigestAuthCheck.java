@@ -2,7 +2,7 @@ package dev.breakwater.dataplane.auth;
 
 import dev.breakwater.dataplane.filter.LocalAnswer;
 import dev.breakwater.routing.DigestAuth;
-import dev.breakwater.dataplane.metrics.ProxyMetrics.AuthCount;
+import dev.breakwater.dataplane.metrics.AuthCount;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

@@ -4,7 +4,7 @@ import dev.breakwater.dataplane.backend.UpstreamConnection;
 import dev.breakwater.dataplane.backend.UpstreamEndpoint;
 import dev.breakwater.dataplane.backend.UpstreamPool;
 import dev.breakwater.dataplane.request.HopByHop;
-import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.metrics.CacheMeters;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -43,7 +43,7 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
     private final CacheKey key;
     private final CachedResponse stale;
     private final CacheSettings settings;
-    private final ProxyMetrics.CacheMeters meters;
+    private final CacheMeters meters;
     private final Encoding encoding;
     private final int connectTimeoutMillis;
     private final long responseTimeoutNanos;
@@ -54,13 +54,11 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
     private boolean done;
     private boolean keepAlive;
     private int status;
-    private HttpHeaders headers;
-    private Storability.Verdict verdict;
-    private CachedBody body;
+    private ResponseCopy body;
 
     public BackgroundRefresh(UpstreamPool pool, UpstreamEndpoint endpoint, HttpRequest request, ResponseCache cache,
                       ResponseCache.Fill fill, CacheKey key, CachedResponse stale, CacheSettings settings,
-                      ProxyMetrics.CacheMeters meters, Encoding encoding, int connectTimeoutMillis,
+                      CacheMeters meters, Encoding encoding, int connectTimeoutMillis,
                       long responseTimeoutNanos) {
         this.pool = pool;
         this.endpoint = endpoint;
@@ -96,12 +94,7 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
         for (CharSequence conditional : CONDITIONAL_HEADERS) {
             copy.remove(conditional);
         }
-        if (stale.etag() != null) {
-            copy.set(HttpHeaderNames.IF_NONE_MATCH, stale.etag());
-        }
-        if (stale.lastModified() != null) {
-            copy.set(HttpHeaderNames.IF_MODIFIED_SINCE, stale.lastModified());
-        }
+        Conditionals.askWithValidators(copy, stale);
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, original.uri(), Unpooled.EMPTY_BUFFER,
                 copy, EmptyHttpHeaders.INSTANCE);
     }
@@ -163,11 +156,12 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
                 if (status == 304) {
                     cache.store(key, request.headers(), stale.refreshedBy(h, startMillis, cache.now(), settings));
                     meters.revalidated();
-                } else if (status != 206 // it asked for the whole response: a part is not one to store
-                        && (verdict = Storability.check("GET", CacheControl.NONE, false, status, h, settings,
-                        cache.now())).storable()) {
-                    headers = h;
-                    body = new CachedBody(settings.maxObjectBytes(), cache);
+                } else if (status != 206) { // it asked for the whole response: a part is not one to store
+                    Storability.Verdict verdict = Storability.check("GET", CacheControl.NONE, false, status, h,
+                            settings, cache.now());
+                    if (verdict.storable()) {
+                        body = new ResponseCopy(status, h, verdict.lifetime(), settings.maxObjectBytes(), cache);
+                    }
                 }
             }
             if (msg instanceof HttpContent content && status != 0) {
@@ -187,12 +181,13 @@ public final class BackgroundRefresh implements UpstreamConnection.Owner {
     }
 
     private void storeRefreshed() {
-        byte[] bytes = body.toArray();
-        body.release();
+        ResponseCopy copy = body;
+        byte[] bytes = copy.toArray();
+        copy.release();
         body = null;
-        bytes = encoding.encode(status, headers, bytes);
-        cache.store(key, request.headers(), CachedResponse.store(status, headers, bytes, startMillis, cache.now(),
-                settings, verdict.lifetime()));
+        bytes = encoding.encode(status, copy.headers(), bytes);
+        cache.store(key, request.headers(), CachedResponse.store(status, copy.headers(), bytes, startMillis,
+                cache.now(), settings, copy.lifetime()));
         meters.stored(bytes.length);
     }
 

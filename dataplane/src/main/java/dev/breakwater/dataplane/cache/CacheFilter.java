@@ -1,7 +1,7 @@
 package dev.breakwater.dataplane.cache;
 
 import dev.breakwater.dataplane.filter.FilterContext;
-import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.metrics.CacheMeters;
 import dev.breakwater.routing.CachePolicy;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -22,17 +22,17 @@ public final class CacheFilter {
 
     private final String route;
     private final CachePolicy policy;
-    private final ProxyMetrics.CacheMeters meters;
+    private final CacheMeters meters;
     /** The policy against the cache's defaults: the same for every request (one cache per process), made once. */
     private CacheSettings settings;
 
-    public CacheFilter(String route, CachePolicy policy, ProxyMetrics.CacheMeters meters) {
+    public CacheFilter(String route, CachePolicy policy, CacheMeters meters) {
         this.route = route;
         this.policy = policy;
         this.meters = meters;
     }
 
-    ProxyMetrics.CacheMeters meters() {
+    CacheMeters meters() {
         return meters;
     }
 

@@ -1,23 +1,17 @@
 package dev.breakwater.dataplane.cache;
 
-import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.metrics.CacheMeters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,18 +20,14 @@ import org.slf4j.LoggerFactory;
  * The cache's part in one request of a caching route: the lookup (fresh, stale within stale-while-revalidate, or
  * not there), the wait for another request's fetch of the same key, the revalidation of a stale entry with its
  * validators, the fill of the cache from the response, stale-if-error, and the invalidation by an unsafe request.
- * Made for one request and dropped with it; runs on the request's event loop.
+ * Made for one request and dropped with it; runs on the request's event loop. The answer from a stored response is
+ * made by {@link CachedAnswer}, the copy of a response being stored is a {@link ResponseCopy}.
  */
 public final class CacheRequest {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheRequest.class);
     /** Says what the cache did, on every response of a caching route (as nginx's upstream_cache_status). */
     public static final AsciiString X_CACHE_STATUS = AsciiString.cached("x-cache-status");
-    private static final byte[] AGE_PREFIX = (HttpHeaderNames.AGE + ": ").getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CACHE_STATUS_PREFIX = ("\r\n" + X_CACHE_STATUS + ": ")
-            .getBytes(StandardCharsets.US_ASCII);
-    /** A body up to this size goes in the same buffer as the head of an encoded answer; a larger one beside it. */
-    private static final int INLINE_BODY = 8192;
 
     /** What {@link #consult} decided. */
     public enum Outcome {
@@ -72,10 +62,8 @@ public final class CacheRequest {
     private CachedResponse entry;
     private boolean revalidating;
     private ResponseCache.Fill fill;
-    private CachedBody fillBody;
-    private int fillStatus;
-    private HttpHeaders fillHeaders;
-    private Freshness.Lifetime fillLifetime;
+    /** The response being stored, while it is. */
+    private ResponseCopy copy;
     private boolean awaiting;
     private ScheduledFuture<?> awaitTimer;
     private long fetchStartMillis;
@@ -110,7 +98,7 @@ public final class CacheRequest {
         if (key == null) {
             return Outcome.FORWARD; // only invalidates
         }
-        ProxyMetrics.CacheMeters meters = filter.meters();
+        CacheMeters meters = filter.meters();
         HttpHeaders headers = request.headers();
         long now = cache.now();
         CachedResponse e = cache.lookup(key, headers);
@@ -174,12 +162,7 @@ public final class CacheRequest {
             }
             if (e != null && e.hasValidators() && !headers.contains(HttpHeaderNames.IF_NONE_MATCH)
                     && !headers.contains(HttpHeaderNames.IF_MODIFIED_SINCE)) {
-                if (e.etag() != null) {
-                    headers.set(HttpHeaderNames.IF_NONE_MATCH, e.etag());
-                }
-                if (e.lastModified() != null) {
-                    headers.set(HttpHeaderNames.IF_MODIFIED_SINCE, e.lastModified());
-                }
+                Conditionals.askWithValidators(headers, e);
                 revalidating = true;
             }
         } else if (request.method().equals(HttpMethod.GET)) {
@@ -236,38 +219,7 @@ public final class CacheRequest {
      * have not run on it.
      */
     public FullHttpResponse answer() {
-        CachedResponse e = answerEntry;
-        HttpHeaders h = new DefaultHttpHeaders().add(e.headers());
-        h.set(HttpHeaderNames.AGE, e.currentAgeMillis(cache.now()) / 1000);
-        h.set(X_CACHE_STATUS, answerHow);
-        int code = e.status();
-        ByteBuf body = Unpooled.EMPTY_BUFFER;
-        if (!revalidating && Conditionals.notModified(e, request.headers())) {
-            code = 304;
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-            h.remove(HttpHeaderNames.CONTENT_TYPE);
-        } else if (!request.method().equals(HttpMethod.HEAD)) {
-            ByteRanges.Partial partial = request.method().equals(HttpMethod.GET) ? ByteRanges.answer(e, request.headers())
-                    : null;
-            if (partial == null) {
-                body = Unpooled.wrappedBuffer(e.body());
-            } else {
-                code = partial.status();
-                body = partial.body();
-                h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-                if (partial.contentRange() != null) {
-                    h.set(HttpHeaderNames.CONTENT_RANGE, partial.contentRange());
-                }
-                if (partial.contentType() != null) {
-                    h.set(HttpHeaderNames.CONTENT_TYPE, partial.contentType());
-                }
-            }
-        }
-        if (code == 200 && e.status() == 200 && !h.contains(HttpHeaderNames.ACCEPT_RANGES)) {
-            h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-        }
-        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), body, h,
-                EmptyHttpHeaders.INSTANCE);
+        return CachedAnswer.full(answerEntry, answerHow, revalidating, request, cache.now());
     }
 
     /**
@@ -276,13 +228,7 @@ public final class CacheRequest {
      * response framed by its {@code Content-Length}. Then {@link #answerEncoded} gives the same answer in wire bytes.
      */
     public boolean answersAsStored() {
-        CachedResponse e = answerEntry;
-        HttpHeaders rh = request.headers();
-        return e != null && e.partial() == null && request.method().equals(HttpMethod.GET)
-                && !rh.contains(HttpHeaderNames.RANGE)
-                && (revalidating || !Conditionals.notModified(e, rh))
-                && e.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
-                && !e.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+        return CachedAnswer.asStored(answerEntry, revalidating, request);
     }
 
     /** The status of {@link #answerEncoded}'s response. */
@@ -300,29 +246,7 @@ public final class CacheRequest {
      * answer's {@code Age} and {@code X-Cache-Status} (and {@code Connection: close} when {@code close}), the body.
      */
     public ByteBuf answerEncoded(ByteBufAllocator alloc, boolean close) {
-        CachedResponse e = answerEntry;
-        byte[] head = e.wireHead();
-        byte[] body = e.body();
-        ByteBuf buf = alloc.buffer(head.length + 96 + (body.length <= INLINE_BODY ? body.length : 0));
-        buf.writeBytes(head);
-        buf.writeBytes(AGE_PREFIX);
-        writeDecimal(buf, e.currentAgeMillis(cache.now()) / 1000);
-        buf.writeBytes(CACHE_STATUS_PREFIX);
-        buf.writeCharSequence(answerHow, StandardCharsets.US_ASCII);
-        buf.writeCharSequence(close ? "\r\nconnection: close\r\n\r\n" : "\r\n\r\n", StandardCharsets.US_ASCII);
-        if (body.length <= INLINE_BODY) {
-            buf.writeBytes(body);
-            return buf;
-        }
-        return Unpooled.wrappedBuffer(buf, Unpooled.wrappedBuffer(body));
-    }
-
-    private static void writeDecimal(ByteBuf buf, long value) {
-        if (value < 10) {
-            buf.writeByte('0' + (int) value);
-        } else {
-            buf.writeCharSequence(Long.toString(value), StandardCharsets.US_ASCII);
-        }
+        return CachedAnswer.encoded(answerEntry, answerHow, cache.now(), alloc, close);
     }
 
     /**
@@ -373,44 +297,24 @@ public final class CacheRequest {
     }
 
     private void beginFill(int status, HttpHeaders headers) {
-        Storability.Verdict verdict = Storability.check(request.method().name(), requestCc,
-                request.headers().contains(HttpHeaderNames.AUTHORIZATION), status, headers, settings, cache.now());
-        String why = verdict.whyNot();
-        long length = contentLength(headers);
-        if (why == null && length > settings.maxObjectBytes()) {
-            why = "larger than " + settings.maxObjectBytes() + " bytes";
-        }
-        if (why != null) {
-            LOG.debug("not storing {}: {}", key.url(), why);
+        Storability.Verdict verdict = Storability.checkFor(request, requestCc, status, headers, settings, cache.now());
+        if (!verdict.storable()) {
+            LOG.debug("not storing {}: {}", key.url(), verdict.whyNot());
             endFill();
             return;
         }
-        fillStatus = status;
-        fillLifetime = verdict.lifetime();
-        fillHeaders = new DefaultHttpHeaders().add(headers);
-        fillBody = new CachedBody(settings.maxObjectBytes(), cache);
-    }
-
-    private static long contentLength(HttpHeaders headers) {
-        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        copy = new ResponseCopy(status, new DefaultHttpHeaders().add(headers), verdict.lifetime(),
+                settings.maxObjectBytes(), cache);
     }
 
     /** True while the response is being stored. */
     public boolean filling() {
-        return fillBody != null;
+        return copy != null;
     }
 
     /** A part of the body as the client gets it (the caller keeps the buffer): stored, while it fits. */
     public void onBody(ByteBuf part) {
-        if (fillBody != null && !fillBody.append(part)) {
+        if (copy != null && !copy.append(part)) {
             // larger than the route stores (or the cache's budget for bodies in flight): passed on, not stored
             endFill();
         }
@@ -418,14 +322,12 @@ public final class CacheRequest {
 
     /** The whole response went to the client: stores it, when it was being stored. */
     public void onResponseComplete() {
-        if (fillBody != null) {
-            byte[] body = fillBody.toArray();
-            fillBody.release();
-            fillBody = null;
-            CachedResponse stored = fillStatus == 206 ? combinedPart(body)
-                    : CachedResponse.store(fillStatus, fillHeaders, body, fetchStartMillis, cache.now(), settings,
-                    fillLifetime);
-            fillHeaders = null;
+        ResponseCopy c = copy;
+        if (c != null) {
+            byte[] body = c.toArray();
+            c.release();
+            copy = null;
+            CachedResponse stored = c.entry(body, key, request.headers(), fetchStartMillis, settings);
             if (stored != null) {
                 cache.store(key, request.headers(), stored);
                 filter.meters().stored(body.length);
@@ -435,33 +337,14 @@ public final class CacheRequest {
     }
 
     /**
-     * The 206 just received as a stored entry, combined with the parts stored for the key (now, not when the request
-     * began: another request may have stored more), or null to store nothing: a body other than its
-     * {@code Content-Range} says, or a complete response of the same entity tag stored already.
-     */
-    private CachedResponse combinedPart(byte[] body) {
-        PartialContent.Range range = PartialContent.contentRange(fillHeaders);
-        if (range == null || range.size() != body.length) {
-            return null;
-        }
-        CachedResponse older = cache.lookup(key, request.headers());
-        if (older != null && older.partial() == null && fillHeaders.get(HttpHeaderNames.ETAG).equals(older.etag())) {
-            return null; // the whole of this representation is there already
-        }
-        return CachedResponse.storePart(fillHeaders, body, older, fetchStartMillis, cache.now(), settings,
-                fillLifetime);
-    }
-
-    /**
      * Ends this request's part in filling the cache (stored or not) and wakes the requests waiting for it;
      * idempotent. A response abandoned half-way stores nothing.
      */
     public void endFill() {
-        if (fillBody != null) {
-            fillBody.release();
-            fillBody = null;
+        if (copy != null) {
+            copy.release();
+            copy = null;
         }
-        fillHeaders = null;
         ResponseCache.Fill f = fill;
         if (f != null) {
             fill = null;

@@ -3,7 +3,10 @@ package dev.breakwater.dataplane.cache;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 
-/** A client's conditional request against a stored response (RFC 9110 sections 13.1.2 and 13.1.3). */
+/**
+ * Conditional requests and stored responses: a client's against one (RFC 9110 sections 13.1.2 and 13.1.3), and the
+ * cache's own, to revalidate one.
+ */
 public final class Conditionals {
 
     private Conditionals() {
@@ -38,6 +41,19 @@ public final class Conditionals {
             return since != HttpDate.INVALID && last != HttpDate.INVALID && last <= since;
         }
         return false;
+    }
+
+    /**
+     * Asks the origin whether {@code stored} is still current (RFC 9111 4.3.1): its entity tag as
+     * {@code If-None-Match}, its {@code Last-Modified} as {@code If-Modified-Since}, set on the request's fields.
+     */
+    public static void askWithValidators(HttpHeaders request, CachedResponse stored) {
+        if (stored.etag() != null) {
+            request.set(HttpHeaderNames.IF_NONE_MATCH, stored.etag());
+        }
+        if (stored.lastModified() != null) {
+            request.set(HttpHeaderNames.IF_MODIFIED_SINCE, stored.lastModified());
+        }
     }
 
     /** The entity tag without its weakness marker, for weak comparison. */

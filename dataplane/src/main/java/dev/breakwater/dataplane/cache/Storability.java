@@ -2,6 +2,7 @@ package dev.breakwater.dataplane.cache;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.Set;
 
 /**
@@ -31,6 +32,32 @@ final class Storability {
     }
 
     private Storability() {
+    }
+
+    /**
+     * Whether the response to a client's {@code request} may be stored ({@link #check}), and is no larger than the
+     * route stores by its {@code Content-Length}.
+     */
+    static Verdict checkFor(HttpRequest request, CacheControl requestCc, int status, HttpHeaders responseHeaders,
+                            CacheSettings settings, long nowMillis) {
+        Verdict verdict = check(request.method().name(), requestCc,
+                request.headers().contains(HttpHeaderNames.AUTHORIZATION), status, responseHeaders, settings, nowMillis);
+        if (verdict.storable() && contentLength(responseHeaders) > settings.maxObjectBytes()) {
+            return Verdict.no("larger than " + settings.maxObjectBytes() + " bytes");
+        }
+        return verdict;
+    }
+
+    private static long contentLength(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**

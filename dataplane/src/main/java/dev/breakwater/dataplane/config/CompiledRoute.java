@@ -9,7 +9,9 @@ import dev.breakwater.dataplane.filter.ClientCertificateFilter;
 import dev.breakwater.dataplane.filter.FilterChain;
 import dev.breakwater.dataplane.filter.ForwardedHeadersFilter;
 import dev.breakwater.dataplane.lb.AffinityCookie;
+import dev.breakwater.dataplane.metrics.CacheMeters;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.metrics.RouteMeters;
 import dev.breakwater.dataplane.ratelimit.RateLimiters;
 import dev.breakwater.dataplane.request.PathNormalizer;
 import dev.breakwater.dataplane.request.PathPolicy;
@@ -43,8 +45,8 @@ public final class CompiledRoute {
     private final String method;
     private final CompiledCluster[] clusters;
     private final int[] cumulativeWeights;
-    private final ProxyMetrics.RouteMeters meters;
-    private final ProxyMetrics.CacheMeters cacheMeters;
+    private final RouteMeters meters;
+    private final CacheMeters cacheMeters;
     private final ResponseCompressor compressor;
     private final FilterChain filters;
     private final RouteLimits limits;
@@ -172,7 +174,7 @@ public final class CompiledRoute {
     }
 
     /** The route's cache meters, or null when its responses are not cached. */
-    public ProxyMetrics.CacheMeters cacheMeters() {
+    public CacheMeters cacheMeters() {
         return cacheMeters;
     }
 
@@ -194,7 +196,7 @@ public final class CompiledRoute {
         return clientAuth;
     }
 
-    public ProxyMetrics.RouteMeters meters() {
+    public RouteMeters meters() {
         return meters;
     }
 

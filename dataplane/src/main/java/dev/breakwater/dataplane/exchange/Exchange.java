@@ -2,19 +2,13 @@ package dev.breakwater.dataplane.exchange;
 
 import dev.breakwater.dataplane.cache.CacheRequest;
 import dev.breakwater.dataplane.config.CompiledRoute;
-import dev.breakwater.dataplane.config.Router;
 import dev.breakwater.dataplane.filter.FilterContext;
-import dev.breakwater.dataplane.filter.ForwardedHeaders;
 import dev.breakwater.dataplane.filter.LocalAnswer;
 import dev.breakwater.dataplane.mirror.MirrorCopy;
 import dev.breakwater.dataplane.ratelimit.ConcurrencyLimit;
-import dev.breakwater.dataplane.request.RequestHeadCheck;
-import dev.breakwater.dataplane.request.RequestIds;
-import dev.breakwater.dataplane.request.RequestRefused;
 import dev.breakwater.dataplane.trace.RequestSpan;
 import dev.breakwater.dataplane.upstream.UpstreamCall;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -27,8 +21,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +28,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One request and its response, made fresh for each request (HTTP/1.1 and HTTP/2 alike) and dropped when both are
  * complete: the head checked and routed once, the route's filters, the cache ({@link CacheStep}), then the upstream
- * call (or a local answer), and the response relayed back by its {@link ExchangeResponse}. Knows nothing of the connection but its
- * {@link Downstream}; runs on the connection's event loop.
+ * call (or a local answer), and the response relayed back by its {@link ExchangeResponse}. The head's checks and
+ * routing are its {@link HeadStep}. Knows nothing of the connection but its {@link Downstream}; runs on the
+ * connection's event loop.
  */
 public final class Exchange {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+    static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
     private final ProxyServices services;
     private final ClientConnection connection;
@@ -52,13 +45,13 @@ public final class Exchange {
     String requestId;
     boolean http10;
     boolean keepAlive;
-    private boolean lastOnConnection;
+    boolean lastOnConnection;
     boolean requestDone;
     boolean responseStarted;
     boolean responseDone;
     boolean discardBody;
     boolean retryable;
-    private boolean upgradeRequested;
+    boolean upgradeRequested;
     boolean closed;
     private boolean wholeRequest;
     boolean ended;
@@ -75,8 +68,8 @@ public final class Exchange {
     /** The copy of the request on its way to the route's mirror, or null. */
     MirrorCopy mirror;
     /** The limit of requests in progress per client this request counts in, until it ends; or null. */
-    private ConcurrencyLimit concurrencyHeld;
-    private String concurrencyKey;
+    ConcurrencyLimit concurrencyHeld;
+    String concurrencyKey;
     final ExchangeResponse response = new ExchangeResponse(this);
 
     public Exchange(ProxyServices services, ClientConnection connection, Downstream downstream) {
@@ -169,104 +162,7 @@ public final class Exchange {
     }
 
     private void startRequest(HttpRequest req) {
-        request = req;
-        http10 = req.protocolVersion().minorVersion() == 0;
-        HttpHeaders headers = req.headers();
-        requestId = RequestIds.keepOrCreate(headers.get(ForwardedHeaders.X_REQUEST_ID));
-        if (req.decoderResult().isFailure()) {
-            requestDone = true;
-            keepAlive = false;
-            Throwable cause = req.decoderResult().cause();
-            if (cause instanceof TooLongHttpLineException) {
-                response.respondLocally(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long", null);
-            } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-                response.respondLocally(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large",
-                        null);
-            } else {
-                response.respondLocally(HttpResponseStatus.BAD_REQUEST, "malformed request", null);
-            }
-            return;
-        }
-        RequestHeadCheck.Checked checked;
-        try {
-            checked = services.headCheck().check(req, connection.http2());
-        } catch (RequestRefused refused) {
-            LOG.debug("refused {} {} from {}: {}", req.method(), req.uri(), connection.clientIp(), refused.reason());
-            services.metrics().refused(refused.status());
-            keepAlive = false;
-            response.respondLocally(HttpResponseStatus.valueOf(refused.status()), refused.reason(), null);
-            return;
-        }
-        keepAlive = checked.keepAlive() && !lastOnConnection && !services.draining().getAsBoolean();
-        upgradeRequested = checked.webSocketUpgrade();
-        retryable = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, -1L) <= 0;
-        host = checked.host();
-        String target = req.uri();
-        String path = checked.target().path();
-        String query = checked.target().query();
-
-        Router router = services.table().router();
-        FilterContext blockChecked = null;
-        if (router != null && router.requestBlocks() != null) {
-            // block-user-agents, block-referers: before routing, as nginx's return 403 in every server
-            blockChecked = new FilterContext(req, connection.scheme(), host, path, query, connection.clientIp(),
-                    connection.localPort(), requestId, connection.tls(), services.config(), router.forwardedTrust());
-            LocalAnswer blocked = router.requestBlocks().onRequest(blockChecked);
-            if (blocked != null) {
-                services.metrics().denied(blocked.deniedBy());
-                response.respondLocally(blocked.status(), blocked.message(), blocked.headers());
-                return;
-            }
-        }
-        CompiledRoute r = router == null ? null : router.route(listenerPort(router), host, path, query,
-                req.method().name(), headers);
-        if (r == null) {
-            services.metrics().unrouted();
-            response.respondLocally(HttpResponseStatus.NOT_FOUND, "no route for this host and path", null);
-            return;
-        }
-        route = r;
-        if (r.errorPages() != null) {
-            errorPage = new ErrorPageStep(this, r.errorPages());
-        }
-        context = blockChecked != null ? blockChecked : new FilterContext(req, connection.scheme(), host, path,
-                query, connection.clientIp(), connection.localPort(), requestId, connection.tls(), services.config(),
-                router.forwardedTrust());
-        trace = ExchangeTrace.begin(this);
-        // the route's filters (allowlist, CORS preflight, redirects, rate limit, header and URL rewrites, fixed
-        // response, redirect to HTTPS), then its host's client certificates and its body limit
-        LocalAnswer answer = r.filters().onRequest(context);
-        if (answer == null && r.clientCertificates() != null) {
-            answer = r.clientCertificates().onRequest(context);
-        }
-        if (answer == null) {
-            answer = r.bodyLimit().onRequest(context);
-        }
-        if (answer != null) {
-            if (answer.deniedBy() != null) {
-                services.metrics().denied(answer.deniedBy());
-            }
-            response.respondLocally(answer.status(), answer.message(), answer.headers());
-            return;
-        }
-        if (r.concurrency() != null) {
-            String client = context.clientAddress();
-            if (!r.concurrency().acquire(client)) {
-                services.metrics().denied("concurrency");
-                response.respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many requests of this client "
-                        + "in progress (limit-connections)", null);
-                return;
-            }
-            concurrencyHeld = r.concurrency();
-            concurrencyKey = client;
-        }
-        if (r.authenticator() != null) {
-            // Basic authentication, then the external service: the request goes on once they let it through
-            auth = new AuthStep();
-            auth.start(r.authenticator(), this, target);
-            return;
-        }
-        proceed(target);
+        HeadStep.start(this, req);
     }
 
     /** The request passed its route's checks: 100-continue, then the cache or an endpoint. */
@@ -437,13 +333,5 @@ public final class Exchange {
             ExchangeTrace.ended(this);
             endAccounting();
         }
-    }
-
-    /** The port the client connected to, when the table has listener ports of its own (else -1: not looked at). */
-    private int listenerPort(Router router) {
-        if (router.listenerPorts().isEmpty() || connection.localPort() == null || connection.localPort().isEmpty()) {
-            return -1;
-        }
-        return Integer.parseInt(connection.localPort());
     }
 }

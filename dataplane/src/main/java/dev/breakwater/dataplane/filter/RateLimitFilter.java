@@ -1,7 +1,7 @@
 package dev.breakwater.dataplane.filter;
 
 import dev.breakwater.dataplane.ratelimit.RateLimiter;
-import dev.breakwater.dataplane.metrics.ProxyMetrics;
+import dev.breakwater.dataplane.metrics.RouteCounter;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -14,10 +14,10 @@ final class RateLimitFilter implements HttpFilter {
 
     private final RateLimiter limiter;
     private final SourceAllowlist exempt;
-    private final ProxyMetrics.RouteCounter limited;
+    private final RouteCounter limited;
     private final HttpResponseStatus status;
 
-    RateLimitFilter(RateLimiter limiter, SourceAllowlist exempt, ProxyMetrics.RouteCounter limited,
+    RateLimitFilter(RateLimiter limiter, SourceAllowlist exempt, RouteCounter limited,
                     HttpResponseStatus status) {
         this.limiter = limiter;
         this.exempt = exempt;

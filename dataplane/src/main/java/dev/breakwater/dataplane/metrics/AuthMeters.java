@@ -20,12 +20,12 @@ final class AuthMeters {
         this.family = new RouteFamily<>(maxRoutes, route -> new Label(registry, route), Label::remove);
     }
 
-    ProxyMetrics.AuthCount count(String route, String kind, String result) {
-        return new ProxyMetrics.AuthCount(family.handle(route), kind + '\0' + result);
+    AuthCount count(String route, String kind, String result) {
+        return new AuthCount(family.handle(route), kind + '\0' + result);
     }
 
-    ProxyMetrics.AuthLatency latency(String route) {
-        return new ProxyMetrics.AuthLatency(family.handle(route));
+    AuthLatency latency(String route) {
+        return new AuthLatency(family.handle(route));
     }
 
     void forget(java.util.Collection<String> routes) {

@@ -29,7 +29,7 @@ class FilterChainTest {
 
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final RateLimiters limiters = new RateLimiters(1000);
-    private final ProxyConfig config = ProxyConfig.defaults().withPublicHttpsPort(8443);
+    private final ProxyConfig config = FilterRequests.CONFIG;
 
     private FilterChain chain(PathMatch path, RouteAction action, RoutePolicy policy, RouteFilter... filters) {
         Route route = new Route("r", "test", RouteMatch.path(path), action, policy, List.of(filters));
@@ -42,13 +42,7 @@ class FilterChainTest {
 
     private FilterContext request(String scheme, String method, String path, String query, String clientIp,
                                   String... headers) {
-        HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method),
-                query == null ? path : path + "?" + query);
-        req.headers().set("host", "a.test");
-        for (int i = 0; i < headers.length; i += 2) {
-            req.headers().add(headers[i], headers[i + 1]);
-        }
-        return new FilterContext(req, scheme, "a.test", path, query, clientIp, config);
+        return FilterRequests.request(scheme, method, "a.test", path, query, clientIp, headers);
     }
 
     @Test

@@ -11,7 +11,7 @@ class RequestMetersTest {
     @Test
     void aRoutesDurationsLandInCumulativeBucketsWithTheirSum() {
         ProxyMetrics metrics = new ProxyMetrics();
-        ProxyMetrics.RouteMeters route = metrics.route("a.com/#0");
+        RouteMeters route = metrics.route("a.com/#0");
         route.record(200, Duration.ofMillis(1).toNanos()); // on a bound: counted in that bucket (le)
         route.record(200, Duration.ofMillis(3).toNanos());
         route.record(404, Duration.ofSeconds(60).toNanos()); // above every bound

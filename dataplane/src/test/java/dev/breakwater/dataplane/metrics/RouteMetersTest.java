@@ -32,7 +32,7 @@ class RouteMetersTest {
     @Test
     void aRoutesMetersAppearWithItsFirstRequest() {
         ProxyMetrics metrics = new ProxyMetrics();
-        ProxyMetrics.RouteMeters route = metrics.route("a.com/#0");
+        RouteMeters route = metrics.route("a.com/#0");
 
         route.record(200, 1_000_000);
         route.record(200, 1_000_000);
@@ -65,7 +65,7 @@ class RouteMetersTest {
     @Test
     void aRouteThatLeavesTheTableLosesItsMetersAndFreesItsSlot() {
         ProxyMetrics metrics = new ProxyMetrics(1);
-        ProxyMetrics.RouteMeters gone = metrics.route("gone");
+        RouteMeters gone = metrics.route("gone");
         gone.record(200, 1_000);
         metrics.rateLimited("gone").increment();
         metrics.cache("gone").hit();
@@ -87,8 +87,8 @@ class RouteMetersTest {
     @Test
     void cacheAndRateLimitMetersAppearWithTheirFirstEventAndBeyondTheCapShareTheOtherLabel() {
         ProxyMetrics metrics = new ProxyMetrics(1);
-        ProxyMetrics.CacheMeters a = metrics.cache("a");
-        ProxyMetrics.CacheMeters b = metrics.cache("b");
+        CacheMeters a = metrics.cache("a");
+        CacheMeters b = metrics.cache("b");
         metrics.rateLimited("a");
         metrics.rateLimited("b");
         assertThat(metrics.scrape()).doesNotContain("breakwater_cache_requests_total{",
@@ -120,14 +120,14 @@ class RouteMetersTest {
     @Test
     void authenticationMetersAreRegisteredOnFirstUseCappedAndRemovedWithTheirRoute() {
         ProxyMetrics metrics = new ProxyMetrics(2);
-        ProxyMetrics.AuthCount[] denied = new ProxyMetrics.AuthCount[4];
+        AuthCount[] denied = new AuthCount[4];
         for (int i = 0; i < 4; i++) {
             denied[i] = metrics.authResult("r" + i, "basic", "denied");
         }
-        ProxyMetrics.AuthLatency latency = metrics.authLatency("r0");
+        AuthLatency latency = metrics.authLatency("r0");
         assertThat(metrics.scrape()).doesNotContain("breakwater_auth");
 
-        for (ProxyMetrics.AuthCount c : denied) {
+        for (AuthCount c : denied) {
             c.increment();
         }
         latency.record(2_000_000);

@@ -3,6 +3,7 @@ package dev.breakwater.operator.compile;
 import dev.breakwater.routing.Cluster;
 import dev.breakwater.routing.Endpoint;
 import dev.breakwater.routing.RoutingTable;
+import dev.breakwater.routing.TableCodec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -37,10 +38,17 @@ public final class EndpointRefresh {
                                        List<EndpointSlice> slices) {
         Objects.requireNonNull(previous, "previous");
         Set<String> keys = Set.copyOf(serviceKeys);
+        // a cluster of Service namespace/name is named namespace/name:port...: the others are passed by a look at the
+        // start of their names, not parsed (at 10,000 clusters and one Service changed, nearly all of them)
+        List<String> prefixes = keys.stream().map(k -> k + ":").toList();
         BackendResolver resolver = new BackendResolver(services, slices);
         List<Cluster> clusters = new ArrayList<>(previous.clusters().size());
         boolean changed = false;
         for (Cluster cluster : previous.clusters()) {
+            if (!startsWithAny(cluster.name(), prefixes)) {
+                clusters.add(cluster);
+                continue;
+            }
             BackendResolver.ClusterSource source = BackendResolver.ClusterSource.of(cluster.name());
             if (source == null || !keys.contains(source.serviceKey())) {
                 clusters.add(cluster);
@@ -55,12 +63,28 @@ public final class EndpointRefresh {
             if (endpoints.equals(cluster.endpoints())) {
                 clusters.add(cluster);
             } else {
-                clusters.add(new Cluster(cluster.name(), cluster.protocol(), endpoints, cluster.tls(), cluster.policy()));
+                clusters.add(new Cluster(cluster.name(), cluster.protocol(), endpoints, cluster.tls(),
+                        cluster.policy()));
                 changed = true;
             }
         }
-        // the L4 part and the data-plane settings do not depend on endpoints: kept as they are
-        return changed ? RoutingTable.of(previous.virtualHosts(), clusters, previous.certificates())
-                .withL4(previous.l4Routes()).withSettings(previous.edgeSettings()) : previous;
+        if (!changed) {
+            return previous;
+        }
+        // the L4 part and the data-plane settings do not depend on endpoints: kept as they are; the table's hash made
+        // once (not once per part set: each is a pass over every host's and cluster's hash)
+        RoutingTable unhashed = new RoutingTable(0, "", previous.virtualHosts(), clusters, previous.certificates(),
+                previous.l4(), previous.settings());
+        return new RoutingTable(0, TableCodec.contentHash(unhashed), unhashed.virtualHosts(), unhashed.clusters(),
+                unhashed.certificates(), unhashed.l4(), unhashed.settings());
+    }
+
+    private static boolean startsWithAny(String name, List<String> prefixes) {
+        for (String prefix : prefixes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

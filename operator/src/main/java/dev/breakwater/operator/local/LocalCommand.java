@@ -77,6 +77,16 @@ public final class LocalCommand implements Callable<Integer> {
         debounce = Values.debounce("--debounce", value);
     }
 
+    private java.time.Duration endpointDebounce = LocalMode.DEFAULT_ENDPOINT_DEBOUNCE;
+
+    @Option(names = "--endpoint-debounce", paramLabel = "DURATION",
+            description = "When what changed in the files is EndpointSlices only, apply it once no file changed for "
+                    + "this long (the endpoint fast path); at --debounce or above, the same as --debounce "
+                    + "(default: 10ms).")
+    void endpointDebounce(String value) {
+        endpointDebounce = Values.debounce("--endpoint-debounce", value);
+    }
+
     @Option(names = "--tcp-services-configmap", paramLabel = "NAMESPACE/NAME",
             description = "ingress-nginx's TCP services ConfigMap in DIR: each key a port, each value "
                     + "namespace/service:port[:PROXY][:PROXY] (default: none).")
@@ -160,7 +170,7 @@ public final class LocalCommand implements Callable<Integer> {
         // SIGTERM/SIGINT: not ready at once, stop accepting, let requests in flight finish (10 s), exit 0
         dev.breakwater.dataplane.Main.drainOnSignals(dataPlane, Duration.ZERO, Duration.ofSeconds(10));
         local.reload();
-        local.watch(debounce.toMillis());
+        local.watch(debounce.toMillis(), endpointDebounce.toMillis());
         System.err.printf("breakwater: serving %s on http://%s:%d and https://%s:%d (TLS by %s; admin http://%s:%d)%n",
                 o.directory, o.bind, dataPlane.httpPort(), o.bind, dataPlane.httpsPort(), dataPlane.tlsProvider(),
                 o.bind, dataPlane.adminPort());

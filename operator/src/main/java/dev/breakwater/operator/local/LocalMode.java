@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * of the folder: a change of EndpointSlices only takes the endpoint fast path, anything else a full compilation
  * (whose Secrets and unchanged files are not read again: {@link ManifestLoader}, {@link
  * dev.breakwater.operator.compile.SecretChecks}).
+ *
+ * <p>The folder watch names the files that changed: only those are read again, and the reading is made from the one
+ * before by putting their changed objects in place ({@link ManifestLoader#update}), so that neither reading nor
+ * comparing costs in proportion to the folder. The whole folder is read when the watch lost events (OVERFLOW), and
+ * when a file was added or removed or a file's documents name other objects than before. When the changed objects
+ * are only EndpointSlices, they are applied after a shorter quiet period (the endpoint debounce, 10 ms by default):
+ * the fast path is cheap, and a removed endpoint should stop getting requests soon.
  */
 public final class LocalMode implements AutoCloseable {
 
@@ -46,6 +53,13 @@ public final class LocalMode implements AutoCloseable {
 
     /** The default quiet period of the folder watch: re-read once no file changed for this long. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(20);
+
+    /**
+     * The default quiet period after which changed files whose changes are EndpointSlices only are applied (as the
+     * in-cluster operator's {@code --endpoint-debounce}); changes of anything else wait for the whole
+     * {@link #DEFAULT_DEBOUNCE}.
+     */
+    public static final Duration DEFAULT_ENDPOINT_DEBOUNCE = Duration.ofMillis(10);
 
     /** What one reading of the folder did. */
     public enum Outcome {
@@ -103,25 +117,45 @@ public final class LocalMode implements AutoCloseable {
         pipeline.startLeading(0);
     }
 
-    /** Reads, compiles and (if it changed) serves the folder now. */
+    /** Reads the whole folder, compiles and (if it changed) serves it now. */
     public Reload reload() {
-        return reload(-1);
+        return reload(null, -1, false);
+    }
+
+    /** As {@link #reload()} after the changes the folder watch saw: only the files they name, unless it lost events. */
+    Reload reload(FolderChanges changes) {
+        return reload(changes.everything() ? null : changes.files(), -1, false);
     }
 
     /**
-     * As {@link #reload()}; {@code noticedNanos} ({@link System#nanoTime()}, or -1) is when the folder watch saw the
-     * first change of this reload, for the log line's "waited" (the quiet period and the watch's wake-up).
+     * As {@link #reload()}, reading only {@code files} when it can ({@link ManifestLoader#update}; null: the whole
+     * folder). With {@code endpointsOnly}, only if what changed in those files is EndpointSlices and nothing else:
+     * otherwise nothing is done and null returned (the watch waits for the rest of the quiet period).
+     * {@code noticedNanos} ({@link System#nanoTime()}, or -1) is when the folder watch saw the first change of this
+     * reload, for the log line's "waited" (the quiet period and the watch's wake-up).
      */
-    private synchronized Reload reload(long noticedNanos) {
+    private synchronized Reload reload(java.util.Set<Path> files, long noticedNanos, boolean endpointsOnly) {
         long started = System.nanoTime();
         List<String> messages = new ArrayList<>();
+        ManifestLoader.Update update = files == null || loaded == null ? null : loader.update(directory, files);
+        if (update != null && update.base() != loaded) {
+            update = null;
+        }
+        if (endpointsOnly && (update == null || !onlyEndpointSlices(update.replaced()))) {
+            return null;
+        }
         Manifests manifests;
-        try {
-            manifests = loader.load(directory);
-        } catch (IOException e) {
-            String m = directory + ": cannot read the folder: " + e.getMessage();
-            report(messages, m);
-            return new Reload(Outcome.REJECTED, version(), messages);
+        if (update != null) {
+            loader.keep(update);
+            manifests = update.manifests();
+        } else {
+            try {
+                manifests = loader.load(directory);
+            } catch (IOException e) {
+                String m = directory + ": cannot read the folder: " + e.getMessage();
+                report(messages, m);
+                return new Reload(Outcome.REJECTED, version(), messages);
+            }
         }
         for (ManifestError w : manifests.warnings()) {
             report(messages, "warning: " + w);
@@ -136,13 +170,13 @@ public final class LocalMode implements AutoCloseable {
             return new Reload(Outcome.REJECTED, version(), messages);
         }
         long read = System.nanoTime();
-        boolean changed = tellPipeline(loaded, manifests);
+        boolean changed = update != null ? tellPipeline(update.replaced()) : tellPipeline(loaded, manifests);
         if (!changed && lastFailed) {
             pipeline.objectsChanged();
             changed = true;
         }
         loaded = manifests;
-        view.set(manifests);
+        view.set(manifests, update == null ? null : update.replaced());
         if (!changed) {
             lastDiagnostics.forEach(m -> report(messages, m));
             return new Reload(Outcome.UNCHANGED, version(), messages);
@@ -248,6 +282,41 @@ public final class LocalMode implements AutoCloseable {
         return !services.isEmpty();
     }
 
+    /** True when {@code replaced} holds EndpointSlices and nothing else. */
+    private static boolean onlyEndpointSlices(List<ManifestLoader.Replaced> replaced) {
+        for (ManifestLoader.Replaced r : replaced) {
+            if (!(r.before() instanceof EndpointSlice) || !(r.after() instanceof EndpointSlice)) {
+                return false;
+            }
+        }
+        return !replaced.isEmpty();
+    }
+
+    /**
+     * As {@link #tellPipeline(Manifests, Manifests)}, from the objects an update replaced (each changed in content):
+     * without looking at the others.
+     */
+    private boolean tellPipeline(List<ManifestLoader.Replaced> replaced) {
+        if (!onlyEndpointSlices(replaced)) {
+            if (replaced.isEmpty()) {
+                return false;
+            }
+            pipeline.objectsChanged();
+            return true;
+        }
+        java.util.Set<String> services = new java.util.TreeSet<>();
+        for (ManifestLoader.Replaced r : replaced) {
+            for (Object slice : List.of(r.before(), r.after())) {
+                String key = FolderView.serviceKey((EndpointSlice) slice);
+                if (key != null) {
+                    services.add(key);
+                }
+            }
+        }
+        services.forEach(pipeline::endpointSlicesChanged);
+        return !services.isEmpty();
+    }
+
     private static <T> boolean same(List<T> a, List<T> b) {
         if (a.size() != b.size()) {
             return false;
@@ -279,21 +348,37 @@ public final class LocalMode implements AutoCloseable {
         return published == null ? 0 : published.version();
     }
 
+    /** How many files were read so far (not found unchanged by their stamps, nor left out as unchanged), for tests. */
+    int filesRead() {
+        return loader.filesRead();
+    }
+
     /** The pipeline's counters: full compilations, fast paths, unchanged tables, tables published. */
     public TablePipeline.Stats stats() {
         return pipeline.stats();
     }
 
-    /** Watches the folder with {@link #DEFAULT_DEBOUNCE}; see {@link #watch(long)}. */
+    /** {@link #watch(long, long)} with {@link #DEFAULT_DEBOUNCE} and {@link #DEFAULT_ENDPOINT_DEBOUNCE}. */
     public void watch() throws IOException {
-        watch(DEFAULT_DEBOUNCE.toMillis());
+        watch(DEFAULT_DEBOUNCE.toMillis(), DEFAULT_ENDPOINT_DEBOUNCE.toMillis());
+    }
+
+    /** {@link #watch(long, long)} with {@link #DEFAULT_ENDPOINT_DEBOUNCE} (at most {@code quietMillis}). */
+    public void watch(long quietMillis) throws IOException {
+        watch(quietMillis, Math.min(quietMillis, DEFAULT_ENDPOINT_DEBOUNCE.toMillis()));
     }
 
     /**
      * Watches the folder and reloads after changes, once no further change came for {@code quietMillis}
-     * (and at the latest {@code 5 * quietMillis} after the first one).
+     * (and at the latest {@code 5 * quietMillis} after the first one); or once none came for
+     * {@code endpointQuietMillis}, when what changed in the files named is EndpointSlices only (the fast path). An
+     * endpoint quiet period not below {@code quietMillis} is the same as none.
      */
-    public synchronized void watch(long quietMillis) throws IOException {
+    public synchronized void watch(long quietMillis, long endpointQuietMillis) throws IOException {
+        if (quietMillis < 0 || endpointQuietMillis < 0) {
+            throw new IllegalArgumentException("quietMillis: " + quietMillis + ", endpointQuietMillis: "
+                    + endpointQuietMillis + " (expected: >= 0)");
+        }
         if (watcher != null) {
             throw new IllegalStateException("already watching");
         }
@@ -301,36 +386,59 @@ public final class LocalMode implements AutoCloseable {
         directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
         WatchService w = watcher;
-        watchThread = new Thread(() -> watchLoop(w, quietMillis), "breakwater-local-watch");
+        watchThread = new Thread(() -> watchLoop(w, quietMillis, endpointQuietMillis), "breakwater-local-watch");
         watchThread.setDaemon(true);
         watchThread.start();
     }
 
-    private void watchLoop(WatchService w, long quietMillis) {
+    private void watchLoop(WatchService w, long quietMillis, long endpointQuietMillis) {
         try {
             while (true) {
                 WatchKey key = w.take();
                 long noticed = System.nanoTime();
-                key.pollEvents();
+                FolderChanges changes = new FolderChanges(directory);
+                changes.take(key.pollEvents());
                 key.reset();
-                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5 * quietMillis);
-                // debounce: wait for a quiet period, bounded
-                while (System.nanoTime() < deadline) {
-                    WatchKey more = w.poll(quietMillis, TimeUnit.MILLISECONDS);
-                    if (more == null) {
-                        break;
-                    }
-                    more.pollEvents();
-                    more.reset();
-                }
+                long deadline = noticed + TimeUnit.MILLISECONDS.toNanos(5 * quietMillis);
+                long last = noticed;
                 try {
-                    reload(noticed);
+                    if (endpointQuietMillis < quietMillis && !changes.everything()) {
+                        // EndpointSlices only: applied after their own, shorter quiet period
+                        last = quiet(w, changes, last, endpointQuietMillis, deadline);
+                        if (!changes.everything() && reload(changes.files(), noticed, true) != null) {
+                            continue;
+                        }
+                    }
+                    // debounce: wait for a quiet period, bounded
+                    quiet(w, changes, last, quietMillis, deadline);
+                    reload(changes.everything() ? null : changes.files(), noticed, false);
                 } catch (RuntimeException e) {
                     LOG.error("reloading {} failed; the last good table keeps serving", directory, e);
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closed
+        }
+    }
+
+    /**
+     * Waits until no event came for {@code quietMillis} since {@code last} (a {@link System#nanoTime()}), or until
+     * {@code deadline}, taking the events that come into {@code changes}; returns when the last one came.
+     */
+    private static long quiet(WatchService w, FolderChanges changes, long last, long quietMillis, long deadline)
+            throws InterruptedException {
+        while (true) {
+            long wait = Math.min(last + TimeUnit.MILLISECONDS.toNanos(quietMillis), deadline) - System.nanoTime();
+            if (wait <= 0) {
+                return last;
+            }
+            WatchKey more = w.poll(wait, TimeUnit.NANOSECONDS);
+            if (more == null) {
+                return last;
+            }
+            changes.take(more.pollEvents());
+            more.reset();
+            last = System.nanoTime();
         }
     }
 
@@ -350,8 +458,16 @@ public final class LocalMode implements AutoCloseable {
         private volatile Map<String, List<EndpointSlice>> slicesByService = Map.of();
         private volatile Map<String, Service> services = Map.of();
 
-        void set(Manifests m) {
+        /**
+         * Makes {@code m} the reading served; {@code replaced}, when not null, are the only objects in which it differs
+         * from the reading before (an update), so only their entries of the indexes are made again.
+         */
+        void set(Manifests m, List<ManifestLoader.Replaced> replaced) {
             Manifests before = manifests;
+            if (before != null && replaced != null && replace(replaced)) {
+                manifests = m;
+                return;
+            }
             // each index is made again only when its objects are not the very ones of the last reading (a new host
             // leaves both as they were, an endpoint change the Services)
             if (before == null || !identical(before.snapshot().endpointSlices(), m.snapshot().endpointSlices())) {
@@ -372,6 +488,58 @@ public final class LocalMode implements AutoCloseable {
                 services = byName;
             }
             manifests = m;
+        }
+
+        /**
+         * Puts the Services and EndpointSlices of {@code replaced} in place of the ones before in the indexes; false
+         * (and nothing changed) when a slice moved to another Service, for which the indexes are made again.
+         */
+        private boolean replace(List<ManifestLoader.Replaced> replaced) {
+            Map<String, List<EndpointSlice>> slices = null;
+            Map<String, Service> byName = null;
+            for (ManifestLoader.Replaced r : replaced) {
+                if (r.after() instanceof EndpointSlice now) {
+                    EndpointSlice was = (EndpointSlice) r.before();
+                    String key = serviceKey(now);
+                    if (!Objects.equals(key, serviceKey(was))) {
+                        return false;
+                    }
+                    if (key == null) {
+                        continue;
+                    }
+                    if (slices == null) {
+                        slices = new HashMap<>(slicesByService);
+                    }
+                    List<EndpointSlice> list = new ArrayList<>(slices.getOrDefault(key, List.of()));
+                    int at = -1;
+                    for (int i = 0; i < list.size(); i++) {
+                        if (list.get(i) == was) {
+                            at = i;
+                            break;
+                        }
+                    }
+                    if (at < 0) {
+                        return false;
+                    }
+                    list.set(at, now);
+                    slices.put(key, list);
+                } else if (r.after() instanceof Service now) {
+                    if (byName == null) {
+                        byName = new HashMap<>(services);
+                    }
+                    String key = now.getMetadata().getNamespace() + "/" + now.getMetadata().getName();
+                    if (byName.get(key) == r.before()) {
+                        byName.put(key, now);
+                    }
+                }
+            }
+            if (slices != null) {
+                slicesByService = slices;
+            }
+            if (byName != null) {
+                services = byName;
+            }
+            return true;
         }
 
         /** The same objects (by identity) in the same order. */

@@ -62,6 +62,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * load are remembered. A file is not even read again when its {@link FileStamp} (size, modification and status
  * change times, file key) is the one of the last load and that load came more than {@link FileStamp#SETTLED} after
  * the file was last changed (so a change within the file system's time granularity cannot hide behind equal times).
+ * {@link #update} reads only the files named (by the folder watch) and makes the reading from the one before.
  */
 public final class ManifestLoader {
 
@@ -137,14 +138,155 @@ public final class ManifestLoader {
             reads.put(file, read.get(i));
             read.get(i).documents().forEach(d -> run.take(file, d));
         }
+        Manifests result = run.result();
         synchronized (this) {
             lastReads = reads;
+            lastDirectory = directory;
+            lastResult = result;
+            tentative = Map.of();
         }
-        return run.result();
+        return result;
     }
 
-    /** The files of the last load, by path: their content's hash and what their documents held. */
+    /** The files of the last load (or {@link #keep}), by path: their content's hash and what their documents held. */
     private Map<Path, FileRead> lastReads = Map.of();
+    /** The folder and the result of the last load or {@link #keep}: what {@link #update} starts from. */
+    private Path lastDirectory;
+    private Manifests lastResult;
+    /** Files read by an {@link #update} not kept, so that the next one does not parse them again. */
+    private Map<Path, FileRead> tentative = Map.of();
+
+    /** The kinds an {@link #update} replaces in place; a change to any other reads the folder whole. */
+    private static final java.util.Set<Class<?>> REPLACEABLE = java.util.Set.of(Ingress.class, IngressClass.class,
+            Service.class, EndpointSlice.class, Secret.class, Route.class);
+
+    private static final java.nio.file.PathMatcher MANIFEST_NAME = java.nio.file.FileSystems.getDefault()
+            .getPathMatcher("glob:*.{yaml,yml}");
+
+    /** An object of the reading before and the one of the same kind and name that took its place (not equal). */
+    record Replaced(HasMetadata before, HasMetadata after) {
+    }
+
+    /**
+     * A reading made from the one before by reading some files again (see {@link #update}).
+     *
+     * @param base      the reading it was made from (the last {@link #load} or {@link #keep})
+     * @param manifests {@code base} with each object of {@code replaced} in place of the one before
+     * @param replaced  the objects whose content changed, in file order; objects whose content stayed are the very
+     *                  instances of {@code base}, even when their file was parsed again
+     */
+    record Update(Manifests base, Manifests manifests, List<Replaced> replaced, Map<Path, FileRead> reads) {
+    }
+
+    /**
+     * The folder as {@link #load} would read it after changes to {@code files} only (as the folder watch names them;
+     * the other files are taken as the last reading left them, not even looked at), made from the last reading by
+     * putting the changed objects in place of the ones before: no work in proportion to the folder. Null when it
+     * cannot be made that way, and the folder must be read whole: no reading before (or one that found errors), a
+     * manifest file added or removed, a changed file whose documents name other objects than before or hold a
+     * problem, or a changed object of a kind other than Ingress, IngressClass, Service, EndpointSlice, Secret and
+     * Route. Nothing is remembered until the update is {@linkplain #keep kept}.
+     */
+    Update update(Path directory, java.util.Collection<Path> files) {
+        Objects.requireNonNull(directory, "directory");
+        Manifests base;
+        Map<Path, FileRead> before;
+        synchronized (this) {
+            if (lastResult == null || !directory.equals(lastDirectory)) {
+                return null;
+            }
+            base = lastResult;
+            before = lastReads;
+        }
+        if (!base.errors().isEmpty()) {
+            return null;
+        }
+        Map<Path, FileRead> reads = new HashMap<>();
+        List<Replaced> replaced = new ArrayList<>();
+        for (Path file : new java.util.TreeSet<>(files)) {
+            FileRead was = before.get(file);
+            if (was == null) {
+                if (directory.equals(file.getParent()) && MANIFEST_NAME.matches(file.getFileName())
+                        && Files.exists(file)) {
+                    return null; // a new manifest file
+                }
+                continue; // not a manifest of this folder (a temporary file, a removed one that never was read)
+            }
+            if (!Files.isRegularFile(file)) {
+                return null; // removed
+            }
+            FileRead now = read(file);
+            if (now.documents().size() != was.documents().size()) {
+                return null;
+            }
+            List<Document> documents = new ArrayList<>(now.documents().size());
+            for (int i = 0; i < now.documents().size(); i++) {
+                Document a = was.documents().get(i);
+                Document b = now.documents().get(i);
+                if (a.problem() != null || b.problem() != null || !a.object().equals(b.object())) {
+                    return null;
+                }
+                if (a.value() == b.value() || a.value().equals(b.value())) {
+                    // the same content: the object of the reading before stays (so identity still says "unchanged")
+                    documents.add(new Document(b.index(), b.object(), a.value(), null, false));
+                    continue;
+                }
+                if (a.value().getClass() != b.value().getClass() || !REPLACEABLE.contains(a.value().getClass())) {
+                    return null;
+                }
+                replaced.add(new Replaced(a.value(), b.value()));
+                documents.add(b);
+            }
+            reads.put(file, new FileRead(now.sha256(), List.copyOf(documents), now.stamp()));
+        }
+        synchronized (this) {
+            Map<Path, FileRead> tried = new HashMap<>(tentative);
+            tried.putAll(reads);
+            tentative = tried;
+        }
+        ClusterSnapshot s = base.snapshot();
+        int[] found = {0};
+        ClusterSnapshot next = new ClusterSnapshot(put(s.ingresses(), replaced, found),
+                put(s.ingressClasses(), replaced, found), put(s.services(), replaced, found),
+                put(s.endpointSlices(), replaced, found), put(s.secrets(), replaced, found),
+                put(s.routes(), replaced, found), s.configMaps(), s.gatewayApi());
+        if (found[0] != replaced.size()) {
+            return null; // an object of a file that is not in the snapshot: cannot be, but read whole then
+        }
+        return new Update(base, new Manifests(next, base.fileOfObject(), List.of(), base.warnings()),
+                List.copyOf(replaced), Map.copyOf(reads));
+    }
+
+    /** {@code list} with each object of {@code replaced} it holds (by identity) in place; the list itself if none. */
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> put(List<T> list, List<Replaced> replaced, int[] found) {
+        List<T> out = null;
+        for (Replaced r : replaced) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) == r.before()) {
+                    if (out == null) {
+                        out = new ArrayList<>(list);
+                    }
+                    out.set(i, (T) r.after());
+                    found[0]++;
+                    break;
+                }
+            }
+        }
+        return out == null ? list : out;
+    }
+
+    /** Makes {@code update} the reading the next {@link #update} starts from (and its files the ones remembered). */
+    synchronized void keep(Update update) {
+        if (lastResult != update.base()) {
+            throw new IllegalStateException("not an update of the last reading");
+        }
+        Map<Path, FileRead> reads = new HashMap<>(lastReads);
+        reads.putAll(update.reads());
+        lastReads = reads;
+        lastResult = update.manifests();
+        tentative = Map.of();
+    }
 
     /** What one file held: each document's object, error or warning, in order; and its stamp when it was read. */
     private record FileRead(String sha256, List<Document> documents, FileStamp stamp) {
@@ -159,8 +301,10 @@ public final class ManifestLoader {
 
     private FileRead read(Path file) {
         FileRead earlier;
+        FileRead tried;
         synchronized (this) {
             earlier = lastReads.get(file);
+            tried = tentative.get(file);
         }
         FileStamp stamp = FileStamp.of(file);
         if (earlier != null && stamp != null && earlier.stamp() != null && earlier.stamp().unchangedAt(stamp, settled)) {
@@ -177,6 +321,9 @@ public final class ManifestLoader {
         String sha = sha256(content);
         if (earlier != null && earlier.sha256().equals(sha)) {
             return earlier.stamped(stamp);
+        }
+        if (tried != null && tried.sha256().equals(sha)) {
+            return tried.stamped(stamp);
         }
         return new FileRead(sha, parse(content), stamp);
     }

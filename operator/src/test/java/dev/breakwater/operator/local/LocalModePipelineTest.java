@@ -104,6 +104,95 @@ class LocalModePipelineTest {
         assertThat(served.get(2).clusters()).isEqualTo(fresh.get(0).clusters());
     }
 
+    /** A folder watch's event, as the JDK reports it. */
+    static final class Event implements java.nio.file.WatchEvent<Object> {
+        private final java.nio.file.WatchEvent.Kind<?> kind;
+        private final Object context;
+
+        Event(java.nio.file.WatchEvent.Kind<?> kind, Object context) {
+            this.kind = kind;
+            this.context = context;
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override
+        public java.nio.file.WatchEvent.Kind<Object> kind() {
+            return (java.nio.file.WatchEvent.Kind<Object>) kind;
+        }
+
+        @Override
+        public int count() {
+            return 1;
+        }
+
+        @Override
+        public Object context() {
+            return context;
+        }
+    }
+
+    private static FolderChanges changes(Path dir, java.nio.file.WatchEvent.Kind<?> kind, String... names) {
+        FolderChanges changes = new FolderChanges(dir);
+        List<java.nio.file.WatchEvent<?>> events = new ArrayList<>();
+        for (String name : names) {
+            events.add(new Event(kind, Path.of(name)));
+        }
+        changes.take(events);
+        return changes;
+    }
+
+    @Test
+    void aSliceEditTheWatchNamesIsReadAloneAndTakesTheFastPath(@TempDir Path dir) throws Exception {
+        List<RoutingTable> served = new ArrayList<>();
+        Files.writeString(dir.resolve("ingress.yaml"), ingress());
+        Files.writeString(dir.resolve("web.yaml"), slice("10.0.0.1", "10.0.0.2"));
+        try (LocalMode local = new LocalMode(dir, served::add, CompilerOptions.local(), m -> { })) {
+            local.reload();
+            Files.writeString(dir.resolve("web.yaml"), slice("10.0.0.2"));
+            // a change to ingress.yaml the watch did not name is not read
+            Files.writeString(dir.resolve("ingress.yaml"), ingress().replace("site.example.com", "new.example.com"));
+            LocalMode.Reload r = local.reload(changes(dir, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
+                    "web.yaml", ".web.yaml.tmp"));
+
+            assertThat(r.outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+            assertThat(local.stats().fastPaths()).isEqualTo(1);
+            assertThat(local.stats().fullCompilations()).isEqualTo(1);
+            assertThat(served.get(1).virtualHosts()).singleElement().satisfies(v -> assertThat(v.hostname())
+                    .isEqualTo("site.example.com"));
+            assertThat(served.get(1).clusters()).singleElement().satisfies(c -> assertThat(c.endpoints())
+                    .singleElement().satisfies(e -> assertThat(e.address()).isEqualTo("10.0.0.2")));
+
+            LocalMode.Reload nothing = local.reload(changes(dir,
+                    java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY, "web.yaml"));
+            assertThat(nothing.outcome()).isEqualTo(LocalMode.Outcome.UNCHANGED);
+        }
+    }
+
+    @Test
+    void anOverflowOfTheWatchReadsTheWholeFolder(@TempDir Path dir) throws Exception {
+        List<RoutingTable> served = new ArrayList<>();
+        Files.writeString(dir.resolve("ingress.yaml"), ingress());
+        Files.writeString(dir.resolve("web.yaml"), slice("10.0.0.1", "10.0.0.2"));
+        try (LocalMode local = new LocalMode(dir, served::add, CompilerOptions.local(), m -> { })) {
+            local.reload();
+            Files.writeString(dir.resolve("web.yaml"), slice("10.0.0.2"));
+            Files.writeString(dir.resolve("ingress.yaml"), ingress().replace("site.example.com", "new.example.com"));
+            // events were lost: whatever the events kept name, every file is looked at
+            FolderChanges lost = changes(dir, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY, "web.yaml");
+            lost.take(List.<java.nio.file.WatchEvent<?>>of(new Event(java.nio.file.StandardWatchEventKinds.OVERFLOW,
+                    null)));
+            assertThat(lost.everything()).isTrue();
+            LocalMode.Reload r = local.reload(lost);
+
+            assertThat(r.outcome()).isEqualTo(LocalMode.Outcome.APPLIED);
+            assertThat(local.stats().fullCompilations()).isEqualTo(2);
+            assertThat(served.get(1).virtualHosts()).singleElement().satisfies(v -> assertThat(v.hostname())
+                    .isEqualTo("new.example.com"));
+            assertThat(served.get(1).clusters()).singleElement().satisfies(c -> assertThat(c.endpoints())
+                    .singleElement().satisfies(e -> assertThat(e.address()).isEqualTo("10.0.0.2")));
+        }
+    }
+
     @Test
     void aTableTheSinkRefusedIsCompiledAgainOnTheNextReload(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("ingress.yaml"), ingress());

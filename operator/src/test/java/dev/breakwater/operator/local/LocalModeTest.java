@@ -131,6 +131,69 @@ class LocalModeTest {
         assertThat(get("/").statusCode()).isEqualTo(200);
     }
 
+    /** Service web over two slices: web-1 (backend web, unless emptied) and web-2 (backend api). */
+    private void writeTwoSlices(boolean withWeb) throws Exception {
+        String text = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec:
+                  ports: [{name: http, port: 80}]
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}
+                addressType: IPv4
+                ports: [{name: http, port: %d}]
+                endpoints: [%s]
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: web-2, labels: {kubernetes.io/service-name: web}}
+                addressType: IPv4
+                ports: [{name: http, port: %d}]
+                endpoints: [{addresses: ["127.0.0.1"]}]
+                """.formatted(web.port(), withWeb ? "{addresses: [\"127.0.0.1\"]}" : "", api.port());
+        // as editors and scripts do: a whole new file put in place, so the watch never sees half of it
+        Path tmp = dir.resolve(".web.yaml.tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, dir.resolve("web.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void anEndpointRemovedFromASliceTheWatchSeesTakesTheFastPath() throws Exception {
+        writeTwoSlices(true);
+        Files.writeString(dir.resolve("ingress.yaml"), ingress("/", "web"));
+        local.reload();
+        assertThat(proxy.table().clusters()).singleElement().satisfies(c -> assertThat(c.endpoints()).hasSize(2));
+        local.watch(200, 20); // other changes would wait 200 ms; this one is EndpointSlices only
+
+        writeTwoSlices(false);
+
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (local.version() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(local.version()).isEqualTo(2);
+        assertThat(local.stats().fastPaths()).isEqualTo(1);
+        assertThat(local.stats().fullCompilations()).isEqualTo(1);
+        assertThat(proxy.table().clusters()).singleElement().satisfies(c -> assertThat(c.endpoints())
+                .singleElement().satisfies(e -> assertThat(e.port()).isEqualTo(api.port())));
+        for (int i = 0; i < 10; i++) {
+            assertThat(get("/").headers().firstValue("x-backend")).hasValue("api");
+        }
+
+        // a change of anything else is read and compiled after the whole quiet period, as before
+        Files.writeString(dir.resolve("ingress.yaml"), ingress("/", "api"));
+        deadline = System.nanoTime() + 10_000_000_000L;
+        while (local.version() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(local.version()).isEqualTo(3);
+        assertThat(local.stats().fullCompilations()).isEqualTo(2);
+    }
+
     @Test
     void rereadsTheFolderWhenAFileChanges() throws Exception {
         writeServices();
