@@ -38,14 +38,29 @@ import java.util.List;
  *                             {@code proxy-real-ip-cidr}); a peer outside them is refused; applies to connections
  *                             accepted after the table, where the data plane's own {@code --proxy-protocol-from} is
  *                             not set
+ * @param blocked              the requests refused with {@code 403} by their {@code User-Agent} or {@code Referer}
+ *                             before they are routed ({@code block-user-agents}, {@code block-referers}), or null
+ *                             for none (held as null when empty)
  */
 public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
                            Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis,
                            Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection,
                            List<String> tls12Ciphers, AccessLogFormat accessLogFormat, Long requestHeadTimeoutMillis,
-                           Long upstreamKeepaliveMillis, List<String> proxyProtocolFrom) {
+                           Long upstreamKeepaliveMillis, List<String> proxyProtocolFrom,
+                           RequestBlocklist blocked) {
 
     public static final EdgeSettings NONE = new EdgeSettings(null, null, null, null, null);
+
+    /** Settings without a request blocklist. */
+    public EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
+                        Integer upstreamIdlePerEndpoint, Long upstreamIdleMillis,
+                        Integer clientRequestsPerConnection, Integer upstreamRequestsPerConnection,
+                        List<String> tls12Ciphers, AccessLogFormat accessLogFormat, Long requestHeadTimeoutMillis,
+                        Long upstreamKeepaliveMillis, List<String> proxyProtocolFrom) {
+        this(forwarded, clientIdleMillis, maxRequestHeadBytes, upstreamIdlePerEndpoint, upstreamIdleMillis,
+                clientRequestsPerConnection, upstreamRequestsPerConnection, tls12Ciphers, accessLogFormat,
+                requestHeadTimeoutMillis, upstreamKeepaliveMillis, proxyProtocolFrom, null);
+    }
 
     /** Settings without the PROXY protocol. */
     public EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, Integer maxRequestHeadBytes,
@@ -94,6 +109,7 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
     }
 
     public EdgeSettings {
+        blocked = blocked == null || blocked.isEmpty() ? null : blocked;
         if (proxyProtocolFrom != null) {
             proxyProtocolFrom = List.copyOf(proxyProtocolFrom);
             if (proxyProtocolFrom.isEmpty()) {
@@ -145,12 +161,20 @@ public record EdgeSettings(ForwardedHeaders forwarded, Long clientIdleMillis, In
         }
     }
 
+    /** The same settings with this request blocklist instead (null or empty: none). */
+    public EdgeSettings withBlocked(RequestBlocklist list) {
+        return new EdgeSettings(forwarded, clientIdleMillis, maxRequestHeadBytes, upstreamIdlePerEndpoint,
+                upstreamIdleMillis, clientRequestsPerConnection, upstreamRequestsPerConnection, tls12Ciphers,
+                accessLogFormat, requestHeadTimeoutMillis, upstreamKeepaliveMillis, proxyProtocolFrom, list);
+    }
+
     /** True when no setting is given. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isEmpty() {
         return forwarded == null && clientIdleMillis == null && maxRequestHeadBytes == null
                 && upstreamIdlePerEndpoint == null && upstreamIdleMillis == null && clientRequestsPerConnection == null
                 && upstreamRequestsPerConnection == null && tls12Ciphers == null && accessLogFormat == null
-                && requestHeadTimeoutMillis == null && upstreamKeepaliveMillis == null && proxyProtocolFrom == null;
+                && requestHeadTimeoutMillis == null && upstreamKeepaliveMillis == null && proxyProtocolFrom == null
+                && blocked == null;
     }
 }

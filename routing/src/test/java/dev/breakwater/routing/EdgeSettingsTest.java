@@ -65,4 +65,43 @@ class EdgeSettingsTest {
         assertThatThrownBy(() -> new AccessLogFormat(List.of(), AccessLogFormat.Escape.NONE))
                 .hasMessageContaining("parts");
     }
+
+    @Test
+    void aRequestBlocklistTravelsInTheTableAndAnEmptyOneIsNone() {
+        RequestBlocklist list = new RequestBlocklist(List.of(RequestBlocklist.Entry.parse("~*bot"),
+                RequestBlocklist.Entry.parse("curl/8.0")), List.of(RequestBlocklist.Entry.parse("~^https?://spam\\.")));
+        RoutingTable with = BASE.withSettings(EdgeSettings.NONE.withBlocked(list)).withVersion(8);
+
+        RoutingTable decoded = TableCodec.decode(TableCodec.encode(with));
+        RoutingTable applied = TableCodec.decodeDelta(TableCodec.encodeDelta(TableDelta.between(BASE, with)))
+                .applyTo(BASE);
+
+        assertThat(with.hash()).isNotEqualTo(BASE.hash());
+        assertThat(decoded.settings().blocked()).isEqualTo(list);
+        assertThat(decoded.settings().blocked().userAgents().get(0).kind())
+                .isEqualTo(RequestBlocklist.Kind.REGEX_IGNORE_CASE);
+        assertThat(applied.hash()).isEqualTo(with.hash());
+        assertThat(TableCodec.encodeToString(with)).contains("{\"kind\":\"REGEX_IGNORE_CASE\",\"value\":\"bot\"}")
+                .doesNotContain("\"pattern\"");
+        assertThat(EdgeSettings.NONE.withBlocked(new RequestBlocklist(List.of(), List.of())).isEmpty()).isTrue();
+        assertThat(BASE.withSettings(EdgeSettings.NONE.withBlocked(new RequestBlocklist(null, null))).hash())
+                .isEqualTo(BASE.withSettings(EdgeSettings.NONE).hash());
+    }
+
+    @Test
+    void blocklistEntriesAreParsedAsNginxMapValuesAndBounded() {
+        assertThat(RequestBlocklist.Entry.parse("~x")).isEqualTo(new RequestBlocklist.Entry(
+                RequestBlocklist.Kind.REGEX, "x"));
+        assertThat(RequestBlocklist.Entry.parse(" ~*x ")).isEqualTo(new RequestBlocklist.Entry(
+                RequestBlocklist.Kind.REGEX_IGNORE_CASE, "x"));
+        assertThat(RequestBlocklist.Entry.parse("\\~x").value()).isEqualTo("~x");
+        assertThatThrownBy(() -> RequestBlocklist.Entry.parse("~*(bot")).hasMessageContaining("\"(bot\" is not a "
+                + "regular expression");
+        assertThatThrownBy(() -> RequestBlocklist.Entry.parse("~")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> RequestBlocklist.Entry.parse("x".repeat(RequestBlocklist.MAX_VALUE_LENGTH + 1)))
+                .hasMessageContaining("at most 1024");
+        List<RequestBlocklist.Entry> many = java.util.stream.IntStream.rangeClosed(0, RequestBlocklist.MAX_ENTRIES)
+                .mapToObj(i -> RequestBlocklist.Entry.parse("bot" + i)).toList();
+        assertThatThrownBy(() -> new RequestBlocklist(many, List.of())).hasMessageContaining("userAgents: 257 entries");
+    }
 }

@@ -2,6 +2,7 @@ package dev.breakwater.dataplane.config;
 
 import dev.breakwater.dataplane.backend.EndpointRegistry;
 import dev.breakwater.dataplane.filter.ForwardedTrust;
+import dev.breakwater.dataplane.filter.RequestBlockFilter;
 import dev.breakwater.dataplane.persistent.ShardedMap;
 import dev.breakwater.dataplane.settings.ProxyConfig;
 import dev.breakwater.dataplane.metrics.ProxyMetrics;
@@ -45,6 +46,7 @@ public final class Router {
     private final java.util.Set<String> routesLeft;
     private final ForwardedTrust forwardedTrust;
     private final dev.breakwater.dataplane.accesslog.AccessLineTemplate accessLine;
+    private final RequestBlockFilter requestBlocks;
 
     /**
      * Compiles {@code table}; its rate limits take their limiters from {@code limiters}, which the caller commits once
@@ -79,6 +81,7 @@ public final class Router {
         this.forwardedTrust = ForwardedTrust.of(table.edgeSettings().forwarded(), config);
         this.accessLine = dev.breakwater.dataplane.accesslog.AccessLineTemplate.of(
                 table.edgeSettings().accessLogFormat());
+        this.requestBlocks = RequestBlockFilter.of(table.edgeSettings().blocked());
         if (changes != null && (previous == null || !changes.baseHash().equals(previous.table.hash())
                 || !changes.hash().equals(table.hash()))) {
             throw new IllegalArgumentException("changes from " + changes.baseHash() + " to " + changes.hash()
@@ -238,6 +241,14 @@ public final class Router {
     /** Whose forwarded headers the requests of this table believe (its settings, else the data plane's). */
     public ForwardedTrust forwardedTrust() {
         return forwardedTrust;
+    }
+
+    /**
+     * The requests the table refuses before they are routed, by {@code User-Agent} or {@code Referer}
+     * ({@code block-user-agents}, {@code block-referers}), or null for none.
+     */
+    public RequestBlockFilter requestBlocks() {
+        return requestBlocks;
     }
 
     /** The access-log line the table gives ({@code log-format-upstream}), or null for the log's own format. */

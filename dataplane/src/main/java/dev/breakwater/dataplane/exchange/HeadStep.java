@@ -18,7 +18,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 
 /**
  * An exchange's request head, once: answered at once when the codec could not read it or the head check refuses
- * it, routed, then through its route's checks (filters, client certificates, body limit, requests in progress per
+ * it, refused when the table blocks its User-Agent or Referer, routed, then through its route's checks (filters, client certificates, body limit, requests in progress per
  * client), and on to authentication or to {@link Exchange#proceed}. Holds no state of its own (the exchange does);
  * runs on the exchange's event loop.
  */
@@ -69,6 +69,18 @@ final class HeadStep {
         String query = checked.target().query();
 
         Router router = services.table().router();
+        FilterContext blockChecked = null;
+        if (router != null && router.requestBlocks() != null) {
+            // block-user-agents, block-referers: before routing, as nginx's return 403 in every server
+            blockChecked = new FilterContext(req, connection.scheme(), x.host, path, query, connection.clientIp(),
+                    connection.localPort(), x.requestId, connection.tls(), services.config(), router.forwardedTrust());
+            LocalAnswer blocked = router.requestBlocks().onRequest(blockChecked);
+            if (blocked != null) {
+                services.metrics().denied(blocked.deniedBy());
+                x.response.respondLocally(blocked.status(), blocked.message(), blocked.headers());
+                return;
+            }
+        }
         CompiledRoute r = router == null ? null : router.route(listenerPort(connection, router), x.host, path, query,
                 req.method().name(), headers);
         if (r == null) {
@@ -80,8 +92,9 @@ final class HeadStep {
         if (r.errorPages() != null) {
             x.errorPage = new ErrorPageStep(x, r.errorPages());
         }
-        x.context = new FilterContext(req, connection.scheme(), x.host, path, query, connection.clientIp(),
-                connection.localPort(), x.requestId, connection.tls(), services.config(), router.forwardedTrust());
+        x.context = blockChecked != null ? blockChecked : new FilterContext(req, connection.scheme(), x.host, path,
+                query, connection.clientIp(), connection.localPort(), x.requestId, connection.tls(), services.config(),
+                router.forwardedTrust());
         x.trace = ExchangeTrace.begin(x);
         // the route's filters (allowlist, CORS preflight, redirects, rate limit, header and URL rewrites, fixed
         // response, redirect to HTTPS), then its host's client certificates and its body limit

@@ -5,6 +5,7 @@ import dev.breakwater.routing.AccessLogFormat;
 import dev.breakwater.routing.Cidr;
 import dev.breakwater.routing.EdgeSettings;
 import dev.breakwater.routing.ForwardedHeaders;
+import dev.breakwater.routing.RequestBlocklist;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -147,7 +148,8 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
                 upstreamRequests == null ? null : Integer.valueOf(upstreamRequests),
                 ciphers == null ? null : CipherString.read(ciphers, new ArrayList<>()),
                 logFormat(object, good, diagnostics), headSeconds == null ? null : headSeconds * 1000,
-                lifetime == null ? null : Parsers.DURATION.parse(lifetime, r -> { }), proxyProtocolFrom);
+                lifetime == null ? null : Parsers.DURATION.parse(lifetime, r -> { }), proxyProtocolFrom,
+                blocklist(good));
     }
 
     /** The access log's line of {@code log-format-upstream} with its escape keys, or null. */
@@ -189,6 +191,52 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
         return java.util.Arrays.stream(value.split("[,\\s]+")).filter(c -> !c.isEmpty()).toList();
     }
 
+    /**
+     * The entries of a {@code block-user-agents} or {@code block-referers} value, in order: each bad one left out with
+     * a warning saying why, those beyond {@link RequestBlocklist#MAX_ENTRIES} too.
+     */
+    private static List<RequestBlocklist.Entry> blockEntries(String value, List<String> warnings) {
+        List<RequestBlocklist.Entry> entries = new ArrayList<>();
+        List<String> beyond = new ArrayList<>();
+        for (String raw : value.split(",")) {
+            String entry = raw.trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            try {
+                RequestBlocklist.Entry parsed = RequestBlocklist.Entry.parse(entry);
+                if (entries.size() == RequestBlocklist.MAX_ENTRIES) {
+                    beyond.add(entry);
+                } else {
+                    entries.add(parsed);
+                }
+            } catch (IllegalArgumentException e) {
+                warnings.add("entry \"" + abbreviated(entry) + "\" left out: " + e.getMessage()
+                        + "; the other entries apply");
+            }
+        }
+        if (!beyond.isEmpty()) {
+            warnings.add(beyond.size() + " entries beyond the first " + RequestBlocklist.MAX_ENTRIES
+                    + " left out (from \"" + abbreviated(beyond.get(0)) + "\")");
+        }
+        return entries;
+    }
+
+    private static String abbreviated(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
+    /** The request blocklist of the keys used ({@code good}), or null for none. */
+    private static RequestBlocklist blocklist(Map<String, String> good) {
+        String agents = good.get(ControllerConfigKeys.BLOCK_USER_AGENTS);
+        String referers = good.get(ControllerConfigKeys.BLOCK_REFERERS);
+        if (agents == null && referers == null) {
+            return null;
+        }
+        return new RequestBlocklist(agents == null ? List.of() : blockEntries(agents, new ArrayList<>()),
+                referers == null ? List.of() : blockEntries(referers, new ArrayList<>()));
+    }
+
     private static Long seconds(String value) {
         return value == null ? null : Parsers.WHOLE_SECONDS.parse(value, r -> { });
     }
@@ -226,6 +274,12 @@ public record ControllerConfig(Map<String, String> defaults, Map<String, String>
             return problems.isEmpty();
         }
         switch (key.name()) {
+            case ControllerConfigKeys.BLOCK_USER_AGENTS, ControllerConfigKeys.BLOCK_REFERERS -> {
+                if (blockEntries(value, warnings).isEmpty()) {
+                    problems.add("no usable entry (expected: strings, ~regex or ~*regex, separated by commas)");
+                }
+                return problems.isEmpty();
+            }
             case ControllerConfigKeys.ALLOW_SNIPPET_ANNOTATIONS -> {
                 Boolean b = Parsers.BOOLEAN.parse(value, r -> problems.add(strip(r)));
                 if (Boolean.TRUE.equals(b)) {

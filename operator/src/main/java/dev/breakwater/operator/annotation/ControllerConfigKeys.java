@@ -90,9 +90,26 @@ public final class ControllerConfigKeys {
     static final String LOG_FORMAT_ESCAPE_JSON = "log-format-escape-json";
     static final String LOG_FORMAT_ESCAPE_NONE = "log-format-escape-none";
     static final String BLOCK_CIDRS = "block-cidrs";
+    static final String BLOCK_USER_AGENTS = "block-user-agents";
+    static final String BLOCK_REFERERS = "block-referers";
 
     private static final String TABLE = "; in the routing table, so every data plane applies it (`/table` shows it "
             + "under `settings`)";
+
+    private static String blockList(String header) {
+        return "comma-separated entries, each an exact string (ASCII case ignored), `~` and a case-sensitive "
+                + "regular expression or `~*` and one that ignores case (nginx's `map`): a request whose `" + header
+                + "` matches one gets `403` on every host and route, before routing (an empty or absent `" + header
+                + "` never does); an entry that does not compile, is longer than "
+                + dev.breakwater.routing.RequestBlocklist.MAX_VALUE_LENGTH + " characters or beyond the first "
+                + dev.breakwater.routing.RequestBlocklist.MAX_ENTRIES + " is left out (a warning naming it), the "
+                + "others apply; none usable is an error (the last good value is kept)";
+    }
+
+    private static final String BLOCK_LIST_DIFFERS = "regular expressions are Java's, not PCRE's (the common syntax "
+            + "is the same); a comma always separates entries, as in ingress-nginx, so an expression cannot hold "
+            + "one (`{1,3}`); a request whose matching reads more than 200000 characters in all (catastrophic "
+            + "backtracking) is not refused, as nginx past PCRE's match limit";
 
     /** Every key read, in the order of the documentation table. */
     public static final List<ConfigKey> ALL = List.of(
@@ -263,6 +280,8 @@ public final class ControllerConfigKeys {
                     + "`denylist-source-range` of its own (nor from this ConfigMap), as nginx's `deny` at the `http` "
                     + "level, which a location's own access rules replace; a value that does not parse is an error on "
                     + "the ConfigMap", ""),
+            checked(BLOCK_USER_AGENTS, blockList("User-Agent") + TABLE, BLOCK_LIST_DIFFERS),
+            checked(BLOCK_REFERERS, blockList("Referer") + TABLE, BLOCK_LIST_DIFFERS),
             checked(ProtocolKeys.USE_HTTP2, "`true` (the default) is what Breakwater does: HTTP/2 is offered by ALPN "
                     + "on every HTTPS connection; `false` is a warning", ""),
             checked(ProtocolKeys.HTTP_REDIRECT_CODE, "`308` (the default) is what Breakwater answers when it "
